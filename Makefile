@@ -1,0 +1,45 @@
+# One entry point for people and CI. `make setup` is idempotent: it (re)creates the venv and
+# node_modules only when pyproject.toml / package-lock.json change.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CONFIG ?= config/default.yaml
+CDK := node_modules/.bin/cdk
+# jsii prints a Node end-of-life banner on Node 20; it is harmless.
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# Synthesis never needs AWS: don't let SDKs probe instance metadata for credentials.
+export AWS_EC2_METADATA_DISABLED := true
+
+.PHONY: setup test synth check bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## synth: the reference app for $(CONFIG) into cdk.out (no credentials, no network)
+synth: setup
+	$(CDK) synth --quiet -c config=$(CONFIG)
+
+## test: unit and synth tests, then the CI policy gates
+test: setup
+	$(PY) -m pytest -n 2 -q
+	$(MAKE) --no-print-directory check
+
+## check: policy gates on the synthesized templates
+check: synth
+	find cdk.out -name '*.template.json' -print0 | xargs -0 $(VENV)/bin/cfn-lint --non-zero-exit-code error --format parseable
+
+bench: setup
+	$(PY) bench/synth.py
+
+clean:
+	rm -rf cdk.out .pytest_cache

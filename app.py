@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""Reference app: `cdk synth -c config=config/<file>.yaml` builds the platform for that config."""
+
+import sys
+
+from aws_cdk import App
+
+from cdk_secure_ml.config import ConfigError, load_config
+from cdk_secure_ml.stacks.reference_app import build_reference_app
+
+app = App()
+# `cdk synth` must fail on an unacknowledged policy finding. The CLI (2.1148) asks the app to leave
+# reporting to it (failSynthOnValidationErrors=false) but then exits 0, and in "process" mode the
+# failure only sets the exit code of jsii's node process, which a Python app never sees. So the app
+# reports itself: validation failures raise here and the app exits 1 with the report.
+app.node.set_context("@aws-cdk/core:failSynthOnValidationErrors", True)
+app.node.set_context("@aws-cdk/core:appMode", "inmemory")
+
+config_path = app.node.try_get_context("config") or "config/default.yaml"
+try:
+    config = load_config(config_path)
+except ConfigError as error:
+    # Fail before any construct is built, with every problem listed.
+    print(error, file=sys.stderr)
+    sys.exit(1)
+
+build_reference_app(config, app=app)
+try:
+    app.synth()
+except RuntimeError as error:  # jsii raises RuntimeError with the JavaScript error's message
+    print(f"synth of {config_path} failed:\n{error}", file=sys.stderr)
+    sys.exit(1)

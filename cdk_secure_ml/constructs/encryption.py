@@ -1,0 +1,188 @@
+"""EncryptionKeys: customer-managed KMS keys, one per data class (or one shared), rotation on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+#: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
+#: volumes, and logs.
+DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
+
+_DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
+
+_DESCRIPTIONS = {
+    "data": "ML training and feature data",
+    "artifacts": "ML model artifacts and pipeline outputs",
+    "volumes": "EBS and EFS volumes of SageMaker apps, jobs and endpoints",
+    "logs": "CloudWatch Logs log groups of the ML platform",
+}
+
+
+def allow_cloudwatch_logs(key: kms.IKey) -> bool:
+    """Let CloudWatch Logs of this stack's account and region use ``key`` for its log groups only.
+
+    The encryption-context condition keeps other services and other accounts' log groups out.
+    Returns False when ``key`` is imported (its policy cannot be changed from here).
+    """
+    stack = Stack.of(key)
+    result = key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudWatchLogsOfThisAccount",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            resources=["*"],
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": (
+                        f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
+                    )
+                }
+            },
+        )
+    )
+    return result.statement_added
+
+
+class EncryptionKeys(Construct):
+    """Customer-managed KMS keys for the ML platform, one per data class.
+
+    Every key has automatic rotation, an alias ``alias/<alias_prefix>/<data class>``, and
+    ``RemovalPolicy.RETAIN`` (deleting a key makes its data unreadable). Key policies follow the
+    CDK default: the account root administers the key and IAM policies grant use, so no principal
+    outside the account gets access. The ``logs`` key also lets CloudWatch Logs of this account and
+    region encrypt log groups, limited by the ``aws:logs:arn`` encryption context.
+
+    :param data_classes: names of the data classes; at least one. Default
+        :data:`DEFAULT_DATA_CLASSES`.
+    :param shared_key: one key for every data class (fewer keys, coarser access control). Default
+        False.
+    :param alias_prefix: alias prefix, e.g. the platform name. Default ``secure-ml``.
+    :param pending_window: waiting period before a scheduled deletion. Default 30 days (the maximum).
+    :param removal_policy: default RETAIN.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data_classes: Sequence[str] = DEFAULT_DATA_CLASSES,
+        shared_key: bool = False,
+        alias_prefix: str = "secure-ml",
+        pending_window: Duration = Duration.days(30),
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        classes = list(data_classes)
+        problems = []
+        if not classes:
+            problems.append(
+                f"data_classes is empty; name at least one data class, e.g. {list(DEFAULT_DATA_CLASSES)}"
+            )
+        bad = [c for c in classes if not isinstance(c, str) or not _DATA_CLASS_RE.match(c)]
+        if bad:
+            problems.append(f"data classes {bad} must match {_DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')")
+        if len(set(classes)) != len(classes):
+            problems.append(f"data_classes {classes} repeat a name; list each once")
+        if not _ALIAS_PREFIX_RE.match(alias_prefix) or alias_prefix.startswith(("aws", "alias/")):
+            problems.append(
+                f"alias_prefix {alias_prefix!r} is invalid; use letters, digits, '/', '_' or '-', "
+                "without 'alias/' and not starting with 'aws'"
+            )
+        if problems:
+            raise ValueError("EncryptionKeys: " + "; ".join(problems))
+
+        self.data_classes = tuple(classes)
+        self.shared_key = shared_key
+        self._keys: dict[str, kms.Key] = {}
+
+        def new_key(construct_id: str, name: str, description: str) -> kms.Key:
+            return kms.Key(
+                self,
+                construct_id,
+                alias=f"alias/{alias_prefix}/{name}",
+                description=description,
+                enable_key_rotation=True,
+                pending_window=pending_window,
+                removal_policy=removal_policy,
+            )
+
+        if shared_key:
+            key = new_key("SharedKey", "shared", "ML platform (all data classes: " + ", ".join(classes) + ")")
+            self._keys = dict.fromkeys(classes, key)
+            allow_cloudwatch_logs(key)
+        else:
+            for name in classes:
+                construct_name = "".join(part.capitalize() for part in name.split("-")) + "Key"
+                self._keys[name] = new_key(construct_name, name, _DESCRIPTIONS.get(name, f"ML {name}"))
+            if "logs" in self._keys:
+                allow_cloudwatch_logs(self._keys["logs"])
+
+    # ------------------------------------------------------------------------------------------
+
+    @property
+    def keys(self) -> Mapping[str, kms.Key]:
+        """Data class → key (every class maps to the same key when ``shared_key``)."""
+        return dict(self._keys)
+
+    def key_for(self, data_class: str) -> kms.Key:
+        """The key of ``data_class``; ``ValueError`` names the classes there are."""
+        try:
+            return self._keys[data_class]
+        except KeyError:
+            raise ValueError(
+                f"EncryptionKeys has no data class {data_class!r}; it has {list(self.data_classes)}. "
+                "Add it to data_classes."
+            ) from None
+
+    @property
+    def data(self) -> kms.Key:
+        return self.key_for("data")
+
+    @property
+    def artifacts(self) -> kms.Key:
+        return self.key_for("artifacts")
+
+    @property
+    def volumes(self) -> kms.Key:
+        return self.key_for("volumes")
+
+    @property
+    def logs(self) -> kms.Key:
+        return self.key_for("logs")
+
+    def grant_encrypt_decrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` encrypt and decrypt with the key of ``data_class``."""
+        return self.key_for(data_class).grant_encrypt_decrypt(grantee)
+
+    def grant_decrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` decrypt (read) data of ``data_class``."""
+        return self.key_for(data_class).grant_decrypt(grantee)
+
+    def grant_encrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` encrypt (write) data of ``data_class``."""
+        return self.key_for(data_class).grant_encrypt(grantee)
+
+    def grant_to_service(self, data_class: str, service_principal: str, *actions: str) -> None:
+        """Let an AWS service of this account use the key of ``data_class`` (key policy statement).
+
+        Default actions: encrypt, decrypt and generate data keys. The statement is conditioned on
+        ``aws:SourceAccount`` so the service acts only for this account.
+        """
+        key = self.key_for(data_class)
+        stack = Stack.of(self)
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(service_principal)],
+                actions=list(actions) or ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )

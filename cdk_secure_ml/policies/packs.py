@@ -1,0 +1,27 @@
+"""The cdk-nag compliance packs the platform is held to, registered as CDK validation plugins."""
+
+from __future__ import annotations
+
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
+
+#: Packs run on every synth of the reference app (DESIGN.md, "Policy engine").
+COMPLIANCE_PACKS: tuple[type[NagPack], ...] = (
+    AwsSolutionsChecks,
+    HIPAASecurityChecks,
+    NIST80053R5Checks,
+    PCIDSS321Checks,
+)
+
+
+def compliance_packs(app: App) -> list[NagPack]:
+    """New instances of every pack in :data:`COMPLIANCE_PACKS` for ``app``."""
+    return [pack(app) for pack in COMPLIANCE_PACKS]
+
+
+def add_compliance_packs(app: App) -> list[NagPack]:
+    """Register the packs as synth-time validation plugins: ``cdk synth`` fails on a finding that is
+    not acknowledged with ``Validations.of(construct).acknowledge(id=..., reason=...)``."""
+    packs = compliance_packs(app)
+    Validations.of(app).add_plugins(*packs)
+    return packs

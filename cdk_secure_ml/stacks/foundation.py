@@ -1,0 +1,86 @@
+"""FoundationStack: the isolated network, the platform's keys and its data and artifact buckets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
+from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.network import MlNetwork
+from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
+
+
+def retention_days(days: int) -> logs.RetentionDays:
+    """The ``logs.RetentionDays`` member for a number of days (validated in config)."""
+    by_days = {value: name for name, value in LOG_RETENTION_DAYS.items()}
+    if days not in by_days:
+        raise ValueError(f"{days} is not a CloudWatch Logs retention period; use one of {sorted(by_days)}")
+    return logs.RetentionDays[by_days[days]]
+
+
+class FoundationStack(Stack):
+    """Network, keys and buckets every other stack of the platform builds on."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        net = config.network
+        enc = config.encryption
+
+        self.keys = EncryptionKeys(
+            self,
+            "Keys",
+            data_classes=enc.data_classes,
+            shared_key=enc.shared_key,
+            alias_prefix=config.key_alias_prefix,
+            pending_window=Duration.days(enc.pending_window_days),
+        )
+        self.network = MlNetwork(
+            self,
+            "Network",
+            cidr=net.cidr,
+            max_azs=net.az_count,
+            availability_zones=net.availability_zones or None,
+            subnet_cidr_mask=net.subnet_cidr_mask,
+            reserved_cidrs=net.reserved_cidrs,
+            interface_endpoints=net.interface_endpoints.services(),
+            dynamodb_gateway_endpoint=net.dynamodb_gateway_endpoint,
+            endpoint_access_from_vpc_cidr=net.endpoint_access_from_vpc_cidr,
+            s3_prefix_list_id=net.s3_prefix_list_id,
+            flow_log_key=self.keys.logs,
+            flow_log_retention=retention_days(net.flow_logs_retention_days),
+        )
+        self.workload_security_group = self.network.new_workload_security_group(
+            self, "WorkloadSecurityGroup", description="ML workloads: Studio apps, jobs and endpoints"
+        )
+
+        self.access_logs = AccessLogsBucket(self, "AccessLogs")
+        storage = config.storage
+        endpoints = [self.network.s3_endpoint] if storage.restrict_to_vpc_endpoint else []
+        exceptions = storage.vpc_endpoint_exception_role_arns if endpoints else []
+        self.data_bucket = SecureBucket(
+            self,
+            "DataBucket",
+            encryption_key=self.keys.data,
+            server_access_logs_bucket=self.access_logs.bucket,
+            allowed_vpc_endpoints=endpoints,
+            vpc_endpoint_exceptions=exceptions,
+        )
+        lock = storage.object_lock_retention_days
+        self.artifacts_bucket = SecureBucket(
+            self,
+            "ArtifactsBucket",
+            encryption_key=self.keys.artifacts,
+            server_access_logs_bucket=self.access_logs.bucket,
+            allowed_vpc_endpoints=endpoints,
+            vpc_endpoint_exceptions=exceptions,
+            object_lock_retention=Duration.days(lock) if lock else None,
+            object_lock_mode=storage.object_lock_mode,
+        )
+
+        CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
+        CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket_name)
+        CfnOutput(self, "ArtifactsBucketName", value=self.artifacts_bucket.bucket_name)
