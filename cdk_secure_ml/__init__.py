@@ -1,0 +1,57 @@
+"""cdk-secure-ml: AWS CDK v2 constructs for secure machine-learning environments.
+
+The public API is re-exported here. Imports are lazy (PEP 562) so that the policy CLI, which needs
+no CDK, starts without loading aws-cdk-lib through jsii.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "MlNetwork": "cdk_secure_ml.constructs.network",
+    "DEFAULT_INTERFACE_ENDPOINTS": "cdk_secure_ml.constructs.network",
+    "INTERFACE_ENDPOINT_SERVICES": "cdk_secure_ml.constructs.network",
+    "EncryptionKeys": "cdk_secure_ml.constructs.encryption",
+    "DEFAULT_DATA_CLASSES": "cdk_secure_ml.constructs.encryption",
+    "SecureBucket": "cdk_secure_ml.constructs.storage",
+    "AccessLogsBucket": "cdk_secure_ml.constructs.storage",
+    "FoundationStack": "cdk_secure_ml.stacks.foundation",
+    "MlPlatformStage": "cdk_secure_ml.stacks.stage",
+    "build_reference_app": "cdk_secure_ml.stacks.reference_app",
+    "PlatformConfig": "cdk_secure_ml.config",
+    "ConfigError": "cdk_secure_ml.config",
+    "load_config": "cdk_secure_ml.config",
+    "parse_config": "cdk_secure_ml.config",
+    "add_compliance_packs": "cdk_secure_ml.policies.packs",
+    "acknowledge": "cdk_secure_ml.policies.acknowledgements",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cdk_secure_ml' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs
+    from cdk_secure_ml.config import ConfigError, PlatformConfig, load_config, parse_config
+    from cdk_secure_ml.constructs.encryption import DEFAULT_DATA_CLASSES, EncryptionKeys
+    from cdk_secure_ml.constructs.network import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES, MlNetwork
+    from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
+    from cdk_secure_ml.policies.acknowledgements import acknowledge
+    from cdk_secure_ml.policies.packs import add_compliance_packs
+    from cdk_secure_ml.stacks.foundation import FoundationStack
+    from cdk_secure_ml.stacks.reference_app import build_reference_app
+    from cdk_secure_ml.stacks.stage import MlPlatformStage

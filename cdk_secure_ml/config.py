@@ -113,8 +113,27 @@ class NetworkConfig(_Strict):
             )
         return days
 
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, cidr: str) -> str:
+        validate_vpc_cidr(cidr)
+        return cidr
+
+    @field_validator("reserved_cidrs")
+    @classmethod
+    def _reserved(cls, cidrs: list[str]) -> list[str]:
+        bad = []
+        for cidr in cidrs:
+            try:
+                ipaddress.IPv4Network(cidr, strict=False)
+            except ValueError:
+                bad.append(cidr)
+        if bad:
+            raise ValueError(f"{bad} are not IPv4 networks (e.g. 10.0.0.0/8)")
+        return cidrs
+
     @model_validator(mode="after")
-    def _cidr_and_azs(self) -> NetworkConfig:
+    def _overlap_and_azs(self) -> NetworkConfig:
         validate_vpc_cidr(self.cidr, reserved_cidrs=self.reserved_cidrs)
         if self.availability_zones:
             if len(set(self.availability_zones)) != len(self.availability_zones):

@@ -112,6 +112,14 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
     return network
 
 
+def _has_route_table(subnet: ec2.ISubnet) -> bool:
+    # An imported subnet without a route table id fails jsii serialization when the id is read.
+    try:
+        return subnet.route_table.route_table_id is not None
+    except RuntimeError:
+        return False
+
+
 def _construct_id_for(service: str) -> str:
     # "sagemaker.api" -> "SagemakerApiEndpoint". Construct ids are public API: never change this.
     return "".join(part.capitalize() for part in re.split(r"[.\-]", service)) + "Endpoint"
@@ -412,7 +420,7 @@ class MlNetwork(Construct):
                 f"MlNetwork: the VPC {vpc.vpc_id} needs at least 2 private subnets in distinct AZs "
                 f"(found: {found}); add isolated or private subnets in a second AZ"
             )
-        missing_routes = [s.subnet_id for s in subnets if s.route_table.route_table_id is None]
+        missing_routes = [s.subnet_id for s in subnets if not _has_route_table(s)]
         if missing_routes:
             raise ValueError(
                 f"MlNetwork: the route tables of subnets {missing_routes} are unknown, so the S3 gateway "

@@ -128,10 +128,11 @@ class SecureBucket(Construct):
         problems = []
         lock_days: float | None = None
         if object_lock_retention is not None:
-            lock_days = object_lock_retention.to_days()
-            if not 1 <= lock_days <= 36500:
+            lock_days = object_lock_retention.to_seconds() / 86400
+            if not 1 <= lock_days <= 36500 or lock_days != int(lock_days):
                 problems.append(
-                    f"object_lock_retention is {lock_days:g} days; use 1 to 36500 days (Duration.days(n))"
+                    f"object_lock_retention is {lock_days:g} days; use a whole number of days from 1 to "
+                    "36500 (Duration.days(n))"
                 )
             if not versioned:
                 problems.append("Object Lock needs versioning; leave versioned=True")
@@ -166,7 +167,7 @@ class SecureBucket(Construct):
 
         object_lock_default = None
         if lock_days is not None:
-            retention = Duration.days(lock_days)
+            retention = Duration.days(int(lock_days))
             object_lock_default = (
                 s3.ObjectLockRetention.compliance(retention)
                 if object_lock_mode == "COMPLIANCE"

@@ -1,0 +1,47 @@
+"""Shared fixtures. Synthesis through jsii costs seconds, so every app here is built and synthesized
+once per session and tests assert on its templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk import App
+
+from cdk_secure_ml.config import PlatformConfig, load_config
+from cdk_secure_ml.stacks.reference_app import build_reference_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cdk_context() -> dict:
+    """The feature flags of cdk.json, so tests synthesize what `cdk synth` does."""
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context.pop("config", None)
+    return context
+
+
+def new_app(**extra_context) -> App:
+    return App(context={**cdk_context(), **extra_context})
+
+
+def strict_app() -> App:
+    """An app whose synth raises on any unacknowledged policy finding (as app.py does)."""
+    return new_app(
+        **{"@aws-cdk/core:failSynthOnValidationErrors": True, "@aws-cdk/core:appMode": "inmemory"}
+    )
+
+
+@pytest.fixture(scope="session")
+def default_config() -> PlatformConfig:
+    return load_config(ROOT / "config" / "default.yaml")
+
+
+@pytest.fixture(scope="session")
+def reference_app(default_config):
+    """The reference app with all four cdk-nag packs, synthesized once. Synth raising here means an
+    unacknowledged finding."""
+    app, stage = build_reference_app(default_config, app=strict_app())
+    assembly = app.synth()
+    return app, stage, assembly

@@ -1,0 +1,316 @@
+"""MlNetwork: isolated subnets, endpoints, security groups, flow logs; options and error paths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Annotations, Match
+
+from cdk_secure_ml.constructs.network import DEFAULT_INTERFACE_ENDPOINTS, MlNetwork
+from tests.conftest import new_app
+
+
+def _ids(template, type_):
+    return list(template.find_resources(type_))
+
+
+def _service_names(template) -> list[str]:
+    names = []
+    for res in template.find_resources("AWS::EC2::VPCEndpoint").values():
+        names.append(json.dumps(res["Properties"]["ServiceName"]))
+    return names
+
+
+# ---------------------------------------------------------------------------------------- defaults
+
+
+def test_vpc_has_only_isolated_subnets_and_no_internet_path(lab):
+    t = lab.template("NetworkDefaults")
+    t.has_resource_properties(
+        "AWS::EC2::VPC", {"CidrBlock": "10.20.0.0/16", "EnableDnsHostnames": True, "EnableDnsSupport": True}
+    )
+    for type_ in ("AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::VPCGatewayAttachment",
+                  "AWS::EC2::EIP", "AWS::EC2::Route", "AWS::EC2::EgressOnlyInternetGateway"):
+        t.resource_count_is(type_, 0)
+    subnets = t.find_resources("AWS::EC2::Subnet")
+    assert len(subnets) == 2
+    azs = {json.dumps(s["Properties"]["AvailabilityZone"]) for s in subnets.values()}
+    assert len(azs) == 2, "subnets must be in distinct AZs"
+    for subnet in subnets.values():
+        assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
+    net = lab.objects["net"]
+    assert len(net.subnets) == 2
+    assert net.imported is False
+
+
+def test_s3_gateway_endpoint_on_every_route_table(lab):
+    t = lab.template("NetworkDefaults")
+    tables = _ids(t, "AWS::EC2::RouteTable")
+    assert len(tables) == 2
+    t.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {
+            "VpcEndpointType": "Gateway",
+            "RouteTableIds": Match.array_equals([{"Ref": table} for table in tables]),
+        },
+    )
+    gateways = [r for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+                if r["Properties"].get("VpcEndpointType") == "Gateway"]
+    assert len(gateways) == 1
+    assert ".s3" in json.dumps(gateways[0]["Properties"]["ServiceName"])
+
+
+def test_interface_endpoints_default_set_private_dns_own_security_group(lab):
+    t = lab.template("NetworkDefaults")
+    net = lab.objects["net"]
+    assert list(net.interface_endpoints) == list(DEFAULT_INTERFACE_ENDPOINTS)
+    sg_id = Stack.of(net).resolve(net.endpoint_security_group.security_group_id)
+    interfaces = [r for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+                  if r["Properties"].get("VpcEndpointType") == "Interface"]
+    assert len(interfaces) == len(DEFAULT_INTERFACE_ENDPOINTS)
+    for endpoint in interfaces:
+        props = endpoint["Properties"]
+        assert props["PrivateDnsEnabled"] is True
+        assert props["SecurityGroupIds"] == [sg_id]
+        assert len(props["SubnetIds"]) == 2
+    names = " ".join(_service_names(t))
+    for suffix in (".sagemaker.api", ".sagemaker.runtime", ".notebook", ".studio", ".sts", ".logs",
+                   ".monitoring", ".ecr.api", ".ecr.dkr", ".kms", ".ssm"):
+        assert suffix in names, suffix
+    assert names.count("aws.sagemaker.") == 2  # notebook and studio use the aws.sagemaker prefix
+
+
+def test_endpoint_security_group_admits_only_workload_groups(lab):
+    t = lab.template("NetworkDefaults")
+    net = lab.objects["net"]
+    stack = Stack.of(net)
+    endpoint_sg = stack.get_logical_id(net.endpoint_security_group.node.default_child)
+    workload_sg = stack.get_logical_id(lab.objects["net_sg"].node.default_child)
+    props = t.find_resources("AWS::EC2::SecurityGroup")[endpoint_sg]["Properties"]
+    assert "SecurityGroupIngress" not in props, "no CIDR ingress by default"
+    # allow_all_outbound=False: CDK's placeholder rule that matches no traffic
+    assert len(props["SecurityGroupEgress"]) == 1
+    assert props["SecurityGroupEgress"][0]["CidrIp"] == "255.255.255.255/32"
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {
+            "GroupId": {"Fn::GetAtt": [endpoint_sg, "GroupId"]},
+            "SourceSecurityGroupId": {"Fn::GetAtt": [workload_sg, "GroupId"]},
+            "FromPort": 443, "ToPort": 443, "IpProtocol": "tcp",
+        },
+    )
+    ingress_to_endpoints = [
+        r for r in t.find_resources("AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"] == {"Fn::GetAtt": [endpoint_sg, "GroupId"]}
+    ]
+    assert len(ingress_to_endpoints) == 1
+
+
+def test_workload_security_group_self_rules_and_egress_to_endpoints_only(lab):
+    t = lab.template("NetworkDefaults")
+    net = lab.objects["net"]
+    stack = Stack.of(net)
+    sg = stack.get_logical_id(lab.objects["net_sg"].node.default_child)
+    endpoint_sg = stack.get_logical_id(net.endpoint_security_group.node.default_child)
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {"GroupId": {"Fn::GetAtt": [sg, "GroupId"]}, "SourceSecurityGroupId": {"Fn::GetAtt": [sg, "GroupId"]},
+         "IpProtocol": "-1"},
+    )
+    egress = [r["Properties"] for r in t.find_resources("AWS::EC2::SecurityGroupEgress").values()
+              if r["Properties"]["GroupId"] == {"Fn::GetAtt": [sg, "GroupId"]}]
+    destinations = sorted(json.dumps(e.get("DestinationSecurityGroupId")) for e in egress)
+    assert destinations == sorted(json.dumps({"Fn::GetAtt": [g, "GroupId"]}) for g in (sg, endpoint_sg))
+    inline = t.find_resources("AWS::EC2::SecurityGroup")[sg]["Properties"]["SecurityGroupEgress"]
+    assert inline == [{"CidrIp": "0.0.0.0/0", "Description": "S3 via the gateway endpoint",
+                       "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}]
+
+
+def test_flow_logs_to_encrypted_retained_log_group(lab):
+    t = lab.template("NetworkDefaults")
+    t.has_resource_properties(
+        "AWS::EC2::FlowLog",
+        {"ResourceType": "VPC", "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"},
+    )
+    t.has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "Properties": {"KmsKeyId": {"Fn::GetAtt": [Match.string_like_regexp("NetFlowLogKey"), "Arn"]},
+                           "RetentionInDays": 365},
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+    t.has_resource(
+        "AWS::KMS::Key",
+        {
+            "Properties": {
+                "EnableKeyRotation": True,
+                "KeyPolicy": {"Statement": Match.array_with([Match.object_like({
+                    "Principal": {"Service": Match.any_value()},
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Match.any_value()}},
+                })])},
+            },
+            "DeletionPolicy": "Retain",
+        },
+    )
+
+
+def test_default_security_group_is_closed(lab):
+    t = lab.template("NetworkDefaults")
+    vpc = _ids(t, "AWS::EC2::VPC")[0]
+    t.has_resource_properties(
+        "Custom::VpcRestrictDefaultSG", {"DefaultSecurityGroupId": {"Fn::GetAtt": [vpc, "DefaultSecurityGroup"]}}
+    )
+
+
+# ----------------------------------------------------------------------------------------- options
+
+
+def test_options_cidr_azs_and_subnet_mask(lab):
+    t = lab.template("NetworkOptions")
+    t.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": "10.50.0.0/20"})
+    subnets = [s["Properties"] for s in t.find_resources("AWS::EC2::Subnet").values()]
+    assert sorted(s["AvailabilityZone"] for s in subnets) == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert all(s["CidrBlock"].endswith("/24") for s in subnets)
+
+
+def test_options_endpoints_list_extra_dynamodb(lab):
+    t = lab.template("NetworkOptions")
+    net = lab.objects["net_options"]
+    assert list(net.interface_endpoints) == ["sagemaker.api", "sts", "logs", "codeartifact.api"]
+    names = " ".join(_service_names(t))
+    assert ".dynamodb" in names and ".codeartifact.api" in names and ".studio" not in names
+    assert net.dynamodb_endpoint is not None
+    gateways = [r for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+                if r["Properties"].get("VpcEndpointType") == "Gateway"]
+    assert len(gateways) == 2
+
+
+def test_options_endpoint_access_from_vpc_cidr_and_prefix_list(lab):
+    t = lab.template("NetworkOptions")
+    net = lab.objects["net_options"]
+    stack = Stack.of(net)
+    endpoint_sg = stack.get_logical_id(net.endpoint_security_group.node.default_child)
+    vpc = _ids(t, "AWS::EC2::VPC")[0]
+    props = t.find_resources("AWS::EC2::SecurityGroup")[endpoint_sg]["Properties"]
+    assert props["SecurityGroupIngress"] == [
+        {"CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]}, "Description": "HTTPS from the VPC CIDR",
+         "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+    ]
+    sg = stack.get_logical_id(lab.objects["net_options_sg"].node.default_child)
+    assert "SecurityGroupEgress" not in t.find_resources("AWS::EC2::SecurityGroup")[sg]["Properties"]
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroupEgress",
+        {"GroupId": {"Fn::GetAtt": [sg, "GroupId"]}, "DestinationPrefixListId": "pl-6da54004",
+         "FromPort": 443, "ToPort": 443, "IpProtocol": "tcp"},
+    )
+    cidr_egress = [r for r in t.find_resources("AWS::EC2::SecurityGroupEgress").values()
+                   if "CidrIp" in r["Properties"]]
+    assert cidr_egress == []
+
+
+def test_options_flow_log_key_and_retention(lab):
+    t = lab.template("NetworkOptions")
+    keys_logs = Stack.of(lab.objects["net_options"]).get_logical_id(
+        lab.objects["net_options"].flow_log_key.node.default_child
+    )
+    assert "KeysLogsKey" in keys_logs
+    t.has_resource_properties(
+        "AWS::Logs::LogGroup", {"KmsKeyId": {"Fn::GetAtt": [keys_logs, "Arn"]}, "RetentionInDays": 731}
+    )
+    t.resource_count_is("AWS::KMS::Key", 4)  # only EncryptionKeys' keys: no extra flow-log key
+
+
+def test_imported_vpc_gets_endpoints_and_flow_logs(lab):
+    t = lab.template("NetworkImported")
+    net = lab.objects["net_imported"]
+    assert net.imported is True
+    assert net.subnet_ids == ["subnet-aaaa1111", "subnet-bbbb2222"]
+    t.resource_count_is("AWS::EC2::VPC", 0)
+    t.resource_count_is("Custom::VpcRestrictDefaultSG", 0)
+    t.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {"VpcEndpointType": "Gateway", "VpcId": "vpc-0123456789abcdef0",
+         "RouteTableIds": ["rtb-aaaa1111", "rtb-bbbb2222"]},
+    )
+    t.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {"VpcEndpointType": "Interface", "SubnetIds": ["subnet-aaaa1111", "subnet-bbbb2222"]},
+    )
+    t.has_resource_properties("AWS::EC2::FlowLog", {"ResourceId": "vpc-0123456789abcdef0"})
+    Annotations.from_stack(lab.stacks["NetworkImported"]).has_warning(
+        "*", Match.string_like_regexp("default security group")
+    )
+
+
+# ------------------------------------------------------------------------------------ error paths
+
+
+def _stack():
+    return Stack(new_app(), "S")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_azs": 1}, "max_azs is 1"),
+        ({"availability_zones": ["eu-west-1a"]}, "fewer than 2 distinct AZs"),
+        ({"availability_zones": ["eu-west-1a", "eu-west-1a"]}, "fewer than 2 distinct AZs"),
+        ({"cidr": "10.0.0.0/33"}, "'10.0.0.0/33' is not a valid IPv4 network"),
+        ({"cidr": "10.0.0.5/16"}, "did you mean 10.0.0.0/16"),
+        ({"cidr": "10.20.0.0/16", "reserved_cidrs": ["10.20.128.0/17"]}, "overlaps 10.20.128.0/17"),
+        ({"cidr": "10.20.0.0/16", "reserved_cidrs": ["bogus"]}, "reserved CIDR 'bogus'"),
+        ({"extra_interface_endpoints": ["sagemaker.apii"]}, "unknown interface endpoint service(s) ['sagemaker.apii']"),
+        ({"interface_endpoints": ["s3"]}, "['s3']"),
+        ({"s3_prefix_list_id": "prefix-1"}, "'prefix-1' is not a prefix-list id"),
+        ({"subnet_cidr_mask": 12}, "/12 does not fit"),
+        ({"cidr": "10.20.0.0/24", "subnet_cidr_mask": 24}, "room for fewer than 2 subnets"),
+        ({"max_azs": 3}, "environment-agnostic"),
+    ],
+)
+def test_bad_input_raises_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        MlNetwork(_stack(), "Net", **kwargs)
+    assert message in str(info.value)
+
+
+def test_all_problems_of_one_input_are_reported_together():
+    with pytest.raises(ValueError) as info:
+        MlNetwork(_stack(), "Net", max_azs=1, cidr="8.8.8.0/24", extra_interface_endpoints=["nope"])
+    text = str(info.value)
+    assert "max_azs is 1" in text and "not a private range" in text and "['nope']" in text
+
+
+def _imported(stack, subnets, azs, route_tables=True):
+    return ec2.Vpc.from_vpc_attributes(
+        stack, "Vpc", vpc_id="vpc-1", availability_zones=azs,
+        isolated_subnet_ids=subnets,
+        isolated_subnet_route_table_ids=[f"rtb-{i}" for i in range(len(subnets))] if route_tables else None,
+    )
+
+
+def test_imported_vpc_with_one_subnet_is_refused():
+    stack = _stack()
+    with pytest.raises(ValueError, match=r"at least 2 private subnets in distinct AZs \(found: subnet-a"):
+        MlNetwork(stack, "Net", vpc=_imported(stack, ["subnet-a"], ["eu-west-1a"]))
+
+
+def test_imported_vpc_with_subnets_in_one_az_is_refused():
+    stack = _stack()
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack, "Vpc", vpc_id="vpc-1", availability_zones=["eu-west-1a"],
+        isolated_subnet_ids=["subnet-a", "subnet-b"], isolated_subnet_route_table_ids=["rtb-a", "rtb-b"],
+    )
+    with pytest.raises(ValueError, match="distinct AZs"):
+        MlNetwork(stack, "Net", vpc=vpc)
+
+
+def test_imported_vpc_without_route_tables_is_refused():
+    stack = _stack()
+    with pytest.raises(ValueError, match="route tables of subnets"):
+        MlNetwork(stack, "Net", vpc=_imported(stack, ["subnet-a", "subnet-b"], ["eu-west-1a", "eu-west-1b"],
+                                              route_tables=False))
