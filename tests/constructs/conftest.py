@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.network import MlNetwork
-from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
 from tests.conftest import new_app
 
 
@@ -103,6 +104,16 @@ def lab() -> Lab:
     objects["bucket_unversioned"] = SecureBucket(
         s, "Scratch", encryption_key=keys.data, versioned=False,
         server_access_logs_bucket=logs_bucket.server_access_logs_bucket,
+    )
+    s = stack("Extras")
+    objects["keys_extras"] = EncryptionKeys(s, "Keys", pending_window=Duration.days(7),
+                                            removal_policy=RemovalPolicy.DESTROY, data_classes=["features"])
+    objects["logs_named"] = AccessLogsBucket(s, "Logs", bucket_name="team-a-access-logs",
+                                             noncurrent_version_expiration=Duration.days(30))
+    objects["bucket_named"] = SecureBucket(
+        s, "Named", bucket_name="team-a-features", encryption_key=objects["keys_extras"].key_for("features"),
+        server_access_logs_bucket=objects["logs_named"].bucket,
+        lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(400))],
     )
     app.synth()
     return Lab(stacks=stacks, objects=objects)

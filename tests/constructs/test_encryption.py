@@ -65,6 +65,19 @@ def test_shared_key_serves_every_class(lab):
     assert len(_statements(key)) == 2  # the shared key also serves logs
 
 
+def test_pending_window_removal_policy_and_custom_class(lab):
+    t = lab.template("Extras")
+    keys = lab.objects["keys_extras"]
+    assert list(keys.keys) == ["features"]
+    key_id = lab.stacks["Extras"].get_logical_id(keys.key_for("features").node.default_child)
+    key = t.find_resources("AWS::KMS::Key")[key_id]
+    assert key["Properties"]["PendingWindowInDays"] == 7
+    assert key["DeletionPolicy"] == "Delete"
+    assert key["Properties"]["Description"] == "ML features"
+    t.has_resource_properties("AWS::KMS::Alias", {"AliasName": "alias/secure-ml/features"})
+    assert len(key["Properties"]["KeyPolicy"]["Statement"]) == 1  # no logs class: no service statement
+
+
 def test_grant_helpers_scope_to_the_class_key():
     stack = Stack(new_app(), "S")
     keys = EncryptionKeys(stack, "Keys")

@@ -118,6 +118,20 @@ def test_unversioned_bucket_warns(lab):
     Annotations.from_stack(stack).has_warning("/BucketOptions/Scratch", Match.string_like_regexp("versioning is off"))
 
 
+def test_names_lifecycle_and_log_expiry(lab):
+    t, stack = lab.template("Extras"), lab.stacks["Extras"]
+    named = _bucket(t, stack, lab.objects["bucket_named"])["Properties"]
+    assert named["BucketName"] == "team-a-features"
+    assert named["LifecycleConfiguration"] == {"Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 400},
+                                                          "Status": "Enabled"}]}
+    logs = _bucket(t, stack, lab.objects["logs_named"])["Properties"]
+    assert logs["BucketName"] == "team-a-access-logs"
+    assert logs["LifecycleConfiguration"] == {"Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                                                         "Status": "Enabled"}]}
+    assert named["LoggingConfiguration"]["DestinationBucketName"] == {
+        "Ref": stack.get_logical_id(lab.objects["logs_named"].bucket.node.default_child)}
+
+
 def test_grants_include_the_key():
     stack = Stack(new_app(), "S")
     sb = SecureBucket(stack, "B")
