@@ -9,6 +9,7 @@ CDK := node_modules/.bin/cdk
 # jsii prints a Node end-of-life banner on Node 20; it is harmless.
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # Synthesis never needs AWS: don't let SDKs probe instance metadata for credentials.
 export AWS_EC2_METADATA_DISABLED := true
 
