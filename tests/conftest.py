@@ -4,7 +4,11 @@ once per session and tests assert on its templates."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+# Before aws_cdk starts jsii's node process: Node 20's end-of-life banner is noise in test output.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import pytest
 from aws_cdk import App
