@@ -12,7 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
+from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
 
 #: Interface endpoints a VpcOnly SageMaker Studio domain needs (REQUIREMENTS.md, "Network isolation").
 #: Missing sts or logs makes Studio kernels hang.
@@ -400,7 +400,26 @@ class MlNetwork(Construct):
             enable_dns_hostnames=True,  # private DNS of interface endpoints needs both
             enable_dns_support=True,
         )
+        self._acknowledge_default_sg_handler()
         return vpc
+
+    def _acknowledge_default_sg_handler(self) -> None:
+        # restrict_default_security_group is implemented by a stack-wide singleton Lambda that
+        # CloudFormation invokes once per deploy to strip the default group's rules.
+        provider = Stack.of(self).node.try_find_child("Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        handler = provider.node.try_find_child("Handler") if provider else None
+        if handler is None:
+            return
+        skip_checkov(
+            handler,
+            "aws-cdk-lib's custom-resource handler that closes the VPC's default security group: "
+            "invoked only by CloudFormation during deployment (which receives its errors directly, so "
+            "no DLQ), once per deploy (no concurrency limit needed), and it must reach the public EC2 "
+            "API, which this isolated VPC cannot.",
+            "CKV_AWS_115",
+            "CKV_AWS_116",
+            "CKV_AWS_117",
+        )
 
     def _private_subnets_of(self, vpc: ec2.IVpc) -> list[ec2.ISubnet]:
         subnets = list(vpc.isolated_subnets) or list(vpc.private_subnets)

@@ -165,6 +165,10 @@ def test_default_security_group_is_closed(lab):
     t.has_resource_properties(
         "Custom::VpcRestrictDefaultSG", {"DefaultSecurityGroupId": {"Fn::GetAtt": [vpc, "DefaultSecurityGroup"]}}
     )
+    handler = next(iter(t.find_resources("AWS::Lambda::Function").values()))
+    skipped = {s["id"] for s in handler["Metadata"]["checkov"]["skip"]}
+    assert skipped == {"CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"}
+    assert all(s["comment"] for s in handler["Metadata"]["checkov"]["skip"])
 
 
 # ----------------------------------------------------------------------------------------- options

@@ -67,6 +67,8 @@ def test_access_logs_bucket_is_sse_s3_locked_down_and_receives_logs(lab):
     assert props["PublicAccessBlockConfiguration"] == BLOCK_ALL
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert "AccessControl" not in props, "log delivery must use the bucket policy, not an ACL"
+    assert [s["id"] for s in logs_bucket["Metadata"]["checkov"]["skip"]] == ["CKV_AWS_18"]
+    assert "checkov" not in _bucket(t, stack, sb).get("Metadata", {}), "secure buckets skip nothing"
     assert logs_bucket["DeletionPolicy"] == "Retain"
     assert _bucket(t, stack, sb)["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": logs_id}
     t.has_resource_properties("AWS::S3::BucketPolicy", {
