@@ -1,0 +1,79 @@
+"""Findings: what a rule reports about one resource. Plain data, no AWS CDK import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+
+#: Prefix of every message for a value a rule needs but cannot resolve within the template.
+CANNOT_VERIFY = "cannot verify: "
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one resource (or on the template, then ``resource`` is empty)."""
+
+    rule: str
+    severity: Severity
+    file: str
+    resource: str
+    resource_type: str
+    message: str
+    #: Set when the resource acknowledges the rule with a reason; acknowledged findings never fail a check.
+    acknowledged: bool = field(default=False, compare=False)
+    reason: str | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, str]:
+        """The public JSON shape: rule, severity, file, resource, resource_type, message."""
+        data = asdict(self)
+        data.pop("acknowledged")
+        data.pop("reason")
+        return data
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    resources: int = 0
+    errors: int = 0
+    warnings: int = 0
+    acknowledged: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """The result of checking a set of templates."""
+
+    findings: list[Finding]
+    acknowledged: list[Finding]
+    files: list[str]
+    resources: int
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def success(self) -> bool:
+        """True when no unacknowledged error-level finding remains."""
+        return not self.errors
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(
+            files=len(self.files),
+            resources=self.resources,
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+            acknowledged=len(self.acknowledged),
+        )

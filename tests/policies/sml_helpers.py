@@ -1,0 +1,40 @@
+"""Helpers for the policy tests: build small templates inline and run the engine on them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from cdk_secure_ml.policies.engine import Template, check_templates
+from cdk_secure_ml.policies.findings import CANNOT_VERIFY, Finding, Report
+
+
+def template(resources: dict[str, Any], **sections: Any) -> dict[str, Any]:
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        **copy.deepcopy(sections),
+        "Resources": copy.deepcopy(resources),
+    }
+
+
+def res(type_: str, **properties: Any) -> dict[str, Any]:
+    return {"Type": type_, "Properties": properties}
+
+
+def check(data: dict[str, Any], file: str = "inline.json") -> Report:
+    return check_templates([Template(data, file)])
+
+
+def findings(data: dict[str, Any], rule: str, resource: str | None = None) -> list[Finding]:
+    return [
+        f for f in check(data).findings if f.rule == rule and (resource is None or f.resource == resource)
+    ]
+
+
+def verdict(found: list[Finding]) -> str:
+    """'pass' (no finding), 'unverified' (only cannot-verify warnings), else the worst severity."""
+    if not found:
+        return "pass"
+    if all(f.message.startswith(CANNOT_VERIFY) for f in found):
+        return "unverified"
+    return "error" if any(f.severity == "error" for f in found) else "warning"
