@@ -202,6 +202,160 @@ class StorageConfig(_Strict):
         return days
 
 
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_OU_ID_RE = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
+_KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
+_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+_PRINCIPAL_ARN_PATTERN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*-]+$")
+
+
+class CentralLogArchiveConfig(_Strict):
+    """A log-archive bucket in another account that receives this account's CloudTrail logs."""
+
+    bucket_name: str = Field(description="Name of the central log-archive bucket.")
+    kms_key_arn: str | None = Field(None, description="ARN of the KMS key the central bucket's logs are encrypted with.")
+
+    @field_validator("bucket_name")
+    @classmethod
+    def _bucket(cls, name: str) -> str:
+        if not _BUCKET_NAME_RE.match(name) or ".." in name:
+            raise ValueError(f"{name!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')")
+        return name
+
+    @field_validator("kms_key_arn")
+    @classmethod
+    def _key_arn(cls, arn: str | None) -> str | None:
+        if arn is not None and not _KMS_KEY_ARN_RE.match(arn):
+            raise ValueError(
+                f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<12-digit account>:key/<key id>"
+            )
+        return arn
+
+    @model_validator(mode="after")
+    def _needs_key(self) -> CentralLogArchiveConfig:
+        if self.kms_key_arn is None:
+            raise ValueError(
+                f"central log archive bucket {self.bucket_name!r} needs its KMS key ARN; set "
+                "governance.central_log_archive.kms_key_arn to the log-archive account's CloudTrail key"
+            )
+        return self
+
+
+class OrganizationConfig(_Strict):
+    """Organizations guardrails, deployed from the management account (OrganizationGuardrailsStack)."""
+
+    management_account_id: str | None = Field(None, pattern=r"^\d{12}$")
+    target_ou_ids: list[str] = Field(description="OUs the ML guardrail SCPs are attached to.")
+    allowed_regions: list[str] = Field(
+        default_factory=list, description="Region allow-list SCP; empty: no region restriction."
+    )
+    ai_services_opt_out: bool = Field(True, description="Attach the AI services opt-out policy to the OUs.")
+    exempt_principal_arns: list[str] = Field(
+        default_factory=lambda: ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
+        description="Roles exempt from the audit-protection SCP (the CloudFormation role that deploys it).",
+    )
+
+    @field_validator("target_ou_ids")
+    @classmethod
+    def _ous(cls, ous: list[str]) -> list[str]:
+        if not ous:
+            raise ValueError("target_ou_ids is empty; list the OU ids to attach the guardrails to (ou-xxxx-xxxxxxxx)")
+        bad = [o for o in ous if not _OU_ID_RE.match(o)]
+        if bad:
+            raise ValueError(f"{bad} are not OU ids; an OU id looks like ou-ab12-cd34ef56 ({_OU_ID_RE.pattern})")
+        return ous
+
+    @field_validator("allowed_regions")
+    @classmethod
+    def _regions(cls, regions: list[str]) -> list[str]:
+        unknown = [r for r in regions if r not in known_regions()]
+        if unknown:
+            raise ValueError(f"unknown region(s) {unknown} in the allow-list; use AWS region codes such as eu-west-1")
+        return regions
+
+    @field_validator("exempt_principal_arns")
+    @classmethod
+    def _exempt(cls, arns: list[str]) -> list[str]:
+        bad = [a for a in arns if not _PRINCIPAL_ARN_PATTERN_RE.match(a)]
+        if bad:
+            raise ValueError(
+                f"{bad} are not IAM role ARN patterns (arn:aws:iam::<account or *>:role/<name, may use *>)"
+            )
+        return arns
+
+
+class GovernanceConfig(_Strict):
+    """Audit and guardrails: CloudTrail, AWS Config rules, GuardDuty, alerts, Organizations SCPs."""
+
+    central_log_archive: CentralLogArchiveConfig | None = Field(
+        None, description="Deliver CloudTrail to a central bucket instead of creating an archive bucket here."
+    )
+    object_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+    object_lock_retention_days: int = Field(365, description="Object Lock retention of the local log archive.")
+    auditor_role_arns: list[str] = Field(default_factory=list, description="Roles that may read the log archive.")
+    trail_log_retention_days: int = Field(365, description="Retention of the trail's CloudWatch Logs copy.")
+    s3_data_events: bool = Field(True, description="Log S3 object-level events of the data and artifacts buckets.")
+    lambda_data_events: bool = Field(False, description="Log Lambda Invoke data events (all functions).")
+    config_recorder: bool = Field(True, description="Create the Config recorder; false where the organisation records.")
+    disabled_config_rules: list[str] = Field(default_factory=list, description="Config rule names not to deploy.")
+    guardduty_detector: bool = Field(True, description="Create a GuardDuty detector; false where org-managed.")
+    guardduty_min_severity: float = Field(7.0, description="Alert on GuardDuty findings at or above this severity.")
+    alert_emails: list[str] = Field(default_factory=list, description="Email addresses subscribed to the alert topic.")
+    organization: OrganizationConfig | None = None
+
+    @field_validator("object_lock_retention_days")
+    @classmethod
+    def _lock_days(cls, days: int) -> int:
+        if not 1 <= days <= 36500:
+            raise ValueError(f"Object Lock retention {days} days is outside 1-36500; pick a value in that range")
+        return days
+
+    @field_validator("trail_log_retention_days")
+    @classmethod
+    def _retention(cls, days: int) -> int:
+        if days not in LOG_RETENTION_DAYS.values():
+            raise ValueError(
+                f"{days} is not a CloudWatch Logs retention period; use one of {sorted(LOG_RETENTION_DAYS.values())}"
+            )
+        return days
+
+    @field_validator("auditor_role_arns")
+    @classmethod
+    def _auditors(cls, arns: list[str]) -> list[str]:
+        bad = [a for a in arns if not _ROLE_ARN_RE.match(a)]
+        if bad:
+            raise ValueError(f"{bad} are not IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)")
+        return arns
+
+    @field_validator("disabled_config_rules")
+    @classmethod
+    def _rules(cls, names: list[str]) -> list[str]:
+        from cdk_secure_ml.constructs.governance import CONFIG_RULES  # local import: avoids a cycle
+
+        unknown = [n for n in names if n not in CONFIG_RULES]
+        if unknown:
+            raise ValueError(f"unknown Config rule(s) {unknown}; use names from {sorted(CONFIG_RULES)}")
+        return names
+
+    @field_validator("guardduty_min_severity")
+    @classmethod
+    def _severity(cls, severity: float) -> float:
+        if not 1.0 <= severity <= 8.9:
+            raise ValueError(
+                f"GuardDuty severity {severity} is outside 1-8.9; use e.g. 4 (medium and up) or 7 (high only)"
+            )
+        return severity
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, emails: list[str]) -> list[str]:
+        bad = [e for e in emails if not _EMAIL_RE.match(e)]
+        if bad:
+            raise ValueError(f"{bad} are not email addresses (name@example.com)")
+        return emails
+
+
 class PlatformConfig(_Strict):
     """The whole platform config. Later sections (studio, endpoints, governance, delivery) join here."""
 
@@ -212,6 +366,7 @@ class PlatformConfig(_Strict):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     encryption: EncryptionConfig = Field(default_factory=EncryptionConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
 
     @field_validator("name")
     @classmethod

@@ -13,6 +13,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.plugin import ack_id
 
 #: Object-level actions denied outside the allowed VPC endpoints. Bucket-configuration actions are
 #: left alone so CloudFormation (which does not call through the endpoint) can still manage the bucket.
@@ -75,11 +76,8 @@ class AccessLogsBucket(Construct):
         no_loop = "This bucket is the server-access-log destination; logging it to itself would loop."
         acknowledge(self.bucket, no_loop, "AwsSolutions-S1", *in_regulatory_packs("S3BucketLoggingEnabled"))
         skip_checkov(self.bucket, no_loop, "CKV_AWS_18")
-        acknowledge(
-            self.bucket,
-            "S3 server access log delivery supports only SSE-S3 on the destination bucket.",
-            *in_regulatory_packs("S3DefaultEncryptionKMS"),
-        )
+        sse_s3_only = "S3 server access log delivery supports only SSE-S3 on the destination bucket."
+        acknowledge(self.bucket, sse_s3_only, *in_regulatory_packs("S3DefaultEncryptionKMS"), ack_id("SML-ENC-7"))
         _acknowledge_replication(self.bucket)
 
 

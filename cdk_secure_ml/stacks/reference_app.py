@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import App, Environment
+from aws_cdk import App, Environment, Validations
 
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.policies.packs import add_compliance_packs
+from cdk_secure_ml.policies.plugin import SecureMlChecks
+from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
 from cdk_secure_ml.stacks.stage import MlPlatformStage
 
 
@@ -15,10 +17,24 @@ def build_reference_app(
     """Compose the platform for ``config`` into ``app`` (a new App when None).
 
     The stage is pinned to the config's region but not to an account, so synthesis needs no AWS
-    credentials and performs no context lookups.
+    credentials and performs no context lookups. With ``governance.organization`` in the config, an
+    ``OrganizationGuardrailsStack`` for the management account is added beside the stage.
     """
     app = app or App()
     if compliance_packs:
+        # Our own rule pack first, then the four cdk-nag packs: synth fails on any unacknowledged error.
+        Validations.of(app).add_plugins(SecureMlChecks())
         add_compliance_packs(app)
     stage = MlPlatformStage(app, config.name, config=config, env=Environment(region=config.region))
+    organization = config.governance.organization
+    if organization is not None:
+        # Organizations is a global service homed in us-east-1; the stack goes to the management account.
+        OrganizationGuardrailsStack(
+            app,
+            f"{config.name}-OrganizationGuardrails",
+            organization=organization,
+            name_prefix=config.name,
+            env=Environment(account=organization.management_account_id, region="us-east-1"),
+            description=f"{config.name}: Organizations SCPs and AI services opt-out for ML accounts (cdk-secure-ml)",
+        )
     return app, stage

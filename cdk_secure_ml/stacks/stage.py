@@ -9,6 +9,7 @@ from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.stacks.foundation import FoundationStack
+from cdk_secure_ml.stacks.governance import GovernanceStack
 
 
 class MlPlatformStage(Stage):
@@ -26,4 +27,13 @@ class MlPlatformStage(Stage):
             "Foundation",
             config=config,
             description=f"{config.name}: isolated ML network, KMS keys and secure buckets (cdk-secure-ml)",
+        )
+        self.governance = GovernanceStack(
+            self,
+            "Governance",
+            governance=config.governance,
+            logs_key=self.foundation.keys.logs,
+            data_event_buckets=[self.foundation.data_bucket.bucket, self.foundation.artifacts_bucket.bucket],
+            trail_name=f"{config.name}-audit",
+            description=f"{config.name}: CloudTrail, AWS Config rules, GuardDuty and alerts (cdk-secure-ml)",
         )

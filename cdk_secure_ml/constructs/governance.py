@@ -1,0 +1,680 @@
+"""Audit and detective controls: AuditTrail, ComplianceRules, ThreatDetection, Alerts.
+
+Each answers a line of REQUIREMENTS.md, "Audit and compliance"; docs/governance.md maps control to threat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_config as config
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_guardduty as guardduty
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
+
+# --------------------------------------------------------------------------------------------------
+# The Config rule table
+
+
+@dataclass(frozen=True)
+class ConfigRuleSpec:
+    """One AWS Config managed rule: our name for it (= AWS's rule name), AWS's identifier, and what it
+    guards. ``regions``: the only regions it exists in, where AWS lists them (None: all commercial)."""
+
+    name: str
+    identifier: str
+    group: Literal["sagemaker", "baseline"]
+    checks: str
+    regions: frozenset[str] | None = None
+
+
+def _regions(text: str) -> frozenset[str]:
+    return frozenset(text.split(","))
+
+
+_MONITORING_ALL = (
+    "eu-north-1,me-south-1,ap-south-1,eu-west-3,us-east-2,eu-west-1,eu-central-1,sa-east-1,ap-east-1,"
+    "us-east-1,ap-northeast-2,ap-northeast-3,eu-west-2,ap-northeast-1,us-west-2,us-west-1,ap-southeast-1,"
+    "ap-southeast-2,ca-central-1"
+)
+_NO_BAHRAIN = ",".join(r for r in _MONITORING_ALL.split(",") if r != "me-south-1")
+_NO_STOCKHOLM = ",".join(r for r in _MONITORING_ALL.split(",") if r != "eu-north-1")
+
+#: THE table of managed rules (name → spec). Every identifier is checked by tests against
+#: ``cdk_secure_ml/policies/data/config_managed_rules.txt``, which names its source.
+CONFIG_RULES: Mapping[str, ConfigRuleSpec] = {
+    spec.name: spec
+    for spec in (
+        ConfigRuleSpec("sagemaker-notebook-no-direct-internet-access", "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS",
+                       "sagemaker", "notebook instances without direct internet access"),
+        ConfigRuleSpec("sagemaker-notebook-instance-kms-key-configured",
+                       "SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED", "sagemaker",
+                       "notebook instance volumes encrypted with a KMS key"),
+        ConfigRuleSpec("sagemaker-notebook-instance-inside-vpc", "SAGEMAKER_NOTEBOOK_INSTANCE_INSIDE_VPC",
+                       "sagemaker", "notebook instances launched in a VPC"),
+        ConfigRuleSpec("sagemaker-notebook-instance-root-access-check",
+                       "SAGEMAKER_NOTEBOOK_INSTANCE_ROOT_ACCESS_CHECK", "sagemaker",
+                       "notebook instances without root access"),
+        ConfigRuleSpec("sagemaker-endpoint-configuration-kms-key-configured",
+                       "SAGEMAKER_ENDPOINT_CONFIGURATION_KMS_KEY_CONFIGURED", "sagemaker",
+                       "endpoint configs encrypt the instance volume with a KMS key"),
+        ConfigRuleSpec("sagemaker-endpoint-config-prod-instance-count",
+                       "SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT", "sagemaker",
+                       "production variants run more than one instance"),
+        ConfigRuleSpec("sagemaker-model-in-vpc", "SAGEMAKER_MODEL_IN_VPC", "sagemaker",
+                       "models run their containers in a VPC"),
+        ConfigRuleSpec("sagemaker-model-isolation-enabled", "SAGEMAKER_MODEL_ISOLATION_ENABLED", "sagemaker",
+                       "models have network isolation"),
+        ConfigRuleSpec("sagemaker-domain-in-vpc", "SAGEMAKER_DOMAIN_IN_VPC", "sagemaker",
+                       "Studio domains are VpcOnly"),
+        ConfigRuleSpec("sagemaker-data-quality-job-isolation", "SAGEMAKER_DATA_QUALITY_JOB_ISOLATION", "sagemaker",
+                       "data quality monitoring jobs have network isolation", _regions(_MONITORING_ALL)),
+        ConfigRuleSpec("sagemaker-model-quality-job-definition-isolation",
+                       "SAGEMAKER_MODEL_QUALITY_JOB_DEFINITION_ISOLATION", "sagemaker",
+                       "model quality monitoring jobs have network isolation", _regions(_NO_BAHRAIN)),
+        ConfigRuleSpec("sagemaker-model-bias-job-isolation", "SAGEMAKER_MODEL_BIAS_JOB_ISOLATION", "sagemaker",
+                       "model bias monitoring jobs have network isolation", _regions(_NO_STOCKHOLM)),
+        ConfigRuleSpec("sagemaker-model-explainability-job-network-isolation",
+                       "SAGEMAKER_MODEL_EXPLAINABILITY_JOB_NETWORK_ISOLATION", "sagemaker",
+                       "model explainability monitoring jobs have network isolation", _regions(_NO_BAHRAIN)),
+        ConfigRuleSpec("s3-bucket-ssl-requests-only", "S3_BUCKET_SSL_REQUESTS_ONLY", "baseline",
+                       "bucket policies deny plain-HTTP requests"),
+        ConfigRuleSpec("s3-default-encryption-kms", "S3_DEFAULT_ENCRYPTION_KMS", "baseline",
+                       "buckets are encrypted with KMS by default"),
+        ConfigRuleSpec("cloudtrail-enabled", "CLOUD_TRAIL_ENABLED", "baseline", "CloudTrail is on"),
+        ConfigRuleSpec("multi-region-cloudtrail-enabled", "MULTI_REGION_CLOUD_TRAIL_ENABLED", "baseline",
+                       "at least one multi-region trail"),
+        ConfigRuleSpec("cloud-trail-log-file-validation-enabled", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+                       "baseline", "trails sign digest files (tamper evidence)"),
+        ConfigRuleSpec("cloud-trail-encryption-enabled", "CLOUD_TRAIL_ENCRYPTION_ENABLED", "baseline",
+                       "trails encrypt log files with KMS"),
+        ConfigRuleSpec("cmk-backing-key-rotation-enabled", "CMK_BACKING_KEY_ROTATION_ENABLED", "baseline",
+                       "customer-managed keys rotate"),
+        ConfigRuleSpec("vpc-flow-logs-enabled", "VPC_FLOW_LOGS_ENABLED", "baseline", "VPCs have flow logs"),
+        ConfigRuleSpec("restricted-ssh", "INCOMING_SSH_DISABLED", "baseline",
+                       "no security group allows SSH from 0.0.0.0/0"),
+        ConfigRuleSpec("iam-policy-no-statements-with-admin-access", "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+                       "baseline", "no customer policy allows * on *"),
+    )
+}
+
+#: Rules that AWS Config evaluates only on a schedule (trigger type "Periodic" on their pages).
+_PERIODIC = frozenset({
+    "sagemaker-notebook-no-direct-internet-access", "sagemaker-notebook-instance-kms-key-configured",
+    "sagemaker-endpoint-configuration-kms-key-configured", "sagemaker-endpoint-config-prod-instance-count",
+    "cloudtrail-enabled", "multi-region-cloudtrail-enabled", "cloud-trail-log-file-validation-enabled",
+    "cloud-trail-encryption-enabled", "cmk-backing-key-rotation-enabled", "vpc-flow-logs-enabled",
+})
+
+
+def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None]]:
+    """The verified list kept in the repo: rule name → (identifier, regions or None)."""
+    text = resources.files("cdk_secure_ml.policies").joinpath("data/config_managed_rules.txt").read_text("utf-8")
+    rules: dict[str, tuple[str, frozenset[str] | None]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, identifier, *rest = line.split()
+        regions = None
+        for extra in rest:
+            if extra.startswith("regions="):
+                regions = frozenset(extra.removeprefix("regions=").split(","))
+        rules[name] = (identifier, regions)
+    return rules
+
+
+# --------------------------------------------------------------------------------------------------
+# AuditTrail
+
+_KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
+_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+_TRAIL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")
+
+#: Object-level actions on the log archive that only CloudTrail, AWS Config and the auditors may use.
+ARCHIVE_RESTRICTED_ACTIONS: tuple[str, ...] = (
+    "s3:GetObject*",
+    "s3:PutObject*",
+    "s3:DeleteObject*",
+    "s3:RestoreObject",
+    "s3:BypassGovernanceRetention",
+)
+
+#: Default retention of the local archive's Object Lock.
+DEFAULT_OBJECT_LOCK_RETENTION = Duration.days(365)
+
+#: Services that write to the archive.
+ARCHIVE_WRITER_SERVICES: tuple[str, ...] = ("cloudtrail.amazonaws.com", "config.amazonaws.com")
+
+
+def allow_cloudtrail(key: kms.IKey, trail_name: str | None = None) -> bool:
+    """Let CloudTrail of this key's account encrypt log files with ``key`` (and describe it).
+
+    The encryption-context condition limits it to trails of this account (``trail_name``: one trail).
+    Returns False when ``key`` is imported and its policy cannot be changed from here.
+    """
+    stack = Stack.of(key)
+    trail_arn = f"arn:{stack.partition}:cloudtrail:*:{stack.account}:trail/{trail_name or '*'}"
+    principal = iam.ServicePrincipal("cloudtrail.amazonaws.com")
+    added = key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudTrailToEncryptLogs",
+            principals=[principal],
+            actions=["kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trail_arn},
+                "StringEquals": {"aws:SourceAccount": stack.account},
+            },
+        )
+    ).statement_added
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudTrailToDescribeKey",
+            principals=[principal],
+            actions=["kms:DescribeKey"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+        )
+    )
+    return added
+
+
+class AuditTrail(Construct):
+    """A multi-region CloudTrail trail that records management events of every region and global
+    services, signs digest files (log file validation), encrypts log files with KMS and delivers them
+    to a log archive and to an encrypted CloudWatch Logs group.
+
+    Two modes:
+
+    - **local archive** (default): a :class:`SecureBucket` created here with Object Lock (default
+      retention ``object_lock_retention`` in ``object_lock_mode``), versioning, TLS-only, RETAIN, and
+      a policy that denies object reads, writes and deletes to everyone except CloudTrail, AWS Config
+      and ``auditor_role_arns``. Log files are encrypted with ``encryption_key``.
+    - **central archive**: ``central_bucket_name`` + ``central_key_arn`` name a bucket and key in a
+      log-archive account (REQUIREMENTS: "a central bucket in a separate account with limited access").
+      Its bucket and key policies are managed there; nothing is created for them here.
+
+    :param encryption_key: the logs key; encrypts the CloudWatch Logs copy (and, in local mode, the log
+        files). Its policy gets a CloudTrail statement limited to this account's trails.
+    :param trail_name: default: generated. Naming it narrows the key-policy condition to this trail.
+    :param central_bucket_name: the central archive bucket. Requires ``central_key_arn``.
+    :param central_key_arn: the KMS key ARN the central archive expects log files encrypted with.
+    :param object_lock_retention: local mode: default retention, 1 to 36,500 whole days. Default 365.
+    :param object_lock_mode: local mode: ``GOVERNANCE`` (default) or ``COMPLIANCE`` (no one can shorten it).
+    :param auditor_role_arns: local mode: roles that may read the archive.
+    :param log_retention: retention of the CloudWatch Logs copy. Default one year.
+    :param s3_data_event_buckets: buckets whose object-level (data) events are logged, e.g. the ML
+        data and artifact buckets. Default none.
+    :param lambda_data_events: log Invoke events of every Lambda function. Default False.
+    :param removal_policy: of the archive bucket and the log group. Default RETAIN.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        encryption_key: kms.IKey,
+        trail_name: str | None = None,
+        central_bucket_name: str | None = None,
+        central_key_arn: str | None = None,
+        object_lock_retention: Duration = DEFAULT_OBJECT_LOCK_RETENTION,
+        object_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE",
+        auditor_role_arns: Sequence[str] = (),
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        s3_data_event_buckets: Sequence[s3.IBucket] = (),
+        lambda_data_events: bool = False,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        central = central_bucket_name is not None or central_key_arn is not None
+        problems = []
+        if central_bucket_name is not None and not Token.is_unresolved(central_bucket_name) and (
+            not _BUCKET_NAME_RE.match(central_bucket_name) or ".." in central_bucket_name
+        ):
+            problems.append(f"central_bucket_name {central_bucket_name!r} is not an S3 bucket name")
+        if central_bucket_name is not None and central_key_arn is None:
+            problems.append(
+                f"central_bucket_name {central_bucket_name!r} was given without central_key_arn; pass the ARN "
+                "of the KMS key the log-archive account uses for CloudTrail"
+            )
+        if central_key_arn is not None and central_bucket_name is None:
+            problems.append("central_key_arn was given without central_bucket_name; pass both or neither")
+        if central_key_arn is not None and not Token.is_unresolved(central_key_arn) and not _KMS_KEY_ARN_RE.match(
+            central_key_arn
+        ):
+            problems.append(f"central_key_arn {central_key_arn!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
+        if central and auditor_role_arns:
+            problems.append(
+                "auditor_role_arns apply to the local archive only; grant auditors in the log-archive account"
+            )
+        bad_auditors = [a for a in auditor_role_arns if not Token.is_unresolved(a) and not _ROLE_ARN_RE.match(a)]
+        if bad_auditors:
+            problems.append(f"auditor_role_arns {bad_auditors} are not IAM role ARNs (arn:aws:iam::<account>:role/<name>)")
+        if trail_name is not None and not Token.is_unresolved(trail_name) and not _TRAIL_NAME_RE.match(trail_name):
+            problems.append(f"trail_name {trail_name!r} must be 3-128 letters, digits, '.', '_' or '-'")
+        lock_days = object_lock_retention.to_seconds() / 86400
+        if not central and (not 1 <= lock_days <= 36500 or lock_days != int(lock_days)):
+            problems.append(f"object_lock_retention is {lock_days:g} days; use a whole number of days from 1 to 36500")
+        if object_lock_mode not in ("GOVERNANCE", "COMPLIANCE"):
+            problems.append(f"object_lock_mode {object_lock_mode!r} is not GOVERNANCE or COMPLIANCE")
+        if problems:
+            raise ValueError("AuditTrail: " + "; ".join(problems))
+
+        self.central = central
+        self.archive: SecureBucket | None = None
+        if central:
+            self.bucket: s3.IBucket = s3.Bucket.from_bucket_name(self, "CentralArchive", central_bucket_name)
+            self.log_file_key: kms.IKey = kms.Key.from_key_arn(self, "CentralArchiveKey", central_key_arn)
+            Annotations.of(self).add_info(
+                f"CloudTrail delivers to the central bucket {central_bucket_name}: its bucket policy must allow "
+                "cloudtrail.amazonaws.com s3:PutObject for this account and its key policy kms:GenerateDataKey*"
+            )
+        else:
+            self.archive = SecureBucket(
+                self,
+                "Archive",
+                encryption_key=encryption_key,
+                object_lock_retention=Duration.days(int(lock_days)),
+                object_lock_mode=object_lock_mode,
+                removal_policy=removal_policy,
+            )
+            self.bucket = self.archive.bucket
+            self.log_file_key = encryption_key
+            conditions: dict[str, dict[str, object]] = {
+                "StringNotEquals": {"aws:PrincipalServiceName": list(ARCHIVE_WRITER_SERVICES)}
+            }
+            if auditor_role_arns:
+                conditions["ArnNotLike"] = {"aws:PrincipalArn": list(auditor_role_arns)}
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyObjectAccessExceptLogWritersAndAuditors",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=list(ARCHIVE_RESTRICTED_ACTIONS),
+                    resources=[self.bucket.arn_for_objects("*")],
+                    conditions=conditions,
+                )
+            )
+            allow_cloudtrail(encryption_key, trail_name)
+
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            encryption_key=encryption_key,
+            retention=log_retention,
+            removal_policy=removal_policy,
+        )
+        self.trail = cloudtrail.Trail(
+            self,
+            "Resource",
+            trail_name=trail_name,
+            bucket=self.bucket,
+            encryption_key=self.log_file_key,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_file_validation=True,
+            management_events=cloudtrail.ReadWriteType.ALL,
+            send_to_cloud_watch_logs=True,
+            cloud_watch_log_group=self.log_group,
+        )
+        acknowledge(
+            self.trail.node.find_child("LogsRole"),
+            "aws-cdk-lib's Trail writes the CloudWatch Logs delivery role's permissions (create log streams "
+            "and put events in this one log group) as the role's inline default policy; it is generated and "
+            "scoped to that log group only.",
+            *in_regulatory_packs("IAMNoInlinePolicy"),
+        )
+        if not central:
+            self.trail.node.add_dependency(self.bucket.policy or self.bucket)
+        if s3_data_event_buckets:
+            self.trail.add_s3_event_selector(
+                [cloudtrail.S3EventSelector(bucket=b) for b in s3_data_event_buckets],
+                include_management_events=False,
+                read_write_type=cloudtrail.ReadWriteType.ALL,
+            )
+        self.s3_data_event_buckets = tuple(s3_data_event_buckets)
+        self.lambda_data_events = lambda_data_events
+        if lambda_data_events:
+            self.trail.log_all_lambda_data_events(include_management_events=False)
+
+    @property
+    def trail_arn(self) -> str:
+        return self.trail.trail_arn
+
+    def grant_read_archive(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the local archive (it must also be in ``auditor_role_arns``)."""
+        if self.archive is None:
+            raise ValueError("AuditTrail delivers to a central archive; grant read access in the log-archive account")
+        return self.archive.grant_read(grantee)
+
+
+# --------------------------------------------------------------------------------------------------
+# ComplianceRules
+
+
+class ComplianceRules(Construct):
+    """AWS Config: a recorder and delivery channel (skippable), and the managed rules of
+    :data:`CONFIG_RULES` (SageMaker and baseline).
+
+    :param delivery_bucket: where Config delivers snapshots and history (the log archive). Required
+        when ``create_recorder``.
+    :param delivery_key: KMS key for delivered objects; its policy gets a statement for AWS Config.
+    :param create_recorder: default True. False where the organisation already records this account
+        (only one recorder per account and region is allowed).
+    :param record_global_resources: record IAM and other global types. Record them in one region only.
+    :param rules: rule names to deploy. Default: all of :data:`CONFIG_RULES`.
+    :param exclude_rules: rule names to leave out.
+    :param rule_parameters: input parameters per rule name, e.g.
+        ``{"sagemaker-notebook-instance-inside-vpc": {"SubnetIds": "subnet-1,subnet-2"}}``.
+
+    Rules AWS offers only in some regions are skipped, with a warning, in a stack whose region is
+    known and not among them.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        delivery_bucket: s3.IBucket | None = None,
+        delivery_key: kms.IKey | None = None,
+        create_recorder: bool = True,
+        record_global_resources: bool = True,
+        rules: Sequence[str] | None = None,
+        exclude_rules: Sequence[str] = (),
+        rule_parameters: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        names = list(CONFIG_RULES) if rules is None else list(rules)
+        rule_parameters = dict(rule_parameters or {})
+        problems = []
+        unknown = [n for n in [*names, *exclude_rules, *rule_parameters] if n not in CONFIG_RULES]
+        if unknown:
+            problems.append(f"unknown rule name(s) {sorted(set(unknown))}; use names from {sorted(CONFIG_RULES)}")
+        if create_recorder and delivery_bucket is None:
+            problems.append("create_recorder needs delivery_bucket (where Config delivers snapshots)")
+        if delivery_key is not None and delivery_bucket is None:
+            problems.append("delivery_key was given without delivery_bucket")
+        if problems:
+            raise ValueError("ComplianceRules: " + "; ".join(problems))
+
+        stack = Stack.of(self)
+        self.recorder: config.CfnConfigurationRecorder | None = None
+        self.delivery_channel: config.CfnDeliveryChannel | None = None
+        self.role: iam.Role | None = None
+        if create_recorder:
+            assert delivery_bucket is not None
+            self.role = iam.Role(
+                self,
+                "RecorderRole",
+                assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
+                managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")],
+                description="AWS Config recorder: reads resource configurations",
+            )
+            acknowledge(
+                self.role,
+                "AWS_ConfigRole is the AWS-maintained read policy for every resource type Config records; a "
+                "hand-written copy would miss new resource types.",
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
+            )
+            # L1: aws-cdk-lib has no L2 for the configuration recorder or the delivery channel.
+            self.recorder = config.CfnConfigurationRecorder(
+                self,
+                "Recorder",
+                role_arn=self.role.role_arn,
+                recording_group=config.CfnConfigurationRecorder.RecordingGroupProperty(
+                    all_supported=True, include_global_resource_types=record_global_resources
+                ),
+            )
+            self.delivery_channel = config.CfnDeliveryChannel(
+                self,
+                "DeliveryChannel",
+                s3_bucket_name=delivery_bucket.bucket_name,
+                s3_kms_key_arn=delivery_key.key_arn if delivery_key is not None else None,
+                config_snapshot_delivery_properties=config.CfnDeliveryChannel.ConfigSnapshotDeliveryPropertiesProperty(
+                    delivery_frequency="TwentyFour_Hours"
+                ),
+            )
+            self._allow_config_delivery(delivery_bucket, delivery_key)
+
+        self.rules: dict[str, config.ManagedRule] = {}
+        self.skipped_rules: list[str] = []
+        region = stack.region
+        for name in names:
+            if name in exclude_rules:
+                continue
+            spec = CONFIG_RULES[name]
+            if spec.regions is not None and not Token.is_unresolved(region) and region not in spec.regions:
+                self.skipped_rules.append(name)
+                Annotations.of(self).add_warning_v2(
+                    "secure-ml:config-rule-unavailable",
+                    f"Config rule {name} is not available in {region}; it is not deployed",
+                )
+                continue
+            rule = config.ManagedRule(
+                self,
+                "".join(part.capitalize() for part in name.split("-")),
+                identifier=spec.identifier,
+                config_rule_name=name,
+                description=f"cdk-secure-ml: {spec.checks}",
+                input_parameters=rule_parameters.get(name),
+                maximum_execution_frequency=(
+                    config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS if name in _PERIODIC else None
+                ),
+            )
+            if self.recorder is not None:
+                rule.node.add_dependency(self.recorder)
+            self.rules[name] = rule
+
+    def _allow_config_delivery(self, bucket: s3.IBucket, key: kms.IKey | None) -> None:
+        stack = Stack.of(self)
+        principal = iam.ServicePrincipal("config.amazonaws.com")
+        source = {"StringEquals": {"aws:SourceAccount": stack.account}}
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowConfigBucketCheck",
+                principals=[principal],
+                actions=["s3:GetBucketAcl", "s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions=source,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowConfigDelivery",
+                principals=[principal],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"AWSLogs/{stack.account}/Config/*")],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account,
+                                             "s3:x-amz-acl": "bucket-owner-full-control"}},
+            )
+        )
+        if key is not None:
+            key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AllowConfigToEncryptDeliveries",
+                    principals=[principal],
+                    actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                    resources=["*"],
+                    conditions=source,
+                )
+            )
+
+
+# --------------------------------------------------------------------------------------------------
+# ThreatDetection
+
+_FINDING_FREQUENCIES = ("FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")
+
+
+class ThreatDetection(Construct):
+    """Amazon GuardDuty: a detector analysing CloudTrail management events, VPC flow logs and DNS logs,
+    with S3 protection (CloudTrail S3 data events) on.
+
+    :param create_detector: default True. False where the organisation's delegated administrator
+        manages GuardDuty for this account (only one detector per account and region exists);
+        ``detector`` is then None and findings still reach this account's EventBridge.
+    :param s3_protection: default True.
+    :param finding_publishing_frequency: default ``FIFTEEN_MINUTES`` (the fastest).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        create_detector: bool = True,
+        s3_protection: bool = True,
+        finding_publishing_frequency: str = "FIFTEEN_MINUTES",
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if finding_publishing_frequency not in _FINDING_FREQUENCIES:
+            raise ValueError(
+                f"ThreatDetection: finding_publishing_frequency {finding_publishing_frequency!r} is not one of "
+                f"{list(_FINDING_FREQUENCIES)}"
+            )
+        self.detector: guardduty.CfnDetector | None = None
+        if create_detector:
+            # L1: aws-cdk-lib has no L2 for GuardDuty.
+            self.detector = guardduty.CfnDetector(
+                self,
+                "Resource",
+                enable=True,
+                finding_publishing_frequency=finding_publishing_frequency,
+                features=[
+                    guardduty.CfnDetector.CFNFeatureConfigurationProperty(
+                        name="S3_DATA_EVENTS", status="ENABLED" if s3_protection else "DISABLED"
+                    )
+                ],
+            )
+        elif not s3_protection:
+            raise ValueError("ThreatDetection: s3_protection=False has no effect without create_detector")
+
+
+# --------------------------------------------------------------------------------------------------
+# Alerts
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+#: SageMaker EventBridge events that mean something failed: detail-type → (status field, values).
+#: Endpoint events carry upper-case statuses in AWS's examples (``IN_SERVICE``) while the API uses
+#: ``Failed``; both spellings are matched.
+SAGEMAKER_FAILURE_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "SageMaker Training Job State Change": ("TrainingJobStatus", ("Failed",)),
+    "SageMaker Processing Job State Change": ("ProcessingJobStatus", ("Failed",)),
+    "SageMaker Transform Job State Change": ("TransformJobStatus", ("Failed",)),
+    "SageMaker HyperParameter Tuning Job State Change": ("HyperParameterTuningJobStatus", ("Failed",)),
+    "SageMaker Endpoint State Change": (
+        "EndpointStatus", ("FAILED", "Failed", "UPDATE_ROLLBACK_FAILED", "UpdateRollbackFailed")),
+    "SageMaker Model Package State Change": ("ModelPackageStatus", ("Failed",)),
+}
+
+
+class Alerts(Construct):
+    """EventBridge rules that send security and ML-operations events to a KMS-encrypted SNS topic:
+
+    - SageMaker training, processing, transform and tuning jobs, endpoints and model packages that fail
+      (:data:`SAGEMAKER_FAILURE_EVENTS`), and model package approval-status changes;
+    - AWS Config rules turning NON_COMPLIANT;
+    - GuardDuty findings with severity >= ``guardduty_min_severity``.
+
+    :param emails: addresses subscribed to the topic (each must confirm the subscription).
+    :param encryption_key: the topic's key. Default: a dedicated key with rotation, whose policy lets
+        EventBridge of this account publish.
+    :param guardduty_min_severity: 1 to 8.9. Default 7 (high).
+    :param model_approval_changes: also notify when a model package is approved or rejected. Default True.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        emails: Sequence[str] = (),
+        encryption_key: kms.IKey | None = None,
+        guardduty_min_severity: float = 7.0,
+        model_approval_changes: bool = True,
+        sagemaker_failures: bool = True,
+        config_compliance: bool = True,
+        guardduty_findings: bool = True,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        problems = []
+        bad = [e for e in emails if not _EMAIL_RE.match(e)]
+        if bad:
+            problems.append(f"emails {bad} are not email addresses (name@example.com)")
+        if len(set(emails)) != len(emails):
+            problems.append(f"emails {list(emails)} repeat an address; list each once")
+        if not 1 <= guardduty_min_severity <= 8.9:
+            problems.append(f"guardduty_min_severity {guardduty_min_severity} is outside 1-8.9")
+        if problems:
+            raise ValueError("Alerts: " + "; ".join(problems))
+
+        stack = Stack.of(self)
+        if encryption_key is None:
+            encryption_key = kms.Key(
+                self,
+                "Key",
+                description=f"SNS alert topic {self.node.path}",
+                enable_key_rotation=True,
+                removal_policy=RemovalPolicy.RETAIN,
+            )
+        self.key = encryption_key
+        encryption_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowEventBridgeToPublishEncrypted",
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )
+        self.topic = sns.Topic(self, "Topic", master_key=encryption_key, enforce_ssl=True,
+                               display_name="ML platform alerts")
+        for email in emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self.emails = tuple(emails)
+        self.rules: dict[str, events.Rule] = {}
+        target = targets.SnsTopic(self.topic)
+
+        def rule(rule_id: str, description: str, pattern: events.EventPattern) -> None:
+            self.rules[rule_id] = events.Rule(self, rule_id, description=description, event_pattern=pattern,
+                                              targets=[target])
+
+        if sagemaker_failures:
+            for detail_type, (field, values) in SAGEMAKER_FAILURE_EVENTS.items():
+                rule_id = detail_type.removeprefix("SageMaker ").removesuffix(" State Change").replace(" ", "")
+                rule(f"{rule_id}Failed", f"{detail_type}: {field} {'/'.join(values)}", events.EventPattern(
+                    source=["aws.sagemaker"], detail_type=[detail_type], detail={field: list(values)}))
+        if model_approval_changes:
+            rule("ModelPackageApprovalChanged", "A model package was approved or rejected", events.EventPattern(
+                source=["aws.sagemaker"], detail_type=["SageMaker Model Package State Change"],
+                detail={"ModelApprovalStatus": ["Approved", "Rejected"]}))
+        if config_compliance:
+            rule("ConfigNonCompliant", "An AWS Config rule found a NON_COMPLIANT resource", events.EventPattern(
+                source=["aws.config"], detail_type=["Config Rules Compliance Change"],
+                detail={"messageType": ["ComplianceChangeNotification"],
+                        "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}))
+        if guardduty_findings:
+            rule("GuardDutyFinding", f"GuardDuty finding with severity >= {guardduty_min_severity:g}",
+                 events.EventPattern(source=["aws.guardduty"], detail_type=["GuardDuty Finding"],
+                                     detail={"severity": events.Match.greater_than_or_equal(guardduty_min_severity)}))

@@ -1,0 +1,536 @@
+"""AuditTrail, ComplianceRules, ThreatDetection, Alerts and OrganizationGuardrailsStack.
+
+One app holds every variant and is synthesized once per session (jsii synthesis costs seconds)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pytest
+from aws_cdk import Duration, Environment, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Annotations, Match, Template
+
+from cdk_secure_ml.config import OrganizationConfig
+from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.governance import (
+    ARCHIVE_RESTRICTED_ACTIONS,
+    CONFIG_RULES,
+    SAGEMAKER_FAILURE_EVENTS,
+    Alerts,
+    AuditTrail,
+    ComplianceRules,
+    ThreatDetection,
+    managed_rules_list,
+)
+from cdk_secure_ml.policies import scp
+from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
+from tests.conftest import new_app
+
+AUDITOR = "arn:aws:iam::123456789012:role/auditor"
+CENTRAL_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EU = Environment(region="eu-west-1")
+
+
+@dataclass
+class GovLab:
+    stacks: dict[str, Stack]
+    objects: dict[str, object]
+
+    def template(self, name: str) -> Template:
+        return Template.from_stack(self.stacks[name])
+
+
+@pytest.fixture(scope="session")
+def gov() -> GovLab:
+    app = new_app()
+    stacks: dict[str, Stack] = {}
+    objects: dict[str, object] = {}
+
+    def stack(name: str, env: Environment | None = EU) -> Stack:
+        stacks[name] = Stack(app, name, env=env)
+        return stacks[name]
+
+    s = stack("TrailLocal")
+    keys = EncryptionKeys(s, "Keys")
+    data = s3.Bucket(s, "Data")
+    objects["keys_local"] = keys
+    objects["trail_local"] = AuditTrail(
+        s, "Trail", encryption_key=keys.logs, trail_name="ml-audit",
+        object_lock_retention=Duration.days(400), object_lock_mode="COMPLIANCE",
+        auditor_role_arns=[AUDITOR], log_retention=logs.RetentionDays.TWO_YEARS,
+        s3_data_event_buckets=[data], lambda_data_events=True,
+    )
+    objects["data"] = data
+
+    s = stack("TrailDefaults")
+    keys = EncryptionKeys(s, "Keys")
+    objects["trail_defaults"] = AuditTrail(s, "Trail", encryption_key=keys.logs)
+
+    s = stack("TrailCentral")
+    keys = EncryptionKeys(s, "Keys")
+    objects["trail_central"] = AuditTrail(
+        s, "Trail", encryption_key=keys.logs, central_bucket_name="org-log-archive", central_key_arn=CENTRAL_KEY,
+    )
+
+    s = stack("Rules")
+    key = kms.Key(s, "Key", enable_key_rotation=True)
+    bucket = s3.Bucket(s, "Delivery")
+    objects["rules"] = ComplianceRules(s, "Rules", delivery_bucket=bucket, delivery_key=key)
+    objects["rules_bucket"], objects["rules_key"] = bucket, key
+
+    s = stack("RulesNoRecorder", env=Environment(region="eu-south-2"))
+    objects["rules_no_recorder"] = ComplianceRules(
+        s, "Rules", create_recorder=False, exclude_rules=["restricted-ssh"],
+        rule_parameters={"sagemaker-notebook-instance-inside-vpc": {"SubnetIds": "subnet-1,subnet-2"}},
+    )
+
+    s = stack("RulesSubset", env=None)
+    objects["rules_subset"] = ComplianceRules(
+        s, "Rules", create_recorder=False, rules=["sagemaker-domain-in-vpc", "sagemaker-model-bias-job-isolation"])
+
+    s = stack("Threat")
+    objects["threat"] = ThreatDetection(s, "Threat")
+    s = stack("ThreatNoS3")
+    objects["threat_no_s3"] = ThreatDetection(s, "Threat", s3_protection=False, finding_publishing_frequency="ONE_HOUR")
+
+    s = stack("AlertsStack")
+    objects["alerts"] = Alerts(s, "Alerts", emails=["ops@example.com", "sec@example.org"],
+                               guardduty_min_severity=4)
+    s = stack("AlertsMinimal")
+    topic_key = kms.Key(s, "TopicKey", enable_key_rotation=True)
+    objects["alerts_minimal"] = Alerts(s, "Alerts", encryption_key=topic_key, model_approval_changes=False,
+                                       config_compliance=False, guardduty_findings=False)
+    objects["alerts_minimal_key"] = topic_key
+    objects["threat_skipped"] = ThreatDetection(s, "Threat", create_detector=False)  # needs a non-empty stack
+
+    stacks["Org"] = OrganizationGuardrailsStack(
+        app, "Org", organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56", "ou-zz99-0000aaaa"], allowed_regions=["eu-west-1", "eu-central-1"]),
+        name_prefix="ml")
+    stacks["OrgMinimal"] = OrganizationGuardrailsStack(
+        app, "OrgMinimal", organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56"], ai_services_opt_out=False,
+            exempt_principal_arns=["arn:aws:iam::*:role/breakglass"]))
+    app.synth()
+    return GovLab(stacks=stacks, objects=objects)
+
+
+def _logical(stack: Stack, construct) -> str:
+    return stack.get_logical_id(construct.node.default_child)
+
+
+# ---------------------------------------------------------------------------------------- AuditTrail
+
+
+def test_trail_is_multi_region_validated_encrypted_and_sent_to_cloudwatch(gov):
+    t, stack, trail = gov.template("TrailLocal"), gov.stacks["TrailLocal"], gov.objects["trail_local"]
+    key_id = stack.get_logical_id(gov.objects["keys_local"].logs.node.default_child)
+    t.has_resource_properties("AWS::CloudTrail::Trail", {
+        "IsMultiRegionTrail": True,
+        "IncludeGlobalServiceEvents": True,
+        "EnableLogFileValidation": True,
+        "IsLogging": True,
+        "TrailName": "ml-audit",
+        "KMSKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
+        "S3BucketName": {"Ref": _logical(stack, trail.archive.bucket)},
+        "CloudWatchLogsLogGroupArn": {"Fn::GetAtt": [stack.get_logical_id(trail.log_group.node.default_child),
+                                                     "Arn"]},
+    })
+    t.has_resource("AWS::Logs::LogGroup", {
+        "Properties": {"RetentionInDays": 731, "KmsKeyId": {"Fn::GetAtt": [key_id, "Arn"]}},
+        "DeletionPolicy": "Retain",
+    })
+
+
+def test_trail_data_events_for_buckets_and_lambda(gov):
+    t, stack = gov.template("TrailLocal"), gov.stacks["TrailLocal"]
+    selectors = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]["EventSelectors"]
+    assert {"IncludeManagementEvents": True, "ReadWriteType": "All"} in selectors
+    data = [r for s in selectors for r in s.get("DataResources", [])]
+    types = {r["Type"] for r in data}
+    assert types == {"AWS::S3::Object", "AWS::Lambda::Function"}
+    s3_values = str([r["Values"] for r in data if r["Type"] == "AWS::S3::Object"])
+    assert _logical(stack, gov.objects["data"]) in s3_values
+    defaults = next(iter(gov.template("TrailDefaults").find_resources("AWS::CloudTrail::Trail").values()))
+    assert defaults["Properties"]["EventSelectors"] == [{"IncludeManagementEvents": True, "ReadWriteType": "All"}] \
+        or "EventSelectors" not in defaults["Properties"]
+
+
+def test_local_archive_is_object_locked_versioned_retained(gov):
+    t, stack, trail = gov.template("TrailLocal"), gov.stacks["TrailLocal"], gov.objects["trail_local"]
+    bucket = t.find_resources("AWS::S3::Bucket")[_logical(stack, trail.archive.bucket)]
+    props = bucket["Properties"]
+    assert props["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}}}
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["DeletionPolicy"] == "Retain"
+    d = gov.template("TrailDefaults").find_resources("AWS::S3::Bucket")[
+        _logical(gov.stacks["TrailDefaults"], gov.objects["trail_defaults"].archive.bucket)]
+    assert d["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE",
+                                                                                        "Days": 365}
+
+
+def _archive_policy(t: Template, stack: Stack, trail: AuditTrail) -> list[dict]:
+    bucket_id = _logical(stack, trail.archive.bucket)
+    for policy in t.find_resources("AWS::S3::BucketPolicy").values():
+        if policy["Properties"]["Bucket"] == {"Ref": bucket_id}:
+            return policy["Properties"]["PolicyDocument"]["Statement"]
+    raise AssertionError("no archive bucket policy")
+
+
+def test_local_archive_access_limited_to_log_writers_and_auditors_tls_only(gov):
+    t, stack, trail = gov.template("TrailLocal"), gov.stacks["TrailLocal"], gov.objects["trail_local"]
+    statements = _archive_policy(t, stack, trail)
+    deny = next(s for s in statements if s.get("Sid") == "DenyObjectAccessExceptLogWritersAndAuditors")
+    assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
+    assert sorted(deny["Action"]) == sorted(ARCHIVE_RESTRICTED_ACTIONS)
+    assert deny["Condition"] == {
+        "StringNotEquals": {"aws:PrincipalServiceName": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+        "ArnNotLike": {"aws:PrincipalArn": [AUDITOR]},
+    }
+    assert {"Bool": {"aws:SecureTransport": "false"}} in [s.get("Condition") for s in statements]
+    writes = [s for s in statements if s["Effect"] == "Allow" and s["Principal"] == {"Service": "cloudtrail.amazonaws.com"}]
+    assert {s["Action"] for s in writes} == {"s3:GetBucketAcl", "s3:PutObject"}
+    # without auditors, only the services are exempt
+    defaults = _archive_policy(gov.template("TrailDefaults"), gov.stacks["TrailDefaults"], gov.objects["trail_defaults"])
+    deny = next(s for s in defaults if s.get("Sid") == "DenyObjectAccessExceptLogWritersAndAuditors")
+    assert "ArnNotLike" not in deny["Condition"]
+
+
+def test_logs_key_lets_cloudtrail_of_this_account_encrypt(gov):
+    t = gov.template("TrailLocal")
+    stack, keys = gov.stacks["TrailLocal"], gov.objects["keys_local"]
+    statements = t.find_resources("AWS::KMS::Key")[_logical(stack, keys.logs)]["Properties"]["KeyPolicy"]["Statement"]
+    allow = next(s for s in statements if s.get("Sid") == "AllowCloudTrailToEncryptLogs")
+    assert allow["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert allow["Action"] == "kms:GenerateDataKey*"
+    context = allow["Condition"]["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"]
+    assert context["Fn::Join"][1][-1].endswith(":trail/ml-audit")
+    assert allow["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+
+
+def test_central_mode_delivers_to_the_log_archive_account(gov):
+    t, trail = gov.template("TrailCentral"), gov.objects["trail_central"]
+    assert trail.central and trail.archive is None
+    t.has_resource_properties("AWS::CloudTrail::Trail", {
+        "S3BucketName": "org-log-archive", "KMSKeyId": CENTRAL_KEY, "IsMultiRegionTrail": True,
+        "EnableLogFileValidation": True})
+    t.resource_count_is("AWS::S3::Bucket", 0)
+    t.resource_count_is("AWS::S3::BucketPolicy", 0)
+    t.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 365})
+    with pytest.raises(ValueError, match="central archive"):
+        trail.grant_read_archive(iam.AccountRootPrincipal())
+
+
+@pytest.mark.parametrize(("kwargs", "messages"), [
+    ({"central_bucket_name": "org-logs"}, ["'org-logs' was given without central_key_arn"]),
+    ({"central_key_arn": CENTRAL_KEY}, ["central_key_arn was given without central_bucket_name"]),
+    ({"central_bucket_name": "Bad_Bucket", "central_key_arn": "alias/x"},
+     ["'Bad_Bucket' is not an S3 bucket name", "'alias/x' is not a KMS key ARN"]),
+    ({"object_lock_retention": Duration.days(36501)}, ["36501 days; use a whole number of days from 1 to 36500"]),
+    ({"object_lock_retention": Duration.days(0)}, ["0 days"]),
+    ({"object_lock_mode": "LEGAL"}, ["'LEGAL' is not GOVERNANCE or COMPLIANCE"]),
+    ({"auditor_role_arns": ["auditor"]}, ["['auditor'] are not IAM role ARNs"]),
+    ({"central_bucket_name": "org-logs", "central_key_arn": CENTRAL_KEY, "auditor_role_arns": [AUDITOR]},
+     ["auditor_role_arns apply to the local archive only"]),
+    ({"trail_name": "x"}, ["trail_name 'x'"]),
+])
+def test_audit_trail_bad_input(kwargs, messages):
+    stack = Stack(new_app(), "S")
+    key = kms.Key(stack, "K")
+    with pytest.raises(ValueError) as info:
+        AuditTrail(stack, "T", encryption_key=key, **kwargs)
+    for message in messages:
+        assert message in str(info.value)
+
+
+# ---------------------------------------------------------------------------------- ComplianceRules
+
+
+def test_rule_table_identifiers_match_the_verified_list():
+    verified = managed_rules_list()
+    for name, spec in CONFIG_RULES.items():
+        assert name in verified, f"{name} is not in policies/data/config_managed_rules.txt"
+        identifier, regions = verified[name]
+        assert spec.identifier == identifier, name
+        assert spec.regions == regions, name
+    assert set(verified) == set(CONFIG_RULES), "the list and the table must hold the same rules"
+
+
+def test_rule_table_covers_the_requirements():
+    required = {
+        "sagemaker-notebook-no-direct-internet-access", "sagemaker-notebook-instance-kms-key-configured",
+        "sagemaker-notebook-instance-inside-vpc", "sagemaker-endpoint-configuration-kms-key-configured",
+        "sagemaker-endpoint-config-prod-instance-count", "sagemaker-model-in-vpc",
+        "sagemaker-model-isolation-enabled", "sagemaker-domain-in-vpc", "s3-bucket-ssl-requests-only",
+        "s3-default-encryption-kms", "cloudtrail-enabled", "cmk-backing-key-rotation-enabled",
+        "vpc-flow-logs-enabled", "restricted-ssh", "iam-policy-no-statements-with-admin-access",
+    }
+    assert required <= set(CONFIG_RULES)
+    assert {s.group for s in CONFIG_RULES.values()} == {"sagemaker", "baseline"}
+
+
+def test_recorder_delivery_channel_and_all_rules(gov):
+    t, stack = gov.template("Rules"), gov.stacks["Rules"]
+    rules = gov.objects["rules"]
+    t.has_resource_properties("AWS::Config::ConfigurationRecorder", {
+        "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True}})
+    t.has_resource_properties("AWS::Config::DeliveryChannel", {
+        "S3BucketName": {"Ref": _logical(stack, gov.objects["rules_bucket"])},
+        "S3KmsKeyArn": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
+        "ConfigSnapshotDeliveryProperties": {"DeliveryFrequency": "TwentyFour_Hours"}})
+    t.has_resource_properties("AWS::IAM::Role", {
+        "AssumeRolePolicyDocument": {"Statement": [Match.object_like(
+            {"Principal": {"Service": "config.amazonaws.com"}})]},
+        "ManagedPolicyArns": [Match.object_like({"Fn::Join": Match.array_with([
+            Match.array_with([":iam::aws:policy/service-role/AWS_ConfigRole"])])})]})
+    deployed = {r["Properties"]["ConfigRuleName"]: r for r in t.find_resources("AWS::Config::ConfigRule").values()}
+    assert set(deployed) == set(CONFIG_RULES) == set(rules.rules)
+    recorder_id = stack.get_logical_id(rules.recorder)
+    for name, resource in deployed.items():
+        assert resource["Properties"]["Source"] == {"Owner": "AWS", "SourceIdentifier": CONFIG_RULES[name].identifier}
+        assert recorder_id in resource["DependsOn"]
+    assert deployed["cloudtrail-enabled"]["Properties"]["MaximumExecutionFrequency"] == "TwentyFour_Hours"
+    assert "MaximumExecutionFrequency" not in deployed["sagemaker-model-in-vpc"]["Properties"]
+
+
+def test_config_may_deliver_to_the_bucket_and_key(gov):
+    t, stack = gov.template("Rules"), gov.stacks["Rules"]
+    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Sid": "AllowConfigBucketCheck", "Action": ["s3:GetBucketAcl", "s3:ListBucket"]}),
+        Match.object_like({"Sid": "AllowConfigDelivery", "Principal": {"Service": "config.amazonaws.com"},
+                           "Action": "s3:PutObject"})])}})
+    key = t.find_resources("AWS::KMS::Key")[_logical(stack, gov.objects["rules_key"])]
+    assert "AllowConfigToEncryptDeliveries" in [s.get("Sid") for s in key["Properties"]["KeyPolicy"]["Statement"]]
+
+
+def test_recorder_skipped_rules_excluded_parameters_and_unavailable_regions(gov):
+    t, stack = gov.template("RulesNoRecorder"), gov.stacks["RulesNoRecorder"]
+    rules = gov.objects["rules_no_recorder"]
+    t.resource_count_is("AWS::Config::ConfigurationRecorder", 0)
+    t.resource_count_is("AWS::Config::DeliveryChannel", 0)
+    t.resource_count_is("AWS::IAM::Role", 0)
+    assert rules.recorder is None
+    names = {r["Properties"]["ConfigRuleName"] for r in t.find_resources("AWS::Config::ConfigRule").values()}
+    limited = {n for n, s in CONFIG_RULES.items() if s.regions is not None}
+    assert limited and names == set(CONFIG_RULES) - limited - {"restricted-ssh"}
+    assert set(rules.skipped_rules) == limited
+    t.has_resource_properties("AWS::Config::ConfigRule", {
+        "ConfigRuleName": "sagemaker-notebook-instance-inside-vpc",
+        "InputParameters": {"SubnetIds": "subnet-1,subnet-2"}})
+    Annotations.from_stack(stack).has_warning(
+        "/RulesNoRecorder/Rules", Match.string_like_regexp("sagemaker-model-bias-job-isolation is not available"))
+
+
+def test_rule_subset_in_an_environment_agnostic_stack(gov):
+    t = gov.template("RulesSubset")
+    names = sorted(r["Properties"]["ConfigRuleName"] for r in t.find_resources("AWS::Config::ConfigRule").values())
+    assert names == ["sagemaker-domain-in-vpc", "sagemaker-model-bias-job-isolation"]
+
+
+@pytest.mark.parametrize(("kwargs", "messages"), [
+    ({"create_recorder": False, "rules": ["sagemaker-domain-in-vcp"]}, ["unknown rule name(s) ['sagemaker-domain-in-vcp']"]),
+    ({"create_recorder": False, "exclude_rules": ["nope"], "rule_parameters": {"nah": {}}},
+     ["unknown rule name(s) ['nah', 'nope']"]),
+    ({}, ["create_recorder needs delivery_bucket"]),
+])
+def test_compliance_rules_bad_input(kwargs, messages):
+    with pytest.raises(ValueError) as info:
+        ComplianceRules(Stack(new_app(), "S"), "R", **kwargs)
+    for message in messages:
+        assert message in str(info.value)
+
+
+def test_delivery_key_without_bucket():
+    stack = Stack(new_app(), "S")
+    with pytest.raises(ValueError, match="delivery_key was given without delivery_bucket"):
+        ComplianceRules(stack, "R", create_recorder=False, delivery_key=kms.Key(stack, "K"))
+
+
+# ---------------------------------------------------------------------------------- ThreatDetection
+
+
+def test_guardduty_detector_with_s3_protection(gov):
+    gov.template("Threat").has_resource_properties("AWS::GuardDuty::Detector", {
+        "Enable": True, "FindingPublishingFrequency": "FIFTEEN_MINUTES",
+        "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]})
+    gov.template("ThreatNoS3").has_resource_properties("AWS::GuardDuty::Detector", {
+        "FindingPublishingFrequency": "ONE_HOUR", "Features": [{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}]})
+
+
+def test_guardduty_detector_skippable(gov):
+    gov.template("AlertsMinimal").resource_count_is("AWS::GuardDuty::Detector", 0)
+    assert gov.objects["threat_skipped"].detector is None
+
+
+def test_threat_detection_bad_input():
+    with pytest.raises(ValueError, match="'DAILY' is not one of"):
+        ThreatDetection(Stack(new_app(), "S"), "T", finding_publishing_frequency="DAILY")
+    with pytest.raises(ValueError, match="s3_protection=False has no effect"):
+        ThreatDetection(Stack(new_app(), "S"), "T", create_detector=False, s3_protection=False)
+
+
+# ------------------------------------------------------------------------------------------- Alerts
+
+
+def test_alert_topic_is_kms_encrypted_tls_only_with_email_subscriptions(gov):
+    t, stack, alerts = gov.template("AlertsStack"), gov.stacks["AlertsStack"], gov.objects["alerts"]
+    key_id = _logical(stack, alerts.key)
+    t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}})
+    t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
+        Match.object_like({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                           "Action": "sns:Publish"})])}})
+    endpoints = sorted(s["Properties"]["Endpoint"] for s in t.find_resources("AWS::SNS::Subscription").values())
+    assert endpoints == ["ops@example.com", "sec@example.org"]
+    t.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email"})
+    t.has_resource("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain"})
+    key = t.find_resources("AWS::KMS::Key")[key_id]["Properties"]["KeyPolicy"]["Statement"]
+    events_statement = next(s for s in key if s.get("Sid") == "AllowEventBridgeToPublishEncrypted")
+    assert events_statement["Principal"] == {"Service": "events.amazonaws.com"}
+
+
+def _patterns(t: Template) -> list[dict]:
+    return [r["Properties"]["EventPattern"] for r in t.find_resources("AWS::Events::Rule").values()]
+
+
+def test_sagemaker_failure_rules(gov):
+    patterns = _patterns(gov.template("AlertsStack"))
+    for detail_type, (field, values) in SAGEMAKER_FAILURE_EVENTS.items():
+        assert {"source": ["aws.sagemaker"], "detail-type": [detail_type], "detail": {field: list(values)}} \
+            in patterns, detail_type
+    assert "TrainingJobStatus" in str(patterns) and "ProcessingJobStatus" in str(patterns)
+    assert {"source": ["aws.sagemaker"], "detail-type": ["SageMaker Model Package State Change"],
+            "detail": {"ModelApprovalStatus": ["Approved", "Rejected"]}} in patterns
+
+
+def test_config_and_guardduty_rules(gov):
+    patterns = _patterns(gov.template("AlertsStack"))
+    assert {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
+            "detail": {"messageType": ["ComplianceChangeNotification"],
+                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}} in patterns
+    assert {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
+            "detail": {"severity": [{"numeric": [">=", 4]}]}} in patterns
+
+
+def test_every_rule_targets_the_topic(gov):
+    t, stack, alerts = gov.template("AlertsStack"), gov.stacks["AlertsStack"], gov.objects["alerts"]
+    topic_id = stack.get_logical_id(alerts.topic.node.default_child)
+    rules = t.find_resources("AWS::Events::Rule")
+    assert len(rules) == len(SAGEMAKER_FAILURE_EVENTS) + 3
+    for rule in rules.values():
+        assert rule["Properties"]["Targets"][0]["Arn"] == {"Ref": topic_id}
+
+
+def test_alerts_options_and_given_key(gov):
+    t, stack = gov.template("AlertsMinimal"), gov.stacks["AlertsMinimal"]
+    assert len(t.find_resources("AWS::Events::Rule")) == len(SAGEMAKER_FAILURE_EVENTS)
+    t.resource_count_is("AWS::SNS::Subscription", 0)
+    t.resource_count_is("AWS::KMS::Key", 1)
+    t.has_resource_properties("AWS::SNS::Topic", {
+        "KmsMasterKeyId": {"Fn::GetAtt": [_logical(stack, gov.objects["alerts_minimal_key"]), "Arn"]}})
+
+
+@pytest.mark.parametrize(("kwargs", "messages"), [
+    ({"emails": ["ops@", "x@example.com"]}, ["emails ['ops@'] are not email addresses"]),
+    ({"emails": ["a@example.com", "a@example.com"]}, ["repeat an address"]),
+    ({"guardduty_min_severity": 9}, ["guardduty_min_severity 9 is outside 1-8.9"]),
+    ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
+])
+def test_alerts_bad_input(kwargs, messages):
+    with pytest.raises(ValueError) as info:
+        Alerts(Stack(new_app(), "S"), "A", **kwargs)
+    for message in messages:
+        assert message in str(info.value)
+
+
+# ------------------------------------------------------------------------ OrganizationGuardrailsStack
+
+
+def test_guardrails_attach_scps_and_opt_out_to_ous(gov):
+    t = gov.template("Org")
+    policies = {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+    assert set(policies) == {"ml-sagemaker-network", "ml-sagemaker-encryption", "ml-protect-audit",
+                             "ml-region-allow-list", "ml-ai-services-opt-out"}
+    for props in policies.values():
+        assert props["TargetIds"] == ["ou-ab12-cd34ef56", "ou-zz99-0000aaaa"]
+    assert policies["ml-ai-services-opt-out"]["Type"] == "AISERVICES_OPT_OUT_POLICY"
+    assert policies["ml-sagemaker-network"]["Type"] == "SERVICE_CONTROL_POLICY"
+    assert policies["ml-sagemaker-network"]["Content"] == scp.load_policy("sagemaker-network")
+    region = policies["ml-region-allow-list"]["Content"]["Statement"][0]["Condition"]
+    assert region == {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}
+    protect = policies["ml-protect-audit"]["Content"]["Statement"][0]["Condition"]
+    assert protect == {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]}}
+
+
+def test_guardrails_minimal(gov):
+    t = gov.template("OrgMinimal")
+    policies = {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+    assert set(policies) == {"secure-ml-sagemaker-network", "secure-ml-sagemaker-encryption",
+                             "secure-ml-protect-audit"}
+    assert policies["secure-ml-protect-audit"]["Content"]["Statement"][0]["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass"]}}
+
+
+# ---------------------------------------------------------------------------------- reference app
+
+
+def test_reference_stage_has_a_governance_stack_on_the_foundation_logs_key(reference_app):
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    t.resource_count_is("AWS::CloudTrail::Trail", 1)
+    t.resource_count_is("AWS::Config::ConfigRule", len(CONFIG_RULES))  # eu-west-1 has every rule
+    t.resource_count_is("AWS::GuardDuty::Detector", 1)
+    t.resource_count_is("AWS::SNS::Topic", 1)
+    t.has_resource_properties("AWS::CloudTrail::Trail", {"TrailName": "secure-ml-audit", "IsMultiRegionTrail": True})
+    trail = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]
+    assert "Foundation" in str(trail["KMSKeyId"]), "the trail uses the Foundation stack's logs key"
+    assert "DataBucket" in str(trail["EventSelectors"]) and "ArtifactsBucket" in str(trail["EventSelectors"])
+    assert stage.governance.dependencies == [stage.foundation] or stage.foundation in stage.governance.dependencies
+
+
+@pytest.fixture(scope="module")
+def reference_app_with_organization():
+    from cdk_secure_ml.config import parse_config
+    from cdk_secure_ml.stacks.reference_app import build_reference_app
+    from tests.conftest import strict_app
+
+    config = parse_config(textwrap.dedent("""\
+        name: ml-org
+        region: eu-central-1
+        governance:
+          central_log_archive:
+            bucket_name: org-log-archive
+            kms_key_arn: arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+          alert_emails: [sec@example.com]
+          config_recorder: false
+          guardduty_detector: false
+          organization:
+            management_account_id: "999988887777"
+            target_ou_ids: [ou-ab12-cd34ef56]
+            allowed_regions: [eu-central-1]
+        """))
+    app, stage = build_reference_app(config, app=strict_app())
+    app.synth()  # raises on any unacknowledged cdk-nag finding
+    return app, stage
+
+
+def test_reference_app_builds_org_guardrails_only_with_an_organization_section(
+    reference_app, reference_app_with_organization
+):
+    app, _, _ = reference_app
+    assert not [s for s in app.node.children if isinstance(s, OrganizationGuardrailsStack)]
+    app, stage = reference_app_with_organization
+    org = next(s for s in app.node.children if isinstance(s, OrganizationGuardrailsStack))
+    assert org.account == "999988887777" and org.region == "us-east-1"
+    Template.from_stack(org).resource_count_is("AWS::Organizations::Policy", 5)
+    gov = Template.from_stack(stage.governance)
+    gov.has_resource_properties("AWS::CloudTrail::Trail", {"S3BucketName": "org-log-archive"})
+    gov.resource_count_is("AWS::Config::ConfigurationRecorder", 0)
+    gov.resource_count_is("AWS::GuardDuty::Detector", 0)
+    gov.resource_count_is("AWS::S3::Bucket", 0)

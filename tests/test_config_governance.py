@@ -1,0 +1,153 @@
+"""The governance section of the platform config: defaults and every validation."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cdk_secure_ml.config import ConfigError, GovernanceConfig, OrganizationConfig, parse_config
+from cdk_secure_ml.constructs.governance import CONFIG_RULES
+
+KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def problems_of(text: str) -> dict[str, str]:
+    with pytest.raises(ConfigError) as info:
+        parse_config("name: ml-dev\nregion: eu-west-1\n" + textwrap.dedent(text), source="test.yaml")
+    return {p.path: p.message for p in info.value.problems}
+
+
+def test_secure_defaults():
+    gov = parse_config("name: ml-dev\nregion: eu-west-1\n").governance
+    assert gov == GovernanceConfig()
+    assert gov.central_log_archive is None
+    assert (gov.object_lock_mode, gov.object_lock_retention_days) == ("GOVERNANCE", 365)
+    assert gov.s3_data_events and gov.config_recorder and gov.guardduty_detector
+    assert not gov.lambda_data_events
+    assert gov.guardduty_min_severity == 7.0
+    assert gov.alert_emails == [] and gov.organization is None
+
+
+def test_every_key_set():
+    config = parse_config(textwrap.dedent(f"""\
+        name: ml-dev
+        region: eu-west-1
+        governance:
+          central_log_archive:
+            bucket_name: org-log-archive
+            kms_key_arn: {KEY_ARN}
+          object_lock_mode: COMPLIANCE
+          object_lock_retention_days: 36500
+          auditor_role_arns: [arn:aws:iam::123456789012:role/auditor]
+          trail_log_retention_days: 731
+          s3_data_events: false
+          lambda_data_events: true
+          config_recorder: false
+          disabled_config_rules: [restricted-ssh]
+          guardduty_detector: false
+          guardduty_min_severity: 8.9
+          alert_emails: [ops@example.com, first.last+ml@sub.example.org]
+          organization:
+            management_account_id: "999988887777"
+            target_ou_ids: [ou-ab12-cd34ef56]
+            allowed_regions: [eu-west-1, eu-central-1]
+            ai_services_opt_out: false
+            exempt_principal_arns: ["arn:aws:iam::*:role/breakglass"]
+        """))
+    gov = config.governance
+    assert gov.central_log_archive.bucket_name == "org-log-archive"
+    assert gov.central_log_archive.kms_key_arn == KEY_ARN
+    assert gov.object_lock_retention_days == 36500 and gov.object_lock_mode == "COMPLIANCE"
+    assert gov.disabled_config_rules == ["restricted-ssh"]
+    assert gov.guardduty_min_severity == 8.9
+    assert isinstance(gov.organization, OrganizationConfig)
+    assert gov.organization.allowed_regions == ["eu-west-1", "eu-central-1"]
+    assert gov.organization.management_account_id == "999988887777"
+
+
+@pytest.mark.parametrize("days", [0, 36501, -5])
+def test_object_lock_retention_range(days):
+    problems = problems_of(f"governance:\n  object_lock_retention_days: {days}\n")
+    assert problems == {"governance.object_lock_retention_days":
+                        f"Object Lock retention {days} days is outside 1-36500; pick a value in that range"}
+
+
+def test_central_bucket_needs_its_key_arn():
+    problems = problems_of("governance:\n  central_log_archive:\n    bucket_name: org-log-archive\n")
+    assert "governance.central_log_archive" in problems
+    assert "'org-log-archive' needs its KMS key ARN" in problems["governance.central_log_archive"]
+
+
+def test_central_bucket_name_and_key_shape():
+    problems = problems_of("governance:\n  central_log_archive:\n    bucket_name: Org_Logs\n    kms_key_arn: alias/x\n")
+    assert "'Org_Logs' is not an S3 bucket name" in problems["governance.central_log_archive.bucket_name"]
+    assert "'alias/x' is not a KMS key ARN" in problems["governance.central_log_archive.kms_key_arn"]
+
+
+def test_emails_must_be_addresses():
+    problems = problems_of("governance:\n  alert_emails: [ops@example.com, ops, a@b, 'x y@example.com']\n")
+    assert problems == {"governance.alert_emails":
+                        "['ops', 'a@b', 'x y@example.com'] are not email addresses (name@example.com)"}
+
+
+def test_ou_ids_must_be_shaped():
+    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56, ou-1, r-ab12, OU-AB12-CD34EF56]\n")
+    message = problems["governance.organization.target_ou_ids"]
+    assert "['ou-1', 'r-ab12', 'OU-AB12-CD34EF56'] are not OU ids" in message
+    assert "^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$" in message
+
+
+def test_ou_ids_required_and_non_empty():
+    assert "required key is missing" in problems_of("governance:\n  organization: {}\n")[
+        "governance.organization.target_ou_ids"]
+    assert "target_ou_ids is empty" in problems_of("governance:\n  organization:\n    target_ou_ids: []\n")[
+        "governance.organization.target_ou_ids"]
+
+
+def test_region_allow_list_regions_must_be_known():
+    problems = problems_of(
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n    allowed_regions: [eu-west-1, moon-1]\n")
+    assert problems == {"governance.organization.allowed_regions":
+                        "unknown region(s) ['moon-1'] in the allow-list; use AWS region codes such as eu-west-1"}
+
+
+@pytest.mark.parametrize("severity", [0.9, 9, 10])
+def test_guardduty_severity_range(severity):
+    problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
+    assert f"GuardDuty severity {float(severity)} is outside 1-8.9" in problems["governance.guardduty_min_severity"]
+
+
+def test_other_validations_with_paths_and_lines():
+    with pytest.raises(ConfigError) as info:
+        parse_config(textwrap.dedent("""\
+            name: ml-dev
+            region: eu-west-1
+            governance:
+              auditor_role_arns: [auditor]
+              trail_log_retention_days: 42
+              disabled_config_rules: [sagemaker-domain-in-vcp]
+              object_lock_mode: LEGAL
+              organization:
+                target_ou_ids: [ou-ab12-cd34ef56]
+                management_account_id: "12"
+                exempt_principal_arns: [breakglass]
+              colour: blue
+            """), source="gov.yaml")
+    by_path = {p.path: p for p in info.value.problems}
+    assert set(by_path) == {
+        "governance.auditor_role_arns", "governance.trail_log_retention_days", "governance.disabled_config_rules",
+        "governance.object_lock_mode", "governance.organization.management_account_id",
+        "governance.organization.exempt_principal_arns", "governance.colour",
+    }
+    assert by_path["governance.auditor_role_arns"].line == 4
+    assert "['auditor'] are not IAM role ARNs" in by_path["governance.auditor_role_arns"].message
+    assert "42 is not a CloudWatch Logs retention period" in by_path["governance.trail_log_retention_days"].message
+    assert "sagemaker-domain-in-vcp" in by_path["governance.disabled_config_rules"].message
+    assert by_path["governance.organization.exempt_principal_arns"].line == 11
+    assert "unknown key" in by_path["governance.colour"].message
+
+
+def test_every_table_rule_may_be_disabled():
+    gov = GovernanceConfig(disabled_config_rules=list(CONFIG_RULES))
+    assert set(gov.disabled_config_rules) == set(CONFIG_RULES)

