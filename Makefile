@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CONFIG ?= config/default.yaml
 CDK := node_modules/.bin/cdk
+CHECKOV_VERSION := 3.3.30
+CHECKOV_ENV := .tools/checkov-$(CHECKOV_VERSION)
+CHECKOV := $(CHECKOV_ENV)/bin/checkov
 # jsii prints a Node end-of-life banner on Node 20; it is harmless.
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
@@ -35,12 +38,28 @@ test: setup
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check
 
-## check: policy gates on the synthesized templates
-check: synth
+## check: policy gates on the synthesized templates (the same ones CI runs)
+check: synth $(CHECKOV)
+	$(VENV)/bin/secure-ml check cdk.out
 	find cdk.out -name '*.template.json' -print0 | xargs -0 $(VENV)/bin/cfn-lint --non-zero-exit-code error --format parseable
+	$(CHECKOV) --directory cdk.out --framework cloudformation --skip-download --quiet --compact
+
+# checkov pins boto3==1.35.49, so it lives in its own tool environment, never in .venv.
+$(CHECKOV):
+	rm -rf $(CHECKOV_ENV) && $(PYTHON) -m venv $(CHECKOV_ENV)
+	$(CHECKOV_ENV)/bin/pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)"
 
 bench: setup
 	$(PY) bench/synth.py
 
 clean:
 	rm -rf cdk.out .pytest_cache
+
+.PHONY: demo demo-drift
+## demo: deploy config/demo.yaml with the real cdk CLI into a local AWS emulator (moto) and audit it
+demo: setup
+	$(PY) -m emulator.demo --config config/demo.yaml
+
+## demo-drift: the demo, then change the platform through boto3 and show the audit catching it
+demo-drift: setup
+	$(PY) -m emulator.demo --config config/demo.yaml --drift
