@@ -31,6 +31,7 @@ node_modules/.installed: package.json package-lock.json
 
 ## synth: the reference app for $(CONFIG) into cdk.out (no credentials, no network)
 synth: setup
+	rm -rf cdk.out  # no stale assemblies of another config in the checks
 	$(CDK) synth --quiet -c config=$(CONFIG)
 
 ## test: unit and synth tests, then the CI policy gates
@@ -41,6 +42,7 @@ test: setup
 ## check: policy gates on the synthesized templates (the same ones CI runs)
 check: synth $(CHECKOV)
 	$(VENV)/bin/secure-ml check cdk.out
+	$(VENV)/bin/secure-ml iam-lint cdk.out
 	find cdk.out -name '*.template.json' -print0 | xargs -0 $(VENV)/bin/cfn-lint --non-zero-exit-code error --format parseable
 	$(CHECKOV) --directory cdk.out --framework cloudformation --skip-download --quiet --compact
 

@@ -2,6 +2,7 @@
 
     secure-ml check PATH... [--format text|json|sarif] [--output FILE]
     secure-ml rules [--format text|json|markdown]
+    secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
 cannot be read or parsed (the message names the file and line).
@@ -65,6 +66,28 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
     )
     check.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+
+    iam_lint = commands.add_parser(
+        "iam-lint",
+        help="lint every IAM policy document in templates with parliament (needs: pip install parliament)",
+        description="Run parliament on every IAM policy document (identity, trust, resource, key and SCP "
+        "policies) in CloudFormation templates. Exit 0: no error-level finding (parliament HIGH or MEDIUM) "
+        "left unjustified; 1: error-level findings; 2: bad usage, unreadable input, or parliament missing.",
+    )
+    iam_lint.add_argument(
+        "paths", nargs="+", metavar="PATH", help="template file or directory (searched recursively)"
+    )
+    iam_lint.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    iam_lint.add_argument(
+        "--justifications",
+        metavar="FILE",
+        help="YAML file of justified findings (default: the one shipped in cdk_secure_ml/policies/data)",
+    )
+    iam_lint.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
 
@@ -267,6 +290,16 @@ def _write(text: str, output: str | None, stdout: TextIO) -> None:
         stdout.write(text)
 
 
+def _iam_lint(args: argparse.Namespace) -> int:
+    """``secure-ml iam-lint``; parliament (a dev / CI dependency) is imported only here."""
+    from .policies import iam_lint
+
+    justifications = args.justifications or iam_lint.DEFAULT_JUSTIFICATIONS
+    report = iam_lint.lint_paths(args.paths, justifications)
+    _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+    return 0 if report.success else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point (``secure-ml``). Returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -275,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             sys.stdout.write(RULES_FORMATS[args.format]())
             return 0
+        if args.command == "iam-lint":
+            return _iam_lint(args)
         report = check_paths(args.paths)
         _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
         return 0 if report.success else 1

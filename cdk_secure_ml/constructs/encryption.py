@@ -36,7 +36,8 @@ def allow_cloudwatch_logs(key: kms.IKey) -> bool:
         iam.PolicyStatement(
             sid="AllowCloudWatchLogsOfThisAccount",
             principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            # No kms:Describe*: DescribeKey carries no encryption context, so the condition would void it.
+            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
             resources=["*"],
             conditions={
                 "ArnLike": {
