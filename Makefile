@@ -38,6 +38,7 @@ synth: setup
 test: setup
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check CONFIG=config/demo.yaml
 
 ## check: policy gates on the synthesized templates (the same ones CI runs)
 check: synth $(CHECKOV)

@@ -19,7 +19,28 @@ _EXPORTS = {
     "DEFAULT_DATA_CLASSES": "cdk_secure_ml.constructs.encryption",
     "SecureBucket": "cdk_secure_ml.constructs.storage",
     "AccessLogsBucket": "cdk_secure_ml.constructs.storage",
+    "MlPersonas": "cdk_secure_ml.constructs.identity",
+    "PlatformPermissionsBoundary": "cdk_secure_ml.constructs.identity",
+    "PERSONAS": "cdk_secure_ml.constructs.identity",
+    "SecureStudioDomain": "cdk_secure_ml.constructs.studio",
+    "sdk_defaults": "cdk_secure_ml.constructs.studio",
+    "SecureEndpoint": "cdk_secure_ml.constructs.hosting",
+    "EndpointVariant": "cdk_secure_ml.constructs.hosting",
+    "AutoScaling": "cdk_secure_ml.constructs.hosting",
+    "DataCapture": "cdk_secure_ml.constructs.hosting",
+    "Rollout": "cdk_secure_ml.constructs.hosting",
+    "ModelMonitor": "cdk_secure_ml.constructs.hosting",
+    "AsyncInference": "cdk_secure_ml.constructs.hosting",
+    "Serverless": "cdk_secure_ml.constructs.hosting",
+    "invocations_target": "cdk_secure_ml.constructs.hosting",
+    "AuditTrail": "cdk_secure_ml.constructs.governance",
+    "ComplianceRules": "cdk_secure_ml.constructs.governance",
+    "ThreatDetection": "cdk_secure_ml.constructs.governance",
+    "Alerts": "cdk_secure_ml.constructs.governance",
     "FoundationStack": "cdk_secure_ml.stacks.foundation",
+    "GovernanceStack": "cdk_secure_ml.stacks.governance",
+    "StudioStack": "cdk_secure_ml.stacks.studio",
+    "ServingStack": "cdk_secure_ml.stacks.serving",
     "MlPlatformStage": "cdk_secure_ml.stacks.stage",
     "build_reference_app": "cdk_secure_ml.stacks.reference_app",
     "PlatformConfig": "cdk_secure_ml.config",
@@ -52,6 +73,23 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
     from cdk_secure_ml.policies.acknowledgements import acknowledge
     from cdk_secure_ml.policies.packs import add_compliance_packs
+    from cdk_secure_ml.constructs.governance import Alerts, AuditTrail, ComplianceRules, ThreatDetection
+    from cdk_secure_ml.constructs.hosting import (
+        AsyncInference,
+        AutoScaling,
+        DataCapture,
+        EndpointVariant,
+        ModelMonitor,
+        Rollout,
+        SecureEndpoint,
+        Serverless,
+        invocations_target,
+    )
+    from cdk_secure_ml.constructs.identity import PERSONAS, MlPersonas, PlatformPermissionsBoundary
+    from cdk_secure_ml.constructs.studio import SecureStudioDomain, sdk_defaults
     from cdk_secure_ml.stacks.foundation import FoundationStack
+    from cdk_secure_ml.stacks.governance import GovernanceStack
+    from cdk_secure_ml.stacks.serving import ServingStack
+    from cdk_secure_ml.stacks.studio import StudioStack
     from cdk_secure_ml.stacks.reference_app import build_reference_app
     from cdk_secure_ml.stacks.stage import MlPlatformStage

@@ -11,10 +11,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cdk_secure_ml.constructs.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
@@ -356,6 +365,456 @@ class GovernanceConfig(_Strict):
         return emails
 
 
+# --------------------------------------------------------------------------------------------------
+# Endpoints (SecureEndpoint, ServingStack; see docs/hosting.md)
+
+_ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,53}$")
+_ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_IMAGE_REF_RE = re.compile(r"^(sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$")
+_ML_INSTANCE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+
+
+def _check_instance_type(value: str) -> str:
+    if not _ML_INSTANCE_RE.match(value):
+        raise ValueError(f"{value!r} is not a SageMaker instance type; use an ml.* type such as ml.m5.large")
+    return value
+
+
+def _check_model_data(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if not value.endswith(".tar.gz") or "://" in value:
+        raise ValueError(
+            f"{value!r} is not an s3://…tar.gz in the artifacts bucket; give the key of the model's .tar.gz "
+            "inside the platform's artifacts bucket, e.g. models/churn/v3/model.tar.gz"
+        )
+    return value
+
+
+def _check_image(value: str | None) -> str | None:
+    if value is not None and not _IMAGE_REF_RE.match(value):
+        raise ValueError(f"{value!r} is neither an image digest (sha256:<64 hex>) nor an image tag")
+    return value
+
+
+class EndpointVariantConfig(_Strict):
+    """One production variant; several split traffic by weight (A/B)."""
+
+    name: str = "AllTraffic"
+    instance_type: str = "ml.m5.large"
+    instance_count: int = Field(2, ge=1)
+    weight: float = Field(1.0, ge=0)
+    model_data: str | None = Field(None, description="A different model for this variant (key in the artifacts bucket).")
+    image: str | None = Field(None, description="A different image (digest or tag) of the endpoint's repository.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _ENDPOINT_NAME_RE.match(name):
+            raise ValueError(f"{name!r} is not a variant name; use letters, digits and hyphens")
+        return name
+
+    _instance = field_validator("instance_type")(classmethod(lambda cls, v: _check_instance_type(v)))
+    _model = field_validator("model_data")(classmethod(lambda cls, v: _check_model_data(v)))
+    _image = field_validator("image")(classmethod(lambda cls, v: _check_image(v)))
+
+
+class EndpointAutoscalingConfig(_Strict):
+    """Target tracking on SageMakerVariantInvocationsPerInstance; target given or from a load test."""
+
+    min_capacity: int = Field(2, ge=0)
+    max_capacity: int = Field(4, ge=1)
+    target_invocations_per_instance: float | None = Field(
+        None, description="Invocations per instance per minute; default 70, or max_rps * safety_factor * 60."
+    )
+    max_rps: float | None = Field(None, description="Requests per second one instance sustained in a load test.")
+    safety_factor: float = 0.5
+    scale_in_cooldown_seconds: int = Field(300, ge=0)
+    scale_out_cooldown_seconds: int = Field(300, ge=0)
+    disable_scale_in: bool = False
+    cpu_target_percent: float | None = Field(None, description="Add a target-tracking policy on CPUUtilization.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EndpointAutoscalingConfig:
+        problems = []
+        if self.min_capacity > self.max_capacity:
+            problems.append(f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}; make min <= max")
+        if self.target_invocations_per_instance is not None and self.target_invocations_per_instance <= 0:
+            problems.append(f"target_invocations_per_instance is {self.target_invocations_per_instance}; use a "
+                            "positive number of invocations per instance per minute")
+        if self.max_rps is not None and self.max_rps <= 0:
+            problems.append(f"max_rps is {self.max_rps}; use the requests per second one instance sustained (> 0)")
+        if not 0 < self.safety_factor <= 1:
+            problems.append(f"safety_factor is {self.safety_factor}; use a value in (0, 1], e.g. 0.5")
+        if self.max_rps is not None and self.target_invocations_per_instance is not None:
+            problems.append("give either target_invocations_per_instance or max_rps (with safety_factor), not both")
+        if self.cpu_target_percent is not None and self.cpu_target_percent <= 0:
+            problems.append(f"cpu_target_percent is {self.cpu_target_percent}; use a positive percentage")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def target(self) -> float:
+        """The invocations-per-instance target: given, from the load test, or 70."""
+        if self.target_invocations_per_instance is not None:
+            return self.target_invocations_per_instance
+        if self.max_rps is not None:
+            return self.max_rps * self.safety_factor * 60
+        return 70.0
+
+
+class EndpointDataCaptureConfig(_Strict):
+    """Capture to the platform's data bucket under ``prefix``, encrypted with the data key."""
+
+    sampling_percentage: int = 100
+    prefix: str = "data-capture"
+
+    @field_validator("sampling_percentage")
+    @classmethod
+    def _percentage(cls, value: int) -> int:
+        if not 0 <= value <= 100:
+            raise ValueError(f"sampling percentage {value} is outside 0-100; give the percentage of requests to capture")
+        return value
+
+
+class EndpointAlarmsConfig(_Strict):
+    """Per-variant alarm thresholds; null turns an alarm off."""
+
+    invocation_5xx_errors: float | None = 1
+    invocation_4xx_errors: float | None = 10
+    model_latency_p99_ms: float | None = 1000
+    cpu_utilization_percent: float | None = 80
+    memory_utilization_percent: float | None = 80
+    disk_utilization_percent: float | None = 80
+
+
+class EndpointRolloutConfig(_Strict):
+    """Blue/green deployment with traffic shifting and automatic rollback on the alarms."""
+
+    traffic_routing: Literal["ALL_AT_ONCE", "CANARY", "LINEAR"] = "ALL_AT_ONCE"
+    size_percent: float | None = Field(None, description="Canary size or linear step, 1-100 %.")
+    wait_minutes: int = Field(5, ge=0, le=60)
+    termination_wait_minutes: int = Field(5, ge=0, le=60)
+    auto_rollback: bool = True
+
+    @model_validator(mode="after")
+    def _size(self) -> EndpointRolloutConfig:
+        if self.traffic_routing == "ALL_AT_ONCE":
+            if self.size_percent is not None:
+                raise ValueError("size_percent applies to CANARY and LINEAR rollouts only; remove it")
+        elif self.size_percent is None or not 1 <= self.size_percent <= 100:
+            what = "canary size" if self.traffic_routing == "CANARY" else "linear step"
+            raise ValueError(f"{what} {self.size_percent} % is outside 1-100 %; set size_percent, e.g. 10")
+        return self
+
+
+class EndpointMonitorConfig(_Strict):
+    """Model Monitor data-quality schedule; baseline files are keys in the data bucket."""
+
+    schedule_expression: str = "cron(0 * ? * * *)"
+    instance_type: str = "ml.m5.xlarge"
+    baseline_constraints: str | None = None
+    baseline_statistics: str | None = None
+    output_prefix: str = "model-monitor"
+
+    _instance = field_validator("instance_type")(classmethod(lambda cls, v: _check_instance_type(v)))
+
+    @model_validator(mode="after")
+    def _baseline(self) -> EndpointMonitorConfig:
+        if (self.baseline_constraints is None) != (self.baseline_statistics is None):
+            raise ValueError("give both baseline_constraints and baseline_statistics (or neither)")
+        if not re.match(r"^(cron|rate)\(.+\)$", self.schedule_expression):
+            raise ValueError(f"schedule_expression {self.schedule_expression!r} is not cron(...), e.g. cron(0 * ? * * *)")
+        return self
+
+
+class EndpointAsyncConfig(_Strict):
+    """Async inference through the data bucket (``<prefix>/input|output|failures``)."""
+
+    max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000)
+    scale_to_zero: bool = True
+    prefix: str = "async-inference"
+
+
+class EndpointServerlessConfig(_Strict):
+    """Serverless inference: no VPC, no volume key; only with ``strict: false``."""
+
+    memory_size_mb: Literal[1024, 2048, 3072, 4096, 5120, 6144] = 2048
+    max_concurrency: int = Field(5, ge=1, le=200)
+
+
+class EndpointConfig(_Strict):
+    """One SecureEndpoint of the ServingStack."""
+
+    name: str = Field(description="Endpoint name (1-54 letters, digits, hyphens).")
+    image_repository: str = Field(description="Name of the private ECR repository (in this account) of the image.")
+    image: str = Field(description="Image digest sha256:... (recommended) or tag.")
+    model_data: str = Field(description="Key of the model .tar.gz in the platform's artifacts bucket.")
+    environment: dict[str, str] = Field(default_factory=dict)
+    variants: list[EndpointVariantConfig] = Field(default_factory=lambda: [EndpointVariantConfig()])
+    allow_single_instance: bool = Field(False, description="Dev stage only: accept 1 instance (with a warning).")
+    network_isolation: bool = True
+    autoscaling: EndpointAutoscalingConfig | None = Field(default_factory=EndpointAutoscalingConfig)
+    data_capture: EndpointDataCaptureConfig | None = None
+    alarms: EndpointAlarmsConfig = Field(default_factory=EndpointAlarmsConfig)
+    rollout: EndpointRolloutConfig = Field(default_factory=EndpointRolloutConfig)
+    model_monitor: EndpointMonitorConfig | None = None
+    async_inference: EndpointAsyncConfig | None = None
+    serverless: EndpointServerlessConfig | None = None
+    strict: bool = Field(True, description="Refuse what escapes the VPC and KMS controls (serverless).")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _ENDPOINT_NAME_RE.match(name):
+            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens")
+        return name
+
+    @field_validator("image_repository")
+    @classmethod
+    def _repository(cls, name: str) -> str:
+        if not 2 <= len(name) <= 256 or not _ECR_REPOSITORY_RE.match(name):
+            raise ValueError(f"{name!r} is not an ECR repository name (lower-case, e.g. team-a/churn)")
+        return name
+
+    _image = field_validator("image")(classmethod(lambda cls, v: _check_image(v)))
+    _model = field_validator("model_data")(classmethod(lambda cls, v: _check_model_data(v)))
+
+    @model_validator(mode="after")
+    def _combinations(self) -> EndpointConfig:
+        problems = []
+        if not self.variants:
+            problems.append("variants is empty; list at least one")
+        names = [v.name for v in self.variants]
+        if len(set(names)) != len(names):
+            problems.append(f"variant names {names} repeat a name")
+        if self.variants and all(v.weight == 0 for v in self.variants):
+            problems.append(f"all variant weights are 0 ({names}); give at least one variant a weight > 0")
+        if self.serverless is not None and self.strict:
+            problems.append("serverless inference cannot run in a VPC and takes no volume KMS key, so strict mode "
+                            "refuses it; use instance-based variants or set strict: false")
+        if self.serverless is not None and self.async_inference is not None:
+            problems.append("serverless and async_inference exclude each other; choose one")
+        if self.model_monitor is not None and self.data_capture is None:
+            problems.append("model_monitor needs data_capture (Model Monitor analyses the captured data)")
+        a = self.alarms
+        per_variant = sum(x is not None for x in (a.invocation_5xx_errors, a.invocation_4xx_errors,
+                                                   a.model_latency_p99_ms))
+        if self.rollout.auto_rollback and per_variant * len(self.variants) > 10:
+            problems.append(f"{per_variant * len(self.variants)} rollback alarms exceed the 10 SageMaker allows; "
+                            "use at most 3 variants or turn alarms off")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _endpoints_for_stage(endpoints: list[EndpointConfig], info: ValidationInfo) -> list[EndpointConfig]:
+    """Stage-dependent checks: production stages (every stage but dev) need >= 2 instances."""
+    stage = info.data.get("stage", "dev")
+    production = stage != "dev"
+    problems = []
+    names = [e.name for e in endpoints]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        problems.append(f"endpoint names {repeated} repeat; name each endpoint once")
+    for i, endpoint in enumerate(endpoints):
+        where = f"endpoints[{i}] ({endpoint.name})"
+        if endpoint.serverless is not None:
+            continue
+        if production and endpoint.allow_single_instance:
+            problems.append(f"{where}.allow_single_instance is true in stage {stage!r}; only a dev stage may run "
+                            "a single instance")
+        for j, variant in enumerate(endpoint.variants):
+            if variant.instance_count < 2 and (production or not endpoint.allow_single_instance):
+                fix = ("production endpoints need 2 or more" if production
+                       else "set allow_single_instance: true to accept one instance in dev")
+                problems.append(f"{where}.variants[{j}].instance_count is {variant.instance_count}; {fix}")
+        scaling = endpoint.autoscaling
+        scale_to_zero = endpoint.async_inference is not None and endpoint.async_inference.scale_to_zero
+        if (scaling is not None and scaling.min_capacity < 2 and not scale_to_zero
+                and (production or scaling.min_capacity < 1 or not endpoint.allow_single_instance)):
+            fix = "production endpoints keep 2 or more" if production else "use 2, or 1 with allow_single_instance: true"
+            problems.append(f"{where}.autoscaling.min_capacity is {scaling.min_capacity}; {fix}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return endpoints
+
+
+_TEAM_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+#: SageMaker user profile names (CreateUserProfile API).
+_PROFILE_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_SAML_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
+_SSO_INSTANCE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$")
+PERSONA_NAMES = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
+#: Personas that work in Studio (and have execution roles).
+STUDIO_PERSONAS = ("data-scientist", "ml-engineer")
+
+
+class NestedProblems(ValueError):
+    """Several problems found by one validator, each with its path relative to the validated value."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def _field(item: object, name: str) -> object:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def duplicate_team_problems(teams: list) -> list[tuple[tuple[str | int, ...], str]]:
+    seen: set = set()
+    problems = []
+    for index, team in enumerate(teams or []):
+        name = _field(team, "name")
+        if name in seen:
+            problems.append(((index, "name"), f"team {name!r} is listed twice"))
+        seen.add(name)
+    return problems
+
+
+def duplicate_user_problems(users: list) -> list[tuple[tuple[str | int, ...], str]]:
+    seen: dict = {}
+    problems = []
+    for index, user in enumerate(users or []):
+        name = _field(user, "name")
+        if name in seen:
+            problems.append(((index, "name"), f"user {name!r} is listed twice (first at users.{seen[name]})"))
+        seen.setdefault(name, index)
+    return problems
+
+
+def unknown_team_problems(users: list, teams: list, enabled: bool = True) -> list[tuple[tuple[str | int, ...], str]]:
+    names = [_field(team, "name") for team in teams or []]
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for index, user in enumerate(users or []):
+        team = _field(user, "team")
+        if team not in names:
+            problems.append((("studio", "users", index, "team"),
+                             f"user {_field(user, 'name')!r} is in unknown team {team!r}; add it to identity.teams "
+                             f"{list(dict.fromkeys(names))}"))
+    if enabled and users and not names:
+        problems.append((("identity", "teams"), "Studio users need at least one team in identity.teams"))
+    return problems
+
+
+SSO_SETUP_MESSAGE = (
+    "auth_mode SSO needs an IAM Identity Center setup: set studio.sso_instance_arn "
+    "(arn:aws:sso:::instance/ssoins-...) or use auth_mode IAM"
+)
+
+
+class TeamConfig(_Strict):
+    name: str = Field(description="Team name: tag value, execution-role path and S3 prefix.")
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _TEAM_RE.match(name):
+            raise ValueError(f"team name {name!r} must be a lower-case word matching {_TEAM_RE.pattern}")
+        return name
+
+
+class IdentityConfig(_Strict):
+    teams: list[TeamConfig] = Field(default_factory=list)
+    team_tag_key: str = "team"
+    user_tag_key: str = "user"
+    saml_provider_arn: str | None = Field(None, description="Human roles trust this SAML provider.")
+    trusted_account_id: str | None = Field(
+        None, pattern=r"^\d{12}$", description="Human roles trust this account (default: the platform account)."
+    )
+    instance_types: list[str] = Field(
+        default_factory=lambda: ["ml.t3.*", "ml.m5.*", "ml.m6i.*", "ml.c5.*", "ml.g5.*"],
+        description="Allow-list of SageMaker instance types (wildcards allowed).",
+    )
+    consumer_endpoint_names: list[str] = Field(default_factory=list)
+
+    @field_validator("instance_types")
+    @classmethod
+    def _ml_types(cls, types: list[str]) -> list[str]:
+        bad = [t for t in types if not re.match(r"^ml\.[a-z0-9*.-]+$", t)]
+        if bad:
+            raise ValueError(f"instance types {bad} are outside the ml.* family; use names such as ml.m5.xlarge")
+        return types
+
+    @field_validator("saml_provider_arn")
+    @classmethod
+    def _saml(cls, arn: str | None) -> str | None:
+        if arn is not None and not _SAML_ARN_RE.match(arn):
+            raise ValueError(f"{arn!r} is not a SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>)")
+        return arn
+
+    @field_validator("teams")
+    @classmethod
+    def _unique_teams(cls, teams: list[TeamConfig]) -> list[TeamConfig]:
+        problems = duplicate_team_problems(teams)
+        if problems:
+            raise NestedProblems(problems)
+        return teams
+
+
+class StudioUserConfig(_Strict):
+    name: str = Field(description="User (and Studio profile) name.")
+    team: str
+    persona: str
+    sso_user_name: str | None = Field(None, description="IAM Identity Center user name (SSO mode).")
+
+    @field_validator("name")
+    @classmethod
+    def _profile_name(cls, name: str) -> str:
+        if not _PROFILE_NAME_RE.match(name):
+            raise ValueError(
+                f"{name!r} is not a valid SageMaker user profile name: letters, digits and single hyphens, "
+                "up to 63 characters, starting and ending with a letter or digit"
+            )
+        return name
+
+    @field_validator("persona")
+    @classmethod
+    def _persona(cls, persona: str) -> str:
+        if persona not in PERSONA_NAMES:
+            raise ValueError(f"unknown persona {persona!r}; use one of {list(PERSONA_NAMES)}")
+        if persona not in STUDIO_PERSONAS:
+            raise ValueError(
+                f"persona {persona!r} gets no Studio profile (model consumers only invoke endpoints; ML admins "
+                f"manage the domain through the API); Studio users are {list(STUDIO_PERSONAS)}"
+            )
+        return persona
+
+
+class StudioConfig(_Strict):
+    enabled: bool = True
+    domain_name: str | None = Field(None, description="Default: the platform name.")
+    auth_mode: Literal["IAM", "SSO"] = "IAM"
+    sso_instance_arn: str | None = Field(None, description="IAM Identity Center instance (required for SSO).")
+    idle_timeout_minutes: int = Field(60, ge=60, le=525600, description="Shut down idle JupyterLab apps.")
+    notebook_sharing: bool = Field(False, description="Allow sharing notebooks to the encrypted artifacts bucket.")
+    max_profiles_per_stack: int = Field(400, ge=1, le=450)
+    users: list[StudioUserConfig] = Field(default_factory=list)
+
+    @field_validator("sso_instance_arn")
+    @classmethod
+    def _sso_arn(cls, arn: str | None) -> str | None:
+        if arn is not None and not _SSO_INSTANCE_ARN_RE.match(arn):
+            raise ValueError(f"{arn!r} is not an IAM Identity Center instance ARN (arn:aws:sso:::instance/ssoins-...)")
+        return arn
+
+    @field_validator("users")
+    @classmethod
+    def _unique_users(cls, users: list[StudioUserConfig]) -> list[StudioUserConfig]:
+        problems = duplicate_user_problems(users)
+        if problems:
+            raise NestedProblems(problems)
+        return users
+
+    @model_validator(mode="after")
+    def _sso_setup(self) -> StudioConfig:
+        if self.auth_mode == "SSO" and self.sso_instance_arn is None:
+            raise ValueError(SSO_SETUP_MESSAGE)
+        return self
+
+
 class PlatformConfig(_Strict):
     """The whole platform config. Later sections (studio, endpoints, governance, delivery) join here."""
 
@@ -367,6 +826,11 @@ class PlatformConfig(_Strict):
     encryption: EncryptionConfig = Field(default_factory=EncryptionConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
+    endpoints: Annotated[list[EndpointConfig], AfterValidator(_endpoints_for_stage)] = Field(
+        default_factory=list, description="SageMaker endpoints of the ServingStack (docs/hosting.md)."
+    )
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    studio: StudioConfig = Field(default_factory=StudioConfig)
 
     @field_validator("name")
     @classmethod
@@ -410,6 +874,23 @@ class PlatformConfig(_Strict):
                 "environment-agnostic (offline synth) and can only discover 2 AZs; list the zones in "
                 "network.availability_zones"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _tags_do_not_shadow_abac(self) -> PlatformConfig:
+        reserved = [k for k in self.tags if k in (self.identity.team_tag_key, self.identity.user_tag_key)]
+        if reserved:
+            raise ValueError(
+                f"tags {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); "
+                "a platform-wide value would give every resource the same team: rename the tag"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _users_in_known_teams(self) -> PlatformConfig:
+        problems = unknown_team_problems(self.studio.users, self.identity.teams, self.studio.enabled)
+        if problems:
+            raise NestedProblems(problems)
         return self
 
     @property
@@ -477,6 +958,14 @@ def _problems_from(error: ValidationError, root: yaml.Node | None) -> list[Confi
             message = "required key is missing"
         elif "input" in err and err["type"] not in ("value_error", "assertion_error"):
             message = f"{message} (got {err['input']!r})"
+        nested = (err.get("ctx") or {}).get("error")
+        if isinstance(nested, NestedProblems):
+            # One validator, several problems: report each at its own path (and line).
+            for relative, nested_message in nested.problems:
+                full = loc + tuple(relative)
+                problems.append(ConfigProblem(path=".".join(str(p) for p in full), message=nested_message,
+                                              line=_line_of(root, full)))
+            continue
         problems.append(ConfigProblem(path=path, message=message, line=_line_of(root, loc)))
     return problems
 
@@ -497,7 +986,27 @@ def parse_config(text: str, source: str = "<config>") -> PlatformConfig:
     try:
         return PlatformConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, _problems_from(exc, root)) from None
+        problems = _problems_from(exc, root)
+    # pydantic skips cross-field validators once a field failed: run them on the raw data too, so
+    # every problem is reported in one pass.
+    for problem in _cross_field_problems(data, root):
+        if (problem.path, problem.message) not in {(p.path, p.message) for p in problems}:
+            problems.append(problem)
+    raise ConfigError(source, problems)
+
+
+def _cross_field_problems(data: dict[str, Any], root: yaml.Node | None) -> list[ConfigProblem]:
+    identity = data.get("identity") if isinstance(data.get("identity"), dict) else {}
+    studio = data.get("studio") if isinstance(data.get("studio"), dict) else {}
+    teams = [t for t in identity.get("teams") or [] if isinstance(t, dict)] if isinstance(identity.get("teams"), list) else []
+    users = [u for u in studio.get("users") or [] if isinstance(u, dict)] if isinstance(studio.get("users"), list) else []
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    found += [(("identity", "teams", *rel), msg) for rel, msg in duplicate_team_problems(teams)]
+    found += [(("studio", "users", *rel), msg) for rel, msg in duplicate_user_problems(users)]
+    found += unknown_team_problems(users, teams, studio.get("enabled", True) is not False)
+    if studio.get("auth_mode") == "SSO" and not studio.get("sso_instance_arn"):
+        found.append((("studio",), SSO_SETUP_MESSAGE))
+    return [ConfigProblem(".".join(str(p) for p in path), message, _line_of(root, path)) for path, message in found]
 
 
 def load_config(path: str | Path) -> PlatformConfig:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBoundary
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
 
@@ -22,8 +24,19 @@ def retention_days(days: int) -> logs.RetentionDays:
     return logs.RetentionDays[by_days[days]]
 
 
+def _human_trust(scope: Construct, config: PlatformConfig) -> iam.IPrincipal:
+    """Who may assume the persona roles: a SAML provider, another (identity) account, or this account."""
+    identity = config.identity
+    if identity.saml_provider_arn:
+        provider = iam.SamlProvider.from_saml_provider_arn(scope, "SamlProvider", identity.saml_provider_arn)
+        return iam.SamlConsolePrincipal(provider)
+    if identity.trusted_account_id:
+        return iam.AccountPrincipal(identity.trusted_account_id)
+    return iam.AccountRootPrincipal()
+
+
 class FoundationStack(Stack):
-    """Network, keys and buckets every other stack of the platform builds on."""
+    """Network, keys, buckets, the permissions boundary and the persona roles the other stacks build on."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -80,6 +93,30 @@ class FoundationStack(Stack):
             object_lock_retention=Duration.days(lock) if lock else None,
             object_lock_mode=storage.object_lock_mode,
         )
+
+        self.permissions_boundary = PlatformPermissionsBoundary(self, "PermissionsBoundary", platform=config.name)
+        self.personas: MlPersonas | None = None
+        identity = config.identity
+        if identity.teams:
+            self.personas = MlPersonas(
+                self,
+                "Personas",
+                platform=config.name,
+                teams=[team.name for team in identity.teams],
+                subnet_ids=self.network.subnet_ids,
+                security_group_ids=[self.workload_security_group.security_group_id],
+                data_bucket=self.data_bucket.bucket,
+                artifacts_bucket=self.artifacts_bucket.bucket,
+                data_key=self.keys.data,
+                artifacts_key=self.keys.artifacts,
+                volumes_key=self.keys.volumes,
+                instance_types=identity.instance_types,
+                trusted_principal=_human_trust(self, config),
+                team_tag_key=identity.team_tag_key,
+                user_tag_key=identity.user_tag_key,
+                consumer_endpoint_names=identity.consumer_endpoint_names,
+                vpc_id=self.network.vpc.vpc_id,
+            )
 
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
         CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket_name)

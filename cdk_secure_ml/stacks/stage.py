@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Stage, Tags
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.stacks.foundation import FoundationStack
 from cdk_secure_ml.stacks.governance import GovernanceStack
+from cdk_secure_ml.stacks.serving import ServingStack
+from cdk_secure_ml.stacks.studio import StudioStack, StudioUsersStack, user_stack_slices
 
 
 class MlPlatformStage(Stage):
@@ -28,6 +31,30 @@ class MlPlatformStage(Stage):
             config=config,
             description=f"{config.name}: isolated ML network, KMS keys and secure buckets (cdk-secure-ml)",
         )
+        # Every role of every stack in the stage lives under the platform's permissions boundary.
+        iam.PermissionsBoundary.of(self).apply(self.foundation.permissions_boundary.policy)
+        self.studio: StudioStack | None = None
+        self.user_stacks: list[StudioUsersStack] = []
+        if config.studio.enabled and self.foundation.personas is not None:
+            self.studio = StudioStack(
+                self,
+                "Studio",
+                config=config,
+                foundation=self.foundation,
+                description=f"{config.name}: VPC-only SageMaker Studio domain and runtime settings (cdk-secure-ml)",
+            )
+            for stack_id, users in user_stack_slices(config.studio.users, config.studio.max_profiles_per_stack):
+                self.user_stacks.append(
+                    StudioUsersStack(
+                        self,
+                        stack_id,
+                        domain=self.studio.domain,
+                        personas=self.foundation.personas,
+                        users=users,
+                        team_tag_key=config.identity.team_tag_key,
+                        description=f"{config.name}: Studio user profiles (cdk-secure-ml)",
+                    )
+                )
         self.governance = GovernanceStack(
             self,
             "Governance",
@@ -37,3 +64,19 @@ class MlPlatformStage(Stage):
             trail_name=f"{config.name}-audit",
             description=f"{config.name}: CloudTrail, AWS Config rules, GuardDuty and alerts (cdk-secure-ml)",
         )
+        # Only with endpoints in the config: an empty ServingStack would still hold an alarm topic and key.
+        self.serving: ServingStack | None = None
+        if config.endpoints:
+            self.serving = ServingStack(
+                self,
+                "Serving",
+                endpoints=config.endpoints,
+                network=self.foundation.network,
+                security_group=self.foundation.workload_security_group,
+                keys=self.foundation.keys,
+                artifacts_bucket=self.foundation.artifacts_bucket,
+                data_bucket=self.foundation.data_bucket,
+                production=config.stage != "dev",
+                description=f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
+                "(cdk-secure-ml)",
+            )

@@ -1,0 +1,158 @@
+"""ServingStack: the config's SageMaker endpoints, on the Foundation stack's network, keys and buckets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from cdk_secure_ml.config import EndpointConfig
+from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.hosting import (
+    AlarmThresholds,
+    AsyncInference,
+    AutoScaling,
+    DataCapture,
+    EndpointVariant,
+    ModelMonitor,
+    Rollout,
+    SecureEndpoint,
+    Serverless,
+    new_alarm_topic,
+)
+from cdk_secure_ml.constructs.network import MlNetwork
+from cdk_secure_ml.constructs.storage import SecureBucket
+
+
+def _construct_id(name: str) -> str:
+    # "churn-v2" -> "ChurnV2Endpoint". Construct ids are public API: never change this.
+    return "".join(part.capitalize() for part in re.split(r"-+", name) if part) + "Endpoint"
+
+
+def endpoint_options(config: EndpointConfig) -> dict[str, Any]:
+    """The :class:`SecureEndpoint` keyword arguments a config entry maps to (resources excluded)."""
+    scaling = config.autoscaling
+    alarms = config.alarms
+    rollout = config.rollout
+    routing = {
+        "ALL_AT_ONCE": lambda: Rollout.all_at_once(wait=Duration.minutes(rollout.wait_minutes),
+                                                   termination_wait=Duration.minutes(rollout.termination_wait_minutes),
+                                                   auto_rollback=rollout.auto_rollback),
+        "CANARY": lambda: Rollout.canary(rollout.size_percent or 10, wait=Duration.minutes(rollout.wait_minutes),
+                                         termination_wait=Duration.minutes(rollout.termination_wait_minutes),
+                                         auto_rollback=rollout.auto_rollback),
+        "LINEAR": lambda: Rollout.linear(rollout.size_percent or 20, wait=Duration.minutes(rollout.wait_minutes),
+                                         termination_wait=Duration.minutes(rollout.termination_wait_minutes),
+                                         auto_rollback=rollout.auto_rollback),
+    }[rollout.traffic_routing]
+    return {
+        "endpoint_name": config.name,
+        "image": config.image,
+        "model_data": config.model_data,
+        "environment": dict(config.environment) or None,
+        "variants": [
+            EndpointVariant(name=v.name, instance_type=v.instance_type, instance_count=v.instance_count,
+                            weight=v.weight, model_data=v.model_data, image=v.image)
+            for v in config.variants
+        ],
+        "allow_single_instance": config.allow_single_instance,
+        "network_isolation": config.network_isolation,
+        "autoscaling": AutoScaling(
+            min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
+            target_invocations_per_instance=scaling.target(),
+            scale_in_cooldown=Duration.seconds(scaling.scale_in_cooldown_seconds),
+            scale_out_cooldown=Duration.seconds(scaling.scale_out_cooldown_seconds),
+            disable_scale_in=scaling.disable_scale_in, cpu_target_percent=scaling.cpu_target_percent,
+        ) if scaling is not None else None,
+        "alarms": AlarmThresholds(
+            invocation_5xx_errors=alarms.invocation_5xx_errors, invocation_4xx_errors=alarms.invocation_4xx_errors,
+            model_latency_p99=Duration.millis(alarms.model_latency_p99_ms)
+            if alarms.model_latency_p99_ms is not None else None,
+            cpu_utilization_percent=alarms.cpu_utilization_percent,
+            memory_utilization_percent=alarms.memory_utilization_percent,
+            disk_utilization_percent=alarms.disk_utilization_percent,
+        ),
+        "rollout": routing(),
+        "serverless": Serverless(memory_size_mb=config.serverless.memory_size_mb,
+                                 max_concurrency=config.serverless.max_concurrency) if config.serverless else None,
+        "strict": config.strict,
+    }
+
+
+class ServingStack(Stack):
+    """One :class:`SecureEndpoint` per ``endpoints`` entry of the config.
+
+    Images come from existing private ECR repositories of this account, referenced by name
+    (``image_repository``): CI builds and pushes them before the endpoint is deployed, and the
+    repository outlives any one endpoint, so this stack never creates or deletes one.
+    Model data is read from the artifacts bucket; data capture, async inference and Model Monitor
+    write to the data bucket (encrypted with the data key). All endpoints share one KMS-encrypted
+    alarm topic.
+
+    :param production: production endpoints need >= 2 instances (every stage but dev).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        endpoints: Sequence[EndpointConfig],
+        network: MlNetwork,
+        security_group: ec2.ISecurityGroup,
+        keys: EncryptionKeys,
+        artifacts_bucket: SecureBucket,
+        data_bucket: SecureBucket,
+        production: bool,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alarm_topic = new_alarm_topic(self, "AlarmTopic")
+        self.endpoints: dict[str, SecureEndpoint] = {}
+        for config in endpoints:
+            cid = _construct_id(config.name)
+            repository = ecr.Repository.from_repository_name(self, f"{cid}Repository", config.image_repository)
+            options = endpoint_options(config)
+            capture = config.data_capture
+            monitor = config.model_monitor
+            async_config = config.async_inference
+            endpoint = SecureEndpoint(
+                self, cid,
+                repository=repository,
+                artifacts_bucket=artifacts_bucket.bucket,
+                artifacts_key=keys.artifacts,
+                network=network,
+                security_groups=[security_group],
+                volume_key=keys.volumes,
+                logs_key=keys.logs,
+                log_retention=log_retention,
+                alarm_topic=self.alarm_topic,
+                production=production,
+                data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=capture.prefix,
+                                         sampling_percentage=capture.sampling_percentage) if capture else None,
+                model_monitor=ModelMonitor(
+                    output_bucket=data_bucket.bucket, output_prefix=monitor.output_prefix,
+                    schedule_expression=monitor.schedule_expression, instance_type=monitor.instance_type,
+                    baseline_constraints_key=monitor.baseline_constraints,
+                    baseline_statistics_key=monitor.baseline_statistics,
+                    output_key=keys.data, volume_key=keys.volumes,
+                ) if monitor else None,
+                async_inference=AsyncInference(
+                    bucket=data_bucket.bucket, key=keys.data,
+                    input_prefix=f"{async_config.prefix}/input", output_prefix=f"{async_config.prefix}/output",
+                    failure_prefix=f"{async_config.prefix}/failures",
+                    max_concurrent_invocations_per_instance=async_config.max_concurrent_invocations_per_instance,
+                    scale_to_zero=async_config.scale_to_zero,
+                ) if async_config else None,
+                **options,
+            )
+            self.endpoints[config.name] = endpoint
+            CfnOutput(self, f"{cid}Name", value=endpoint.endpoint.attr_endpoint_name)
+        CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

@@ -1,0 +1,136 @@
+"""StudioStack (the domain, runtime settings) and StudioUsersStack (user profiles, spread over stacks)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from cdk_secure_ml.config import PlatformConfig, StudioUserConfig
+from cdk_secure_ml.constructs.identity import MlPersonas
+from cdk_secure_ml.constructs.studio import SecureStudioDomain, sdk_defaults
+from cdk_secure_ml.stacks.foundation import FoundationStack
+
+#: A user profile is one resource (~0.6 KB of template); 400 per stack stays far below
+#: CloudFormation's 500 resources and 1 MB.
+DEFAULT_MAX_PROFILES_PER_STACK = 400
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[-_]", name))
+
+
+class StudioStack(Stack):
+    """The VPC-only Studio domain and the platform's runtime settings in SSM Parameter Store."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: PlatformConfig, foundation: FoundationStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        personas = foundation.personas
+        if personas is None:
+            raise ValueError("StudioStack needs identity.teams in the config (execution roles are per team)")
+        network = foundation.network
+        keys = foundation.keys
+        studio = config.studio
+        group = foundation.workload_security_group
+        defaults = sdk_defaults(
+            subnet_ids=network.subnet_ids,
+            security_group_ids=[group.security_group_id],
+            volume_key_arn=keys.volumes.key_arn,
+            output_key_arn=keys.artifacts.key_arn,
+        )
+        first_team = config.identity.teams[0].name
+        self.domain = SecureStudioDomain(
+            self,
+            "Domain",
+            domain_name=studio.domain_name or config.name,
+            vpc=network.vpc,
+            subnets=network.subnets,
+            security_groups=[group],
+            encryption_key=keys.volumes,
+            default_execution_role=personas.execution_role("data-scientist", first_team),
+            auth_mode=studio.auth_mode,
+            idle_timeout_minutes=studio.idle_timeout_minutes,
+            sharing_bucket=foundation.artifacts_bucket.bucket if studio.notebook_sharing else None,
+            sharing_key=keys.artifacts if studio.notebook_sharing else None,
+            sdk_defaults=defaults,
+        )
+        self.parameters = self._publish_settings(config, foundation, personas)
+
+    def _publish_settings(
+        self, config: PlatformConfig, foundation: FoundationStack, personas: MlPersonas
+    ) -> dict[str, ssm.StringParameter]:
+        """Runtime settings jobs and tools read instead of hard-coding ids (REQUIREMENTS: SSM)."""
+        prefix = f"/{config.name}"
+        values = {
+            "network/subnet-ids": ",".join(foundation.network.subnet_ids),
+            "network/security-group-id": foundation.workload_security_group.security_group_id,
+            "buckets/data": foundation.data_bucket.bucket_name,
+            "buckets/artifacts": foundation.artifacts_bucket.bucket_name,
+            "studio/domain-id": self.domain.domain_id,
+        }
+        for data_class in foundation.keys.data_classes:
+            values[f"keys/{data_class}-arn"] = foundation.keys.key_for(data_class).key_arn
+        for (persona, team), role in personas.execution_roles.items():
+            values[f"roles/{team}/{persona}-execution-arn"] = role.role_arn
+        parameters = {}
+        for name, value in values.items():
+            construct_id = "Param" + "".join(_camel(p) for p in re.split(r"[/]", name))
+            parameters[name] = ssm.StringParameter(
+                self, construct_id, parameter_name=f"{prefix}/{name}", string_value=value,
+                description=f"{config.name} platform setting (cdk-secure-ml)",
+            )
+        return parameters
+
+
+class StudioUsersStack(Stack):
+    """User profiles of one team (or one slice of a large team)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        domain: SecureStudioDomain,
+        personas: MlPersonas,
+        users: Sequence[StudioUserConfig],
+        team_tag_key: str = "team",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.profiles = {}
+        for user in users:
+            self.profiles[user.name] = domain.add_user_profile(
+                self,
+                f"Profile{_camel(user.name)}",
+                user_name=user.name,
+                execution_role=personas.execution_role(user.persona, user.team),
+                tags={team_tag_key: user.team, "owner": user.name, "secure-ml:persona": user.persona},
+                sso_user_name=user.sso_user_name,
+            )
+
+
+def user_stack_slices(users: Sequence[StudioUserConfig], max_per_stack: int) -> list[tuple[str, list[StudioUserConfig]]]:
+    """Group users by team, in config order, into slices of at most ``max_per_stack``.
+
+    Returns ``(stack id, users)``. Config order keeps assignments stable: add new users at the end
+    of the list, or a profile may move to another stack (which replaces it).
+    """
+    if max_per_stack < 1:
+        raise ValueError(f"max_per_stack is {max_per_stack}; use at least 1")
+    by_team: dict[str, list[StudioUserConfig]] = {}
+    for user in users:
+        by_team.setdefault(user.team, []).append(user)
+    slices = []
+    for team, members in by_team.items():
+        for index in range(0, len(members), max_per_stack):
+            part = index // max_per_stack
+            stack_id = f"Users{_camel(team)}" + (str(part + 1) if part else "")
+            slices.append((stack_id, members[index:index + max_per_stack]))
+    return slices

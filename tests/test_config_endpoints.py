@@ -1,0 +1,138 @@
+"""The endpoints section of the platform config: defaults, mapping to SecureEndpoint, every validation."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cdk_secure_ml.config import ConfigError, EndpointConfig, load_config, parse_config
+from cdk_secure_ml.stacks.serving import endpoint_options
+from tests.conftest import ROOT
+
+DIGEST = "sha256:" + "c" * 64
+ENDPOINT = f"""\
+endpoints:
+  - name: churn
+    image_repository: team-a/churn
+    image: {DIGEST}
+    model_data: models/churn/v1/model.tar.gz
+"""
+
+
+def config_of(text: str, stage: str = "dev"):
+    return parse_config(f"name: ml-dev\nregion: eu-west-1\nstage: {stage}\n" + textwrap.dedent(text), source="t.yaml")
+
+
+def problems_of(text: str, stage: str = "dev") -> dict[str, str]:
+    with pytest.raises(ConfigError) as info:
+        config_of(text, stage)
+    return {p.path: p.message for p in info.value.problems}
+
+
+def test_empty_by_default():
+    assert parse_config("name: ml-dev\nregion: eu-west-1\n").endpoints == []
+
+
+def test_secure_defaults():
+    (endpoint,) = config_of(ENDPOINT).endpoints
+    assert endpoint.network_isolation and endpoint.strict and not endpoint.allow_single_instance
+    assert [(v.name, v.instance_type, v.instance_count, v.weight) for v in endpoint.variants] == [
+        ("AllTraffic", "ml.m5.large", 2, 1.0)]
+    assert endpoint.autoscaling is not None and endpoint.autoscaling.min_capacity == 2
+    assert endpoint.autoscaling.target() == 70
+    assert endpoint.rollout.traffic_routing == "ALL_AT_ONCE" and endpoint.rollout.auto_rollback
+    assert endpoint.data_capture is None and endpoint.serverless is None
+
+
+def test_mapping_to_construct_options():
+    (endpoint,) = config_of(ENDPOINT + textwrap.indent(textwrap.dedent("""\
+        variants:
+          - {name: A, weight: 3}
+          - {name: B, weight: 1, instance_type: ml.c5.xlarge, model_data: models/churn/v2/model.tar.gz}
+        autoscaling: {max_rps: 5, safety_factor: 0.4, max_capacity: 6, scale_in_cooldown_seconds: 900,
+                      disable_scale_in: true, cpu_target_percent: 60}
+        alarms: {model_latency_p99_ms: 250, invocation_4xx_errors: null}
+        rollout: {traffic_routing: LINEAR, size_percent: 25, wait_minutes: 2}
+        """), "    ")).endpoints
+    options = endpoint_options(endpoint)
+    assert [(v.name, v.weight, v.instance_type) for v in options["variants"]] == [
+        ("A", 3, "ml.m5.large"), ("B", 1, "ml.c5.xlarge")]
+    assert options["variants"][1].model_data == "models/churn/v2/model.tar.gz"
+    scaling = options["autoscaling"]
+    assert scaling.target_invocations_per_instance == 120  # 5 * 0.4 * 60
+    assert scaling.max_capacity == 6 and scaling.scale_in_cooldown.to_seconds() == 900
+    assert scaling.disable_scale_in and scaling.cpu_target_percent == 60
+    assert options["alarms"].model_latency_p99.to_milliseconds() == 250
+    assert options["alarms"].invocation_4xx_errors is None
+    assert (options["rollout"].traffic_routing, options["rollout"].size_percent) == ("LINEAR", 25)
+    assert options["rollout"].wait.to_seconds() == 120
+
+
+def test_demo_config_has_the_sample_endpoint():
+    config = load_config(ROOT / "config" / "demo.yaml")
+    (endpoint,) = config.endpoints
+    assert endpoint.autoscaling is not None and endpoint.data_capture is not None
+    assert endpoint.rollout.traffic_routing == "CANARY"
+
+
+@pytest.mark.parametrize(("yaml_tail", "stage", "path", "message"), [
+    ("    model_data: models/churn/model.pkl\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
+    ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
+    ("    variants: [{instance_type: m5.large}]\n", "dev", "endpoints.0.variants.0.instance_type",
+     "'m5.large' is not a SageMaker instance type"),
+    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0",
+     "all variant weights are 0"),
+    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling",
+     "min_capacity 5 > max_capacity 3"),
+    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev", "endpoints.0.autoscaling",
+     "target_invocations_per_instance is 0.0"),
+    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev", "endpoints.0.autoscaling",
+     "use a positive number"),
+    ("    data_capture: {sampling_percentage: 101}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
+     "sampling percentage 101 is outside 0-100"),
+    ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
+     "outside 0-100"),
+    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout",
+     "canary size 0.0 % is outside 1-100 %"),
+    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout", "canary size None % is outside"),
+    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout",
+     "linear step 101.0 % is outside 1-100 %"),
+    ("    serverless: {}\n", "dev", "endpoints.0", "serverless inference cannot run in a VPC"),
+    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints",
+     "endpoints[0] (churn).variants[0].instance_count is 1; production endpoints need 2 or more"),
+    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints", "set allow_single_instance: true"),
+    ("    allow_single_instance: true\n", "staging", "endpoints", "only a dev stage may run a single instance"),
+    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints",
+     "endpoints[0] (churn).autoscaling.min_capacity is 1; production endpoints keep 2 or more"),
+    ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
+    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
+    ("    model_monitor: {}\n", "dev", "endpoints.0", "model_monitor needs data_capture"),
+    ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
+])
+def test_bad_input(yaml_tail, stage, path, message):
+    lines = ENDPOINT.splitlines(keepends=True)
+    key = yaml_tail.strip().split(":")[0]
+    body = "".join(line for line in lines if not line.strip().startswith(f"{key}:")) + yaml_tail
+    problems = problems_of(body, stage)
+    assert path in problems, problems
+    assert message in problems[path]
+
+
+def test_problems_carry_lines_and_are_reported_together():
+    with pytest.raises(ConfigError) as info:
+        config_of(ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n")
+    problems = {p.path: p for p in info.value.problems}
+    assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(problems)
+    assert problems["endpoints.0.data_capture.sampling_percentage"].line == 9  # after name, region, stage and 5 lines
+
+
+def test_duplicate_endpoint_names():
+    text = ENDPOINT + "".join(ENDPOINT.splitlines(keepends=True)[1:])
+    assert "endpoint names ['churn'] repeat" in problems_of(text)["endpoints"]
+
+
+def test_serverless_accepted_outside_strict_mode():
+    (endpoint,) = config_of(ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n").endpoints
+    assert endpoint_options(endpoint)["serverless"].memory_size_mb == 3072
+    assert isinstance(endpoint, EndpointConfig)

@@ -1,0 +1,98 @@
+"""Config: identity (teams, tags, federation, instance types) and studio (users, SSO) sections."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cdk_secure_ml.config import ConfigError, parse_config
+
+BASE = "name: ml-dev\nregion: eu-west-1\n"
+
+
+def _problems(text: str) -> dict[str, list[str]]:
+    with pytest.raises(ConfigError) as info:
+        parse_config(BASE + textwrap.dedent(text))
+    found: dict[str, list[str]] = {}
+    for problem in info.value.problems:
+        found.setdefault(problem.path, []).append(problem.message)
+    return found
+
+
+def test_valid_sections():
+    config = parse_config(BASE + textwrap.dedent("""\
+        identity:
+          teams: [{name: nlp}, {name: cv}]
+          saml_provider_arn: arn:aws:iam::111122223333:saml-provider/corp
+          consumer_endpoint_names: [scorer]
+        studio:
+          auth_mode: SSO
+          sso_instance_arn: arn:aws:sso:::instance/ssoins-1234567890abcdef
+          users:
+            - {name: ana, team: nlp, persona: data-scientist, sso_user_name: ana@corp}
+            - {name: ben-2, team: cv, persona: ml-engineer}
+        """))
+    assert [t.name for t in config.identity.teams] == ["nlp", "cv"]
+    assert config.studio.users[0].sso_user_name == "ana@corp"
+    assert config.identity.instance_types[0] == "ml.t3.*"  # secure default allow-list
+
+
+def test_all_bad_input_is_reported_at_once_with_paths():
+    found = _problems("""\
+        identity:
+          teams: [{name: nlp}, {name: nlp}]
+          instance_types: [ml.m5.large, c5.xlarge]
+        studio:
+          auth_mode: SSO
+          users:
+            - {name: ana, team: nlp, persona: data-scientist}
+            - {name: ana, team: nlp, persona: data-scientist}
+            - {name: -bad-, team: nlp, persona: data-scientist}
+            - {name: zed, team: vision, persona: data-scientist}
+            - {name: yan, team: nlp, persona: wizard}
+            - {name: xi, team: nlp, persona: model-consumer}
+        """)
+    assert "team 'nlp' is listed twice" in found["identity.teams.1.name"][0]
+    assert "['c5.xlarge'] are outside the ml.* family" in found["identity.instance_types"][0]
+    assert "user 'ana' is listed twice" in found["studio.users.1.name"][0]
+    assert "'-bad-' is not a valid SageMaker user profile name" in found["studio.users.2.name"][0]
+    assert "unknown team 'vision'" in found["studio.users.3.team"][0]
+    assert "unknown persona 'wizard'" in found["studio.users.4.persona"][0]
+    assert "gets no Studio profile" in found["studio.users.5.persona"][0]
+    assert "IAM Identity Center" in found["studio"][0]
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("a", True), ("a-b", True), ("a--b", True), ("A1", True), ("x" * 63, True),
+    ("x" * 64, False), ("-a", False), ("a-", False), ("a_b", False), ("a.b", False),
+])
+def test_profile_name_rule(name, ok):
+    text = BASE + f"identity: {{teams: [{{name: t}}]}}\nstudio: {{users: [{{name: '{name}', team: t, persona: data-scientist}}]}}\n"
+    if ok:
+        assert parse_config(text).studio.users[0].name == name
+    else:
+        with pytest.raises(ConfigError, match="not a valid SageMaker user profile name"):
+            parse_config(text)
+
+
+def test_users_without_teams_and_bad_arns():
+    found = _problems("""\
+        identity:
+          saml_provider_arn: arn:aws:iam::1:saml/x
+          trusted_account_id: "12345"
+        studio:
+          sso_instance_arn: arn:aws:sso:::instance/nope
+          idle_timeout_minutes: 30
+          users: [{name: a, team: t, persona: data-scientist}]
+        """)
+    assert "not a SAML provider ARN" in found["identity.saml_provider_arn"][0]
+    assert "identity.trusted_account_id" in found
+    assert "not an IAM Identity Center instance ARN" in found["studio.sso_instance_arn"][0]
+    assert "studio.idle_timeout_minutes" in found
+    assert "Studio users need at least one team" in found["identity.teams"][0]
+
+
+def test_platform_tags_may_not_shadow_abac_keys():
+    found = _problems("tags: {team: everyone}\n")
+    assert "use the ABAC tag keys" in found[""][0]
