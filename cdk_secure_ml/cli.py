@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
 
+    commands.add_parser(
+        "audit",
+        help="read-only audit of a deployed account with boto3 (secure-ml audit --help)",
+        add_help=False,
+    )
     rules = commands.add_parser(
         "rules", help="list the rule catalogue", description="List the rule catalogue."
     )
@@ -303,6 +308,11 @@ def _iam_lint(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point (``secure-ml``). Returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["audit"]:
+        # The live audit has its own parser (boto3 session options); boto3 is imported only here.
+        from .policies.live.cli import main_audit
+
+        return main_audit(args_list[1:])
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":

@@ -1,0 +1,588 @@
+"""The live audit: read-only describe/list/get calls, one check function per area.
+
+Every check records a verdict per (rule, resource): a pass, or findings. ``audit()`` returns the
+findings; ``run_audit()`` also returns the number of passed checks (the demo prints both).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+from ..findings import Finding, Severity
+from ..rules import RULES_BY_ID
+
+
+@dataclass(frozen=True)
+class LiveRule:
+    id: str
+    severity: Severity
+    title: str
+    remediation: str
+
+
+#: Checks that exist only against a deployed account (no template rule says the same). Numbered from
+#: 101 so they never collide with the catalogue.
+LIVE_RULES: dict[str, LiveRule] = {
+    r.id: r
+    for r in (
+        LiveRule("SML-AUD-101", "error", "A CloudTrail trail is logging in the region",
+                 "Create a multi-region trail (AuditTrail) and keep it logging (StartLogging)."),
+        LiveRule("SML-AUD-102", "error", "AWS Config records configuration changes",
+                 "Create a configuration recorder and a delivery channel and start the recorder (ComplianceRules)."),
+        LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
+                 "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-META-101", "warning", "The auditor could verify the service",
+                 "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
+    )
+}  # fmt: skip
+NOT_VERIFIED = "SML-META-101"
+
+#: Error codes AWS services use for a refused call.
+_DENIED = {
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
+    "AuthorizationError", "AuthorizationErrorException", "UnrecognizedClientException",
+    "InvalidClientTokenId", "OptInRequired", "SubscriptionRequiredException",
+}  # fmt: skip
+
+#: Interface endpoints a VpcOnly Studio domain needs (the same list as SML-NET-17).
+REQUIRED_INTERFACE_ENDPOINTS = (
+    "sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
+    "ecr.api", "ecr.dkr", "kms", "ssm",
+)  # fmt: skip
+VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+class AuditError(Exception):
+    """The audit cannot start: no credentials, unreachable endpoint, unknown region."""
+
+
+@dataclass
+class AuditResult:
+    findings: list[Finding] = field(default_factory=list)
+    passed: int = 0
+    #: (rule, resource) pairs with at least one finding.
+    failed_checks: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def success(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "checks": self.passed + self.failed_checks,
+            "passed": self.passed,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "not_verified": sum(1 for f in self.findings if f.rule == NOT_VERIFIED),
+        }
+
+
+def severity_of(rule_id: str) -> Severity:
+    if rule_id in LIVE_RULES:
+        return LIVE_RULES[rule_id].severity
+    return RULES_BY_ID[rule_id].severity
+
+
+def title_of(rule_id: str) -> str:
+    if rule_id in LIVE_RULES:
+        return LIVE_RULES[rule_id].title
+    return RULES_BY_ID[rule_id].title
+
+
+class _NotVerified(Exception):
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        super().__init__(f"{operation}: {code}")
+        self.operation, self.code, self.message = operation, code, message
+
+
+class Auditor:
+    """One audit run over an account and region."""
+
+    def __init__(self, session: Any, region: str, endpoint_url: str | None = None) -> None:
+        self.session = session
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.location = f"aws://{region}"
+        self.result = AuditResult()
+        self._clients: dict[str, Any] = {}
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(
+                service, region_name=self.region, endpoint_url=self.endpoint_url
+            )
+        return self._clients[service]
+
+    def call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return getattr(self.client(service), operation)(**kwargs)
+        except ClientError as error:
+            info = error.response.get("Error", {})
+            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
+        except (EndpointConnectionError, NoCredentialsError):
+            raise
+        except BotoCoreError as error:
+            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
+
+    def pages(self, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
+        """Every item of a paginated list call (or of one call, when it cannot paginate)."""
+        client = self.client(service)
+        items: list[Any] = []
+        try:
+            if client.can_paginate(operation):
+                for page in client.get_paginator(operation).paginate(**kwargs):
+                    items.extend(page.get(key, []))
+            else:
+                items.extend(getattr(client, operation)(**kwargs).get(key, []))
+        except ClientError as error:
+            info = error.response.get("Error", {})
+            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
+        except (EndpointConnectionError, NoCredentialsError):
+            raise
+        except BotoCoreError as error:
+            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
+        return items
+
+    def verdict(self, rule: str, resource: str, resource_type: str, problems: Iterable[str]) -> None:
+        problems = [p for p in problems if p]
+        if not problems:
+            self.result.passed += 1
+            return
+        self.result.failed_checks += 1
+        for message in problems:
+            self.result.findings.append(
+                Finding(rule, severity_of(rule), self.location, resource, resource_type, message)
+            )
+
+    def not_verified(self, area: str, error: _NotVerified) -> None:
+        kind = "access denied" if error.code in _DENIED else f"error {error.code}"
+        self.result.failed_checks += 1
+        self.result.findings.append(
+            Finding(NOT_VERIFIED, "warning", self.location, area, "", f"not verified: {kind} on {error.operation}"
+                    + (f" ({error.message})" if error.message and error.code not in _DENIED else ""))
+        )
+
+    # -- the audit -------------------------------------------------------------------------------
+
+    def run(self) -> AuditResult:
+        areas: list[tuple[str, Callable[[], None]]] = [
+            ("sagemaker", self.check_sagemaker),
+            ("ec2", self.check_networks),
+            ("s3", self.check_buckets),
+            ("kms", self.check_keys),
+            ("cloudtrail", self.check_cloudtrail),
+            ("config", self.check_config),
+            ("guardduty", self.check_guardduty),
+        ]
+        self.ml_vpcs: dict[str, set[str]] = {}
+        for area, check in areas:
+            try:
+                check()
+            except _NotVerified as error:
+                self.not_verified(area, error)
+        return self.result
+
+    # SageMaker -----------------------------------------------------------------------------------
+
+    def _ml_vpc(self, vpc_id: str | None, why: str) -> None:
+        if vpc_id:
+            self.ml_vpcs.setdefault(vpc_id, set()).add(why)
+
+    def _vpc_of_subnets(self, subnet_ids: list[str]) -> tuple[str | None, set[str]]:
+        if not subnet_ids:
+            return None, set()
+        subnets = self.call("ec2", "describe_subnets", SubnetIds=list(subnet_ids))["Subnets"]
+        vpcs = {s["VpcId"] for s in subnets}
+        return (next(iter(vpcs)) if vpcs else None), {s["AvailabilityZone"] for s in subnets}
+
+    def check_sagemaker(self) -> None:
+        for summary in self.pages("sagemaker", "list_domains", "Domains"):
+            domain = self.call("sagemaker", "describe_domain", DomainId=summary["DomainId"])
+            name, kind = domain.get("DomainName") or summary["DomainId"], "AWS::SageMaker::Domain"
+            access = domain.get("AppNetworkAccessType") or "PublicInternetOnly"
+            groups = (domain.get("DefaultUserSettings") or {}).get("SecurityGroups") or []
+            self.verdict("SML-NET-1", name, kind, [
+                f"AppNetworkAccessType is {access}; expected VpcOnly" if access != "VpcOnly" else "",
+                "SubnetIds is empty" if not domain.get("SubnetIds") else "",
+                "DefaultUserSettings.SecurityGroups is empty" if not groups else "",
+            ])
+            self.verdict("SML-ENC-1", name, kind, [
+                "" if domain.get("KmsKeyId") else "KmsKeyId is not set: the home EFS uses an AWS-managed key"
+            ])
+            self._ml_vpc(domain.get("VpcId"), f"domain {name}")
+
+        for summary in self.pages("sagemaker", "list_notebook_instances", "NotebookInstances"):
+            name = summary["NotebookInstanceName"]
+            nb = self.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=name)
+            kind = "AWS::SageMaker::NotebookInstance"
+            self.verdict("SML-NET-2", name, kind, [
+                "DirectInternetAccess is Enabled" if nb.get("DirectInternetAccess", "Enabled") != "Disabled" else "",
+                "no SubnetId: the instance is not in a VPC" if not nb.get("SubnetId") else "",
+            ])
+            self.verdict("SML-NET-3", name, kind, [
+                "RootAccess is Enabled" if nb.get("RootAccess", "Enabled") != "Disabled" else ""
+            ])
+            imds = (nb.get("InstanceMetadataServiceConfiguration") or {}).get("MinimumInstanceMetadataServiceVersion")
+            self.verdict("SML-NET-4", name, kind, [
+                f"MinimumInstanceMetadataServiceVersion is {imds or 'not set'}; expected 2" if str(imds) != "2" else ""
+            ])
+            self.verdict("SML-ENC-2", name, kind, ["" if nb.get("KmsKeyId") else "KmsKeyId is not set"])
+            if nb.get("SubnetId"):
+                self._ml_vpc(self._vpc_of_subnets([nb["SubnetId"]])[0], f"notebook {name}")
+
+        for summary in self.pages("sagemaker", "list_models", "Models"):
+            name = summary["ModelName"]
+            model = self.call("sagemaker", "describe_model", ModelName=name)
+            kind = "AWS::SageMaker::Model"
+            vpc = model.get("VpcConfig") or {}
+            subnets, groups = vpc.get("Subnets") or [], vpc.get("SecurityGroupIds") or []
+            self.verdict("SML-NET-5", name, kind, [
+                "no VpcConfig: the containers have internet access" if not vpc else "",
+                "VpcConfig.Subnets is empty" if vpc and not subnets else "",
+                "VpcConfig.SecurityGroupIds is empty" if vpc and not groups else "",
+            ])
+            if subnets:
+                vpc_id, zones = self._vpc_of_subnets(subnets)
+                self.verdict("SML-NET-6", name, kind, [
+                    f"subnets are in {len(zones)} availability zone(s) ({', '.join(sorted(zones))}); use 2 or more"
+                    if len(zones) < 2 else ""
+                ])
+                self._ml_vpc(vpc_id, f"model {name}")
+            self.verdict("SML-NET-7", name, kind, [
+                "" if model.get("EnableNetworkIsolation") else "EnableNetworkIsolation is false"
+            ])
+
+        for summary in self.pages("sagemaker", "list_endpoint_configs", "EndpointConfigs"):
+            self._check_endpoint_config(summary["EndpointConfigName"])
+
+        for summary in self.pages("sagemaker", "list_endpoints", "Endpoints"):
+            self._check_endpoint(summary["EndpointName"])
+
+    def _check_endpoint_config(self, name: str) -> None:
+        config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)
+        kind = "AWS::SageMaker::EndpointConfig"
+        variants = config.get("ProductionVariants") or []
+        instance_variants = [v for v in variants if not v.get("ServerlessConfig")]
+        self.verdict("SML-ENC-3", name, kind, [
+            "KmsKeyId is not set: instance storage uses an AWS-managed key"
+            if instance_variants and not config.get("KmsKeyId") else ""
+        ])
+        self.verdict("SML-HOST-1", name, kind, [
+            f"variant {v.get('VariantName')} InitialInstanceCount is {v.get('InitialInstanceCount')}; "
+            "production needs 2 or more"
+            for v in instance_variants if int(v.get("InitialInstanceCount") or 0) < 2
+        ])
+        self.verdict("SML-HOST-2", name, kind, [
+            f"variant {v.get('VariantName')} is serverless (no VPC, no volume key)" for v in variants
+            if v.get("ServerlessConfig")
+        ])
+        capture = config.get("DataCaptureConfig") or {}
+        self.verdict("SML-HOST-4", name, kind, [
+            "DataCaptureConfig is not set" if not capture
+            else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else "")
+        ])
+        output = ((config.get("AsyncInferenceConfig") or {}).get("OutputConfig")) or {}
+        self.verdict("SML-ENC-4", name, kind, [
+            "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
+            "AsyncInferenceConfig.OutputConfig.KmsKeyId is not set"
+            if config.get("AsyncInferenceConfig") and not output.get("KmsKeyId") else "",
+        ])
+
+    def _check_endpoint(self, name: str) -> None:
+        endpoint = self.call("sagemaker", "describe_endpoint", EndpointName=name)
+        kind = "AWS::SageMaker::Endpoint"
+        variants = [v["VariantName"] for v in endpoint.get("ProductionVariants") or []]
+        if not variants:
+            config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=endpoint["EndpointConfigName"])
+            variants = [v["VariantName"] for v in config.get("ProductionVariants") or []]
+        missing, without_policy, low = [], [], []
+        for variant in variants:
+            resource_id = f"endpoint/{name}/variant/{variant}"
+            targets = self.call(
+                "application-autoscaling", "describe_scalable_targets", ServiceNamespace="sagemaker",
+                ResourceIds=[resource_id], ScalableDimension=VARIANT_DIMENSION,
+            )["ScalableTargets"]
+            if not targets:
+                missing.append(variant)
+                continue
+            policies = self.call(
+                "application-autoscaling", "describe_scaling_policies", ServiceNamespace="sagemaker",
+                ResourceId=resource_id, ScalableDimension=VARIANT_DIMENSION,
+            )["ScalingPolicies"]
+            if not policies:
+                without_policy.append(variant)
+            if int(targets[0].get("MinCapacity") or 0) < 2:
+                low.append(f"variant {variant} MinCapacity is {targets[0].get('MinCapacity')}")
+        self.verdict("SML-HOST-3", name, kind, [
+            f"variant(s) {', '.join(missing)} not registered with Application Auto Scaling" if missing else "",
+            f"variant(s) {', '.join(without_policy)} have a scalable target but no scaling policy" if without_policy else "",
+        ])
+        if len(missing) < len(variants):
+            self.verdict("SML-HOST-5", name, kind, [f"{m}; production endpoints keep 2 or more instances" for m in low])
+
+    # Networks hosting SageMaker --------------------------------------------------------------------
+
+    def check_networks(self) -> None:
+        endpoints = self.pages("ec2", "describe_vpc_endpoints", "VpcEndpoints")
+        for endpoint in endpoints:
+            if "sagemaker" in endpoint.get("ServiceName", "").lower():
+                self._ml_vpc(endpoint.get("VpcId"), "SageMaker VPC endpoint")
+        for vpc_id in sorted(self.ml_vpcs):
+            self._check_vpc(vpc_id, [e for e in endpoints if e.get("VpcId") == vpc_id])
+
+    def _check_vpc(self, vpc_id: str, endpoints: list[dict[str, Any]]) -> None:
+        kind = "AWS::EC2::VPC"
+        vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
+        tables = self.pages("ec2", "describe_route_tables", "RouteTables", Filters=vpc_filter)
+        gateways = self.pages(
+            "ec2", "describe_internet_gateways", "InternetGateways",
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}],
+        )
+        problems = [f"internet gateway {g['InternetGatewayId']} is attached" for g in gateways]
+        for table in tables:
+            for route in table.get("Routes", []):
+                target = route.get("GatewayId", "") or ""
+                if target.startswith("igw-") or route.get("NatGatewayId") or route.get("EgressOnlyInternetGatewayId"):
+                    via = target or route.get("NatGatewayId") or route.get("EgressOnlyInternetGatewayId")
+                    destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+                    problems.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
+        self.verdict("SML-NET-12", vpc_id, kind, problems)
+
+        flow_logs = self.pages(
+            "ec2", "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": [vpc_id]}]
+        )
+        active = [f for f in flow_logs if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"]
+        self.verdict("SML-NET-16", vpc_id, kind, ["" if active else "the VPC has no active flow log"])
+
+        names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
+        missing = [s for s in REQUIRED_INTERFACE_ENDPOINTS
+                   if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
+        if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
+            missing.append("s3 (gateway)")
+        self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}" if missing else ""])
+
+        groups = self.pages("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter)
+        default_group = next((g["GroupId"] for g in groups if g.get("GroupName") == "default"), None)
+        for endpoint in endpoints:
+            if endpoint.get("VpcEndpointType") != "Interface":
+                continue
+            endpoint_id, endpoint_kind = endpoint["VpcEndpointId"], "AWS::EC2::VPCEndpoint"
+            label = f"{endpoint_id} ({endpoint.get('ServiceName')})"
+            self.verdict("SML-NET-14", label, endpoint_kind, [
+                "" if endpoint.get("PrivateDnsEnabled") else "PrivateDnsEnabled is false"
+            ])
+            attached = [g.get("GroupId") for g in endpoint.get("Groups") or []]
+            self.verdict("SML-NET-15", label, endpoint_kind, [
+                "no security group" if not attached else "",
+                "uses the VPC's default security group" if default_group in attached else "",
+            ])
+
+        subnets = self.pages("ec2", "describe_subnets", "Subnets", Filters=vpc_filter)
+        for subnet in subnets:
+            self.verdict("SML-NET-13", subnet["SubnetId"], "AWS::EC2::Subnet", [
+                "MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""
+            ])
+
+        for group in groups:
+            open_rules = []
+            for permission in group.get("IpPermissions", []):
+                ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
+                ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
+                for cidr in ranges:
+                    if cidr in ("0.0.0.0/0", "::/0"):
+                        ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
+                                 if "FromPort" in permission else "all ports")
+                        open_rules.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
+            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", open_rules)
+
+    # S3 ------------------------------------------------------------------------------------------
+
+    def _bucket_region(self, name: str) -> str:
+        location = self.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+
+    def _bucket_call(self, operation: str, name: str, missing: str) -> dict[str, Any] | None:
+        """A bucket configuration, or None when the bucket has none (the 'missing' error code)."""
+        try:
+            return getattr(self.client("s3"), operation)(Bucket=name)
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code == missing:
+                return None
+            raise _NotVerified(f"s3:{operation}", code, str(error.response.get("Error", {}).get("Message", ""))) from None
+
+    def check_buckets(self) -> None:
+        buckets = [b["Name"] for b in self.call("s3", "list_buckets").get("Buckets", [])]
+        buckets = [b for b in buckets if self._bucket_region(b) == self.region]
+        log_targets = set()
+        for name in buckets:
+            logging = self.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {}
+            if logging.get("TargetBucket"):
+                log_targets.add(logging["TargetBucket"])
+        kind = "AWS::S3::Bucket"
+        for name in buckets:
+            encryption = self._bucket_call("get_bucket_encryption", name, "ServerSideEncryptionConfigurationNotFoundError")
+            rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+            problems, warn_only = [], False
+            if not rules:
+                problems.append("no default encryption configuration")
+            for rule in rules:
+                default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+                algorithm = default.get("SSEAlgorithm")
+                if algorithm in ("aws:kms", "aws:kms:dsse"):
+                    key = default.get("KMSMasterKeyID")
+                    if not key or key.startswith("alias/aws/"):
+                        problems.append(f"uses {algorithm} with the AWS-managed key aws/s3")
+                elif algorithm == "AES256" and name in log_targets:
+                    warn_only = True
+                    problems.append("uses SSE-S3 (AES256): accepted because this bucket receives server access "
+                                    "logs, which S3 delivers only to SSE-S3 buckets")
+                else:
+                    problems.append(f"SSEAlgorithm is {algorithm}; expected aws:kms or aws:kms:dsse")
+            if warn_only and len(problems) == 1:
+                self.result.failed_checks += 1
+                self.result.findings.append(Finding("SML-ENC-7", "warning", self.location, name, kind, problems[0]))
+            else:
+                self.verdict("SML-ENC-7", name, kind, problems)
+
+            policy_text = (self._bucket_call("get_bucket_policy", name, "NoSuchBucketPolicy") or {}).get("Policy")
+            statements: list[dict[str, Any]] = []
+            if policy_text:
+                body = json.loads(policy_text).get("Statement", [])
+                statements = body if isinstance(body, list) else [body]
+            self.verdict("SML-ENC-8", name, kind, [
+                "" if any(_denies_insecure_transport(s) for s in statements)
+                else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
+            ])
+            self.verdict("SML-IAM-8", name, kind, [
+                f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
+                for index, s in enumerate(statements)
+                if s.get("Effect") == "Allow" and _is_everyone(s.get("Principal")) and not s.get("Condition")
+            ])
+
+            block = (self._bucket_call("get_public_access_block", name, "NoSuchPublicAccessBlockConfiguration")
+                     or {}).get("PublicAccessBlockConfiguration")
+            flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+            self.verdict("SML-ENC-9", name, kind, ["Block Public Access is not configured"] if not block else [
+                f"PublicAccessBlockConfiguration.{flag} is false" for flag in flags if not block.get(flag)
+            ])
+            status = self.call("s3", "get_bucket_versioning", Bucket=name).get("Status")
+            self.verdict("SML-ENC-10", name, kind, ["" if status == "Enabled" else f"versioning is {status or 'off'}"])
+
+    # KMS -----------------------------------------------------------------------------------------
+
+    def check_keys(self) -> None:
+        for entry in self.pages("kms", "list_keys", "Keys"):
+            meta = self.call("kms", "describe_key", KeyId=entry["KeyId"])["KeyMetadata"]
+            if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") != "Enabled":
+                continue
+            if meta.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" or meta.get("Origin", "AWS_KMS") != "AWS_KMS":
+                continue
+            rotation = self.call("kms", "get_key_rotation_status", KeyId=entry["KeyId"])
+            label = meta.get("Arn") or entry["KeyId"]
+            self.verdict("SML-ENC-11", label, "AWS::KMS::Key", [
+                "" if rotation.get("KeyRotationEnabled") else "automatic key rotation is off"
+            ])
+
+    # CloudTrail, Config, GuardDuty ------------------------------------------------------------------
+
+    def check_cloudtrail(self) -> None:
+        trails = self.call("cloudtrail", "describe_trails", includeShadowTrails=True).get("trailList", [])
+        logging = []
+        kind = "AWS::CloudTrail::Trail"
+        for trail in trails:
+            name = trail.get("TrailARN") or trail["Name"]
+            status = self.call("cloudtrail", "get_trail_status", Name=name)
+            if status.get("IsLogging"):
+                logging.append(trail)
+            label = trail["Name"]
+            self.verdict("SML-AUD-1", label, kind, ["" if trail.get("IsMultiRegionTrail") else "IsMultiRegionTrail is false"])
+            self.verdict("SML-AUD-2", label, kind, [
+                "" if trail.get("LogFileValidationEnabled") else "log file validation is off"
+            ])
+            self.verdict("SML-AUD-3", label, kind, [
+                "" if trail.get("CloudWatchLogsLogGroupArn") else "the trail does not deliver to CloudWatch Logs"
+            ])
+            self.verdict("SML-ENC-16", label, kind, ["" if trail.get("KmsKeyId") else "KmsKeyId is not set"])
+            self.verdict("SML-AUD-101", label, kind, ["" if status.get("IsLogging") else "logging is stopped"])
+        if not trails:
+            self.verdict("SML-AUD-101", self.region, kind, ["no CloudTrail trail covers this region"])
+
+    def check_config(self) -> None:
+        recorders = self.call("config", "describe_configuration_recorders").get("ConfigurationRecorders", [])
+        statuses = {
+            s["name"]: s for s in self.call("config", "describe_configuration_recorder_status")
+            .get("ConfigurationRecordersStatus", [])
+        }
+        kind = "AWS::Config::ConfigurationRecorder"
+        if not recorders:
+            self.verdict("SML-AUD-102", self.region, kind, ["no configuration recorder in this region"])
+        for recorder in recorders:
+            recording = statuses.get(recorder["name"], {}).get("recording")
+            self.verdict("SML-AUD-102", recorder["name"], kind, ["" if recording else "the recorder is not recording"])
+
+    def check_guardduty(self) -> None:
+        detectors = self.call("guardduty", "list_detectors").get("DetectorIds", [])
+        kind = "AWS::GuardDuty::Detector"
+        if not detectors:
+            self.verdict("SML-AUD-103", self.region, kind, ["no GuardDuty detector in this region"])
+        for detector_id in detectors:
+            status = self.call("guardduty", "get_detector", DetectorId=detector_id).get("Status")
+            self.verdict("SML-AUD-103", detector_id, kind, ["" if status == "ENABLED" else f"the detector is {status}"])
+
+
+def _is_everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        values = principal.get("AWS")
+        return values == "*" or (isinstance(values, list) and "*" in values)
+    return False
+
+
+def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
+    if statement.get("Effect") != "Deny" or not _is_everyone(statement.get("Principal")):
+        return False
+    actions = statement.get("Action")
+    actions = [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
+    if not all(any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions)
+               for action in ("s3:getobject", "s3:putobject")):
+        return False
+    for operator, block in (statement.get("Condition") or {}).items():
+        if operator in ("Bool", "BoolIfExists") and isinstance(block, dict):
+            for key, value in block.items():
+                values = value if isinstance(value, list) else [value]
+                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in values):
+                    return True
+    return False
+
+
+def run_audit(session: Any, region: str, endpoint_url: str | None = None) -> AuditResult:
+    """The audit with pass counts. Raises :class:`AuditError` when the account cannot be reached."""
+    try:
+        return Auditor(session, region, endpoint_url).run()
+    except NoCredentialsError:
+        raise AuditError("no AWS credentials found; set AWS_PROFILE or pass --profile") from None
+    except EndpointConnectionError as error:
+        raise AuditError(f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}") from None
+
+
+def audit(session: Any, region: str, endpoint_url: str | None = None) -> list[Finding]:
+    """Findings of a read-only audit of ``region`` of the account ``session`` belongs to."""
+    return run_audit(session, region, endpoint_url).findings

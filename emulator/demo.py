@@ -1,0 +1,331 @@
+"""``make demo``: deploy the reference platform into the local emulator with the real cdk CLI, audit it.
+
+    python -m emulator.demo [--config config/demo.yaml] [--drift]
+
+1. start moto's server (127.0.0.1, a free port) with the adapters of this package;
+2. ``cdk bootstrap aws://123456789012/<region>`` and ``cdk deploy '**' --require-approval never``
+   (every stack of the app, those inside the platform's Stage included; ``--all`` selects top-level
+   stacks only) with AWS_ENDPOINT_URL and dummy credentials;
+3. report, per stack, which resources the emulator created and which types it skipped, by name;
+4. ``secure-ml audit`` against the emulated account;
+5. with ``--drift``: change the platform through boto3 and audit again; every change must be caught;
+6. stop the server, also on failure or Ctrl-C.
+
+The last line is for scripts:
+``demo: deployed <N> resources (<M> skipped), audit <P> passed / <F> failed``
+(F counts checks with an error-level finding; M the resources of types the emulator does not
+implement, listed by type and logical id). Exit 0 when every stack completed, every resource of an
+implemented type was created and the audit has no error; 1 otherwise; 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .server import ACCOUNT_ID, Emulator, unsupported_types
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+BOOTSTRAP_STACK = "CDKToolkit"
+
+
+@dataclass
+class StackReport:
+    name: str
+    status: str
+    deployed: Counter = field(default_factory=Counter)
+    #: type -> logical ids the emulator did not create.
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    #: logical ids with a CloudFormation Condition that were not created (the condition was false).
+    conditional: list[str] = field(default_factory=list)
+
+    @property
+    def deployed_count(self) -> int:
+        return sum(self.deployed.values())
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(len(ids) for ids in self.skipped.values())
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def cdk_env(emulator: Emulator) -> dict[str, str]:
+    env = emulator.env()
+    env.update({
+        "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+        # jsii wants the Node major version(s) to stay quiet about; the repo runs on Node 20.
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "18,20",
+        "NODE_NO_WARNINGS": "1",
+    })
+    return env
+
+
+def run_cdk(args: list[str], env: dict[str, str], cwd: Path, log: Path, timeout: float) -> None:
+    """Run the pinned cdk CLI; its output goes to ``log`` (its tail is shown on failure)."""
+    command = [str(CDK), *args, "--no-notices"]
+    with log.open("a") as out:
+        out.write(f"$ cdk {' '.join(args)}\n")
+        out.flush()
+        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
+                                check=False)
+    if result.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
+        raise DemoError(f"cdk {args[0]} failed (exit {result.returncode}); last lines of {log}:\n{tail}")
+
+
+class DemoError(Exception):
+    pass
+
+
+def bootstrap_key(emulator: Emulator) -> str:
+    """A customer-managed key with rotation for the CDK staging bucket. The default bootstrap uses the
+    AWS-managed key aws/s3, which SML-ENC-7 reports (in a real account too); a platform team
+    bootstraps with its own key, and so does the demo."""
+    kms = emulator.client("kms")
+    key_id = kms.create_key(Description="CDK bootstrap staging bucket (secure-ml demo)")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key_id)
+    return key_id
+
+
+def deploy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
+    env = cdk_env(emulator)
+    # Bootstrap from an empty directory: no cdk.json there, so the CLI does not synthesize the app.
+    empty = workdir / "bootstrap"
+    empty.mkdir(exist_ok=True)
+    run_cdk(["bootstrap", f"aws://{ACCOUNT_ID}/{emulator.region}", "--bootstrap-kms-key-id", bootstrap_key(emulator)],
+            env, empty, log, timeout=300)
+    run_cdk(
+        ["deploy", "**", "--require-approval", "never", "-c", f"config={config_path}",
+         "--output", str(workdir / "cdk.out"), "--progress", "events"],
+        env, ROOT, log, timeout=900,
+    )
+
+
+def stack_reports(emulator: Emulator) -> list[StackReport]:
+    """What moto holds for every stack: created resources by type, skipped ones by type and id.
+
+    moto lists a resource it could not create with an empty type (or not at all); the template says
+    what it was.
+    """
+    cloudformation = emulator.client("cloudformation")
+    reports = []
+    for stack in sorted(cloudformation.describe_stacks()["Stacks"], key=lambda s: s["StackName"]):
+        name = stack["StackName"]
+        template = _parse_template(cloudformation.get_template(StackName=name)["TemplateBody"])
+        declared = {lid: r["Type"] for lid, r in template.get("Resources", {}).items()}
+        listed: dict[str, str] = {}
+        paginator = cloudformation.get_paginator("list_stack_resources")
+        for page in paginator.paginate(StackName=name):
+            for item in page["StackResourceSummaries"]:
+                if item.get("ResourceType") and item.get("ResourceStatus", "").endswith("_COMPLETE"):
+                    listed[item["LogicalResourceId"]] = item["ResourceType"]
+        report = StackReport(name, stack["StackStatus"])
+        unsupported = set(unsupported_types(declared.values()))
+        for logical_id, resource_type in declared.items():
+            if logical_id in listed:
+                report.deployed[resource_type] += 1
+            elif "Condition" in template["Resources"][logical_id] and resource_type not in unsupported:
+                report.conditional.append(logical_id)
+            else:
+                report.skipped.setdefault(resource_type, []).append(logical_id)
+        reports.append(report)
+    return reports
+
+
+def _parse_template(body: Any) -> dict[str, Any]:
+    """A template body as moto returns it: a dict, JSON text, or YAML with short-form tags (the
+    bootstrap template)."""
+    import json
+
+    import yaml
+
+    if isinstance(body, dict):
+        return body
+    try:
+        return json.loads(body)
+    except ValueError:
+        pass
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)
+
+    Loader.add_multi_constructor("!", any_tag)
+    return yaml.load(body, Loader=Loader)
+
+
+def print_stack_reports(reports: list[StackReport], adapters: set[str]) -> None:
+    for report in reports:
+        say(f"  {report.name} ({report.status}): {report.deployed_count} created, {report.skipped_count} skipped"
+            + (f", {len(report.conditional)} not created (Condition false)" if report.conditional else ""))
+        for resource_type, count in sorted(report.deployed.items()):
+            via = "  [emulator adapter]" if resource_type in adapters else ""
+            say(f"      {count:3d} x {resource_type}{via}")
+        for resource_type, ids in sorted(report.skipped.items()):
+            say(f"    SKIPPED {len(ids)} x {resource_type} (not implemented by the emulator): {', '.join(sorted(ids))}")
+
+
+def audit(emulator: Emulator) -> Any:
+    from cdk_secure_ml.policies.live import run_audit
+    from cdk_secure_ml.policies.live.cli import format_text
+
+    result = run_audit(emulator.session(), emulator.region, emulator.endpoint_url)
+    for line in format_text(result, emulator.region).splitlines():
+        say(f"  {line}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)")
+    parser.add_argument("--drift", action="store_true", help="after the audit, change the platform and audit again")
+    parser.add_argument("--keep", metavar="DIR", help="keep the cdk output and logs in DIR")
+    args = parser.parse_args(argv)
+
+    from cdk_secure_ml.config import ConfigError, load_config
+
+    try:
+        config = load_config(ROOT / args.config if not Path(args.config).is_absolute() else args.config)
+    except ConfigError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 2
+    if not CDK.exists():
+        print(f"demo: {CDK} is missing; run `make setup`", file=sys.stderr)
+        return 2
+
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="secure-ml-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "cdk.log"
+    emulator = Emulator(region=config.region)
+    started = time.monotonic()
+    deployed = skipped = passed = failed = 0
+    code = 1
+    try:
+        emulator.start()
+        say(f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
+            f"region {config.region}")
+        say(f"demo: cdk bootstrap + cdk deploy of {args.config} (log: {log}) ...")
+        deploy(emulator, args.config, workdir, log)
+        say(f"demo: deployed in {time.monotonic() - started:.0f}s")
+
+        from .server import install_adapters
+
+        adapters = set(install_adapters())
+        reports = stack_reports(emulator)
+        platform = [r for r in reports if r.name != BOOTSTRAP_STACK]
+        say("demo: what the emulator created (CloudFormation stacks as moto holds them):")
+        print_stack_reports(reports, adapters)
+        deployed = sum(r.deployed_count for r in platform)
+        skipped = sum(r.skipped_count for r in platform)
+        skipped_types = sorted({t for r in platform for t in r.skipped})
+        # A skipped resource of a type the emulator does implement means moto failed on it.
+        failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
+        if skipped_types:
+            say("demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
+                + ", ".join(t for t in skipped_types if t not in failed_types))
+            if failed_types:
+                say(f"demo: types the emulator implements but failed to create: {', '.join(failed_types)}")
+        else:
+            say("demo: every resource of the platform was created; no type skipped")
+        incomplete = [r.name for r in platform if not r.status.endswith("_COMPLETE") or "ROLLBACK" in r.status]
+        if incomplete:
+            say(f"demo: stacks not complete: {', '.join(incomplete)}")
+
+        say("demo: secure-ml audit of the emulated account:")
+        result = audit(emulator)
+        passed, failed = result.passed, _failed_checks(result)
+        # Unimplemented types are reported above, by name; they do not fail the demo. A failed
+        # creation, an incomplete stack or an error-level audit finding does.
+        code = 0 if (not failed_types and not incomplete and result.success) else 1
+
+        if args.drift:
+            drift_code, after = drift(emulator, config.name, result)
+            # The summary line describes the platform after the drift: it must fail now.
+            passed, failed = after.passed, _failed_checks(after)
+            code = drift_code
+    except DemoError as error:
+        say(f"demo: {error}")
+        code = 1
+    except subprocess.TimeoutExpired as error:
+        say(f"demo: timed out: {' '.join(map(str, error.cmd))}")
+        code = 1
+    except KeyboardInterrupt:
+        say("demo: interrupted")
+        code = 130
+    except Exception as error:  # noqa: BLE001 - report, stop the server, print the summary line
+        say(f"demo: failed: {type(error).__name__}: {error}")
+        code = 1
+    finally:
+        emulator.stop()
+        if not args.keep:
+            if code == 0:
+                shutil.rmtree(workdir, ignore_errors=True)
+            else:
+                say(f"demo: kept {workdir} for inspection")
+        say(f"demo: emulator stopped after {time.monotonic() - started:.0f}s")
+    say(f"demo: deployed {deployed} resources ({skipped} skipped), audit {passed} passed / {failed} failed")
+    return code
+
+
+def _failed_checks(result: Any) -> int:
+    return len({(f.rule, f.resource) for f in result.errors})
+
+
+def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
+    """Apply the drifts; 0 when every one was caught (and the platform was clean before)."""
+    from cdk_secure_ml.policies.live import run_audit
+
+    from .drift import caught, platform_drifts
+
+    drifts = platform_drifts(emulator.client, platform)
+    say(f"demo: drift: {len(drifts)} change(s) behind CloudFormation's back:")
+    for change in drifts:
+        change.apply()
+        say(f"  - {change.description}")
+    after = run_audit(emulator.session(), emulator.region, emulator.endpoint_url)
+    missed = 0
+    for change in drifts:
+        was = caught(before.findings, change)
+        now = caught(after.findings, change)
+        verdict = "caught" if now and not was else ("already failing" if was else "MISSED")
+        missed += verdict != "caught"
+        say(f"  {verdict:>15}: {change.rule} {change.resource}")
+    say(f"demo: drift: {len(drifts) - missed} of {len(drifts)} changes caught; audit after drift: "
+        f"{after.passed} passed, {len(after.errors)} error finding(s)")
+    return (1 if missed else 0), after
+
+
+def _moto_version() -> str:
+    from importlib.metadata import version
+
+    return version("moto")
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    # jsii (loaded with the config model) prints a Node end-of-life banner otherwise.
+    os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""End to end: the reference app deployed with the real cdk CLI into the local emulator, audited,
+drifted, audited again. One test (about 30-60 s): it is the main job, offline."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from cdk_secure_ml.config import load_config
+from cdk_secure_ml.policies.live import run_audit
+from cdk_secure_ml.policies.live.cli import main_audit
+from emulator import demo
+from emulator.drift import caught, platform_drifts
+from emulator.server import Emulator
+
+from .conftest import ROOT
+
+#: CloudFormation types of the reference app the emulator does not create. moto 5.2.5 has no API for
+#: the first three; it has CreateDataQualityJobDefinition, but no adapter uses it yet.
+UNEMULATED = {
+    "AWS::SageMaker::UserProfile",
+    "AWS::SageMaker::StudioLifecycleConfig",
+    "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SageMaker::DataQualityJobDefinition",
+}
+
+
+def audit_cli(emulator: Emulator, monkeypatch) -> tuple[int, dict]:
+    """``secure-ml audit --endpoint-url ... --format json`` as a user would run it."""
+    for name, value in emulator.env({}).items():
+        monkeypatch.setenv(name, value)
+    out = io.StringIO()
+    code = main_audit(["--region", emulator.region, "--endpoint-url", emulator.endpoint_url, "--format", "json"],
+                      stdout=out)
+    return code, json.loads(out.getvalue())
+
+
+def test_deploy_audit_drift(tmp_path, monkeypatch):
+    assert demo.CDK.exists(), "node_modules/.bin/cdk is missing: run `make setup`"
+    config = load_config(ROOT / "config" / "demo.yaml")
+    emulator = Emulator(region=config.region).start()
+    try:
+        demo.deploy(emulator, "config/demo.yaml", tmp_path, tmp_path / "cdk.log")
+
+        reports = {r.name: r for r in demo.stack_reports(emulator)}
+        platform = [r for name, r in reports.items() if name.startswith(f"{config.name}-")]
+        assert {f"{config.name}-Foundation"} <= {r.name for r in platform}
+        for report in platform:
+            assert report.status == "CREATE_COMPLETE", report
+            assert report.deployed_count > 0
+        # Skipped: only types moto 5.2.5 has no API for. A new type here (or a crash) fails the test;
+        # an adapter for one of these should remove it from the list.
+        skipped = {t for r in platform for t in r.skipped}
+        assert skipped <= UNEMULATED, skipped - UNEMULATED
+        # The adapters did their work: a default security group without rules, a TLS-only bucket policy.
+        foundation = reports[f"{config.name}-Foundation"]
+        assert foundation.deployed["Custom::VpcRestrictDefaultSG"] == 1
+        assert foundation.deployed["AWS::S3::BucketPolicy"] >= 2
+
+        code, document = audit_cli(emulator, monkeypatch)
+        errors = [f for f in document["findings"] if f["severity"] == "error"]
+        assert code == 0 and errors == [], errors
+        assert document["summary"]["passed"] > 30 and document["summary"]["not_verified"] == 0
+        before = run_audit(emulator.session(), emulator.region, emulator.endpoint_url)
+
+        drifts = platform_drifts(emulator.client, config.name)
+        rules = {d.rule for d in drifts}
+        assert {"SML-IAM-8", "SML-ENC-8", "SML-ENC-9", "SML-ENC-10", "SML-ENC-11", "SML-NET-12", "SML-NET-16"} <= rules
+        for change in drifts:
+            assert not caught(before.findings, change), f"failing before the drift: {change}"
+            change.apply()
+        after = run_audit(emulator.session(), emulator.region, emulator.endpoint_url)
+        missed = [d.description for d in drifts if not caught(after.findings, d)]
+        assert missed == []
+        code, document = audit_cli(emulator, monkeypatch)
+        assert code == 1 and document["summary"]["errors"] >= len(drifts) - 1
+    finally:
+        emulator.stop()
+    assert not emulator.running
