@@ -4,6 +4,7 @@ The public API is re-exported here. Imports are lazy (PEP 562) so that the polic
 no CDK, starts without loading aws-cdk-lib through jsii.
 """
 
+# ruff: noqa: F401  (the TYPE_CHECKING imports re-export the lazy public API for type checkers)
 from __future__ import annotations
 
 import importlib

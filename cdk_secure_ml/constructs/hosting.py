@@ -46,11 +46,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IValidation
+from constructs import Construct
 
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.network import MlNetwork
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
+from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 from cdk_secure_ml.policies.plugin import ack_id
 
 #: Namespace of the per-instance metrics (CPU, memory, disk, GPU) of an endpoint. The invocation
@@ -1204,66 +1204,13 @@ class SecureEndpoint(Construct):
     def _acknowledge_policy(self) -> None:
         policies = [self._policy] + ([self._monitor_policy] if self.monitoring_schedule is not None else [])
         for policy in policies:
-            policy.node.add_validation(_AcknowledgeOwnWildcards(
+            acknowledge_wildcards(
                 policy,
                 "Each wildcard is scoped to this endpoint: object keys under its own S3 prefixes and log streams "
                 "of its own log group; ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the "
                 "namespace) and the ec2 ENI actions (conditioned on ec2:Vpc = this VPC) have no resource-level "
                 "permissions.",
-            ))
-
-
-def flatten_cfn_reference(value: Any) -> str:
-    """A resolved CloudFormation value as cdk-nag flattens it in granular finding ids
-    (``<Logical.Arn>/prefix/*``)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.replace("${", "<").replace("}", ">")
-    if isinstance(value, dict):
-        if "Fn::Join" in value:
-            delimiter, items = value["Fn::Join"]
-            return delimiter.join(flatten_cfn_reference(i) for i in items)
-        if "Fn::Sub" in value:
-            return flatten_cfn_reference(value["Fn::Sub"])
-        if "Fn::GetAtt" in value:
-            resource, attribute = value["Fn::GetAtt"]
-            return f"<{flatten_cfn_reference(resource)}.{flatten_cfn_reference(attribute)}>"
-        if "Fn::ImportValue" in value:
-            return flatten_cfn_reference(value["Fn::ImportValue"])
-        if "Ref" in value:
-            return f"<{flatten_cfn_reference(value['Ref'])}>"
-    return json.dumps(value, separators=(",", ":"))
-
-
-@jsii.implements(IValidation)
-class _AcknowledgeOwnWildcards:
-    """Acknowledges AwsSolutions-IAM5 for exactly the wildcard resources of one policy the construct wrote.
-
-    cdk-nag names each wildcard finding after the resolved resource (``AwsSolutions-IAM5[Resource::…]``),
-    which is final only after cross-stack references are resolved: node validation runs then, before
-    the validation plugins.
-    """
-
-    def __init__(self, policy: iam.ManagedPolicy, reason: str) -> None:
-        self._policy = policy
-        self._reason = reason
-
-    def validate(self) -> list[str]:
-        cfn = self._policy.node.default_child
-        document = Stack.of(cfn).resolve(cfn.policy_document)  # type: ignore[union-attr]
-        ids: set[str] = set()
-        for statement in document.get("Statement", []):
-            if statement.get("Effect") != "Allow":
-                continue
-            resources = statement.get("Resource", [])
-            for resource in resources if isinstance(resources, list) else [resources]:
-                flat = flatten_cfn_reference(resource)
-                if "*" in flat:
-                    ids.add(f"AwsSolutions-IAM5[Resource::{flat}]")
-        if ids:
-            acknowledge(self._policy, self._reason, *sorted(ids))
-        return []
+            )
 
 
 def _image_problems(label: str, image: str) -> list[str]:

@@ -28,7 +28,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    acknowledge_wildcards,
+    in_regulatory_packs,
+    skip_checkov,
+)
 from cdk_secure_ml.policies.plugin import ack_id
 
 PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
@@ -723,6 +728,9 @@ class MlPersonas(Construct):
         account (e.g. an identity account whose SSO roles assume these). Never IAM users.
     :param consumer_endpoint_names: endpoints the model-consumer role may invoke.
     :param vpc_id: the platform VPC; execution roles may create network interfaces only in it.
+    :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
+        production account managed only by its pipeline passes ``("model-consumer",)`` or ``()``:
+        no human write roles (docs/delivery.md, break-glass access).
     """
 
     def __init__(
@@ -746,6 +754,7 @@ class MlPersonas(Construct):
         consumer_endpoint_names: Sequence[str] = (),
         vpc_id: str | None = None,
         max_session_duration: Duration = Duration.hours(4),
+        human_personas: Sequence[str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         problems = []
@@ -762,6 +771,9 @@ class MlPersonas(Construct):
         for name, key in (("team_tag_key", team_tag_key), ("user_tag_key", user_tag_key)):
             if not _TAG_KEY_RE.match(key):
                 problems.append(f"{name} {key!r} is not a usable tag key")
+        unknown_personas = [p for p in human_personas or () if p not in PERSONAS]
+        if unknown_personas:
+            problems.append(f"human_personas {unknown_personas} are not personas; use some of {list(PERSONAS)}")
         if not subnet_ids:
             problems.append("subnet_ids is empty; jobs must be pinned to the platform's subnets")
         if problems:
@@ -816,7 +828,7 @@ class MlPersonas(Construct):
             "model-consumer": [consumer] if consumer else [],
         }
         self.human_roles: dict[str, iam.Role] = {}
-        for persona in PERSONAS:
+        for persona in PERSONAS if human_personas is None else [p for p in PERSONAS if p in human_personas]:
             role = iam.Role(
                 self,
                 _camel(persona) + "Role",
@@ -885,58 +897,8 @@ class MlPersonas(Construct):
             "permissions (List*, ecr:GetAuthorizationToken, EC2 ENI actions, PutMetricData) need '*'."
         )
         for managed in self.policies.values():
-            ids = [nag_wildcard_id(managed, f) for f in wildcard_findings(managed)]
-            if ids:
-                acknowledge(managed, reason, *ids)
+            acknowledge_wildcards(managed, reason)
 
 
 def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[-_]", name))
-
-
-def wildcard_findings(managed: iam.ManagedPolicy) -> list[str]:
-    """The cdk-nag AwsSolutions-IAM5 finding details of a managed policy's Allow statements:
-    ``Action::<action>`` and ``Resource::<resource as cdk-nag renders it>``."""
-    stack = Stack.of(managed)
-    document = stack.resolve(managed.document)
-    details: list[str] = []
-    for statement in document.get("Statement", []):
-        if statement.get("Effect") != "Allow":
-            continue
-        for action in _as_list(statement.get("Action")):
-            if isinstance(action, str) and "*" in action:
-                details.append(f"Action::{action}")
-        for resource in _as_list(statement.get("Resource")):
-            rendered = _render_for_nag(resource)
-            if "*" in rendered:
-                details.append(f"Resource::{rendered}")
-    return list(dict.fromkeys(details))
-
-
-def nag_wildcard_id(_construct: Construct, detail: str) -> str:
-    return f"AwsSolutions-IAM5[{detail}]"
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _render_for_nag(value: object) -> str:
-    # cdk-nag renders intrinsics in finding ids as <Ref> / <Resource.Attr>, joins Fn::Join parts and
-    # shows IAM policy variables ${aws:PrincipalTag/x} as <aws:PrincipalTag/x>.
-    if isinstance(value, str):
-        return re.sub(r"\$\{([^}]+)\}", r"<\1>", value)
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return f"<{value['Ref']}>"
-        if "Fn::GetAtt" in value:
-            target = value["Fn::GetAtt"]
-            return f"<{target[0]}.{target[1]}>" if isinstance(target, list) else f"<{target}>"
-        if "Fn::Join" in value:
-            separator, parts = value["Fn::Join"]
-            return separator.join(_render_for_nag(p) for p in parts)
-        if "Fn::ImportValue" in value:
-            return f"<{_render_for_nag(value['Fn::ImportValue'])}>"
-    return str(value)

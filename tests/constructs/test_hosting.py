@@ -14,6 +14,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from cdk_secure_ml.constructs.hosting import (
     INSTANCE_METRICS_NAMESPACE,
     AlarmThresholds,
@@ -25,7 +26,6 @@ from cdk_secure_ml.constructs.hosting import (
     Rollout,
     SecureEndpoint,
     Serverless,
-    flatten_cfn_reference,
     invocations_target,
 )
 from cdk_secure_ml.constructs.network import MlNetwork
