@@ -45,6 +45,7 @@ METADATA_KEY = "cdk_secure_ml"
 #: The CDK validation plugin's name; CDK acknowledgement ids are ``cdk-secure-ml::<rule id>``.
 PLUGIN_NAME = "cdk-secure-ml"
 CDK_ACK_TYPE = "aws:cdk:acknowledged-rules"
+CDK_LOGICAL_ID_TYPE = "aws:cdk:logicalId"
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 #: Files a cloud assembly holds beside its templates; skipped without being parsed.
 _NON_TEMPLATE_NAMES = re.compile(
@@ -388,6 +389,7 @@ class Template:
         self.cache: dict[str, Any] = {}
         self._condition_values: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
+        self._logical_paths: dict[str, str] = {}
 
     @cached_property
     def cdk_acknowledgements(self) -> dict[str, dict[str, str]]:
@@ -413,6 +415,9 @@ class Template:
         found: dict[str, dict[str, str]] = {}
         for construct_path, entries in _mapping(metadata).items():
             for entry in entries if isinstance(entries, list) else ():
+                if isinstance(entry, dict) and entry.get("type") == CDK_LOGICAL_ID_TYPE:
+                    # Apps synthesized without path metadata still record path -> logical id here.
+                    self._logical_paths[str(entry.get("data"))] = construct_path.strip("/")
                 if not (isinstance(entry, dict) and entry.get("type") == CDK_ACK_TYPE):
                     continue
                 for ack_id, reason in _mapping(entry.get("data")).items():
@@ -424,7 +429,7 @@ class Template:
     def cdk_acknowledgements_for(self, resource: Resource) -> dict[str, str]:
         """CDK acknowledgements on the resource's construct or any of its parents."""
         acks = self.cdk_acknowledgements
-        path = resource.metadata.get("aws:cdk:path")
+        path = resource.metadata.get("aws:cdk:path") or self._logical_paths.get(resource.logical_id)
         if not acks or not isinstance(path, str):
             return {}
         merged: dict[str, str] = {}
