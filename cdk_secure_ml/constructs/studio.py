@@ -222,7 +222,7 @@ class SecureStudioDomain(Construct):
         )
         self.domain.apply_removal_policy(removal_policy)
         if self.lifecycle_config is not None:
-            self.domain.add_dependency(self.lifecycle_config)
+            self.domain.node.add_dependency(self.lifecycle_config)
 
         # The teardown path needs these ids (docs/studio.md).
         CfnOutput(self, "DomainId", value=self.domain.attr_domain_id)
