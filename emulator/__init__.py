@@ -10,6 +10,11 @@ part of its module path, so adapters live in ``emulator/<service>.py``.
     with Emulator() as emulator:        # 127.0.0.1, a free port; adapters registered
         print(emulator.endpoint_url)
 
+Where moto 5.2.5 has no API at all for a type the platform uses (SageMaker user profiles, Studio
+lifecycle configs, monitoring schedules), :mod:`emulator.sagemaker_standins` emulates the API too,
+a small store on moto's backend answering boto3's Describe/List calls; the demo labels those types
+"[emulator stand-in]" (``emulator._base.STAND_INS``), the others "[emulator adapter]".
+
 Whatever the emulator still cannot create is reported by name (:func:`emulator.server.unsupported_types`).
 """
 

@@ -16,12 +16,22 @@ from moto.moto_api._internal import mock_random
 
 #: CloudFormation type → adapter class.
 ADAPTERS: dict[str, type] = {}
+#: The adapted types whose service API moto does not have at all: the emulator emulates the API too
+#: (a "stand-in", e.g. :mod:`emulator.sagemaker_standins`), not only the CloudFormation type.
+STAND_INS: set[str] = set()
 
 
 def adapter(cls: type) -> type:
     """Register ``cls`` as the model of ``cls.cloudformation_type()``."""
     ADAPTERS[cls.cloudformation_type()] = cls
     return cls
+
+
+def stand_in(cls: type) -> type:
+    """Register ``cls`` as an adapter whose resource lives in an API the emulator emulates itself
+    (moto has none for it); the demo labels these types "[emulator stand-in]"."""
+    STAND_INS.add(cls.cloudformation_type())
+    return adapter(cls)
 
 
 def cfn_tags(properties: dict[str, Any]) -> list[dict[str, str]]:

@@ -175,12 +175,15 @@ def _parse_template(body: Any) -> dict[str, Any]:
     return yaml.load(body, Loader=Loader)
 
 
-def print_stack_reports(reports: list[StackReport], adapters: set[str]) -> None:
+def print_stack_reports(reports: list[StackReport], adapters: set[str], stand_ins: set[str] = frozenset()) -> None:
+    """``[emulator adapter]``: created through moto's backend by an adapter of ``emulator/``;
+    ``[emulator stand-in]``: moto has no API for the type; ``emulator/`` emulates the API too."""
     for report in reports:
         say(f"  {report.name} ({report.status}): {report.deployed_count} created, {report.skipped_count} skipped"
             + (f", {len(report.conditional)} not created (Condition false)" if report.conditional else ""))
         for resource_type, count in sorted(report.deployed.items()):
-            via = "  [emulator adapter]" if resource_type in adapters else ""
+            via = ("  [emulator stand-in]" if resource_type in stand_ins
+                   else "  [emulator adapter]" if resource_type in adapters else "")
             say(f"      {count:3d} x {resource_type}{via}")
         for resource_type, ids in sorted(report.skipped.items()):
             say(f"    SKIPPED {len(ids)} x {resource_type} (not implemented by the emulator): {', '.join(sorted(ids))}")
@@ -229,13 +232,18 @@ def main(argv: list[str] | None = None) -> int:
         deploy(emulator, args.config, workdir, log)
         say(f"demo: deployed in {time.monotonic() - started:.0f}s")
 
+        from ._base import STAND_INS
         from .server import install_adapters
 
         adapters = set(install_adapters())
         reports = stack_reports(emulator)
         platform = [r for r in reports if r.name != BOOTSTRAP_STACK]
         say("demo: what the emulator created (CloudFormation stacks as moto holds them):")
-        print_stack_reports(reports, adapters)
+        print_stack_reports(reports, adapters, STAND_INS)
+        emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
+        if emulated:
+            say("demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
+                "emulates it): " + ", ".join(emulated))
         deployed = sum(r.deployed_count for r in platform)
         skipped = sum(r.skipped_count for r in platform)
         skipped_types = sorted({t for r in platform for t in r.skipped})

@@ -15,13 +15,11 @@ from emulator.server import Emulator
 
 from .conftest import ROOT
 
-#: CloudFormation types of the reference app the emulator does not create. moto 5.2.5 has no API for
-#: the first three; it has CreateDataQualityJobDefinition, but no adapter uses it yet.
-UNEMULATED = {
+#: Types of the reference app moto 5.2.5 has no API for: the emulator's stand-ins create them.
+STAND_INS = {
     "AWS::SageMaker::UserProfile",
     "AWS::SageMaker::StudioLifecycleConfig",
     "AWS::SageMaker::MonitoringSchedule",
-    "AWS::SageMaker::DataQualityJobDefinition",
 }
 
 
@@ -48,10 +46,20 @@ def test_deploy_audit_drift(tmp_path, monkeypatch):
         for report in platform:
             assert report.status == "CREATE_COMPLETE", report
             assert report.deployed_count > 0
-        # Skipped: only types moto 5.2.5 has no API for. A new type here (or a crash) fails the test;
-        # an adapter for one of these should remove it from the list.
-        skipped = {t for r in platform for t in r.skipped}
-        assert skipped <= UNEMULATED, skipped - UNEMULATED
+        # Every resource of the reference app is created: a skipped type (no adapter, no stand-in) or a
+        # resource the emulator failed to create fails the test. Condition-false resources are not skipped.
+        skipped = {f"{r.name}: {t} {ids}" for r in platform for t, ids in r.skipped.items()}
+        assert skipped == set(), skipped
+        deployed = {t for r in platform for t in r.deployed}
+        assert STAND_INS | {"AWS::SageMaker::DataQualityJobDefinition"} <= deployed, deployed
+        # The stand-ins answer boto3 as AWS would.
+        sagemaker = emulator.client("sagemaker")
+        assert len(sagemaker.list_user_profiles()["UserProfiles"]) == sum(
+            r.deployed["AWS::SageMaker::UserProfile"] for r in platform)
+        schedule = sagemaker.list_monitoring_schedules()["MonitoringScheduleSummaries"][0]
+        job = sagemaker.describe_data_quality_job_definition(JobDefinitionName=schedule["MonitoringJobDefinitionName"])
+        assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
+        assert sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
         # The adapters did their work: a default security group without rules, a TLS-only bucket policy.
         foundation = reports[f"{config.name}-Foundation"]
         assert foundation.deployed["Custom::VpcRestrictDefaultSG"] == 1

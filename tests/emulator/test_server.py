@@ -12,8 +12,8 @@ from emulator.server import Emulator, unsupported_types
 def test_unsupported_types_names_what_nothing_creates():
     assert unsupported_types([
         "AWS::S3::BucketPolicy", "AWS::SageMaker::Domain", "AWS::EC2::VPC", "Custom::VpcRestrictDefaultSG",
-        "AWS::SageMaker::UserProfile", "Custom::Anything", "AWS::CloudFormation::WaitCondition",
-    ]) == ["AWS::CloudFormation::WaitCondition", "AWS::SageMaker::UserProfile", "Custom::Anything"]
+        "AWS::SageMaker::UserProfile", "AWS::SageMaker::Space", "Custom::Anything", "AWS::CloudFormation::WaitCondition",
+    ]) == ["AWS::CloudFormation::WaitCondition", "AWS::SageMaker::Space", "Custom::Anything"]
 
 
 def test_two_emulators_get_their_own_ports_and_stop():

@@ -7,6 +7,16 @@ from moto import mock_aws
 REGION = "us-east-1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sagemaker_stand_ins():
+    """moto 5.2.5 has no SageMaker monitoring-schedule API (nor user profiles, Studio lifecycle
+    configs, a notebook's IMDS settings): the audit's calls would raise NotImplementedError in moto's
+    mock. The emulator's stand-ins (emulator/sagemaker_standins.py) answer them, as in ``make demo``."""
+    from emulator.server import install_adapters
+
+    install_adapters()
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """moto's in-process mock with dummy credentials; yields a boto3 session."""

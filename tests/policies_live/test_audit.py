@@ -442,9 +442,165 @@ def test_docs_policy_covers_every_call_and_is_read_only(aws):
     endpoint_config(aws, "c")
     aws.client("sagemaker").create_endpoint(EndpointName="e", EndpointConfigName="c")
     notebook(aws, "n", subnets[0], group)
+    data_quality_job(aws, "dq", monitoring_job(subnets, group))
+    inline_schedule(aws, "schedule", monitoring_job(subnets, group))
     aws.client("cloudtrail").create_trail(Name="trail", S3BucketName="data")
     aws.client("guardduty").create_detector(Enable=True)
     aws.client("config").put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": "arn:aws:iam::123456789012:role/c"})
     called.clear()
     run_audit(aws, REGION)
     assert len(called) > 25 and called - allowed == set()
+
+
+# -- Model Monitor jobs (SML-NET-8/9/10, SML-ENC-5/6) -----------------------------------------------
+
+MONITOR_KEY = "arn:aws:kms:us-east-1:123456789012:key/monitor"
+MONITOR_RULES = ("SML-NET-8", "SML-NET-9", "SML-NET-10", "SML-ENC-5", "SML-ENC-6")
+
+
+def monitoring_job(subnets, group, secure=True) -> dict:
+    """The parts of a monitoring job the rules read, secure (as SecureEndpoint builds it) or not."""
+    job = {
+        "NetworkConfig": {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True,
+                          "VpcConfig": {"Subnets": subnets, "SecurityGroupIds": [group]}},
+        "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20,
+                          "VolumeKmsKeyId": MONITOR_KEY},
+        "Output": {"KmsKeyId": MONITOR_KEY, "MonitoringOutputs": [{"S3Output": {
+            "S3Uri": "s3://monitoring/churn", "LocalPath": "/opt/ml/processing/output"}}]},
+    }
+    if not secure:
+        job["NetworkConfig"] = {"EnableNetworkIsolation": False}
+        del job["ClusterConfig"]["VolumeKmsKeyId"]
+        del job["Output"]["KmsKeyId"]
+    return job
+
+
+def data_quality_job(session, name, job):
+    session.client("sagemaker").create_data_quality_job_definition(
+        JobDefinitionName=name, RoleArn="arn:aws:iam::123456789012:role/monitor",
+        DataQualityAppSpecification={"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
+        DataQualityJobInput={"EndpointInput": {"EndpointName": "churn", "LocalPath": "/opt/ml/processing/input"}},
+        DataQualityJobOutputConfig=job["Output"], JobResources={"ClusterConfig": job["ClusterConfig"]},
+        NetworkConfig=job["NetworkConfig"])
+
+
+def inline_schedule(session, name, job):
+    session.client("sagemaker").create_monitoring_schedule(MonitoringScheduleName=name, MonitoringScheduleConfig={
+        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+        "MonitoringJobDefinition": {
+            "MonitoringInputs": [{"EndpointInput": {"EndpointName": "churn", "LocalPath": "/opt/ml/processing/input"}}],
+            "MonitoringOutputConfig": job["Output"], "MonitoringResources": {"ClusterConfig": job["ClusterConfig"]},
+            "MonitoringAppSpecification": {"ImageUri": "image"}, "RoleArn": "arn:aws:iam::123456789012:role/monitor",
+            "NetworkConfig": job["NetworkConfig"]}})
+
+
+def test_data_quality_job_definitions(aws):
+    _, _, subnets, group = network(aws)
+    data_quality_job(aws, "secure", monitoring_job(subnets, group))
+    data_quality_job(aws, "open", monitoring_job(subnets, group, secure=False))
+    assert findings(aws, "SML-NET-8") == {"open": ["NetworkConfig.VpcConfig is not set"]}
+    assert findings(aws, "SML-NET-9") == {"open": ["NetworkConfig.EnableNetworkIsolation is not true"]}
+    assert findings(aws, "SML-NET-10") == {"open": ["NetworkConfig.EnableInterContainerTrafficEncryption is not true"]}
+    assert findings(aws, "SML-ENC-5") == {"open": ["JobResources.ClusterConfig.VolumeKmsKeyId is not set"]}
+    assert findings(aws, "SML-ENC-6") == {"open": ["DataQualityJobOutputConfig.KmsKeyId is not set"]}
+    result = run_audit(aws, REGION)
+    kinds = {f.resource_type for f in result.findings if f.rule in MONITOR_RULES}
+    assert kinds == {"AWS::SageMaker::DataQualityJobDefinition"}
+
+
+def test_monitoring_job_vpc_is_audited_as_an_ml_vpc(aws):
+    _, vpc, subnets, group = network(aws)
+    data_quality_job(aws, "secure", monitoring_job(subnets, group))
+    assert findings(aws, "SML-NET-16") == {vpc: ["the VPC has no active flow log"]}
+
+
+def test_model_quality_bias_and_explainability_job_definitions(aws):
+    _, _, subnets, group = network(aws)
+    open_job = monitoring_job(subnets, group, secure=False)
+    common = {"RoleArn": "arn:aws:iam::123456789012:role/monitor", "NetworkConfig": open_job["NetworkConfig"],
+              "JobResources": {"ClusterConfig": open_job["ClusterConfig"]}}
+    endpoint = {"EndpointInput": {"EndpointName": "churn", "LocalPath": "/in"}}
+    ground_truth = {"S3Uri": "s3://labels/"}
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_model_quality_job_definition(
+        JobDefinitionName="quality", ModelQualityAppSpecification={"ImageUri": "i", "ProblemType": "BinaryClassification"},
+        ModelQualityJobInput={**endpoint, "GroundTruthS3Input": ground_truth},
+        ModelQualityJobOutputConfig=open_job["Output"], **common)
+    sagemaker.create_model_bias_job_definition(
+        JobDefinitionName="bias", ModelBiasAppSpecification={"ImageUri": "i", "ConfigUri": "s3://c/analysis.json"},
+        ModelBiasJobInput={**endpoint, "GroundTruthS3Input": ground_truth},
+        ModelBiasJobOutputConfig=open_job["Output"], **common)
+    sagemaker.create_model_explainability_job_definition(
+        JobDefinitionName="explain", ModelExplainabilityAppSpecification={"ImageUri": "i", "ConfigUri": "s3://c/a.json"},
+        ModelExplainabilityJobInput=endpoint, ModelExplainabilityJobOutputConfig=open_job["Output"], **common)
+    result = run_audit(aws, REGION)
+    found = {(f.rule, f.resource, f.resource_type) for f in result.findings if f.rule in ("SML-NET-8", "SML-ENC-6")}
+    assert found == {
+        ("SML-NET-8", "quality", "AWS::SageMaker::ModelQualityJobDefinition"),
+        ("SML-NET-8", "bias", "AWS::SageMaker::ModelBiasJobDefinition"),
+        ("SML-NET-8", "explain", "AWS::SageMaker::ModelExplainabilityJobDefinition"),
+        ("SML-ENC-6", "quality", "AWS::SageMaker::ModelQualityJobDefinition"),
+        ("SML-ENC-6", "bias", "AWS::SageMaker::ModelBiasJobDefinition"),
+        ("SML-ENC-6", "explain", "AWS::SageMaker::ModelExplainabilityJobDefinition"),
+    }
+    messages = {f.message for f in result.findings if f.rule == "SML-ENC-6"}
+    assert messages == {"ModelQualityJobOutputConfig.KmsKeyId is not set", "ModelBiasJobOutputConfig.KmsKeyId is not set",
+                        "ModelExplainabilityJobOutputConfig.KmsKeyId is not set"}
+
+
+def test_monitoring_schedules_with_inline_job_definitions(aws):
+    """moto has no monitoring schedules; the emulator's stand-in answers (installed by conftest)."""
+    _, _, subnets, group = network(aws)
+    inline_schedule(aws, "secure-schedule", monitoring_job(subnets, group))
+    inline_schedule(aws, "open-schedule", monitoring_job(subnets, group, secure=False))
+    prefix = "MonitoringScheduleConfig.MonitoringJobDefinition."
+    assert findings(aws, "SML-NET-8") == {"open-schedule": [f"{prefix}NetworkConfig.VpcConfig is not set"]}
+    assert findings(aws, "SML-NET-9") == {"open-schedule": [f"{prefix}NetworkConfig.EnableNetworkIsolation is not true"]}
+    assert list(findings(aws, "SML-NET-10")) == ["open-schedule"]
+    assert findings(aws, "SML-ENC-5") == {"open-schedule": [f"{prefix}MonitoringResources.ClusterConfig.VolumeKmsKeyId is not set"]}
+    assert findings(aws, "SML-ENC-6") == {"open-schedule": [f"{prefix}MonitoringOutputConfig.KmsKeyId is not set"]}
+
+
+def test_a_schedule_naming_a_job_definition_is_checked_through_the_definition(aws):
+    _, _, subnets, group = network(aws)
+    data_quality_job(aws, "open", monitoring_job(subnets, group, secure=False))
+    aws.client("sagemaker").create_monitoring_schedule(MonitoringScheduleName="hourly", MonitoringScheduleConfig={
+        "MonitoringJobDefinitionName": "open", "MonitoringType": "DataQuality",
+        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}})
+    result = run_audit(aws, REGION)
+    assert {f.resource for f in result.findings if f.rule in MONITOR_RULES} == {"open"}
+
+
+def test_monitoring_not_verified_leaves_the_other_sagemaker_checks(aws):
+    _, _, subnets, group = network(aws)
+    auditor = Auditor(aws, REGION)
+    client = aws.client("sagemaker", region_name=REGION)
+
+    def denied(**_):
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListMonitoringSchedules")
+
+    client.list_monitoring_schedules = denied
+    auditor._clients["sagemaker"] = client
+    domain(aws, subnets, group, DomainName="public", AppNetworkAccessType="PublicInternetOnly")
+    data_quality_job(aws, "open", monitoring_job(subnets, group, secure=False))
+    result = auditor.run()
+    not_verified = [f for f in result.findings if f.rule == NOT_VERIFIED]
+    assert [f.resource for f in not_verified] == ["sagemaker monitoring"]
+    assert "access denied on sagemaker:list_monitoring_schedules" in not_verified[0].message
+    # The rest of SageMaker, and the job definitions listed before the refusal, were still audited.
+    assert {f.resource for f in result.findings if f.rule == "SML-NET-1"} == {"public"}
+    assert {f.resource for f in result.findings if f.rule == "SML-ENC-6"} == {"open"}
+
+
+def test_notebook_imdsv2_on_the_emulated_api(aws):
+    """moto drops InstanceMetadataServiceConfiguration; the emulator's stand-in keeps it."""
+    _, _, subnets, group = network(aws)
+    notebook(aws, "v2", subnets[0], group)
+    notebook(aws, "v1", subnets[0], group, InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "1"})
+    notebook(aws, "unset", subnets[0], group, InstanceMetadataServiceConfiguration=None)
+    assert findings(aws, "SML-NET-4") == {
+        "v1": ["MinimumInstanceMetadataServiceVersion is 1; expected 2"],
+        "unset": ["MinimumInstanceMetadataServiceVersion is not set; expected 2"],
+    }

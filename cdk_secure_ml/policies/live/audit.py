@@ -56,6 +56,17 @@ REQUIRED_INTERFACE_ENDPOINTS = (
     "ecr.api", "ecr.dkr", "kms", "ssm",
 )  # fmt: skip
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+#: Model Monitor job definitions: (kind, list operation, describe operation, output config key).
+MONITORING_JOB_DEFINITIONS = (
+    ("AWS::SageMaker::DataQualityJobDefinition", "list_data_quality_job_definitions",
+     "describe_data_quality_job_definition", "DataQualityJobOutputConfig"),
+    ("AWS::SageMaker::ModelQualityJobDefinition", "list_model_quality_job_definitions",
+     "describe_model_quality_job_definition", "ModelQualityJobOutputConfig"),
+    ("AWS::SageMaker::ModelBiasJobDefinition", "list_model_bias_job_definitions",
+     "describe_model_bias_job_definition", "ModelBiasJobOutputConfig"),
+    ("AWS::SageMaker::ModelExplainabilityJobDefinition", "list_model_explainability_job_definitions",
+     "describe_model_explainability_job_definition", "ModelExplainabilityJobOutputConfig"),
+)  # fmt: skip
 
 
 class AuditError(Exception):
@@ -183,6 +194,7 @@ class Auditor:
     def run(self) -> AuditResult:
         areas: list[tuple[str, Callable[[], None]]] = [
             ("sagemaker", self.check_sagemaker),
+            ("sagemaker monitoring", self.check_monitoring),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),
@@ -335,6 +347,52 @@ class Auditor:
         ])
         if len(missing) < len(variants):
             self.verdict("SML-HOST-5", name, kind, [f"{m}; production endpoints keep 2 or more instances" for m in low])
+
+    # Model Monitor jobs -------------------------------------------------------------------------------
+
+    def check_monitoring(self) -> None:
+        """Monitoring job definitions, and monitoring schedules that define their job inline (a
+        schedule naming a job definition is covered by that definition's checks), as SML-NET-8/9/10
+        and SML-ENC-5/6 check them in templates."""
+        for kind, list_operation, describe_operation, output_key in MONITORING_JOB_DEFINITIONS:
+            for summary in self.pages("sagemaker", list_operation, "JobDefinitionSummaries"):
+                name = summary["MonitoringJobDefinitionName"]
+                job = self.call("sagemaker", describe_operation, JobDefinitionName=name)
+                self._check_monitoring_job(name, kind, job, "", "JobResources", output_key)
+        for summary in self.pages("sagemaker", "list_monitoring_schedules", "MonitoringScheduleSummaries"):
+            name = summary["MonitoringScheduleName"]
+            schedule = self.call("sagemaker", "describe_monitoring_schedule", MonitoringScheduleName=name)
+            inline = (schedule.get("MonitoringScheduleConfig") or {}).get("MonitoringJobDefinition")
+            if inline:
+                self._check_monitoring_job(name, "AWS::SageMaker::MonitoringSchedule", inline,
+                                           "MonitoringScheduleConfig.MonitoringJobDefinition.", "MonitoringResources",
+                                           "MonitoringOutputConfig")
+
+    def _check_monitoring_job(self, name: str, kind: str, job: dict[str, Any], prefix: str, resources_key: str,
+                              output_key: str) -> None:
+        network = job.get("NetworkConfig") or {}
+        vpc = network.get("VpcConfig") or {}
+        label = f"{prefix}NetworkConfig"
+        self.verdict("SML-NET-8", name, kind, [f"{label}.VpcConfig is not set"] if not vpc else [
+            f"{label}.VpcConfig.Subnets is empty" if not vpc.get("Subnets") else "",
+            f"{label}.VpcConfig.SecurityGroupIds is empty" if not vpc.get("SecurityGroupIds") else "",
+        ])
+        self.verdict("SML-NET-9", name, kind, [
+            "" if network.get("EnableNetworkIsolation") is True else f"{label}.EnableNetworkIsolation is not true"
+        ])
+        self.verdict("SML-NET-10", name, kind, [
+            "" if network.get("EnableInterContainerTrafficEncryption") is True
+            else f"{label}.EnableInterContainerTrafficEncryption is not true"
+        ])
+        cluster = (job.get(resources_key) or {}).get("ClusterConfig") or {}
+        self.verdict("SML-ENC-5", name, kind, [
+            "" if cluster.get("VolumeKmsKeyId") else f"{prefix}{resources_key}.ClusterConfig.VolumeKmsKeyId is not set"
+        ])
+        self.verdict("SML-ENC-6", name, kind, [
+            "" if (job.get(output_key) or {}).get("KmsKeyId") else f"{prefix}{output_key}.KmsKeyId is not set"
+        ])
+        if vpc.get("Subnets"):
+            self._ml_vpc(self._vpc_of_subnets(vpc["Subnets"])[0], f"monitoring job {name}")
 
     # Networks hosting SageMaker --------------------------------------------------------------------
 
