@@ -39,6 +39,7 @@ test: setup
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check CONFIG=config/demo.yaml
+	$(MAKE) --no-print-directory check CONFIG=config/multi-account.yaml
 
 ## check: policy gates on the synthesized templates (the same ones CI runs)
 check: synth $(CHECKOV)

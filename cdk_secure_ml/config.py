@@ -17,6 +17,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -815,6 +816,241 @@ class StudioConfig(_Strict):
         return self
 
 
+# --------------------------------------------------------------------------------------------------
+# Delivery (docs/delivery.md): one CDK pipeline in a tooling account deploys the platform to the
+# accounts of its stages, in order, with approvals and post-deploy audits.
+
+_ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+#: CodeConnections (formerly CodeStar Connections) connection ARNs; both service names are in use.
+_CONNECTION_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2}(-[a-z]+)+-\d:\d{12}:connection/"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+_REPOSITORY_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
+_BRANCH_RE = re.compile(r"^[^\s~^:?*\[\\]+$")
+_STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+_MODEL_PACKAGE_GROUP_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+STAGE_KINDS = ("dev", "test", "staging", "prod")
+
+
+def _account_id(value: object) -> object:
+    # YAML reads an unquoted 222222222222 as an int; an id with a leading zero must be quoted anyway.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _check_account_id(value: str, what: str = "account") -> str:
+    if not _ACCOUNT_ID_RE.match(value):
+        raise ValueError(f"{what} {value!r} is not a 12-digit AWS account id; quote ids in YAML ('012345678901')")
+    return value
+
+
+def _check_region(region: str) -> str:
+    if region not in known_regions():
+        raise ValueError(f"unknown region {region!r}; use an AWS region code such as eu-west-1")
+    return region
+
+
+def stage_kind_of(name: object, kind: object = None) -> str:
+    """The stage kind (dev, test, staging, prod): given, or read from the stage name."""
+    if isinstance(kind, str) and kind in STAGE_KINDS:
+        return kind
+    lowered = str(name or "").lower()
+    for candidate in ("prod", "staging", "test"):
+        if candidate in lowered:
+            return candidate
+    return "dev"
+
+
+def is_prod_like(name: object, kind: object = None) -> bool:
+    """Production-like: the kind is prod, or the name contains "prod"."""
+    return kind == "prod" or "prod" in str(name or "").lower()
+
+
+def delivery_stage_problems(stages: list) -> list[tuple[tuple[str | int, ...], str]]:
+    """Problems across delivery stages (models or raw dicts), with paths relative to ``stages``:
+    repeated names, production-like stages without approval or with human roles."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    seen: dict = {}
+    for index, stage in enumerate(stages or []):
+        name, kind = _field(stage, "name"), _field(stage, "kind")
+        if name is not None and name in seen:
+            problems.append(((index, "name"), (f"stage name {name!r} is listed twice (first at stages.{seen[name]}); "
+                                               "stage names name the deployed stacks, so each must be unique")))
+        seen.setdefault(name, index)
+        if is_prod_like(name, kind):
+            if _field(stage, "requires_approval") is not True:
+                problems.append(((index, "requires_approval"),
+                                 (f"stage {name!r} is production-like and deploys without approval; set "
+                                  "requires_approval: true (a person approves before the pipeline deploys it)")))
+            if _field(stage, "human_roles") is True:
+                problems.append(((index, "human_roles"),
+                                 (f"stage {name!r} is production-like: only the pipeline changes it, so it creates "
+                                  "no human roles; remove human_roles (docs/delivery.md describes break-glass access)")))
+    return problems
+
+
+class DeliverySourceConfig(_Strict):
+    """Where the pipeline gets the code: a repository through an AWS CodeConnections connection."""
+
+    connection_arn: str = Field(description="arn:aws:codeconnections:<region>:<account>:connection/<uuid>")
+    repository: str = Field(description="owner/name of the repository (GitHub, GitLab, Bitbucket).")
+    branch: str = "main"
+
+    @field_validator("connection_arn")
+    @classmethod
+    def _connection(cls, arn: str) -> str:
+        if not _CONNECTION_ARN_RE.match(arn):
+            raise ValueError(
+                f"{arn!r} is not a CodeConnections connection ARN; use "
+                "arn:aws:codeconnections:<region>:<12-digit account>:connection/<uuid> "
+                "(arn:aws:codestar-connections:... is accepted too)"
+            )
+        return arn
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, repository: str) -> str:
+        if not _REPOSITORY_RE.match(repository):
+            raise ValueError(f"{repository!r} is not a repository id; use owner/name, e.g. acme/ml-platform")
+        return repository
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, branch: str) -> str:
+        if not branch or not _BRANCH_RE.match(branch):
+            raise ValueError(f"{branch!r} is not a git branch name")
+        return branch
+
+
+class DeliveryStageConfig(_Strict):
+    """One deployment of the platform: an account and region, deployed in pipeline order."""
+
+    name: str = Field(description="Stage name (lower-case word): names the stage's stacks.")
+    account: Annotated[str, BeforeValidator(_account_id)]
+    region: str
+    kind: Literal["dev", "test", "staging", "prod"] | None = Field(
+        None, description="Stage kind (the platform's `stage` there); default: read from the name, else dev."
+    )
+    requires_approval: bool = Field(False, description="A manual approval before the stage deploys.")
+    human_roles: bool | None = Field(
+        None, description="Create the human persona roles and Studio; default: every stage but production-like ones."
+    )
+    availability_zones: list[str] = Field(
+        default_factory=list, description="AZ names of the stage's VPC; default <region>a, <region>b, ..."
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _STAGE_NAME_RE.match(name):
+            raise ValueError(f"stage name {name!r} must be a lower-case word matching {_STAGE_NAME_RE.pattern}")
+        return name
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, account: str) -> str:
+        return _check_account_id(account)
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, region: str) -> str:
+        return _check_region(region)
+
+    @model_validator(mode="after")
+    def _zones(self) -> DeliveryStageConfig:
+        foreign = [az for az in self.availability_zones if not az.startswith(self.region)]
+        if foreign:
+            raise ValueError(f"availability_zones {foreign} are not in region {self.region}")
+        if len(set(self.availability_zones)) != len(self.availability_zones):
+            raise ValueError(f"availability_zones {self.availability_zones} repeats a zone; list each once")
+        return self
+
+    @property
+    def stage_kind(self) -> str:
+        return stage_kind_of(self.name, self.kind)
+
+    @property
+    def prod_like(self) -> bool:
+        return is_prod_like(self.name, self.kind)
+
+    @property
+    def creates_human_roles(self) -> bool:
+        return self.human_roles if self.human_roles is not None else not self.prod_like
+
+    def azs(self, count: int) -> list[str]:
+        """The stage's AZs: listed, or the first ``count`` of ``<region>a, b, c, ...``."""
+        return list(self.availability_zones) or [f"{self.region}{letter}" for letter in "abcdef"[:count]]
+
+
+class DeliveryConfig(_Strict):
+    """CDK Pipelines delivery from a tooling account to the stage accounts (docs/delivery.md)."""
+
+    tooling_account: Annotated[str, BeforeValidator(_account_id)] = Field(
+        description="Account of the pipeline, the model registry and the promoted model artifacts."
+    )
+    tooling_region: str | None = Field(None, description="Region of the pipeline; default: the platform region.")
+    source: DeliverySourceConfig
+    stages: list[DeliveryStageConfig] = Field(description="Stages in deployment order.")
+    notification_emails: list[str] = Field(
+        default_factory=list, description="Told about approvals waiting and failed pipeline runs."
+    )
+    wave_threshold: int = Field(
+        3, ge=1, description="With more stages than this, consecutive stages of one kind deploy in parallel waves."
+    )
+    model_package_group_name: str | None = Field(None, description="Default: <platform>-models.")
+    audit: bool = Field(True, description="Run `secure-ml audit` (read-only) in each stage after it deploys.")
+
+    @field_validator("tooling_account")
+    @classmethod
+    def _tooling(cls, account: str) -> str:
+        return _check_account_id(account, "tooling_account")
+
+    @field_validator("tooling_region")
+    @classmethod
+    def _tooling_region(cls, region: str | None) -> str | None:
+        return region if region is None else _check_region(region)
+
+    @field_validator("notification_emails")
+    @classmethod
+    def _emails(cls, emails: list[str]) -> list[str]:
+        bad = [e for e in emails if not _EMAIL_RE.match(e)]
+        if bad:
+            raise ValueError(f"{bad} are not email addresses")
+        return emails
+
+    @field_validator("model_package_group_name")
+    @classmethod
+    def _group(cls, name: str | None) -> str | None:
+        if name is not None and not _MODEL_PACKAGE_GROUP_RE.match(name):
+            raise ValueError(f"{name!r} is not a model package group name (letters, digits, hyphens; up to 63)")
+        return name
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, stages: list[DeliveryStageConfig]) -> list[DeliveryStageConfig]:
+        if not stages:
+            raise ValueError("stages is empty; list the stages to deploy, in order (e.g. dev, staging, prod)")
+        problems = delivery_stage_problems(stages)
+        if problems:
+            raise NestedProblems(problems)
+        return stages
+
+    def warnings(self) -> list[str]:
+        """Legal but doubtful choices, reported as synth warnings on the pipeline stack."""
+        found = []
+        by_account: dict[str, list[str]] = {}
+        for stage in self.stages:
+            by_account.setdefault(stage.account, []).append(stage.name)
+        for account, names in by_account.items():
+            if len(names) > 1:
+                found.append(f"stages {names} deploy to the same account {account}: they are not isolated from each "
+                             "other; use one account per stage")
+        if self.tooling_account in by_account:
+            found.append(f"the tooling account {self.tooling_account} is also the account of stages "
+                         f"{by_account[self.tooling_account]}; keep the pipeline in an account of its own")
+        return found
+
+
 class PlatformConfig(_Strict):
     """The whole platform config. Later sections (studio, endpoints, governance, delivery) join here."""
 
@@ -831,6 +1067,9 @@ class PlatformConfig(_Strict):
     )
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     studio: StudioConfig = Field(default_factory=StudioConfig)
+    delivery: DeliveryConfig | None = Field(
+        None, description="Deploy through a CDK pipeline from a tooling account to stage accounts (docs/delivery.md)."
+    )
 
     @field_validator("name")
     @classmethod
@@ -896,6 +1135,36 @@ class PlatformConfig(_Strict):
     @property
     def key_alias_prefix(self) -> str:
         return self.encryption.alias_prefix or self.name
+
+    @model_validator(mode="after")
+    def _delivery_stages_deployable(self) -> PlatformConfig:
+        """Every delivery stage gets the platform with its own region and kind: that must validate too
+        (e.g. a prod stage refuses single-instance endpoints)."""
+        if self.delivery is None:
+            return self
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for index, stage in enumerate(self.delivery.stages):
+            try:
+                self.for_delivery_stage(stage)
+            except ValidationError as exc:
+                details = "; ".join(
+                    f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+                    for err in exc.errors()
+                )
+                problems.append((("delivery", "stages", index),
+                                 (f"the platform config does not fit stage {stage.name!r} "
+                                  f"({stage.stage_kind} in {stage.region}): {details}")))
+        if problems:
+            raise NestedProblems(problems)
+        return self
+
+    def for_delivery_stage(self, stage: DeliveryStageConfig) -> PlatformConfig:
+        """This config as deployed by ``stage``: its region, kind and AZs, validated again."""
+        data = self.model_dump(exclude={"delivery"})
+        data["region"] = stage.region
+        data["stage"] = stage.stage_kind
+        data["network"]["availability_zones"] = stage.azs(self.network.azs())
+        return PlatformConfig.model_validate(data)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1006,6 +1275,9 @@ def _cross_field_problems(data: dict[str, Any], root: yaml.Node | None) -> list[
     found += unknown_team_problems(users, teams, studio.get("enabled", True) is not False)
     if studio.get("auth_mode") == "SSO" and not studio.get("sso_instance_arn"):
         found.append((("studio",), SSO_SETUP_MESSAGE))
+    delivery = data.get("delivery") if isinstance(data.get("delivery"), dict) else {}
+    if isinstance(delivery.get("stages"), list):
+        found += [(("delivery", "stages", *rel), msg) for rel, msg in delivery_stage_problems(delivery["stages"])]
     return [ConfigProblem(".".join(str(p) for p in path), message, _line_of(root, path)) for path, message in found]
 
 

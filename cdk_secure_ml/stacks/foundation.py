@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
@@ -38,7 +39,11 @@ def _human_trust(scope: Construct, config: PlatformConfig) -> iam.IPrincipal:
 class FoundationStack(Stack):
     """Network, keys, buckets, the permissions boundary and the persona roles the other stacks build on."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: PlatformConfig,
+        human_personas: Sequence[str] | None = None, **kwargs: Any,
+    ) -> None:
+        """:param human_personas: personas that get a human role (default all; see MlPersonas)."""
         super().__init__(scope, construct_id, **kwargs)
         net = config.network
         enc = config.encryption
@@ -116,6 +121,7 @@ class FoundationStack(Stack):
                 user_tag_key=identity.user_tag_key,
                 consumer_endpoint_names=identity.consumer_endpoint_names,
                 vpc_id=self.network.vpc.vpc_id,
+                human_personas=human_personas,
             )
 
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)

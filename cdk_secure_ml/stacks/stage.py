@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig
+from cdk_secure_ml.stacks.delivery import NO_HUMAN_WRITE_PERSONAS, DeliveryAccessStack
 from cdk_secure_ml.stacks.foundation import FoundationStack
 from cdk_secure_ml.stacks.governance import GovernanceStack
 from cdk_secure_ml.stacks.serving import ServingStack
@@ -19,7 +20,15 @@ class MlPlatformStage(Stage):
     """One deployment of the platform (one account). Stacks are environment-agnostic unless ``env``
     is given, so ``cdk synth`` needs no credentials."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: PlatformConfig, human_roles: bool = True,
+        pipeline_account: str | None = None, **kwargs: Any,
+    ) -> None:
+        """:param human_roles: False for a stage only its pipeline changes (production): no human persona
+            roles but the model consumer's, no Studio user profiles (docs/delivery.md).
+        :param pipeline_account: the tooling account of a delivery pipeline: adds a ``Delivery`` stack
+            with the read-only role its post-deploy audit assumes.
+        """
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         for key, value in {"secure-ml:platform": config.name, "secure-ml:stage": config.stage,
@@ -29,6 +38,7 @@ class MlPlatformStage(Stage):
             self,
             "Foundation",
             config=config,
+            human_personas=None if human_roles else NO_HUMAN_WRITE_PERSONAS,
             description=f"{config.name}: isolated ML network, KMS keys and secure buckets (cdk-secure-ml)",
         )
         # Every role of every stack in the stage lives under the platform's permissions boundary.
@@ -43,7 +53,8 @@ class MlPlatformStage(Stage):
                 foundation=self.foundation,
                 description=f"{config.name}: VPC-only SageMaker Studio domain and runtime settings (cdk-secure-ml)",
             )
-            for stack_id, users in user_stack_slices(config.studio.users, config.studio.max_profiles_per_stack):
+            users_by_stack = user_stack_slices(config.studio.users, config.studio.max_profiles_per_stack)
+            for stack_id, users in users_by_stack if human_roles else []:
                 self.user_stacks.append(
                     StudioUsersStack(
                         self,
@@ -79,4 +90,13 @@ class MlPlatformStage(Stage):
                 production=config.stage != "dev",
                 description=f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
                 "(cdk-secure-ml)",
+            )
+        self.delivery: DeliveryAccessStack | None = None
+        if pipeline_account is not None:
+            self.delivery = DeliveryAccessStack(
+                self,
+                "Delivery",
+                platform=config.name,
+                pipeline_account=pipeline_account,
+                description=f"{config.name}: read-only audit role for the delivery pipeline (cdk-secure-ml)",
             )

@@ -1,0 +1,608 @@
+"""Delivery: the CDK pipeline that deploys the platform to many accounts, and model promotion.
+
+- :class:`MlPlatformPipeline` (tooling account): a self-mutating CDK Pipelines ``CodePipeline`` with
+  cross-account keys. Its synth step runs the project's policy gates (``make check``) before
+  ``cdk synth``, so nothing that fails a policy reaches a deploy; then one stage per target, in order,
+  a manual approval before each stage that needs one, and a read-only ``secure-ml audit`` of the
+  target account after each deploy. Many stages deploy in waves.
+- :class:`PipelineAuditRole` (every target account): the read-only role that audit assumes, trusted
+  only by the pipeline's audit step role in the tooling account.
+- :class:`ModelRegistry` (tooling account): a SageMaker model package group the stage accounts may
+  read, the promoted-artifacts bucket and key limited to the stage accounts' execution roles, and an
+  EventBridge rule on model package approval.
+
+See docs/delivery.md for the multi-account picture and the bootstrap commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jsii
+from aws_cdk import Duration, RemovalPolicy, Stack, Stage, Token, pipelines
+from aws_cdk import aws_codebuild as codebuild
+from aws_cdk import aws_codepipeline as codepipeline
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct, IValidation
+
+from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    in_regulatory_packs,
+    skip_checkov,
+    wildcard_finding_ids,
+)
+
+#: What ``secure-ml audit`` calls, all read-only (docs/audit.md, "Least-privilege IAM policy").
+AUDIT_READ_ACTIONS: tuple[str, ...] = (
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "config:DescribeConfigurationRecorderStatus",
+    "config:DescribeConfigurationRecorders",
+    "ec2:DescribeFlowLogs",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcEndpoints",
+    "guardduty:GetDetector",
+    "guardduty:ListDetectors",
+    "kms:DescribeKey",
+    "kms:GetKeyRotationStatus",
+    "kms:ListKeys",
+    "s3:GetBucketLocation",
+    "s3:GetBucketLogging",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketVersioning",
+    "s3:GetEncryptionConfiguration",
+    "s3:ListAllMyBuckets",
+    "sagemaker:DescribeDomain",
+    "sagemaker:DescribeEndpoint",
+    "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeModel",
+    "sagemaker:DescribeNotebookInstance",
+    "sagemaker:ListDomains",
+    "sagemaker:ListEndpointConfigs",
+    "sagemaker:ListEndpoints",
+    "sagemaker:ListModels",
+    "sagemaker:ListNotebookInstances",
+)
+
+#: What the stage accounts may do on the promoted model packages: read, never approve or change.
+MODEL_PACKAGE_READ_ACTIONS: tuple[str, ...] = (
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
+)
+
+MODEL_PACKAGE_STATE_CHANGE = "SageMaker Model Package State Change"
+
+REPLICATION_REASON = (
+    "Pipeline artifacts are rebuilt from the repository on every run; cross-region replication of this "
+    "bucket would add a second region's key and bucket for nothing the source cannot restore."
+)
+
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+
+
+def audit_role_name(platform: str) -> str:
+    """Name of the read-only audit role in every target account."""
+    return f"{platform}-pipeline-audit"
+
+
+def audit_role_path(platform: str) -> str:
+    return f"/{platform}/delivery/"
+
+
+def audit_step_role_name(platform: str) -> str:
+    """Name of the audit steps' CodeBuild role in the tooling account (the only principal the
+    target accounts' audit roles trust)."""
+    return f"{platform}-delivery-audit-step"
+
+
+def audit_role_arn(platform: str, account: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::{account}:role{audit_role_path(platform)}{audit_role_name(platform)}"
+
+
+def execution_role_arn_pattern(platform: str, account: str, partition: str = "aws") -> str:
+    """Every SageMaker execution role of the platform in ``account`` (identity.py's role path)."""
+    return f"arn:{partition}:iam::{account}:role/{platform}/execution/*"
+
+
+def _check_accounts(what: str, accounts: Sequence[str]) -> list[str]:
+    bad = [a for a in accounts if not Token.is_unresolved(a) and not _ACCOUNT_RE.match(str(a))]
+    return [f"{what} {bad} are not 12-digit account ids"] if bad else []
+
+
+# --------------------------------------------------------------------------------------------------
+# Target accounts
+
+
+class PipelineAuditRole(Construct):
+    """The read-only role the pipeline's post-deploy audit assumes in a target account.
+
+    Trusted by exactly one principal: the audit step role :func:`audit_step_role_name` of the
+    tooling account (an ``aws:PrincipalArn`` condition, so the trust holds even before that role
+    exists). Allowed: the read actions of :data:`AUDIT_READ_ACTIONS`, nothing else.
+
+    :param platform: platform name (role name ``<platform>-pipeline-audit``, path ``/<platform>/delivery/``).
+    :param pipeline_account: the tooling account that runs the pipeline.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: str, pipeline_account: str) -> None:
+        super().__init__(scope, construct_id)
+        problems = _check_accounts("pipeline_account", [pipeline_account])
+        if problems:
+            raise ValueError("PipelineAuditRole: " + "; ".join(problems))
+        stack = Stack.of(self)
+        self.trusted_role_arn = f"arn:{stack.partition}:iam::{pipeline_account}:role/{audit_step_role_name(platform)}"
+        self.policy = iam.ManagedPolicy(
+            self,
+            "ReadOnly",
+            description=f"{platform}: the read-only calls of secure-ml audit (docs/audit.md)",
+            statements=[iam.PolicyStatement(sid="SecureMlAuditReadOnly", actions=list(AUDIT_READ_ACTIONS),
+                                            resources=["*"])],
+        )
+        self.role = iam.Role(
+            self,
+            "Resource",
+            role_name=audit_role_name(platform),
+            path=audit_role_path(platform),
+            description=f"{platform}: read-only audit by the delivery pipeline of account {pipeline_account}",
+            assumed_by=iam.AccountPrincipal(pipeline_account).with_conditions(
+                {"ArnEquals": {"aws:PrincipalArn": self.trusted_role_arn}}
+            ),
+            max_session_duration=Duration.hours(1),
+            managed_policies=[self.policy],
+        )
+        acknowledge(
+            self.policy,
+            "Read-only audit of the whole region: the List*/Describe*/Get* calls of secure-ml audit "
+            "(docs/audit.md) either have no resource-level permissions or must see every resource to "
+            "find drift; the role grants no write action and only the pipeline's audit step may assume it.",
+            "AwsSolutions-IAM5[Resource::*]",
+        )
+
+    @property
+    def role_arn(self) -> str:
+        return self.role.role_arn
+
+
+# --------------------------------------------------------------------------------------------------
+# Model promotion (tooling account)
+
+
+class ModelRegistry(Construct):
+    """A SageMaker model package group the stage accounts may read, the promoted model artifacts,
+    and an EventBridge rule on model package approval.
+
+    - Group policy: the stage accounts may Describe/List the group's packages
+      (:data:`MODEL_PACKAGE_READ_ACTIONS`); approving stays in the tooling account.
+    - Artifacts: a :class:`SecureBucket` with its own customer-managed key (rotation on). The bucket
+      policy and the key policy let only the platform's SageMaker execution roles of the stage
+      accounts (``arn:aws:iam::<account>:role/<platform>/execution/*``) read objects and decrypt
+      through S3. The stage accounts' identity policies must grant the same (cross-account access
+      needs both sides).
+    - ``approved_rule``: "SageMaker Model Package State Change" with ModelApprovalStatus Approved
+      for this group; :meth:`on_approved` adds its target (e.g. the pipeline).
+
+    :param platform: platform name (execution role path and default names).
+    :param stage_accounts: the accounts that deploy promoted models; at least one.
+    :param group_name: default ``<platform>-models``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        stage_accounts: Sequence[str],
+        group_name: str | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        accounts = list(dict.fromkeys(stage_accounts))
+        problems = _check_accounts("stage_accounts", accounts)
+        if not accounts:
+            problems.append("stage_accounts is empty; name the accounts that deploy promoted models")
+        if problems:
+            raise ValueError("ModelRegistry: " + "; ".join(problems))
+        stack = Stack.of(self)
+        self.group_name = group_name or f"{platform}-models"
+        self.stage_accounts = tuple(accounts)
+        principals = [iam.AccountPrincipal(a) for a in accounts]
+        role_patterns = [execution_role_arn_pattern(platform, a, stack.partition) for a in accounts]
+        only_execution_roles = {"ArnLike": {"aws:PrincipalArn": role_patterns}}
+
+        self.key = kms.Key(
+            self,
+            "Key",
+            description=f"{platform}: promoted model artifacts (read by the stage accounts' execution roles)",
+            alias=f"alias/{platform}/model-promotion",
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="StageExecutionRolesDecryptThroughS3",
+                principals=principals,
+                actions=["kms:Decrypt", "kms:DescribeKey"],
+                resources=["*"],
+                conditions={**only_execution_roles,
+                            "StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
+            )
+        )
+        self.artifacts = SecureBucket(self, "Artifacts", encryption_key=self.key, removal_policy=removal_policy)
+        bucket = self.artifacts.bucket
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="StageExecutionRolesReadModels",
+                principals=principals,
+                actions=["s3:GetObject", "s3:GetObjectVersion"],
+                resources=[bucket.arn_for_objects("*")],
+                conditions=only_execution_roles,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="StageExecutionRolesListModels",
+                principals=principals,
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions=only_execution_roles,
+            )
+        )
+
+        group_arn = f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}:model-package-group/{self.group_name}"
+        package_arns = f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}:model-package/{self.group_name}/*"
+        # L1: no L2 covers model package groups (the sagemaker-alpha module has none).
+        self.group = sagemaker.CfnModelPackageGroup(
+            self,
+            "Resource",
+            model_package_group_name=self.group_name,
+            model_package_group_description=f"{platform}: models promoted from dev to production after approval",
+            model_package_group_policy={
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "StageAccountsReadModelPackages",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": [f"arn:{stack.partition}:iam::{a}:root" for a in accounts]},
+                    "Action": list(MODEL_PACKAGE_READ_ACTIONS),
+                    "Resource": [group_arn, package_arns],
+                }],
+            },
+        )
+        self.group.apply_removal_policy(removal_policy)
+
+        self.approved_rule = events.Rule(
+            self,
+            "ApprovedRule",
+            description=f"{platform}: a model package of {self.group_name} was approved",
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=[MODEL_PACKAGE_STATE_CHANGE],
+                detail={"ModelPackageGroupName": [self.group_name], "ModelApprovalStatus": ["Approved"]},
+            ),
+        )
+
+    @property
+    def group_arn(self) -> str:
+        return self.group.attr_model_package_group_arn
+
+    def on_approved(self, target: events.IRuleTarget) -> None:
+        """Start ``target`` (the pipeline, or a serving deployment) when a package is approved."""
+        self.approved_rule.add_target(target)
+
+
+# --------------------------------------------------------------------------------------------------
+# The pipeline (tooling account)
+
+
+@dataclass(frozen=True)
+class DeliveryStage:
+    """One deployment of the pipeline: an app stage with an explicit account and region.
+
+    :param group: stages of one group (e.g. the stage kind) that follow each other deploy in one
+        parallel wave once the pipeline has more stages than its ``wave_threshold``.
+    :param audit_role_arn: the target's :class:`PipelineAuditRole`; None: no post-deploy audit.
+    """
+
+    stage: Stage
+    requires_approval: bool = False
+    group: str | None = None
+    audit_role_arn: str | None = None
+
+
+def wave_groups(stages: Sequence[DeliveryStage], threshold: int) -> list[list[DeliveryStage]]:
+    """Stages in order; above ``threshold`` stages, consecutive stages of one group share a wave."""
+    if len(stages) <= threshold:
+        return [[s] for s in stages]
+    groups: list[list[DeliveryStage]] = []
+    for stage in stages:
+        if groups and stage.group is not None and groups[-1][0].group == stage.group:
+            groups[-1].append(stage)
+        else:
+            groups.append([stage])
+    return groups
+
+
+class MlPlatformPipeline(Construct):
+    """A self-mutating CDK pipeline that deploys app stages to their accounts, gated by policy.
+
+    - Source: ``source`` (e.g. ``CodePipelineSource.connection`` through AWS CodeConnections).
+    - Synth (CodeBuild): ``install_commands``, then ``check_commands`` (default ``make check
+      CONFIG=<config_path>``: tests-as-policy, cfn-lint, checkov, IAM lint: the gates CI runs),
+      then ``npx cdk synth``. A failing gate stops the run before any deploy.
+    - Self-mutation, asset publishing, then the stages in order. A stage that requires approval gets
+      a ``ManualApprovalStep`` before it; with an ``audit_role_arn`` it gets a post-deploy
+      ``CodeBuildStep`` that assumes that role and runs ``secure-ml audit --region <region>``.
+    - ``cross_account_keys`` and key rotation on: the artifact bucket is encrypted with the
+      pipeline's customer-managed key, which the target accounts' deploy roles may use.
+    - ``notification_emails``: an encrypted SNS topic told about approvals waiting and failed runs.
+
+    :param platform: platform name (pipeline and role names).
+    :param stages: the deployments, in order; each stage's env names an account and a region.
+    :param wave_threshold: with more stages than this, consecutive stages of a group deploy in parallel.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        source: pipelines.CodePipelineSource,
+        stages: Sequence[DeliveryStage],
+        config_path: str = "config/default.yaml",
+        install_commands: Sequence[str] = ("make setup",),
+        check_commands: Sequence[str] | None = None,
+        wave_threshold: int = 3,
+        notification_emails: Sequence[str] = (),
+        pipeline_name: str | None = None,
+        build_image: codebuild.IBuildImage = codebuild.LinuxBuildImage.STANDARD_7_0,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        problems = []
+        if not stages:
+            problems.append("stages is empty; give at least one stage to deploy")
+        if wave_threshold < 1:
+            problems.append(f"wave_threshold is {wave_threshold}; use 1 or more")
+        for item in stages:
+            account, region = item.stage.account, item.stage.region
+            if account is None or region is None or Token.is_unresolved(account) or Token.is_unresolved(region):
+                problems.append(f"stage {item.stage.node.id!r} has no explicit account and region (env); the "
+                                "pipeline deploys each stage to a known account")
+        if problems:
+            raise ValueError("MlPlatformPipeline: " + "; ".join(problems))
+        stack = Stack.of(self)
+        self.platform = platform
+        checks = list(check_commands) if check_commands is not None else [f"make check CONFIG={config_path}"]
+        self.synth_step = pipelines.ShellStep(
+            "Synth",
+            input=source,
+            install_commands=list(install_commands),
+            commands=[*checks, f"npx cdk synth --quiet -c config={config_path}"],
+            primary_output_directory="cdk.out",
+        )
+        self.pipeline = pipelines.CodePipeline(
+            self,
+            "Resource",
+            pipeline_name=pipeline_name or f"{platform}-delivery",
+            synth=self.synth_step,
+            self_mutation=True,
+            cross_account_keys=True,
+            enable_key_rotation=True,
+            code_build_defaults=pipelines.CodeBuildOptions(
+                build_environment=codebuild.BuildEnvironment(build_image=build_image, privileged=False),
+                timeout=Duration.minutes(60),
+            ),
+        )
+
+        audited = [s for s in stages if s.audit_role_arn]
+        self.audit_step_role: iam.Role | None = None
+        if audited:
+            self.audit_step_role = iam.Role(
+                self,
+                "AuditStepRole",
+                role_name=audit_step_role_name(platform),
+                assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com").with_conditions(
+                    {"StringEquals": {"aws:SourceAccount": stack.account}}
+                ),
+                description=f"{platform}: post-deploy audit steps; may only assume the stages' read-only audit roles",
+            )
+            self.audit_step_role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="AssumeStageAuditRoles",
+                    actions=["sts:AssumeRole"],
+                    resources=list(dict.fromkeys(s.audit_role_arn for s in audited if s.audit_role_arn)),
+                )
+            )
+
+        self.approvals: dict[str, pipelines.ManualApprovalStep] = {}
+        self.audits: dict[str, pipelines.CodeBuildStep] = {}
+        self.waves: list[list[str]] = []
+        for group in wave_groups(stages, wave_threshold):
+            names = [s.stage.stage_name for s in group]
+            self.waves.append([s.stage.node.id for s in group])
+            pre: list[pipelines.Step] = []
+            if any(s.requires_approval for s in group):
+                approval = pipelines.ManualApprovalStep(
+                    "Approve",
+                    comment=f"Deploy {', '.join(names)}: review the change set and the audit of the previous stage",
+                )
+                pre.append(approval)
+                for s in group:
+                    self.approvals[s.stage.node.id] = approval
+            if len(group) == 1:
+                item = group[0]
+                self.pipeline.add_stage(item.stage, pre=pre, post=self._post(item, source))
+            else:
+                wave = self.pipeline.add_wave(group[0].group or group[0].stage.node.id, pre=pre)
+                for item in group:
+                    wave.add_stage(item.stage, post=self._post(item, source))
+
+        self.pipeline.build_pipeline()
+        self.code_pipeline: codepipeline.Pipeline = self.pipeline.pipeline
+
+        self.topic: sns.Topic | None = None
+        if notification_emails:
+            self.topic = self._notifications(platform, notification_emails)
+
+        self._harden_artifact_bucket()
+        # At validation time, so roles added later (an EventBridge target's role) are covered too.
+        self.node.add_validation(_AcknowledgeGenerated(self))
+
+    # ------------------------------------------------------------------------------------------
+
+    def _post(self, item: DeliveryStage, source: pipelines.CodePipelineSource) -> list[pipelines.Step]:
+        if not item.audit_role_arn or self.audit_step_role is None:
+            return []
+        region = item.stage.region
+        step = pipelines.CodeBuildStep(
+            "Audit",
+            input=source,
+            role=self.audit_step_role,
+            install_commands=["python3 -m venv /tmp/audit", "/tmp/audit/bin/pip install --quiet ."],
+            commands=[
+                # A profile that assumes the target's read-only role from the CodeBuild credentials.
+                f"aws configure set profile.audit.role_arn {item.audit_role_arn}",
+                "aws configure set profile.audit.credential_source EcsContainer",
+                f"/tmp/audit/bin/secure-ml audit --profile audit --region {region}",
+            ],
+        )
+        self.audits[item.stage.node.id] = step
+        return [step]
+
+    def _notifications(self, platform: str, emails: Sequence[str]) -> sns.Topic:
+        key = kms.Key(
+            self,
+            "NotificationsKey",
+            description=f"{platform}: delivery pipeline notifications",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # CodeStar Notifications publishes to the encrypted topic.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CodeStarNotificationsPublish",
+                principals=[iam.ServicePrincipal("codestar-notifications.amazonaws.com")],
+                actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                resources=["*"],
+                conditions={"StringEquals": {"kms:ViaService": f"sns.{Stack.of(self).region}.amazonaws.com"}},
+            )
+        )
+        topic = sns.Topic(self, "Notifications", master_key=key, enforce_ssl=True,
+                          display_name=f"{platform} delivery pipeline")
+        for email in emails:
+            topic.add_subscription(subscriptions.EmailSubscription(email))
+        self.code_pipeline.notify_on(
+            "Notify",
+            topic,
+            events=[
+                codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
+                codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+                codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
+            ],
+        )
+        return topic
+
+    def _harden_artifact_bucket(self) -> None:
+        """CDK Pipelines creates the artifact bucket (KMS with the pipeline's rotated key, Block Public
+        Access, TLS); add what the platform's buckets have on top: versioning, an S3 bucket key,
+        server access logs, and TLS 1.2 or later."""
+        bucket = self.code_pipeline.artifact_bucket
+        cfn = bucket.node.default_child
+        if not isinstance(cfn, s3.CfnBucket):  # an imported bucket: the owner configures it
+            return
+        self.access_logs = AccessLogsBucket(self, "ArtifactsAccessLogs")
+        prefix = "pipeline-artifacts/"
+        cfn.versioning_configuration = s3.CfnBucket.VersioningConfigurationProperty(status="Enabled")
+        cfn.add_property_override("BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled", True)
+        cfn.add_property_override("LifecycleConfiguration.Rules", [
+            {"Id": "ExpireOldArtifactVersions", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 90}},
+        ])
+        cfn.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=self.access_logs.bucket.bucket_name, log_file_prefix=prefix
+        )
+        self.access_logs.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="S3ServerAccessLogsPolicy",
+                principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[self.access_logs.bucket.arn_for_objects(f"{prefix}*")],
+                conditions={"ArnLike": {"aws:SourceArn": bucket.bucket_arn},
+                            "StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DenyTlsBelow12",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:*"],
+                resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+                conditions={"NumericLessThan": {"s3:TlsVersion": 1.2}},
+            )
+        )
+        acknowledge(bucket, REPLICATION_REASON, *in_regulatory_packs("S3BucketReplicationEnabled"))
+
+    def acknowledge_generated(self) -> None:
+        """CDK Pipelines writes the roles and projects of its actions; acknowledge, per resource, what
+        a reviewer accepts there (everything else must pass like the library's own resources)."""
+        inline_reason = (
+            "CDK Pipelines attaches each generated grant as the role's own default policy, scoped to this "
+            "pipeline's artifact bucket, key, projects and log groups; a shared managed policy would widen "
+            "every role to the union of the grants. The policy lives and dies with its role."
+        )
+        wildcard_reason = (
+            "Grants CDK Pipelines generates with CDK's grant methods: object wildcards inside the pipeline's "
+            "own artifact bucket, kms:*Encrypt*/GenerateDataKey* on the pipeline's key, the project's own log "
+            "group and report groups, and sts:AssumeRole on the CDK bootstrap roles (aws-cdk:bootstrap-role tag "
+            "condition). Each names this pipeline's resources; none reaches another workload."
+        )
+        source_reason = (
+            "The project's source type is CODEPIPELINE: it receives the code as an encrypted pipeline artifact, "
+            "never a repository URL or credentials; the repository is reached only through the CodeConnections "
+            "connection of the source action."
+        )
+        assets_reason = (
+            "CDK Pipelines' asset-publishing role is both the CodeBuild project role and the action role of "
+            "the asset actions, so it gets codebuild:StartBuild/StopBuild/BatchGetBuilds on '*' (aws-cdk-lib "
+            "pipelines); its only other rights are reading this pipeline's artifacts and assuming the targets' "
+            "CDK file-publishing roles."
+        )
+        for child in self.node.find_all():
+            if isinstance(child, iam.Policy):
+                acknowledge(child, inline_reason, *in_regulatory_packs("IAMNoInlinePolicy"))
+                if "/Assets/FileRole/" in child.node.path and not child.node.default_child.get_metadata("checkov"):  # type: ignore[union-attr]
+                    skip_checkov(child, assets_reason, "CKV_AWS_111")
+                cfn = child.node.default_child
+                ids = wildcard_finding_ids(Stack.of(child).resolve(cfn.policy_document))  # type: ignore[union-attr]
+                if ids:
+                    acknowledge(child, wildcard_reason, *ids)
+            elif isinstance(child, codebuild.CfnProject):
+                acknowledge(child, source_reason, *in_regulatory_packs("CodeBuildProjectSourceRepoUrl"))
+
+
+@jsii.implements(IValidation)
+class _AcknowledgeGenerated:
+    # Node validation runs after every construct exists and references are resolved, and before the
+    # validation plugins read the acknowledgements.
+    def __init__(self, pipeline: MlPlatformPipeline) -> None:
+        self._pipeline = pipeline
+
+    def validate(self) -> list[str]:
+        self._pipeline.acknowledge_generated()
+        return []

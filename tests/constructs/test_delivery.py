@@ -1,0 +1,331 @@
+"""MlPlatformPipeline, ModelRegistry, PipelineAuditRole and the DeliveryPipelineStack of
+config/multi-account.yaml. The three-account app is built with all compliance packs and synthesized
+once per module (strict: synth raises on any unacknowledged finding)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from aws_cdk import CfnWaitConditionHandle, Environment, Stack, Stage, pipelines
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Annotations, Match, Template
+
+from cdk_secure_ml.config import load_config, parse_config
+from cdk_secure_ml.constructs.delivery import (
+    AUDIT_READ_ACTIONS,
+    MODEL_PACKAGE_READ_ACTIONS,
+    DeliveryStage,
+    MlPlatformPipeline,
+    ModelRegistry,
+    PipelineAuditRole,
+    wave_groups,
+)
+from cdk_secure_ml.stacks.pipeline import DeliveryPipelineStack
+from cdk_secure_ml.stacks.reference_app import build_reference_app
+from tests.conftest import ROOT, new_app, strict_app
+
+TOOLING, DEV, STAGING, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
+STAGE_ACCOUNTS = [DEV, STAGING, PROD]
+CONNECTION = "arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a"
+
+
+@pytest.fixture(scope="module")
+def delivery_app():
+    config = load_config(ROOT / "config" / "multi-account.yaml")
+    app, stack = build_reference_app(config, app=strict_app(), config_path="config/multi-account.yaml")
+    assembly = app.synth()  # raises on any unacknowledged finding of our pack or the cdk-nag packs
+    return app, stack, assembly
+
+
+@pytest.fixture(scope="module")
+def template(delivery_app) -> Template:
+    return Template.from_stack(delivery_app[1])
+
+
+@pytest.fixture(scope="module")
+def pipeline_stages(template) -> list[dict]:
+    pipeline = next(iter(template.find_resources("AWS::CodePipeline::Pipeline").values()))
+    return pipeline["Properties"]["Stages"]
+
+
+def _actions(stage: dict) -> list[tuple[str, str, int]]:
+    return [(a["Name"], a["ActionTypeId"]["Category"], a["RunOrder"]) for a in stage["Actions"]]
+
+
+# --------------------------------------------------------------------------------------------------
+# The three-account pipeline
+
+
+def test_builds_a_pipeline_stack_in_the_tooling_account(delivery_app):
+    _, stack, assembly = delivery_app
+    assert isinstance(stack, DeliveryPipelineStack)
+    assert (stack.account, stack.region) == (TOOLING, "eu-west-1")
+    # nothing was looked up: synthesis works offline, without credentials
+    manifest = json.loads((Path(assembly.directory) / "manifest.json").read_text())
+    assert not manifest.get("missing")
+
+
+def test_zero_unacknowledged_findings(delivery_app):
+    _, _, assembly = delivery_app
+    report = Path(assembly.directory) / "validation-report.json"
+    if report.exists():
+        failures = [r["pluginName"] for r in json.loads(report.read_text())["pluginReports"]
+                    if r["conclusion"] == "failure"]
+        assert failures == []
+
+
+def test_one_platform_stage_per_account_with_explicit_envs(delivery_app):
+    _, stack, _ = delivery_app
+    assert list(stack.stages) == ["dev", "staging", "prod"]
+    envs = {name: (s.account, s.region) for name, s in stack.stages.items()}
+    assert envs == {"dev": (DEV, "eu-west-1"), "staging": (STAGING, "eu-west-1"), "prod": (PROD, "eu-west-1")}
+    assert stack.stages["prod"].config.stage == "prod" and stack.stages["dev"].config.stage == "dev"
+    assert stack.stages["prod"].foundation.stack_name == "secure-ml-prod-Foundation"
+
+
+def test_stage_order_and_the_check_step_before_any_deploy(pipeline_stages):
+    names = [s["Name"] for s in pipeline_stages]
+    assert names[:3] == ["Source", "Build", "UpdatePipeline"]
+    deploy_stages = [n for n in names if n.startswith("secure-ml-")]
+    assert deploy_stages == ["secure-ml-dev", "secure-ml-staging", "secure-ml-prod"]
+    first_deploy = min(i for i, s in enumerate(pipeline_stages)
+                       if any(a["ActionTypeId"]["Category"] == "Deploy" for a in s["Actions"]))
+    assert names.index("Build") < first_deploy
+
+
+def test_synth_runs_make_check_before_cdk_synth(delivery_app, template):
+    _, stack, _ = delivery_app
+    synth = stack.pipeline.synth_step
+    commands = list(synth.commands)
+    assert commands[0] == "make check CONFIG=config/multi-account.yaml"
+    assert commands[-1] == "npx cdk synth --quiet -c config=config/multi-account.yaml"
+    spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
+                if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
+    assert spec.index("make check") < spec.index("cdk synth")
+
+
+def test_approvals_before_staging_and_prod_only(pipeline_stages):
+    by_name = {s["Name"]: _actions(s) for s in pipeline_stages}
+    assert all(cat != "Approval" for _, cat, _ in by_name["secure-ml-dev"])
+    for name in ("secure-ml-staging", "secure-ml-prod"):
+        actions = by_name[name]
+        approval = [order for n, cat, order in actions if cat == "Approval"]
+        deploys = [order for n, cat, order in actions if cat == "Deploy"]
+        assert approval == [1] and min(deploys) > 1, name
+
+
+def test_read_only_audit_after_each_deploy(pipeline_stages, template):
+    for stage in pipeline_stages[-3:]:
+        actions = _actions(stage)
+        audit = [order for n, cat, order in actions if n == "Audit"]
+        assert audit and audit[0] > max(order for _, cat, order in actions if cat == "Deploy")
+    specs = [p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()]
+    audits = [s for s in specs if "secure-ml audit" in s]
+    assert len(audits) == 3
+    assert any(f"arn:aws:iam::{PROD}:role/secure-ml/delivery/secure-ml-pipeline-audit" in s for s in audits)
+    assert all("--region eu-west-1" in s for s in audits)
+    # the step role may assume exactly the three audit roles
+    template.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Sid": "AssumeStageAuditRoles", "Action": "sts:AssumeRole", "Resource": [
+            f"arn:aws:iam::{a}:role/secure-ml/delivery/secure-ml-pipeline-audit" for a in STAGE_ACCOUNTS]}),
+    ])}})
+
+
+def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(delivery_app):
+    _, stack, _ = delivery_app
+    t = Template.from_stack(stack.stages["prod"].delivery)
+    t.has_resource_properties("AWS::IAM::Role", {
+        "RoleName": "secure-ml-pipeline-audit",
+        "AssumeRolePolicyDocument": {"Statement": [Match.object_like({
+            "Principal": {"AWS": f"arn:aws:iam::{TOOLING}:root"},
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{TOOLING}:role/secure-ml-delivery-audit-step"}},
+        })]},
+    })
+    policy = next(iter(t.find_resources("AWS::IAM::ManagedPolicy").values()))
+    actions = policy["Properties"]["PolicyDocument"]["Statement"][0]["Action"]
+    assert sorted(actions) == sorted(AUDIT_READ_ACTIONS)
+    assert all(a.split(":")[1].startswith(("Describe", "Get", "List")) for a in actions)
+
+
+def test_pipeline_is_self_mutating_with_rotated_cross_account_keys(template, pipeline_stages):
+    assert any(a["Name"] == "SelfMutate" for s in pipeline_stages for a in s["Actions"])
+    keys = template.find_resources("AWS::KMS::Key")
+    assert keys and all(k["Properties"].get("EnableKeyRotation") is True for k in keys.values())
+    pipeline = next(iter(template.find_resources("AWS::CodePipeline::Pipeline").values()))
+    store = pipeline["Properties"]["ArtifactStore"]
+    assert store["EncryptionKey"]["Type"] == "KMS"
+    bucket_id = store["Location"]["Ref"]
+    bucket = template.find_resources("AWS::S3::Bucket")[bucket_id]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["LoggingConfiguration"]["LogFilePrefix"] == "pipeline-artifacts/"
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["BucketKeyEnabled"] is True
+
+
+def test_cross_account_key_policies_name_exactly_the_stage_accounts(template):
+    statements = [st for k in template.find_resources("AWS::KMS::Key").values()
+                  for st in k["Properties"]["KeyPolicy"]["Statement"]]
+    # the model-promotion key: the stage accounts' execution roles, through S3
+    promote = next(st for st in statements if st.get("Sid") == "StageExecutionRolesDecryptThroughS3")
+    assert promote["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
+    assert promote["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
+        f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
+    assert promote["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+    # the pipeline's artifact key lets the stage accounts' CDK deploy roles decrypt: any account named
+    # in any key policy is the tooling account or a stage account, and every stage account is named
+    named = set(re.findall(r"iam::(\d{12}):", json.dumps(statements)))
+    assert named == {TOOLING, *STAGE_ACCOUNTS}
+    artifact_key_accounts = set(re.findall(r"iam::(\d{12}):role/cdk-", json.dumps(statements)))
+    assert artifact_key_accounts == set(STAGE_ACCOUNTS)
+
+
+def test_model_artifacts_bucket_policy_limited_to_execution_roles(template):
+    template.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({
+            "Sid": "StageExecutionRolesReadModels",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]},
+            "Condition": {"ArnLike": {"aws:PrincipalArn": [
+                f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]}},
+        }),
+    ])}})
+
+
+def test_model_package_group_policy_grants_the_stage_accounts_read(template):
+    group = next(iter(template.find_resources("AWS::SageMaker::ModelPackageGroup").values()))["Properties"]
+    assert group["ModelPackageGroupName"] == "secure-ml-models"
+    [statement] = group["ModelPackageGroupPolicy"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
+    assert statement["Action"] == list(MODEL_PACKAGE_READ_ACTIONS)
+    assert not any(a.startswith(("sagemaker:Update", "sagemaker:Delete")) for a in statement["Action"])
+    assert statement["Resource"] == [
+        f"arn:aws:sagemaker:eu-west-1:{TOOLING}:model-package-group/secure-ml-models",
+        f"arn:aws:sagemaker:eu-west-1:{TOOLING}:model-package/secure-ml-models/*",
+    ]
+
+
+def test_model_approval_starts_the_pipeline(template):
+    template.has_resource_properties("AWS::Events::Rule", {
+        "EventPattern": {
+            "source": ["aws.sagemaker"],
+            "detail-type": ["SageMaker Model Package State Change"],
+            "detail": {"ModelPackageGroupName": ["secure-ml-models"], "ModelApprovalStatus": ["Approved"]},
+        },
+        "Targets": [Match.object_like({"Arn": Match.any_value(), "RoleArn": Match.any_value()})],
+    })
+
+
+def test_notifications_go_to_an_encrypted_topic(template):
+    template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email",
+                                                                 "Endpoint": "ml-platform@example.com"})
+    template.has_resource_properties("AWS::CodeStarNotifications::NotificationRule", {
+        "EventTypeIds": Match.array_with(["codepipeline-pipeline-manual-approval-needed"]),
+    })
+
+
+def test_prod_has_no_human_write_roles_and_no_studio_profiles(delivery_app):
+    _, stack, _ = delivery_app
+    prod, dev = stack.stages["prod"], stack.stages["dev"]
+    assert set(prod.foundation.personas.human_roles) == {"model-consumer"}
+    assert set(dev.foundation.personas.human_roles) == {"data-scientist", "ml-engineer", "ml-admin", "model-consumer"}
+    assert prod.user_stacks == [] and dev.user_stacks
+    roles = Template.from_stack(prod.foundation).find_resources("AWS::IAM::Role")
+    paths = [r["Properties"].get("Path", "") for r in roles.values()]
+    assert sum(p == "/secure-ml/people/" for p in paths) == 1
+
+
+def test_pipeline_roles_have_the_permissions_boundary(template):
+    roles = template.find_resources("AWS::IAM::Role")
+    assert roles and all("PermissionsBoundary" in r["Properties"] for r in roles.values())
+
+
+# --------------------------------------------------------------------------------------------------
+# Waves, warnings and construct validation (no synthesis needed)
+
+
+def _stage_with(app, name: str, group: str, approval: bool = False) -> DeliveryStage:
+    stage = Stage(app, name, env=Environment(account=DEV, region="eu-west-1"))
+    CfnWaitConditionHandle(Stack(stage, "Empty"), "Placeholder")
+    return DeliveryStage(stage=stage, requires_approval=approval, group=group)
+
+
+def test_waves_above_the_threshold_group_consecutive_stages_of_a_kind():
+    app = new_app()
+    stages = [_stage_with(app, n, g) for n, g in
+              [("dev", "dev"), ("stg-eu", "staging"), ("stg-us", "staging"), ("prod-eu", "prod"), ("prod-us", "prod")]]
+    assert [[s.stage.node.id for s in w] for w in wave_groups(stages, 3)] == [
+        ["dev"], ["stg-eu", "stg-us"], ["prod-eu", "prod-us"]]
+    assert [[s.stage.node.id for s in w] for w in wave_groups(stages, 5)] == [[s.stage.node.id] for s in stages]
+
+
+def test_pipeline_with_waves_puts_one_approval_before_the_prod_wave():
+    app = new_app()
+    stack = Stack(app, "Tooling", env=Environment(account=TOOLING, region="eu-west-1"))
+    stages = [_stage_with(stack, n, g, approval=g == "prod") for n, g in
+              [("dev", "dev"), ("prod-eu", "prod"), ("prod-us", "prod")]]
+    source = pipelines.CodePipelineSource.connection("acme/ml", "main", connection_arn=CONNECTION)
+    pipe = MlPlatformPipeline(stack, "Pipeline", platform="ml", source=source, stages=stages, wave_threshold=2)
+    assert pipe.waves == [["dev"], ["prod-eu", "prod-us"]]
+    assert pipe.approvals["prod-eu"] is pipe.approvals["prod-us"]
+    pipeline = next(iter(Template.from_stack(stack).find_resources("AWS::CodePipeline::Pipeline").values()))
+    wave = next(s for s in pipeline["Properties"]["Stages"] if s["Name"] == "prod")
+    orders = {a["Name"]: a["RunOrder"] for a in wave["Actions"]}
+    assert orders["Approve"] == 1 and min(v for k, v in orders.items() if k != "Approve") > 1
+
+
+def test_pipeline_refuses_stages_without_an_account():
+    app = new_app()
+    stack = Stack(app, "Tooling", env=Environment(account=TOOLING, region="eu-west-1"))
+    stage = Stage(stack, "Agnostic")
+    CfnWaitConditionHandle(Stack(stage, "S"), "Placeholder")
+    source = pipelines.CodePipelineSource.connection("acme/ml", "main", connection_arn=CONNECTION)
+    with pytest.raises(ValueError, match="'Agnostic' has no explicit account and region"):
+        MlPlatformPipeline(stack, "Pipeline", platform="ml", source=source, stages=[DeliveryStage(stage=stage)])
+    with pytest.raises(ValueError, match="stages is empty"):
+        MlPlatformPipeline(stack, "Pipeline2", platform="ml", source=source, stages=[])
+
+
+def test_registry_and_audit_role_validate_account_ids():
+    app = new_app()
+    stack = Stack(app, "S", env=Environment(account=TOOLING, region="eu-west-1"))
+    with pytest.raises(ValueError, match=r"\['12345'\] are not 12-digit account ids"):
+        ModelRegistry(stack, "Registry", platform="ml", stage_accounts=[DEV, "12345"])
+    with pytest.raises(ValueError, match="stage_accounts is empty"):
+        ModelRegistry(stack, "Registry2", platform="ml", stage_accounts=[])
+    with pytest.raises(ValueError, match="pipeline_account"):
+        PipelineAuditRole(stack, "Audit", platform="ml", pipeline_account="tooling")
+
+
+def test_same_account_in_two_stages_is_a_synth_warning():
+    text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"333333333333"', '"222222222222"')
+    config = parse_config(text)
+    app = new_app()
+    stack = DeliveryPipelineStack(app, "Pipe", config=config, config_path="config/x.yaml")
+    warnings = Annotations.from_stack(stack).find_warning("/Pipe", Match.string_like_regexp("same account 222222222222"))
+    assert len(warnings) == 1
+    assert "['dev', 'staging']" in warnings[0].entry.data
+
+
+def test_human_personas_option_is_validated():
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_s3 as s3
+
+    from cdk_secure_ml.constructs.identity import MlPersonas
+
+    app = new_app()
+    stack = Stack(app, "S")
+    key = kms.Key(stack, "K")
+    bucket = s3.Bucket(stack, "B")
+    with pytest.raises(ValueError, match=r"human_personas \['admin'\] are not personas"):
+        MlPersonas(stack, "P", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+                   data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key, volumes_key=key,
+                   human_personas=["admin"])
+    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+                          data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key,
+                          volumes_key=key, human_personas=())
+    assert personas.human_roles == {} and personas.execution_roles
+    assert isinstance(personas.execution_role("data-scientist", "a"), iam.Role)
