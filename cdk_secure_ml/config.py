@@ -220,6 +220,14 @@ _ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _PRINCIPAL_ARN_PATTERN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*-]+$")
 
 
+def check_emails(emails: list[str]) -> list[str]:
+    """Every entry must be an email address; the error names the ones that are not."""
+    bad = [e for e in emails if not _EMAIL_RE.match(e)]
+    if bad:
+        raise ValueError(f"{bad} are not email addresses (name@example.com)")
+    return emails
+
+
 class CentralLogArchiveConfig(_Strict):
     """A log-archive bucket in another account that receives this account's CloudTrail logs."""
 
@@ -357,13 +365,7 @@ class GovernanceConfig(_Strict):
             )
         return severity
 
-    @field_validator("alert_emails")
-    @classmethod
-    def _emails(cls, emails: list[str]) -> list[str]:
-        bad = [e for e in emails if not _EMAIL_RE.match(e)]
-        if bad:
-            raise ValueError(f"{bad} are not email addresses (name@example.com)")
-        return emails
+    _emails = field_validator("alert_emails")(classmethod(lambda cls, emails: check_emails(emails)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1010,13 +1012,7 @@ class DeliveryConfig(_Strict):
     def _tooling_region(cls, region: str | None) -> str | None:
         return region if region is None else _check_region(region)
 
-    @field_validator("notification_emails")
-    @classmethod
-    def _emails(cls, emails: list[str]) -> list[str]:
-        bad = [e for e in emails if not _EMAIL_RE.match(e)]
-        if bad:
-            raise ValueError(f"{bad} are not email addresses")
-        return emails
+    _emails = field_validator("notification_emails")(classmethod(lambda cls, emails: check_emails(emails)))
 
     @field_validator("model_package_group_name")
     @classmethod
