@@ -192,8 +192,9 @@ class ModelRegistry(Construct):
     - Artifacts: a :class:`SecureBucket` with its own customer-managed key (rotation on). The bucket
       policy and the key policy let only the platform's SageMaker execution roles of the stage
       accounts (``arn:aws:iam::<account>:role/<platform>/execution/*``) read objects and decrypt
-      through S3. The stage accounts' identity policies must grant the same (cross-account access
-      needs both sides).
+      through S3. Cross-account access needs both sides: the stage's execution roles get the
+      identity side from ``MlPersonas(model_source_account=...)`` (``MlPlatformStage`` with a
+      ``pipeline_account`` sets it).
     - ``approved_rule``: "SageMaker Model Package State Change" with ModelApprovalStatus Approved
       for this group; :meth:`on_approved` adds its target (e.g. the pipeline).
 

@@ -130,6 +130,7 @@ class PlatformContext:
     user_tag_key: str = "user"
     consumer_endpoint_names: Sequence[str] = ()
     vpc_arn: str | None = None
+    model_source_account: str | None = None
 
     # -- ARN helpers
     def sagemaker(self, resource: str) -> str:
@@ -643,6 +644,32 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
     ]
 
 
+def promoted_model_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
+    """Read promoted models from the delivery (tooling) account's model-artifacts bucket.
+
+    Cross-account access needs both sides: the tooling account's bucket and key policies name these
+    execution roles (constructs/delivery.py ModelRegistry); this is the identity side, limited to
+    objects owned by that account and to decryption through S3 with that account's keys.
+    """
+    if not ctx.model_source_account:
+        return []
+    account = ctx.model_source_account
+    return [
+        iam.PolicyStatement(
+            sid="ReadPromotedModels",
+            actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"],
+            resources=["arn:" + ctx.partition + ":s3:::*"],
+            conditions={"StringEquals": {"s3:ResourceAccount": account}},
+        ),
+        iam.PolicyStatement(
+            sid="DecryptPromotedModelsThroughS3",
+            actions=["kms:Decrypt", "kms:DescribeKey"],
+            resources=[f"arn:{ctx.partition}:kms:{ctx.region}:{account}:key/*"],
+            conditions={"StringEquals": {"kms:ViaService": ctx.s3_service}},
+        ),
+    ]
+
+
 def _browse_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
     return [
         iam.PolicyStatement(
@@ -728,6 +755,8 @@ class MlPersonas(Construct):
         account (e.g. an identity account whose SSO roles assume these). Never IAM users.
     :param consumer_endpoint_names: endpoints the model-consumer role may invoke.
     :param vpc_id: the platform VPC; execution roles may create network interfaces only in it.
+    :param model_source_account: the delivery (tooling) account whose model-artifacts bucket the
+        execution roles may read promoted models from (see :func:`promoted_model_statements`).
     :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
         production account managed only by its pipeline passes ``("model-consumer",)`` or ``()``:
         no human write roles (docs/delivery.md, break-glass access).
@@ -753,6 +782,7 @@ class MlPersonas(Construct):
         user_tag_key: str = "user",
         consumer_endpoint_names: Sequence[str] = (),
         vpc_id: str | None = None,
+        model_source_account: str | None = None,
         max_session_duration: Duration = Duration.hours(4),
         human_personas: Sequence[str] | None = None,
     ) -> None:
@@ -789,6 +819,7 @@ class MlPersonas(Construct):
             team_tag_key=team_tag_key, user_tag_key=user_tag_key,
             consumer_endpoint_names=list(consumer_endpoint_names),
             vpc_arn=f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:vpc/{vpc_id}" if vpc_id else None,
+            model_source_account=model_source_account,
         )
         ctx = self.context
         self.teams = tuple(teams)
@@ -814,7 +845,7 @@ class MlPersonas(Construct):
         ml_admin = policy("MlAdmin", ml_admin_statements(ctx) + ml_admin_denials(ctx),
                           "ML admins: Studio domain, profiles and spaces")
         studio_access = policy("StudioAccess", studio_access_statements(ctx), "open one's own Studio profile")
-        execution = policy("SageMakerExecution", execution_role_statements(ctx),
+        execution = policy("SageMakerExecution", execution_role_statements(ctx) + promoted_model_statements(ctx),
                            "what SageMaker needs on an execution role's behalf")
         consumer_statements = model_consumer_statements(ctx)
         consumer = policy("ModelConsumer", consumer_statements, "invoke named endpoints") if consumer_statements else None

@@ -41,9 +41,10 @@ class FoundationStack(Stack):
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: PlatformConfig,
-        human_personas: Sequence[str] | None = None, **kwargs: Any,
+        human_personas: Sequence[str] | None = None, model_source_account: str | None = None, **kwargs: Any,
     ) -> None:
-        """:param human_personas: personas that get a human role (default all; see MlPersonas)."""
+        """:param human_personas: personas that get a human role (default all; see MlPersonas).
+        :param model_source_account: the delivery account execution roles read promoted models from."""
         super().__init__(scope, construct_id, **kwargs)
         net = config.network
         enc = config.encryption
@@ -122,6 +123,7 @@ class FoundationStack(Stack):
                 consumer_endpoint_names=identity.consumer_endpoint_names,
                 vpc_id=self.network.vpc.vpc_id,
                 human_personas=human_personas,
+                model_source_account=model_source_account,
             )
 
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)

@@ -27,7 +27,8 @@ class MlPlatformStage(Stage):
         """:param human_roles: False for a stage only its pipeline changes (production): no human persona
             roles but the model consumer's, no Studio user profiles (docs/delivery.md).
         :param pipeline_account: the tooling account of a delivery pipeline: adds a ``Delivery`` stack
-            with the read-only role its post-deploy audit assumes.
+            with the read-only role its post-deploy audit assumes, and lets the execution roles read
+            promoted models from that account's model-artifacts bucket.
         """
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
@@ -39,6 +40,7 @@ class MlPlatformStage(Stage):
             "Foundation",
             config=config,
             human_personas=None if human_roles else NO_HUMAN_WRITE_PERSONAS,
+            model_source_account=pipeline_account,
             description=f"{config.name}: isolated ML network, KMS keys and secure buckets (cdk-secure-ml)",
         )
         # Every role of every stack in the stage lives under the platform's permissions boundary.

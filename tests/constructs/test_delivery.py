@@ -329,3 +329,17 @@ def test_human_personas_option_is_validated():
                           volumes_key=key, human_personas=())
     assert personas.human_roles == {} and personas.execution_roles
     assert isinstance(personas.execution_role("data-scientist", "a"), iam.Role)
+
+
+def test_stage_execution_roles_may_read_promoted_models_from_the_tooling_account(delivery_app):
+    _, stack, _ = delivery_app
+    foundation = stack.stages["staging"].foundation
+    t = Template.from_stack(foundation)
+    execution_id = foundation.get_logical_id(foundation.personas.policies["SageMakerExecution"].node.default_child)
+    statements = t.find_resources("AWS::IAM::ManagedPolicy")[execution_id]["Properties"]["PolicyDocument"][
+        "Statement"]
+    by_sid = {s["Sid"]: s for s in statements}
+    assert by_sid["ReadPromotedModels"]["Condition"] == {"StringEquals": {"s3:ResourceAccount": TOOLING}}
+    assert by_sid["DecryptPromotedModelsThroughS3"]["Resource"] == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
+    assert by_sid["DecryptPromotedModelsThroughS3"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}

@@ -24,6 +24,7 @@ from cdk_secure_ml.constructs.identity import (
     ml_engineer_denials,
     ml_engineer_statements,
     model_consumer_statements,
+    promoted_model_statements,
     studio_access_statements,
     team_data_statements,
 )
@@ -156,6 +157,11 @@ def test_ml_admin_runs_studio_but_no_workloads_or_data(foundation):
 
 def test_model_consumer_gets_nothing_without_named_endpoints(foundation):
     assert _docs(foundation, "model-consumer") == []
+
+
+def test_no_promoted_model_access_without_a_delivery_account(foundation):
+    docs = _docs(foundation, "data-scientist", "research")
+    assert not [s for d in docs for s in d["Statement"] if s.get("Sid") == "ReadPromotedModels"]
 
 
 # ----------------------------------------------------------------------------- ABAC and guardrails
@@ -338,10 +344,12 @@ def _all_statements() -> list[iam.PolicyStatement]:
     ctx = PlatformContext(partition="aws", region="eu-west-1", account="111122223333", platform="p",
                           subnet_ids=["subnet-1"], security_group_ids=["sg-1"], data_bucket_arn="arn:aws:s3:::d",
                           artifacts_bucket_arn="arn:aws:s3:::a", data_key_arn="k1", artifacts_key_arn="k2",
-                          volumes_key_arn="k3", instance_types=["ml.m5.*"], consumer_endpoint_names=["e"])
+                          volumes_key_arn="k3", instance_types=["ml.m5.*"], consumer_endpoint_names=["e"],
+                          model_source_account="444455556666")
     builders = (boundary_statements, guardrail_statements, team_data_statements, data_scientist_statements,
                 data_scientist_denials, ml_engineer_statements, ml_engineer_denials, ml_admin_statements,
-                ml_admin_denials, model_consumer_statements, studio_access_statements, execution_role_statements)
+                ml_admin_denials, model_consumer_statements, studio_access_statements, execution_role_statements,
+                promoted_model_statements)
     return [s for build in builders for s in build(ctx)]
 
 
