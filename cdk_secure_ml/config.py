@@ -400,6 +400,46 @@ def _check_image(value: str | None) -> str | None:
     return value
 
 
+#: SageMaker model package group names (CreateModelPackageGroup API).
+_MODEL_PACKAGE_GROUP_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+def _check_model_package_group(value: str | None) -> str | None:
+    if value is not None and not _MODEL_PACKAGE_GROUP_RE.match(value):
+        raise ValueError(f"{value!r} is not a model package group name; use 1-63 letters, digits and hyphens "
+                         "(e.g. the delivery's registry group <platform>-models)")
+    return value
+
+
+def model_source_problems(endpoint: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where each variant's model comes from (models or raw dicts), with paths relative to the endpoint:
+    ``image`` + ``model_data`` (endpoint or variant), or a ``model_package_group`` (endpoint or
+    variant). Both may be given: the image and model data are then the fallback used when no approved
+    package version is passed at synth time (docs/delivery.md, "Model promotion")."""
+    def get(item: Any, key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    image, model_data, group = get(endpoint, "image"), get(endpoint, "model_data"), get(endpoint, "model_package_group")
+    if (image is None) != (model_data is None):
+        missing = "model_data" if model_data is None else "image"
+        problems.append(((missing,), (f"image and model_data go together; give {missing} too, or neither and a "
+                                      "model_package_group")))
+    variants = get(endpoint, "variants")
+    if variants is None:
+        variants = [{}]
+    for index, variant in enumerate(variants if isinstance(variants, list) else []):
+        if not isinstance(variant, (dict, EndpointVariantConfig)):
+            continue
+        has_image = (get(variant, "image") or image) is not None and (get(variant, "model_data") or model_data) is not None
+        if not has_image and (get(variant, "model_package_group") or group) is None:
+            own = get(variant, "model_data") or get(variant, "image") or len(variants) > 1
+            where: tuple[str | int, ...] = ("variants", index) if own else ()
+            problems.append((where, ("no model: give image + model_data, or model_package_group (the "
+                                     "delivery's registry group, default <platform>-models)")))
+    return list(dict.fromkeys(problems))
+
+
 class EndpointVariantConfig(_Strict):
     """One production variant; several split traffic by weight (A/B)."""
 
@@ -409,6 +449,8 @@ class EndpointVariantConfig(_Strict):
     weight: float = Field(1.0, ge=0)
     model_data: str | None = Field(None, description="A different model for this variant (key in the artifacts bucket).")
     image: str | None = Field(None, description="A different image (digest or tag) of the endpoint's repository.")
+    model_package_group: str | None = Field(
+        None, description="Deploy the latest approved package of this SageMaker model package group (docs/delivery.md).")
 
     @field_validator("name")
     @classmethod
@@ -420,6 +462,7 @@ class EndpointVariantConfig(_Strict):
     _instance = field_validator("instance_type")(classmethod(lambda cls, v: _check_instance_type(v)))
     _model = field_validator("model_data")(classmethod(lambda cls, v: _check_model_data(v)))
     _image = field_validator("image")(classmethod(lambda cls, v: _check_image(v)))
+    _group = field_validator("model_package_group")(classmethod(lambda cls, v: _check_model_package_group(v)))
 
 
 class EndpointAutoscalingConfig(_Strict):
@@ -551,8 +594,11 @@ class EndpointConfig(_Strict):
 
     name: str = Field(description="Endpoint name (1-54 letters, digits, hyphens).")
     image_repository: str = Field(description="Name of the private ECR repository (in this account) of the image.")
-    image: str = Field(description="Image digest sha256:... (recommended) or tag.")
-    model_data: str = Field(description="Key of the model .tar.gz in the platform's artifacts bucket.")
+    image: str | None = Field(None, description="Image digest sha256:... (recommended) or tag.")
+    model_data: str | None = Field(None, description="Key of the model .tar.gz in the platform's artifacts bucket.")
+    model_package_group: str | None = Field(
+        None, description="Deploy the latest approved package of this SageMaker model package group instead of "
+                          "image + model_data; with both, image + model_data are the offline fallback (docs/delivery.md).")
     environment: dict[str, str] = Field(default_factory=dict)
     variants: list[EndpointVariantConfig] = Field(default_factory=lambda: [EndpointVariantConfig()])
     allow_single_instance: bool = Field(False, description="Dev stage only: accept 1 instance (with a warning).")
@@ -582,9 +628,11 @@ class EndpointConfig(_Strict):
 
     _image = field_validator("image")(classmethod(lambda cls, v: _check_image(v)))
     _model = field_validator("model_data")(classmethod(lambda cls, v: _check_model_data(v)))
+    _group = field_validator("model_package_group")(classmethod(lambda cls, v: _check_model_package_group(v)))
 
     @model_validator(mode="after")
     def _combinations(self) -> EndpointConfig:
+        sources = model_source_problems(self)
         problems = []
         if not self.variants:
             problems.append("variants is empty; list at least one")
@@ -606,9 +654,16 @@ class EndpointConfig(_Strict):
         if self.rollout.auto_rollback and per_variant * len(self.variants) > 10:
             problems.append(f"{per_variant * len(self.variants)} rollback alarms exceed the 10 SageMaker allows; "
                             "use at most 3 variants or turn alarms off")
+        if sources:
+            raise NestedProblems(sources + [((), p) for p in problems])
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def model_package_groups(self) -> list[str]:
+        """The model package groups this endpoint (or one of its variants) deploys from."""
+        groups = [self.model_package_group, *(v.model_package_group for v in self.variants)]
+        return list(dict.fromkeys(g for g in groups if g))
 
 
 def _endpoints_for_stage(endpoints: list[EndpointConfig], info: ValidationInfo) -> list[EndpointConfig]:
@@ -1274,6 +1329,10 @@ def _cross_field_problems(data: dict[str, Any], root: yaml.Node | None) -> list[
     delivery = data.get("delivery") if isinstance(data.get("delivery"), dict) else {}
     if isinstance(delivery.get("stages"), list):
         found += [(("delivery", "stages", *rel), msg) for rel, msg in delivery_stage_problems(delivery["stages"])]
+    if isinstance(data.get("endpoints"), list):
+        for index, endpoint in enumerate(data["endpoints"]):
+            if isinstance(endpoint, dict):
+                found += [(("endpoints", index, *rel), msg) for rel, msg in model_source_problems(endpoint)]
     return [ConfigProblem(".".join(str(p) for p in path), message, _line_of(root, path)) for path, message in found]
 
 

@@ -136,3 +136,64 @@ def test_serverless_accepted_outside_strict_mode():
     (endpoint,) = config_of(ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n").endpoints
     assert endpoint_options(endpoint)["serverless"].memory_size_mb == 3072
     assert isinstance(endpoint, EndpointConfig)
+
+
+# --------------------------------------------------------------------------------------------------
+# Model promotion: endpoints that deploy the approved version of a model package group
+
+PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/ml-dev-models/4"
+GROUP_ENDPOINT = """\
+endpoints:
+  - name: churn
+    image_repository: team-a/churn
+    model_package_group: ml-dev-models
+"""
+
+
+def test_model_package_group_instead_of_image_and_model_data():
+    (endpoint,) = config_of(GROUP_ENDPOINT).endpoints
+    assert endpoint.image is None and endpoint.model_data is None
+    assert endpoint.model_package_groups() == ["ml-dev-models"]
+    options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
+    assert options["model_package"] == PACKAGE and options["image"] is None
+    assert [v.model_package for v in options["variants"]] == [None]  # the endpoint's package
+
+
+def test_no_approved_version_without_fallback_names_the_group_and_the_context():
+    (endpoint,) = config_of(GROUP_ENDPOINT).endpoints
+    with pytest.raises(ValueError, match=r"model package group 'ml-dev-models'.*-c approved-model-packages="):
+        endpoint_options(endpoint, {})
+
+
+def test_no_approved_version_falls_back_to_image_and_model_data():
+    (endpoint,) = config_of(ENDPOINT + "    model_package_group: ml-dev-models\n").endpoints
+    fallbacks: list[str] = []
+    options = endpoint_options(endpoint, {}, fallbacks)
+    assert options["model_package"] is None and options["model_data"] == "models/churn/v1/model.tar.gz"
+    assert fallbacks == ["model_package_group: ml-dev-models"]
+    assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_package"] == PACKAGE
+
+
+def test_variant_model_package_group():
+    (endpoint,) = config_of(ENDPOINT + "    variants:\n      - {name: A}\n"
+                            "      - {name: B, weight: 0.1, model_package_group: ml-dev-models}\n").endpoints
+    options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
+    assert options["model_package"] is None
+    assert [v.model_package for v in options["variants"]] == [None, PACKAGE]
+
+
+@pytest.mark.parametrize(("body", "path", "message"), [
+    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n", "endpoints.0",
+     "no model: give image + model_data, or model_package_group"),
+    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n    image: v1\n", "endpoints.0.model_data",
+     "image and model_data go together"),
+    (GROUP_ENDPOINT.replace("ml-dev-models", "ml_dev models"), "endpoints.0.model_package_group",
+     "is not a model package group name"),
+    (GROUP_ENDPOINT.replace("    model_package_group: ml-dev-models\n", "")
+     + "    variants: [{name: A, model_package_group: g}, {name: B}]\n", "endpoints.0.variants.1",
+     "no model"),
+])
+def test_bad_model_source(body, path, message):
+    problems = problems_of(body)
+    assert path in problems, problems
+    assert message in problems[path]

@@ -346,6 +346,10 @@ class MlPlatformPipeline(Construct):
     - Synth (CodeBuild): ``install_commands``, then ``check_commands`` (default ``make check
       CONFIG=<config_path>``: tests-as-policy, cfn-lint, checkov, IAM lint: the gates CI runs),
       then ``npx cdk synth``. A failing gate stops the run before any deploy.
+    - ``model_package_groups``: before ``cdk synth``, the synth step resolves the latest Approved
+      version of each group in this (tooling) account (``python -m cdk_secure_ml.delivery_context``)
+      and passes them as ``-c approved-model-packages=<JSON>``, so the endpoints deploy the approved
+      packages. Its role may then ``sagemaker:ListModelPackages`` on exactly those groups.
     - Self-mutation, asset publishing, then the stages in order. A stage that requires approval gets
       a ``ManualApprovalStep`` before it; with an ``audit_role_arn`` it gets a post-deploy
       ``CodeBuildStep`` that assumes that role and runs ``secure-ml audit --region <region>``.
@@ -373,6 +377,7 @@ class MlPlatformPipeline(Construct):
         notification_emails: Sequence[str] = (),
         pipeline_name: str | None = None,
         build_image: codebuild.IBuildImage = codebuild.LinuxBuildImage.STANDARD_7_0,
+        model_package_groups: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         problems = []
@@ -390,13 +395,34 @@ class MlPlatformPipeline(Construct):
         stack = Stack.of(self)
         self.platform = platform
         checks = list(check_commands) if check_commands is not None else [f"make check CONFIG={config_path}"]
-        self.synth_step = pipelines.ShellStep(
-            "Synth",
-            input=source,
-            install_commands=list(install_commands),
-            commands=[*checks, f"npx cdk synth --quiet -c config={config_path}"],
-            primary_output_directory="cdk.out",
-        )
+        self.model_package_groups = tuple(dict.fromkeys(model_package_groups))
+        synth = f"npx cdk synth --quiet -c config={config_path}"
+        if self.model_package_groups:
+            # Buildspec 0.2 runs the commands in one shell: a failing resolver (no approved version,
+            # exit 2) fails the assignment, and so the build, before anything is synthesized.
+            groups = " ".join(f"--group {g}" for g in self.model_package_groups)
+            self.synth_step: pipelines.ShellStep = pipelines.CodeBuildStep(
+                "Synth",
+                input=source,
+                install_commands=list(install_commands),
+                commands=[*checks, f"APPROVED_MODEL_PACKAGES=$(.venv/bin/python -m cdk_secure_ml.delivery_context {groups})",
+                          f'{synth} -c approved-model-packages="$APPROVED_MODEL_PACKAGES"'],
+                primary_output_directory="cdk.out",
+                role_policy_statements=[iam.PolicyStatement(
+                    sid="ListApprovedModelPackages",
+                    actions=["sagemaker:ListModelPackages"],
+                    resources=[f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}:model-package-group/{g}"
+                               for g in self.model_package_groups],
+                )],
+            )
+        else:
+            self.synth_step = pipelines.ShellStep(
+                "Synth",
+                input=source,
+                install_commands=list(install_commands),
+                commands=[*checks, synth],
+                primary_output_directory="cdk.out",
+            )
         self.pipeline = pipelines.CodePipeline(
             self,
             "Resource",

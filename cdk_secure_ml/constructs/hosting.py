@@ -82,6 +82,8 @@ _DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _INSTANCE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)/(.+)$")
+_MODEL_PACKAGE_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$")
 #: Instance families with local NVMe instance storage reject an endpoint config KmsKeyId (their
 #: instance store is hardware-encrypted).
 _INSTANCE_STORE_FAMILIES = ("g4dn", "g5", "g6", "g6e", "p3dn", "p4d", "p4de", "p5", "p5e", "m5d", "c5d", "r5d",
@@ -118,6 +120,8 @@ class EndpointVariant:
 
     :param model_data: a different model for this variant (same rules as ``SecureEndpoint.model_data``).
     :param image: a different image (digest or tag) of the same repository for this variant.
+    :param model_package: a model package version ARN for this variant (same rules as
+        ``SecureEndpoint.model_package``).
     """
 
     name: str = "AllTraffic"
@@ -127,6 +131,7 @@ class EndpointVariant:
     model_data: str | None = None
     image: str | None = None
     volume_size_gb: int | None = None
+    model_package: str | None = None
 
 
 @dataclass(frozen=True)
@@ -346,6 +351,12 @@ class SecureEndpoint(Construct):
     :param artifacts_bucket: the bucket with the model data; the role may read only the model's prefix.
     :param model_data: key of the model's ``.tar.gz`` in ``artifacts_bucket`` (``models/churn/model.tar.gz``)
         or its ``s3://<bucket>/<key>.tar.gz`` URL when the bucket's name is known at synth time.
+    :param model_package: instead of ``image`` and ``model_data``: a model package version ARN
+        (``arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>``, e.g. the approved
+        version of the delivery's model registry). The model's container is then the package's
+        (``ModelPackageName``), with the same VPC, network isolation and execution role, which may
+        ``sagemaker:DescribeModelPackage`` on that ARN only. A new version changes the model and
+        config names, so it rolls out blue/green. A variant's own ``image``/``model_data`` wins.
     :param network: an :class:`MlNetwork`: its subnets, and a new workload security group unless
         ``security_groups`` is given. Or pass ``vpc`` (+ ``subnets``, ``security_groups``) instead.
     :param subnets: at least 2 subnets in distinct AZs (checked when the AZs are known).
@@ -369,9 +380,10 @@ class SecureEndpoint(Construct):
         *,
         endpoint_name: str,
         repository: ecr.IRepository,
-        image: str,
+        image: str | None = None,
         artifacts_bucket: s3.IBucket,
-        model_data: str,
+        model_data: str | None = None,
+        model_package: str | None = None,
         network: MlNetwork | None = None,
         vpc: ec2.IVpc | None = None,
         subnets: Sequence[ec2.ISubnet] | None = None,
@@ -407,8 +419,10 @@ class SecureEndpoint(Construct):
             elif vpc is not None:
                 subnets = list(vpc.isolated_subnets) or list(vpc.private_subnets)
         subnets = list(subnets or [])
+        specs = {v.name: _model_spec(v, image, model_data, model_package) for v in variants}
         self._validate(
             endpoint_name=endpoint_name, image=image, artifacts_bucket=artifacts_bucket, model_data=model_data,
+            model_package=model_package, specs=specs,
             vpc=vpc, subnets=subnets, variants=variants, production=production,
             allow_single_instance=allow_single_instance, autoscaling=autoscaling, data_capture=data_capture,
             alarms=alarms, rollout=rollout, model_monitor=model_monitor, async_inference=async_inference,
@@ -430,7 +444,7 @@ class SecureEndpoint(Construct):
                 f"endpoint {endpoint_name} uses serverless inference: it runs outside your VPC and its "
                 "storage is not encrypted with your key (strict=False)",
             )
-        self._tag_warnings(image, variants)
+        self._tag_warnings([spec[1] for spec in specs.values() if spec[0] is None and spec[1]])
 
         # --- keys and log group
         if volume_key is None and serverless is None:
@@ -473,18 +487,21 @@ class SecureEndpoint(Construct):
         )
         self._policy = iam.ManagedPolicy(self, "ExecutionPolicy", roles=[self.role],
                                          description=f"SageMaker endpoint {endpoint_name}: least privilege")
-        model_keys = list(dict.fromkeys(self._model_key(v.model_data or model_data) for v in variants))
-        self._grant_execution_basics(model_keys)
+        model_keys = list(dict.fromkeys(self._model_key(key) for package, _, key in specs.values()
+                                        if package is None and key))
+        self.model_packages = list(dict.fromkeys(package for package, _, _ in specs.values() if package))
+        self._grant_execution_basics(model_keys, self.model_packages)
 
-        # --- models: one per distinct (image, model data)
+        # --- models: one per distinct (image, model data) or model package
         self.models: dict[str, sagemaker.CfnModel] = {}
         self._model_of_variant: dict[str, sagemaker.CfnModel] = {}
         for index, variant in enumerate(variants):
-            spec = (variant.image or image, self._model_key(variant.model_data or model_data))
-            key = f"{spec[0]}|{spec[1]}"
+            package, spec_image, spec_key = specs[variant.name]
+            key = f"package|{package}" if package else f"{spec_image}|{self._model_key(spec_key or '')}"
             if key not in self.models:
                 self.models[key] = self._new_model("Model" if index == 0 else f"Model{_camel(variant.name)}",
-                                                   spec[0], spec[1], environment, network_isolation)
+                                                   spec_image or "", self._model_key(spec_key or ""), environment,
+                                                   network_isolation, package=package)
             self._model_of_variant[variant.name] = self.models[key]
         self.model = next(iter(self.models.values()))
 
@@ -655,7 +672,8 @@ class SecureEndpoint(Construct):
 
     @staticmethod
     def _validate(
-        *, endpoint_name: str, image: str, artifacts_bucket: s3.IBucket, model_data: str, vpc: ec2.IVpc | None,
+        *, endpoint_name: str, image: str | None, artifacts_bucket: s3.IBucket, model_data: str | None,
+        model_package: str | None, specs: Mapping[str, tuple[str | None, str | None, str | None]], vpc: ec2.IVpc | None,
         subnets: list[ec2.ISubnet], variants: list[EndpointVariant], production: bool, allow_single_instance: bool,
         autoscaling: AutoScaling | None, data_capture: DataCapture | None, alarms: AlarmThresholds,
         rollout: Rollout, model_monitor: ModelMonitor | None, async_inference: AsyncInference | None,
@@ -666,8 +684,17 @@ class SecureEndpoint(Construct):
             problems.append(
                 f"endpoint_name {endpoint_name!r} is invalid; use 1-54 letters, digits and hyphens (a literal "
                 "string: the log group, model and config names derive from it)")
-        problems += _image_problems("image", image)
-        problems += _model_data_problems("model_data", model_data, artifacts_bucket)
+        if image is not None:
+            problems += _image_problems("image", image)
+        if model_data is not None:
+            problems += _model_data_problems("model_data", model_data, artifacts_bucket)
+        if model_package is not None:
+            problems += _model_package_problems("model_package", model_package)
+        for name, (package, spec_image, spec_key) in specs.items():
+            if package is None and (spec_image is None or spec_key is None):
+                missing = " and ".join(m for m, v in (("image", spec_image), ("model_data", spec_key)) if v is None)
+                problems.append(f"variant {name!r} has no {missing}; give image and model_data, or model_package "
+                                "(a model package version ARN)")
 
         # variants
         if not variants:
@@ -688,6 +715,8 @@ class SecureEndpoint(Construct):
                 problems += _model_data_problems(f"{label}: model_data", v.model_data, artifacts_bucket)
             if v.image is not None:
                 problems += _image_problems(f"{label}: image", v.image)
+            if v.model_package is not None:
+                problems += _model_package_problems(f"{label}: model_package", v.model_package)
             if serverless is None:
                 if v.instance_count < 1:
                     problems.append(f"{label}: instance_count {v.instance_count} must be at least 1")
@@ -810,8 +839,8 @@ class SecureEndpoint(Construct):
         if problems:
             raise ValueError(f"SecureEndpoint {endpoint_name}: " + "; ".join(problems))
 
-    def _tag_warnings(self, image: str, variants: list[EndpointVariant]) -> None:
-        tags = [i for i in dict.fromkeys([image, *(v.image for v in variants if v.image)]) if not _DIGEST_RE.match(i)]
+    def _tag_warnings(self, images: list[str]) -> None:
+        tags = [i for i in dict.fromkeys(images) if not _DIGEST_RE.match(i)]
         if tags:
             Annotations.of(self).add_warning_v2(
                 "secure-ml:image-tag",
@@ -829,15 +858,19 @@ class SecureEndpoint(Construct):
     def _statement(self, **kwargs: Any) -> None:
         self._policy.add_statements(iam.PolicyStatement(**kwargs))
 
-    def _grant_execution_basics(self, model_keys: list[str]) -> None:
+    def _grant_execution_basics(self, model_keys: list[str], model_packages: list[str]) -> None:
         stack = Stack.of(self)
         bucket = self.artifacts_bucket
         prefixes = [k.rsplit("/", 1)[0] + "/" if "/" in k else k for k in model_keys]
-        self._statement(sid="ReadModelData", actions=["s3:GetObject", "s3:GetObjectVersion"],
-                        resources=[bucket.arn_for_objects(p + "*" if p.endswith("/") else p) for p in prefixes])
-        self._statement(sid="ListModelPrefix", actions=["s3:ListBucket"], resources=[bucket.bucket_arn],
-                        conditions={"StringLike": {"s3:prefix": [p + "*" if p.endswith("/") else p
-                                                                 for p in prefixes]}})
+        if prefixes:
+            self._statement(sid="ReadModelData", actions=["s3:GetObject", "s3:GetObjectVersion"],
+                            resources=[bucket.arn_for_objects(p + "*" if p.endswith("/") else p) for p in prefixes])
+            self._statement(sid="ListModelPrefix", actions=["s3:ListBucket"], resources=[bucket.bucket_arn],
+                            conditions={"StringLike": {"s3:prefix": [p + "*" if p.endswith("/") else p
+                                                                     for p in prefixes]}})
+        if model_packages:
+            self._statement(sid="DescribeModelPackage", actions=["sagemaker:DescribeModelPackage"],
+                            resources=model_packages)
         if self.artifacts_key is not None:
             self._statement(sid="DecryptModelData", actions=["kms:Decrypt"], resources=[self.artifacts_key.key_arn])
         self._statement(sid="PullImage", resources=[self.repository.repository_arn],
@@ -861,14 +894,20 @@ class SecureEndpoint(Construct):
                 conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}})
 
     def _new_model(self, construct_id: str, image: str, model_key: str, environment: Mapping[str, str] | None,
-                   network_isolation: bool) -> sagemaker.CfnModel:
-        uri = (self.repository.repository_uri_for_digest(image) if _DIGEST_RE.match(image)
-               else self.repository.repository_uri_for_tag(image))
+                   network_isolation: bool, *, package: str | None = None) -> sagemaker.CfnModel:
+        if package is not None:
+            # The package names its image and model data; the name hash changes with the version ARN.
+            container = sagemaker.CfnModel.ContainerDefinitionProperty(
+                model_package_name=package, environment=dict(environment) if environment else None)
+        else:
+            uri = (self.repository.repository_uri_for_digest(image) if _DIGEST_RE.match(image)
+                   else self.repository.repository_uri_for_tag(image))
+            container = sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=uri, model_data_url=self.artifacts_bucket.s3_url_for_object(model_key), mode="SingleModel",
+                environment=dict(environment) if environment else None)
         props: dict[str, Any] = {
             "execution_role_arn": self.role.role_arn,
-            "primary_container": sagemaker.CfnModel.ContainerDefinitionProperty(
-                image=uri, model_data_url=self.artifacts_bucket.s3_url_for_object(model_key), mode="SingleModel",
-                environment=dict(environment) if environment else None),
+            "primary_container": container,
             "enable_network_isolation": network_isolation,
             "vpc_config": sagemaker.CfnModel.VpcConfigProperty(
                 subnets=[s.subnet_id for s in self.subnets],
@@ -1211,6 +1250,24 @@ class SecureEndpoint(Construct):
                 "namespace) and the ec2 ENI actions (conditioned on ec2:Vpc = this VPC) have no resource-level "
                 "permissions.",
             )
+
+
+def _model_spec(v: EndpointVariant, image: str | None, model_data: str | None,
+                model_package: str | None) -> tuple[str | None, str | None, str | None]:
+    """(model package ARN, image, model data) of a variant: its own package, else its own image/model
+    data (completed by the endpoint's), else the endpoint's package, else the endpoint's image/model data."""
+    if v.model_package:
+        return v.model_package, None, None
+    if v.image is None and v.model_data is None and model_package:
+        return model_package, None, None
+    return None, v.image or image, v.model_data or model_data
+
+
+def _model_package_problems(label: str, arn: str) -> list[str]:
+    if Token.is_unresolved(arn) or _MODEL_PACKAGE_ARN_RE.match(arn):
+        return []
+    return [(f"{label} {arn!r} is not a model package version ARN "
+             "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)")]
 
 
 def _image_problems(label: str, image: str) -> list[str]:

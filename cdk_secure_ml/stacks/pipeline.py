@@ -75,6 +75,8 @@ class DeliveryPipelineStack(Stack):
             config_path=config_path,
             wave_threshold=delivery.wave_threshold,
             notification_emails=delivery.notification_emails,
+            # Endpoints that deploy from a model package group: the synth step resolves the approved versions.
+            model_package_groups=list(dict.fromkeys(g for e in config.endpoints for g in e.model_package_groups())),
         )
         # The pipeline's roles live under the same ceiling as the platform's: no IAM changes, no audit
         # tampering, no key destruction (they deploy through the CDK bootstrap roles of the targets).

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import Annotations, CfnOutput, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_logs as logs
@@ -29,14 +30,65 @@ from cdk_secure_ml.constructs.hosting import (
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 
+#: CDK context: {model package group name: approved model package version ARN}, a JSON object (the
+#: pipeline's synth step passes the output of ``python -m cdk_secure_ml.delivery_context``).
+APPROVED_MODEL_PACKAGES_CONTEXT = "approved-model-packages"
+
+
+def approved_model_packages(scope: Construct) -> dict[str, str]:
+    """The ``approved-model-packages`` context of ``scope``: a dict, or its JSON text (``-c`` values
+    are strings)."""
+    value = scope.node.try_get_context(APPROVED_MODEL_PACKAGES_CONTEXT)
+    if value in (None, ""):
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"context {APPROVED_MODEL_PACKAGES_CONTEXT} is not JSON ({exc}); pass "
+                             f"""-c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{"<group>": "<model package ARN>"}}'""") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(f"context {APPROVED_MODEL_PACKAGES_CONTEXT} must be a JSON object "
+                         "{model package group name: model package version ARN}")
+    return dict(value)
+
+
+def _package_of(endpoint: str, where: str, group: str | None, approved: Mapping[str, str],
+                has_fallback: bool, fallbacks: list[str]) -> str | None:
+    """The approved version ARN of ``group``; None without a group, or (recorded in ``fallbacks``)
+    when the context has none and the config's image + model_data stand in for it."""
+    if group is None:
+        return None
+    if group in approved:
+        return approved[group]
+    if has_fallback:
+        fallbacks.append(f"{where}: {group}")
+        return None
+    raise ValueError(
+        f"endpoint {endpoint}: {where} deploys model package group {group!r}, but no approved version of it was "
+        f"passed; pass -c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{\"{group}\": \"<model package version ARN>\"}}' "
+        f"(the pipeline runs python -m cdk_secure_ml.delivery_context --group {group}), or give image and "
+        "model_data as the offline fallback")
+
 
 def _construct_id(name: str) -> str:
     # "churn-v2" -> "ChurnV2Endpoint". Construct ids are public API: never change this.
     return "".join(part.capitalize() for part in re.split(r"-+", name) if part) + "Endpoint"
 
 
-def endpoint_options(config: EndpointConfig) -> dict[str, Any]:
-    """The :class:`SecureEndpoint` keyword arguments a config entry maps to (resources excluded)."""
+def endpoint_options(config: EndpointConfig, approved: Mapping[str, str] | None = None,
+                     fallbacks: list[str] | None = None) -> dict[str, Any]:
+    """The :class:`SecureEndpoint` keyword arguments a config entry maps to (resources excluded).
+
+    ``model_package_group`` (endpoint or variant) becomes ``model_package`` = ``approved[group]``.
+    Without an approved version the config's image + model_data are used (listed in ``fallbacks``);
+    without those either, ValueError names the group and the context to pass."""
+    approved = approved or {}
+    fallbacks = fallbacks if fallbacks is not None else []
+    endpoint_fallback = config.image is not None and config.model_data is not None
+    endpoint_package = _package_of(config.name, "model_package_group", config.model_package_group, approved,
+                                   endpoint_fallback or all(v.model_package_group or v.image or v.model_data
+                                                            for v in config.variants), fallbacks)
     scaling = config.autoscaling
     alarms = config.alarms
     rollout = config.rollout
@@ -55,10 +107,15 @@ def endpoint_options(config: EndpointConfig) -> dict[str, Any]:
         "endpoint_name": config.name,
         "image": config.image,
         "model_data": config.model_data,
+        "model_package": endpoint_package,
         "environment": dict(config.environment) or None,
         "variants": [
             EndpointVariant(name=v.name, instance_type=v.instance_type, instance_count=v.instance_count,
-                            weight=v.weight, model_data=v.model_data, image=v.image)
+                            weight=v.weight, model_data=v.model_data, image=v.image,
+                            model_package=_package_of(
+                                config.name, f"variant {v.name}", v.model_package_group, approved,
+                                (v.image or config.image) is not None and (v.model_data or config.model_data) is not None,
+                                fallbacks))
             for v in config.variants
         ],
         "allow_single_instance": config.allow_single_instance,
@@ -116,10 +173,18 @@ class ServingStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.alarm_topic = new_alarm_topic(self, "AlarmTopic")
         self.endpoints: dict[str, SecureEndpoint] = {}
+        approved = approved_model_packages(self)
         for config in endpoints:
             cid = _construct_id(config.name)
             repository = ecr.Repository.from_repository_name(self, f"{cid}Repository", config.image_repository)
-            options = endpoint_options(config)
+            fallbacks: list[str] = []
+            options = endpoint_options(config, approved, fallbacks)
+            if fallbacks:
+                Annotations.of(self).add_warning_v2(
+                    "secure-ml:model-package-fallback",
+                    f"endpoint {config.name}: no approved model package version was passed for {fallbacks}; it "
+                    f"deploys the config's image and model_data instead (pass -c {APPROVED_MODEL_PACKAGES_CONTEXT}="
+                    "..., as the delivery pipeline's synth step does)")
             capture = config.data_capture
             monitor = config.model_monitor
             async_config = config.async_inference

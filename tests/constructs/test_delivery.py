@@ -30,12 +30,17 @@ from tests.conftest import ROOT, new_app, strict_app
 TOOLING, DEV, STAGING, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
 STAGE_ACCOUNTS = [DEV, STAGING, PROD]
 CONNECTION = "arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a"
+#: The approved version the pipeline's synth step would resolve for the sample endpoint's group.
+APPROVED_PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/secure-ml-models/3"
 
 
 @pytest.fixture(scope="module")
 def delivery_app():
     config = load_config(ROOT / "config" / "multi-account.yaml")
-    app, stack = build_reference_app(config, app=strict_app(), config_path="config/multi-account.yaml")
+    app = strict_app()
+    # as `cdk synth -c approved-model-packages=...` passes it: a JSON string
+    app.node.set_context("approved-model-packages", json.dumps({"secure-ml-models": APPROVED_PACKAGE}))
+    app, stack = build_reference_app(config, app=app, config_path="config/multi-account.yaml")
     assembly = app.synth()  # raises on any unacknowledged finding of our pack or the cdk-nag packs
     return app, stack, assembly
 
@@ -101,10 +106,47 @@ def test_synth_runs_make_check_before_cdk_synth(delivery_app, template):
     synth = stack.pipeline.synth_step
     commands = list(synth.commands)
     assert commands[0] == "make check CONFIG=config/multi-account.yaml"
-    assert commands[-1] == "npx cdk synth --quiet -c config=config/multi-account.yaml"
+    assert commands[-1] == ("npx cdk synth --quiet -c config=config/multi-account.yaml "
+                            '-c approved-model-packages="$APPROVED_MODEL_PACKAGES"')
     spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
                 if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
     assert spec.index("make check") < spec.index("cdk synth")
+
+
+def test_synth_resolves_the_approved_model_packages_before_cdk_synth(delivery_app, template):
+    _, stack, _ = delivery_app
+    commands = list(stack.pipeline.synth_step.commands)
+    resolver = ("APPROVED_MODEL_PACKAGES=$(.venv/bin/python -m cdk_secure_ml.delivery_context "
+                "--group secure-ml-models)")
+    assert commands.index(resolver) == len(commands) - 2
+    spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
+                if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
+    assert spec.index("make check") < spec.index("cdk_secure_ml.delivery_context") < spec.index("npx cdk synth")
+    # the synth project's role may list the packages of exactly that group, nothing more on SageMaker
+    statements = [st for policy in template.find_resources("AWS::IAM::Policy").values()
+                  for st in policy["Properties"]["PolicyDocument"]["Statement"]
+                  if any(str(a).startswith("sagemaker:") for a in
+                         (st["Action"] if isinstance(st["Action"], list) else [st["Action"]]))]
+    assert statements == [{
+        "Sid": "ListApprovedModelPackages", "Effect": "Allow", "Action": "sagemaker:ListModelPackages",
+        "Resource": f"arn:aws:sagemaker:eu-west-1:{TOOLING}:model-package-group/secure-ml-models",
+    }]
+
+
+def test_endpoints_deploy_the_approved_model_package(delivery_app):
+    _, stack, _ = delivery_app
+    for name in ("dev", "staging", "prod"):
+        serving = Template.from_stack(stack.stages[name].serving)
+        (model,) = serving.find_resources("AWS::SageMaker::Model").values()
+        props = model["Properties"]
+        assert props["PrimaryContainer"] == {"ModelPackageName": APPROVED_PACKAGE}, name
+        assert props["EnableNetworkIsolation"] is True and len(props["VpcConfig"]["Subnets"]) == 2
+        (policy,) = serving.find_resources("AWS::IAM::ManagedPolicy", {"Properties": {
+            "Description": Match.string_like_regexp("SageMaker endpoint churn")}}).values()
+        sids = {st.get("Sid"): st for st in policy["Properties"]["PolicyDocument"]["Statement"]}
+        assert sids["DescribeModelPackage"]["Action"] == "sagemaker:DescribeModelPackage"
+        assert sids["DescribeModelPackage"]["Resource"] == APPROVED_PACKAGE
+        assert "ReadModelData" not in sids  # the package names its model data
 
 
 def test_approvals_before_staging_and_prod_only(pipeline_stages):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ from tests.conftest import new_app
 
 DIGEST = "sha256:" + "a" * 64
 OTHER_DIGEST = "sha256:" + "b" * 64
+PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/3"
+NEXT_PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/4"
 
 
 @dataclass
@@ -155,6 +158,23 @@ def hl() -> HostingLab:
     objects["regional"] = _basic(s, "Ep", repo, artifacts, net,
                                  data_capture=DataCapture(bucket=data.bucket),
                                  model_monitor=ModelMonitor(output_bucket=data.bucket, schedule_expression="cron(0 0 ? * * *)"))
+
+    # Model promotion: the approved model package version instead of image + model data; a second
+    # endpoint with the next version; a variant keeping its own image + model data
+    s = stack("Package")
+    _, net, artifacts, data, repo = _platform(s)
+    objects["package"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo,
+                                        artifacts_bucket=artifacts.bucket, model_package=PACKAGE, network=net)
+    s2 = stack("PackageNext")  # the same endpoint, the next approved version
+    _, net2, artifacts2, _, repo2 = _platform(s2)
+    objects["package_next"] = SecureEndpoint(s2, "Ep", endpoint_name="churn", repository=repo2,
+                                             artifacts_bucket=artifacts2.bucket, model_package=NEXT_PACKAGE,
+                                             network=net2)
+    objects["package_ab"] = SecureEndpoint(
+        s, "Ab", endpoint_name="churn-ab", repository=repo, artifacts_bucket=artifacts.bucket, network=net,
+        image=DIGEST, model_data="models/churn/v1/model.tar.gz",
+        variants=[EndpointVariant("Champion", weight=0.9), EndpointVariant("Challenger", weight=0.1,
+                                                                           model_package=PACKAGE)])
     app.synth()
     return HostingLab(stacks, objects)
 
@@ -677,3 +697,51 @@ def test_unknown_region_needs_a_monitor_image():
         SecureEndpoint(stack, "E", endpoint_name="far", repository=ecr.Repository.from_repository_name(stack, "R", "x"),
                        image=DIGEST, artifacts_bucket=bucket, model_data="m/model.tar.gz", vpc=vpc,
                        data_capture=DataCapture(bucket=bucket), model_monitor=ModelMonitor(output_bucket=bucket))
+
+
+# -- model promotion: a model package version instead of image + model data ------------------------
+
+
+def test_model_from_a_model_package(hl):
+    t, stack, ep = hl.template("Package"), hl.stacks["Package"], hl.objects["package"]
+    model = t.find_resources("AWS::SageMaker::Model")[stack.get_logical_id(ep.model)]["Properties"]
+    assert model["PrimaryContainer"] == {"ModelPackageName": PACKAGE}  # no image, no model data URL
+    assert model["EnableNetworkIsolation"] is True and len(model["VpcConfig"]["Subnets"]) == 2
+    assert model["ExecutionRoleArn"] == {"Fn::GetAtt": [stack.get_logical_id(ep.role.node.default_child), "Arn"]}
+    statements = _statements(t, stack, ep._policy)
+    assert statements["DescribeModelPackage"]["Action"] == "sagemaker:DescribeModelPackage"
+    assert statements["DescribeModelPackage"]["Resource"] == PACKAGE
+    assert "ReadModelData" not in statements and "ListModelPrefix" not in statements
+
+
+def test_a_new_package_version_renames_model_and_config(hl):
+    first, second = hl.objects["package"], hl.objects["package_next"]
+    names = [(t.find_resources("AWS::SageMaker::Model")[stack.get_logical_id(ep.model)]["Properties"]["ModelName"],
+              t.find_resources("AWS::SageMaker::EndpointConfig")[stack.get_logical_id(ep.endpoint_config)]
+              ["Properties"]["EndpointConfigName"])
+             for t, stack, ep in ((hl.template("Package"), hl.stacks["Package"], first),
+                                  (hl.template("PackageNext"), hl.stacks["PackageNext"], second))]
+    assert all(n.startswith("churn-") for pair in names for n in pair)
+    assert names[0][0] != names[1][0] and names[0][1] != names[1][1]
+
+
+def test_variant_model_package_beside_image_and_model_data(hl):
+    t, stack, ep = hl.template("Package"), hl.stacks["Package"], hl.objects["package_ab"]
+    models = t.find_resources("AWS::SageMaker::Model")
+    containers = sorted(json.dumps(models[stack.get_logical_id(m)]["Properties"]["PrimaryContainer"], sort_keys=True)
+                        for m in ep.models.values())
+    assert len(containers) == 2 and sum("ModelPackageName" in c for c in containers) == 1
+    statements = _statements(t, stack, ep._policy)
+    assert statements["DescribeModelPackage"]["Resource"] == PACKAGE and "ReadModelData" in statements
+
+
+def test_model_package_is_validated():
+    stack = Stack(new_app(), "Bad")
+    _, net, artifacts, _, repo = _platform(stack)
+    with pytest.raises(ValueError, match=r"model_package 'arn:aws:s3:::b/m' is not a model package version ARN"):
+        SecureEndpoint(stack, "Ep", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
+                       model_package="arn:aws:s3:::b/m", network=net)
+    with pytest.raises(ValueError, match=r"variant 'AllTraffic' has no image and model_data; give image and "
+                                         r"model_data, or model_package"):
+        SecureEndpoint(stack, "None", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
+                       network=net)
