@@ -24,6 +24,7 @@ import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack, Stage, Token, pipelines
 from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codepipeline as codepipeline
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -195,6 +196,8 @@ class ModelRegistry(Construct):
       through S3. Cross-account access needs both sides: the stage's execution roles get the
       identity side from ``MlPersonas(model_source_account=...)`` (``MlPlatformStage`` with a
       ``pipeline_account`` sets it).
+    - Images: an ECR repository ``<platform>/models`` (immutable tags, scan on push, the same key)
+      whose policy lets the same roles pull.
     - ``approved_rule``: "SageMaker Model Package State Change" with ModelApprovalStatus Approved
       for this group; :meth:`on_approved` adds its target (e.g. the pipeline).
 
@@ -237,12 +240,13 @@ class ModelRegistry(Construct):
         )
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
-                sid="StageExecutionRolesDecryptThroughS3",
+                sid="StageExecutionRolesDecryptThroughS3AndEcr",
                 principals=principals,
                 actions=["kms:Decrypt", "kms:DescribeKey"],
                 resources=["*"],
                 conditions={**only_execution_roles,
-                            "StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
+                            "StringEquals": {"kms:ViaService": [f"s3.{stack.region}.amazonaws.com",
+                                                                f"ecr.{stack.region}.amazonaws.com"]}},
             )
         )
         self.artifacts = SecureBucket(self, "Artifacts", encryption_key=self.key, removal_policy=removal_policy)
@@ -262,6 +266,26 @@ class ModelRegistry(Construct):
                 principals=principals,
                 actions=["s3:ListBucket"],
                 resources=[bucket.bucket_arn],
+                conditions=only_execution_roles,
+            )
+        )
+
+        # The images of promoted models: CI pushes them here, the stages' execution roles pull them.
+        self.images = ecr.Repository(
+            self,
+            "Images",
+            repository_name=f"{platform}/models",
+            image_tag_mutability=ecr.TagMutability.IMMUTABLE,
+            image_scan_on_push=True,
+            encryption=ecr.RepositoryEncryption.KMS,
+            encryption_key=self.key,
+            removal_policy=removal_policy,
+        )
+        self.images.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="StageExecutionRolesPullImages",
+                principals=principals,
+                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
                 conditions=only_execution_roles,
             )
         )

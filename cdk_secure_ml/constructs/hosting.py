@@ -370,6 +370,10 @@ class SecureEndpoint(Construct):
     :param data_capture: default off, with a warning; pass :class:`DataCapture` for the inference audit.
     :param alarm_topic: SNS topic of the alarms. Default: a new KMS-encrypted topic.
     :param rollout: default :meth:`Rollout.all_at_once` (blue/green, automatic rollback).
+    :param role_path: IAM path of the execution role (a delivery account's registry admits roles by
+        path, ``/<platform>/execution/...``).
+    :param model_source_account: the account model packages come from (the delivery account); the
+        role may then read its S3 objects and decrypt through S3 with its keys, and pull its images.
     :param strict: refuse what escapes the network and encryption controls (serverless). Default True.
     """
 
@@ -407,10 +411,13 @@ class SecureEndpoint(Construct):
         serverless: Serverless | None = None,
         strict: bool = True,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        role_path: str | None = None,
+        model_source_account: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         variants = list(variants)
+        self.model_source_account = model_source_account
         if network is not None and vpc is None:
             vpc = network.vpc
         if subnets is None:
@@ -484,6 +491,8 @@ class SecureEndpoint(Construct):
             assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com", conditions={
                 "StringEquals": {"aws:SourceAccount": stack.account}}),
             description=f"Execution role of SageMaker endpoint {endpoint_name}",
+            # A delivery account's model registry admits execution roles by path (constructs/delivery.py).
+            path=role_path,
         )
         self._policy = iam.ManagedPolicy(self, "ExecutionPolicy", roles=[self.role],
                                          description=f"SageMaker endpoint {endpoint_name}: least privilege")
@@ -871,6 +880,21 @@ class SecureEndpoint(Construct):
         if model_packages:
             self._statement(sid="DescribeModelPackage", actions=["sagemaker:DescribeModelPackage"],
                             resources=model_packages)
+            if self.model_source_account:
+                # The package's image and artifacts live in the delivery account; its registry's
+                # repository, bucket and key policies name this role's path (the other side).
+                source = self.model_source_account
+                self._statement(sid="ReadPromotedModels", actions=["s3:GetObject", "s3:GetObjectVersion"],
+                                resources=[f"arn:{stack.partition}:s3:::*"],
+                                conditions={"StringEquals": {"s3:ResourceAccount": source}})
+                self._statement(sid="DecryptPromotedModelsThroughS3AndEcr", actions=["kms:Decrypt"],
+                                resources=[f"arn:{stack.partition}:kms:{stack.region}:{source}:key/*"],
+                                conditions={"StringEquals": {"kms:ViaService": [
+                                    f"s3.{stack.region}.amazonaws.com", f"ecr.{stack.region}.amazonaws.com"]}})
+                self._statement(sid="PullPromotedImages",
+                                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+                                         "ecr:BatchCheckLayerAvailability"],
+                                resources=[f"arn:{stack.partition}:ecr:{stack.region}:{source}:repository/*"])
         if self.artifacts_key is not None:
             self._statement(sid="DecryptModelData", actions=["kms:Decrypt"], resources=[self.artifacts_key.key_arn])
         self._statement(sid="PullImage", resources=[self.repository.repository_arn],

@@ -153,6 +153,9 @@ class ServingStack(Stack):
     alarm topic.
 
     :param production: production endpoints need >= 2 instances (every stage but dev).
+    :param platform: puts the execution roles under ``/<platform>/execution/serving/``, the path a
+        delivery account's model registry admits.
+    :param model_source_account: the delivery account approved model packages come from.
     """
 
     def __init__(
@@ -168,6 +171,8 @@ class ServingStack(Stack):
         data_bucket: SecureBucket,
         production: bool,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        platform: str | None = None,
+        model_source_account: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -200,6 +205,8 @@ class ServingStack(Stack):
                 log_retention=log_retention,
                 alarm_topic=self.alarm_topic,
                 production=production,
+                role_path=f"/{platform}/execution/serving/" if platform else None,
+                model_source_account=model_source_account,
                 data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=capture.prefix,
                                          sampling_percentage=capture.sampling_percentage) if capture else None,
                 model_monitor=ModelMonitor(

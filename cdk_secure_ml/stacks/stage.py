@@ -90,6 +90,8 @@ class MlPlatformStage(Stage):
                 artifacts_bucket=self.foundation.artifacts_bucket,
                 data_bucket=self.foundation.data_bucket,
                 production=config.stage != "dev",
+                platform=config.name,
+                model_source_account=pipeline_account,
                 description=f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
                 "(cdk-secure-ml)",
             )

@@ -209,8 +209,10 @@ def test_pipeline_is_self_mutating_with_rotated_cross_account_keys(template, pip
 def test_cross_account_key_policies_name_exactly_the_stage_accounts(template):
     statements = [st for k in template.find_resources("AWS::KMS::Key").values()
                   for st in k["Properties"]["KeyPolicy"]["Statement"]]
-    # the model-promotion key: the stage accounts' execution roles, through S3
-    promote = next(st for st in statements if st.get("Sid") == "StageExecutionRolesDecryptThroughS3")
+    # the model-promotion key: the stage accounts' execution roles, through S3 and ECR only
+    promote = next(st for st in statements if st.get("Sid") == "StageExecutionRolesDecryptThroughS3AndEcr")
+    assert promote["Condition"]["StringEquals"]["kms:ViaService"] == [
+        "s3.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com"]
     assert promote["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
     assert promote["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
         f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
@@ -385,3 +387,32 @@ def test_stage_execution_roles_may_read_promoted_models_from_the_tooling_account
     assert by_sid["DecryptPromotedModelsThroughS3"]["Resource"] == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
     assert by_sid["DecryptPromotedModelsThroughS3"]["Condition"] == {
         "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+
+
+def test_stage_endpoints_read_promoted_models_and_images_from_the_tooling_account(delivery_app):
+    _, stack, _ = delivery_app
+    serving = stack.stages["prod"].serving
+    assert serving is not None
+    t = Template.from_stack(serving)
+    roles = [r for r in t.find_resources("AWS::IAM::Role").values()
+             if "Execution role of SageMaker endpoint" in r["Properties"].get("Description", "")]
+    assert roles and all(r["Properties"]["Path"] == "/secure-ml/execution/serving/" for r in roles)
+    statements = {s["Sid"]: s for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
+                  for s in p["Properties"]["PolicyDocument"]["Statement"] if "Sid" in s}
+    assert statements["ReadPromotedModels"]["Condition"] == {"StringEquals": {"s3:ResourceAccount": TOOLING}}
+    assert statements["PullPromotedImages"]["Resource"] == f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*"
+    assert statements["DecryptPromotedModelsThroughS3AndEcr"]["Resource"] == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
+
+
+def test_registry_image_repository_admits_only_stage_execution_roles(template):
+    repo = next(iter(template.find_resources("AWS::ECR::Repository").values()))["Properties"]
+    assert repo["RepositoryName"] == "secure-ml/models"
+    assert repo["ImageTagMutability"] == "IMMUTABLE"
+    assert repo["ImageScanningConfiguration"] == {"ScanOnPush": True}
+    assert repo["EncryptionConfiguration"]["EncryptionType"] == "KMS"
+    statement = repo["RepositoryPolicyText"]["Statement"][0]
+    assert statement["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
+    patterns = statement["Condition"]["ArnLike"]["aws:PrincipalArn"]
+    assert patterns == [f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
+    assert set(statement["Action"]) == {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+                                        "ecr:BatchCheckLayerAvailability"}
