@@ -46,14 +46,10 @@ class Summary:
         return asdict(self)
 
 
-@dataclass
-class Report:
-    """The result of checking a set of templates."""
+class FindingsBySeverity:
+    """``errors``, ``warnings`` and ``success`` over a ``findings`` list (static check and live audit)."""
 
     findings: list[Finding]
-    acknowledged: list[Finding]
-    files: list[str]
-    resources: int
 
     @property
     def errors(self) -> list[Finding]:
@@ -67,6 +63,16 @@ class Report:
     def success(self) -> bool:
         """True when no unacknowledged error-level finding remains."""
         return not self.errors
+
+
+@dataclass
+class Report(FindingsBySeverity):
+    """The result of checking a set of templates."""
+
+    findings: list[Finding]
+    acknowledged: list[Finding]
+    files: list[str]
+    resources: int
 
     @property
     def summary(self) -> Summary:

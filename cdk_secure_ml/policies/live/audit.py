@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from ..findings import Finding, Severity
+from ..findings import Finding, FindingsBySeverity, Severity
 from ..rules import RULES_BY_ID
 
 
@@ -74,23 +74,11 @@ class AuditError(Exception):
 
 
 @dataclass
-class AuditResult:
+class AuditResult(FindingsBySeverity):
     findings: list[Finding] = field(default_factory=list)
     passed: int = 0
     #: (rule, resource) pairs with at least one finding.
     failed_checks: int = 0
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def success(self) -> bool:
-        return not self.errors
 
     def summary(self) -> dict[str, int]:
         return {
