@@ -70,10 +70,6 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.config import ConfigError, PlatformConfig, load_config, parse_config
     from cdk_secure_ml.constructs.encryption import DEFAULT_DATA_CLASSES, EncryptionKeys
-    from cdk_secure_ml.constructs.network import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES, MlNetwork
-    from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
-    from cdk_secure_ml.policies.acknowledgements import acknowledge
-    from cdk_secure_ml.policies.packs import add_compliance_packs
     from cdk_secure_ml.constructs.governance import Alerts, AuditTrail, ComplianceRules, ThreatDetection
     from cdk_secure_ml.constructs.hosting import (
         AsyncInference,
@@ -87,10 +83,18 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         invocations_target,
     )
     from cdk_secure_ml.constructs.identity import PERSONAS, MlPersonas, PlatformPermissionsBoundary
+    from cdk_secure_ml.constructs.network import (
+        DEFAULT_INTERFACE_ENDPOINTS,
+        INTERFACE_ENDPOINT_SERVICES,
+        MlNetwork,
+    )
+    from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
     from cdk_secure_ml.constructs.studio import SecureStudioDomain, sdk_defaults
+    from cdk_secure_ml.policies.acknowledgements import acknowledge
+    from cdk_secure_ml.policies.packs import add_compliance_packs
     from cdk_secure_ml.stacks.foundation import FoundationStack
     from cdk_secure_ml.stacks.governance import GovernanceStack
-    from cdk_secure_ml.stacks.serving import ServingStack
-    from cdk_secure_ml.stacks.studio import StudioStack
     from cdk_secure_ml.stacks.reference_app import build_reference_app
+    from cdk_secure_ml.stacks.serving import ServingStack
     from cdk_secure_ml.stacks.stage import MlPlatformStage
+    from cdk_secure_ml.stacks.studio import StudioStack

@@ -26,11 +26,16 @@ from pydantic import (
     model_validator,
 )
 
+from cdk_secure_ml.constructs.encryption import DATA_CLASS_RE
+from cdk_secure_ml.constructs.governance import BUCKET_NAME_RE, EMAIL_RE, ROLE_ARN_RE
+from cdk_secure_ml.constructs.hosting import DIGEST_RE, IMAGE_TAG_RE, INSTANCE_TYPE_RE
+from cdk_secure_ml.constructs.identity import EXECUTION_PERSONAS, PERSONAS, TEAM_NAME_RE
 from cdk_secure_ml.constructs.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
     INTERFACE_ENDPOINT_SERVICES,
     validate_vpc_cidr,
 )
+from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
 
 #: Retention periods CloudWatch Logs accepts: ``aws_logs.RetentionDays`` member name -> days.
 LOG_RETENTION_DAYS: dict[str, int] = {
@@ -45,7 +50,6 @@ LOG_RETENTION_DAYS: dict[str, int] = {
 PLATFORM_DATA_CLASSES = ("data", "artifacts", "volumes", "logs")
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
-_DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 _TAG_KEY_RE = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
 
 
@@ -172,9 +176,9 @@ class EncryptionConfig(_Strict):
             raise ValueError(
                 f"the key layout is empty; list the data classes to encrypt, e.g. {list(PLATFORM_DATA_CLASSES)}"
             )
-        bad = [c for c in classes if not _DATA_CLASS_RE.match(c)]
+        bad = [c for c in classes if not DATA_CLASS_RE.match(c)]
         if bad:
-            raise ValueError(f"data class names {bad} must be lower-case words matching {_DATA_CLASS_RE.pattern}")
+            raise ValueError(f"data class names {bad} must be lower-case words matching {DATA_CLASS_RE.pattern}")
         if len(set(classes)) != len(classes):
             raise ValueError(f"data classes {classes} repeat a name; list each once")
         missing = [c for c in PLATFORM_DATA_CLASSES if c not in classes]
@@ -199,7 +203,7 @@ class StorageConfig(_Strict):
     @field_validator("vpc_endpoint_exception_role_arns")
     @classmethod
     def _arns(cls, arns: list[str]) -> list[str]:
-        bad = [a for a in arns if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$", a)]
+        bad = [a for a in arns if not ROLE_ARN_RE.match(a)]
         if bad:
             raise ValueError(f"{bad} are not IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)")
         return arns
@@ -212,17 +216,14 @@ class StorageConfig(_Strict):
         return days
 
 
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _OU_ID_RE = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
 _KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
-_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _PRINCIPAL_ARN_PATTERN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*-]+$")
 
 
 def check_emails(emails: list[str]) -> list[str]:
     """Every entry must be an email address; the error names the ones that are not."""
-    bad = [e for e in emails if not _EMAIL_RE.match(e)]
+    bad = [e for e in emails if not EMAIL_RE.match(e)]
     if bad:
         raise ValueError(f"{bad} are not email addresses (name@example.com)")
     return emails
@@ -237,7 +238,7 @@ class CentralLogArchiveConfig(_Strict):
     @field_validator("bucket_name")
     @classmethod
     def _bucket(cls, name: str) -> str:
-        if not _BUCKET_NAME_RE.match(name) or ".." in name:
+        if not BUCKET_NAME_RE.match(name) or ".." in name:
             raise ValueError(f"{name!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')")
         return name
 
@@ -341,7 +342,7 @@ class GovernanceConfig(_Strict):
     @field_validator("auditor_role_arns")
     @classmethod
     def _auditors(cls, arns: list[str]) -> list[str]:
-        bad = [a for a in arns if not _ROLE_ARN_RE.match(a)]
+        bad = [a for a in arns if not ROLE_ARN_RE.match(a)]
         if bad:
             raise ValueError(f"{bad} are not IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)")
         return arns
@@ -373,12 +374,10 @@ class GovernanceConfig(_Strict):
 
 _ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,53}$")
 _ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_IMAGE_REF_RE = re.compile(r"^(sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$")
-_ML_INSTANCE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 
 
 def _check_instance_type(value: str) -> str:
-    if not _ML_INSTANCE_RE.match(value):
+    if not INSTANCE_TYPE_RE.match(value):
         raise ValueError(f"{value!r} is not a SageMaker instance type; use an ml.* type such as ml.m5.large")
     return value
 
@@ -395,17 +394,15 @@ def _check_model_data(value: str | None) -> str | None:
 
 
 def _check_image(value: str | None) -> str | None:
-    if value is not None and not _IMAGE_REF_RE.match(value):
+    if value is not None and not (DIGEST_RE.match(value) or IMAGE_TAG_RE.match(value)):
         raise ValueError(f"{value!r} is neither an image digest (sha256:<64 hex>) nor an image tag")
     return value
 
 
-#: SageMaker model package group names (CreateModelPackageGroup API).
-_MODEL_PACKAGE_GROUP_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
 
 def _check_model_package_group(value: str | None) -> str | None:
-    if value is not None and not _MODEL_PACKAGE_GROUP_RE.match(value):
+    if value is not None and not SAGEMAKER_NAME_RE.match(value):
         raise ValueError(f"{value!r} is not a model package group name; use 1-63 letters, digits and hyphens "
                          "(e.g. the delivery's registry group <platform>-models)")
     return value
@@ -698,14 +695,11 @@ def _endpoints_for_stage(endpoints: list[EndpointConfig], info: ValidationInfo) 
     return endpoints
 
 
-_TEAM_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-#: SageMaker user profile names (CreateUserProfile API).
-_PROFILE_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _SAML_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
 _SSO_INSTANCE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$")
-PERSONA_NAMES = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
-#: Personas that work in Studio (and have execution roles).
-STUDIO_PERSONAS = ("data-scientist", "ml-engineer")
+PERSONA_NAMES = PERSONAS
+#: Personas that work in Studio: the ones with execution roles.
+STUDIO_PERSONAS = EXECUTION_PERSONAS
 
 
 class NestedProblems(ValueError):
@@ -769,8 +763,8 @@ class TeamConfig(_Strict):
     @field_validator("name")
     @classmethod
     def _name(cls, name: str) -> str:
-        if not _TEAM_RE.match(name):
-            raise ValueError(f"team name {name!r} must be a lower-case word matching {_TEAM_RE.pattern}")
+        if not TEAM_NAME_RE.match(name):
+            raise ValueError(f"team name {name!r} must be a lower-case word matching {TEAM_NAME_RE.pattern}")
         return name
 
 
@@ -821,7 +815,7 @@ class StudioUserConfig(_Strict):
     @field_validator("name")
     @classmethod
     def _profile_name(cls, name: str) -> str:
-        if not _PROFILE_NAME_RE.match(name):
+        if not SAGEMAKER_NAME_RE.match(name):
             raise ValueError(
                 f"{name!r} is not a valid SageMaker user profile name: letters, digits and single hyphens, "
                 "up to 63 characters, starting and ending with a letter or digit"
@@ -886,7 +880,6 @@ _CONNECTION_ARN_RE = re.compile(
 _REPOSITORY_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 _BRANCH_RE = re.compile(r"^[^\s~^:?*\[\\]+$")
 _STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-_MODEL_PACKAGE_GROUP_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 STAGE_KINDS = ("dev", "test", "staging", "prod")
 
 
@@ -1072,7 +1065,7 @@ class DeliveryConfig(_Strict):
     @field_validator("model_package_group_name")
     @classmethod
     def _group(cls, name: str | None) -> str | None:
-        if name is not None and not _MODEL_PACKAGE_GROUP_RE.match(name):
+        if name is not None and not SAGEMAKER_NAME_RE.match(name):
             raise ValueError(f"{name!r} is not a model package group name (letters, digits, hyphens; up to 63)")
         return name
 

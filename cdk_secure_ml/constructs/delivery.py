@@ -34,6 +34,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct, IValidation
 
+from cdk_secure_ml.constructs.identity import execution_role_path
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
@@ -117,8 +118,8 @@ def audit_role_arn(platform: str, account: str, partition: str = "aws") -> str:
 
 
 def execution_role_arn_pattern(platform: str, account: str, partition: str = "aws") -> str:
-    """Every SageMaker execution role of the platform in ``account`` (identity.py's role path)."""
-    return f"arn:{partition}:iam::{account}:role/{platform}/execution/*"
+    """Every SageMaker execution role of the platform in ``account``."""
+    return f"arn:{partition}:iam::{account}:role{execution_role_path(platform)}*"
 
 
 def _check_accounts(what: str, accounts: Sequence[str]) -> list[str]:

@@ -10,11 +10,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from cdk_secure_ml.constructs.naming import pascal_case
+
 #: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
 #: volumes, and logs.
 DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
 
-_DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 _ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 
 _DESCRIPTIONS = {
@@ -87,9 +89,9 @@ class EncryptionKeys(Construct):
             problems.append(
                 f"data_classes is empty; name at least one data class, e.g. {list(DEFAULT_DATA_CLASSES)}"
             )
-        bad = [c for c in classes if not isinstance(c, str) or not _DATA_CLASS_RE.match(c)]
+        bad = [c for c in classes if not isinstance(c, str) or not DATA_CLASS_RE.match(c)]
         if bad:
-            problems.append(f"data classes {bad} must match {_DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')")
+            problems.append(f"data classes {bad} must match {DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')")
         if len(set(classes)) != len(classes):
             problems.append(f"data_classes {classes} repeat a name; list each once")
         if not _ALIAS_PREFIX_RE.match(alias_prefix) or alias_prefix.startswith(("aws", "alias/")):
@@ -121,7 +123,7 @@ class EncryptionKeys(Construct):
             allow_cloudwatch_logs(key)
         else:
             for name in classes:
-                construct_name = "".join(part.capitalize() for part in name.split("-")) + "Key"
+                construct_name = pascal_case(name) + "Key"
                 self._keys[name] = new_key(construct_name, name, _DESCRIPTIONS.get(name, f"ML {name}"))
             if "logs" in self._keys:
                 allow_cloudwatch_logs(self._keys["logs"])

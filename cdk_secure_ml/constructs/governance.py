@@ -25,6 +25,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
 
@@ -144,8 +145,8 @@ def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None]]:
 # AuditTrail
 
 _KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
-_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _TRAIL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")
 
 #: Object-level actions on the log archive that only CloudTrail, AWS Config and the auditors may use.
@@ -248,7 +249,7 @@ class AuditTrail(Construct):
         central = central_bucket_name is not None or central_key_arn is not None
         problems = []
         if central_bucket_name is not None and not Token.is_unresolved(central_bucket_name) and (
-            not _BUCKET_NAME_RE.match(central_bucket_name) or ".." in central_bucket_name
+            not BUCKET_NAME_RE.match(central_bucket_name) or ".." in central_bucket_name
         ):
             problems.append(f"central_bucket_name {central_bucket_name!r} is not an S3 bucket name")
         if central_bucket_name is not None and central_key_arn is None:
@@ -266,7 +267,7 @@ class AuditTrail(Construct):
             problems.append(
                 "auditor_role_arns apply to the local archive only; grant auditors in the log-archive account"
             )
-        bad_auditors = [a for a in auditor_role_arns if not Token.is_unresolved(a) and not _ROLE_ARN_RE.match(a)]
+        bad_auditors = [a for a in auditor_role_arns if not Token.is_unresolved(a) and not ROLE_ARN_RE.match(a)]
         if bad_auditors:
             problems.append(f"auditor_role_arns {bad_auditors} are not IAM role ARNs (arn:aws:iam::<account>:role/<name>)")
         if trail_name is not None and not Token.is_unresolved(trail_name) and not _TRAIL_NAME_RE.match(trail_name):
@@ -472,7 +473,7 @@ class ComplianceRules(Construct):
                 continue
             rule = config.ManagedRule(
                 self,
-                "".join(part.capitalize() for part in name.split("-")),
+                pascal_case(name),
                 identifier=spec.identifier,
                 config_rule_name=name,
                 description=f"cdk-secure-ml: {spec.checks}",
@@ -573,7 +574,7 @@ class ThreatDetection(Construct):
 # --------------------------------------------------------------------------------------------------
 # Alerts
 
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 #: SageMaker EventBridge events that mean something failed: detail-type → (status field, values).
 #: Endpoint events carry upper-case statuses in AWS's examples (``IN_SERVICE``) while the API uses
@@ -619,7 +620,7 @@ class Alerts(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         problems = []
-        bad = [e for e in emails if not _EMAIL_RE.match(e)]
+        bad = [e for e in emails if not EMAIL_RE.match(e)]
         if bad:
             problems.append(f"emails {bad} are not email addresses (name@example.com)")
         if len(set(emails)) != len(emails):

@@ -50,6 +50,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.network import MlNetwork
+from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 from cdk_secure_ml.policies.plugin import ack_id
 
@@ -77,10 +78,9 @@ MODEL_MONITOR_IMAGE_ACCOUNTS: dict[str, str] = {
     "me-south-1": "607024016150",
 }
 
-_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
-_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_INSTANCE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)/(.+)$")
 _MODEL_PACKAGE_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$")
@@ -689,7 +689,7 @@ class SecureEndpoint(Construct):
         serverless: Serverless | None, strict: bool,
     ) -> None:
         problems: list[str] = []
-        if Token.is_unresolved(endpoint_name) or not _NAME_RE.match(endpoint_name) or len(endpoint_name) > 54:
+        if Token.is_unresolved(endpoint_name) or not SAGEMAKER_NAME_RE.match(endpoint_name) or len(endpoint_name) > 54:
             problems.append(
                 f"endpoint_name {endpoint_name!r} is invalid; use 1-54 letters, digits and hyphens (a literal "
                 "string: the log group, model and config names derive from it)")
@@ -713,9 +713,9 @@ class SecureEndpoint(Construct):
             problems.append(f"variant names {names} repeat a name; name each variant once")
         for v in variants:
             label = f"variant {v.name!r}"
-            if not _NAME_RE.match(v.name):
+            if not SAGEMAKER_NAME_RE.match(v.name):
                 problems.append(f"{label}: name is invalid; use letters, digits and hyphens")
-            if not _INSTANCE_RE.match(v.instance_type):
+            if not INSTANCE_TYPE_RE.match(v.instance_type):
                 problems.append(f"{label}: instance_type {v.instance_type!r} is not a SageMaker instance type; "
                                 "use an ml.* type such as ml.m5.large")
             if v.weight < 0:
@@ -821,7 +821,7 @@ class SecureEndpoint(Construct):
                 problems.append("model_monitor needs data_capture: Model Monitor analyses the captured data")
             if serverless is not None:
                 problems.append("model_monitor is not available for serverless endpoints")
-            if not _INSTANCE_RE.match(model_monitor.instance_type):
+            if not INSTANCE_TYPE_RE.match(model_monitor.instance_type):
                 problems.append(f"model_monitor instance_type {model_monitor.instance_type!r} is not an ml.* type")
             if (model_monitor.baseline_constraints_key is None) != (model_monitor.baseline_statistics_key is None):
                 problems.append("model_monitor needs both baseline_constraints_key and baseline_statistics_key "
@@ -849,7 +849,7 @@ class SecureEndpoint(Construct):
             raise ValueError(f"SecureEndpoint {endpoint_name}: " + "; ".join(problems))
 
     def _tag_warnings(self, images: list[str]) -> None:
-        tags = [i for i in dict.fromkeys(images) if not _DIGEST_RE.match(i)]
+        tags = [i for i in dict.fromkeys(images) if not DIGEST_RE.match(i)]
         if tags:
             Annotations.of(self).add_warning_v2(
                 "secure-ml:image-tag",
@@ -924,7 +924,7 @@ class SecureEndpoint(Construct):
             container = sagemaker.CfnModel.ContainerDefinitionProperty(
                 model_package_name=package, environment=dict(environment) if environment else None)
         else:
-            uri = (self.repository.repository_uri_for_digest(image) if _DIGEST_RE.match(image)
+            uri = (self.repository.repository_uri_for_digest(image) if DIGEST_RE.match(image)
                    else self.repository.repository_uri_for_tag(image))
             container = sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=uri, model_data_url=self.artifacts_bucket.s3_url_for_object(model_key), mode="SingleModel",
@@ -1295,7 +1295,7 @@ def _model_package_problems(label: str, arn: str) -> list[str]:
 
 
 def _image_problems(label: str, image: str) -> list[str]:
-    if Token.is_unresolved(image) or _DIGEST_RE.match(image) or _TAG_RE.match(image):
+    if Token.is_unresolved(image) or DIGEST_RE.match(image) or IMAGE_TAG_RE.match(image):
         return []
     if image.startswith("sha256:"):
         return [f"{label} {image!r} is not a digest; a digest is sha256: followed by 64 hex digits"]

@@ -28,6 +28,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     acknowledge_wildcards,
@@ -40,7 +41,7 @@ PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "ml-admin", "model
 #: Personas that run SageMaker work and therefore get per-team execution roles.
 EXECUTION_PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer")
 
-_TEAM_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+TEAM_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 _TAG_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:/=+\-@]{0,63}$")
 
 # --- SageMaker action groups (every name is checked against the IAM database in the tests)
@@ -110,6 +111,15 @@ CICD_ACTIONS = (
 )
 
 
+def execution_role_path(platform: str, persona: str | None = None, team: str | None = None) -> str:
+    """IAM path of the platform's SageMaker execution roles, ``/<platform>/execution/[<persona>/[<team>/]]``.
+
+    PassRole grants, the delivery account's model registry and the SSM settings all find execution
+    roles by this path, so every execution role the library creates lives under it.
+    """
+    return f"/{platform}/execution/" + (f"{persona}/" if persona else "") + (f"{team}/" if persona and team else "")
+
+
 @dataclass(frozen=True)
 class PlatformContext:
     """What the persona statements refer to. Values may be CDK tokens."""
@@ -142,7 +152,7 @@ class PlatformContext:
         return "${aws:PrincipalTag/" + self.team_tag_key + "}"
 
     def execution_role_path(self, persona: str, team: str | None = None) -> str:
-        return f"/{self.platform}/execution/{persona}/" + (f"{team}/" if team else "")
+        return execution_role_path(self.platform, persona, team)
 
     def execution_role_arn_pattern(self, persona: str, team: str) -> str:
         path = self.execution_role_path(persona, team)
@@ -790,9 +800,9 @@ class MlPersonas(Construct):
         problems = []
         if not teams:
             problems.append("teams is empty; name at least one team (execution roles are per team)")
-        bad_teams = [t for t in teams if not _TEAM_RE.match(t)]
+        bad_teams = [t for t in teams if not TEAM_NAME_RE.match(t)]
         if bad_teams:
-            problems.append(f"team names {bad_teams} must be lower-case words matching {_TEAM_RE.pattern}")
+            problems.append(f"team names {bad_teams} must be lower-case words matching {TEAM_NAME_RE.pattern}")
         if len(set(teams)) != len(teams):
             problems.append(f"teams {list(teams)} repeat a name")
         bad_types = [t for t in instance_types if not str(t).startswith("ml.")]
@@ -862,7 +872,7 @@ class MlPersonas(Construct):
         for persona in PERSONAS if human_personas is None else [p for p in PERSONAS if p in human_personas]:
             role = iam.Role(
                 self,
-                _camel(persona) + "Role",
+                pascal_case(persona) + "Role",
                 assumed_by=principal,
                 description=f"{platform}: {persona} (assumed through federation with session tags)",
                 path=f"/{platform}/people/",
@@ -889,7 +899,7 @@ class MlPersonas(Construct):
             for team in teams:
                 role = iam.Role(
                     self,
-                    f"{_camel(persona)}{_camel(team)}ExecutionRole",
+                    f"{pascal_case(persona)}{pascal_case(team)}ExecutionRole",
                     assumed_by=sagemaker_principal,
                     description=f"{platform}: SageMaker execution role of team {team} ({persona})",
                     path=ctx.execution_role_path(persona, team),
@@ -929,7 +939,3 @@ class MlPersonas(Construct):
         )
         for managed in self.policies.values():
             acknowledge_wildcards(managed, reason)
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[-_]", name))

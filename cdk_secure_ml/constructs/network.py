@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
 
 #: Interface endpoints a VpcOnly SageMaker Studio domain needs (REQUIREMENTS.md, "Network isolation").
@@ -122,7 +123,7 @@ def _has_route_table(subnet: ec2.ISubnet) -> bool:
 
 def _construct_id_for(service: str) -> str:
     # "sagemaker.api" -> "SagemakerApiEndpoint". Construct ids are public API: never change this.
-    return "".join(part.capitalize() for part in re.split(r"[.\-]", service)) + "Endpoint"
+    return pascal_case(service) + "Endpoint"
 
 
 class MlNetwork(Construct):

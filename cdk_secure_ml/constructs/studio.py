@@ -15,8 +15,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-PROFILE_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_DOMAIN_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+#: SageMaker resource names (domains, user profiles, model package groups, ...): letters, digits and
+#: hyphens, 1-63 characters, starting and ending with a letter or digit.
+SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 #: SageMaker's limits for JupyterLab idle shutdown (minutes).
 IDLE_TIMEOUT_RANGE = (60, 525600)
 #: Priority of ABAC tags (team, owner): above the default 100 of stage-wide tags.
@@ -136,7 +137,7 @@ class SecureStudioDomain(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         problems = []
-        if not _DOMAIN_NAME_RE.match(domain_name):
+        if not SAGEMAKER_NAME_RE.match(domain_name):
             problems.append(f"domain_name {domain_name!r} must be letters, digits and single hyphens (max 63)")
         if auth_mode not in ("IAM", "SSO"):
             problems.append(f"auth_mode {auth_mode!r} is not IAM or SSO")
@@ -252,7 +253,7 @@ class SecureStudioDomain(Construct):
     ) -> sagemaker.CfnUserProfile:
         """A user profile for ``user_name`` with its own execution role and this domain's security
         groups. ``scope`` may be another stack (profiles at scale are spread over stacks)."""
-        if not Token.is_unresolved(user_name) and not PROFILE_NAME_RE.match(user_name):
+        if not Token.is_unresolved(user_name) and not SAGEMAKER_NAME_RE.match(user_name):
             raise ValueError(
                 f"user profile name {user_name!r} is invalid: letters, digits and single hyphens, up to 63 "
                 "characters, starting and ending with a letter or digit"

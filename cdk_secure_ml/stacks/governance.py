@@ -13,6 +13,7 @@ from constructs import Construct
 
 from cdk_secure_ml.config import GovernanceConfig, OrganizationConfig
 from cdk_secure_ml.constructs.governance import Alerts, AuditTrail, ComplianceRules, ThreatDetection
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.policies import scp
 from cdk_secure_ml.stacks.foundation import retention_days
 
@@ -114,7 +115,7 @@ class OrganizationGuardrailsStack(Stack):
 
         self.policies: dict[str, organizations.CfnPolicy] = {}
         for name, document in documents.items():
-            construct_id_ = "".join(part.capitalize() for part in name.split("-"))
+            construct_id_ = pascal_case(name)
             self.policies[name] = organizations.CfnPolicy(
                 self,
                 construct_id_,

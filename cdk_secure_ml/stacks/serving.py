@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +26,8 @@ from cdk_secure_ml.constructs.hosting import (
     Serverless,
     new_alarm_topic,
 )
+from cdk_secure_ml.constructs.identity import execution_role_path
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 
@@ -73,7 +74,7 @@ def _package_of(endpoint: str, where: str, group: str | None, approved: Mapping[
 
 def _construct_id(name: str) -> str:
     # "churn-v2" -> "ChurnV2Endpoint". Construct ids are public API: never change this.
-    return "".join(part.capitalize() for part in re.split(r"-+", name) if part) + "Endpoint"
+    return pascal_case(name) + "Endpoint"
 
 
 def endpoint_options(config: EndpointConfig, approved: Mapping[str, str] | None = None,
@@ -205,7 +206,7 @@ class ServingStack(Stack):
                 log_retention=log_retention,
                 alarm_topic=self.alarm_topic,
                 production=production,
-                role_path=f"/{platform}/execution/serving/" if platform else None,
+                role_path=execution_role_path(platform, "serving") if platform else None,
                 model_source_account=model_source_account,
                 data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=capture.prefix,
                                          sampling_percentage=capture.sampling_percentage) if capture else None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,16 +11,13 @@ from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig, StudioUserConfig
 from cdk_secure_ml.constructs.identity import MlPersonas
+from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.studio import SecureStudioDomain, sdk_defaults
 from cdk_secure_ml.stacks.foundation import FoundationStack
 
 #: A user profile is one resource (~0.6 KB of template); 400 per stack stays far below
 #: CloudFormation's 500 resources and 1 MB.
 DEFAULT_MAX_PROFILES_PER_STACK = 400
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[-_]", name))
 
 
 class StudioStack(Stack):
@@ -81,7 +77,7 @@ class StudioStack(Stack):
             values[f"roles/{team}/{persona}-execution-arn"] = role.role_arn
         parameters = {}
         for name, value in values.items():
-            construct_id = "Param" + "".join(_camel(p) for p in re.split(r"[/]", name))
+            construct_id = "Param" + pascal_case(name)
             parameters[name] = ssm.StringParameter(
                 self, construct_id, parameter_name=f"{prefix}/{name}", string_value=value,
                 description=f"{config.name} platform setting (cdk-secure-ml)",
@@ -108,7 +104,7 @@ class StudioUsersStack(Stack):
         for user in users:
             self.profiles[user.name] = domain.add_user_profile(
                 self,
-                f"Profile{_camel(user.name)}",
+                f"Profile{pascal_case(user.name)}",
                 user_name=user.name,
                 execution_role=personas.execution_role(user.persona, user.team),
                 tags={team_tag_key: user.team, "owner": user.name, "secure-ml:persona": user.persona},
@@ -131,6 +127,6 @@ def user_stack_slices(users: Sequence[StudioUserConfig], max_per_stack: int) -> 
     for team, members in by_team.items():
         for index in range(0, len(members), max_per_stack):
             part = index // max_per_stack
-            stack_id = f"Users{_camel(team)}" + (str(part + 1) if part else "")
+            stack_id = f"Users{pascal_case(team)}" + (str(part + 1) if part else "")
             slices.append((stack_id, members[index:index + max_per_stack]))
     return slices

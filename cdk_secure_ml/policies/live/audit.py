@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 from ..findings import Finding, FindingsBySeverity, Severity
 from ..rules import RULES_BY_ID
+from ..rules._base import is_wildcard_principal
 
 
 @dataclass(frozen=True)
@@ -594,12 +595,8 @@ class Auditor:
 
 
 def _is_everyone(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        values = principal.get("AWS")
-        return values == "*" or (isinstance(values, list) and "*" in values)
-    return False
+    # The same test as the static rules (SML-IAM-8, SML-ENC-8); API answers are always resolved.
+    return is_wildcard_principal(principal) is True
 
 
 def _denies_insecure_transport(statement: dict[str, Any]) -> bool:

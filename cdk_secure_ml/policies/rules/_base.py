@@ -320,3 +320,20 @@ def condition_keys(statement: dict[str, Any]) -> set[str]:
 def has_condition(statement: dict[str, Any]) -> bool:
     condition = statement.get("Condition")
     return isinstance(condition, Unresolved) or (isinstance(condition, dict) and any(condition.values()))
+
+
+def unconditioned_wildcard_principals(document: Any, label: str) -> Iterator[Violation]:
+    """Allow statements of a resource or key policy that open it to Principal * without conditions
+    (``label`` names the document in messages); unresolvable statements or principals cannot be
+    verified."""
+    for index, statement in statements(document):
+        if isinstance(statement, Unresolved):
+            yield cannot_verify(f"{label} statement is {statement.expr}")
+            continue
+        if is_allow(statement) is False:
+            continue
+        wildcard = is_wildcard_principal(statement.get("Principal"))
+        if wildcard is None:
+            yield cannot_verify(f"{label} {label_of(statement, index)} principal is not resolvable")
+        elif wildcard and not has_condition(statement):
+            yield fail(f"{label} {label_of(statement, index)} allows Principal * without conditions")

@@ -15,16 +15,14 @@ from ._base import (
     cannot_verify,
     fail,
     get,
-    has_condition,
-    is_allow,
     is_wildcard_principal,
-    label_of,
     refers_to,
     require_set,
     require_true,
     rule,
     statements,
     truth,
+    unconditioned_wildcard_principals,
     warn,
 )
 from .network import DOMAIN, JOB_DEFINITIONS, JOB_TYPES, NOTEBOOK, SCHEDULE, job_definition
@@ -400,17 +398,7 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
     remediation="Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID, kms:CallerAccount, kms:ViaService).",
 )  # fmt: skip
 def key_policy_principals(resource: Resource, template: Template) -> Iterator[Violation]:
-    for index, statement in statements(get(resource.properties, "KeyPolicy")):
-        if isinstance(statement, Unresolved):
-            yield cannot_verify(f"KeyPolicy statement is {statement.expr}")
-            continue
-        if is_allow(statement) is False:
-            continue
-        wildcard = is_wildcard_principal(statement.get("Principal"))
-        if wildcard is None:
-            yield cannot_verify(f"KeyPolicy {label_of(statement, index)} principal is not resolvable")
-        elif wildcard and not has_condition(statement):
-            yield fail(f"KeyPolicy {label_of(statement, index)} allows Principal * without conditions")
+    yield from unconditioned_wildcard_principals(get(resource.properties, "KeyPolicy"), "KeyPolicy")
 
 
 # -- Logs, SNS, EFS, CloudTrail ----------------------------------------------------------------------

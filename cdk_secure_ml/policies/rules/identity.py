@@ -25,6 +25,7 @@ from ._base import (
     rule,
     statements,
     text_of,
+    unconditioned_wildcard_principals,
 )
 
 ROLE = "AWS::IAM::Role"
@@ -238,17 +239,7 @@ def trust_principals(resource: Resource, template: Template) -> Iterator[Violati
 )  # fmt: skip
 def resource_policy_principals(resource: Resource, template: Template) -> Iterator[Violation]:
     document = resource.properties.get(RESOURCE_POLICY_TYPES[resource.type], MISSING)
-    for index, statement in statements(document):
-        if isinstance(statement, Unresolved):
-            yield cannot_verify(f"PolicyDocument statement is {statement.expr}")
-            continue
-        if is_allow(statement) is False:
-            continue
-        wildcard = is_wildcard_principal(statement.get("Principal"))
-        if wildcard is None:
-            yield cannot_verify(f"PolicyDocument {label_of(statement, index)} principal is not resolvable")
-        elif wildcard and not has_condition(statement):
-            yield fail(f"PolicyDocument {label_of(statement, index)} allows Principal * without conditions")
+    yield from unconditioned_wildcard_principals(document, "PolicyDocument")
 
 
 def _service_principals(statement: dict[str, Any]) -> list[str]:
