@@ -1,0 +1,99 @@
+"""Every behaviour of AWS the platform relies on, one line each, with the page of AWS's documentation
+that states it.
+
+The platform's tests and its emulator used to encode the same beliefs about AWS, so a wrong belief
+passed both (``shared/reviews/deployability-2026-11-30.md``). Each belief is now written down once,
+here, with its source, and enforced wherever it can run:
+
+- a test that depends on a behaviour carries ``@pytest.mark.aws_behaviour("<id>")``;
+- an emulator check that refuses what AWS refuses calls ``emulator.refusals.refuse("<id>", ...)``.
+
+``docs/aws-behaviours.md`` is generated from this table and from those two kinds of reference
+(``python -m tools.aws_behaviours_doc``); a test keeps it current, fails on a reference to an unknown id,
+and fails on a behaviour that nothing enforces.
+
+To add a behaviour: verify it against AWS's documentation (the URL must state it), add a line to
+:data:`BEHAVIOURS` under its service, mark the tests that rely on it, and regenerate the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AwsBehaviour:
+    """One behaviour of AWS.
+
+    :param id: stable, ``<service>.<what>`` in lower case with hyphens; tests and the emulator refer to it.
+    :param service: the AWS service (or tool) whose behaviour it is, as AWS names it.
+    :param behaviour: one sentence: what AWS does or refuses.
+    :param source: the URL of the AWS page (or AWS re:Post / SDK page) that states it.
+    :param findings: ids of the review findings that relied on the opposite (``D1``, ``E5``, ...).
+    """
+
+    id: str
+    service: str
+    behaviour: str
+    source: str
+    findings: tuple[str, ...] = ()
+
+
+def _b(id: str, service: str, behaviour: str, source: str, *findings: str) -> AwsBehaviour:
+    return AwsBehaviour(id, service, behaviour, source, tuple(findings))
+
+
+#: THE table. Grouped by service; ids are unique (a test checks it).
+BEHAVIOURS: tuple[AwsBehaviour, ...] = (
+    # ---------------------------------------------------------------- AWS CloudFormation
+    _b("cloudformation.custom-name-replacement",
+       "AWS CloudFormation",
+       "An update that must replace a resource whose custom name stays the same fails; replacing it needs a new "
+       "name (or a generated one).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html",
+       "D7", "D9"),
+    _b("cloudformation.replacement-creates-first",
+       "AWS CloudFormation",
+       "A replacement creates the new resource first, points dependent resources at it, then deletes the old one "
+       "in the cleanup phase.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html"),
+    _b("cloudformation.deletion-policy-retain",
+       "AWS CloudFormation",
+       "A resource with DeletionPolicy Retain is kept (not deleted) when its stack is deleted or it leaves the "
+       "template.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"),
+)
+
+
+def by_id() -> dict[str, AwsBehaviour]:
+    """The table keyed by id."""
+    return {b.id: b for b in BEHAVIOURS}
+
+
+def get(behaviour_id: str) -> AwsBehaviour:
+    """The behaviour ``behaviour_id``.
+
+    :raises KeyError: naming the id and the closest known ids.
+    """
+    table = by_id()
+    try:
+        return table[behaviour_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(behaviour_id, table, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(
+            f"unknown AWS behaviour {behaviour_id!r}{hint} Add it to cdk_secure_ml/core/aws_behaviours.py "
+            "with its documentation URL."
+        ) from None
+
+
+def services() -> Iterator[str]:
+    """The services of the table, in table order, each once."""
+    seen: set[str] = set()
+    for b in BEHAVIOURS:
+        if b.service not in seen:
+            seen.add(b.service)
+            yield b.service
