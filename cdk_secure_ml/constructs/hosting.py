@@ -51,6 +51,7 @@ from constructs import Construct
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.instance_types import has_instance_storage
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 from cdk_secure_ml.policies.plugin import ack_id
 
@@ -84,10 +85,6 @@ INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)/(.+)$")
 _MODEL_PACKAGE_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$")
-#: Instance families with local NVMe instance storage reject an endpoint config KmsKeyId (their
-#: instance store is hardware-encrypted).
-_INSTANCE_STORE_FAMILIES = ("g4dn", "g5", "g6", "g6e", "p3dn", "p4d", "p4de", "p5", "p5e", "m5d", "c5d", "r5d",
-                            "inf2", "trn1")
 _HASH_LENGTH = 8
 _MAX_ROLLBACK_ALARMS = 10  # AutoRollbackConfiguration.Alarms holds at most 10
 TrafficRouting = Literal["ALL_AT_ONCE", "CANARY", "LINEAR"]
@@ -308,11 +305,6 @@ class _HashedName:
         return f"{self._prefix}-{_content_hash(context.resolve({'properties': self._props, 'tags': tags}))}"
 
 
-def _has_instance_storage(instance_type: str) -> bool:
-    parts = instance_type.split(".")
-    return len(parts) == 3 and parts[1] in _INSTANCE_STORE_FAMILIES
-
-
 def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
 
@@ -521,7 +513,7 @@ class SecureEndpoint(Construct):
         capture_config = self._data_capture_config(data_capture) if data_capture else None
         async_config = self._async_config(async_inference) if async_inference else None
         production_variants = [self._variant_property(v, serverless) for v in variants]
-        instance_storage = serverless is None and any(_has_instance_storage(v.instance_type) for v in variants)
+        instance_storage = serverless is None and any(has_instance_storage(v.instance_type) for v in variants)
         config_props: dict[str, Any] = {
             "production_variants": production_variants,
             "kms_key_id": volume_key.key_arn if volume_key is not None and not instance_storage else None,

@@ -63,6 +63,23 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A resource with DeletionPolicy Retain is kept (not deleted) when its stack is deleted or it leaves the "
        "template.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"),
+
+    # ---------------------------------------------------------------- AWS Config, Amazon GuardDuty, AWS Organizations
+    # (governance: D1-D4, D11, S2, S5)
+
+
+    # ---------------------------------------------------------------- SageMaker Studio, IAM for SageMaker
+    # (studio and identity: E1-E4, E6, E9, E10, D7)
+
+
+    # ---------------------------------------------------------------- SageMaker hosting, SNS, CloudWatch, Auto Scaling
+    # (hosting: D8, D10, E5, E7, E8, M1-M4)
+
+
+    # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints, EC2
+    # (delivery and network: D5, D6, D9, S1, S3, M5, M6)
+
+
 )
 
 
