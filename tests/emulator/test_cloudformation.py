@@ -242,7 +242,7 @@ def test_a_stack_whose_export_is_imported_cannot_be_deleted(aws):
     cloudformation.delete_stack(StackName="producer")
     stack = _stack(aws, "producer")
     assert stack["StackStatus"] == "DELETE_FAILED"
-    reason = [e for e in _events(aws, "producer") if e["ResourceStatus"] == "DELETE_FAILED"][0]["ResourceStatusReason"]
+    reason = next(e for e in _events(aws, "producer") if e["ResourceStatus"] == "DELETE_FAILED")["ResourceStatusReason"]
     assert "Export shared-topic cannot be deleted as it is in use by consumer" in reason
 
     cloudformation.delete_stack(StackName="consumer")
