@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,11 +68,31 @@ def reason_of(error: BaseException) -> str:
 
 
 @dataclass
-class _Operation:
-    """What the emulator records of one stack operation (kept on the resource map)."""
+class StackOperation:
+    """What one stack operation did, by logical id (kept on the resource map and in :data:`OPERATIONS`).
 
+    ``kind``: ``UPDATE`` (a create through a change set is an update of an empty stack) or ``DELETE``.
+    ``retained``: (logical id, type, physical id) kept by DeletionPolicy / UpdateReplacePolicy Retain.
+    """
+
+    stack: str
+    kind: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
-    retained: list[tuple[str, str, str]] = field(default_factory=list)  # (logical id, type, physical id)
+    removed: list[str] = field(default_factory=list)
+    retained: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+#: Every stack operation of this process, in order (the demo reports an update and a teardown from it).
+OPERATIONS: list[StackOperation] = []
+
+
+def _operation(resources_map: Any, kind: str) -> StackOperation:
+    operation = StackOperation(str(resources_map["AWS::StackName"]), kind)
+    resources_map._emulator_operation = operation
+    OPERATIONS.append(operation)
+    return operation
 
 
 # --------------------------------------------------------------------------------------------------
@@ -114,10 +135,9 @@ def name_property(resource_type: str) -> str | None:
             return candidate
     primary = [p.split("/")[2:] for p in _schema(resource_type).get("primaryIdentifier", [])]
     names = [p[0] for p in primary if len(p) == 1 and p[0] in create_only and p[0].endswith("Name")]
-    if len(names) == 1:
-        return names[0]
-    named = sorted(p for p in create_only if p.endswith("Name"))
-    return named[0] if len(named) == 1 else None
+    # Nothing else: a name unique only within a parent (a scaling policy's PolicyName per scalable target)
+    # does not collide when the parent changes, so it is no custom physical name.
+    return names[0] if len(names) == 1 else None
 
 
 def _at(properties: Any, path: tuple[str, ...]) -> Any:
@@ -176,7 +196,7 @@ def _create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, 
     return resource
 
 
-def _update(logical_id: str, resources_map: Any, operation: _Operation,
+def _update(logical_id: str, resources_map: Any, operation: StackOperation,
             cleanup: list[tuple[str, Any, dict[str, Any]]]) -> None:
     """Update one resource whose resolved properties changed: in place, or by replacement."""
     from moto.cloudformation import parsing
@@ -217,7 +237,9 @@ def _update(logical_id: str, resources_map: Any, operation: _Operation,
             )
             if new is None:
                 new = original
+            operation.updated.append(logical_id)
         else:
+            operation.updated.append(logical_id)
             new = original  # moto models no update for this type: the properties are remembered only
     except ResourceFailed:
         raise
@@ -279,7 +301,7 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
     return ordered
 
 
-def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]], operation: _Operation,
+def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]], operation: StackOperation,
                 policy_key: str) -> None:
     """Delete ``items`` (logical id, resource, its template JSON), retrying on dependency errors; keep
     those whose ``policy_key`` (DeletionPolicy or UpdateReplacePolicy) is Retain."""
@@ -289,20 +311,27 @@ def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]]
             operation.retained.append((logical_id, resource_json["Type"], _physical_id(resource)))
         elif resource is not None and not isinstance(resource, str):
             remaining.append((logical_id, resource, resource_json))
-    last: Exception | None = None
+    errors: dict[str, ResourceFailed] = {}
     for _ in range(_DELETE_PASSES):
         if not remaining:
             return
         failed = []
+        errors = {}
         for logical_id, resource, resource_json in remaining:
             try:
                 resources_map._delete_resource(resource, resource_json)
             except Exception as error:  # noqa: BLE001 - a dependency may go first; retried
                 failed.append((logical_id, resource, resource_json))
-                last = ResourceFailed(logical_id, resource_json["Type"], "DELETE", error)
+                errors[logical_id] = ResourceFailed(logical_id, resource_json["Type"], "DELETE", error)
         remaining = failed
-    if remaining and last is not None:
-        raise last
+    if remaining:
+        # CloudFormation names every resource that failed; the first carries the event.
+        first = next(iter(errors.values()))
+        if len(errors) > 1:
+            others = "; ".join(f"{e.logical_id}: {e.reason}" for e in list(errors.values())[1:])
+            first = ResourceFailed(first.logical_id, first.resource_type, "DELETE",
+                                   RuntimeError(f"{first.reason} (also failed: {others})"))
+        raise first
 
 
 def _physical_id(resource: Any) -> str:
@@ -312,8 +341,7 @@ def _physical_id(resource: Any) -> str:
 def update_resource_map(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
     """ResourceMap.update as CloudFormation orders it: create and update in dependency order, then the
     cleanup phase (replaced and removed resources, Retain kept)."""
-    operation = _Operation()
-    self._emulator_operation = operation
+    operation = _operation(self, "UPDATE")
     previous_json = dict(self._resource_json_map)
     self._emulator_previous_json = previous_json
     diff = self.build_resource_diff(template, parameters)
@@ -334,19 +362,20 @@ def update_resource_map(self: Any, template: dict[str, Any], parameters: dict[st
         if self._parsed_resources.get(logical_id) is None:
             self._parsed_resources.pop(logical_id, None)
             _ = self[logical_id]  # new (or not created before): created through _create (moto's lazy map)
+            operation.added.append(logical_id)
         else:
             _update(logical_id, self, operation, cleanup)
 
     # Cleanup phase: the old copies of replaced resources, then the resources left out of the template.
     _delete_all(self, cleanup, operation, "UpdateReplacePolicy")
     removed = [(name, self._parsed_resources.pop(name, None), previous_json[name]) for name in diff["Remove"]]
+    operation.removed.extend(diff["Remove"])
     _delete_all(self, removed, operation, "DeletionPolicy")
 
 
 def delete_resource_map(self: Any) -> None:
     """ResourceMap.delete: every resource but the retained ones, dependents first (retried)."""
-    operation = _Operation()
-    self._emulator_operation = operation
+    operation = _operation(self, "DELETE")
     items = []
     for logical_id in reversed(dependency_order(self._resource_json_map)):
         resource = self._parsed_resources.get(logical_id)
@@ -387,6 +416,12 @@ def _event(stack: Any, logical_id: str, physical_id: str, resource_type: str, st
 
 def _fail(stack: Any, operation: str, error: BaseException, previous: tuple[Any, Any] | None = None) -> None:
     """Record ``error`` on ``stack`` as CloudFormation would, and roll back."""
+    from moto.core.exceptions import ServiceException
+
+    cause = error.cause if isinstance(error, ResourceFailed) else error
+    if not isinstance(cause, ServiceException):
+        # Not an AWS error but a fault of moto or of an adapter: keep the traceback for whoever debugs it.
+        logging.getLogger("emulator").warning("%s of stack %s failed", operation, stack.name, exc_info=error)
     if isinstance(error, ResourceFailed):
         _event(stack, error.logical_id, "", error.resource_type, f"{error.operation}_FAILED", error.reason)
         summary = f"The following resource(s) failed to {operation.lower()}: [{error.logical_id}]. {error.reason}"
@@ -478,7 +513,7 @@ def install() -> None:
         before = _exports(stack)
         # moto builds a CREATE change set's stack without the region's exports: Fn::ImportValue would fail.
         stack.cross_stack_resources = stack.resource_map.cross_stack_resources = backend.exports
-        stack.resource_map.update(self.template_dict, self.parameters)
+        stack.resource_map.update(self.template_dict, _previous_values(stack, self.template_dict, self.parameters))
         stack.template = self.template
         stack._parse_template()
         stack.output_map = stack._create_output_map()
@@ -527,13 +562,7 @@ def install() -> None:
 
     def execute_change_set(self: models.CloudFormationBackend, change_set_name: str,
                            stack_name: str | None = None) -> None:
-        change_set = self.change_sets.get(change_set_name)
-        if change_set is None:
-            change_set = next((c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
-        if change_set is None:
-            from moto.cloudformation.exceptions import ValidationError
-
-            raise ValidationError(stack_name)
+        change_set = _change_set(self, change_set_name, stack_name)
         stack = self.stacks[change_set.stack_id]
         operation = change_set.change_set_type  # CREATE | UPDATE
         previous = (stack.template, dict(stack.resource_map._resource_json_map))
@@ -549,8 +578,12 @@ def install() -> None:
         stack._add_stack_event(f"{operation}_COMPLETE")
         stack.status = f"{operation}_COMPLETE"
         stack.template = change_set.template
+        # "After you execute a change set, CloudFormation removes all change sets associated with the stack."
+        for key in [k for k, c in self.change_sets.items() if c.stack_id == stack.stack_id]:
+            del self.change_sets[key]
 
     models.CloudFormationBackend.execute_change_set = execute_change_set
+    _scope_change_sets_by_stack()
 
     def delete_stack(self: models.CloudFormationBackend, name_or_stack_id: str) -> None:
         stack = self.stacks.get(name_or_stack_id) or next(
@@ -572,6 +605,69 @@ def install() -> None:
             self.exports.pop(export.name, None)
 
     models.CloudFormationBackend.delete_stack = delete_stack
+
+
+def _previous_values(stack: Any, template: dict[str, Any], parameters: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A change set's parameters with UsePreviousValue as CloudFormation means it: moto stores the previous
+    *resolved* value, which for an ``AWS::SSM::Parameter::Value`` parameter (the cdk bootstrap version) is
+    the parameter's value, not its name."""
+    if not parameters:
+        return parameters
+    resolved = stack.resource_map.resolved_parameters
+    previous = stack.resource_map.input_parameters or {}
+    fixed = dict(parameters)
+    for key, value in parameters.items():
+        slot = (template.get("Parameters") or {}).get(key, {})
+        if slot.get("Type", "").startswith("AWS::SSM::Parameter::") and value == resolved.get(key):
+            # The previous input, or the default the previous deploy used.
+            fixed[key] = previous.get(key, slot.get("Default", value))
+    return fixed
+
+
+def _change_set(backend: Any, name_or_arn: str, stack_name: str | None) -> Any:
+    """The change set ``name_or_arn`` of ``stack_name`` (a name is unique per stack; moto ignores the stack
+    and would return another stack's change set of the same name, e.g. ``cdk-deploy-change-set``)."""
+    from moto.cloudformation.exceptions import CloudFormationError
+
+    if name_or_arn in backend.change_sets:
+        return backend.change_sets[name_or_arn]
+    for change_set in backend.change_sets.values():
+        if change_set.change_set_name == name_or_arn and (
+            stack_name is None or stack_name in (change_set.stack.name, change_set.stack_id)
+        ):
+            return change_set
+    # AWS: ChangeSetNotFoundException (code ChangeSetNotFound); the cdk CLI tells it from other errors.
+    raise CloudFormationError("ChangeSetNotFoundException", f"ChangeSet [{name_or_arn}] does not exist")
+
+
+def _scope_change_sets_by_stack() -> None:
+    from moto.cloudformation.exceptions import CloudFormationError
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def describe_change_set(self: CloudFormationResponse) -> Any:
+        return ActionResult(_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"),
+                                        self._get_param("StackName")))
+
+    def delete_change_set(self: CloudFormationResponse) -> Any:
+        # The cdk CLI deletes its previous change set before creating one; once executed it is gone.
+        backend = self.cloudformation_backend
+        try:
+            change_set = _change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        except CloudFormationError:
+            return EmptyResult()
+        backend.change_sets.pop(change_set.change_set_id, None)
+        return EmptyResult()
+
+    def list_change_sets(self: CloudFormationResponse) -> Any:
+        stack_name = self._get_param("StackName")
+        summaries = [c for c in self.cloudformation_backend.change_sets.values()
+                     if stack_name in (c.stack.name, c.stack_id)]
+        return ActionResult({"Summaries": summaries})
+
+    CloudFormationResponse.describe_change_set = describe_change_set
+    CloudFormationResponse.delete_change_set = delete_change_set
+    CloudFormationResponse.list_change_sets = list_change_sets
 
 
 def _stack_output(resources_map: Any, spec: dict[str, Any]) -> Any:

@@ -1,6 +1,7 @@
-"""``make demo``: deploy the reference platform into the local emulator with the real cdk CLI, audit it.
+"""``make demo``: deploy the reference platform into the local emulator with the real cdk CLI, audit it,
+update it to a second config version (day 2), then tear it down.
 
-    python -m emulator.demo [--config config/demo.yaml] [--drift]
+    python -m emulator.demo [--config config/demo.yaml] [--drift] [--keep DIR]
 
 1. start moto's server (127.0.0.1, a free port) with the adapters of this package;
 2. ``cdk bootstrap aws://123456789012/<region>`` and ``cdk deploy '**' --require-approval never``
@@ -8,14 +9,20 @@
    stacks only) with AWS_ENDPOINT_URL and dummy credentials;
 3. report, per stack, which resources the emulator created and which types it skipped, by name;
 4. ``secure-ml audit`` against the emulated account;
-5. with ``--drift``: change the platform through boto3 and audit again; every change must be caught;
-6. stop the server, also on failure or Ctrl-C.
+5. day 2 (:mod:`emulator.day2`): deploy a second version of the config (a new user, a changed Studio
+   default, a new model version, a bigger endpoint), report what was updated and replaced, audit again;
+6. teardown: delete the Studio domain's apps, spaces and profiles, then ``cdk destroy '**'``, and list
+   what CloudFormation retained and why;
+7. with ``--drift`` instead of 5 and 6: change the platform through boto3 and audit again; every change
+   must be caught;
+8. stop the server, also on failure or Ctrl-C.
 
-The last line is for scripts:
-``demo: deployed <N> resources (<M> skipped), audit <P> passed / <F> failed``
+Lines for scripts, one per phase:
+``demo: deployed <N> resources (<M> skipped), audit <P> passed / <F> failed``,
+``demo: updated <N> resources (<R> replaced)``, ``demo: destroyed, retained <K>: <names>``
 (F counts checks with an error-level finding; M the resources of types the emulator does not
-implement, listed by type and logical id). Exit 0 when every stack completed, every resource of an
-implemented type was created and the audit has no error; 1 otherwise; 130 on Ctrl-C.
+implement, listed by type and logical id). Exit 0 when every phase completed, every resource of an
+implemented type was created and the audits have no error; 1 otherwise; 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -103,17 +110,29 @@ def bootstrap_key(emulator: Emulator) -> str:
 
 
 def deploy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
+    """``cdk bootstrap`` the emulated account, then ``cdk deploy`` the app for ``config_path``."""
     env = cdk_env(emulator)
     # Bootstrap from an empty directory: no cdk.json there, so the CLI does not synthesize the app.
     empty = workdir / "bootstrap"
     empty.mkdir(exist_ok=True)
     run_cdk(["bootstrap", f"aws://{ACCOUNT_ID}/{emulator.region}", "--bootstrap-kms-key-id", bootstrap_key(emulator)],
             env, empty, log, timeout=300)
+    cdk_deploy(emulator, config_path, workdir, log)
+
+
+def cdk_deploy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
+    """``cdk deploy '**'`` of the app for ``config_path`` (a first deploy or an update)."""
     run_cdk(
         ["deploy", "**", "--require-approval", "never", "-c", f"config={config_path}",
          "--output", str(workdir / "cdk.out"), "--progress", "events"],
-        env, ROOT, log, timeout=900,
+        cdk_env(emulator), ROOT, log, timeout=900,
     )
+
+
+def cdk_destroy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
+    """``cdk destroy '**' --force`` of the app for ``config_path``."""
+    run_cdk(["destroy", "**", "--force", "-c", f"config={config_path}", "--output", str(workdir / "cdk.out")],
+            cdk_env(emulator), ROOT, log, timeout=900)
 
 
 def stack_reports(emulator: Emulator) -> list[StackReport]:
@@ -202,14 +221,16 @@ def audit(emulator: Emulator) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)")
-    parser.add_argument("--drift", action="store_true", help="after the audit, change the platform and audit again")
+    parser.add_argument("--drift", action="store_true",
+                        help="after the audit, change the platform and audit again (instead of day 2)")
     parser.add_argument("--keep", metavar="DIR", help="keep the cdk output and logs in DIR")
     args = parser.parse_args(argv)
 
     from cdk_secure_ml.config import ConfigError, load_config
 
+    config_path = ROOT / args.config if not Path(args.config).is_absolute() else Path(args.config)
     try:
-        config = load_config(ROOT / args.config if not Path(args.config).is_absolute() else args.config)
+        config = load_config(config_path)
     except ConfigError as error:
         print(f"demo: {error}", file=sys.stderr)
         return 2
@@ -222,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     log = workdir / "cdk.log"
     emulator = Emulator(region=config.region)
     started = time.monotonic()
-    deployed = skipped = passed = failed = 0
     code = 1
+    phase = "deploy"
     try:
         emulator.start()
         say(f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
@@ -231,59 +252,31 @@ def main(argv: list[str] | None = None) -> int:
         say(f"demo: cdk bootstrap + cdk deploy of {args.config} (log: {log}) ...")
         deploy(emulator, args.config, workdir, log)
         say(f"demo: deployed in {time.monotonic() - started:.0f}s")
-
-        from ._base import STAND_INS
-        from .server import install_adapters
-
-        adapters = set(install_adapters())
-        reports = stack_reports(emulator)
-        platform = [r for r in reports if r.name != BOOTSTRAP_STACK]
-        say("demo: what the emulator created (CloudFormation stacks as moto holds them):")
-        print_stack_reports(reports, adapters, STAND_INS)
-        emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
-        if emulated:
-            say("demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
-                "emulates it): " + ", ".join(emulated))
-        deployed = sum(r.deployed_count for r in platform)
-        skipped = sum(r.skipped_count for r in platform)
-        skipped_types = sorted({t for r in platform for t in r.skipped})
-        # A skipped resource of a type the emulator does implement means moto failed on it.
-        failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
-        if skipped_types:
-            say("demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
-                + ", ".join(t for t in skipped_types if t not in failed_types))
-            if failed_types:
-                say(f"demo: types the emulator implements but failed to create: {', '.join(failed_types)}")
-        else:
-            say("demo: every resource of the platform was created; no type skipped")
-        incomplete = [r.name for r in platform if not r.status.endswith("_COMPLETE") or "ROLLBACK" in r.status]
-        if incomplete:
-            say(f"demo: stacks not complete: {', '.join(incomplete)}")
-
-        say("demo: secure-ml audit of the emulated account:")
-        result = audit(emulator)
-        passed, failed = result.passed, _failed_checks(result)
-        # Unimplemented types are reported above, by name; they do not fail the demo. A failed
-        # creation, an incomplete stack or an error-level audit finding does.
-        code = 0 if (not failed_types and not incomplete and result.success) else 1
-
+        ok, result, deployed, skipped = report_deploy(emulator)
+        say(f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
+            f"{_failed_checks(result)} failed")
+        if not ok:
+            return 1
         if args.drift:
-            drift_code, after = drift(emulator, config.name, result)
-            # The summary line describes the platform after the drift: it must fail now.
-            passed, failed = after.passed, _failed_checks(after)
-            code = drift_code
+            phase = "drift"
+            code, _ = drift(emulator, config.name, result)
+            return code
+        phase = "day 2 update"
+        if not update(emulator, config_path, workdir, log):
+            return 1
+        phase = "teardown"
+        if not teardown(emulator, config, workdir / "config-day2.yaml", workdir, log):
+            return 1
+        code = 0
     except DemoError as error:
-        say(f"demo: {error}")
-        code = 1
+        say(f"demo: {phase} failed: {error}")
     except subprocess.TimeoutExpired as error:
-        say(f"demo: timed out: {' '.join(map(str, error.cmd))}")
-        code = 1
+        say(f"demo: {phase} timed out: {' '.join(map(str, error.cmd))}")
     except KeyboardInterrupt:
         say("demo: interrupted")
         code = 130
     except Exception as error:  # noqa: BLE001 - report, stop the server, print the summary line
-        say(f"demo: failed: {type(error).__name__}: {error}")
-        code = 1
+        say(f"demo: {phase} failed: {type(error).__name__}: {error}")
     finally:
         emulator.stop()
         if not args.keep:
@@ -292,8 +285,129 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 say(f"demo: kept {workdir} for inspection")
         say(f"demo: emulator stopped after {time.monotonic() - started:.0f}s")
-    say(f"demo: deployed {deployed} resources ({skipped} skipped), audit {passed} passed / {failed} failed")
     return code
+
+
+def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
+    """Print what the emulator created and audit it: (ok, audit result, deployed, skipped)."""
+    from ._base import STAND_INS
+    from .server import install_adapters
+
+    adapters = set(install_adapters())
+    reports = stack_reports(emulator)
+    platform = [r for r in reports if r.name != BOOTSTRAP_STACK]
+    say("demo: what the emulator created (CloudFormation stacks as moto holds them):")
+    print_stack_reports(reports, adapters, STAND_INS)
+    emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
+    if emulated:
+        say("demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
+            "emulates it): " + ", ".join(emulated))
+    deployed = sum(r.deployed_count for r in platform)
+    skipped = sum(r.skipped_count for r in platform)
+    skipped_types = sorted({t for r in platform for t in r.skipped})
+    # A skipped resource of a type the emulator does implement means moto failed on it.
+    failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
+    if skipped_types:
+        say("demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
+            + ", ".join(t for t in skipped_types if t not in failed_types))
+        if failed_types:
+            say(f"demo: types the emulator implements but failed to create: {', '.join(failed_types)}")
+    else:
+        say("demo: every resource of the platform was created; no type skipped")
+    incomplete = [r.name for r in platform if not r.status.endswith("_COMPLETE") or "ROLLBACK" in r.status]
+    if incomplete:
+        say(f"demo: stacks not complete: {', '.join(incomplete)}")
+    say("demo: secure-ml audit of the emulated account:")
+    result = audit(emulator)
+    # Unimplemented types are reported above, by name; they do not fail the demo. A failed
+    # creation, an incomplete stack or an error-level audit finding does.
+    return (not failed_types and not incomplete and result.success), result, deployed, skipped
+
+
+def _resource_type(emulator: Emulator) -> Any:
+    cloudformation = emulator.client("cloudformation")
+    cache: dict[str, dict[str, str]] = {}
+
+    def resource_type(stack: str, logical_id: str) -> str:
+        if stack not in cache:
+            template = _parse_template(cloudformation.get_template(StackName=stack)["TemplateBody"])
+            cache[stack] = {lid: r["Type"] for lid, r in template.get("Resources", {}).items()}
+        return cache[stack].get(logical_id, "?")
+
+    return resource_type
+
+
+def update(emulator: Emulator, config_path: Path, workdir: Path, log: Path) -> bool:
+    """Day 2: deploy the second config version over the first, report, audit. True when it all passed."""
+    from . import day2
+
+    changed = day2.write_day2_config(config_path, workdir / "config-day2.yaml")
+    say(f"demo: day 2: cdk deploy of a second config version ({changed}):")
+    for change in day2.DAY2_CHANGES:
+        say(f"  - {change.description}")
+    position = day2.mark()
+    cdk_deploy(emulator, str(changed), workdir, log)
+    summary = day2.summarize_update(day2.operations_since(position, "UPDATE"), _resource_type(emulator))
+    for line in summary.lines:
+        say(f"  {line}")
+    statuses = {s["StackName"]: s["StackStatus"] for s in emulator.client("cloudformation").describe_stacks()["Stacks"]}
+    incomplete = sorted(name for name, status in statuses.items()
+                        if not status.endswith("_COMPLETE") or "ROLLBACK" in status)
+    if incomplete:
+        say(f"demo: stacks not complete after the update: {', '.join(incomplete)}")
+    say("demo: secure-ml audit after the update:")
+    result = audit(emulator)
+    say(f"demo: updated {summary.total} resources ({summary.replaced} replaced): {summary.added} added, "
+        f"{summary.updated} updated in place, {summary.removed} removed; audit {result.passed} passed / "
+        f"{_failed_checks(result)} failed")
+    return not incomplete and result.success and summary.total > 0
+
+
+def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, log: Path) -> bool:
+    """Studio teardown, then ``cdk destroy``; report what was retained and why. True when no platform
+    stack is left."""
+    from cdk_secure_ml.teardown import teardown_studio_domain
+
+    from . import day2
+
+    sagemaker = emulator.client("sagemaker")
+    gone_types: set[str] = set()
+    domains = sagemaker.list_domains()["Domains"]
+    for domain in domains:
+        # What users leave behind: a private JupyterLab space with a running app, created from the Studio UI
+        # (never by the templates). SageMaker refuses to delete a profile that still has them.
+        profiles = sagemaker.list_user_profiles(DomainIdEquals=domain["DomainId"])["UserProfiles"]
+        if profiles:
+            owner = min(p["UserProfileName"] for p in profiles)
+            space = f"{owner}-jupyterlab"
+            sagemaker.create_space(DomainId=domain["DomainId"], SpaceName=space,
+                                   OwnershipSettings={"OwnerUserProfileName": owner},
+                                   SpaceSharingSettings={"SharingType": "Private"},
+                                   SpaceSettings={"AppType": "JupyterLab"})
+            sagemaker.create_app(DomainId=domain["DomainId"], SpaceName=space, AppType="JupyterLab",
+                                 AppName="default")
+            say(f"demo: {owner} has a private JupyterLab space {space} with a running app (as the Studio UI "
+                "leaves it)")
+    for domain in domains:
+        say(f"demo: teardown: Studio domain {domain['DomainName']} ({domain['DomainId']}) first "
+            "(docs/operations.md):")
+        report = teardown_studio_domain(sagemaker, domain["DomainId"], delete_home_efs=True, confirm=True,
+                                        interval=0.05, timeout=60)
+        for line in report.lines():
+            say(f"  {line}")
+        gone_types |= {"AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile", "AWS::SageMaker::Space"}
+    say("demo: teardown: cdk destroy '**' ...")
+    position = day2.mark()
+    cdk_destroy(emulator, str(config_path), workdir, log)
+    kept = [k for k in day2.retained(day2.operations_since(position, "DELETE"), set()) if k[1] not in gone_types]
+    left = sorted(s["StackName"] for s in emulator.client("cloudformation").describe_stacks()["Stacks"]
+                  if s["StackName"] != BOOTSTRAP_STACK)
+    for name, resource_type, physical_id, why in kept:
+        say(f"  retained {name} ({resource_type}) {physical_id}: {why}")
+    if left:
+        say(f"demo: stacks left after cdk destroy: {', '.join(left)}")
+    say(f"demo: destroyed, retained {len(kept)}: {', '.join(name for name, *_ in kept)}")
+    return not left
 
 
 def _failed_checks(result: Any) -> int:

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.core.utils import utcnow
 from moto.sagemaker.models import FakeSagemakerNotebookInstance, Model, sagemaker_backends
 
 from . import sagemaker_standins as standins
@@ -112,6 +113,26 @@ class Domain(AdapterMixin, CloudFormationModel):
         )
         domain_id = created["DomainArn"].rsplit("/", 1)[-1]
         return cls(domain_id, backend.describe_domain(domain_id))
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: Domain, new_resource_name: str, cloudformation_json: dict[str, Any],
+        account_id: str, region_name: str,
+    ) -> Domain:
+        """UpdateDomain: the settings CloudFormation updates in place (the create-only ones, AuthMode,
+        DomainName, KmsKeyId, replace the domain instead; emulator.cloudformation decides that)."""
+        props = cloudformation_json["Properties"]
+        backend = sagemaker_backends[account_id][region_name]
+        domain = backend.domains[original_resource.DomainId]
+        domain.default_user_settings = props["DefaultUserSettings"]
+        domain.domain_settings = props.get("DomainSettings")
+        domain.default_space_settings = props.get("DefaultSpaceSettings")
+        domain.subnet_ids = props["SubnetIds"]
+        domain.app_network_access_type = props.get("AppNetworkAccessType", "PublicInternetOnly")
+        domain.app_security_group_management = props.get("AppSecurityGroupManagement")
+        domain.tags = cfn_tags(props)
+        domain.last_modified_time = utcnow()
+        return cls(original_resource.DomainId, backend.describe_domain(original_resource.DomainId))
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]

@@ -86,6 +86,27 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "template.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"),
 
+    _b("iam.delete-policy-detach-first",
+       "AWS Identity and Access Management",
+       "A managed policy must be detached from every user, group and role before it can be deleted; "
+       "CloudFormation detaches it when it deletes the AWS::IAM::ManagedPolicy resource.",
+       "https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html"),
+
+    # ---------------------------------------------------------------- SageMaker Studio teardown
+    _b("sagemaker.delete-domain-needs-no-members",
+       "Amazon SageMaker AI",
+       "A domain cannot be deleted while it has user profiles or shared spaces (ResourceInUse).",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/gs-studio-delete-domain.html"),
+    _b("sagemaker.delete-user-profile-needs-no-apps",
+       "Amazon SageMaker AI",
+       "A user profile cannot be deleted while it has apps that are not deleted or failed, or owns spaces; a "
+       "space cannot be deleted while it has such apps.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-user-profile-remove.html"),
+    _b("sagemaker.delete-domain-home-efs-retention",
+       "Amazon SageMaker AI",
+       "DeleteDomain keeps the home EFS volume unless RetentionPolicy.HomeEfsFileSystem is Delete.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteDomain.html"),
+
     # ---------------------------------------------------------------- AWS Config, Amazon GuardDuty, AWS Organizations
     # (governance: D1-D4, D11, S2, S5)
 

@@ -93,6 +93,7 @@ def test_create_only_properties_come_from_the_resource_schema():
     ("AWS::S3::Bucket", "BucketName"),
     ("AWS::Config::DeliveryChannel", "Name"),
     ("AWS::EC2::VPC", None),
+    ("AWS::ApplicationAutoScaling::ScalingPolicy", None),  # PolicyName is unique per scalable target only
 ])
 def test_the_custom_name_property_of_a_type(resource_type, name):
     assert name_property(resource_type) == name
@@ -260,3 +261,44 @@ def test_an_imported_export_cannot_change(aws):
     reason = _stack(aws, "producer").get("StackStatusReason", "") or " ".join(
         e.get("ResourceStatusReason", "") for e in _events(aws, "producer"))
     assert "Cannot update export shared-topic as it is in use by consumer" in reason
+
+
+@pytest.mark.aws_behaviour("iam.delete-policy-detach-first", "cloudformation.deletion-policy-retain")
+def test_a_stack_whose_role_has_a_managed_policy_can_be_deleted(aws):
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    _create(aws, "roles", {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": []}}},
+        "Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Roles": [{"Ref": "Role"}],
+                                                                    "PolicyDocument": document}},
+    })
+    stack = _moto_stack("roles")
+    aws("cloudformation").delete_stack(StackName="roles")
+    assert stack.status == "DELETE_COMPLETE"
+    assert aws("iam").list_policies(Scope="Local")["Policies"] == []
+    assert aws("iam").list_roles()["Roles"] == []
+
+
+def test_a_network_stack_can_be_deleted(aws):
+    """moto has no CloudFormation delete for route tables, their associations, VPC endpoints and flow logs;
+    without one the VPC's deletion fails and no network stack could be destroyed."""
+    _create(aws, "network", {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24"}},
+        "Routes": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+        "Association": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {
+            "SubnetId": {"Ref": "Subnet"}, "RouteTableId": {"Ref": "Routes"}}},
+        "S3": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+            "VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.us-east-1.s3", "VpcEndpointType": "Gateway",
+            "RouteTableIds": [{"Ref": "Routes"}]}},
+        "Logs": {"Type": "AWS::EC2::FlowLog", "Properties": {
+            "ResourceId": {"Ref": "Vpc"}, "ResourceType": "VPC", "TrafficType": "ALL",
+            "LogDestinationType": "s3", "LogDestination": "arn:aws:s3:::flow-logs"}},
+    })
+    stack = _moto_stack("network")
+    aws("cloudformation").delete_stack(StackName="network")
+    assert stack.status == "DELETE_COMPLETE", stack.stack_status_reason
+    ec2 = aws("ec2")
+    assert [v for v in ec2.describe_vpcs()["Vpcs"] if v["CidrBlock"] == "10.0.0.0/16"] == []
+    assert [e["State"].lower() for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]] in ([], ["deleted"])
+    assert ec2.describe_flow_logs()["FlowLogs"] == []

@@ -1,0 +1,145 @@
+"""Tear down a Studio domain in the order SageMaker accepts, before ``cdk destroy`` removes the network.
+
+The platform retains the Studio domain and its user profiles on stack delete (a profile's home
+directory lives on the domain's EFS volume). CloudFormation therefore leaves them, and with them the
+domain's network interfaces and home-EFS mount targets in the VPC's subnets, which keep the network's
+subnets and security groups from being deleted. A platform team that really wants everything gone
+runs this first (``secure-ml teardown-studio``; docs/operations.md):
+
+1. delete every app (JupyterLab, Code Editor, ...) of the domain's profiles and spaces
+   (``DeleteApp``), and wait until each is ``Deleted``;
+2. delete every space (``DeleteSpace``), then every user profile (``DeleteUserProfile``): SageMaker
+   refuses to delete a profile or space while it has apps, and a domain while it has profiles or spaces
+   (``ResourceInUse``; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteDomain.html);
+3. delete the domain with ``RetentionPolicy.HomeEfsFileSystem`` = ``Delete`` (the home EFS goes with
+   it) or ``Retain`` (the default of the API: back the volume up, then delete its mount targets and
+   the file system yourself before destroying the network).
+
+Read-only until ``confirm`` is True: without it, the plan is returned and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: App statuses in which an app is gone or going.
+_GONE = {"Deleted", "Deleting", "Failed"}
+
+
+@dataclass
+class TeardownReport:
+    """What :func:`teardown_studio_domain` deleted (or, unconfirmed, would delete), in order.
+
+    ``home_efs``: the home EFS file system id, and whether it was deleted with the domain.
+    """
+
+    domain_id: str
+    apps: list[str] = field(default_factory=list)
+    spaces: list[str] = field(default_factory=list)
+    user_profiles: list[str] = field(default_factory=list)
+    home_efs: str | None = None
+    home_efs_deleted: bool = False
+    done: bool = False
+
+    def lines(self) -> list[str]:
+        verb = "deleted" if self.done else "would delete"
+        efs = (f"home EFS {self.home_efs} {'deleted with the domain' if self.home_efs_deleted else 'RETAINED'}"
+               if self.home_efs else "no home EFS reported")
+        return [
+            f"{verb} {len(self.apps)} app(s): {', '.join(self.apps) or '-'}",
+            f"{verb} {len(self.spaces)} space(s): {', '.join(self.spaces) or '-'}",
+            f"{verb} {len(self.user_profiles)} user profile(s): {', '.join(self.user_profiles) or '-'}",
+            f"{verb} domain {self.domain_id}; {efs}",
+        ]
+
+
+def _pages(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:
+        page = call(**kwargs, **({"NextToken": token} if token else {}))
+        items.extend(page.get(key, []))
+        token = page.get("NextToken")
+        if not token:
+            return items
+
+
+def _wait(check: Callable[[], bool], what: str, timeout: float, interval: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def teardown_studio_domain(
+    sagemaker: Any,
+    domain_id: str,
+    *,
+    delete_home_efs: bool = False,
+    confirm: bool = False,
+    timeout: float = 1800.0,
+    interval: float = 10.0,
+) -> TeardownReport:
+    """Delete the apps, spaces and user profiles of ``domain_id``, then the domain.
+
+    :param sagemaker: a boto3 SageMaker client of the domain's account and region.
+    :param delete_home_efs: delete the home EFS volume with the domain (``RetentionPolicy`` ``Delete``);
+        default False keeps it (``Retain``), as the API does.
+    :param confirm: False (default): delete nothing, return the plan.
+    :param timeout: seconds to wait for apps and profiles to be deleted (default 30 minutes).
+    :param interval: seconds between polls (default 10).
+    :raises TimeoutError: an app, profile or space is still there after ``timeout``.
+    :raises botocore.exceptions.ClientError: SageMaker refused a call (for example AccessDenied).
+    """
+    from botocore.exceptions import ClientError
+
+    domain = sagemaker.describe_domain(DomainId=domain_id)
+    report = TeardownReport(domain_id, home_efs=domain.get("HomeEfsFileSystemId"))
+    apps = [a for a in _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id) if a.get("Status") not in _GONE]
+    spaces = _pages(sagemaker.list_spaces, "Spaces", DomainIdEquals=domain_id)
+    profiles = _pages(sagemaker.list_user_profiles, "UserProfiles", DomainIdEquals=domain_id)
+    report.apps = [f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps]
+    report.spaces = [s["SpaceName"] for s in spaces]
+    report.user_profiles = [p["UserProfileName"] for p in profiles]
+    if not confirm:
+        return report
+
+    for app in apps:
+        owner = {"SpaceName": app["SpaceName"]} if app.get("SpaceName") else {"UserProfileName": app["UserProfileName"]}
+        sagemaker.delete_app(DomainId=domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner)
+
+    def apps_gone() -> bool:
+        listed = _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id)
+        return all(a.get("Status") in {"Deleted", "Failed"} for a in listed)
+
+    _wait(apps_gone, f"the apps of {domain_id} to be deleted", timeout, interval)
+    for space in spaces:
+        sagemaker.delete_space(DomainId=domain_id, SpaceName=space["SpaceName"])
+    for profile in profiles:
+        sagemaker.delete_user_profile(DomainId=domain_id, UserProfileName=profile["UserProfileName"])
+
+    def members_gone() -> bool:
+        left = _pages(sagemaker.list_user_profiles, "UserProfiles", DomainIdEquals=domain_id)
+        left += _pages(sagemaker.list_spaces, "Spaces", DomainIdEquals=domain_id)
+        return not left
+
+    _wait(members_gone, f"the spaces and user profiles of {domain_id} to be deleted", timeout, interval)
+    sagemaker.delete_domain(DomainId=domain_id,
+                            RetentionPolicy={"HomeEfsFileSystem": "Delete" if delete_home_efs else "Retain"})
+
+    def domain_gone() -> bool:
+        try:
+            return sagemaker.describe_domain(DomainId=domain_id).get("Status") == "Deleting"
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
+                return True
+            raise
+
+    _wait(domain_gone, f"domain {domain_id} to be deleted", timeout, interval)
+    report.home_efs_deleted = delete_home_efs and report.home_efs is not None
+    report.done = True
+    return report
