@@ -23,7 +23,6 @@ from cdk_secure_ml.constructs.delivery import (
     PipelineAuditRole,
     wave_groups,
 )
-from cdk_secure_ml.policies.live.audit import AUDIT_IAM_ACTIONS
 from cdk_secure_ml.stacks.pipeline import DeliveryPipelineStack
 from cdk_secure_ml.stacks.reference_app import build_reference_app
 from tests.conftest import ROOT, new_app, strict_app
@@ -222,6 +221,8 @@ def test_read_only_audit_after_each_deploy(pipeline_stages, template):
 
 
 def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(delivery_app):
+    from cdk_secure_ml.policies.live.audit import AUDIT_IAM_ACTIONS
+
     _, stack, _ = delivery_app
     t = Template.from_stack(stack.stages["prod"].delivery)
     t.has_resource_properties("AWS::IAM::Role", {
