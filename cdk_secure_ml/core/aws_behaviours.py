@@ -151,6 +151,12 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A model in VPC mode downloads its model artifacts from S3 through the VPC (its S3 gateway endpoint).",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
        "S1"),
+    _b("ec2.az-id-belongs-to-its-region",
+       "Amazon EC2",
+       "An AZ ID names a zone of one Region: the Region code's letters and number, -az, and a number "
+       "(euw1-az1, euw1-az2 and euw1-az3 are the zones of eu-west-1).",
+       "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html",
+       "M6"),
     _b("ec2.az-ids-consistent-across-accounts",
        "Amazon EC2",
        "AZ names map to physical zones independently per account in older Regions; an AZ ID (e.g. use1-az1) is the "
