@@ -33,6 +33,8 @@ from cdk_secure_ml.constructs.identity import EXECUTION_PERSONAS, PERSONAS, TEAM
 from cdk_secure_ml.constructs.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
     INTERFACE_ENDPOINT_SERVICES,
+    ORGANIZATION_ID_RE,
+    az_id_problems,
     validate_vpc_cidr,
 )
 from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
@@ -100,12 +102,55 @@ class InterfaceEndpointsConfig(_Strict):
         return names + [n for n in dict.fromkeys(self.extra) if n not in names]
 
 
+class EndpointPolicyConfig(_Strict):
+    """Who may use the VPC endpoints (docs/network.md, "Endpoint policies")."""
+
+    restrict: bool = Field(True, description="Endpoint policies limited to the account or organization.")
+    organization_id: str | None = Field(
+        None, description="AWS Organizations id (o-...): admit the organization's principals and buckets; "
+                          "default: this account only.")
+    trusted_accounts: list[Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]] = Field(
+        default_factory=list, description="Accounts outside the organization whose principals and buckets are admitted.")
+    allowed_s3_objects: list[str] = Field(
+        default_factory=list, description="AWS-owned S3 object ARN patterns readable through the S3 endpoint "
+                                          "(e.g. JumpStart's or CodeArtifact's buckets).")
+
+    @field_validator("organization_id")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        if value is not None and not ORGANIZATION_ID_RE.match(value):
+            raise ValueError(f"{value!r} is not an AWS Organizations id; it looks like o-a1b2c3d4e5 "
+                             "(aws organizations describe-organization --query Organization.Id)")
+        return value
+
+    @field_validator("trusted_accounts")
+    @classmethod
+    def _accounts(cls, accounts: list[str]) -> list[str]:
+        bad = [a for a in accounts if not re.match(r"^\d{12}$", a)]
+        if bad:
+            raise ValueError(f"{bad} are not 12-digit account ids; quote ids in YAML ('012345678901')")
+        return accounts
+
+    @field_validator("allowed_s3_objects")
+    @classmethod
+    def _objects(cls, arns: list[str]) -> list[str]:
+        bad = [a for a in arns if not re.match(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.*-]{1,62}/.+$", a)]
+        if bad:
+            raise ValueError(f"{bad} are not S3 object ARN patterns; use arn:aws:s3:::<bucket>/<key pattern>, "
+                             "e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*")
+        return arns
+
+
 class NetworkConfig(_Strict):
     cidr: str = "10.20.0.0/16"
     az_count: int = Field(2, ge=2, le=6, description="Availability zones for the isolated subnets.")
     availability_zones: list[str] = Field(
         default_factory=list,
         description="Explicit AZ names; needed for more than 2 AZs in an environment-agnostic stack.",
+    )
+    availability_zone_ids: list[str] = Field(
+        default_factory=list,
+        description="Explicit AZ IDs (use1-az1, ...) instead of names: the same zones in every account.",
     )
     subnet_cidr_mask: int | None = Field(None, ge=16, le=28)
     reserved_cidrs: list[str] = Field(
@@ -117,6 +162,7 @@ class NetworkConfig(_Strict):
     endpoint_access_from_vpc_cidr: bool = False
     s3_prefix_list_id: str | None = Field(None, pattern=r"^pl-[0-9a-f]{8,17}$")
     flow_logs_retention_days: int = 365
+    endpoint_policy: EndpointPolicyConfig = Field(default_factory=EndpointPolicyConfig)
 
     @field_validator("flow_logs_retention_days")
     @classmethod
@@ -149,6 +195,8 @@ class NetworkConfig(_Strict):
     @model_validator(mode="after")
     def _overlap_and_azs(self) -> NetworkConfig:
         validate_vpc_cidr(self.cidr, reserved_cidrs=self.reserved_cidrs)
+        if self.availability_zone_ids and self.availability_zones:
+            raise ValueError("give availability_zones (names) or availability_zone_ids (IDs), not both")
         if self.availability_zones:
             if len(set(self.availability_zones)) != len(self.availability_zones):
                 raise ValueError(f"availability_zones {self.availability_zones} repeats a zone; list each once")
@@ -160,7 +208,7 @@ class NetworkConfig(_Strict):
         return self
 
     def azs(self) -> int:
-        return len(self.availability_zones) or self.az_count
+        return len(self.availability_zone_ids) or len(self.availability_zones) or self.az_count
 
 
 class EncryptionConfig(_Strict):
@@ -918,15 +966,29 @@ def is_prod_like(name: object, kind: object = None) -> bool:
 
 def delivery_stage_problems(stages: list) -> list[tuple[tuple[str | int, ...], str]]:
     """Problems across delivery stages (models or raw dicts), with paths relative to ``stages``:
-    repeated names, production-like stages without approval or with human roles."""
+    repeated names, two stages in one account, production-like stages without approval or with
+    human roles."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
     seen: dict = {}
+    accounts: dict = {}
     for index, stage in enumerate(stages or []):
         name, kind = _field(stage, "name"), _field(stage, "kind")
         if name is not None and name in seen:
             problems.append(((index, "name"), (f"stage name {name!r} is listed twice (first at stages.{seen[name]}); "
                                                "stage names name the deployed stacks, so each must be unique")))
         seen.setdefault(name, index)
+        account = _account_id(_field(stage, "account"))
+        if isinstance(account, str) and account in accounts:
+            first_index, first_name = accounts[account]
+            problems.append(((index, "account"), (
+                f"stages {first_name!r} (stages.{first_index}) and {name!r} both deploy to account {account}; "
+                "every stage gets the same fixed physical names there (KMS aliases alias/<name>/*, SSM parameters "
+                "/<name>/*, the trail <name>-audit, IAM roles <name>-*, endpoint and log-group names) and AWS "
+                "allows one Config recorder per region, so the second stage fails with AlreadyExists; give "
+                f"stage {name!r} an account of its own (one account per stage, docs/delivery.md), or deploy "
+                "the second copy as a separate platform with another `name`")))
+        elif isinstance(account, str):
+            accounts[account] = (index, name)
         if is_prod_like(name, kind):
             if _field(stage, "requires_approval") is not True:
                 problems.append(((index, "requires_approval"),
@@ -988,6 +1050,9 @@ class DeliveryStageConfig(_Strict):
     availability_zones: list[str] = Field(
         default_factory=list, description="AZ names of the stage's VPC; default <region>a, <region>b, ..."
     )
+    availability_zone_ids: list[str] = Field(
+        default_factory=list, description="AZ IDs (use1-az1, ...) of the stage's VPC instead of names."
+    )
 
     @field_validator("name")
     @classmethod
@@ -1013,6 +1078,12 @@ class DeliveryStageConfig(_Strict):
             raise ValueError(f"availability_zones {foreign} are not in region {self.region}")
         if len(set(self.availability_zones)) != len(self.availability_zones):
             raise ValueError(f"availability_zones {self.availability_zones} repeats a zone; list each once")
+        if self.availability_zone_ids:
+            problems = az_id_problems(self.availability_zone_ids, self.region)
+            if self.availability_zones:
+                problems.append("give availability_zones (names) or availability_zone_ids (IDs), not both")
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -1028,8 +1099,9 @@ class DeliveryStageConfig(_Strict):
         return self.human_roles if self.human_roles is not None else not self.prod_like
 
     def azs(self, count: int) -> list[str]:
-        """The stage's AZs: listed, or the first ``count`` of ``<region>a, b, c, ...``."""
-        return list(self.availability_zones) or [f"{self.region}{letter}" for letter in "abcdef"[:count]]
+        """The stage's AZs: its AZ IDs or names, or the first ``count`` of ``<region>a, b, c, ...``."""
+        return (list(self.availability_zone_ids) or list(self.availability_zones)
+                or [f"{self.region}{letter}" for letter in "abcdef"[:count]])
 
 
 class DeliveryConfig(_Strict):
@@ -1080,15 +1152,12 @@ class DeliveryConfig(_Strict):
         return stages
 
     def warnings(self) -> list[str]:
-        """Legal but doubtful choices, reported as synth warnings on the pipeline stack."""
+        """Legal but doubtful choices, reported as synth warnings on the pipeline stack. (Two stages in
+        one account are refused when the config loads: :func:`delivery_stage_problems`.)"""
         found = []
         by_account: dict[str, list[str]] = {}
         for stage in self.stages:
             by_account.setdefault(stage.account, []).append(stage.name)
-        for account, names in by_account.items():
-            if len(names) > 1:
-                found.append(f"stages {names} deploy to the same account {account}: they are not isolated from each "
-                             "other; use one account per stage")
         if self.tooling_account in by_account:
             found.append(f"the tooling account {self.tooling_account} is also the account of stages "
                          f"{by_account[self.tooling_account]}; keep the pipeline in an account of its own")
@@ -1145,13 +1214,17 @@ class PlatformConfig(_Strict):
 
     @model_validator(mode="after")
     def _azs_in_region(self) -> PlatformConfig:
+        if self.network.availability_zone_ids:
+            problems = az_id_problems(self.network.availability_zone_ids, self.region)
+            if problems:
+                raise ValueError("network." + "; ".join(problems))
         foreign = [az for az in self.network.availability_zones if not az.startswith(self.region)]
         if foreign:
             raise ValueError(
                 f"network.availability_zones {foreign} are not in region {self.region}; "
                 f"use zones named {self.region}a, {self.region}b, ..."
             )
-        if self.network.azs() > 2 and not self.network.availability_zones:
+        if self.network.azs() > 2 and not (self.network.availability_zones or self.network.availability_zone_ids):
             raise ValueError(
                 f"network.az_count is {self.network.az_count}, but the reference stacks are "
                 "environment-agnostic (offline synth) and can only discover 2 AZs; list the zones in "
@@ -1207,7 +1280,12 @@ class PlatformConfig(_Strict):
         data = self.model_dump(exclude={"delivery"})
         data["region"] = stage.region
         data["stage"] = stage.stage_kind
-        data["network"]["availability_zones"] = stage.azs(self.network.azs())
+        if stage.availability_zone_ids:
+            data["network"]["availability_zone_ids"] = list(stage.availability_zone_ids)
+            data["network"]["availability_zones"] = []
+        else:
+            data["network"]["availability_zones"] = stage.azs(self.network.azs())
+            data["network"]["availability_zone_ids"] = []
         return PlatformConfig.model_validate(data)
 
 

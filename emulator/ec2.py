@@ -1,19 +1,27 @@
 """Custom::VpcRestrictDefaultSG, the custom resource aws-cdk-lib adds to every ec2.Vpc (feature flag
-``@aws-cdk/aws-ec2:restrictDefaultSecurityGroup``).
+``@aws-cdk/aws-ec2:restrictDefaultSecurityGroup``), AWS::EC2::SecurityGroupEgress, and subnets placed
+by AZ ID.
 
 In AWS a Lambda function revokes every ingress and egress rule of the VPC's default security group.
 moto can run Lambda functions only in docker, so this adapter performs the same effect through
 moto's EC2 backend (and restores the default rules on delete, as the handler does).
+
+Subnets (:func:`install`): moto's AWS::EC2::Subnet model reads ``AvailabilityZone`` only and puts a
+subnet without one in us-east-1a, whatever the region; ``MlNetwork(availability_zone_ids=...)``
+gives ``AvailabilityZoneId``. The patched model places the subnet in that zone, and both the API
+and the template path refuse an AZ ID of another region, as AWS does.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
 
 from ._base import AdapterMixin, adapter
+from .refusals import refuse
 
 
 def _revoke_all(account_id: str, region_name: str, group_id: str) -> int:
@@ -115,3 +123,51 @@ class SecurityGroupEgress(AdapterMixin, CloudFormationModel):
         rule_ids = [r for r in self.rule_ids if r in existing]
         if rule_ids:
             backend.revoke_security_group_egress(self.group_id, "", "", "", [], security_rule_ids=rule_ids)
+
+
+def _zone_of(region_name: str, zone_id: str) -> str:
+    """The AZ name of ``zone_id`` in ``region_name``; refuses an AZ ID of another region."""
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+
+    zones = RegionsAndZonesBackend.zones.get(region_name, [])
+    for zone in zones:
+        if zone.zone_id == zone_id:
+            return zone.name
+    refuse("ec2.az-id-belongs-to-its-region",
+           f"Value ({zone_id}) for parameter availabilityZoneId is invalid. Subnets can currently only be created "
+           f"in the following availability zone IDs: {', '.join(z.zone_id for z in zones)}",
+           code="InvalidParameterValue")
+
+
+def install() -> None:
+    """Subnets by AZ ID, through the API and through CloudFormation. Idempotent."""
+    from moto.ec2.models.subnets import Subnet, SubnetBackend
+
+    if getattr(SubnetBackend.create_subnet, "_secure_ml", False):
+        return
+    create_subnet = SubnetBackend.create_subnet
+    signature = inspect.signature(create_subnet)
+
+    def create_subnet_in_region(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        zone_id = bound.arguments.get("availability_zone_id")
+        if zone_id and not bound.arguments.get("availability_zone"):
+            bound.arguments["availability_zone"] = _zone_of(self.region_name, zone_id)
+            bound.arguments["availability_zone_id"] = None
+        return create_subnet(*bound.args, **bound.kwargs)
+
+    create_subnet_in_region._secure_ml = True  # type: ignore[attr-defined]
+    SubnetBackend.create_subnet = create_subnet_in_region  # type: ignore[method-assign]
+
+    from_template = Subnet.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                                        region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        zone_id = properties.get("AvailabilityZoneId")
+        if zone_id and not properties.get("AvailabilityZone"):
+            properties = {**properties, "AvailabilityZone": _zone_of(region_name, zone_id)}
+            cloudformation_json = {**cloudformation_json, "Properties": properties}
+        return from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    Subnet.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign]

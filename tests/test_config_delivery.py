@@ -176,13 +176,54 @@ def test_stage_kind_revalidates_the_platform():
     assert "allow_single_instance" in problems["delivery.stages.1"]
 
 
-def test_same_account_twice_is_a_warning_not_an_error():
+@pytest.mark.aws_behaviour("iam.names-unique-per-account", "kms.alias-unique-per-account-region")
+def test_two_stages_in_one_account_are_refused_naming_both_stages_the_account_and_the_fix():
+    """Every stage deploys the same fixed physical names (IAM roles are unique per account in every
+    region, KMS aliases per account and region): the second stage would fail with AlreadyExists (D9)."""
+    problems = problems_of(delivery("""\
+        - {name: dev, account: "222222222222", region: eu-west-1}
+        - {name: test, account: 222222222222, region: eu-central-1}
+        - {name: prod, account: "444444444444", region: eu-west-1, requires_approval: true}
+        """))
+    assert list(problems) == ["delivery.stages.1.account"]
+    message = problems["delivery.stages.1.account"]
+    assert message.startswith("stages 'dev' (stages.0) and 'test' both deploy to account 222222222222")
+    assert "AlreadyExists" in message and "give stage 'test' an account of its own" in message
+
+
+def test_the_same_account_twice_is_reported_with_its_line():
+    with pytest.raises(ConfigError) as info:
+        parse_config(delivery("""\
+            - {name: dev, account: "222222222222", region: eu-west-1}
+            - {name: prod, account: "222222222222", region: eu-west-1, requires_approval: true}
+            """), source="test.yaml")
+    (problem,) = [p for p in info.value.problems if p.path == "delivery.stages.1.account"]
+    assert problem.line == 8 and "'dev' (stages.0) and 'prod'" in problem.message
+
+
+def test_the_tooling_account_as_a_stage_account_is_a_warning():
     d = parse_config(delivery("""\
         - {name: dev, account: "222222222222", region: eu-west-1}
-        - {name: test, account: "222222222222", region: eu-west-1}
         - {name: prod, account: "111111111111", region: eu-west-1, requires_approval: true}
         """)).delivery
-    warnings = d.warnings()
-    assert len(warnings) == 2
-    assert "['dev', 'test'] deploy to the same account 222222222222" in warnings[0]
-    assert "tooling account 111111111111 is also the account of stages ['prod']" in warnings[1]
+    assert d.warnings() == [("the tooling account 111111111111 is also the account of stages ['prod']; keep the "
+                             "pipeline in an account of its own")]
+
+
+@pytest.mark.aws_behaviour("ec2.az-ids-consistent-across-accounts")
+def test_stages_may_pin_az_ids_and_they_are_checked_offline():
+    config = parse_config(delivery("""\
+        - {name: dev, account: "222222222222", region: us-east-1, availability_zone_ids: [use1-az1, use1-az2]}
+        - {name: prod, account: "444444444444", region: eu-west-1, requires_approval: true}
+        """))
+    dev, prod = config.delivery.stages
+    assert dev.azs(2) == ["use1-az1", "use1-az2"] and prod.azs(2) == ["eu-west-1a", "eu-west-1b"]
+    staged = config.for_delivery_stage(dev).network
+    assert (staged.availability_zone_ids, staged.availability_zones) == (["use1-az1", "use1-az2"], [])
+    problems = problems_of(delivery("""\
+        - {name: dev, account: "222222222222", region: us-east-1, availability_zone_ids: [use1-az1, euw1-az2]}
+        - {name: prod, account: "444444444444", region: eu-west-1, requires_approval: true,
+           availability_zones: [eu-west-1a, eu-west-1b], availability_zone_ids: [euw1-az1, euw1-az2]}
+        """))
+    assert "['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1" in problems["delivery.stages.0"]
+    assert "not both" in problems["delivery.stages.1"]

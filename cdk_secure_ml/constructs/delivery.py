@@ -17,7 +17,7 @@ See docs/delivery.md for the multi-account picture and the bootstrap commands.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import jsii
@@ -36,50 +36,18 @@ from constructs import Construct, IValidation
 
 from cdk_secure_ml.constructs.identity import execution_role_path
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
+from cdk_secure_ml.delivery_context import RESOLVED_GROUPS_CONTEXT
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     in_regulatory_packs,
     skip_checkov,
     wildcard_finding_ids,
 )
+from cdk_secure_ml.policies.live.audit import AUDIT_IAM_ACTIONS
 
-#: What ``secure-ml audit`` calls, all read-only (docs/audit.md, "Least-privilege IAM policy").
-AUDIT_READ_ACTIONS: tuple[str, ...] = (
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:DescribeScalingPolicies",
-    "cloudtrail:DescribeTrails",
-    "cloudtrail:GetTrailStatus",
-    "config:DescribeConfigurationRecorderStatus",
-    "config:DescribeConfigurationRecorders",
-    "ec2:DescribeFlowLogs",
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeVpcEndpoints",
-    "guardduty:GetDetector",
-    "guardduty:ListDetectors",
-    "kms:DescribeKey",
-    "kms:GetKeyRotationStatus",
-    "kms:ListKeys",
-    "s3:GetBucketLocation",
-    "s3:GetBucketLogging",
-    "s3:GetBucketPolicy",
-    "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketVersioning",
-    "s3:GetEncryptionConfiguration",
-    "s3:ListAllMyBuckets",
-    "sagemaker:DescribeDomain",
-    "sagemaker:DescribeEndpoint",
-    "sagemaker:DescribeEndpointConfig",
-    "sagemaker:DescribeModel",
-    "sagemaker:DescribeNotebookInstance",
-    "sagemaker:ListDomains",
-    "sagemaker:ListEndpointConfigs",
-    "sagemaker:ListEndpoints",
-    "sagemaker:ListModels",
-    "sagemaker:ListNotebookInstances",
-)
+#: What ``secure-ml audit`` calls, all read-only: the auditor's own table (docs/audit.md,
+#: "Least-privilege IAM policy"), so the stage audit role can never lag behind the audit (review S3).
+AUDIT_READ_ACTIONS: tuple[str, ...] = AUDIT_IAM_ACTIONS
 
 #: What the stage accounts may do on the promoted model packages: read, never approve or change.
 MODEL_PACKAGE_READ_ACTIONS: tuple[str, ...] = (
@@ -89,6 +57,11 @@ MODEL_PACKAGE_READ_ACTIONS: tuple[str, ...] = (
 )
 
 MODEL_PACKAGE_STATE_CHANGE = "SageMaker Model Package State Change"
+
+#: Runtimes every CodeBuild project of the pipeline pins: the project needs Python >= 3.11 and a
+#: Node.js that jsii supports; ``aws/codebuild/standard:7.0`` offers both
+#: (https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html).
+DEFAULT_RUNTIME_VERSIONS: Mapping[str, str] = {"python": "3.12", "nodejs": "22"}
 
 REPLICATION_REASON = (
     "Pipeline artifacts are rebuilt from the repository on every run; cross-region replication of this "
@@ -373,11 +346,23 @@ class MlPlatformPipeline(Construct):
       then ``npx cdk synth``. A failing gate stops the run before any deploy.
     - ``model_package_groups``: before ``cdk synth``, the synth step resolves the latest Approved
       version of each group in this (tooling) account (``python -m cdk_secure_ml.delivery_context``)
-      and passes them as ``-c approved-model-packages=<JSON>``, so the endpoints deploy the approved
-      packages. Its role may then ``sagemaker:ListModelPackages`` on exactly those groups.
+      and passes them as ``-c approved-model-packages=<JSON>``, with
+      ``-c resolved-model-package-groups=<groups>``: the endpoints deploy the approved packages, and
+      an endpoint whose group has no approved version yet waits (its stage deploys without it), so
+      the first run with an empty registry still deploys Foundation, Studio and Governance. Its role
+      may ``sagemaker:ListModelPackages`` on ``*``: the action has no ``model-package-group``
+      resource type, and AWS's own model-registry policy grants it on ``*``
+      (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html).
     - Self-mutation, asset publishing, then the stages in order. A stage that requires approval gets
       a ``ManualApprovalStep`` before it; with an ``audit_role_arn`` it gets a post-deploy
-      ``CodeBuildStep`` that assumes that role and runs ``secure-ml audit --region <region>``.
+      ``CodeBuildStep`` that assumes that role and runs ``secure-ml audit --region <region>
+      --fail-on-not-verified``: error-level drift, and any check the audit role could not perform,
+      fail the run.
+    - ``runtime_versions``: the CodeBuild runtimes every project pins (buildspec
+      ``runtime-versions``; default Python 3.12 and Node.js 22, both on ``standard:7.0``). Without
+      them CodeBuild picks the image's default, which changes when a version reaches end of life
+      (https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html). None for a
+      custom image, where runtime selection is not supported.
     - ``cross_account_keys`` and key rotation on: the artifact bucket is encrypted with the
       pipeline's customer-managed key, which the target accounts' deploy roles may use.
     - ``notification_emails``: an encrypted SNS topic told about approvals waiting and failed runs.
@@ -403,6 +388,7 @@ class MlPlatformPipeline(Construct):
         pipeline_name: str | None = None,
         build_image: codebuild.IBuildImage = codebuild.LinuxBuildImage.STANDARD_7_0,
         model_package_groups: Sequence[str] = (),
+        runtime_versions: Mapping[str, str] | None = DEFAULT_RUNTIME_VERSIONS,
     ) -> None:
         super().__init__(scope, construct_id)
         problems = []
@@ -423,21 +409,26 @@ class MlPlatformPipeline(Construct):
         self.model_package_groups = tuple(dict.fromkeys(model_package_groups))
         synth = f"npx cdk synth --quiet -c config={config_path}"
         if self.model_package_groups:
-            # Buildspec 0.2 runs the commands in one shell: a failing resolver (no approved version,
-            # exit 2) fails the assignment, and so the build, before anything is synthesized.
+            # Buildspec 0.2 runs the commands in one shell. The resolver exits 0 when a group has no
+            # approved version (it is left out of the JSON and its endpoints wait); it fails the build
+            # only when the registry cannot be read (e.g. AccessDenied).
             groups = " ".join(f"--group {g}" for g in self.model_package_groups)
             self.synth_step: pipelines.ShellStep = pipelines.CodeBuildStep(
                 "Synth",
                 input=source,
                 install_commands=list(install_commands),
                 commands=[*checks, f"APPROVED_MODEL_PACKAGES=$(.venv/bin/python -m cdk_secure_ml.delivery_context {groups})",
-                          f'{synth} -c approved-model-packages="$APPROVED_MODEL_PACKAGES"'],
+                          (f'{synth} -c approved-model-packages="$APPROVED_MODEL_PACKAGES" '
+                           f'-c {RESOLVED_GROUPS_CONTEXT}={",".join(self.model_package_groups)}')],
                 primary_output_directory="cdk.out",
                 role_policy_statements=[iam.PolicyStatement(
                     sid="ListApprovedModelPackages",
+                    # A List action authorized on "*": the Service Authorization Reference gives it
+                    # only the (optional) model-package resource type, so a grant on the group ARN
+                    # matches nothing; AWS's AmazonSageMakerModelRegistryFullAccess grants it on "*"
+                    # (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html).
                     actions=["sagemaker:ListModelPackages"],
-                    resources=[f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}:model-package-group/{g}"
-                               for g in self.model_package_groups],
+                    resources=["*"],
                 )],
             )
         else:
@@ -448,6 +439,9 @@ class MlPlatformPipeline(Construct):
                 commands=[*checks, synth],
                 primary_output_directory="cdk.out",
             )
+        self.runtime_versions = dict(runtime_versions) if runtime_versions else {}
+        partial_build_spec = (codebuild.BuildSpec.from_object(
+            {"phases": {"install": {"runtime-versions": self.runtime_versions}}}) if self.runtime_versions else None)
         self.pipeline = pipelines.CodePipeline(
             self,
             "Resource",
@@ -459,6 +453,7 @@ class MlPlatformPipeline(Construct):
             code_build_defaults=pipelines.CodeBuildOptions(
                 build_environment=codebuild.BuildEnvironment(build_image=build_image, privileged=False),
                 timeout=Duration.minutes(60),
+                partial_build_spec=partial_build_spec,
             ),
         )
 
@@ -531,7 +526,9 @@ class MlPlatformPipeline(Construct):
                 # A profile that assumes the target's read-only role from the CodeBuild credentials.
                 f"aws configure set profile.audit.role_arn {item.audit_role_arn}",
                 "aws configure set profile.audit.credential_source EcsContainer",
-                f"/tmp/audit/bin/secure-ml audit --profile audit --region {region}",
+                # "not verified" (the role could not read a service) fails the run too: a drift check
+                # that was not performed is not a pass (docs/delivery.md, "Post-deploy audit").
+                f"/tmp/audit/bin/secure-ml audit --profile audit --region {region} --fail-on-not-verified",
             ],
         )
         self.audits[item.stage.node.id] = step
@@ -624,6 +621,12 @@ class MlPlatformPipeline(Construct):
             "group and report groups, and sts:AssumeRole on the CDK bootstrap roles (aws-cdk:bootstrap-role tag "
             "condition). Each names this pipeline's resources; none reaches another workload."
         )
+        list_packages_reason = (
+            " The synth role's sagemaker:ListModelPackages is on '*': a List action whose only resource type "
+            "is model-package (never the group), which AWS's own model registry policy grants on '*' "
+            "(https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html); it "
+            "reads package metadata, never model data."
+        )
         source_reason = (
             "The project's source type is CODEPIPELINE: it receives the code as an encrypted pipeline artifact, "
             "never a repository URL or credentials; the repository is reached only through the CodeConnections "
@@ -641,9 +644,12 @@ class MlPlatformPipeline(Construct):
                 if "/Assets/FileRole/" in child.node.path and not child.node.default_child.get_metadata("checkov"):  # type: ignore[union-attr]
                     skip_checkov(child, assets_reason, "CKV_AWS_111")
                 cfn = child.node.default_child
-                ids = wildcard_finding_ids(Stack.of(child).resolve(cfn.policy_document))  # type: ignore[union-attr]
+                document = Stack.of(child).resolve(cfn.policy_document)  # type: ignore[union-attr]
+                ids = wildcard_finding_ids(document)
                 if ids:
-                    acknowledge(child, wildcard_reason, *ids)
+                    sids = {st.get("Sid") for st in document.get("Statement", [])}
+                    acknowledge(child, wildcard_reason + (list_packages_reason if "ListApprovedModelPackages" in sids
+                                                          else ""), *ids)
             elif isinstance(child, codebuild.CfnProject):
                 acknowledge(child, source_reason, *in_regulatory_packs("CodeBuildProjectSourceRepoUrl"))
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from aws_cdk import Annotations, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -70,7 +71,75 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
     "bedrock-runtime": "BEDROCK_RUNTIME",
 }
 
+#: Interface endpoint services whose endpoint policy MlNetwork restricts to the organization or the
+#: account (the "identity perimeter"), each with the page of AWS's documentation that describes its
+#: endpoint policies. An endpoint without a policy keeps the default one, which allows full access
+#: through the endpoint: anyone in the VPC could use foreign credentials there (review finding S1;
+#: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). Services that are
+#: not listed keep the default policy on purpose: not every service supports endpoint policies, and
+#: CreateVpcEndpoint refuses a non-default policy for a service that "only supports the full-access
+#: endpoint policy" (https://github.com/awslabs/landing-zone-accelerator-on-aws/issues/936).
+#: ``notebook`` and ``studio`` (the browser path to apps) keep it too: their traffic is authorized by
+#: the presigned URL that CreatePresignedDomainUrl / CreatePresignedNotebookInstanceUrl return, and
+#: those calls go through ``sagemaker.api``, which is restricted
+#: (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html).
+ENDPOINT_POLICY_SERVICES: dict[str, str] = {
+    "sagemaker.api": "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
+    "sagemaker.runtime": "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
+    "sts": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html",
+    "logs": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html",
+    "monitoring": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html",
+    "ecr.api": "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+    "ecr.dkr": "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+    "kms": "https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html",
+    "ssm": "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+}
+
+#: The AWS-owned bucket that holds Amazon ECR image layers: a pull through the VPC downloads the
+#: layers from it with a URL ECR presigns, so the S3 gateway endpoint must allow s3:GetObject there
+#: whoever the caller is (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
+ECR_LAYER_BUCKET = "prod-{region}-starport-layer-bucket"
+
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+#: An AZ ID: the same physical zone in every account, unlike AZ names, which older regions map to
+#: zones per account (https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html).
+AZ_ID_RE = re.compile(r"^[a-z]+\d+-az\d+$")
+_AZ_ID_DIRECTIONS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+                     "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+ORGANIZATION_ID_RE = re.compile(r"^o-[a-z0-9]{10,32}$")
+_S3_OBJECT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.*-]{1,62}/.+$")
+
+
 _VPC_PREFIX_RANGE = (16, 24)
+
+
+def az_id_prefix(region: str) -> str | None:
+    """The AZ ID prefix of ``region`` (``us-east-1`` -> ``use1``, ``ap-southeast-2`` -> ``apse2``),
+    None for a region whose code does not follow <area>-<direction>-<n> (e.g. GovCloud)."""
+    parts = region.split("-")
+    if len(parts) != 3 or parts[1] not in _AZ_ID_DIRECTIONS or not parts[2].isdigit():
+        return None
+    return parts[0] + _AZ_ID_DIRECTIONS[parts[1]] + parts[2]
+
+
+def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
+    """What is wrong with ``ids`` as the AZ IDs of a VPC in ``region`` (offline checks only: the
+    format, the region's prefix, distinct, at least 2)."""
+    problems = []
+    bad = [i for i in ids if not AZ_ID_RE.match(i)]
+    if bad:
+        problems.append(f"availability_zone_ids {bad} are not AZ IDs (e.g. use1-az1; aws ec2 "
+                        "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists them)")
+    prefix = az_id_prefix(region) if region and not Token.is_unresolved(region) else None
+    foreign = [i for i in ids if AZ_ID_RE.match(i) and prefix and not i.startswith(prefix + "-az")]
+    if foreign:
+        problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are {prefix}-az1, "
+                        f"{prefix}-az2, ...)")
+    if len(set(ids)) != len(ids):
+        problems.append(f"availability_zone_ids {list(ids)} repeat a zone; list each once")
+    elif len(ids) < 2:
+        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting needs 2 AZs")
+    return problems
 
 
 def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipaddress.IPv4Network:
@@ -145,6 +214,9 @@ class MlNetwork(Construct):
     :param max_azs: number of AZs for a new VPC, at least 2 (SageMaker hosting needs 2). In an
         environment-agnostic stack CDK can discover only 2; pass ``availability_zones`` for more.
     :param availability_zones: explicit AZ names for a new VPC (overrides ``max_azs``).
+    :param availability_zone_ids: explicit AZ IDs (``use1-az1``, ...) for a new VPC instead of names:
+        the same physical zones in every account, so a zone known to lack an endpoint service or an
+        instance family can be avoided in all of them. The subnets get ``AvailabilityZoneId``.
     :param subnet_cidr_mask: prefix length of each subnet; default splits the VPC evenly.
     :param reserved_cidrs: ranges (peered VPCs, on-premises) the new VPC must not overlap.
     :param interface_endpoints: the interface endpoint services; default
@@ -160,6 +232,19 @@ class MlNetwork(Construct):
     :param flow_log_key: KMS key for the flow-log group. It must let CloudWatch Logs use it
         (:class:`EncryptionKeys` does for its ``logs`` key). Default: a dedicated key is created.
     :param flow_log_retention: retention of the flow-log group. Default one year.
+    :param restrict_endpoints: endpoint policies on the S3 gateway endpoint and on the interface
+        endpoints of :data:`ENDPOINT_POLICY_SERVICES`: only principals of this account (or of
+        ``organization_id``, or of ``trusted_accounts``) may use them, and the S3 endpoint reaches
+        only buckets of those accounts (plus ``trusted_resource_accounts``), the ECR layer bucket and
+        ``allowed_s3_objects``. AWS service principals stay allowed. Default True.
+    :param organization_id: the AWS Organizations id (``o-...``): principals and buckets of the whole
+        organization are admitted. Default None: this account only (the safe fallback).
+    :param trusted_accounts: accounts outside the organization whose principals and buckets are admitted.
+    :param trusted_resource_accounts: accounts whose buckets (not principals) are admitted, e.g. the
+        delivery account that holds promoted model artifacts.
+    :param allowed_s3_objects: AWS-owned object ARN patterns readable (``s3:GetObject``) through the S3
+        endpoint by anyone in the VPC, e.g. JumpStart's ``arn:aws:s3:::jumpstart-cache-prod-<region>/*``
+        or CodeArtifact's ``arn:aws:s3:::assets-<account>-<region>/*``.
     """
 
     def __init__(
@@ -171,6 +256,7 @@ class MlNetwork(Construct):
         cidr: str = "10.20.0.0/16",
         max_azs: int = 2,
         availability_zones: Sequence[str] | None = None,
+        availability_zone_ids: Sequence[str] | None = None,
         subnet_cidr_mask: int | None = None,
         reserved_cidrs: Sequence[str] = (),
         interface_endpoints: Sequence[str] = DEFAULT_INTERFACE_ENDPOINTS,
@@ -180,9 +266,26 @@ class MlNetwork(Construct):
         s3_prefix_list_id: str | None = None,
         flow_log_key: kms.IKey | None = None,
         flow_log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        restrict_endpoints: bool = True,
+        organization_id: str | None = None,
+        trusted_accounts: Sequence[str] = (),
+        trusted_resource_accounts: Sequence[str] = (),
+        allowed_s3_objects: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         services = list(dict.fromkeys([*interface_endpoints, *extra_interface_endpoints]))
+        self._validate_perimeter(organization_id, trusted_accounts, trusted_resource_accounts, allowed_s3_objects)
+        if availability_zone_ids is not None:
+            problems = az_id_problems(list(availability_zone_ids), Stack.of(scope).region)
+            if availability_zones:
+                problems.append("give availability_zones or availability_zone_ids, not both")
+            if vpc is not None:
+                problems.append("availability_zone_ids applies to a new VPC; an imported VPC keeps its subnets")
+            if problems:
+                raise ValueError("MlNetwork: " + "; ".join(problems))
+            # CDK places subnets by the names it is given; the IDs stand in for them and each subnet
+            # then names its zone by AvailabilityZoneId instead.
+            availability_zones = list(availability_zone_ids)
         self._validate_inputs(
             vpc=vpc,
             cidr=cidr,
@@ -199,6 +302,12 @@ class MlNetwork(Construct):
             self.vpc: ec2.IVpc = self._new_vpc(cidr, max_azs, availability_zones, subnet_cidr_mask)
             self.subnets: list[ec2.ISubnet] = list(self.vpc.isolated_subnets)
             self.imported = False
+            if availability_zone_ids is not None:
+                for subnet in self.subnets:
+                    cfn_subnet = subnet.node.default_child
+                    assert isinstance(cfn_subnet, ec2.CfnSubnet)
+                    cfn_subnet.add_property_deletion_override("AvailabilityZone")
+                    cfn_subnet.add_property_override("AvailabilityZoneId", subnet.availability_zone)
         else:
             self.vpc = vpc
             self.subnets = self._private_subnets_of(vpc)
@@ -209,6 +318,7 @@ class MlNetwork(Construct):
                 "make sure it has none (AWS Config rule vpc-default-security-group-closed).",
             )
 
+        self.availability_zone_ids = list(availability_zone_ids) if availability_zone_ids is not None else None
         self.subnet_selection = ec2.SubnetSelection(subnets=self.subnets)
 
         self.endpoint_security_group = ec2.SecurityGroup(
@@ -248,6 +358,14 @@ class MlNetwork(Construct):
                 # open=True would add 443 from the whole VPC CIDR; access is granted per workload group.
                 open=False,
             )
+
+        self.organization_id = organization_id
+        self.trusted_accounts = tuple(dict.fromkeys(trusted_accounts))
+        self.trusted_resource_accounts = tuple(dict.fromkeys(trusted_resource_accounts))
+        #: The interface endpoints that got a perimeter policy (the others keep the default policy).
+        self.restricted_endpoints: list[str] = []
+        if restrict_endpoints:
+            self._restrict_endpoints(list(allowed_s3_objects))
 
         self.flow_log_key: kms.IKey = flow_log_key or self._new_flow_log_key()
         self.flow_log_group = logs.LogGroup(
@@ -316,6 +434,85 @@ class MlNetwork(Construct):
     @property
     def subnet_ids(self) -> list[str]:
         return [s.subnet_id for s in self.subnets]
+
+    # ------------------------------------------------------------------------------------------
+    # Endpoint policies (review finding S1)
+
+    def _principal_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
+        """(label, condition) pairs, one per way a principal is admitted."""
+        accounts = [Stack.of(self).account, *self.trusted_accounts]
+        found: list[tuple[str, dict[str, dict[str, object]]]] = [
+            ("Accounts", {"StringEquals": {"aws:PrincipalAccount": accounts}})]
+        if self.organization_id:
+            found.append(("Organization", {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}}))
+        return found
+
+    def _bucket_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
+        """(label, condition) pairs, one per way a bucket is admitted. ``s3:ResourceAccount`` is the
+        bucket owner's account, usable in VPC endpoint policies
+        (https://aws.amazon.com/about-aws/whats-new/2020/12/new-iam-condition-keys-amazon-s3-limit-requests-buckets-owned-specific-aws-accounts-specific-tls-versions/);
+        ``aws:ResourceOrgID`` its organization."""
+        accounts = list(dict.fromkeys([Stack.of(self).account, *self.trusted_accounts, *self.trusted_resource_accounts]))
+        found: list[tuple[str, dict[str, dict[str, object]]]] = [
+            ("Accounts", {"StringEquals": {"s3:ResourceAccount": accounts}})]
+        if self.organization_id:
+            found.append(("Organization", {"StringEquals": {"aws:ResourceOrgID": self.organization_id}}))
+        return found
+
+    @staticmethod
+    def _service_principals() -> iam.PolicyStatement:
+        # Requests AWS services make with their service principals carry aws:PrincipalIsAWSService;
+        # foreign credentials cannot set it (the data-perimeter default statement,
+        # https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md).
+        return iam.PolicyStatement(sid="AwsServicePrincipals", principals=[iam.StarPrincipal()], actions=["*"],
+                                   resources=["*"], conditions={"Bool": {"aws:PrincipalIsAWSService": "true"}})
+
+    def _restrict_endpoints(self, allowed_s3_objects: list[str]) -> None:
+        stack = Stack.of(self)
+        # Gateway endpoints take Principal "*" only; principals are narrowed with conditions
+        # (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
+        for principal_label, principal in self._principal_conditions():
+            for bucket_label, bucket in self._bucket_conditions():
+                merged = {op: {**principal.get(op, {}), **bucket.get(op, {})} for op in {*principal, *bucket}}
+                self.s3_endpoint.add_to_policy(iam.PolicyStatement(
+                    sid=f"PrincipalsOf{principal_label}ToBucketsOf{bucket_label}", principals=[iam.StarPrincipal()],
+                    actions=["s3:*"], resources=["*"], conditions=merged))
+        self.s3_endpoint.add_to_policy(self._service_principals())
+        self.s3_endpoint.add_to_policy(iam.PolicyStatement(
+            sid="EcrImageLayers", principals=[iam.StarPrincipal()], actions=["s3:GetObject"],
+            resources=[f"arn:{stack.partition}:s3:::{ECR_LAYER_BUCKET.format(region=stack.region)}/*"]))
+        if allowed_s3_objects:
+            self.s3_endpoint.add_to_policy(iam.PolicyStatement(
+                sid="AllowedAwsOwnedObjects", principals=[iam.StarPrincipal()], actions=["s3:GetObject"],
+                resources=allowed_s3_objects))
+        for service, endpoint in self.interface_endpoints.items():
+            if service not in ENDPOINT_POLICY_SERVICES:
+                continue
+            for label, condition in self._principal_conditions():
+                endpoint.add_to_policy(iam.PolicyStatement(
+                    sid=f"PrincipalsOf{label}", principals=[iam.StarPrincipal()], actions=["*"], resources=["*"],
+                    conditions=condition))
+            endpoint.add_to_policy(self._service_principals())
+            self.restricted_endpoints.append(service)
+
+    @staticmethod
+    def _validate_perimeter(organization_id: str | None, trusted_accounts: Sequence[str],
+                            trusted_resource_accounts: Sequence[str], allowed_s3_objects: Sequence[str]) -> None:
+        problems: list[str] = []
+        if organization_id is not None and not ORGANIZATION_ID_RE.match(organization_id):
+            problems.append(f"organization_id {organization_id!r} is not an AWS Organizations id (o- followed by "
+                            "10-32 lower-case letters or digits; aws organizations describe-organization shows it)")
+        for what, accounts in (("trusted_accounts", trusted_accounts),
+                               ("trusted_resource_accounts", trusted_resource_accounts)):
+            bad = [a for a in accounts if not Token.is_unresolved(a) and not _ACCOUNT_RE.match(str(a))]
+            if bad:
+                problems.append(f"{what} {bad} are not 12-digit account ids")
+        bad_arns = [a for a in allowed_s3_objects if not _S3_OBJECT_ARN_RE.match(a)]
+        if bad_arns:
+            problems.append(f"allowed_s3_objects {bad_arns} are not S3 object ARN patterns "
+                            "(arn:aws:s3:::<bucket>/<key pattern>, e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*)")
+        if problems:
+            raise ValueError("MlNetwork: " + "; ".join(problems))
 
     # ------------------------------------------------------------------------------------------
     # Internals

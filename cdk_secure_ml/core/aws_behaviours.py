@@ -121,6 +121,91 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
 
     # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints, EC2
     # (delivery and network: D5, D6, D9, S1, S3, M5, M6)
+    _b("sagemaker.list-model-packages-resource-star",
+       "Amazon SageMaker AI",
+       "sagemaker:ListModelPackages has no model-package-group resource type; AWS's own model registry policy "
+       "grants it on \"*\".",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html",
+       "D6"),
+    _b("sagemaker.model-package-state-change-event",
+       "Amazon SageMaker AI",
+       "SageMaker sends a \"SageMaker Model Package State Change\" event (source aws.sagemaker) to EventBridge when "
+       "a model package changes, including its ModelApprovalStatus.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html",
+       "D5"),
+    _b("iam.names-unique-per-account",
+       "AWS Identity and Access Management",
+       "IAM user, group, role and policy names must be unique within the account, in every Region, ignoring case.",
+       "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+       "D9"),
+    _b("kms.alias-unique-per-account-region",
+       "AWS Key Management Service",
+       "A KMS alias name must be unique in the account and Region.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-alias.html",
+       "D9"),
+    _b("s3.api-permission-names",
+       "Amazon S3",
+       "Some S3 API operations are authorized by IAM actions of another name: GetBucketEncryption needs "
+       "s3:GetEncryptionConfiguration (likewise ListBuckets s3:ListAllMyBuckets, GetPublicAccessBlock "
+       "s3:GetBucketPublicAccessBlock).",
+       "https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html",
+       "S3"),
+    _b("codebuild.runtime-versions-default-changes",
+       "AWS CodeBuild",
+       "Without runtime-versions in the buildspec CodeBuild uses the image's default runtime version, which "
+       "changes when a version reaches end of life; aws/codebuild/standard:7.0 offers Python 3.12 and Node.js 22.",
+       "https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html",
+       "M5"),
+    _b("vpc.endpoint-default-policy-full-access",
+       "AWS PrivateLink",
+       "A VPC endpoint without a policy gets the default policy, which allows any principal full access to the "
+       "service through the endpoint; a gateway endpoint policy must use Principal \"*\" and narrow principals "
+       "with conditions.",
+       "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+       "S1"),
+    _b("vpc.endpoint-policy-support-varies",
+       "AWS PrivateLink",
+       "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full access "
+       "whatever policy is meant for it.",
+       "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+       "S1"),
+    _b("sts.endpoint-policy-principal-keys",
+       "AWS Security Token Service",
+       "An STS VPC endpoint policy can restrict SigV4 callers with aws:PrincipalOrgID or aws:PrincipalAccount; "
+       "federated AssumeRoleWithSAML/WebIdentity callers lack those keys and are denied by a policy that "
+       "relies on them.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html",
+       "S1"),
+    _b("s3.endpoint-policy-resource-account",
+       "Amazon S3",
+       "s3:ResourceAccount (the bucket owner's account) restricts a VPC endpoint policy to buckets of given "
+       "accounts.",
+       "https://aws.amazon.com/about-aws/whats-new/2020/12/new-iam-condition-keys-amazon-s3-limit-requests-buckets-owned-specific-aws-accounts-specific-tls-versions/",
+       "S1"),
+    _b("ecr.image-layers-from-starport-bucket",
+       "Amazon Elastic Container Registry",
+       "An image pull through a VPC downloads the layers from the AWS-owned bucket "
+       "prod-<region>-starport-layer-bucket through the S3 gateway endpoint, whose policy must allow "
+       "s3:GetObject there.",
+       "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms",
+       "S1"),
+    _b("sagemaker.vpc-model-download-through-s3-endpoint",
+       "Amazon SageMaker AI",
+       "A model in VPC mode downloads its model artifacts from S3 through the VPC (its S3 gateway endpoint).",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
+       "S1"),
+    _b("ec2.az-id-belongs-to-its-region",
+       "Amazon EC2",
+       "An AZ ID names a zone of one Region: the Region code's letters and number, -az, and a number "
+       "(euw1-az1, euw1-az2 and euw1-az3 are the zones of eu-west-1).",
+       "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html",
+       "M6"),
+    _b("ec2.az-ids-consistent-across-accounts",
+       "Amazon EC2",
+       "AZ names map to physical zones independently per account in older Regions; an AZ ID (e.g. use1-az1) is the "
+       "same zone in every account.",
+       "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
+       "M6"),
 
 
 )

@@ -63,6 +63,7 @@ class FoundationStack(Stack):
             cidr=net.cidr,
             max_azs=net.az_count,
             availability_zones=net.availability_zones or None,
+            availability_zone_ids=net.availability_zone_ids or None,
             subnet_cidr_mask=net.subnet_cidr_mask,
             reserved_cidrs=net.reserved_cidrs,
             interface_endpoints=net.interface_endpoints.services(),
@@ -71,6 +72,13 @@ class FoundationStack(Stack):
             s3_prefix_list_id=net.s3_prefix_list_id,
             flow_log_key=self.keys.logs,
             flow_log_retention=retention_days(net.flow_logs_retention_days),
+            restrict_endpoints=net.endpoint_policy.restrict,
+            organization_id=net.endpoint_policy.organization_id,
+            trusted_accounts=net.endpoint_policy.trusted_accounts,
+            # SageMaker downloads promoted models from the delivery account's bucket through the S3
+            # gateway endpoint (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html).
+            trusted_resource_accounts=[model_source_account] if model_source_account else [],
+            allowed_s3_objects=net.endpoint_policy.allowed_s3_objects,
         )
         self.workload_security_group = self.network.new_workload_security_group(
             self, "WorkloadSecurityGroup", description="ML workloads: Studio apps, jobs and endpoints"

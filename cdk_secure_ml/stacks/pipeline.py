@@ -20,9 +20,11 @@ class DeliveryPipelineStack(Stack):
     """The pipeline and model registry for ``config`` (which must have a ``delivery`` section).
 
     Every stage is the platform of ``config`` with the stage's region, kind and AZs
-    (``PlatformConfig.for_delivery_stage``), deployed to the stage's account. Production-like stages
-    get no human write roles and no Studio user profiles. The config's warnings (e.g. two stages in
-    one account) become synth warnings on this stack.
+    (``PlatformConfig.for_delivery_stage``), deployed to the stage's account (one account per stage:
+    the config refuses two stages in one account). Production-like stages get no human write roles
+    and no Studio user profiles. The config's warnings (e.g. the tooling account used as a stage
+    account) become synth warnings on this stack. Endpoints whose model package group has no
+    approved version yet wait: their stage deploys without them (an info message says which).
 
     :param config_path: the config file, relative to the repository root: the synth step builds the
         same app from it.
@@ -94,6 +96,12 @@ class DeliveryPipelineStack(Stack):
         self.registry.on_approved(targets.CodePipeline(self.pipeline.code_pipeline))
         for warning in delivery.warnings():
             Annotations.of(self).add_warning_v2("secure-ml:delivery-config", warning)
+        for name, app_stage in self.stages.items():
+            for endpoint, groups in app_stage.waiting_endpoints.items():
+                Annotations.of(self).add_info(
+                    f"stage {name}: endpoint {endpoint} waits for an approved version of model package group(s) "
+                    f"{groups}; the stage deploys without it{'' if app_stage.serving else ' (no Serving stack)'} "
+                    "until one is approved, and the approval starts this pipeline again")
         CfnOutput(self, "PipelineName", value=self.pipeline.code_pipeline.pipeline_name)
         CfnOutput(self, "ModelPackageGroupName", value=self.registry.group_name)
         CfnOutput(self, "ModelArtifactsBucketName", value=self.registry.artifacts.bucket_name)

@@ -9,10 +9,11 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig
+from cdk_secure_ml.delivery_context import endpoints_awaiting_approval, resolved_groups
 from cdk_secure_ml.stacks.delivery import NO_HUMAN_WRITE_PERSONAS, DeliveryAccessStack
 from cdk_secure_ml.stacks.foundation import FoundationStack
 from cdk_secure_ml.stacks.governance import GovernanceStack
-from cdk_secure_ml.stacks.serving import ServingStack
+from cdk_secure_ml.stacks.serving import ServingStack, approved_model_packages
 from cdk_secure_ml.stacks.studio import StudioStack, StudioUsersStack, user_stack_slices
 
 
@@ -77,13 +78,19 @@ class MlPlatformStage(Stage):
             trail_name=f"{config.name}-audit",
             description=f"{config.name}: CloudTrail, AWS Config rules, GuardDuty and alerts (cdk-secure-ml)",
         )
-        # Only with endpoints in the config: an empty ServingStack would still hold an alarm topic and key.
+        # Endpoints whose model package group the pipeline resolved and found without an approved
+        # version wait (docs/delivery.md, "First run: an empty registry"): the stage deploys without
+        # them, so an empty registry never blocks Foundation, Studio and Governance.
+        self.waiting_endpoints: dict[str, list[str]] = endpoints_awaiting_approval(
+            config.endpoints, approved_model_packages(self), resolved_groups(self))
+        ready = [e for e in config.endpoints if e.name not in self.waiting_endpoints]
+        # Only with endpoints ready to deploy: an empty ServingStack would still hold an alarm topic and key.
         self.serving: ServingStack | None = None
-        if config.endpoints:
+        if ready:
             self.serving = ServingStack(
                 self,
                 "Serving",
-                endpoints=config.endpoints,
+                endpoints=ready,
                 network=self.foundation.network,
                 security_group=self.foundation.workload_security_group,
                 keys=self.foundation.keys,

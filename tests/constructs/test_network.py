@@ -318,3 +318,159 @@ def test_imported_vpc_without_route_tables_is_refused():
     with pytest.raises(ValueError, match="route tables of subnets"):
         MlNetwork(stack, "Net", vpc=_imported(stack, ["subnet-a", "subnet-b"], ["eu-west-1a", "eu-west-1b"],
                                               route_tables=False))
+
+
+# ------------------------------------------------------------------ endpoint policies (review S1)
+
+RESTRICTED = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "kms", "ssm")
+ACCOUNT = {"Ref": "AWS::AccountId"}
+ORG = "o-a1b2c3d4e5"
+TOOLING = "111111111111"
+PARTNER = "555555555555"
+JUMPSTART = "arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*"
+
+
+@pytest.fixture(scope="module")
+def perimeters():
+    """One MlNetwork per perimeter variant, synthesized once."""
+    from aws_cdk.assertions import Template
+
+    app = new_app()
+    variants = {
+        "account": {},
+        "org": {"organization_id": ORG, "trusted_accounts": [PARTNER], "trusted_resource_accounts": [TOOLING],
+                "allowed_s3_objects": [JUMPSTART], "extra_interface_endpoints": ["codeartifact.api"]},
+        "open": {"restrict_endpoints": False},
+    }
+    built = {name: (Stack(app, f"Perimeter{name.title()}"), kwargs) for name, kwargs in variants.items()}
+    nets = {name: MlNetwork(stack, "Net", **kwargs) for name, (stack, kwargs) in built.items()}
+    return {name: (nets[name], Template.from_stack(stack)) for name, (stack, _) in built.items()}
+
+
+def _policies(template) -> dict[str, dict | None]:
+    """Endpoint service suffix (s3, sts, notebook, ...) -> its PolicyDocument (None: the default)."""
+    found = {}
+    for res in template.find_resources("AWS::EC2::VPCEndpoint").values():
+        name = json.dumps(res["Properties"]["ServiceName"])
+        suffix = next(s for s in (*INTERFACE_SUFFIXES, "s3") if name.rstrip('"]}').endswith("." + s))
+        found[suffix] = res["Properties"].get("PolicyDocument")
+    return found
+
+
+INTERFACE_SUFFIXES = ("sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
+                      "ecr.api", "ecr.dkr", "kms", "ssm", "codeartifact.api")
+
+
+@pytest.mark.aws_behaviour("vpc.endpoint-default-policy-full-access", "s3.endpoint-policy-resource-account",
+                           "ecr.image-layers-from-starport-bucket")
+def test_s3_gateway_endpoint_admits_only_this_accounts_principals_and_buckets(perimeters):
+    """Without a policy the gateway endpoint lets foreign credentials write to any bucket (S1)."""
+    _, t = perimeters["account"]
+    policy = _policies(t)["s3"]
+    assert policy["Statement"] == [
+        {"Sid": "PrincipalsOfAccountsToBucketsOfAccounts", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+         "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT],
+                                                         "s3:ResourceAccount": [ACCOUNT]}}},
+        {"Sid": "AwsServicePrincipals", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}},
+        # ECR presigns the layer download with its own credentials: no principal condition here
+        {"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::prod-", {"Ref": "AWS::Region"},
+                                        "-starport-layer-bucket/*"]]}},
+    ]
+    # nothing else is allowed: no statement without a principal or a resource perimeter but the two above
+    unconditioned = [s["Sid"] for s in policy["Statement"] if "Condition" not in s]
+    assert unconditioned == ["EcrImageLayers"]
+
+
+@pytest.mark.aws_behaviour("vpc.endpoint-default-policy-full-access", "sts.endpoint-policy-principal-keys",
+                           "vpc.endpoint-policy-support-varies")
+def test_interface_endpoints_admit_only_this_accounts_principals(perimeters):
+    _, t = perimeters["account"]
+    policies = _policies(t)
+    expected = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "PrincipalsOfAccounts", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT]}}},
+        {"Sid": "AwsServicePrincipals", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}},
+    ]}
+    for service in RESTRICTED:
+        assert policies[service] == expected, service
+    # the browser path to Studio apps and notebooks keeps the default policy (presigned URLs from sagemaker.api)
+    assert policies["notebook"] is None and policies["studio"] is None
+
+
+@pytest.mark.aws_behaviour("s3.endpoint-policy-resource-account", "sagemaker.vpc-model-download-through-s3-endpoint")
+def test_organization_trusted_accounts_and_aws_owned_objects(perimeters):
+    net, t = perimeters["org"]
+    policies = _policies(t)
+    s3 = {s["Sid"]: s for s in policies["s3"]["Statement"]}
+    principals = {"Accounts": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]},
+                  "Organization": {"aws:PrincipalOrgID": ORG}}
+    buckets = {"Accounts": {"s3:ResourceAccount": [ACCOUNT, PARTNER, TOOLING]},
+               "Organization": {"aws:ResourceOrgID": ORG}}
+    for p, p_condition in principals.items():
+        for b, b_condition in buckets.items():
+            sid = f"PrincipalsOf{p}ToBucketsOf{b}"
+            assert s3[sid]["Condition"] == {"StringEquals": {**p_condition, **b_condition}}, sid
+            assert s3[sid]["Action"] == "s3:*"
+    assert s3["AllowedAwsOwnedObjects"] == {"Sid": "AllowedAwsOwnedObjects", "Effect": "Allow", "Principal": "*",
+                                            "Action": "s3:GetObject", "Resource": JUMPSTART}
+    # the tooling account's buckets, not its principals
+    sts = {s["Sid"]: s for s in policies["sts"]["Statement"]}
+    assert sts["PrincipalsOfAccounts"]["Condition"] == {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]}}
+    assert sts["PrincipalsOfOrganization"]["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORG}}
+    # a service without documented endpoint-policy support keeps the default policy
+    assert policies["codeartifact.api"] is None
+    assert "codeartifact.api" not in net.restricted_endpoints and set(net.restricted_endpoints) == set(RESTRICTED)
+
+
+def test_restrict_endpoints_false_keeps_the_default_policies(perimeters):
+    net, t = perimeters["open"]
+    assert all(p is None for p in _policies(t).values()) and net.restricted_endpoints == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"organization_id": "123"}, r"organization_id '123' is not an AWS Organizations id"),
+        ({"trusted_accounts": ["12345"]}, r"trusted_accounts \['12345'\] are not 12-digit account ids"),
+        ({"trusted_resource_accounts": ["x"]}, r"trusted_resource_accounts \['x'\] are not 12-digit"),
+        ({"allowed_s3_objects": ["my-bucket/*"]}, r"allowed_s3_objects \['my-bucket/\*'\] are not S3 object ARN"),
+    ],
+)
+def test_bad_perimeter_input_is_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        MlNetwork(Stack(new_app(), "S"), "Net", **kwargs)
+
+
+# ------------------------------------------------------------------ AZ IDs (review M6)
+
+
+@pytest.mark.aws_behaviour("ec2.az-ids-consistent-across-accounts")
+def test_availability_zone_ids_name_the_subnets_zones_by_id():
+    from aws_cdk import Environment
+    from aws_cdk.assertions import Template
+
+    stack = Stack(new_app(), "Ids", env=Environment(region="us-east-1"))
+    net = MlNetwork(stack, "Net", availability_zone_ids=["use1-az1", "use1-az2"])
+    subnets = Template.from_stack(stack).find_resources("AWS::EC2::Subnet").values()
+    assert sorted(s["Properties"]["AvailabilityZoneId"] for s in subnets) == ["use1-az1", "use1-az2"]
+    assert all("AvailabilityZone" not in s["Properties"] for s in subnets)
+    assert net.availability_zone_ids == ["use1-az1", "use1-az2"]
+
+
+@pytest.mark.parametrize(
+    "ids, message",
+    [
+        (["use1-az1"], r"fewer than 2 zones"),
+        (["use1-az1", "euw1-az2"], r"\['euw1-az2'\] are not in region us-east-1 \(its AZ IDs are use1-az1"),
+        (["us-east-1a", "use1-az2"], r"\['us-east-1a'\] are not AZ IDs"),
+        (["use1-az1", "use1-az1"], r"repeat a zone"),
+    ],
+)
+def test_bad_availability_zone_ids_are_named(ids, message):
+    from aws_cdk import Environment
+
+    with pytest.raises(ValueError, match=message):
+        MlNetwork(Stack(new_app(), "S", env=Environment(region="us-east-1")), "Net", availability_zone_ids=ids)

@@ -328,3 +328,43 @@ def test_change_set_stacks_keep_their_outputs(aws):
     cloudformation.execute_change_set(StackName="cs", ChangeSetName="c")
     outputs = cloudformation.describe_stacks(StackName="cs")["Stacks"][0]["Outputs"]
     assert outputs[0]["OutputKey"] == "Arn" and outputs[0]["OutputValue"].startswith("arn:aws:sns:")
+
+
+@pytest.mark.aws_behaviour("ec2.az-id-belongs-to-its-region")
+def test_subnets_by_az_id_land_in_that_zone_and_foreign_ids_are_refused(aws):
+    """MlNetwork(availability_zone_ids=...) gives AvailabilityZoneId; moto's model ignored it (every such
+    subnet went to us-east-1a). An AZ ID of another region is refused, through the API and the template."""
+    ec2 = aws("ec2")
+    zones = {z["ZoneId"]: z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]}
+    first, second = sorted(zones)[:2]
+    resources = {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        **{f"Subnet{i}": {"Type": "AWS::EC2::Subnet", "Properties": {
+            "VpcId": {"Ref": "Vpc"}, "CidrBlock": f"10.0.{i}.0/24", "AvailabilityZoneId": zone_id}}
+           for i, zone_id in enumerate((first, second))},
+    }
+    deploy(aws, resources, name="az-ids")
+    placed = {(s["AvailabilityZoneId"], s["AvailabilityZone"]) for s in ec2.describe_subnets()["Subnets"]
+              if s["CidrBlock"].startswith("10.0.")}
+    assert placed == {(first, zones[first]), (second, zones[second])}
+
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    with pytest.raises(ClientError, match=r"InvalidParameterValue.*euw1-az1.*ec2\.az-id-belongs-to-its-region"):
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZoneId="euw1-az1")
+    assert ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.2.0/24", AvailabilityZoneId=first)["Subnet"][
+        "AvailabilityZone"] == zones[first]
+
+
+@pytest.mark.aws_behaviour("ec2.az-id-belongs-to-its-region")
+def test_a_subnet_with_a_foreign_az_id_fails_its_stack(aws):
+    from moto.ec2.models.subnets import Subnet
+
+    from emulator.refusals import Refused
+
+    from .conftest import REGION
+
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    with pytest.raises(Refused, match="euw1-az1"):
+        Subnet.create_from_cloudformation_json("Subnet", {"Properties": {
+            "VpcId": vpc, "CidrBlock": "10.8.1.0/24", "AvailabilityZoneId": "euw1-az1"}}, "123456789012", REGION)

@@ -98,3 +98,21 @@ def test_clean_account_exits_0(aws):
     out = io.StringIO()
     assert main_audit(["--region", REGION], stdout=out) == 0, out.getvalue()
     assert out.getvalue().splitlines()[-1].startswith(f"audit of {REGION}: ")
+
+
+def test_fail_on_not_verified_turns_a_check_that_did_not_run_into_exit_1(aws, monkeypatch):
+    """The delivery pipeline's audit step passes --fail-on-not-verified: a drift check the audit role
+    could not perform is not a pass (review S3; docs/delivery.md, "Post-deploy audit")."""
+    from cdk_secure_ml.policies.findings import Finding
+    from cdk_secure_ml.policies.live import cli
+    from cdk_secure_ml.policies.live.audit import NOT_VERIFIED, AuditResult
+
+    denied = Finding(NOT_VERIFIED, "warning", f"aws://{REGION}", "sagemaker monitoring", "",
+                     "not verified: access denied on sagemaker:list_monitoring_schedules")
+    monkeypatch.setattr(cli, "run_audit", lambda *a, **k: AuditResult(findings=[denied], passed=12))
+    out = io.StringIO()
+    assert main_audit(["--region", REGION], stdout=out) == 0  # a warning: the default exit code is unchanged
+    assert main_audit(["--region", REGION, "--fail-on-not-verified"], stdout=out) == 1
+    assert "(1 not verified)" in out.getvalue()
+    monkeypatch.setattr(cli, "run_audit", lambda *a, **k: AuditResult(findings=[], passed=12))
+    assert main_audit(["--region", REGION, "--fail-on-not-verified"], stdout=io.StringIO()) == 0

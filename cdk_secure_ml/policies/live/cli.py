@@ -1,7 +1,9 @@
-"""``secure-ml audit [--profile P] [--region R] [--endpoint-url URL] [--format text|json]``.
+"""``secure-ml audit [--profile P] [--region R] [--endpoint-url URL] [--format text|json]
+[--fail-on-not-verified]``.
 
-Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad input (no credentials, an
-unreachable endpoint, an unknown region): one line on stderr, no traceback.
+Exit codes: 0 no error-level finding; 1 error-level findings (with ``--fail-on-not-verified``, also
+any check that could not be verified); 2 bad input (no credentials, an unreachable endpoint, an
+unknown region): one line on stderr, no traceback.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="region to audit (default: the profile's or AWS_REGION)")
     p.add_argument("--endpoint-url", help="send every call to this endpoint (e.g. a local emulator)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--fail-on-not-verified", action="store_true",
+                   help="also exit 1 when a check could not be verified (access denied or another error): "
+                        "a check that did not run is not a pass (the delivery pipeline sets it)")
     return p
 
 
@@ -120,7 +125,8 @@ def main_audit(argv: Sequence[str] | None = None, stdout: TextIO | None = None) 
         session, region = open_session(args.profile, args.region, args.endpoint_url)
         result = run_audit(session, region, args.endpoint_url)
         stdout.write((format_json if args.format == "json" else format_text)(result, region))
-        return 0 if result.success else 1
+        not_verified = result.summary()["not_verified"]
+        return 0 if result.success and not (args.fail_on_not_verified and not_verified) else 1
     except (UsageError, AuditError) as error:
         print(f"secure-ml: error: {error}", file=sys.stderr)
         return 2

@@ -134,7 +134,8 @@ def subnet_az(subnet: Any, template: Template) -> tuple[str, Any] | None:
         (logical_id,) = subnet.refs
         target = template.resources.get(logical_id)
         if target is not None and target.type == "AWS::EC2::Subnet":
-            az = target.properties.get("AvailabilityZone")
+            # MlNetwork(availability_zone_ids=...) names the zone by ID instead of by name.
+            az = target.properties.get("AvailabilityZone", target.properties.get("AvailabilityZoneId"))
             if isinstance(az, str):
                 return ("name", az)
             if isinstance(az, Unresolved) and az.az is not None:

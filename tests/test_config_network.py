@@ -1,0 +1,44 @@
+"""network.endpoint_policy and network.availability_zone_ids: defaults, validation, and the stacks they build."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdk_secure_ml.config import ConfigError, parse_config
+
+HEAD = "name: ml-platform\nregion: us-east-1\n"
+
+
+def problems_of(text: str) -> dict[str, str]:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, source="test.yaml")
+    return {p.path: p.message for p in info.value.problems}
+
+
+def test_endpoint_policy_defaults_to_this_account():
+    policy = parse_config(HEAD).network.endpoint_policy
+    assert policy.restrict is True and policy.organization_id is None
+    assert policy.trusted_accounts == [] and policy.allowed_s3_objects == []
+
+
+def test_endpoint_policy_options_are_validated_all_together():
+    problems = problems_of(HEAD + "network:\n  endpoint_policy:\n"
+                           "    organization_id: org-1\n    trusted_accounts: ['123']\n"
+                           "    allowed_s3_objects: [jumpstart-cache-prod-us-east-1]\n")
+    assert "'org-1' is not an AWS Organizations id" in problems["network.endpoint_policy.organization_id"]
+    assert "['123'] are not 12-digit account ids" in problems["network.endpoint_policy.trusted_accounts"]
+    assert "are not S3 object ARN patterns" in problems["network.endpoint_policy.allowed_s3_objects"]
+    good = parse_config(HEAD + "network:\n  endpoint_policy:\n    organization_id: o-a1b2c3d4e5\n"
+                        "    trusted_accounts: [555555555555]\n").network.endpoint_policy
+    assert good.organization_id == "o-a1b2c3d4e5" and good.trusted_accounts == ["555555555555"]
+
+
+@pytest.mark.aws_behaviour("ec2.az-ids-consistent-across-accounts")
+def test_availability_zone_ids_are_checked_against_the_region():
+    network = parse_config(HEAD + "network: {availability_zone_ids: [use1-az1, use1-az2, use1-az4]}\n").network
+    assert network.azs() == 3
+    problems = problems_of(HEAD + "network: {availability_zone_ids: [euw1-az1, use1-az2]}\n")
+    assert "are not in region us-east-1" in next(iter(problems.values()))
+    problems = problems_of(HEAD + "network: {availability_zones: [us-east-1a, us-east-1b], "
+                                  "availability_zone_ids: [use1-az1, use1-az2]}\n")
+    assert "not both" in problems["network"]
