@@ -95,7 +95,8 @@ def test_default_space_settings_keep_spaces_on_the_platform_network(studio):
 
 
 @pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-limits", "sagemaker.studio-lifecycle-config-in-use",
-                           "sagemaker-python-sdk.config-default-bucket-and-prefix", "sagemaker-python-sdk.config-tags")
+                           "sagemaker-python-sdk.config-default-bucket-and-prefix", "sagemaker-python-sdk.config-tags",
+                           "cloudformation.deletion-policy-retain")
 def test_lifecycle_configs_install_the_first_teams_sdk_defaults(studio):
     _, t = studio
     configs = _lifecycle_configs(t)

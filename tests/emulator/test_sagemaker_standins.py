@@ -285,7 +285,7 @@ def test_a_lifecycle_config_is_never_updated_in_place(aws):
     assert config["StudioLifecycleConfigContent"] == "IyEvYmluL2Jhc2gKZWNobyBoaQo="  # unchanged
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable")
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.replacement-creates-first")
 def test_a_renamed_lifecycle_config_replaces_the_old_one(aws):
     deploy(aws, {"Config": _lifecycle("sdk-defaults-1")}, name="lcc")
     stack = _update(aws, {"Config": _lifecycle("sdk-defaults-2", "#!/bin/bash\necho v2\n")}, name="lcc")
