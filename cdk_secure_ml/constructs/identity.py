@@ -660,16 +660,17 @@ def studio_user_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
                        ctx.sagemaker("app/*")],
         ),
         iam.PolicyStatement(
+            # The owner condition names the caller's domain, so the resource needs no domain.
             sid="ManageOwnPrivateSpaces",
             actions=["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"],
-            resources=[ctx.sagemaker(f"space/{domain}/*")],
+            resources=[ctx.sagemaker("space/*/*")],
             conditions=own_private,
         ),
         iam.PolicyStatement(
             # Starting a space's app is CreateApp, stopping it DeleteApp.
             sid="RunAppsInOwnPrivateSpaces",
             actions=["sagemaker:CreateApp", "sagemaker:DeleteApp"],
-            resources=[ctx.sagemaker(f"app/{domain}/*")],
+            resources=[ctx.sagemaker("app/*/*/*/*")],
             conditions=own_private,
         ),
         iam.PolicyStatement(
@@ -975,6 +976,13 @@ class MlPersonas(Construct):
                              "what the Studio UI does as the execution role: the caller's own private spaces")
         execution = policy("SageMakerExecution", execution_role_statements(ctx) + promoted_model_statements(ctx),
                            "what SageMaker needs on an execution role's behalf")
+        skip_checkov(
+            execution,
+            "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
+            "processing-job validation fails (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); "
+            "the guardrails deny jobs outside the platform's subnets and security groups.",
+            "CKV_AWS_111", "CKV_AWS_109",
+        )
         consumer_statements = model_consumer_statements(ctx)
         consumer = policy("ModelConsumer", consumer_statements, "invoke named endpoints") if consumer_statements else None
 

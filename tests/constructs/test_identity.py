@@ -450,8 +450,9 @@ def test_studio_as_the_execution_role_runs_only_its_users_own_private_spaces():
     for action in ("sagemaker:CreateApp", "sagemaker:DeleteApp"):
         assert evaluate(docs, action, app, _studio_call("alice")) == "allow", action
         assert evaluate(docs, action, app, _studio_call("bob")) == "implicit-deny", action
-    # Another domain's spaces, or a call without Studio's context, match nothing.
-    assert evaluate(docs, "sagemaker:CreateSpace", _arn("space/d-other/x"), _studio_call("alice")) == "implicit-deny"
+    # Another domain's profile, or a call without Studio's context, match nothing.
+    other_domain = {**_studio_call("alice"), "sagemaker:OwnerUserProfileArn": _arn("user-profile/d-other/alice")}
+    assert evaluate(docs, "sagemaker:CreateSpace", _arn("space/d-other/x"), other_domain) == "implicit-deny"
     assert evaluate(docs, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "implicit-deny"
     # Studio tags what it creates: AddTags only as part of a create call.
     assert evaluate(docs, "sagemaker:AddTags", space, _studio_call("alice", **{"sagemaker:TaggingAction": "CreateSpace"})) == "allow"
