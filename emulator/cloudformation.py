@@ -82,6 +82,8 @@ class StackOperation:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     retained: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Cleanup-phase deletes that failed: they leave the old resource behind but do not fail the update.
+    cleanup_failed: list[ResourceFailed] = field(default_factory=list)
 
 
 #: Every stack operation of this process, in order (the demo reports an update and a teardown from it).
@@ -366,11 +368,15 @@ def update_resource_map(self: Any, template: dict[str, Any], parameters: dict[st
         else:
             _update(logical_id, self, operation, cleanup)
 
-    # Cleanup phase: the old copies of replaced resources, then the resources left out of the template.
-    _delete_all(self, cleanup, operation, "UpdateReplacePolicy")
+    # Cleanup phase: the old copies of replaced resources, then the resources left out of the template. A
+    # failure here leaves the resource behind and is reported, but the update stands (as in CloudFormation).
     removed = [(name, self._parsed_resources.pop(name, None), previous_json[name]) for name in diff["Remove"]]
     operation.removed.extend(diff["Remove"])
-    _delete_all(self, removed, operation, "DeletionPolicy")
+    for items, policy in ((cleanup, "UpdateReplacePolicy"), (removed, "DeletionPolicy")):
+        try:
+            _delete_all(self, items, operation, policy)
+        except ResourceFailed as error:
+            operation.cleanup_failed.append(error)
 
 
 def delete_resource_map(self: Any) -> None:
@@ -450,6 +456,13 @@ def _fail(stack: Any, operation: str, error: BaseException, previous: tuple[Any,
     else:
         stack.status = "DELETE_FAILED"
         stack._add_stack_event("DELETE_FAILED", resource_status_reason=summary)
+
+
+def _report_cleanup(stack: Any) -> None:
+    """DELETE_FAILED events for what the update's cleanup phase could not delete."""
+    operation = getattr(stack.resource_map, "_emulator_operation", None)
+    for failure in getattr(operation, "cleanup_failed", []):
+        _event(stack, failure.logical_id, "", failure.resource_type, "DELETE_FAILED", failure.reason)
 
 
 def _importers(backend: Any, export_name: str, exclude: Any = None) -> list[str]:
@@ -550,6 +563,7 @@ def install() -> None:
         except Exception as error:  # noqa: BLE001
             _fail(self, "UPDATE", error, previous)
             return
+        _report_cleanup(self)
         self._add_stack_event("UPDATE_COMPLETE")
         self.status = "UPDATE_COMPLETE"
         self.role_arn = role_arn
@@ -575,6 +589,7 @@ def install() -> None:
             change_set.execution_status = "EXECUTE_FAILED"
             _fail(stack, operation, error, previous)
             return
+        _report_cleanup(stack)
         stack._add_stack_event(f"{operation}_COMPLETE")
         stack.status = f"{operation}_COMPLETE"
         stack.template = change_set.template

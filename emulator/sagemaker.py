@@ -11,20 +11,24 @@ to DescribeNotebookInstance.
 moto 5.2.5 has no API at all for user profiles, Studio lifecycle configs and monitoring schedules
 (no backend, no handler). Their adapters are stand-ins: they create the resource in the stand-in
 store, which answers boto3's Describe/List/Delete calls; the demo labels them "[emulator stand-in]".
-AWS::SageMaker::Space has neither and stays unimplemented (the demo would report it as skipped).
+AWS::SageMaker::Space has neither and stays unimplemented (the demo would report it as skipped;
+the platform creates no spaces: users create their own private ones from Studio).
+
+Updates follow CloudFormation's update behaviours: a domain and a user profile update their settings
+in place (a create-only property replaces them), a Studio lifecycle config is always replaced.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.core.common_models import CloudFormationModel
-from moto.core.utils import utcnow
 from moto.sagemaker.models import FakeSagemakerNotebookInstance, Model, sagemaker_backends
 
 from . import sagemaker_standins as standins
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags, stand_in
+from .refusals import Refused, refuse
 
 #: Keys of SageMaker property structures that are booleans or integers in the API; CloudFormation
 #: may pass them as strings.
@@ -115,32 +119,37 @@ class Domain(AdapterMixin, CloudFormationModel):
         return cls(domain_id, backend.describe_domain(domain_id))
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Domain, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
-    ) -> Domain:
-        """UpdateDomain: the settings CloudFormation updates in place (the create-only ones, AuthMode,
-        DomainName, KmsKeyId, replace the domain instead; emulator.cloudformation decides that)."""
-        props = cloudformation_json["Properties"]
-        backend = sagemaker_backends[account_id][region_name]
-        domain = backend.domains[original_resource.DomainId]
-        domain.default_user_settings = props["DefaultUserSettings"]
-        domain.domain_settings = props.get("DomainSettings")
-        domain.default_space_settings = props.get("DefaultSpaceSettings")
-        domain.subnet_ids = props["SubnetIds"]
-        domain.app_network_access_type = props.get("AppNetworkAccessType", "PublicInternetOnly")
-        domain.app_security_group_management = props.get("AppSecurityGroupManagement")
-        domain.tags = cfn_tags(props)
-        domain.last_modified_time = utcnow()
-        return cls(original_resource.DomainId, backend.describe_domain(original_resource.DomainId))
-
-    @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         backend = sagemaker_backends[account_id][region_name]
         if resource_name in backend.domains:
             backend.delete_domain(resource_name, None)
+
+    #: Properties whose change replaces the domain; the rest update in place
+    #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html).
+    REPLACING: ClassVar[dict[str, str]] = {"AuthMode": "auth_mode", "DomainName": "domain_name",
+                                           "KmsKeyId": "kms_key_id"}
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        region_name: str,
+    ) -> Any:
+        """In place, as in AWS, unless a create-only property changes (then: replace)."""
+        props = cloudformation_json["Properties"]
+        backend = sagemaker_backends[account_id][region_name]
+        domain = backend.domains.get(original_resource.physical_id)
+        if domain is None or any(props.get(key) != getattr(domain, attribute)
+                                 for key, attribute in cls.REPLACING.items()):
+            return super().update_from_cloudformation_json(original_resource, new_resource_name, cloudformation_json,
+                                                           account_id, region_name)
+        standins.update_domain(backend, domain.id, {
+            "DefaultUserSettings": props.get("DefaultUserSettings"), "DefaultSpaceSettings": props.get("DefaultSpaceSettings"),
+            "DomainSettings": props.get("DomainSettings"), "SubnetIds": props.get("SubnetIds"),
+            "AppNetworkAccessType": props.get("AppNetworkAccessType", "PublicInternetOnly"), "Tags": cfn_tags(props),
+        })
+        return cls(domain.id, backend.describe_domain(domain.id))
 
 
 @adapter
@@ -302,6 +311,26 @@ class UserProfile(AdapterMixin, CloudFormationModel):
             tags=cfn_tags(props),
         ))
 
+    #: Properties whose change replaces the profile; UserSettings and Tags update in place
+    #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html).
+    REPLACING = ("DomainId", "UserProfileName", "SingleSignOnUserIdentifier", "SingleSignOnUserValue")
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        region_name: str,
+    ) -> Any:
+        """In place, as in AWS, unless a create-only property changes (then: replace)."""
+        props = api_typed(cloudformation_json["Properties"])
+        name, _, domain_id = original_resource.physical_id.partition("|")
+        backend = standins.backend(account_id, region_name)
+        existing = standins.store(backend, "user_profiles").get((domain_id, name))
+        if existing is None or any(props.get(key) != existing.get(key) for key in cls.REPLACING):
+            return super().update_from_cloudformation_json(original_resource, new_resource_name, cloudformation_json,
+                                                           account_id, region_name)
+        return cls(standins.update_user_profile(backend, domain_id, name, user_settings=props.get("UserSettings") or {},
+                                                tags=cfn_tags(props)))
+
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
@@ -346,6 +375,29 @@ class StudioLifecycleConfig(AdapterMixin, CloudFormationModel):
         backend = standins.backend(account_id, region_name)
         if resource_name in standins.store(backend, "studio_lifecycle_configs"):
             standins.delete_studio_lifecycle_config(backend, resource_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        region_name: str,
+    ) -> StudioLifecycleConfig:
+        """Never in place: every property is create-only, so CloudFormation replaces the config,
+        which needs a new name. As CloudFormation does, the new one is created first, the old one
+        deleted after (kept with ``UpdateReplacePolicy: Retain``, or while still in use: in AWS that
+        clean-up failure does not fail the update)."""
+        old_name = original_resource.physical_id
+        if cloudformation_json["Properties"]["StudioLifecycleConfigName"] == old_name:
+            refuse("sagemaker.studio-lifecycle-config-immutable",
+                   f"CloudFormation cannot update a stack when a custom-named resource requires replacing: Studio "
+                   f"lifecycle config {old_name} has no update (every property requires replacement). Rename "
+                   f"{old_name} and update the stack again", code="ValidationError")
+        new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        if cloudformation_json.get("UpdateReplacePolicy") != "Retain":
+            try:
+                cls.delete_from_cloudformation_json(old_name, cloudformation_json, account_id, region_name)
+            except Refused:
+                pass
+        return new
 
 
 @stand_in

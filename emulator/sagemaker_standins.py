@@ -1,5 +1,6 @@
 """Stand-ins for the SageMaker APIs moto 5.2.5 does not have: user profiles, Studio lifecycle
-configs, monitoring schedules, and a notebook instance's metadata service (IMDS) settings.
+configs, monitoring schedules, UpdateDomain, and a notebook instance's metadata service (IMDS)
+settings.
 
 moto has no backend and no handler for CreateUserProfile, CreateStudioLifecycleConfig or
 CreateMonitoringSchedule (and their Describe/List/Delete), nor for UpdateNotebookInstance, and its
@@ -11,7 +12,8 @@ boto3 and the CloudFormation adapters of :mod:`emulator.sagemaker` see one accou
 
 This is an emulation written here, not moto's: it stores and returns what it is given, checks what
 the API checks about existence (the domain of a profile, the job definition of a schedule, duplicate
-names) and nothing more. It never runs a Studio app, a lifecycle script or a monitoring job.
+names), and refuses what AWS refuses (deleting a lifecycle config a domain or profile still lists).
+As in AWS, a Studio lifecycle config has no update at all. It never runs a Studio app, a lifecycle script or a monitoring job.
 
 :func:`install` patches ``SageMakerResponse`` in this process only (the emulator's, or a test's).
 """
@@ -19,6 +21,7 @@ names) and nothing more. It never runs a Studio app, a lifecycle script or a mon
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -28,6 +31,8 @@ from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, 
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
+
+from .refusals import refuse
 
 #: The CloudFormation types whose API this module emulates (the demo labels them "stand-in").
 STAND_IN_TYPES = (
@@ -113,6 +118,37 @@ def describe_user_profile(sagemaker: SageMakerModelBackend, domain_id: str, name
     return profile
 
 
+def update_user_profile(
+    sagemaker: SageMakerModelBackend, domain_id: str, name: str, user_settings: dict[str, Any] | None = None,
+    tags: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """UpdateUserProfile: the settings change in place (the name, domain and SSO user cannot).
+    ``tags`` (CloudFormation's Tags, also updated in place) replace the profile's tags."""
+    profile = describe_user_profile(sagemaker, domain_id, name)
+    if user_settings is not None:
+        profile["UserSettings"] = copy.deepcopy(user_settings)
+    if tags is not None:
+        store(sagemaker, "tags")[profile["UserProfileArn"]] = list(tags)
+    profile["LastModifiedTime"] = utcnow()
+    return profile
+
+
+def update_domain(sagemaker: SageMakerModelBackend, domain_id: str, changes: dict[str, Any]) -> Any:
+    """UpdateDomain (moto has none) on moto's domain object: default user and space settings,
+    domain settings, subnets and network access change in place."""
+    domain = sagemaker.domains.get(domain_id)
+    if domain is None:
+        raise ValidationError(f"Could not find domain '{domain_id}'.")
+    attributes = {"DefaultUserSettings": "default_user_settings", "DefaultSpaceSettings": "default_space_settings",
+                  "DomainSettings": "domain_settings", "SubnetIds": "subnet_ids",
+                  "AppNetworkAccessType": "app_network_access_type", "Tags": "tags"}
+    for key, attribute in attributes.items():
+        if changes.get(key) is not None:
+            setattr(domain, attribute, copy.deepcopy(changes[key]))
+    domain.last_modified_time = utcnow()
+    return domain
+
+
 def delete_user_profile(sagemaker: SageMakerModelBackend, domain_id: str, name: str) -> None:
     profile = describe_user_profile(sagemaker, domain_id, name)
     del store(sagemaker, "user_profiles")[(domain_id, name)]
@@ -168,8 +204,23 @@ def describe_studio_lifecycle_config(sagemaker: SageMakerModelBackend, name: str
     return config
 
 
+def lifecycle_config_users(sagemaker: SageMakerModelBackend, arn: str) -> list[str]:
+    """The domains and user profiles whose settings list the configuration ``arn``."""
+    users = [f"domain {domain_id}" for domain_id, domain in sagemaker.domains.items()
+             if arn in json.dumps([domain.default_user_settings, domain.default_space_settings], default=str)]
+    users += [f"user profile {name} (domain {domain_id})"
+              for (domain_id, name), profile in store(sagemaker, "user_profiles").items()
+              if arn in json.dumps(profile.get("UserSettings"), default=str)]
+    return users
+
+
 def delete_studio_lifecycle_config(sagemaker: SageMakerModelBackend, name: str) -> None:
     config = describe_studio_lifecycle_config(sagemaker, name)
+    users = lifecycle_config_users(sagemaker, config["StudioLifecycleConfigArn"])
+    if users:
+        refuse("sagemaker.studio-lifecycle-config-in-use",
+               f"Studio lifecycle config {name} is in use by {', '.join(users)}; remove it from their settings "
+               "before deleting it", code="ResourceInUse")
     del store(sagemaker, "studio_lifecycle_configs")[name]
     store(sagemaker, "tags").pop(config["StudioLifecycleConfigArn"], None)
 
@@ -329,6 +380,18 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
     def describe_user_profile_handler(self: SageMakerResponse) -> ActionResult:
         return ActionResult(describe_user_profile(_sagemaker(self), self._get_param("DomainId"),
                                                   self._get_param("UserProfileName")))
+
+    def update_user_profile_handler(self: SageMakerResponse) -> ActionResult:
+        profile = update_user_profile(_sagemaker(self), self._get_param("DomainId"), self._get_param("UserProfileName"),
+                                      user_settings=self._get_param("UserSettings"))
+        return ActionResult({"UserProfileArn": profile["UserProfileArn"]})
+
+    def update_domain_handler(self: SageMakerResponse) -> ActionResult:
+        changes = {key: self._get_param(key) for key in ("DefaultUserSettings", "DefaultSpaceSettings",
+                                                         "SubnetIds", "AppNetworkAccessType")}
+        changes["DomainSettings"] = self._get_param("DomainSettingsForUpdate")
+        domain = update_domain(_sagemaker(self), self._get_param("DomainId"), changes)
+        return ActionResult({"DomainArn": domain.arn})
 
     def delete_user_profile_handler(self: SageMakerResponse) -> EmptyResult:
         delete_user_profile(_sagemaker(self), self._get_param("DomainId"), self._get_param("UserProfileName"))

@@ -10,7 +10,9 @@ import pytest
 from policy_sentry.querying.actions import get_action_data, get_actions_for_service
 
 from cdk_secure_ml.config import known_regions
+from cdk_secure_ml.core.instance_types import instance_store_patterns
 from cdk_secure_ml.policies import scp
+from tests.helpers.iam_conditions import evaluate
 
 #: Global condition keys used here (IAM User Guide, "AWS global condition context keys").
 GLOBAL_CONDITION_KEYS = {"aws:PrincipalArn", "aws:RequestedRegion", "aws:PrincipalServiceName", "aws:SourceAccount"}
@@ -108,11 +110,39 @@ def test_sagemaker_network_guardrails():
 
 def test_sagemaker_encryption_guardrails():
     statements = {s["Sid"]: s for s in load("sagemaker-encryption")["Statement"]}
-    for sid, key in (("DenyJobsWithoutVolumeKmsKey", "sagemaker:VolumeKmsKey"),
-                     ("DenyJobsWithoutOutputKmsKey", "sagemaker:OutputKmsKey")):
-        assert {"sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
-                "sagemaker:CreateTransformJob"} <= set(statements[sid]["Action"])
-        assert statements[sid]["Condition"] == {"Null": {key: "true"}}
+    jobs = {"sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob"}
+    assert jobs <= set(statements["DenyJobsWithoutOutputKmsKey"]["Action"])
+    assert statements["DenyJobsWithoutOutputKmsKey"]["Condition"] == {"Null": {"sagemaker:OutputKmsKey": "true"}}
+    for sid in ("DenyJobsWithoutVolumeKmsKey", "DenyJobsWithoutVolumeKmsKeyOrInstanceType"):
+        assert jobs <= set(statements[sid]["Action"])
+    # The instance-store exemption is the one table in core/instance_types.py.
+    assert statements["DenyJobsWithoutVolumeKmsKey"]["Condition"] == {
+        "Null": {"sagemaker:VolumeKmsKey": "true"},
+        "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()}}
+    # AutoML jobs have no sagemaker:InstanceTypes key (the condition-key test above would fail).
+    assert statements["DenyAutoMLJobsWithoutVolumeKmsKey"]["Condition"] == {"Null": {"sagemaker:VolumeKmsKey": "true"}}
+
+
+@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage", "iam.set-operators-and-missing-keys",
+                           "iam.negated-operator-nor")
+@pytest.mark.parametrize(("action", "instance_types", "volume_key", "expected"), [
+    ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], False, "deny"),
+    ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], True, "implicit-deny"),
+    ("sagemaker:CreateTrainingJob", ["ml.g5.xlarge"], False, "implicit-deny"),
+    ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge"], False, "implicit-deny"),
+    ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge", "ml.c5.xlarge"], False, "deny"),
+    ("sagemaker:CreateTransformJob", None, False, "deny"),
+    ("sagemaker:CreateAutoMLJobV2", None, False, "deny"),
+])
+def test_encryption_scp_exempts_only_instance_store_jobs_from_the_volume_key(action, instance_types, volume_key,
+                                                                             expected):
+    """E6: SageMaker refuses a volume key on instance-store types; the SCP must not require one there."""
+    request = {"sagemaker:OutputKmsKey": "arn:out"}
+    if instance_types is not None:
+        request["sagemaker:InstanceTypes"] = instance_types
+    if volume_key:
+        request["sagemaker:VolumeKmsKey"] = "arn:vol"
+    assert evaluate([load("sagemaker-encryption")], action, "*", request) == expected
 
 
 def test_protect_audit_guardrails():

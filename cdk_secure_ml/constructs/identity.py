@@ -29,6 +29,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.core.instance_types import instance_store_patterns
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     acknowledge_wildcards,
@@ -270,11 +271,30 @@ def guardrail_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
             },
         ),
         iam.PolicyStatement(
+            # SageMaker refuses a volume key on instance-store types (their NVMe storage is encrypted
+            # by the hardware; ResourceConfig / ProcessingClusterConfig VolumeKmsKeyId), so the deny
+            # applies only when a requested type is not one of them. A negated operator with several
+            # values matches a value that matches none of them (NOR), and ForAnyValue is true when at
+            # least one requested type does:
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html
             sid="DenyUnencryptedJobVolumes",
             effect=iam.Effect.DENY,
             actions=list(ENCRYPTED_JOB_ACTIONS),
             resources=["*"],
-            conditions={"Null": {"sagemaker:VolumeKmsKey": "true"}},
+            conditions={
+                "Null": {"sagemaker:VolumeKmsKey": "true"},
+                "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()},
+            },
+        ),
+        iam.PolicyStatement(
+            # ForAnyValue is false when the request carries no instance type at all, so that case
+            # is denied on its own (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+            # reference_policies_condition-single-vs-multi-valued-context-keys.html).
+            sid="DenyUnencryptedJobVolumesWithoutInstanceType",
+            effect=iam.Effect.DENY,
+            actions=list(ENCRYPTED_JOB_ACTIONS),
+            resources=["*"],
+            conditions={"Null": {"sagemaker:VolumeKmsKey": "true", "sagemaker:InstanceTypes": "true"}},
         ),
         iam.PolicyStatement(
             sid="DenyUnencryptedJobOutput",
@@ -325,6 +345,16 @@ def guardrail_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
             actions=["sagemaker:CreateDomain", "sagemaker:UpdateDomain"],
             resources=["*"],
             conditions={"StringEquals": {"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}},
+        ),
+        iam.PolicyStatement(
+            # A shared space runs with the domain's space default execution role, one role for every
+            # team (https://docs.aws.amazon.com/sagemaker/latest/dg/execution-roles-and-spaces.html):
+            # it would cross the team boundary ABAC draws, so only private spaces exist.
+            sid="DenySharedSpaces",
+            effect=iam.Effect.DENY,
+            actions=["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:CreateApp"],
+            resources=["*"],
+            conditions={"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}},
         ),
         iam.PolicyStatement(
             sid="DenyDomainsWithoutNetworkMode",
@@ -596,16 +626,91 @@ def studio_access_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
     ]
 
 
+#: Policy variables SageMaker sets on calls made from Studio: the caller's domain and user profile.
+#: AWS's AmazonSageMakerFullAccess uses them to keep spaces to their owner
+#: (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html).
+STUDIO_DOMAIN_VARIABLE = "${sagemaker:DomainId}"
+STUDIO_PROFILE_VARIABLE = "${sagemaker:UserProfileName}"
+
+
+def studio_user_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
+    """What the Studio UI does as the user's execution role in an IAM domain: describe the domain,
+    profile, spaces and apps; create, update and delete the caller's own private JupyterLab and Code
+    Editor spaces, start (CreateApp) and stop (DeleteApp) their apps; tag what it creates.
+
+    AWS's policy for private spaces
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-jl-admin-guide-permissions.html)
+    scopes these by ``sagemaker:OwnerUserProfileArn`` and ``sagemaker:SpaceSharingType``. Execution
+    roles here are shared by a team's users, so the owner is the caller's own profile through the
+    ``${sagemaker:DomainId}`` / ``${sagemaker:UserProfileName}`` policy variables, as in
+    AmazonSageMakerFullAccess: nobody acts on anyone else's space. Shared spaces are denied by the
+    guardrails (:func:`guardrail_statements`). Listing is in the persona's browse statement.
+    """
+    domain, profile = STUDIO_DOMAIN_VARIABLE, STUDIO_PROFILE_VARIABLE
+    own_private = {
+        "ArnLike": {"sagemaker:OwnerUserProfileArn": ctx.sagemaker(f"user-profile/{domain}/{profile}")},
+        "StringEquals": {"sagemaker:SpaceSharingType": "Private"},
+    }
+    return [
+        iam.PolicyStatement(
+            sid="DescribeStudio",
+            actions=["sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:DescribeSpace",
+                     "sagemaker:DescribeApp"],
+            resources=[ctx.sagemaker("domain/*"), ctx.sagemaker("user-profile/*"), ctx.sagemaker("space/*"),
+                       ctx.sagemaker("app/*")],
+        ),
+        iam.PolicyStatement(
+            # The owner condition names the caller's domain, so the resource needs no domain.
+            sid="ManageOwnPrivateSpaces",
+            actions=["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"],
+            resources=[ctx.sagemaker("space/*/*")],
+            conditions=own_private,
+        ),
+        iam.PolicyStatement(
+            # Starting a space's app is CreateApp, stopping it DeleteApp.
+            sid="RunAppsInOwnPrivateSpaces",
+            actions=["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+            resources=[ctx.sagemaker("app/*/*/*/*")],
+            conditions=own_private,
+        ),
+        iam.PolicyStatement(
+            # Studio tags what it creates; without AddTags those creates fail. TaggingAction is set
+            # only when the tags come with a create call.
+            sid="TagSpacesAndAppsOnCreate",
+            actions=["sagemaker:AddTags"],
+            resources=[ctx.sagemaker(f"space/{domain}/*"), ctx.sagemaker(f"app/{domain}/*")],
+            conditions={"Null": {"sagemaker:TaggingAction": "false"}},
+        ),
+    ]
+
+
+def add_source_identity_trust(role: iam.Role, principal: iam.IPrincipal) -> None:
+    """Let ``principal`` (SageMaker) set a source identity when it assumes ``role``.
+
+    With the domain's ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME``, every execution role must
+    allow ``sts:SetSourceIdentity`` in its trust policy, or job creation fails with
+    AccessDeniedException or ValidationError
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html); training and
+    processing jobs created from Studio assume their role with that source identity too
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access.html).
+    """
+    role.assume_role_policy.add_statements(
+        iam.PolicyStatement(actions=["sts:SetSourceIdentity"], principals=[principal])
+    )
+
+
 def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
     """What SageMaker needs on the role's behalf: ENIs in the VPC, images, logs, metrics, keys."""
     return [
         iam.PolicyStatement(
-            sid="NetworkInterfacesInThePlatformVpc",
+            sid="NetworkInterfacesForVpcJobs",
             actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
                      "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
-            # SageMaker creates the ENIs before their ids exist: the VPC condition is the scope.
+            # No condition and no resource filter: SageMaker's validation of a processing job in a
+            # VPC fails otherwise (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html,
+            # CreateProcessingJob). Where the ENIs go is bounded by the guardrails instead: jobs
+            # must name the platform's subnets and security groups.
             resources=["*"],
-            conditions={"ArnEquals": {"ec2:Vpc": ctx.vpc_arn}} if ctx.vpc_arn else None,
         ),
         iam.PolicyStatement(
             sid="DescribeNetwork",
@@ -625,8 +730,18 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:*:repository/*"],
         ),
         iam.PolicyStatement(
+            # SageMaker writes job, endpoint and Studio logs as the execution role, creating
+            # /aws/sagemaker/<Kind>Jobs on first use
+            # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
             sid="WriteSageMakerLogs",
-            actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            resources=[f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account}:log-group:/aws/sagemaker/*"],
+        ),
+        iam.PolicyStatement(
+            # estimator.fit(logs=True) and friends stream the job's log into the notebook with the
+            # caller's credentials (DescribeLogStreams + GetLogEvents; FilterLogEvents for endpoints).
+            sid="ReadSageMakerLogs",
+            actions=["logs:GetLogEvents", "logs:FilterLogEvents"],
             resources=[f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account}:log-group:/aws/sagemaker/*"],
         ),
         iam.PolicyStatement(
@@ -764,7 +879,9 @@ class MlPersonas(Construct):
     :param trusted_principal: who may assume the human roles: a SAML provider (federation) or an
         account (e.g. an identity account whose SSO roles assume these). Never IAM users.
     :param consumer_endpoint_names: endpoints the model-consumer role may invoke.
-    :param vpc_id: the platform VPC; execution roles may create network interfaces only in it.
+    :param vpc_id: the platform VPC (kept in :attr:`context`). ENI permissions are not scoped to it:
+        SageMaker's processing-job validation fails on a conditioned ENI grant; the guardrails pin
+        jobs to the platform's subnets instead.
     :param model_source_account: the delivery (tooling) account whose model-artifacts bucket the
         execution roles may read promoted models from (see :func:`promoted_model_statements`).
     :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
@@ -855,8 +972,17 @@ class MlPersonas(Construct):
         ml_admin = policy("MlAdmin", ml_admin_statements(ctx) + ml_admin_denials(ctx),
                           "ML admins: Studio domain, profiles and spaces")
         studio_access = policy("StudioAccess", studio_access_statements(ctx), "open one's own Studio profile")
+        studio_user = policy("StudioUser", studio_user_statements(ctx),
+                             "what the Studio UI does as the execution role: the caller's own private spaces")
         execution = policy("SageMakerExecution", execution_role_statements(ctx) + promoted_model_statements(ctx),
                            "what SageMaker needs on an execution role's behalf")
+        skip_checkov(
+            execution,
+            "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
+            "processing-job validation fails (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); "
+            "the guardrails deny jobs outside the platform's subnets and security groups.",
+            "CKV_AWS_111", "CKV_AWS_109",
+        )
         consumer_statements = model_consumer_statements(ctx)
         consumer = policy("ModelConsumer", consumer_statements, "invoke named endpoints") if consumer_statements else None
 
@@ -892,8 +1018,8 @@ class MlPersonas(Construct):
             {"StringEquals": {"aws:SourceAccount": stack.account}}
         )
         execution_policies = {
-            "data-scientist": [guardrails, team_data, data_scientist, execution],
-            "ml-engineer": [guardrails, team_data, ml_engineer, execution],
+            "data-scientist": [guardrails, team_data, data_scientist, execution, studio_user],
+            "ml-engineer": [guardrails, team_data, ml_engineer, execution, studio_user],
         }
         for persona in EXECUTION_PERSONAS:
             for team in teams:
@@ -905,6 +1031,7 @@ class MlPersonas(Construct):
                     path=ctx.execution_role_path(persona, team),
                     managed_policies=execution_policies[persona],
                 )
+                add_source_identity_trust(role, sagemaker_principal)
                 # The team tag is the role's principal tag: it must win over any stage-wide tag.
                 Tags.of(role).add(team_tag_key, team, priority=300)
                 Tags.of(role).add("secure-ml:persona", persona)

@@ -23,3 +23,10 @@ def instance_family(instance_type: str) -> str | None:
 def has_instance_storage(instance_type: str) -> bool:
     """True when ``instance_type`` (``ml.<family>.<size>``) is of an instance-store family."""
     return instance_family(instance_type) in INSTANCE_STORE_FAMILIES
+
+
+def instance_store_patterns() -> list[str]:
+    """The instance-store families as IAM ``StringLike`` patterns on ``sagemaker:InstanceTypes``
+    (``ml.g5.*``, ...): the guardrails and the encryption SCP exempt these types from the volume-key
+    requirement, because SageMaker refuses a volume key for them."""
+    return [f"ml.{family}.*" for family in INSTANCE_STORE_FAMILIES]

@@ -66,6 +66,7 @@ class MlPlatformStage(Stage):
                         personas=self.foundation.personas,
                         users=users,
                         team_tag_key=config.identity.team_tag_key,
+                        sdk_defaults=self.studio.team_sdk_defaults,
                         description=f"{config.name}: Studio user profiles (cdk-secure-ml)",
                     )
                 )

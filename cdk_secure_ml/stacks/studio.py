@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Stack
@@ -12,7 +12,7 @@ from constructs import Construct
 from cdk_secure_ml.config import PlatformConfig, StudioUserConfig
 from cdk_secure_ml.constructs.identity import MlPersonas
 from cdk_secure_ml.constructs.naming import pascal_case
-from cdk_secure_ml.constructs.studio import SecureStudioDomain, sdk_defaults
+from cdk_secure_ml.constructs.studio import SdkDefaultsLifecycleConfigs, SecureStudioDomain, sdk_defaults
 from cdk_secure_ml.stacks.foundation import FoundationStack
 
 #: A user profile is one resource (~0.6 KB of template); 400 per stack stays far below
@@ -35,12 +35,21 @@ class StudioStack(Stack):
         keys = foundation.keys
         studio = config.studio
         group = foundation.workload_security_group
-        defaults = sdk_defaults(
-            subnet_ids=network.subnet_ids,
-            security_group_ids=[group.security_group_id],
-            volume_key_arn=keys.volumes.key_arn,
-            output_key_arn=keys.artifacts.key_arn,
-        )
+        team_tag_key = config.identity.team_tag_key
+        #: Team -> its SDK defaults: the platform's network and keys, the artifacts bucket under the
+        #: team's prefix (the only S3 path the team's roles may write), the team tag on what it creates.
+        self.team_sdk_defaults: dict[str, dict] = {
+            team.name: sdk_defaults(
+                subnet_ids=network.subnet_ids,
+                security_group_ids=[group.security_group_id],
+                volume_key_arn=keys.volumes.key_arn,
+                output_key_arn=keys.artifacts.key_arn,
+                bucket_name=foundation.artifacts_bucket.bucket.bucket_name,
+                key_prefix=team.name,
+                tags={team_tag_key: team.name},
+            )
+            for team in config.identity.teams
+        }
         first_team = config.identity.teams[0].name
         self.domain = SecureStudioDomain(
             self,
@@ -55,7 +64,7 @@ class StudioStack(Stack):
             idle_timeout_minutes=studio.idle_timeout_minutes,
             sharing_bucket=foundation.artifacts_bucket.bucket if studio.notebook_sharing else None,
             sharing_key=keys.artifacts if studio.notebook_sharing else None,
-            sdk_defaults=defaults,
+            sdk_defaults=self.team_sdk_defaults[first_team],
         )
         self.parameters = self._publish_settings(config, foundation, personas)
 
@@ -86,7 +95,16 @@ class StudioStack(Stack):
 
 
 class StudioUsersStack(Stack):
-    """User profiles of one team (or one slice of a large team)."""
+    """User profiles of one team (or one slice of a large team), and the lifecycle configurations
+    that install the team's SDK defaults in their apps.
+
+    The configurations live here, with the profiles that list them: a change to the defaults
+    replaces them under a new name and updates the profiles in the same stack operation (a
+    reference across stacks would leave the profiles on the old one).
+
+    :param sdk_defaults: team -> SDK defaults (``StudioStack.team_sdk_defaults``); teams without an
+        entry use the domain's.
+    """
 
     def __init__(
         self,
@@ -97,10 +115,16 @@ class StudioUsersStack(Stack):
         personas: MlPersonas,
         users: Sequence[StudioUserConfig],
         team_tag_key: str = "team",
+        sdk_defaults: Mapping[str, dict] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.profiles = {}
+        self.sdk_lifecycle_configs: dict[str, SdkDefaultsLifecycleConfigs] = {}
+        for team in dict.fromkeys(user.team for user in users):
+            if sdk_defaults and team in sdk_defaults:
+                self.sdk_lifecycle_configs[team] = domain.add_sdk_defaults(
+                    self, f"SdkDefaults{pascal_case(team)}", label=team, defaults=sdk_defaults[team])
         for user in users:
             self.profiles[user.name] = domain.add_user_profile(
                 self,
@@ -109,6 +133,7 @@ class StudioUsersStack(Stack):
                 execution_role=personas.execution_role(user.persona, user.team),
                 tags={team_tag_key: user.team, "owner": user.name, "secure-ml:persona": user.persona},
                 sso_user_name=user.sso_user_name,
+                sdk_defaults=self.sdk_lifecycle_configs.get(user.team),
             )
 
 

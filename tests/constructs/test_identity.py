@@ -9,6 +9,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
+from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.identity import (
     EXECUTION_PERSONAS,
     PERSONAS,
@@ -26,11 +27,13 @@ from cdk_secure_ml.constructs.identity import (
     model_consumer_statements,
     promoted_model_statements,
     studio_access_statements,
+    studio_user_statements,
     team_data_statements,
 )
-from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.core.instance_types import INSTANCE_STORE_FAMILIES, instance_store_patterns
 from tests.conftest import new_app
+from tests.helpers.iam_conditions import evaluate
 from tests.helpers.iam_eval import decide
 
 
@@ -97,17 +100,22 @@ def test_human_roles_are_assumed_through_the_account_with_session_tags(foundatio
     t.resource_count_is("AWS::IAM::AccessKey", 0)
 
 
+@pytest.mark.aws_behaviour("sagemaker.source-identity-needs-trust", "sagemaker.jobs-take-the-source-identity")
 def test_execution_roles_per_team_trust_sagemaker_for_this_account_only(foundation):
     stack, t = foundation
     roles = t.find_resources("AWS::IAM::Role")
     assert set(stack.personas.execution_roles) == {(p, team) for p in EXECUTION_PERSONAS for team in ("research", "fraud")}
     for (persona, team), role in stack.personas.execution_roles.items():
         props = roles[stack.get_logical_id(role.node.default_child)]["Properties"]
-        assert props["AssumeRolePolicyDocument"]["Statement"] == [{
-            "Action": "sts:AssumeRole", "Effect": "Allow",
-            "Principal": {"Service": "sagemaker.amazonaws.com"},
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-        }]
+        trust = props["AssumeRolePolicyDocument"]["Statement"]
+        actions = sorted(a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+        # E1: the domain propagates the profile name as source identity, so SageMaker assumes
+        # execution roles with sts:SetSourceIdentity.
+        assert actions == ["sts:AssumeRole", "sts:SetSourceIdentity"]
+        for statement in trust:
+            assert statement["Effect"] == "Allow"
+            assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+            assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
         assert props["Path"] == f"/secure-ml/execution/{persona}/{team}/"
         tags = {tag["Key"]: tag["Value"] for tag in props["Tags"]}
         assert tags["team"] == team and tags["secure-ml:persona"] == persona
@@ -223,7 +231,11 @@ def test_guardrails_on_sagemaker_condition_keys(foundation):
         resolved(s) for s in stack.network.subnet_ids]
     expectations = {
         "DenyJobsOutsideTheVpc": {"Null": {"sagemaker:VpcSubnets": "true"}},
-        "DenyUnencryptedJobVolumes": {"Null": {"sagemaker:VolumeKmsKey": "true"}},
+        "DenyUnencryptedJobVolumes": {"Null": {"sagemaker:VolumeKmsKey": "true"},
+                                      "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()}},
+        "DenyUnencryptedJobVolumesWithoutInstanceType": {"Null": {"sagemaker:VolumeKmsKey": "true",
+                                                                  "sagemaker:InstanceTypes": "true"}},
+        "DenySharedSpaces": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}},
         "DenyUnencryptedJobOutput": {"Null": {"sagemaker:OutputKmsKey": "true"}},
         "DenyPlaintextInterContainerTraffic": {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}},
         "DenyContainersWithoutNetworkIsolation": {"BoolIfExists": {"sagemaker:NetworkIsolation": "false"}},
@@ -240,13 +252,13 @@ def test_guardrails_on_sagemaker_condition_keys(foundation):
     assert "sagemaker:CreateTrainingJob" in _statement(docs, "DenyUnencryptedJobVolumes")["Action"]
 
 
-def test_execution_roles_scope_enis_to_the_vpc_and_grants_to_aws_services(foundation):
-    stack, _ = foundation
+@pytest.mark.aws_behaviour("sagemaker.vpc-job-eni-permissions-unconditioned")
+def test_execution_roles_may_create_job_enis_and_grant_keys_to_aws_services(foundation):
     docs = _docs(foundation, "data-scientist", "fraud")
-    enis = _statement(docs, "NetworkInterfacesInThePlatformVpc")
+    enis = _statement(docs, "NetworkInterfacesForVpcJobs")
     assert "ec2:CreateNetworkInterface" in enis["Action"]
-    vpc_arn = json.dumps(enis["Condition"]["ArnEquals"]["ec2:Vpc"])
-    assert ":vpc/" in vpc_arn and stack.get_logical_id(stack.network.vpc.node.default_child) in vpc_arn
+    # SageMaker's processing-job validation fails on a conditioned or resource-scoped ENI grant.
+    assert enis["Resource"] == "*" and "Condition" not in enis
     grant = _statement(docs, "GrantVolumeKeyToAwsServices")
     assert grant["Action"] == "kms:CreateGrant"
     assert grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
@@ -349,7 +361,7 @@ def _all_statements() -> list[iam.PolicyStatement]:
     builders = (boundary_statements, guardrail_statements, team_data_statements, data_scientist_statements,
                 data_scientist_denials, ml_engineer_statements, ml_engineer_denials, ml_admin_statements,
                 ml_admin_denials, model_consumer_statements, studio_access_statements, execution_role_statements,
-                promoted_model_statements)
+                promoted_model_statements, studio_user_statements)
     return [s for build in builders for s in build(ctx)]
 
 
@@ -381,3 +393,134 @@ def test_every_action_and_condition_key_exists_in_the_iam_database():
                     unknown_keys.append(key)
     assert unknown_actions == []
     assert unknown_keys == []
+
+
+# ----------------------------------------------------------------------------- Studio, logs, instance storage
+# Evaluated with conditions (tests/helpers/iam_conditions.py) on the statement builders' documents.
+
+ACCOUNT, REGION, DOMAIN = "111122223333", "eu-west-1", "d-abc123"
+
+
+def _ctx() -> PlatformContext:
+    return PlatformContext(partition="aws", region=REGION, account=ACCOUNT, platform="p",
+                           subnet_ids=["subnet-1", "subnet-2"], security_group_ids=["sg-1"],
+                           data_bucket_arn="arn:aws:s3:::d", artifacts_bucket_arn="arn:aws:s3:::a",
+                           data_key_arn="k1", artifacts_key_arn="k2", volumes_key_arn="k3",
+                           instance_types=["ml.m5.*", "ml.g5.*", "ml.t3.*"])
+
+
+def _documents(*builders) -> list[dict]:
+    ctx = _ctx()
+    return [{"Statement": [s.to_statement_json() for build in builders for s in build(ctx)]}]
+
+
+def _arn(resource: str) -> str:
+    return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:{resource}"
+
+
+def _studio_call(owner: str, sharing: str = "Private", **extra) -> dict:
+    """What SageMaker puts in the request context when alice's Studio acts as her execution role."""
+    return {"sagemaker:DomainId": DOMAIN, "sagemaker:UserProfileName": "alice",
+            "sagemaker:OwnerUserProfileArn": _arn(f"user-profile/{DOMAIN}/{owner}"),
+            "sagemaker:SpaceSharingType": sharing, "sagemaker:InstanceTypes": ["ml.t3.medium"],
+            "aws:PrincipalTag/team": "research", **extra}
+
+
+def _execution_role_documents() -> list[dict]:
+    return _documents(guardrail_statements, data_scientist_statements, data_scientist_denials,
+                      execution_role_statements, studio_user_statements)
+
+
+def test_execution_roles_carry_the_studio_user_policy_and_people_do_not(foundation):
+    for persona in EXECUTION_PERSONAS:
+        docs = _docs(foundation, persona, "research")
+        assert sorted(_statement(docs, "ManageOwnPrivateSpaces")["Action"]) == [
+            "sagemaker:CreateSpace", "sagemaker:DeleteSpace", "sagemaker:UpdateSpace"]
+        assert not [s for d in _docs(foundation, persona) for s in d["Statement"] if s.get("Sid") == "ManageOwnPrivateSpaces"]
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-private-space-permissions", "sagemaker.studio-policy-variables",
+                           "iam.set-operators-and-missing-keys")
+def test_studio_as_the_execution_role_runs_only_its_users_own_private_spaces():
+    docs = _execution_role_documents()
+    space, app = _arn(f"space/{DOMAIN}/alice-lab"), _arn(f"app/{DOMAIN}/alice-lab/jupyterlab/default")
+    for action in ("sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"):
+        assert evaluate(docs, action, space, _studio_call("alice")) == "allow", action
+        assert evaluate(docs, action, space, _studio_call("bob")) == "implicit-deny", action
+    for action in ("sagemaker:CreateApp", "sagemaker:DeleteApp"):
+        assert evaluate(docs, action, app, _studio_call("alice")) == "allow", action
+        assert evaluate(docs, action, app, _studio_call("bob")) == "implicit-deny", action
+    # Another domain's profile, or a call without Studio's context, match nothing.
+    other_domain = {**_studio_call("alice"), "sagemaker:OwnerUserProfileArn": _arn("user-profile/d-other/alice")}
+    assert evaluate(docs, "sagemaker:CreateSpace", _arn("space/d-other/x"), other_domain) == "implicit-deny"
+    assert evaluate(docs, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "implicit-deny"
+    # Studio tags what it creates: AddTags only as part of a create call.
+    assert evaluate(docs, "sagemaker:AddTags", space, _studio_call("alice", **{"sagemaker:TaggingAction": "CreateSpace"})) == "allow"
+    assert evaluate(docs, "sagemaker:AddTags", space, _studio_call("alice")) == "implicit-deny"
+    for action in ("sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:DescribeSpace",
+                   "sagemaker:DescribeApp"):
+        resource = {"DescribeDomain": _arn(f"domain/{DOMAIN}"), "DescribeUserProfile": _arn(f"user-profile/{DOMAIN}/alice"),
+                    "DescribeSpace": space, "DescribeApp": app}[action.split(":")[1]]
+        assert evaluate(docs, action, resource, _studio_call("alice")) == "allow", action
+    assert evaluate(docs, "sagemaker:ListSpaces", "*", {}) == "allow"
+
+
+@pytest.mark.aws_behaviour("sagemaker.shared-space-runs-as-the-space-role")
+def test_nobody_creates_shared_spaces():
+    docs = _execution_role_documents()
+    space = _arn(f"space/{DOMAIN}/team-room")
+    assert evaluate(docs, "sagemaker:CreateSpace", space, _studio_call("alice", sharing="Shared")) == "deny"
+    assert evaluate(docs, "sagemaker:CreateApp", _arn(f"app/{DOMAIN}/team-room/jupyterlab/default"),
+                    _studio_call("alice", sharing="Shared")) == "deny"
+    admin = _documents(guardrail_statements, ml_admin_statements)
+    assert evaluate(admin, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Shared"}) == "deny"
+    assert evaluate(admin, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "allow"
+
+
+def _job(instance_types, volume_key: bool = True) -> dict:
+    """A training job request that satisfies every guardrail but (maybe) the volume key."""
+    request = {"sagemaker:VpcSubnets": ["subnet-1"], "sagemaker:VpcSecurityGroupIds": ["sg-1"],
+               "sagemaker:OutputKmsKey": "k2", "sagemaker:InterContainerTrafficEncryption": "true",
+               "sagemaker:NetworkIsolation": "true", "aws:RequestTag/team": "research",
+               "aws:PrincipalTag/team": "research"}
+    if instance_types is not None:
+        request["sagemaker:InstanceTypes"] = instance_types
+    if volume_key:
+        request["sagemaker:VolumeKmsKey"] = "k3"
+    return request
+
+
+@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage", "iam.set-operators-and-missing-keys")
+@pytest.mark.parametrize(("instance_types", "volume_key", "expected"), [
+    (["ml.m5.xlarge"], True, "allow"),
+    (["ml.m5.xlarge"], False, "deny"),           # EBS volume without our key
+    (["ml.g5.2xlarge"], False, "allow"),         # SageMaker refuses a volume key here: none is right
+    (["ml.g5.2xlarge"], True, "allow"),
+    (["ml.g5.2xlarge", "ml.m5.xlarge"], False, "deny"),  # one EBS type is enough to need the key
+    (None, False, "deny"),                       # no instance type in the request: still denied
+])
+def test_instance_store_jobs_need_no_volume_key_and_nothing_else_is_exempt(instance_types, volume_key, expected):
+    docs = _execution_role_documents()
+    resource = _arn("training-job/j")
+    assert evaluate(docs, "sagemaker:CreateTrainingJob", resource, _job(instance_types, volume_key)) == expected
+
+
+def test_every_instance_store_family_is_exempt():
+    docs = _execution_role_documents()
+    for family in INSTANCE_STORE_FAMILIES:
+        request = _job([f"ml.{family}.xlarge"], volume_key=False)
+        statements = [s for d in docs for s in d["Statement"] if s.get("Sid", "").startswith("DenyUnencryptedJobVolumes")]
+        assert evaluate([{"Statement": statements}], "sagemaker:CreateProcessingJob", "*", request) == "implicit-deny", family
+
+
+@pytest.mark.aws_behaviour("sagemaker.execution-role-writes-job-logs", "sagemaker-python-sdk.fit-streams-job-logs")
+def test_execution_roles_create_and_read_sagemaker_log_groups():
+    docs = _documents(execution_role_statements)
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs"
+    stream = f"{group}:log-stream:job-1/algo-1-1700000000"
+    assert evaluate(docs, "logs:CreateLogGroup", group) == "allow"
+    for action in ("logs:CreateLogStream", "logs:PutLogEvents", "logs:GetLogEvents"):
+        assert evaluate(docs, action, stream) == "allow", action
+    for action in ("logs:DescribeLogStreams", "logs:FilterLogEvents"):
+        assert evaluate(docs, action, group) == "allow", action
+    assert evaluate(docs, "logs:CreateLogGroup", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/x") == "implicit-deny"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 import yaml
@@ -17,7 +18,11 @@ from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.constructs.studio import (
+    LIFECYCLE_CONTENT_LIMIT,
+    SAGEMAKER_NAME_RE,
     SecureStudioDomain,
+    instance_storage_defaults,
+    lifecycle_config_name,
     sdk_defaults,
     sdk_defaults_script,
     sdk_defaults_yaml,
@@ -53,40 +58,75 @@ def test_domain_is_vpc_only_encrypted_and_retained(studio):
     assert domain["DeletionPolicy"] == "Retain" and domain["UpdateReplacePolicy"] == "Retain"
 
 
+def _lifecycle_configs(t: Template) -> dict[str, dict]:
+    return t.find_resources("AWS::SageMaker::StudioLifecycleConfig")
+
+
+def _arn_of(t: Template, app_type: str) -> dict:
+    [(logical_id, _)] = [(k, v) for k, v in _lifecycle_configs(t).items()
+                         if v["Properties"]["StudioLifecycleConfigAppType"] == app_type]
+    return {"Fn::GetAtt": [logical_id, "StudioLifecycleConfigArn"]}
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable")
 def test_default_user_settings(studio):
-    stage, t = studio
+    _, t = studio
     user = _domain(t)["Properties"]["DefaultUserSettings"]
     assert "DataScientistResearchExecutionRole" in json.dumps(user["ExecutionRole"])
     assert "WorkloadSecurityGroup" in json.dumps(user["SecurityGroups"])
     assert user["SharingSettings"] == {"NotebookOutputOption": "Disabled"}
-    jupyter = user["JupyterLabAppSettings"]
-    assert jupyter["AppLifecycleManagement"]["IdleSettings"] == {
-        "LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 60, "MinIdleTimeoutInMinutes": 60,
-        "MaxIdleTimeoutInMinutes": 60}
-    assert json.dumps(jupyter["LifecycleConfigArns"]).endswith(':studio-lifecycle-config/secure-ml-sdk-defaults"]]}]')
-    assert jupyter["DefaultResourceSpec"]["LifecycleConfigArn"] == jupyter["LifecycleConfigArns"][0]
+    for key, app_type in (("JupyterLabAppSettings", "JupyterLab"), ("CodeEditorAppSettings", "CodeEditor")):
+        settings = user[key]
+        assert settings["AppLifecycleManagement"]["IdleSettings"] == {
+            "LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 60, "MinIdleTimeoutInMinutes": 60,
+            "MaxIdleTimeoutInMinutes": 60}
+        # D7: the configuration's own ARN attribute, not an ARN built from a fixed name.
+        assert settings["LifecycleConfigArns"] == [_arn_of(t, app_type)]
+        assert settings["DefaultResourceSpec"] == {"LifecycleConfigArn": _arn_of(t, app_type)}
 
 
-def test_lifecycle_config_installs_sdk_defaults(studio):
-    stage, t = studio
-    config = next(iter(t.find_resources("AWS::SageMaker::StudioLifecycleConfig").values()))["Properties"]
-    assert config["StudioLifecycleConfigAppType"] == "JupyterLab"
-    assert config["StudioLifecycleConfigName"] == "secure-ml-sdk-defaults"
-    content = json.dumps(config["StudioLifecycleConfigContent"])
-    assert content.startswith('{"Fn::Base64"')
-    for needle in ("VolumeKmsKeyId", "EnableInterContainerTrafficEncryption: true", "EnableNetworkIsolation: true",
-                   ".config/sagemaker/config.yaml", "KeysVolumesKey", "KeysArtifactsKey"):
-        assert needle in content, needle
-    domain = _domain(t)
-    assert any("SdkDefaults" in dep for dep in domain.get("DependsOn", []))
+@pytest.mark.aws_behaviour("sagemaker.shared-space-runs-as-the-space-role")
+def test_default_space_settings_keep_spaces_on_the_platform_network(studio):
+    _, t = studio
+    props = _domain(t)["Properties"]
+    space = props["DefaultSpaceSettings"]
+    assert space["ExecutionRole"] == props["DefaultUserSettings"]["ExecutionRole"]
+    assert space["SecurityGroups"] == props["DefaultUserSettings"]["SecurityGroups"]
 
 
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-limits", "sagemaker.studio-lifecycle-config-in-use",
+                           "sagemaker-python-sdk.config-default-bucket-and-prefix", "sagemaker-python-sdk.config-tags",
+                           "cloudformation.deletion-policy-retain")
+def test_lifecycle_configs_install_the_first_teams_sdk_defaults(studio):
+    _, t = studio
+    configs = _lifecycle_configs(t)
+    assert sorted(c["Properties"]["StudioLifecycleConfigAppType"] for c in configs.values()) == ["CodeEditor", "JupyterLab"]
+    for config in configs.values():
+        props = config["Properties"]
+        short = {"JupyterLab": "jl", "CodeEditor": "ce"}[props["StudioLifecycleConfigAppType"]]
+        assert re.fullmatch(rf"secure-ml-domain-{short}-[0-9a-f]{{10}}", props["StudioLifecycleConfigName"])
+        # Retained: SageMaker refuses to delete one a (retained) domain or profile still lists.
+        assert config["DeletionPolicy"] == "Retain" and config["UpdateReplacePolicy"] == "Retain"
+        content = json.dumps(props["StudioLifecycleConfigContent"])
+        assert content.startswith('{"Fn::Base64"')
+        for needle in ("VolumeKmsKeyId", "EnableInterContainerTrafficEncryption: true", "EnableNetworkIsolation: true",
+                       ".config/sagemaker/config.yaml", ".config/sagemaker/instance-storage/config.yaml",
+                       "KeysVolumesKey", "KeysArtifactsKey", "DefaultS3Bucket: ", "ArtifactsBucket",
+                       "DefaultS3ObjectKeyPrefix: research", "Key: team", "Value: research"):
+            assert needle in content, needle
+    names = [c["Properties"]["StudioLifecycleConfigName"] for c in configs.values()]
+    assert len(set(names)) == 2
+
+
+@pytest.mark.aws_behaviour("sagemaker-python-sdk.config-default-bucket-and-prefix", "sagemaker-python-sdk.config-tags")
 def test_sdk_defaults_document_parses_and_covers_every_job_type():
     defaults = sdk_defaults(subnet_ids=["subnet-1", "subnet-2"], security_group_ids=["sg-1"],
-                            volume_key_arn="arn:vol", output_key_arn="arn:out")
+                            volume_key_arn="arn:vol", output_key_arn="arn:out", bucket_name="artifacts",
+                            key_prefix="nlp", tags={"team": "nlp"})
     parsed = yaml.safe_load(sdk_defaults_yaml(defaults))
     sm = parsed["SageMaker"]
     assert parsed["SchemaVersion"] == "1.0"
+    assert sm["PythonSDK"] == {"Modules": {"Session": {"DefaultS3Bucket": "artifacts", "DefaultS3ObjectKeyPrefix": "nlp"}}}
     assert sm["TrainingJob"]["VpcConfig"] == {"Subnets": ["subnet-1", "subnet-2"], "SecurityGroupIds": ["sg-1"]}
     assert sm["TrainingJob"]["ResourceConfig"]["VolumeKmsKeyId"] == "arn:vol"
     assert sm["TrainingJob"]["OutputDataConfig"]["KmsKeyId"] == "arn:out"
@@ -95,9 +135,33 @@ def test_sdk_defaults_document_parses_and_covers_every_job_type():
     assert sm["EndpointConfig"]["KmsKeyId"] == "arn:vol"
     job = sm["MonitoringSchedule"]["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
     assert job["MonitoringResources"]["ClusterConfig"]["VolumeKmsKeyId"] == "arn:vol"
-    script = sdk_defaults_script(sdk_defaults_yaml(defaults))
+    # E4: the team tag on every create the ABAC statements look at (TrainingJob's also covers tuning).
+    for api in ("TrainingJob", "ProcessingJob", "TransformJob", "Model", "EndpointConfig", "Endpoint",
+                "MonitoringSchedule", "Pipeline"):
+        assert sm[api]["Tags"] == [{"Key": "team", "Value": "nlp"}], api
+    script = sdk_defaults_script(sdk_defaults_yaml(defaults), sdk_defaults_yaml(instance_storage_defaults(defaults)))
     assert script.startswith("#!/bin/bash\n") and "set -euo pipefail" in script
     assert len(base64.b64encode(script.encode())) < 16384
+    # Without a bucket (the construct's plain API) there is no Session section.
+    assert "PythonSDK" not in sdk_defaults(subnet_ids=["s"], security_group_ids=["g"], volume_key_arn="v",
+                                           output_key_arn="o")["SageMaker"]
+
+
+@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage",
+                           "sagemaker-python-sdk.config-volume-key-on-instance-storage")
+def test_instance_storage_variant_has_no_volume_key_and_keeps_everything_else():
+    defaults = sdk_defaults(subnet_ids=["subnet-1"], security_group_ids=["sg-1"], volume_key_arn="arn:vol",
+                            output_key_arn="arn:out", bucket_name="artifacts", key_prefix="nlp", tags={"team": "nlp"})
+    variant = instance_storage_defaults(defaults)
+    text = json.dumps(variant)
+    assert "VolumeKmsKeyId" not in text and "arn:vol" not in text
+    sm = variant["SageMaker"]
+    assert "ResourceConfig" not in sm["TrainingJob"] and "ProcessingResources" not in sm["ProcessingJob"]
+    assert "KmsKeyId" not in sm["EndpointConfig"] and sm["EndpointConfig"]["DataCaptureConfig"] == {"KmsKeyId": "arn:out"}
+    assert sm["TrainingJob"]["OutputDataConfig"] == {"KmsKeyId": "arn:out"}
+    assert sm["TrainingJob"]["Tags"] == [{"Key": "team", "Value": "nlp"}]
+    assert sm["PythonSDK"] == defaults["SageMaker"]["PythonSDK"]
+    assert "arn:vol" in json.dumps(defaults), "the original is left alone"
 
 
 def test_teardown_outputs(studio):
@@ -136,6 +200,106 @@ def test_user_profiles_per_team_with_tags_and_persona_roles(reference_app):
     assert "WorkloadSecurityGroup" in json.dumps(bob["Properties"]["UserSettings"]["SecurityGroups"])
     assert bob["DeletionPolicy"] == "Retain"
     assert "SingleSignOnUserIdentifier" not in bob["Properties"]
+
+
+@pytest.mark.aws_behaviour("sagemaker-python-sdk.config-default-bucket-and-prefix", "sagemaker-python-sdk.config-tags",
+                           "cloudformation.user-profile-settings-update-in-place")
+@pytest.mark.parametrize(("stack_id", "team", "users"), [("UsersResearch", "research", ("alice", "bob")),
+                                                         ("UsersFraud", "fraud", ("chen",))])
+def test_profiles_run_their_teams_sdk_defaults_from_their_own_stack(reference_app, stack_id, team, users):
+    """E3/E4: each team's apps write to the artifacts bucket under the team's prefix and tag what
+    they create with the team; D7: the configurations are in the profiles' stack, so a change to
+    the defaults moves the profiles to the new ones in the same stack update."""
+    _, stage, _ = reference_app
+    stack = next(s for s in stage.user_stacks if s.node.id == stack_id)
+    t = Template.from_stack(stack)
+    configs = _lifecycle_configs(t)
+    assert len(configs) == 2
+    for config in configs.values():
+        props = config["Properties"]
+        assert re.fullmatch(rf"secure-ml-{team}-(jl|ce)-[0-9a-f]{{10}}", props["StudioLifecycleConfigName"])
+        content = json.dumps(props["StudioLifecycleConfigContent"])
+        assert f"DefaultS3ObjectKeyPrefix: {team}" in content and f"Value: {team}" in content
+        assert "ArtifactsBucket" in content  # the Foundation stack's artifacts bucket
+    for profile in t.find_resources("AWS::SageMaker::UserProfile").values():
+        assert profile["Properties"]["UserProfileName"] in users
+        settings = profile["Properties"]["UserSettings"]
+        for key, app_type in (("JupyterLabAppSettings", "JupyterLab"), ("CodeEditorAppSettings", "CodeEditor")):
+            assert settings[key] == {"LifecycleConfigArns": [_arn_of(t, app_type)],
+                                     "DefaultResourceSpec": {"LifecycleConfigArn": _arn_of(t, app_type)}}
+
+
+def _domain_with(defaults: dict, domain_name: str = "lab", app=None):
+    app = app or new_app()
+    stack = Stack(app, "Lab")
+    vpc = ec2.Vpc.from_vpc_attributes(stack, "V", vpc_id="vpc-0123456789abcdef0", availability_zones=["a", "b"],
+                                      isolated_subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                                      isolated_subnet_route_table_ids=["rtb-1", "rtb-2"])
+    sg = ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-0123456789abcdef0")
+    keys = EncryptionKeys(stack, "K")
+    role = iam.Role.from_role_arn(stack, "R", "arn:aws:iam::111122223333:role/x")
+    domain = SecureStudioDomain(stack, "D", domain_name=domain_name, vpc=vpc, subnets=vpc.isolated_subnets,
+                                security_groups=[sg], encryption_key=keys.volumes, default_execution_role=role,
+                                sdk_defaults=defaults)
+    return stack, domain
+
+
+def _names(stack: Stack) -> list[str]:
+    return sorted(c["Properties"]["StudioLifecycleConfigName"]
+                  for c in Template.from_stack(stack).find_resources("AWS::SageMaker::StudioLifecycleConfig").values())
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.custom-name-replacement")
+def test_changing_the_sdk_defaults_changes_the_names():
+    """D7: every property of a lifecycle configuration requires replacement, and CloudFormation
+    cannot replace a resource whose custom name stays the same: the name follows the content."""
+    base = {"subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"], "volume_key_arn": "arn:vol",
+            "output_key_arn": "arn:out"}
+    first, _ = _domain_with(sdk_defaults(**base))
+    again, _ = _domain_with(sdk_defaults(**base))
+    changed, _ = _domain_with(sdk_defaults(**base, tags={"team": "nlp"}))
+    other_key, _ = _domain_with(sdk_defaults(**{**base, "volume_key_arn": "arn:vol2"}))
+    assert _names(first) == _names(again), "same content, same names (deploys are repeatable)"
+    assert not set(_names(first)) & set(_names(changed))
+    assert not set(_names(first)) & set(_names(other_key))
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-limits")
+def test_lifecycle_config_names_fit_sagemakers_limit_whatever_the_domain_and_team():
+    """M1: <domain>-<team>-<app> can exceed 63 characters; the prefix is cut, never the digest."""
+    stack, domain = _domain_with(sdk_defaults(subnet_ids=["s"], security_group_ids=["g"], volume_key_arn="v",
+                                              output_key_arn="o"), domain_name="d" * 63)
+    team_configs = domain.add_sdk_defaults(stack, "Team", label="t" * 31,
+                                           defaults=sdk_defaults(subnet_ids=["s"], security_group_ids=["g"],
+                                                                 volume_key_arn="v", output_key_arn="o"))
+    names = _names(stack)
+    assert len(names) == 4 and len(set(names)) == 4
+    for name in names:
+        assert len(name) <= 63 and SAGEMAKER_NAME_RE.match(name), name
+        assert re.search(r"-[0-9a-f]{10}$", name)
+    assert team_configs.jupyter_lab.studio_lifecycle_config_name.startswith("d" * 52)
+    assert lifecycle_config_name("a--b_c-", "0123456789") == "a-b-c-0123456789"
+    assert lifecycle_config_name("-" * 5, "0123456789") == "0123456789"
+
+
+def test_sdk_defaults_too_large_for_a_lifecycle_config_are_refused():
+    tags = {f"tag-{i}": "x" * 200 for i in range(60)}
+    with pytest.raises(ValueError, match=rf"about \d+ characters once base64-encoded, over SageMaker's "
+                                         rf"{LIFECYCLE_CONTENT_LIMIT}.*fewer subnets, security groups or tags"):
+        _domain_with(sdk_defaults(subnet_ids=["s"], security_group_ids=["g"], volume_key_arn="v",
+                                  output_key_arn="o", tags=tags))
+
+
+def test_profile_defaults_must_be_in_the_profiles_stack():
+    app = new_app()
+    stack, domain = _domain_with(None, app=app)
+    other = Stack(app, "Users")
+    defaults = domain.add_sdk_defaults(stack, "Defaults", label="nlp", defaults=sdk_defaults(
+        subnet_ids=["s"], security_group_ids=["g"], volume_key_arn="v", output_key_arn="o"))
+    role = iam.Role.from_role_arn(other, "R", "arn:aws:iam::111122223333:role/x")
+    with pytest.raises(ValueError, match=r"user profile 'ana': its sdk_defaults are in stack 'Lab'.*create them in "
+                                         r"the profile's stack"):
+        domain.add_user_profile(other, "Ana", user_name="ana", execution_role=role, sdk_defaults=defaults)
 
 
 def _users(n: int, team: str = "t") -> list[StudioUserConfig]:

@@ -4,6 +4,8 @@ for them: the emulator answers boto3 itself), and a notebook's IMDS settings."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -250,3 +252,106 @@ def test_api_typed_and_generated_names():
     name = sagemaker_name(long)
     assert len(name) <= 63 and name.endswith("-AbCdEf123456") and name.startswith("secure-ml-demo-Serving")
     assert sagemaker_name("stack-Logical_Id-xyz") == "stack-Logical-Id-xyz"
+
+
+# ------------------------------------------------------------------------------- updates, as CloudFormation does them
+
+
+def _update(client, resources: dict, name: str = "adapter-test") -> dict:
+    cloudformation = client("cloudformation")
+    cloudformation.update_stack(StackName=name, TemplateBody=json.dumps({"Resources": resources}))
+    return cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+
+
+def _lifecycle(name: str, script: str = "#!/bin/bash\necho hi\n", **extra) -> dict:
+    return {"Type": "AWS::SageMaker::StudioLifecycleConfig", **extra, "Properties": {
+        "StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": "JupyterLab",
+        "StudioLifecycleConfigContent": {"Fn::Base64": script}}}
+
+
+def _profile(settings: dict) -> dict:
+    return {"Type": "AWS::SageMaker::UserProfile", "Properties": {
+        "DomainId": {"Ref": "Domain"}, "UserProfileName": "ana", "UserSettings": settings,
+        "Tags": [{"Key": "team", "Value": "nlp"}]}}
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable")
+def test_a_lifecycle_config_is_never_updated_in_place(aws):
+    deploy(aws, {"Config": _lifecycle("sdk-defaults")})
+    with pytest.raises(ClientError, match=r"sagemaker\.studio-lifecycle-config-immutable.*"
+                                          r"aws-resource-sagemaker-studiolifecycleconfig"):
+        _update(aws, {"Config": _lifecycle("sdk-defaults", "#!/bin/bash\necho changed\n")})
+    config = aws("sagemaker").describe_studio_lifecycle_config(StudioLifecycleConfigName="sdk-defaults")
+    assert config["StudioLifecycleConfigContent"] == "IyEvYmluL2Jhc2gKZWNobyBoaQo="  # unchanged
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.replacement-creates-first")
+def test_a_renamed_lifecycle_config_replaces_the_old_one(aws):
+    deploy(aws, {"Config": _lifecycle("sdk-defaults-1")}, name="lcc")
+    stack = _update(aws, {"Config": _lifecycle("sdk-defaults-2", "#!/bin/bash\necho v2\n")}, name="lcc")
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    sagemaker = aws("sagemaker")
+    names = {c["StudioLifecycleConfigName"] for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]}
+    assert names == {"sdk-defaults-2"}
+    # With UpdateReplacePolicy Retain (what the platform sets) the old one stays.
+    _update(aws, {"Config": _lifecycle("sdk-defaults-3", "#!/bin/bash\necho v3\n", UpdateReplacePolicy="Retain")},
+            name="lcc")
+    names = {c["StudioLifecycleConfigName"] for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]}
+    assert names == {"sdk-defaults-2", "sdk-defaults-3"}
+
+
+@pytest.mark.aws_behaviour("cloudformation.user-profile-settings-update-in-place")
+def test_user_profile_settings_update_in_place(aws):
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/"
+    resources = studio({"Ana": _profile({"JupyterLabAppSettings": {"LifecycleConfigArns": [arn + "v1"]}})})
+    deploy(aws, resources)
+    sagemaker = aws("sagemaker")
+    domain = sagemaker.list_domains()["Domains"][0]["DomainId"]
+    created = sagemaker.describe_user_profile(DomainId=domain, UserProfileName="ana")
+    changed = {**resources, "Ana": _profile({"JupyterLabAppSettings": {"LifecycleConfigArns": [arn + "v2"]}})}
+    assert _update(aws, changed)["StackStatus"] == "UPDATE_COMPLETE"
+    profile = sagemaker.describe_user_profile(DomainId=domain, UserProfileName="ana")
+    assert profile["UserSettings"]["JupyterLabAppSettings"]["LifecycleConfigArns"] == [arn + "v2"]
+    # The same profile (its uid on the home EFS, its creation time), not a new one.
+    assert profile["HomeEfsFileSystemUid"] == created["HomeEfsFileSystemUid"]
+    assert profile["CreationTime"] == created["CreationTime"]
+
+
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-in-use", "cloudformation.user-profile-settings-update-in-place")
+def test_a_lifecycle_config_a_profile_lists_cannot_be_deleted(aws):
+    outputs = deploy(aws, studio(), {"Domain": {"Value": {"Ref": "Domain"}}})
+    sagemaker = aws("sagemaker")
+    arn = sagemaker.create_studio_lifecycle_config(
+        StudioLifecycleConfigName="defaults", StudioLifecycleConfigContent="ZWNobw==",
+        StudioLifecycleConfigAppType="JupyterLab")["StudioLifecycleConfigArn"]
+    sagemaker.create_user_profile(DomainId=outputs["Domain"], UserProfileName="ana", UserSettings={
+        "JupyterLabAppSettings": {"LifecycleConfigArns": [arn], "DefaultResourceSpec": {"LifecycleConfigArn": arn}}})
+    with pytest.raises(ClientError, match=r"in use by user profile ana.*sagemaker\.studio-lifecycle-config-in-use") as info:
+        sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="defaults")
+    assert info.value.response["Error"]["Code"] == "ResourceInUse"
+    sagemaker.update_user_profile(DomainId=outputs["Domain"], UserProfileName="ana",
+                                  UserSettings={"JupyterLabAppSettings": {"LifecycleConfigArns": []}})
+    sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="defaults")
+    assert sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"] == []
+
+
+@pytest.mark.aws_behaviour("cloudformation.domain-settings-update-in-place", "sagemaker.studio-lifecycle-config-in-use")
+def test_domain_settings_update_in_place(aws):
+    resources = studio({"Config": _lifecycle("domain-defaults-1")})
+    arn = {"Fn::GetAtt": ["Config", "StudioLifecycleConfigArn"]}
+    resources["Domain"]["Properties"]["DefaultUserSettings"]["JupyterLabAppSettings"] = {"LifecycleConfigArns": [arn]}
+    deploy(aws, resources)
+    sagemaker = aws("sagemaker")
+    [before] = sagemaker.list_domains()["Domains"]
+    with pytest.raises(ClientError, match="in use by domain"):
+        sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="domain-defaults-1")
+    changed = json.loads(json.dumps(resources))
+    changed["Config"] = _lifecycle("domain-defaults-2", "#!/bin/bash\necho v2\n")
+    changed["Domain"]["Properties"]["DefaultSpaceSettings"] = {"ExecutionRole": "arn:aws:iam::123456789012:role/space"}
+    assert _update(aws, changed)["StackStatus"] == "UPDATE_COMPLETE"
+    [after] = sagemaker.list_domains()["Domains"]
+    assert after["DomainId"] == before["DomainId"]
+    described = sagemaker.describe_domain(DomainId=after["DomainId"])
+    new_arn = sagemaker.describe_studio_lifecycle_config(StudioLifecycleConfigName="domain-defaults-2")["StudioLifecycleConfigArn"]
+    assert described["DefaultUserSettings"]["JupyterLabAppSettings"]["LifecycleConfigArns"] == [new_arn]
+    assert described["DefaultSpaceSettings"] == {"ExecutionRole": "arn:aws:iam::123456789012:role/space"}

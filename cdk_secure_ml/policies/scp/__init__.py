@@ -31,7 +31,8 @@ POLICIES: Mapping[str, tuple[str, str]] = {
     ),
     "sagemaker-encryption": (
         SERVICE_CONTROL_POLICY,
-        ("Deny SageMaker jobs without volume and output KMS keys, and notebooks and domains without a volume key"),
+        ("Deny SageMaker jobs without volume and output KMS keys (instance-store types, which refuse a volume "
+         "key, excepted), and notebooks and domains without a volume key"),
     ),
     "protect-audit": (
         SERVICE_CONTROL_POLICY,
