@@ -211,12 +211,12 @@ def test_bad_model_source(body, path, message):
 @pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
 @pytest.mark.parametrize(("body", "path", "message"), [
     (ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"), "endpoints.0.model_data",
-     "model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's buckets accept writes "
-     "only through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
-     "endpoint's team and put it under <team>/, e.g. team: research and model_data: research/models/churn/v1/"),
+     ("model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's buckets accept writes "
+      "only through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
+      "endpoint's team and put it under <team>/, e.g. team: research and model_data: research/models/churn/v1/")),
     (ENDPOINT.replace("team-a/models", "models"), "endpoints.0.model_data",
-     "model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix 'team-a/', the only place "
-     "the team-a team's personas can write; use team-a/models/churn/v1/model.tar.gz"),
+     ("model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix 'team-a/', the only place "
+      "the team-a team's personas can write; use team-a/models/churn/v1/model.tar.gz")),
     (ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n", "endpoints.0.variants.0.model_data",
      "is not under the endpoint's team prefix 'team-a/'"),
     (ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"), "endpoints.0.team",

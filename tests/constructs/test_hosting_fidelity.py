@@ -247,7 +247,7 @@ def test_model_monitor_image_of_every_sdk_region_and_override(fid):
 
 
 def test_grant_async_io_writes_input_reads_results(fid):
-    templates, endpoints, stacks = fid
+    _, endpoints, stacks = fid
     stack, ep = stacks["Monitored"], endpoints["Monitored"]
     client = iam.Role(stack, "AsyncClient", assumed_by=iam.AccountRootPrincipal())
     ep.grant_async_io(client)
