@@ -441,6 +441,17 @@ def _check_model_data(value: str | None) -> str | None:
     return value
 
 
+_S3_PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")
+_IMAGE_URI_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})?$")
+
+
+def _check_prefix(value: str) -> str:
+    if not _S3_PREFIX_RE.match(value) or ".." in value.split("/"):
+        raise ValueError(f"{value!r} is not an S3 key prefix; use segments of letters, digits and -_.!*'() joined by /, "
+                         "without a leading or trailing /")
+    return value
+
+
 def _check_image(value: str | None) -> str | None:
     if value is not None and not (DIGEST_RE.match(value) or IMAGE_TAG_RE.match(value)):
         raise ValueError(f"{value!r} is neither an image digest (sha256:<64 hex>) nor an image tag")
@@ -555,10 +566,13 @@ class EndpointAutoscalingConfig(_Strict):
 
 
 class EndpointDataCaptureConfig(_Strict):
-    """Capture to the platform's data bucket under ``prefix``, encrypted with the data key."""
+    """Capture to the platform's data bucket under ``<team>/<prefix>/<endpoint name>/``, encrypted with the data
+    key: the team's personas can read it."""
 
     sampling_percentage: int = 100
-    prefix: str = "data-capture"
+    prefix: str = Field("data-capture", description="Key prefix under the endpoint's team prefix.")
+
+    _prefix = field_validator("prefix")(classmethod(lambda cls, v: _check_prefix(v)))
 
     @field_validator("sampling_percentage")
     @classmethod
@@ -600,15 +614,28 @@ class EndpointRolloutConfig(_Strict):
 
 
 class EndpointMonitorConfig(_Strict):
-    """Model Monitor data-quality schedule; baseline files are keys in the data bucket."""
+    """Model Monitor data-quality schedule; baseline files are keys in the data bucket under the endpoint's
+    team prefix, reports go to ``<team>/<output_prefix>/<endpoint name>``."""
 
     schedule_expression: str = "cron(0 * ? * * *)"
     instance_type: str = "ml.m5.xlarge"
-    baseline_constraints: str | None = None
-    baseline_statistics: str | None = None
-    output_prefix: str = "model-monitor"
+    baseline_constraints: str | None = Field(None, description="Key of constraints.json in the data bucket (<team>/...).")
+    baseline_statistics: str | None = Field(None, description="Key of statistics.json in the data bucket (<team>/...).")
+    output_prefix: str = Field("model-monitor", description="Key prefix under the endpoint's team prefix.")
+    image_uri: str | None = Field(
+        None, description="The Model Monitor analyzer image; default: AWS's image of the region (regions outside the "
+                          "SageMaker SDK's table need it).")
 
     _instance = field_validator("instance_type")(classmethod(lambda cls, v: _check_instance_type(v)))
+    _prefix = field_validator("output_prefix")(classmethod(lambda cls, v: _check_prefix(v)))
+
+    @field_validator("image_uri")
+    @classmethod
+    def _image_uri(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) > 255 or not _IMAGE_URI_RE.match(value)):
+            raise ValueError(f"{value!r} is not an image URI; use <registry>/<repository>[:tag|@sha256:...], e.g. "
+                             "159807026194.dkr.ecr.us-west-2.amazonaws.com/sagemaker-model-monitor-analyzer")
+        return value
 
     @model_validator(mode="after")
     def _baseline(self) -> EndpointMonitorConfig:
@@ -620,11 +647,13 @@ class EndpointMonitorConfig(_Strict):
 
 
 class EndpointAsyncConfig(_Strict):
-    """Async inference through the data bucket (``<prefix>/input|output|failures``)."""
+    """Async inference through the data bucket (``<team>/<prefix>/<endpoint>/input|output|failures``)."""
 
     max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000)
     scale_to_zero: bool = True
-    prefix: str = "async-inference"
+    prefix: str = Field("async-inference", description="Key prefix under the endpoint's team prefix.")
+
+    _prefix = field_validator("prefix")(classmethod(lambda cls, v: _check_prefix(v)))
 
 
 class EndpointServerlessConfig(_Strict):
@@ -637,7 +666,11 @@ class EndpointServerlessConfig(_Strict):
 class EndpointConfig(_Strict):
     """One SecureEndpoint of the ServingStack."""
 
-    name: str = Field(description="Endpoint name (1-54 letters, digits, hyphens).")
+    name: str = Field(description="Endpoint base name (1-54 letters, digits, hyphens; 1-50 with model_monitor). The "
+                                  "endpoint is named <name>-<8 hex> of its variant names and instance types.")
+    team: str | None = Field(
+        None, description="The team (identity.teams) that owns the endpoint: model_data, captured data, Model Monitor "
+                          "reports and async I/O live under <team>/ in the buckets, where its personas read and write.")
     image_repository: str = Field(description="Name of the private ECR repository (in this account) of the image.")
     image: str | None = Field(None, description="Image digest sha256:... (recommended) or tag.")
     model_data: str | None = Field(None, description="Key of the model .tar.gz in the platform's artifacts bucket.")
@@ -661,8 +694,16 @@ class EndpointConfig(_Strict):
     @classmethod
     def _name(cls, name: str) -> str:
         if not _ENDPOINT_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens")
+            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens (the endpoint, "
+                             "its configs and models are <name>-<8 hex>, at most 63 characters)")
         return name
+
+    @field_validator("team")
+    @classmethod
+    def _team(cls, team: str | None) -> str | None:
+        if team is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", team):
+            raise ValueError(f"{team!r} is not a team name (one S3 key segment: letters, digits, -_.)")
+        return team
 
     @field_validator("image_repository")
     @classmethod
@@ -693,14 +734,19 @@ class EndpointConfig(_Strict):
             problems.append("serverless and async_inference exclude each other; choose one")
         if self.model_monitor is not None and self.data_capture is None:
             problems.append("model_monitor needs data_capture (Model Monitor analyses the captured data)")
+        if self.model_monitor is not None and len(self.name) > 50:
+            problems.append(f"name {self.name!r} has {len(self.name)} characters; its monitoring schedule "
+                            f"{self.name}-data-quality would exceed SageMaker's 63: use a name of 50 characters or "
+                            "fewer, or remove model_monitor")
         a = self.alarms
-        per_variant = sum(x is not None for x in (a.invocation_5xx_errors, a.invocation_4xx_errors,
-                                                   a.model_latency_p99_ms))
+        # 5XX and latency roll back; 4XX only notifies
+        per_variant = sum(x is not None for x in (a.invocation_5xx_errors, a.model_latency_p99_ms))
         if self.rollout.auto_rollback and per_variant * len(self.variants) > 10:
             problems.append(f"{per_variant * len(self.variants)} rollback alarms exceed the 10 SageMaker allows; "
-                            "use at most 3 variants or turn alarms off")
-        if sources:
-            raise NestedProblems(sources + [((), p) for p in problems])
+                            "use at most 5 variants or turn alarms off")
+        nested = sources + team_prefix_problems(self)
+        if nested:
+            raise NestedProblems(nested + [((), p) for p in problems])
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -709,6 +755,46 @@ class EndpointConfig(_Strict):
         """The model package groups this endpoint (or one of its variants) deploys from."""
         groups = [self.model_package_group, *(v.model_package_group for v in self.variants)]
         return list(dict.fromkeys(g for g in groups if g))
+
+
+def team_prefix_problems(endpoint: EndpointConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where the endpoint's objects live must be where someone can write and read them.
+
+    The platform's buckets deny object access from outside the VPC's S3 gateway endpoint, and personas
+    (Studio execution roles, inside the VPC) may read and write only ``<team>/...``
+    (docs/storage.md, docs/identity.md). SageMaker downloads the model through that same gateway endpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html). So model data and baselines must be
+    under ``<team>/``, and capture, Model Monitor and async I/O are written there (ServingStack adds the
+    prefix), which needs ``team``.
+    """
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    team = endpoint.team
+    keys: list[tuple[tuple[str | int, ...], str, str | None]] = [(("model_data",), "model_data", endpoint.model_data)]
+    keys += [(("variants", i, "model_data"), "model_data", v.model_data) for i, v in enumerate(endpoint.variants)]
+    if endpoint.model_monitor is not None:
+        keys += [(("model_monitor", "baseline_constraints"), "baseline_constraints",
+                  endpoint.model_monitor.baseline_constraints),
+                 (("model_monitor", "baseline_statistics"), "baseline_statistics",
+                  endpoint.model_monitor.baseline_statistics)]
+    for path, label, key in keys:
+        if key is None:
+            continue
+        if team is None:
+            problems.append((path, (
+                f"{label} {key!r} is outside every team prefix: the platform's buckets accept writes only through the "
+                "VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
+                f"endpoint's team and put it under <team>/, e.g. team: research and {label}: research/{key}")))
+        elif not key.startswith(f"{team}/"):
+            problems.append((path, (
+                f"{label} {key!r} is not under the endpoint's team prefix {team + '/'!r}, the only place the "
+                f"{team} team's personas can write; use {team}/{key}")))
+    features = [name for name, on in (("data_capture", endpoint.data_capture), ("model_monitor", endpoint.model_monitor),
+                                      ("async_inference", endpoint.async_inference)) if on is not None]
+    if team is None and features:
+        problems.append((("team",), (
+            f"{', '.join(features)} write(s) to the data bucket under the endpoint's team prefix, where the team's "
+            "personas can read the results; set team (one of identity.teams)")))
+    return problems
 
 
 def _endpoints_for_stage(endpoints: list[EndpointConfig], info: ValidationInfo) -> list[EndpointConfig]:
@@ -1240,6 +1326,16 @@ class PlatformConfig(_Strict):
                 f"tags {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); "
                 "a platform-wide value would give every resource the same team: rename the tag"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _endpoint_teams_known(self) -> PlatformConfig:
+        known = [t.name for t in self.identity.teams]
+        problems = [(("endpoints", i, "team"), (f"team {e.team!r} of endpoint {e.name} is not in identity.teams "
+                                                f"{known}; add it there or use one of those"))
+                    for i, e in enumerate(self.endpoints) if e.team is not None and e.team not in known]
+        if problems:
+            raise NestedProblems(problems)
         return self
 
     @model_validator(mode="after")

@@ -2,7 +2,10 @@
 (placeholders in moto 5.2) through moto's backend.
 
 A ScalableTarget's Ref is ``<ResourceId>|<ScalableDimension>|<ServiceNamespace>``, as in
-CloudFormation, so a ScalingPolicy can name its target with ``ScalingTargetId``.
+CloudFormation, so a ScalingPolicy can name its target with ``ScalingTargetId``. Its ResourceId,
+ScalableDimension and ServiceNamespace are create-only: a changed one (e.g. a SageMaker endpoint replaced
+under a new name) registers the new target and deregisters the old one; other changes re-register it in
+place. The registered targets are what SageMaker's UpdateEndpoint checks (emulator.sagemaker).
 """
 
 from __future__ import annotations
@@ -46,9 +49,28 @@ class ScalableTarget(AdapterMixin, CloudFormationModel):
         )
         return cls(props["ServiceNamespace"], props["ResourceId"], props["ScalableDimension"])
 
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: ScalableTarget, new_resource_name: str, cloudformation_json: dict[str, Any],
+        account_id: str, region_name: str,
+    ) -> ScalableTarget:
+        new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        if new.physical_id != original_resource.physical_id:
+            original_resource.delete(account_id, region_name)
+        return new
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        resource_id, _, rest = resource_name.partition("|")
+        dimension, _, namespace = rest.partition("|")
+        cls(namespace, resource_id, dimension).delete(account_id, region_name)
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = applicationautoscaling_backends[account_id][region_name]
-        backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
+        if backend._scalable_target_exists(self.resource_id, self.dimension):
+            backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
 
 
 @adapter

@@ -12,10 +12,25 @@ moto 5.2.5 has no API at all for user profiles, Studio lifecycle configs and mon
 (no backend, no handler). Their adapters are stand-ins: they create the resource in the stand-in
 store, which answers boto3's Describe/List/Delete calls; the demo labels them "[emulator stand-in]".
 AWS::SageMaker::Space has neither and stays unimplemented (the demo would report it as skipped;
-the platform creates no spaces: users create their own private ones from Studio).
+the platform creates no spaces: users create their own private ones from Studio; :mod:`emulator.studio_apps`
+emulates the Space and App APIs they use).
 
 Updates follow CloudFormation's update behaviours: a domain and a user profile update their settings
 in place (a create-only property replaces them), a Studio lifecycle config is always replaced.
+
+Hosting (:func:`install` patches moto's backend, so boto3 and the CloudFormation adapters share it):
+
+- ``UpdateEndpoint``, which moto lacks, with AWS's rules: it refuses to change the instance type of, or
+  remove, a variant registered as an Application Auto Scaling target
+  (``sagemaker.update-endpoint-autoscaled-variant``) and, under a blue/green or rolling
+  ``DeploymentConfig``, a new config that renames or drops a variant
+  (``sagemaker.blue-green-same-variant-names``); ``RetainAllVariantProperties`` keeps the current instance
+  counts and weights except those named in ``ExcludeRetainedVariantProperties``.
+- ``CreateEndpointConfig`` refuses ``KmsKeyId`` with an instance type that has local NVMe storage
+  (``sagemaker.endpoint-config-kms-key-local-storage``).
+- AWS::SageMaker::Endpoint and EndpointConfig adapters take their names from ``EndpointName`` /
+  ``EndpointConfigName`` (moto generated names); an endpoint whose other properties change is updated
+  with UpdateEndpoint, as CloudFormation does, not deleted and re-created.
 """
 
 from __future__ import annotations
@@ -24,7 +39,20 @@ import re
 from typing import Any, ClassVar
 
 from moto.core.common_models import CloudFormationModel
-from moto.sagemaker.models import FakeSagemakerNotebookInstance, Model, sagemaker_backends
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.models import (
+    FakeEndpoint,
+    FakeEndpointConfig,
+    FakeSagemakerNotebookInstance,
+    Model,
+    SageMakerModelBackend,
+    sagemaker_backends,
+)
+from moto.sagemaker.responses import SageMakerResponse
+
+from cdk_secure_ml.core.instance_types import has_instance_storage
 
 from . import sagemaker_standins as standins
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags, stand_in
@@ -36,9 +64,171 @@ _BOOLEAN_KEYS = {"EnableNetworkIsolation", "EnableInterContainerTrafficEncryptio
 _INTEGER_KEYS = {"InstanceCount", "VolumeSizeInGB", "MaxRuntimeInSeconds"}
 
 
+_installed = False
+
+
 def install() -> None:
-    """The stand-in API (moto's SageMakerResponse gains the actions moto lacks)."""
+    """The stand-in API (moto's SageMakerResponse gains the actions moto lacks) and the hosting rules."""
+    global _installed
     standins.install()
+    if _installed:
+        return
+    moto_create_config = SageMakerModelBackend.create_endpoint_config
+    moto_create_endpoint = SageMakerModelBackend.create_endpoint
+
+    def create_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str, production_variants: Any,
+                               data_capture_config: Any, async_inference_config: Any, tags: Any,
+                               kms_key_id: str | None) -> FakeEndpointConfig:
+        check_endpoint_config_key(endpoint_config_name, production_variants, kms_key_id)
+        return moto_create_config(self, endpoint_config_name=endpoint_config_name,
+                                  production_variants=production_variants, data_capture_config=data_capture_config,
+                                  async_inference_config=async_inference_config, tags=tags, kms_key_id=kms_key_id)
+
+    def create_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str,
+                        tags: Any) -> FakeEndpoint:
+        endpoint = moto_create_endpoint(self, endpoint_name=endpoint_name, endpoint_config_name=endpoint_config_name,
+                                        tags=tags)
+        _endpoint_state(self)[endpoint_name] = {
+            "variants": _variant_types(self.endpoint_configs[endpoint_config_name].production_variants),
+            "deployment_config": None,
+        }
+        return endpoint
+
+    def delete_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> None:
+        moto_delete_endpoint(self, endpoint_name)
+        _endpoint_state(self).pop(endpoint_name, None)
+
+    moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
+    SageMakerModelBackend.create_endpoint_config = create_endpoint_config  # type: ignore[method-assign]
+    SageMakerModelBackend.create_endpoint = create_endpoint  # type: ignore[method-assign]
+    SageMakerModelBackend.delete_endpoint = delete_endpoint  # type: ignore[method-assign]
+    SageMakerModelBackend.update_endpoint = update_endpoint  # type: ignore[attr-defined]
+
+    def update_endpoint_handler(self: SageMakerResponse) -> ActionResult:
+        arn = update_endpoint(
+            self.sagemaker_backend, self._get_param("EndpointName"), self._get_param("EndpointConfigName"),
+            retain_all_variant_properties=bool(self._get_param("RetainAllVariantProperties")),
+            exclude_retained_variant_properties=self._get_param("ExcludeRetainedVariantProperties"),
+            deployment_config=self._get_param("DeploymentConfig"),
+            retain_deployment_config=bool(self._get_param("RetainDeploymentConfig")),
+        )
+        return ActionResult({"EndpointArn": arn})
+
+    update_endpoint_handler.__name__ = update_endpoint_handler.__qualname__ = "update_endpoint"
+    SageMakerResponse.update_endpoint = update_endpoint_handler  # type: ignore[attr-defined]
+    _installed = True
+
+
+# -- hosting: endpoint configs and UpdateEndpoint ------------------------------------------------------
+
+
+def check_endpoint_config_key(name: str, production_variants: Any, kms_key_id: str | None) -> None:
+    """CreateEndpointConfig with a ``KmsKeyId`` fails when a variant's instance type has local NVMe storage
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)."""
+    if not kms_key_id:
+        return
+    local = [v.get("InstanceType") for v in production_variants or []
+             if v.get("InstanceType") and has_instance_storage(v["InstanceType"])]
+    if local:
+        refuse("sagemaker.endpoint-config-kms-key-local-storage",
+               f"Endpoint config {name}: KmsKeyId is not supported for instance types with local instance storage "
+               f"({', '.join(local)}); their storage is encrypted by the instance. Remove KmsKeyId.")
+
+
+def _endpoint_state(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
+    """What the emulator records per endpoint that moto's endpoint drops: the variants' instance types and
+    the last DeploymentConfig."""
+    return standins.store(backend, "endpoint_state")
+
+
+def _variant_types(production_variants: list[dict[str, Any]]) -> dict[str, str | None]:
+    return {v["VariantName"]: v.get("InstanceType") for v in production_variants or []}
+
+
+def _autoscaled_variants(backend: SageMakerModelBackend, endpoint_name: str) -> set[str]:
+    """Variants of ``endpoint_name`` registered as Application Auto Scaling scalable targets."""
+    from moto.applicationautoscaling.models import applicationautoscaling_backends
+
+    autoscaling = applicationautoscaling_backends[backend.account_id][backend.region_name]
+    prefix = f"endpoint/{endpoint_name}/variant/"
+    return {t.resource_id[len(prefix):] for t in autoscaling.describe_scalable_targets("sagemaker", None, None)
+            if t.resource_id.startswith(prefix) and t.scalable_dimension == "sagemaker:variant:DesiredInstanceCount"}
+
+
+def update_endpoint(
+    backend: SageMakerModelBackend,
+    endpoint_name: str,
+    endpoint_config_name: str,
+    *,
+    retain_all_variant_properties: bool = False,
+    exclude_retained_variant_properties: list[dict[str, str]] | None = None,
+    deployment_config: dict[str, Any] | None = None,
+    retain_deployment_config: bool = False,
+) -> str:
+    """UpdateEndpoint as SageMaker documents it; the endpoint's ARN.
+
+    - A variant registered as a scalable target may not change its instance type or disappear
+      (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html).
+    - Under a blue/green (or rolling) DeploymentConfig the new config keeps the old variant names
+      (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html).
+    - ``RetainAllVariantProperties`` keeps the current instance counts and weights of variants of the same
+      name, except the property types listed in ``ExcludeRetainedVariantProperties``
+      (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html).
+    """
+    endpoint = backend.endpoints.get(endpoint_name)
+    if endpoint is None:
+        arn = FakeEndpoint.arn_formatter(endpoint_name, backend.account_id, backend.region_name)
+        raise ValidationError(message=f"Could not find endpoint \"{arn}\".")
+    config = backend.endpoint_configs.get(endpoint_config_name)
+    if config is None:
+        arn = FakeEndpointConfig.arn_formatter(endpoint_config_name, backend.account_id, backend.region_name)
+        raise ValidationError(message=f"Could not find endpoint configuration \"{arn}\".")
+    state = _endpoint_state(backend).setdefault(endpoint_name, {
+        "variants": _variant_types(backend.endpoint_configs[endpoint.endpoint_config_name].production_variants)
+        if endpoint.endpoint_config_name in backend.endpoint_configs else {},
+        "deployment_config": None,
+    })
+    old, new = state["variants"], _variant_types(config.production_variants)
+    deployment = deployment_config or (state["deployment_config"] if retain_deployment_config else None)
+
+    scaled = _autoscaled_variants(backend, endpoint_name)
+    changed = sorted(v for v in scaled & set(old) if v not in new or new[v] != old[v])
+    if changed:
+        details = ", ".join(f"{v} ({old[v]} -> {new[v]})" if v in new else f"{v} (removed)" for v in changed)
+        refuse("sagemaker.update-endpoint-autoscaled-variant",
+               f"Endpoint {endpoint_name}: the update changes the instance type of, or removes, variant(s) registered "
+               f"for auto scaling: {details}. Deregister the scalable target(s) first (DeregisterScalableTarget), "
+               "update, then register them again; or deploy the change under a new endpoint name.")
+    if deployment and (deployment.get("BlueGreenUpdatePolicy") or deployment.get("RollingUpdatePolicy")):
+        missing = sorted(set(old) - set(new))
+        if missing:
+            refuse("sagemaker.blue-green-same-variant-names",
+                   f"Endpoint {endpoint_name}: a blue/green or rolling deployment needs the new endpoint config "
+                   f"{endpoint_config_name} to keep the variant names of the current one; missing: {missing} "
+                   f"(new: {sorted(new)}). Keep the names, or deploy under a new endpoint name.")
+
+    excluded = {p.get("VariantPropertyType") for p in exclude_retained_variant_properties or []}
+    current = {v["VariantName"]: v for v in endpoint.production_variants}
+    variants = endpoint._process_production_variants(config.production_variants)
+    if retain_all_variant_properties:
+        for variant in variants:
+            before = current.get(variant["VariantName"])
+            if before is None:
+                continue
+            for prop, keys in (("DesiredInstanceCount", ("CurrentInstanceCount", "DesiredInstanceCount")),
+                               ("DesiredWeight", ("CurrentWeight", "DesiredWeight"))):
+                if prop not in excluded:
+                    for key in keys:
+                        if key in before:
+                            variant[key] = before[key]
+    endpoint.production_variants = variants
+    endpoint.endpoint_config_name = endpoint_config_name
+    endpoint.data_capture_config = config.data_capture_config
+    endpoint.endpoint_status = "InService"
+    endpoint.last_modified_time = utcnow()
+    state["variants"] = new
+    state["deployment_config"] = deployment
+    return endpoint.arn
 
 
 def api_typed(value: Any) -> Any:
@@ -435,3 +625,108 @@ class MonitoringSchedule(AdapterMixin, CloudFormationModel):
         name = resource_name.rsplit("/", 1)[-1]
         if name in standins.store(backend, "monitoring_schedules"):
             standins.delete_monitoring_schedule(backend, name)
+
+
+@adapter
+class EndpointConfig(AdapterMixin, CloudFormationModel):
+    """Through moto's backend, named by ``EndpointConfigName`` (moto's model generates a name). Every property
+    is create-only, so an update replaces it. Ref is the ARN, as in CloudFormation."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "EndpointConfigName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SageMaker::EndpointConfig"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return FakeEndpointConfig.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> FakeEndpointConfig:
+        props = api_typed(cloudformation_json["Properties"])
+        return sagemaker_backends[account_id][region_name].create_endpoint_config(
+            endpoint_config_name=props.get("EndpointConfigName", sagemaker_name(resource_name)),
+            production_variants=props["ProductionVariants"],
+            data_capture_config=props.get("DataCaptureConfig") or {},
+            async_inference_config=props.get("AsyncInferenceConfig") or {},
+            tags=cfn_tags(props),
+            kms_key_id=props.get("KmsKeyId"),
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        backend = sagemaker_backends[account_id][region_name]
+        name = resource_name.rsplit("/", 1)[-1]
+        if name in backend.endpoint_configs:
+            backend.delete_endpoint_config(name)
+
+
+@adapter
+class Endpoint(AdapterMixin, CloudFormationModel):
+    """Through moto's backend, named by ``EndpointName``. A changed ``EndpointName`` replaces the endpoint
+    (create-only); any other change is an UpdateEndpoint with the template's ``DeploymentConfig``,
+    ``RetainAllVariantProperties`` and ``ExcludeRetainedVariantProperties``, as CloudFormation calls it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html),
+    so SageMaker's update rules apply. Ref is the ARN."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "EndpointName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SageMaker::Endpoint"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return FakeEndpoint.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> FakeEndpoint:
+        props = api_typed(cloudformation_json["Properties"])
+        backend = sagemaker_backends[account_id][region_name]
+        name = props.get("EndpointName", sagemaker_name(resource_name))
+        endpoint = backend.create_endpoint(endpoint_name=name, endpoint_config_name=props["EndpointConfigName"],
+                                           tags=cfn_tags(props))
+        _endpoint_state(backend)[name]["deployment_config"] = props.get("DeploymentConfig")
+        return endpoint
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: FakeEndpoint, new_resource_name: str, cloudformation_json: dict[str, Any],
+        account_id: str, region_name: str,
+    ) -> FakeEndpoint:
+        props = api_typed(cloudformation_json["Properties"])
+        backend = sagemaker_backends[account_id][region_name]
+        name = props.get("EndpointName", original_resource.endpoint_name)
+        if name != original_resource.endpoint_name:
+            # Replacement: the new endpoint first, then the old one goes.
+            new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            cls.delete_from_cloudformation_json(original_resource.arn, cloudformation_json, account_id, region_name)
+            return new
+        update_endpoint(
+            backend, name, props["EndpointConfigName"],
+            retain_all_variant_properties=as_bool(props.get("RetainAllVariantProperties")),
+            exclude_retained_variant_properties=props.get("ExcludeRetainedVariantProperties"),
+            deployment_config=props.get("DeploymentConfig"),
+            retain_deployment_config=as_bool(props.get("RetainDeploymentConfig")),
+        )
+        return backend.endpoints[name]
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        backend = sagemaker_backends[account_id][region_name]
+        name = resource_name.rsplit("/", 1)[-1]
+        if name in backend.endpoints:
+            backend.delete_endpoint(name)

@@ -164,8 +164,7 @@ def test_stage_kind_revalidates_the_platform():
         endpoints:
           - name: churn
             image_repository: ml/churn
-            image: latest
-            model_data: models/churn/model.tar.gz
+            model_package_group: ml-models
             allow_single_instance: true
             variants: [{instance_count: 1}]
             autoscaling: {min_capacity: 1, max_capacity: 2}

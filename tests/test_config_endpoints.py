@@ -14,14 +14,19 @@ DIGEST = "sha256:" + "c" * 64
 ENDPOINT = f"""\
 endpoints:
   - name: churn
+    team: team-a
     image_repository: team-a/churn
     image: {DIGEST}
-    model_data: models/churn/v1/model.tar.gz
+    model_data: team-a/models/churn/v1/model.tar.gz
 """
+TEAMS = "identity:\n  teams: [{name: team-a}, {name: team-b}]\n"
 
 
 def config_of(text: str, stage: str = "dev"):
-    return parse_config(f"name: ml-dev\nregion: eu-west-1\nstage: {stage}\n" + textwrap.dedent(text), source="t.yaml")
+    text = textwrap.dedent(text)
+    if not text.endswith("\n"):
+        text += "\n"
+    return parse_config(f"name: ml-dev\nregion: eu-west-1\nstage: {stage}\n" + text + TEAMS, source="t.yaml")
 
 
 def problems_of(text: str, stage: str = "dev") -> dict[str, str]:
@@ -49,7 +54,7 @@ def test_mapping_to_construct_options():
     (endpoint,) = config_of(ENDPOINT + textwrap.indent(textwrap.dedent("""\
         variants:
           - {name: A, weight: 3}
-          - {name: B, weight: 1, instance_type: ml.c5.xlarge, model_data: models/churn/v2/model.tar.gz}
+          - {name: B, weight: 1, instance_type: ml.c5.xlarge, model_data: team-a/models/churn/v2/model.tar.gz}
         autoscaling: {max_rps: 5, safety_factor: 0.4, max_capacity: 6, scale_in_cooldown_seconds: 900,
                       disable_scale_in: true, cpu_target_percent: 60}
         alarms: {model_latency_p99_ms: 250, invocation_4xx_errors: null}
@@ -58,7 +63,7 @@ def test_mapping_to_construct_options():
     options = endpoint_options(endpoint)
     assert [(v.name, v.weight, v.instance_type) for v in options["variants"]] == [
         ("A", 3, "ml.m5.large"), ("B", 1, "ml.c5.xlarge")]
-    assert options["variants"][1].model_data == "models/churn/v2/model.tar.gz"
+    assert options["variants"][1].model_data == "team-a/models/churn/v2/model.tar.gz"
     scaling = options["autoscaling"]
     assert scaling.target_invocations_per_instance == 120  # 5 * 0.4 * 60
     assert scaling.max_capacity == 6 and scaling.scale_in_cooldown.to_seconds() == 900
@@ -124,7 +129,7 @@ def test_problems_carry_lines_and_are_reported_together():
         config_of(ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n")
     problems = {p.path: p for p in info.value.problems}
     assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(problems)
-    assert problems["endpoints.0.data_capture.sampling_percentage"].line == 9  # after name, region, stage and 5 lines
+    assert problems["endpoints.0.data_capture.sampling_percentage"].line == 10  # after name, region, stage and 6 lines
 
 
 def test_duplicate_endpoint_names():
@@ -169,7 +174,7 @@ def test_no_approved_version_falls_back_to_image_and_model_data():
     (endpoint,) = config_of(ENDPOINT + "    model_package_group: ml-dev-models\n").endpoints
     fallbacks: list[str] = []
     options = endpoint_options(endpoint, {}, fallbacks)
-    assert options["model_package"] is None and options["model_data"] == "models/churn/v1/model.tar.gz"
+    assert options["model_package"] is None and options["model_data"] == "team-a/models/churn/v1/model.tar.gz"
     assert fallbacks == ["model_package_group: ml-dev-models"]
     assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_package"] == PACKAGE
 
@@ -197,3 +202,70 @@ def test_bad_model_source(body, path, message):
     problems = problems_of(body)
     assert path in problems, problems
     assert message in problems[path]
+
+
+# --------------------------------------------------------------------------------------------------
+# Where the endpoint's objects live: under its team's prefix (review D10, E8, M1, M2)
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
+@pytest.mark.parametrize(("body", "path", "message"), [
+    (ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"), "endpoints.0.model_data",
+     ("model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's buckets accept writes "
+      "only through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
+      "endpoint's team and put it under <team>/, e.g. team: research and model_data: research/models/churn/v1/")),
+    (ENDPOINT.replace("team-a/models", "models"), "endpoints.0.model_data",
+     ("model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix 'team-a/', the only place "
+      "the team-a team's personas can write; use team-a/models/churn/v1/model.tar.gz")),
+    (ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n", "endpoints.0.variants.0.model_data",
+     "is not under the endpoint's team prefix 'team-a/'"),
+    (ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"), "endpoints.0.team",
+     "team 'nobody' of endpoint churn is not in identity.teams ['team-a', 'team-b']"),
+])
+def test_model_data_must_be_under_the_team_prefix(body, path, message):
+    problems = problems_of(body)
+    assert path in problems, problems
+    assert message in problems[path]
+
+
+@pytest.mark.parametrize("feature", ["data_capture: {}", "async_inference: {}"])
+def test_what_the_endpoint_writes_needs_a_team(feature):
+    body = GROUP_ENDPOINT + f"    {feature}\n"
+    problems = problems_of(body)
+    assert "endpoints.0.team" in problems
+    assert "under the endpoint's team prefix, where the team's personas can read the results; set team" in \
+        problems["endpoints.0.team"]
+    (endpoint,) = config_of(body.replace("  - name: churn\n", "  - name: churn\n    team: team-b\n")).endpoints
+    assert endpoint.team == "team-b"
+
+
+def test_baselines_must_be_under_the_team_prefix():
+    body = ENDPOINT + ("    data_capture: {}\n    model_monitor: {baseline_constraints: baselines/c.json, "
+                       "baseline_statistics: team-a/baselines/s.json}\n")
+    problems = problems_of(body)
+    assert "use team-a/baselines/c.json" in problems["endpoints.0.model_monitor.baseline_constraints"]
+    assert "endpoints.0.model_monitor.baseline_statistics" not in problems
+
+
+@pytest.mark.aws_behaviour("sagemaker.resource-names-63")
+def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
+    name = "e" * 51
+    body = ENDPOINT.replace("name: churn", f"name: {name}") + "    data_capture: {}\n    model_monitor: {}\n"
+    assert ("its monitoring schedule " + name + "-data-quality would exceed SageMaker's 63: use a name of 50 "
+            "characters or fewer") in problems_of(body)["endpoints.0"]
+    config_of(body.replace(name, "e" * 50))
+    config_of(ENDPOINT.replace("name: churn", "name: " + "e" * 54))  # no monitor: 54 fits <name>-<8 hex>
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
+def test_model_monitor_image_uri_override():
+    uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/model-monitor@sha256:" + "d" * 64
+    (endpoint,) = config_of(ENDPOINT + f"    data_capture: {{}}\n    model_monitor: {{image_uri: '{uri}'}}\n").endpoints
+    assert endpoint.model_monitor.image_uri == uri
+    problems = problems_of(ENDPOINT + "    data_capture: {}\n    model_monitor: {image_uri: 'not an image'}\n")
+    assert "is not an image URI" in problems["endpoints.0.model_monitor.image_uri"]
+
+
+def test_prefixes_are_key_prefixes():
+    problems = problems_of(ENDPOINT + "    data_capture: {prefix: /abs/}\n")
+    assert "is not an S3 key prefix" in problems["endpoints.0.data_capture.prefix"]

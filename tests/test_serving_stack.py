@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Template
 
-from cdk_secure_ml.config import load_config
+from cdk_secure_ml.config import load_config, parse_config
+from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from cdk_secure_ml.stacks.reference_app import build_reference_app
-from tests.conftest import ROOT, strict_app
+from tests.conftest import ROOT, new_app, strict_app
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +53,55 @@ def test_serving_stack_shows_every_feature(demo_app):
     assert "Foundation" in json.dumps(model["VpcConfig"])
     policies = t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy")
     targets = [p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] for p in policies.values()]
-    assert sorted(targets) == [70, 120]  # CPU 70 %, invocations 4 rps * 0.5 * 60
+    assert sorted(targets) == [120, 140]  # invocations 4 rps * 0.5 * 60; CPU 70 % x 2 vCPUs of ml.m5.large
 
 
 def test_no_serving_stack_without_endpoints(reference_app):
     _, stage, _ = reference_app
     assert stage.serving is None
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
+def test_the_endpoint_reads_and_writes_under_its_team_prefix(demo_app):
+    """D10/E8: model data, captured data and Model Monitor reports under research/, where the research team's
+    personas read and write; the endpoint carries the team tag."""
+    _, stage, _ = demo_app
+    t = Template.from_stack(stage.serving)
+    endpoint = stage.serving.endpoints["churn"]
+    model = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
+    assert flatten_cfn_reference(model["PrimaryContainer"]["ModelDataUrl"]).endswith(
+        "/research/models/churn/v1/model.tar.gz")
+    config = next(iter(t.find_resources("AWS::SageMaker::EndpointConfig").values()))["Properties"]
+    assert flatten_cfn_reference(config["DataCaptureConfig"]["DestinationS3Uri"]).endswith("/research/data-capture")
+    job = next(iter(t.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))["Properties"]
+    output = job["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
+    assert flatten_cfn_reference(output).endswith(f"/research/model-monitor/{endpoint.endpoint_name}")
+    tags = next(iter(t.find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]["Tags"]
+    assert {"Key": "team", "Value": "research"} in tags
+
+
+@pytest.mark.aws_behaviour("cloudformation.sagemaker-endpoint-name-replaces")
+def test_clients_find_the_physical_name_in_ssm_and_outputs(demo_app):
+    _, stage, _ = demo_app
+    serving = stage.serving
+    t = Template.from_stack(serving)
+    endpoint_id = serving.get_logical_id(serving.endpoints["churn"].endpoint)
+    (parameter,) = t.find_resources("AWS::SSM::Parameter").values()
+    assert parameter["Properties"]["Name"] == "/secure-ml-demo/endpoints/churn/endpoint-name"
+    assert parameter["Properties"]["Value"] == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
+    outputs = t.to_json()["Outputs"]
+    assert outputs["ChurnEndpointName"]["Value"] == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
+
+
+def test_model_consumer_may_invoke_the_physical_endpoint():
+    text = (ROOT / "config" / "demo.yaml").read_text().replace(
+        "  instance_types: [", "  consumer_endpoint_names: [churn]\n  instance_types: [")
+    config = parse_config(text)
+    _, stage = build_reference_app(config, app=new_app())
+    serving = stage.serving
+    t = Template.from_stack(serving)
+    endpoint_id = serving.get_logical_id(serving.endpoints["churn"].endpoint)
+    statements = [s for p in t.find_resources("AWS::IAM::Policy").values()
+                  for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    invoke = [s for s in statements if "sagemaker:InvokeEndpoint" in s["Action"]]
+    assert invoke and invoke[0]["Resource"] == {"Ref": endpoint_id}

@@ -52,6 +52,8 @@ from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
 from cdk_secure_ml.core.instance_types import has_instance_storage
+from cdk_secure_ml.core.instance_vcpus import vcpus
+from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 from cdk_secure_ml.policies.plugin import ack_id
 
@@ -63,21 +65,9 @@ DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 #: Target tracking default when neither a target nor a load-test result is given (REQUIREMENTS.md).
 DEFAULT_INVOCATIONS_TARGET = 70.0
 
-#: Accounts that publish ``sagemaker-model-monitor-analyzer`` per region (as the SageMaker Python
-#: SDK's image_uris). Other regions: pass ``ModelMonitor(image_uri=...)``.
-MODEL_MONITOR_IMAGE_ACCOUNTS: dict[str, str] = {
-    "us-east-1": "156813124566",
-    "us-east-2": "777275614652",
-    "eu-west-1": "468650794304",
-    "eu-west-3": "680080141114",
-    "eu-central-1": "048819808253",
-    "eu-north-1": "895015795356",
-    "ap-south-1": "126357580389",
-    "ap-northeast-2": "709848358524",
-    "ap-east-1": "001633400207",
-    "sa-east-1": "539772159869",
-    "me-south-1": "607024016150",
-}
+# MODEL_MONITOR_IMAGE_ACCOUNTS (imported above, re-exported): the account publishing the Model Monitor image
+# in each region, generated from the SageMaker SDK's table (tools/model_monitor_images.py). Other regions:
+# ModelMonitor(image_uri=...).
 
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -87,6 +77,12 @@ _MODEL_PACKAGE_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$")
 _HASH_LENGTH = 8
 _MAX_ROLLBACK_ALARMS = 10  # AutoRollbackConfiguration.Alarms holds at most 10
+#: SageMaker's limit for endpoint, endpoint config, model and monitoring schedule names
+#: (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMonitoringSchedule.html).
+SAGEMAKER_NAME_MAX = 63
+#: ``endpoint_name`` + ``-<8 hex>`` (the endpoint, its configs and models) stays within 63 characters.
+MAX_ENDPOINT_NAME = SAGEMAKER_NAME_MAX - 1 - _HASH_LENGTH
+MONITORING_SCHEDULE_SUFFIX = "-data-quality"
 TrafficRouting = Literal["ALL_AT_ONCE", "CANARY", "LINEAR"]
 
 
@@ -105,6 +101,26 @@ def invocations_target(max_rps: float, safety_factor: float = 0.5) -> float:
     if problems:
         raise ValueError("invocations_target: " + "; ".join(problems))
     return max_rps * safety_factor * 60
+
+
+def endpoint_physical_name(endpoint_name: str, variants: Sequence[EndpointVariant | tuple[str, str]],
+                           serverless: bool = False) -> str:
+    """The endpoint's physical name: ``<endpoint_name>-<8 hex>`` of its variant names and instance types.
+
+    SageMaker cannot update those in place: an UpdateEndpoint that changes the instance type of (or removes)
+    an auto-scaled variant fails (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html),
+    and a blue/green update must keep the variant names
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html). With the name
+    derived from them, such a change renames the endpoint, which CloudFormation carries out as a replacement
+    (``EndpointName`` is create-only): the new endpoint is created first, the old one deleted in the cleanup
+    phase. Every other change (model, image, counts, weights, capture) keeps the name and updates the endpoint
+    in place, blue/green.
+
+    :param variants: :class:`EndpointVariant` objects or ``(name, instance type)`` pairs.
+    """
+    parts = sorted((v.name, "serverless" if serverless else v.instance_type) if isinstance(v, EndpointVariant)
+                   else (v[0], "serverless" if serverless else v[1]) for v in variants)
+    return f"{endpoint_name}-{hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:_HASH_LENGTH]}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -271,6 +287,15 @@ def new_alarm_topic(scope: Construct, construct_id: str, *, key: kms.IKey | None
 
     Creates a rotated, retained key unless ``key`` is given; the key policy lets CloudWatch of this
     account use it (an encrypted topic silently drops alarm notifications otherwise).
+
+    The topic policy (``AWS::SNS::TopicPolicy``, created for ``enforce_ssl``) replaces SNS's default policy,
+    which let the account's principals publish. CloudWatch publishes an alarm action only when the topic
+    policy allows ``cloudwatch.amazonaws.com`` ``sns:Publish``; otherwise the alarm history shows "is not
+    authorized to perform: SNS:Publish" and nobody is notified
+    (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). The Allow is limited with
+    ``ArnLike aws:SourceArn`` to this account's alarms in this region, as that article shows; the alarm ARN
+    carries the account, so no ``aws:SourceAccount`` condition is added (a ``StringEquals`` on a key the
+    request might not carry would deny everything again).
     """
     group = Construct(scope, construct_id)
     if key is None:
@@ -285,7 +310,17 @@ def new_alarm_topic(scope: Construct, construct_id: str, *, key: kms.IKey | None
             conditions={"StringEquals": {"aws:SourceAccount": Stack.of(group).account}},
         )
     )
-    return sns.Topic(group, "Resource", master_key=key, enforce_ssl=True, display_name="ML endpoint alarms")
+    topic = sns.Topic(group, "Resource", master_key=key, enforce_ssl=True, display_name="ML endpoint alarms")
+    stack = Stack.of(group)
+    topic.add_to_resource_policy(iam.PolicyStatement(
+        sid="AllowCloudWatchAlarmsOfThisAccount",
+        principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions=["sns:Publish"],
+        resources=[topic.topic_arn],
+        conditions={"ArnLike": {"aws:SourceArn": stack.format_arn(
+            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME)}},
+    ))
+    return topic
 
 
 def _content_hash(resolved: Any) -> str:
@@ -335,8 +370,11 @@ class SecureEndpoint(Construct):
     - **Autoscaling** per variant, **alarms** to a KMS-encrypted SNS topic, optional **Model
       Monitor**, **async inference**; serverless only with ``strict=False``.
 
-    :param endpoint_name: the endpoint's name (1-54 letters, digits, hyphens; the log group, model and
-        config names derive from it).
+    :param endpoint_name: the endpoint's base name (1-54 letters, digits, hyphens; 1-50 with
+        ``model_monitor``). The endpoint itself is named ``<endpoint_name>-<8 hex>`` of its variant names
+        and instance types (:func:`endpoint_physical_name`, attribute ``endpoint_name``), so a change
+        SageMaker cannot update in place replaces it under a new name; models and configs are named
+        ``<endpoint_name>-<content hash>``, the monitoring schedule ``<endpoint_name>-data-quality``.
     :param repository: the private ECR repository of the inference image.
     :param image: ``sha256:<digest>`` (recommended: what is tested is what runs) or a tag (a warning:
         a tag can be moved to another image).
@@ -427,8 +465,12 @@ class SecureEndpoint(Construct):
             alarms=alarms, rollout=rollout, model_monitor=model_monitor, async_inference=async_inference,
             serverless=serverless, strict=strict,
         )
-        self.endpoint_name = endpoint_name
+        #: The base name given; :attr:`endpoint_name` is the endpoint's physical name.
+        self.name = endpoint_name
+        self.endpoint_name = endpoint_physical_name(endpoint_name, variants, serverless is not None)
         self.variant_names = [v.name for v in variants]
+        self.variants = {v.name: v for v in variants}
+        self.autoscaled = autoscaling is not None and serverless is None
         self.production = production
         self.serverless = serverless is not None
         self.async_inference = async_inference
@@ -455,8 +497,10 @@ class SecureEndpoint(Construct):
                                enable_key_rotation=True, removal_policy=removal_policy)
             allow_cloudwatch_logs(logs_key)
         self.logs_key = logs_key
+        # SageMaker writes to /aws/sagemaker/Endpoints/<endpoint name>: the physical name, so a replaced
+        # endpoint gets a new log group (the old one is retained).
         self.log_group = logs.LogGroup(
-            self, "LogGroup", log_group_name=f"/aws/sagemaker/Endpoints/{endpoint_name}",
+            self, "LogGroup", log_group_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
             encryption_key=logs_key, retention=log_retention, removal_policy=removal_policy,
         )
 
@@ -524,7 +568,7 @@ class SecureEndpoint(Construct):
         # Endpoint configs are immutable: the name changes with the content (the model names included,
         # which change with the models' content), so CloudFormation creates a new config and rolls it out.
         self.endpoint_config.endpoint_config_name = Lazy.uncached_string(_HashedName(
-            endpoint_name, {**config_props, "models": [m.model_name for m in self.models.values()]},
+            self.name, {**config_props, "models": [m.model_name for m in self.models.values()]},
             self.endpoint_config))
         for cfn_model in self.models.values():
             self.endpoint_config.node.add_dependency(cfn_model)
@@ -554,13 +598,24 @@ class SecureEndpoint(Construct):
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self._rollback_alarms: list[cloudwatch.Alarm] = []
         for variant in variants:
-            self._add_alarms(variant.name, alarms, instance_metrics=serverless is None)
+            self._add_alarms(variant, alarms, instance_metrics=serverless is None)
 
         # --- endpoint
+        # The physical name changes with the variant names and instance types (endpoint_physical_name):
+        # CloudFormation replaces the endpoint for those; everything else updates it in place, blue/green.
+        # An auto-scaled endpoint keeps the instance counts Application Auto Scaling set: without
+        # RetainAllVariantProperties, UpdateEndpoint would start the new fleet at the config's
+        # InitialInstanceCount. Weights still come from the config (ExcludeRetainedVariantProperties).
+        # Without autoscaling the config's counts apply (the default, RetainAllVariantProperties false).
+        # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html
+        retain = self.autoscaled
         self.endpoint = sagemaker.CfnEndpoint(
-            self, "Resource", endpoint_name=endpoint_name,
+            self, "Resource", endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             deployment_config=self._deployment_config(rollout),
+            retain_all_variant_properties=True if retain else None,
+            exclude_retained_variant_properties=[sagemaker.CfnEndpoint.VariantPropertyProperty(
+                variant_property_type="DesiredWeight")] if retain else None,
         )
         self.endpoint.node.add_dependency(self.log_group)
         self.endpoint.node.add_dependency(self._policy)
@@ -570,7 +625,7 @@ class SecureEndpoint(Construct):
         if serverless is None:
             if autoscaling is not None:
                 for variant in variants:
-                    self._add_autoscaling(variant.name, autoscaling, async_inference)
+                    self._add_autoscaling(variant, autoscaling, async_inference)
             else:
                 Annotations.of(self).add_warning_v2(
                     "secure-ml:endpoint-no-autoscaling",
@@ -627,6 +682,35 @@ class SecureEndpoint(Construct):
         return iam.Grant.add_to_principal(grantee=grantee, actions=actions, resource_arns=[self.endpoint_arn],
                                           conditions=conditions)
 
+    def grant_async_io(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let an async client write requests under the input prefix and read results and failures, with
+        the bucket key through S3 only. With it, :meth:`grant_invoke` (``InvokeEndpointAsync``).
+
+        The platform's buckets deny object access from outside the VPC's S3 gateway endpoint, so the client
+        must run in the VPC, or its role must be listed in ``storage.vpc_endpoint_exception_role_arns``
+        (docs/hosting.md, "Async clients").
+
+        :raises ValueError: the endpoint has no ``async_inference``.
+        """
+        config = self.async_inference
+        if config is None:
+            raise ValueError(f"SecureEndpoint {self.name} has no async_inference; grant_async_io applies to async "
+                             "endpoints only")
+        bucket = config.bucket
+        inp, out, fail = (p.strip("/") for p in (config.input_prefix, config.output_prefix, config.failure_prefix))
+        grant = iam.Grant.add_to_principal(grantee=grantee, actions=["s3:PutObject"],
+                                           resource_arns=[bucket.arn_for_objects(f"{inp}/*")])
+        iam.Grant.add_to_principal(grantee=grantee, actions=["s3:GetObject"],
+                                   resource_arns=[bucket.arn_for_objects(f"{out}/*"),
+                                                  bucket.arn_for_objects(f"{fail}/*")])
+        key = config.key or bucket.encryption_key
+        if key is not None:
+            stack = Stack.of(self)
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=["kms:Decrypt", "kms:GenerateDataKey"], resource_arns=[key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}})
+        return grant
+
     def metric(self, metric_name: str, *, variant: str | None = None, namespace: str = INVOCATION_METRICS_NAMESPACE,
                statistic: str = "Sum", period: Duration | None = None, **kwargs: Any) -> cloudwatch.Metric:
         """A metric of one variant (default: the first) of this endpoint."""
@@ -681,10 +765,24 @@ class SecureEndpoint(Construct):
         serverless: Serverless | None, strict: bool,
     ) -> None:
         problems: list[str] = []
-        if Token.is_unresolved(endpoint_name) or not SAGEMAKER_NAME_RE.match(endpoint_name) or len(endpoint_name) > 54:
+        # SageMaker names are at most 63 characters
+        # (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMonitoringSchedule.html): the
+        # endpoint, its configs and models are <endpoint_name>-<8 hex>, the schedule <endpoint_name>-data-quality.
+        if Token.is_unresolved(endpoint_name) or not SAGEMAKER_NAME_RE.match(endpoint_name):
             problems.append(
-                f"endpoint_name {endpoint_name!r} is invalid; use 1-54 letters, digits and hyphens (a literal "
-                "string: the log group, model and config names derive from it)")
+                f"endpoint_name {endpoint_name!r} is invalid; use 1-{MAX_ENDPOINT_NAME} letters, digits and hyphens "
+                "(a literal string: the endpoint, log group, model and config names derive from it)")
+        elif len(endpoint_name) > MAX_ENDPOINT_NAME:
+            problems.append(
+                f"endpoint_name {endpoint_name!r} has {len(endpoint_name)} characters; the endpoint, its configs and "
+                f"models are named <endpoint_name>-<8 hex>, at most {SAGEMAKER_NAME_MAX} characters: shorten it to "
+                f"{MAX_ENDPOINT_NAME} or fewer")
+        elif model_monitor is not None and len(endpoint_name) + len(MONITORING_SCHEDULE_SUFFIX) > SAGEMAKER_NAME_MAX:
+            limit = SAGEMAKER_NAME_MAX - len(MONITORING_SCHEDULE_SUFFIX)
+            problems.append(
+                f"endpoint_name {endpoint_name!r} has {len(endpoint_name)} characters; its monitoring schedule "
+                f"{endpoint_name + MONITORING_SCHEDULE_SUFFIX!r} would exceed SageMaker's {SAGEMAKER_NAME_MAX}: shorten "
+                f"the name to {limit} characters or fewer, or turn model_monitor off")
         if image is not None:
             problems += _image_problems("image", image)
         if model_data is not None:
@@ -771,8 +869,6 @@ class SecureEndpoint(Construct):
                 problems.append(f"autoscaling min_capacity is {a.min_capacity}; production endpoints keep 2 or more")
             elif not production and a.min_capacity < 1 and not scale_to_zero:
                 problems.append("autoscaling min_capacity 0 is only for async endpoints with scale_to_zero")
-            if a.cpu_target_percent is not None and a.cpu_target_percent <= 0:
-                problems.append(f"autoscaling cpu_target_percent {a.cpu_target_percent} must be > 0")
             for label, cooldown in (("scale_in_cooldown", a.scale_in_cooldown),
                                     ("scale_out_cooldown", a.scale_out_cooldown)):
                 if cooldown.to_seconds() < 0:
@@ -786,7 +882,21 @@ class SecureEndpoint(Construct):
             if not (data_capture.capture_request or data_capture.capture_response):
                 problems.append("data_capture captures neither requests nor responses; enable at least one")
 
-        # alarms
+        # alarms (CPU thresholds are a percentage of the instance, scaled by its vCPUs)
+        cpu_percents = [("alarms cpu_utilization_percent", alarms.cpu_utilization_percent)]
+        if autoscaling is not None and serverless is None:
+            cpu_percents.append(("autoscaling cpu_target_percent", autoscaling.cpu_target_percent))
+        for label, percent in cpu_percents:
+            if percent is None or serverless is not None:
+                continue
+            if not 0 < percent <= 100:
+                problems.append(f"{label} {percent} is outside (0, 100]; give a percentage of the whole instance "
+                                "(it is multiplied by the instance's vCPUs)")
+            for v in variants:
+                try:
+                    vcpus(v.instance_type)
+                except ValueError as exc:
+                    problems.append(f"{label}: variant {v.name!r}: {exc}")
         if not 1 <= alarms.datapoints_to_alarm <= alarms.evaluation_periods:
             problems.append(f"alarms datapoints_to_alarm {alarms.datapoints_to_alarm} must be 1 to "
                             f"evaluation_periods ({alarms.evaluation_periods})")
@@ -801,11 +911,11 @@ class SecureEndpoint(Construct):
             if size is None or not 1 <= size <= 100:
                 problems.append(f"rollout {what} {size}% is outside 1-100 %; use e.g. Rollout.canary(10)")
         if rollout.auto_rollback:
-            per_variant = sum(x is not None for x in (alarms.invocation_5xx_errors, alarms.invocation_4xx_errors,
-                                                       alarms.model_latency_p99))
+            # 5XX and latency roll back; 4XX only notifies (see _add_alarms)
+            per_variant = sum(x is not None for x in (alarms.invocation_5xx_errors, alarms.model_latency_p99))
             if per_variant * len(variants) > _MAX_ROLLBACK_ALARMS:
                 problems.append(f"{per_variant * len(variants)} rollback alarms exceed the {_MAX_ROLLBACK_ALARMS} "
-                                "SageMaker allows; use at most 3 variants or turn some alarms off")
+                                "SageMaker allows; use at most 5 variants or turn some alarms off")
 
         # model monitor
         if model_monitor is not None:
@@ -931,8 +1041,8 @@ class SecureEndpoint(Construct):
             ) if not self.serverless else None,
         }
         model = sagemaker.CfnModel(self, construct_id, **props)
-        model.model_name = Lazy.uncached_string(_HashedName(self.endpoint_name, props, model))
-        name = f"{self.endpoint_name}-<content hash>"
+        model.model_name = Lazy.uncached_string(_HashedName(self.name, props, model))
+        name = f"{self.name}-<content hash>"
         model.node.add_dependency(self._policy)
         if not network_isolation:
             Annotations.of(self).add_warning_v2(
@@ -1015,20 +1125,31 @@ class SecureEndpoint(Construct):
             if config.max_concurrent_invocations_per_instance else None,
         )
 
-    def _add_alarms(self, variant: str, t: AlarmThresholds, *, instance_metrics: bool) -> None:
+    def _add_alarms(self, v: EndpointVariant, t: AlarmThresholds, *, instance_metrics: bool) -> None:
+        variant = v.name
+        # Rollback on server errors and latency only: 4XX are the callers' errors, and any rollback alarm
+        # that trips during a baking period rolls the whole deployment back
+        # (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html), so a client
+        # sending bad payloads would roll back a healthy model. The 4XX alarm still notifies.
         specs: list[tuple[str, cloudwatch.Metric, float | None, str, bool]] = [
             ("Invocation5xx", self.metric_invocation_5xx_errors(variant=variant), t.invocation_5xx_errors,
              "server errors (5XX)", True),
             ("Invocation4xx", self.metric_invocation_4xx_errors(variant=variant), t.invocation_4xx_errors,
-             "client errors (4XX)", True),
+             "client errors (4XX)", False),
             ("ModelLatencyP99", self.metric_model_latency(variant=variant),
              t.model_latency_p99.to_seconds() * 1_000_000 if t.model_latency_p99 else None,
              "p99 model latency (microseconds)", True),
         ]
         if instance_metrics:
+            # CPUUtilization is summed over the instance's vCPUs (0-100 % each), memory and disk are 0-100 %
+            # (https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html): the CPU threshold,
+            # a percentage of the whole instance, is scaled by the vCPUs.
+            cpu = t.cpu_utilization_percent
+            cpus = vcpus(v.instance_type) if cpu is not None else 1
             specs += [
-                ("CpuUtilization", self.metric_cpu_utilization(variant=variant), t.cpu_utilization_percent,
-                 "CPU utilisation (%)", False),
+                ("CpuUtilization", self.metric_cpu_utilization(variant=variant),
+                 cpu * cpus if cpu is not None else None,
+                 f"CPU utilisation ({cpu:g} % of {cpus} vCPUs, summed over vCPUs)" if cpu is not None else "", False),
                 ("MemoryUtilization", self.metric_memory_utilization(variant=variant), t.memory_utilization_percent,
                  "memory utilisation (%)", False),
                 ("DiskUtilization", self.metric_disk_utilization(variant=variant), t.disk_utilization_percent,
@@ -1075,7 +1196,8 @@ class SecureEndpoint(Construct):
             auto_rollback_configuration=rollback,
         )
 
-    def _add_autoscaling(self, variant: str, a: AutoScaling, async_inference: AsyncInference | None) -> None:
+    def _add_autoscaling(self, v: EndpointVariant, a: AutoScaling, async_inference: AsyncInference | None) -> None:
+        variant = v.name
         scale_to_zero = async_inference is not None and async_inference.scale_to_zero
         target = appscaling.ScalableTarget(
             self, f"{_camel(variant)}ScalableTarget",
@@ -1103,8 +1225,9 @@ class SecureEndpoint(Construct):
                     namespace=INVOCATION_METRICS_NAMESPACE, metric_name="ApproximateBacklogSizePerInstance",
                     dimensions_map={"EndpointName": self.endpoint_name}, statistic="Average"), **common)
         if a.cpu_target_percent is not None:
+            # A percentage of the whole instance; CPUUtilization is summed over its vCPUs (see _add_alarms).
             target.scale_to_track_metric(
-                "CpuUtilization", target_value=a.cpu_target_percent,
+                "CpuUtilization", target_value=a.cpu_target_percent * vcpus(v.instance_type),
                 custom_metric=self.metric_cpu_utilization(variant=variant), **common)
         if scale_to_zero:
             # From 0 instances no per-instance metric exists: scale out on HasBacklogWithoutCapacity.
@@ -1227,7 +1350,9 @@ class SecureEndpoint(Construct):
         job.node.add_dependency(self.endpoint)
         schedule = sagemaker.CfnMonitoringSchedule(
             self, "MonitoringSchedule",
-            monitoring_schedule_name=f"{self.endpoint_name}-data-quality",
+            # The base name: the schedule keeps its name when the endpoint is replaced; its job definition
+            # (generated name) follows the endpoint. At most 63 characters (checked in _validate).
+            monitoring_schedule_name=f"{self.name}{MONITORING_SCHEDULE_SUFFIX}",
             monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
                 # Ref is the ARN (…:data-quality-job-definition/<name>); the schedule wants the generated name.
                 monitoring_job_definition_name=Fn.select(1, Fn.split("/", job.attr_job_definition_arn)),
@@ -1240,14 +1365,17 @@ class SecureEndpoint(Construct):
         self._monitor_policy = policy
 
     def _monitor_image_uri(self) -> str:
+        """``<account>.dkr.ecr.<region>.<domain>/sagemaker-model-monitor-analyzer``, the account per region
+        (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html)."""
         stack = Stack.of(self)
-        suffix = "sagemaker-model-monitor-analyzer"
+        suffix = MODEL_MONITOR_REPOSITORY
         if not Token.is_unresolved(stack.region):
             account = MODEL_MONITOR_IMAGE_ACCOUNTS.get(stack.region)
             if account is None:
                 raise ValueError(
-                    f"SecureEndpoint {self.endpoint_name}: no Model Monitor image account is known for region "
-                    f"{stack.region}; pass ModelMonitor(image_uri=...) (see the SageMaker SDK's image_uris)")
+                    f"SecureEndpoint {self.name}: no Model Monitor image account is known for region "
+                    f"{stack.region}; pass ModelMonitor(image_uri=...) (config: model_monitor.image_uri), see "
+                    "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html")
             return f"{account}.dkr.ecr.{stack.region}.{stack.url_suffix}/{suffix}"
         mapping = stack.node.try_find_child("SecureMlModelMonitorImageAccounts")
         if mapping is None:

@@ -231,6 +231,75 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
 
     # ---------------------------------------------------------------- SageMaker hosting, SNS, CloudWatch, Auto Scaling
     # (hosting: D8, D10, E5, E7, E8, M1-M4)
+    _b("sagemaker.update-endpoint-autoscaled-variant",
+       "Amazon SageMaker AI",
+       "UpdateEndpoint fails when it would change the instance type of, or remove, a production variant that is "
+       "registered as an Application Auto Scaling scalable target; the variant must be deregistered first (a "
+       "changed model alone is allowed).",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html",
+       "D8"),
+    _b("sagemaker.blue-green-same-variant-names",
+       "Amazon SageMaker AI",
+       "In a blue/green or rolling endpoint deployment the new endpoint config must keep the variant names of the "
+       "old one.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html",
+       "D8"),
+    _b("cloudformation.sagemaker-endpoint-name-replaces",
+       "AWS CloudFormation",
+       "A changed EndpointName of an AWS::SageMaker::Endpoint replaces the endpoint (a new endpoint is created, the "
+       "old one deleted); its other properties update it in place.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html",
+       "D8"),
+    _b("sagemaker.update-endpoint-retain-variant-properties",
+       "Amazon SageMaker AI",
+       "UpdateEndpoint applies the new endpoint config's instance counts and weights unless RetainAllVariantProperties "
+       "is true; ExcludeRetainedVariantProperties (DesiredInstanceCount, DesiredWeight) then names those taken from "
+       "the new config.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html",
+       "E7"),
+    _b("sagemaker.model-artifacts-through-vpc-endpoint",
+       "Amazon SageMaker AI",
+       "A model with a VpcConfig reaches the S3 buckets of its model artifacts through the VPC's S3 endpoint, so a "
+       "bucket policy on that endpoint governs the download.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
+       "D10"),
+    _b("sns.topic-policy-allows-cloudwatch-alarms",
+       "Amazon SNS",
+       "A CloudWatch alarm action publishes to an SNS topic only when the topic's access policy allows "
+       "cloudwatch.amazonaws.com sns:Publish (narrowed with ArnLike aws:SourceArn to alarm ARNs); otherwise the "
+       "alarm history shows \"is not authorized to perform: SNS:Publish\".",
+       "https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger",
+       "E5"),
+    _b("sagemaker.endpoint-config-kms-key-local-storage",
+       "Amazon SageMaker AI",
+       "CreateEndpointConfig fails when it sets KmsKeyId and a production variant uses a Nitro instance type with "
+       "local (NVMe) instance storage.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",
+       "E6"),
+    _b("sagemaker.endpoint-cpu-utilization-per-vcpu",
+       "Amazon SageMaker AI",
+       "An endpoint's CPUUtilization (/aws/sagemaker/Endpoints) is the sum over the instance's vCPUs, 0-100 % each "
+       "(0-400 % on 4 vCPUs); memory and disk utilization are 0-100 %.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html",
+       "M3"),
+    _b("sagemaker.resource-names-63",
+       "Amazon SageMaker AI",
+       "Endpoint, endpoint config, model, variant and monitoring schedule names are 1-63 letters, digits and "
+       "hyphens.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMonitoringSchedule.html",
+       "M1"),
+    _b("sagemaker.model-monitor-image-per-region",
+       "Amazon SageMaker AI",
+       "The Model Monitor analyzer image is <account>.dkr.ecr.<region>.<domain>/sagemaker-model-monitor-analyzer "
+       "with a different account in each region.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html",
+       "M2"),
+    _b("sagemaker.blue-green-rollback-on-any-alarm",
+       "Amazon SageMaker AI",
+       "During a blue/green deployment SageMaker rolls all traffic back to the old fleet when any alarm of the "
+       "AutoRollbackConfiguration trips during a baking period.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html",
+       "M4"),
 
 
     # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints, EC2

@@ -6,10 +6,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Annotations, CfnOutput, Duration, Stack
+from aws_cdk import Annotations, CfnOutput, Duration, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from cdk_secure_ml.config import EndpointConfig
@@ -149,14 +151,21 @@ class ServingStack(Stack):
     Images come from existing private ECR repositories of this account, referenced by name
     (``image_repository``): CI builds and pushes them before the endpoint is deployed, and the
     repository outlives any one endpoint, so this stack never creates or deletes one.
-    Model data is read from the artifacts bucket; data capture, async inference and Model Monitor
-    write to the data bucket (encrypted with the data key). All endpoints share one KMS-encrypted
-    alarm topic.
+    Model data is read from the artifacts bucket under the endpoint's team prefix; data capture, async
+    inference and Model Monitor write to the data bucket under ``<team>/`` (encrypted with the data key),
+    where the team's personas can read them. All endpoints share one KMS-encrypted alarm topic.
+
+    An endpoint's physical name is ``<name>-<8 hex>`` (it changes when a variant is renamed, added,
+    removed or changes instance type, which replaces the endpoint). Clients find it in the SSM parameter
+    ``/<platform>/endpoints/<name>/endpoint-name`` and in the stack output ``<Name>EndpointName``.
 
     :param production: production endpoints need >= 2 instances (every stage but dev).
     :param platform: puts the execution roles under ``/<platform>/execution/serving/``, the path a
-        delivery account's model registry admits.
+        delivery account's model registry admits, and prefixes the SSM parameters.
     :param model_source_account: the delivery account approved model packages come from.
+    :param team_tag_key: endpoints with a ``team`` are tagged ``<team_tag_key>=<team>`` (ABAC).
+    :param consumer_role_arn: the model-consumer role; it may invoke the endpoints named in
+        ``consumer_endpoint_names`` (their physical ARNs, so the grant follows a replacement).
     """
 
     def __init__(
@@ -174,12 +183,18 @@ class ServingStack(Stack):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         platform: str | None = None,
         model_source_account: str | None = None,
+        team_tag_key: str = "team",
+        consumer_role_arn: str | None = None,
+        consumer_endpoint_names: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.alarm_topic = new_alarm_topic(self, "AlarmTopic")
         self.endpoints: dict[str, SecureEndpoint] = {}
+        self.name_parameters: dict[str, ssm.StringParameter] = {}
         approved = approved_model_packages(self)
+        consumer = iam.Role.from_role_arn(self, "ModelConsumerRole", consumer_role_arn, mutable=True) \
+            if consumer_role_arn and consumer_endpoint_names else None
         for config in endpoints:
             cid = _construct_id(config.name)
             repository = ecr.Repository.from_repository_name(self, f"{cid}Repository", config.image_repository)
@@ -194,6 +209,9 @@ class ServingStack(Stack):
             capture = config.data_capture
             monitor = config.model_monitor
             async_config = config.async_inference
+            # Everything the endpoint writes goes under its team's prefix, where the team's personas (Studio
+            # execution roles, inside the VPC) can read it; without a team the config has none of these.
+            team = f"{config.team}/" if config.team else ""
             endpoint = SecureEndpoint(
                 self, cid,
                 repository=repository,
@@ -208,24 +226,37 @@ class ServingStack(Stack):
                 production=production,
                 role_path=execution_role_path(platform, "serving") if platform else None,
                 model_source_account=model_source_account,
-                data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=capture.prefix,
+                data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=f"{team}{capture.prefix}",
                                          sampling_percentage=capture.sampling_percentage) if capture else None,
                 model_monitor=ModelMonitor(
-                    output_bucket=data_bucket.bucket, output_prefix=monitor.output_prefix,
+                    output_bucket=data_bucket.bucket, output_prefix=f"{team}{monitor.output_prefix}",
                     schedule_expression=monitor.schedule_expression, instance_type=monitor.instance_type,
                     baseline_constraints_key=monitor.baseline_constraints,
                     baseline_statistics_key=monitor.baseline_statistics,
-                    output_key=keys.data, volume_key=keys.volumes,
+                    output_key=keys.data, volume_key=keys.volumes, image_uri=monitor.image_uri,
                 ) if monitor else None,
+                # Per endpoint (its base name, stable across replacements) under the team prefix.
                 async_inference=AsyncInference(
                     bucket=data_bucket.bucket, key=keys.data,
-                    input_prefix=f"{async_config.prefix}/input", output_prefix=f"{async_config.prefix}/output",
-                    failure_prefix=f"{async_config.prefix}/failures",
+                    input_prefix=f"{team}{async_config.prefix}/{config.name}/input",
+                    output_prefix=f"{team}{async_config.prefix}/{config.name}/output",
+                    failure_prefix=f"{team}{async_config.prefix}/{config.name}/failures",
                     max_concurrent_invocations_per_instance=async_config.max_concurrent_invocations_per_instance,
                     scale_to_zero=async_config.scale_to_zero,
                 ) if async_config else None,
                 **options,
             )
             self.endpoints[config.name] = endpoint
-            CfnOutput(self, f"{cid}Name", value=endpoint.endpoint.attr_endpoint_name)
+            if config.team:
+                Tags.of(endpoint).add(team_tag_key, config.team, priority=300)
+            # The physical name changes on a replacement: clients look it up here, never hard-code it.
+            CfnOutput(self, f"{cid}Name", value=endpoint.endpoint.attr_endpoint_name,
+                      description=f"Physical name of endpoint {config.name} (<name>-<8 hex>; changes on replacement)")
+            if platform:
+                self.name_parameters[config.name] = ssm.StringParameter(
+                    self, f"{cid}NameParameter", parameter_name=f"/{platform}/endpoints/{config.name}/endpoint-name",
+                    string_value=endpoint.endpoint.attr_endpoint_name,
+                    description=f"{platform}: physical name of SageMaker endpoint {config.name} (cdk-secure-ml)")
+            if consumer is not None and config.name in consumer_endpoint_names:
+                endpoint.grant_invoke(consumer)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

@@ -88,6 +88,8 @@ class MlPlatformStage(Stage):
         # Only with endpoints ready to deploy: an empty ServingStack would still hold an alarm topic and key.
         self.serving: ServingStack | None = None
         if ready:
+            personas = self.foundation.personas
+            consumer = personas.human_roles.get("model-consumer") if personas is not None else None
             self.serving = ServingStack(
                 self,
                 "Serving",
@@ -100,6 +102,9 @@ class MlPlatformStage(Stage):
                 production=config.stage != "dev",
                 platform=config.name,
                 model_source_account=pipeline_account,
+                team_tag_key=config.identity.team_tag_key,
+                consumer_role_arn=consumer.role_arn if consumer is not None else None,
+                consumer_endpoint_names=config.identity.consumer_endpoint_names,
                 description=f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
                 "(cdk-secure-ml)",
             )

@@ -257,7 +257,7 @@ def test_execution_role_is_least_privilege(hl):
     assert "Condition" in st["ManageEnisInThisVpc"] and "ec2:Vpc" in str(st["ManageEnisInThisVpc"]["Condition"])
     assert st["PutEndpointMetrics"]["Condition"]["StringLike"]["cloudwatch:namespace"]
     # data capture writes only under the endpoint's own prefix, with the data key
-    assert flatten_cfn_reference(st["WriteDataCapture"]["Resource"]).endswith("/capture/churn/*")
+    assert flatten_cfn_reference(st["WriteDataCapture"]["Resource"]).endswith(f"/capture/{ep.endpoint_name}/*")
     every_action = str([s["Action"] for s in st.values()])
     assert "s3:*" not in every_action and "sagemaker:" not in every_action and "iam:PassRole" not in every_action
 
@@ -265,7 +265,8 @@ def test_execution_role_is_least_privilege(hl):
 def test_log_group_precreated_encrypted_retained(hl):
     t, stack, ep = hl.template("Full"), hl.stacks["Full"], hl.objects["full"]
     group = t.find_resources("AWS::Logs::LogGroup")[stack.get_logical_id(ep.log_group.node.default_child)]
-    assert group["Properties"]["LogGroupName"] == "/aws/sagemaker/Endpoints/churn"
+    # SageMaker logs to /aws/sagemaker/Endpoints/<endpoint name>: the physical name
+    assert group["Properties"]["LogGroupName"] == f"/aws/sagemaker/Endpoints/{ep.endpoint_name}"
     assert group["Properties"]["RetentionInDays"] == 365
     assert group["Properties"]["KmsKeyId"] == {
         "Fn::GetAtt": [stack.get_logical_id(hl.objects["full_keys"].logs.node.default_child), "Arn"]}
@@ -340,7 +341,7 @@ def test_defaults_create_keys_topic_and_security_group(hl):
     assert cfg["TargetValue"] == 70 and cfg["ScaleInCooldown"] == 300 and cfg["ScaleOutCooldown"] == 300
     endpoint = _one(t, "AWS::SageMaker::Endpoint")["Properties"]
     assert endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"] == "ALL_AT_ONCE"
-    assert len(endpoint["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 3
+    assert len(endpoint["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 2  # 5XX and latency
     assert ep.node.default_child is ep.endpoint
 
 
@@ -370,8 +371,9 @@ def test_autoscaling_per_variant_with_cpu_policy(hl):
     assert invocations[0]["TargetValue"] == 120  # 4 rps * 0.5 * 60
     assert invocations[0]["ScaleInCooldown"] == 600 and invocations[0]["ScaleOutCooldown"] == 60
     assert "DisableScaleIn" not in invocations[0] or invocations[0]["DisableScaleIn"] is False
-    cpu = [p for p in policies if "CustomizedMetricSpecification" in p]
-    assert len(cpu) == 2 and cpu[0]["TargetValue"] == 70
+    cpu = sorted((p for p in policies if "CustomizedMetricSpecification" in p), key=lambda p: p["TargetValue"])
+    # 70 % of the instance; CPUUtilization is summed over vCPUs: ml.m5.large has 2, ml.c5.xlarge 4
+    assert len(cpu) == 2 and [p["TargetValue"] for p in cpu] == [140, 280]
     assert cpu[0]["CustomizedMetricSpecification"]["Namespace"] == INSTANCE_METRICS_NAMESPACE
     assert cpu[0]["CustomizedMetricSpecification"]["MetricName"] == "CPUUtilization"
     no_role = [r for r in t.find_resources("AWS::IAM::Role") if "ScalableTarget" in r]
@@ -403,7 +405,7 @@ def test_alarms_per_variant_to_encrypted_topic(hl):
         props = alarm["Properties"]
         assert props["AlarmActions"] == [topic_ref] and props["OKActions"] == [topic_ref]
         assert props["Period"] == 60 and props["EvaluationPeriods"] == 3 and props["DatapointsToAlarm"] == 2
-        assert {"Name": "EndpointName", "Value": "churn"} in props["Dimensions"]
+        assert {"Name": "EndpointName", "Value": ep.endpoint_name} in props["Dimensions"]
         by_metric.setdefault(props["MetricName"], []).append(props)
     assert set(by_metric) == {"Invocation5XXErrors", "Invocation4XXErrors", "ModelLatency", "CPUUtilization",
                               "MemoryUtilization", "DiskUtilization"}
@@ -412,7 +414,9 @@ def test_alarms_per_variant_to_encrypted_topic(hl):
     assert latency["Namespace"] == "AWS/SageMaker"
     for name in ("CPUUtilization", "MemoryUtilization", "DiskUtilization"):
         assert by_metric[name][0]["Namespace"] == "/aws/sagemaker/Endpoints"
-        assert by_metric[name][0]["Threshold"] == 80
+    assert [a["Threshold"] for a in by_metric["MemoryUtilization"]] == [80, 80]
+    # 80 % of the instance x vCPUs (ml.m5.large 2, ml.c5.xlarge 4)
+    assert sorted(a["Threshold"] for a in by_metric["CPUUtilization"]) == [160, 320]
     assert by_metric["Invocation5XXErrors"][0]["Threshold"] == 1
     assert _one(t, "AWS::SNS::Topic")["Properties"]["KmsMasterKeyId"]
     assert set(ep.alarms) >= {"Champion/Invocation5xx", "Challenger/ModelLatencyP99"}
@@ -421,7 +425,7 @@ def test_alarms_per_variant_to_encrypted_topic(hl):
 def test_alarm_thresholds_can_be_turned_off(hl):
     alarms = hl.template("Async").find_resources("AWS::CloudWatch::Alarm")
     metrics = {a["Properties"]["MetricName"]: a["Properties"] for a in alarms.values()}
-    assert "Invocation4XXErrors" not in metrics and metrics["CPUUtilization"]["Threshold"] == 95
+    assert "Invocation4XXErrors" not in metrics and metrics["CPUUtilization"]["Threshold"] == 190  # 95 % x 2 vCPUs
 
 
 def test_metric_helpers(hl):
@@ -433,7 +437,7 @@ def test_metric_helpers(hl):
     assert ep.metric_memory_utilization().metric_name == "MemoryUtilization"
     assert ep.metric_disk_utilization().metric_name == "DiskUtilization"
     assert ep.metric_invocations_per_instance().metric_name == "InvocationsPerInstance"
-    assert ep.metric_invocations().dimensions == {"EndpointName": "churn", "VariantName": "Champion"}
+    assert ep.metric_invocations().dimensions == {"EndpointName": ep.endpoint_name, "VariantName": "Champion"}
     with pytest.raises(ValueError, match="has no variant 'Nope'"):
         ep.metric_invocations(variant="Nope")
 
@@ -450,16 +454,16 @@ def test_canary_rollout_with_rollback_on_alarms(hl):
     assert policy["MaximumExecutionTimeoutInSeconds"] == 7200 and policy["TerminationWaitInSeconds"] == 300
     rollback = [a["AlarmName"] for a in config["AutoRollbackConfiguration"]["Alarms"]]
     expected = [{"Ref": stack.get_logical_id(ep.alarms[f"{v}/{k}"].node.default_child)}
-                for v in ("Champion", "Challenger") for k in ("Invocation5xx", "Invocation4xx", "ModelLatencyP99")]
+                for v in ("Champion", "Challenger") for k in ("Invocation5xx", "ModelLatencyP99")]
     assert sorted(map(str, rollback)) == sorted(map(str, expected))
-    assert _one(t, "AWS::SageMaker::Endpoint")["Properties"]["EndpointName"] == "churn"
+    assert _one(t, "AWS::SageMaker::Endpoint")["Properties"]["EndpointName"] == ep.endpoint_name
 
 
 def test_linear_and_no_rollback(hl):
     linear = _one(hl.template("Async"), "AWS::SageMaker::Endpoint")["Properties"]["DeploymentConfig"]
     assert linear["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"] == {
         "Type": "LINEAR", "WaitIntervalInSeconds": 180, "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 25}}
-    assert len(linear["AutoRollbackConfiguration"]["Alarms"]) == 2  # 4XX turned off
+    assert len(linear["AutoRollbackConfiguration"]["Alarms"]) == 2  # 5XX and latency
     dev = _one(hl.template("Dev"), "AWS::SageMaker::Endpoint")["Properties"]["DeploymentConfig"]
     assert "AutoRollbackConfiguration" not in dev
     assert dev["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"] == "ALL_AT_ONCE"
@@ -560,7 +564,7 @@ def test_serverless_outside_strict_mode(hl):
     assert "VpcConfig" not in models[0]
     Annotations.from_stack(stack).has_warning("/Serverless/Ep", Match.string_like_regexp("runs outside your VPC"))
     alarms = [a["Properties"]["MetricName"] for a in t.find_resources("AWS::CloudWatch::Alarm").values()
-              if {"Name": "EndpointName", "Value": "churn-sls"} in a["Properties"]["Dimensions"]]
+              if {"Name": "EndpointName", "Value": hl.objects["serverless"].endpoint_name} in a["Properties"]["Dimensions"]]
     assert sorted(alarms) == ["Invocation4XXErrors", "Invocation5XXErrors", "ModelLatency"]
 
 
@@ -661,7 +665,7 @@ def _build(scope, **overrides) -> SecureEndpoint:
     ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
     ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
     ({"variants": [EndpointVariant("A"), EndpointVariant("A")]}, "repeat a name"),
-    ({"variants": [EndpointVariant(str(i)) for i in range(4)]}, "rollback alarms exceed the 10"),
+    ({"variants": [EndpointVariant(str(i)) for i in range(6)]}, "12 rollback alarms exceed the 10"),
     ({"serverless": Serverless(memory_size_mb=1000), "strict": False}, "memory_size_mb 1000 is not one of"),
 ])
 def test_bad_input(bad_scope, overrides, message):
