@@ -229,7 +229,8 @@ def _update(logical_id: str, resources_map: Any, operation: StackOperation,
                 new_name, cleaned, resources_map._account_id, resources_map._region_name,
                 LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type,
             )
-            cleanup.append((logical_id, original, resources_map._emulator_previous_json.get(logical_id, raw)))
+            # The updated template's UpdateReplacePolicy decides the old copy's fate.
+            cleanup.append((logical_id, original, raw))
             operation.replaced.append(logical_id)
             new = replacement
         elif not getattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__", False):

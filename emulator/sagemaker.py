@@ -56,7 +56,7 @@ from cdk_secure_ml.core.instance_types import has_instance_storage
 
 from . import sagemaker_standins as standins
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags, stand_in
-from .refusals import Refused, refuse
+from .refusals import refuse
 
 #: Keys of SageMaker property structures that are booleans or integers in the API; CloudFormation
 #: may pass them as strings.
@@ -565,29 +565,6 @@ class StudioLifecycleConfig(AdapterMixin, CloudFormationModel):
         backend = standins.backend(account_id, region_name)
         if resource_name in standins.store(backend, "studio_lifecycle_configs"):
             standins.delete_studio_lifecycle_config(backend, resource_name)
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
-        region_name: str,
-    ) -> StudioLifecycleConfig:
-        """Never in place: every property is create-only, so CloudFormation replaces the config,
-        which needs a new name. As CloudFormation does, the new one is created first, the old one
-        deleted after (kept with ``UpdateReplacePolicy: Retain``, or while still in use: in AWS that
-        clean-up failure does not fail the update)."""
-        old_name = original_resource.physical_id
-        if cloudformation_json["Properties"]["StudioLifecycleConfigName"] == old_name:
-            refuse("sagemaker.studio-lifecycle-config-immutable",
-                   f"CloudFormation cannot update a stack when a custom-named resource requires replacing: Studio "
-                   f"lifecycle config {old_name} has no update (every property requires replacement). Rename "
-                   f"{old_name} and update the stack again", code="ValidationError")
-        new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-        if cloudformation_json.get("UpdateReplacePolicy") != "Retain":
-            try:
-                cls.delete_from_cloudformation_json(old_name, cloudformation_json, account_id, region_name)
-            except Refused:
-                pass
-        return new
 
 
 @stand_in

@@ -275,12 +275,16 @@ def _profile(settings: dict) -> dict:
         "Tags": [{"Key": "team", "Value": "nlp"}]}}
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable")
+@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.custom-name-replacement")
 def test_a_lifecycle_config_is_never_updated_in_place(aws):
+    """Every property of the type is create-only, so a content change replaces it, and a replacement under
+    the same custom name fails the update (emulator.cloudformation), as in AWS."""
     deploy(aws, {"Config": _lifecycle("sdk-defaults")})
-    with pytest.raises(ClientError, match=r"sagemaker\.studio-lifecycle-config-immutable.*"
-                                          r"aws-resource-sagemaker-studiolifecycleconfig"):
-        _update(aws, {"Config": _lifecycle("sdk-defaults", "#!/bin/bash\necho changed\n")})
+    stack = _update(aws, {"Config": _lifecycle("sdk-defaults", "#!/bin/bash\necho changed\n")})
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    events = aws("cloudformation").describe_stack_events(StackName="adapter-test")["StackEvents"]
+    reason = next(e for e in events if e["ResourceStatus"] == "UPDATE_FAILED")["ResourceStatusReason"]
+    assert "custom-named resource requires replacing" in reason and "StudioLifecycleConfigContent" in reason
     config = aws("sagemaker").describe_studio_lifecycle_config(StudioLifecycleConfigName="sdk-defaults")
     assert config["StudioLifecycleConfigContent"] == "IyEvYmluL2Jhc2gKZWNobyBoaQo="  # unchanged
 
