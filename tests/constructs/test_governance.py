@@ -771,6 +771,47 @@ def test_reference_stage_keeps_object_lock_on_the_trail_archive_only(reference_a
     assert "config.amazonaws.com" not in json.dumps(archive_policy)
 
 
+def _only(t: Template, resource_type: str) -> tuple[str, dict]:
+    found = t.find_resources(resource_type)
+    assert len(found) == 1, (resource_type, list(found))
+    return next(iter(found.items()))
+
+
+@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role", "config.recorder-role-delivery-permissions",
+                           "iam.principal-arn-of-role-session")
+def test_reference_stage_config_can_write_as_its_recorder_role(reference_app):
+    """D2 in the deployed stage: the recorder's role may put objects under AWSLogs/<account>/ of the channel's
+    bucket, and no Deny of that bucket's policy applies to a session of the role."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    _, recorder = _only(t, "AWS::Config::ConfigurationRecorder")
+    role_id = recorder["Properties"]["RoleARN"]["Fn::GetAtt"][0]
+    _, channel = _only(t, "AWS::Config::DeliveryChannel")
+    bucket_id = channel["Properties"]["S3BucketName"]["Ref"]
+    grants = [s for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
+              if {"Ref": role_id} in p["Properties"].get("Roles", [])
+              for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    grants += [s for p in t.find_resources("AWS::IAM::Policy").values()
+               if {"Ref": role_id} in p["Properties"].get("Roles", [])
+               for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    puts = [s for s in grants if s["Effect"] == "Allow" and "s3:PutObject" in json.dumps(s["Action"])]
+    assert puts and all(f'"{bucket_id}"' in json.dumps(s["Resource"]) and "/AWSLogs/" in json.dumps(s["Resource"])
+                        for s in puts)
+    policy = next(p["Properties"]["PolicyDocument"]["Statement"] for p in t.find_resources("AWS::S3::BucketPolicy").values()
+                  if p["Properties"]["Bucket"] == {"Ref": bucket_id})
+    assert _denies_for(policy, role_id) == []
+
+
+@pytest.mark.aws_behaviour("config.delivery-channel-needs-recorder")
+def test_reference_stage_channel_waits_for_the_recorder(reference_app):
+    """D3 in the deployed stage."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    recorder_id, _ = _only(t, "AWS::Config::ConfigurationRecorder")
+    _, channel = _only(t, "AWS::Config::DeliveryChannel")
+    assert recorder_id in channel.get("DependsOn", [])
+
+
 @pytest.mark.aws_behaviour("config.s3-default-encryption-kms-no-exclusions")
 def test_reference_stage_does_not_alert_on_its_own_access_log_buckets(reference_app):
     """S5: the Foundation's and the Governance stack's SSE-S3 access-log buckets are the accepted results of

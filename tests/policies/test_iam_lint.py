@@ -432,7 +432,8 @@ def test_policy_string_that_is_not_json() -> None:
 
 def test_shipped_scps_lint_clean() -> None:
     params = {
-        "protect-audit": {"exempt_principal_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]},
+        "protect-audit": {"deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
+                          "break_glass_role_arns": ["arn:aws:iam::*:role/break-glass"]},
         "region-allow-list": {"allowed_regions": ["eu-west-1"]},
     }
     resources = {
