@@ -1,20 +1,577 @@
-"""CloudFormation itself: two gaps of moto 5.2 that CDK apps hit, closed in the emulator process.
+"""CloudFormation itself: how a stack operation creates, updates, replaces, deletes and fails, as AWS
+documents it, where moto 5.2 does something simpler.
 
-- ``Fn::GetStackOutput`` (what aws-cdk-lib emits for cross-stack references with
-  ``@aws-cdk/core:defaultCrossStackReferences: weak``): moto leaves the intrinsic unresolved, so a
-  role's PermissionsBoundary arrives as a dict and the deploy fails. Resolved here from the named
-  stack's outputs (same account; ``Region``/``RoleArn`` of other accounts are not emulated).
-- Change sets (the cdk CLI deploys through them): moto applies the resources of the new template
-  but keeps the stack's old template and outputs, so a stack created by a change set has no outputs
-  and ``Fn::GetStackOutput`` would find none. ``apply`` now also takes the template and rebuilds the
-  outputs, as ``UpdateStack`` does.
+What moto does, and what the emulator does instead (each AWS behaviour is a line of
+:mod:`cdk_secure_ml.core.aws_behaviours`):
+
+- **A resource that fails.** moto lets the exception escape the API call and leaves the stack
+  ``*_IN_PROGRESS``. Here the failed resource gets a ``CREATE_FAILED`` / ``UPDATE_FAILED`` /
+  ``DELETE_FAILED`` event with the error as its reason, and the stack ends ``ROLLBACK_COMPLETE`` (a
+  failed create is rolled back: what was created is deleted), ``UPDATE_ROLLBACK_COMPLETE`` (the stack
+  keeps its previous template; resources already changed are not restored, the one simplification) or
+  ``DELETE_FAILED``. The cdk CLI then fails the deploy and prints the reason, as against AWS.
+- **Updates.** moto compares raw templates, so a resource whose properties only *refer* to a
+  replaced resource is not updated, and it deletes removed resources before it creates new ones. Here
+  every resource is compared by its resolved properties, in dependency order; removed and replaced
+  resources are deleted in a cleanup phase after every create and update, and ``DeletionPolicy`` /
+  ``UpdateReplacePolicy: Retain`` keep them.
+- **Replacement.** A change to a create-only property (the resource type's provider schema, as shipped
+  with cfn-lint) replaces the resource: the new one is created first. An update that would replace a
+  resource whose custom name stays the same is refused, as CloudFormation refuses it.
+- **Exports.** moto registers exports only for CreateStack; here change sets register them too, and a
+  stack whose export another stack imports cannot be deleted, nor can the export be removed or changed.
+- ``Fn::GetStackOutput`` (CDK's weak cross-stack references) is resolved from the named stack's
+  outputs (same account and region).
+
+The replaced logical ids of the last update of a stack are kept on its resource map
+(:func:`replaced_resources`), and what a delete or cleanup retained (:func:`retained_resources`), so
+the demo can report them.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+from dataclasses import dataclass, field
 from typing import Any
 
+from .refusals import refuse
+
 KEY = "Fn::GetStackOutput"
+#: moto's number of passes over resources whose deletion failed on a dependency.
+_DELETE_PASSES = 5
+
+
+class ResourceFailed(Exception):
+    """A resource of a stack operation failed: which one, in which operation, and why."""
+
+    def __init__(self, logical_id: str, resource_type: str, operation: str, cause: BaseException) -> None:
+        self.logical_id = logical_id
+        self.resource_type = resource_type
+        self.operation = operation
+        self.cause = cause
+        super().__init__(f"{operation} {logical_id} ({resource_type}): {reason_of(cause)}")
+
+    @property
+    def reason(self) -> str:
+        return reason_of(self.cause)
+
+
+def reason_of(error: BaseException) -> str:
+    """The text CloudFormation would show as ResourceStatusReason."""
+    if isinstance(error, ResourceFailed):
+        return error.reason
+    code = getattr(error, "code", None) or getattr(error, "error_type", None)
+    message = getattr(error, "message", None) or str(error)
+    return f"{message} (Service: {code})" if isinstance(code, str) and code else f"{type(error).__name__}: {message}"
+
+
+@dataclass
+class _Operation:
+    """What the emulator records of one stack operation (kept on the resource map)."""
+
+    replaced: list[str] = field(default_factory=list)
+    retained: list[tuple[str, str, str]] = field(default_factory=list)  # (logical id, type, physical id)
+
+
+# --------------------------------------------------------------------------------------------------
+# Resource provider schemas: create-only properties and the custom-name property
+
+
+@functools.cache
+def _schema(resource_type: str) -> dict[str, Any]:
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    try:
+        return PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    except Exception:  # noqa: BLE001 - no schema (CDK metadata, custom types): nothing is create-only
+        return {}
+
+
+@functools.cache
+def create_only_paths(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """The create-only properties of ``resource_type`` as property paths (``("VpcConfig", "Subnets")``)."""
+    paths = []
+    for pointer in _schema(resource_type).get("createOnlyProperties", []):
+        parts = pointer.split("/")[2:]  # "/properties/A/B" -> ["A", "B"]
+        if parts and "*" not in parts:
+            paths.append(tuple(parts))
+    return tuple(paths)
+
+
+@functools.cache
+def name_property(resource_type: str) -> str | None:
+    """The property that gives ``resource_type`` a custom physical name, if it has one.
+
+    The create-only top-level property ``<Type>Name`` (``EndpointName``, ``RoleName``,
+    ``StudioLifecycleConfigName``), else ``Name`` or the one create-only ``...Name`` that is the
+    primary identifier (``AliasName``, ``LogGroupName``, ``BucketName``).
+    """
+    create_only = {p[0] for p in create_only_paths(resource_type) if len(p) == 1}
+    type_name = resource_type.rsplit("::", 1)[-1]
+    for candidate in (f"{type_name}Name", "Name"):
+        if candidate in create_only:
+            return candidate
+    primary = [p.split("/")[2:] for p in _schema(resource_type).get("primaryIdentifier", [])]
+    names = [p[0] for p in primary if len(p) == 1 and p[0] in create_only and p[0].endswith("Name")]
+    if len(names) == 1:
+        return names[0]
+    named = sorted(p for p in create_only if p.endswith("Name"))
+    return named[0] if len(named) == 1 else None
+
+
+def _at(properties: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(properties, dict):
+            return None
+        properties = properties.get(part)
+    return properties
+
+
+def changed_create_only(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The create-only properties whose value differs between ``old`` and ``new`` (resolved) properties."""
+    return ["/".join(p) for p in create_only_paths(resource_type) if _at(old, p) != _at(new, p)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Resources: create (remembering resolved properties), update (in place or replace)
+
+
+def _properties(resource: Any) -> dict[str, Any] | None:
+    return getattr(resource, "_emulator_properties", None)
+
+
+def _remember(resource: Any, resource_json: dict[str, Any]) -> None:
+    try:
+        resource._emulator_properties = copy.deepcopy(resource_json.get("Properties") or {})
+    except (AttributeError, TypeError):  # str or slotted objects (moto's parameters): nothing to remember
+        pass
+
+
+def _create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str,
+            region_name: str) -> Any:
+    """moto's parse_and_create_resource, remembering the resolved properties and naming a failure."""
+    from moto.cloudformation import parsing
+
+    condition = resource_json.get("Condition")
+    if condition and not resources_map.lazy_condition_map[condition]:
+        return None
+    resource_type = resource_json["Type"]
+    try:
+        parsed = parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+        if not parsed:
+            return None
+        resource_class, cleaned, physical_name = parsed
+        resource = resource_class.create_from_cloudformation_json(
+            physical_name, cleaned, account_id, region_name,
+            LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type,
+        )
+    except ResourceFailed:
+        raise
+    except Exception as error:
+        raise ResourceFailed(logical_id, resource_type, "CREATE", error) from error
+    resource.cf_resource_type = resource_type
+    resource.logical_resource_id = logical_id
+    _remember(resource, cleaned)
+    return resource
+
+
+def _update(logical_id: str, resources_map: Any, operation: _Operation,
+            cleanup: list[tuple[str, Any, dict[str, Any]]]) -> None:
+    """Update one resource whose resolved properties changed: in place, or by replacement."""
+    from moto.cloudformation import parsing
+
+    raw = resources_map._resource_json_map[logical_id]
+    resource_type = raw["Type"]
+    original = resources_map._parsed_resources[logical_id]
+    old_properties = _properties(original)
+    try:
+        parsed = parsing.parse_resource_and_generate_name(logical_id, raw, resources_map)
+        if not parsed:
+            return
+        resource_class, cleaned, new_name = parsed
+        new_properties = cleaned.get("Properties") or {}
+        if old_properties is not None and new_properties == old_properties:
+            return
+        changed = changed_create_only(resource_type, old_properties or {}, new_properties)
+        if changed:
+            name = name_property(resource_type)
+            if name and name in new_properties and new_properties[name] == (old_properties or {}).get(name):
+                refuse(
+                    "cloudformation.custom-name-replacement",
+                    f"CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+                    f"Rename {new_properties[name]} and update the stack again (create-only properties changed: "
+                    f"{', '.join(changed)})",
+                )
+            replacement = resource_class.create_from_cloudformation_json(
+                new_name, cleaned, resources_map._account_id, resources_map._region_name,
+                LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type,
+            )
+            cleanup.append((logical_id, original, resources_map._emulator_previous_json.get(logical_id, raw)))
+            operation.replaced.append(logical_id)
+            new = replacement
+        elif not getattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__", False):
+            new = resource_class.update_from_cloudformation_json(
+                original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned,
+                account_id=resources_map._account_id, region_name=resources_map._region_name,
+            )
+            if new is None:
+                new = original
+        else:
+            new = original  # moto models no update for this type: the properties are remembered only
+    except ResourceFailed:
+        raise
+    except Exception as error:
+        raise ResourceFailed(logical_id, resource_type, "UPDATE", error) from error
+    new.cf_resource_type = resource_type
+    new.logical_resource_id = logical_id
+    _remember(new, cleaned)
+    resources_map._parsed_resources[logical_id] = new
+
+
+def _references(value: Any) -> set[str]:
+    """Logical ids (or parameters) that ``value`` refers to through Ref, Fn::GetAtt and Fn::Sub."""
+    import re
+
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str):
+                found.add(item)
+            elif key == "Fn::GetAtt":
+                target = item[0] if isinstance(item, list) else str(item).split(".", 1)[0]
+                found.add(target)
+            elif key == "Fn::Sub":
+                text = item[0] if isinstance(item, list) else item
+                if isinstance(text, str):
+                    found |= {m.split(".", 1)[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", text)}
+                if isinstance(item, list) and len(item) > 1:
+                    found |= _references(item[1])
+            else:
+                found |= _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _references(item)
+    return found
+
+
+def dependency_order(resources: dict[str, Any]) -> list[str]:
+    """Logical ids of ``resources`` with every resource after what it refers to or DependsOn."""
+    deps: dict[str, set[str]] = {}
+    for logical_id, resource in resources.items():
+        depends = resource.get("DependsOn", [])
+        depends = [depends] if isinstance(depends, str) else list(depends)
+        refs = _references({k: v for k, v in resource.items() if k != "DependsOn"})
+        deps[logical_id] = {d for d in [*depends, *refs] if d in resources and d != logical_id}
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(logical_id: str, path: frozenset[str]) -> None:
+        if logical_id in done or logical_id in path:
+            return
+        for dep in sorted(deps[logical_id]):
+            visit(dep, path | {logical_id})
+        done.add(logical_id)
+        ordered.append(logical_id)
+
+    for logical_id in resources:
+        visit(logical_id, frozenset())
+    return ordered
+
+
+def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]], operation: _Operation,
+                policy_key: str) -> None:
+    """Delete ``items`` (logical id, resource, its template JSON), retrying on dependency errors; keep
+    those whose ``policy_key`` (DeletionPolicy or UpdateReplacePolicy) is Retain."""
+    remaining = []
+    for logical_id, resource, resource_json in items:
+        if resource_json.get(policy_key) == "Retain":
+            operation.retained.append((logical_id, resource_json["Type"], _physical_id(resource)))
+        elif resource is not None and not isinstance(resource, str):
+            remaining.append((logical_id, resource, resource_json))
+    last: Exception | None = None
+    for _ in range(_DELETE_PASSES):
+        if not remaining:
+            return
+        failed = []
+        for logical_id, resource, resource_json in remaining:
+            try:
+                resources_map._delete_resource(resource, resource_json)
+            except Exception as error:  # noqa: BLE001 - a dependency may go first; retried
+                failed.append((logical_id, resource, resource_json))
+                last = ResourceFailed(logical_id, resource_json["Type"], "DELETE", error)
+        remaining = failed
+    if remaining and last is not None:
+        raise last
+
+
+def _physical_id(resource: Any) -> str:
+    return str(getattr(resource, "physical_resource_id", "") or "")
+
+
+def update_resource_map(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    """ResourceMap.update as CloudFormation orders it: create and update in dependency order, then the
+    cleanup phase (replaced and removed resources, Retain kept)."""
+    operation = _Operation()
+    self._emulator_operation = operation
+    previous_json = dict(self._resource_json_map)
+    self._emulator_previous_json = previous_json
+    diff = self.build_resource_diff(template, parameters)
+
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = template["Resources"]
+
+    cleanup: list[tuple[str, Any, dict[str, Any]]] = []
+    for logical_id in dependency_order(template["Resources"]):
+        condition = template["Resources"][logical_id].get("Condition")
+        if condition and not self.lazy_condition_map[condition]:
+            continue
+        if self._parsed_resources.get(logical_id) is None:
+            self._parsed_resources.pop(logical_id, None)
+            _ = self[logical_id]  # new (or not created before): created through _create (moto's lazy map)
+        else:
+            _update(logical_id, self, operation, cleanup)
+
+    # Cleanup phase: the old copies of replaced resources, then the resources left out of the template.
+    _delete_all(self, cleanup, operation, "UpdateReplacePolicy")
+    removed = [(name, self._parsed_resources.pop(name, None), previous_json[name]) for name in diff["Remove"]]
+    _delete_all(self, removed, operation, "DeletionPolicy")
+
+
+def delete_resource_map(self: Any) -> None:
+    """ResourceMap.delete: every resource but the retained ones, dependents first (retried)."""
+    operation = _Operation()
+    self._emulator_operation = operation
+    items = []
+    for logical_id in reversed(dependency_order(self._resource_json_map)):
+        resource = self._parsed_resources.get(logical_id)
+        if resource is None:
+            continue
+        items.append((logical_id, resource, self._resource_json_map[logical_id]))
+    _delete_all(self, items, operation, "DeletionPolicy")
+    for logical_id, _, resource_json in items:
+        if resource_json.get("DeletionPolicy") != "Retain":
+            self._parsed_resources.pop(logical_id, None)
+
+
+def replaced_resources(stack: Any) -> list[str]:
+    """Logical ids the last update of ``stack`` replaced."""
+    operation = getattr(stack.resource_map, "_emulator_operation", None)
+    return list(operation.replaced) if operation else []
+
+
+def retained_resources(stack: Any) -> list[tuple[str, str, str]]:
+    """(logical id, type, physical id) that the last update's cleanup or the delete of ``stack`` kept."""
+    operation = getattr(stack.resource_map, "_emulator_operation", None)
+    return list(operation.retained) if operation else []
+
+
+# --------------------------------------------------------------------------------------------------
+# Stack operations: failure, rollback, exports
+
+
+def _event(stack: Any, logical_id: str, physical_id: str, resource_type: str, status: str, reason: str | None) -> None:
+    from moto.cloudformation.models import Event
+
+    stack.events.append(Event(
+        stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
+        physical_resource_id=physical_id, resource_type=resource_type, resource_status=status,
+        resource_status_reason=reason, resource_properties=None,
+    ))
+
+
+def _fail(stack: Any, operation: str, error: BaseException, previous: tuple[Any, Any] | None = None) -> None:
+    """Record ``error`` on ``stack`` as CloudFormation would, and roll back."""
+    if isinstance(error, ResourceFailed):
+        _event(stack, error.logical_id, "", error.resource_type, f"{error.operation}_FAILED", error.reason)
+        summary = f"The following resource(s) failed to {operation.lower()}: [{error.logical_id}]. {error.reason}"
+    else:
+        summary = reason_of(error)
+    stack.stack_status_reason = summary
+    if operation == "CREATE":
+        stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=summary)
+        try:
+            delete_resource_map(stack.resource_map)
+        except Exception:  # noqa: BLE001 - CloudFormation would end ROLLBACK_FAILED
+            stack.status = "ROLLBACK_FAILED"
+            stack._add_stack_event("ROLLBACK_FAILED")
+            return
+        stack.status = "ROLLBACK_COMPLETE"
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+    elif operation == "UPDATE":
+        stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=summary)
+        if previous is not None:
+            stack.template, json_map = previous
+            stack._parse_template()
+            stack.resource_map._template = stack.template_dict
+            stack.resource_map._resource_json_map = json_map
+        stack.status = "UPDATE_ROLLBACK_COMPLETE"
+        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    else:
+        stack.status = "DELETE_FAILED"
+        stack._add_stack_event("DELETE_FAILED", resource_status_reason=summary)
+
+
+def _importers(backend: Any, export_name: str, exclude: Any = None) -> list[str]:
+    """Names of the stacks (other than ``exclude``) whose template imports ``export_name``."""
+    import json
+
+    needle = json.dumps({"Fn::ImportValue": export_name})
+    names = []
+    for stack in backend.stacks.values():
+        if stack is exclude or stack.status.startswith("DELETE_COMPLETE") or stack.status == "REVIEW_IN_PROGRESS":
+            continue
+        if needle in json.dumps(getattr(stack, "template_dict", {}) or {}):
+            names.append(stack.name)
+    return names
+
+
+def _exports(stack: Any) -> dict[str, Any]:
+    return {e.name: e.value for e in getattr(stack, "exports", []) or []}
+
+
+def _check_exports(backend: Any, stack: Any, before: dict[str, Any], after: dict[str, Any] | None) -> None:
+    """Refuse removing or changing an export that another stack imports (``after`` None: a delete)."""
+    for name, value in before.items():
+        users = _importers(backend, name, exclude=stack)
+        if not users:
+            continue
+        if after is None or name not in after:
+            refuse("cloudformation.export-in-use",
+                   f"Export {name} cannot be deleted as it is in use by {', '.join(sorted(users))}")
+        if after[name] != value:
+            refuse("cloudformation.export-in-use",
+                   f"Cannot update export {name} as it is in use by {', '.join(sorted(users))}")
+
+
+def _register_exports(backend: Any, stack: Any) -> None:
+    for name in [n for n, e in backend.exports.items() if getattr(e, "exporting_stack_id", None) == stack.stack_id]:
+        backend.exports.pop(name)
+    for export in stack.exports:
+        backend.exports[export.name] = export
+
+
+def install() -> None:
+    """Called once by :func:`emulator.server.install_adapters`."""
+    from moto.cloudformation import models, parsing
+
+    moto_clean_json = parsing.clean_json
+
+    def clean_json(resource_json: Any, resources_map: Any) -> Any:
+        if isinstance(resource_json, dict) and KEY in resource_json and len(resource_json) == 1:
+            return _stack_output(resources_map, resource_json[KEY])
+        return moto_clean_json(resource_json, resources_map)
+
+    parsing.clean_json = clean_json
+    parsing.parse_and_create_resource = _create
+    parsing.ResourceMap.update = update_resource_map
+    parsing.ResourceMap.delete = delete_resource_map
+
+    def apply(self: models.ChangeSet) -> None:
+        stack = self.stack
+        backend = models.cloudformation_backends[stack.account_id][stack.region_name]
+        before = _exports(stack)
+        # moto builds a CREATE change set's stack without the region's exports: Fn::ImportValue would fail.
+        stack.cross_stack_resources = stack.resource_map.cross_stack_resources = backend.exports
+        stack.resource_map.update(self.template_dict, self.parameters)
+        stack.template = self.template
+        stack._parse_template()
+        stack.output_map = stack._create_output_map()
+        _check_exports(backend, stack, before, _exports(stack))
+        _register_exports(backend, stack)
+
+    models.ChangeSet.apply = apply
+
+    def create_resources(self: models.Stack) -> None:
+        self.status = "CREATE_IN_PROGRESS"
+        try:
+            self.resource_map.create(self.template_dict)
+        except Exception as error:  # noqa: BLE001 - the stack fails, the API call does not
+            _fail(self, "CREATE", error)
+            return
+        self.description = self.template_dict.get("Description")
+        self.mark_creation_complete()
+
+    models.Stack.create_resources = create_resources
+
+    def update(self: models.Stack, template: str, role_arn: str | None = None,
+               parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
+        backend = models.cloudformation_backends[self.account_id][self.region_name]
+        previous = (self.template, dict(self.resource_map._resource_json_map))
+        self._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+        try:
+            before = _exports(self)
+            self.template = template
+            self._parse_template()
+            self.resource_map.update(self.template_dict, parameters)
+            self.output_map = self._create_output_map()
+            _check_exports(backend, self, before, _exports(self))
+            _register_exports(backend, self)
+        except Exception as error:  # noqa: BLE001
+            _fail(self, "UPDATE", error, previous)
+            return
+        self._add_stack_event("UPDATE_COMPLETE")
+        self.status = "UPDATE_COMPLETE"
+        self.role_arn = role_arn
+        if parameters:
+            self.parameters = parameters
+        if tags is not None:
+            self.tags = tags
+
+    models.Stack.update = update
+
+    def execute_change_set(self: models.CloudFormationBackend, change_set_name: str,
+                           stack_name: str | None = None) -> None:
+        change_set = self.change_sets.get(change_set_name)
+        if change_set is None:
+            change_set = next((c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
+        if change_set is None:
+            from moto.cloudformation.exceptions import ValidationError
+
+            raise ValidationError(stack_name)
+        stack = self.stacks[change_set.stack_id]
+        operation = change_set.change_set_type  # CREATE | UPDATE
+        previous = (stack.template, dict(stack.resource_map._resource_json_map))
+        stack._add_stack_event(f"{operation}_IN_PROGRESS", resource_status_reason="User Initiated")
+        stack.status = f"{operation}_IN_PROGRESS"
+        change_set.execution_status = "EXECUTE_COMPLETE"
+        try:
+            change_set.apply()
+        except Exception as error:  # noqa: BLE001 - the stack fails, ExecuteChangeSet does not
+            change_set.execution_status = "EXECUTE_FAILED"
+            _fail(stack, operation, error, previous)
+            return
+        stack._add_stack_event(f"{operation}_COMPLETE")
+        stack.status = f"{operation}_COMPLETE"
+        stack.template = change_set.template
+
+    models.CloudFormationBackend.execute_change_set = execute_change_set
+
+    def delete_stack(self: models.CloudFormationBackend, name_or_stack_id: str) -> None:
+        stack = self.stacks.get(name_or_stack_id) or next(
+            (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+        if stack is None:
+            return  # deleting a stack that does not exist succeeds
+        stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+        try:
+            _check_exports(self, stack, _exports(stack), None)
+            stack.resource_map.delete()
+        except Exception as error:  # noqa: BLE001
+            _fail(stack, "DELETE", error)
+            return
+        stack._add_stack_event("DELETE_COMPLETE")
+        stack.status = "DELETE_COMPLETE"
+        self.stacks.pop(stack.stack_id, None)
+        self.deleted_stacks[stack.stack_id] = stack
+        for export in stack.exports:
+            self.exports.pop(export.name, None)
+
+    models.CloudFormationBackend.delete_stack = delete_stack
 
 
 def _stack_output(resources_map: Any, spec: dict[str, Any]) -> Any:
@@ -32,26 +589,3 @@ def _stack_output(resources_map: Any, spec: dict[str, Any]) -> Any:
                     return item["OutputValue"]
             raise ValidationError(name, f"Stack {name} has no output {output}")
     raise ValidationError(name, f"Stack {name} does not exist (Fn::GetStackOutput)")
-
-
-def install() -> None:
-    """Called once by :func:`emulator.server.install_adapters`."""
-    from moto.cloudformation import models, parsing
-
-    moto_clean_json = parsing.clean_json
-
-    def clean_json(resource_json: Any, resources_map: Any) -> Any:
-        if isinstance(resource_json, dict) and KEY in resource_json and len(resource_json) == 1:
-            return _stack_output(resources_map, resource_json[KEY])
-        return moto_clean_json(resource_json, resources_map)
-
-    parsing.clean_json = clean_json
-
-    def apply(self: models.ChangeSet) -> None:
-        stack = self.stack
-        stack.resource_map.update(self.template_dict, self.parameters)
-        stack.template = self.template
-        stack._parse_template()
-        stack.output_map = stack._create_output_map()
-
-    models.ChangeSet.apply = apply

@@ -111,3 +111,15 @@ def test_app_py_rejects_a_bad_config_before_building_anything(tmp_path):
     out = tmp_path / "out"
     templates = list(out.glob("**/*.template.json")) if out.exists() else []
     assert templates == [], "no stack may be synthesized from a bad config"
+
+
+@pytest.mark.aws_behaviour("cloudformation.get-stack-output-weak", "cloudformation.export-in-use")
+def test_cross_stack_references_are_strong_exports(reference_app):
+    """S4: a weak reference (Fn::GetStackOutput) lets Foundation replace or delete a key, role or subnet that
+    Studio or Governance still use. Exports make CloudFormation refuse that until the consumer lets go."""
+    _, _, assembly = reference_app
+    texts = {s.stack_name: json.dumps(s.template) for s in assembly.stacks_recursively}
+    assert [name for name, text in texts.items() if "Fn::GetStackOutput" in text] == []
+    importing = sorted(name for name, text in texts.items() if "Fn::ImportValue" in text)
+    assert any(name.endswith("Studio") for name in importing), importing
+    assert any(name.endswith("Governance") for name in importing), importing

@@ -58,6 +58,28 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A replacement creates the new resource first, points dependent resources at it, then deletes the old one "
        "in the cleanup phase.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html"),
+    _b("cloudformation.create-only-properties",
+       "AWS CloudFormation",
+       "A change to a property that the resource type's schema lists as createOnlyProperties replaces the "
+       "resource; other changes update it in place.",
+       "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html"),
+    _b("cloudformation.failed-operation-rolls-back",
+       "AWS CloudFormation",
+       "When a resource fails, a stack create rolls back by deleting what it created (ROLLBACK_COMPLETE) and a "
+       "stack update returns to the previous template (UPDATE_ROLLBACK_COMPLETE).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html"),
+    _b("cloudformation.export-in-use",
+       "AWS CloudFormation",
+       "After another stack imports an exported output, the exporting stack cannot be deleted and the export "
+       "cannot be changed or removed.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html",
+       "S4"),
+    _b("cloudformation.get-stack-output-weak",
+       "AWS CloudFormation",
+       "Fn::GetStackOutput is a weak reference: the producing stack may change or delete the output without the "
+       "consumer being updated or blocked.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html",
+       "S4"),
     _b("cloudformation.deletion-policy-retain",
        "AWS CloudFormation",
        "A resource with DeletionPolicy Retain is kept (not deleted) when its stack is deleted or it leaves the "
