@@ -186,6 +186,28 @@ def test_cloudformation_creates_a_channel_that_waits_for_its_recorder(aws):
     assert aws("config").describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"]
 
 
+@pytest.mark.aws_behaviour("config.recorder-role-delivery-permissions")
+def test_cloudformation_channel_with_the_write_rights_in_a_managed_policy(aws):
+    """As ComplianceRules writes it: the rights in an AWS::IAM::ManagedPolicy attached to the role (Roles), and
+    without them the channel is refused."""
+    resources = config_resources(["Recorder", "Delivery"])
+    role = resources["Role"]["Properties"]
+    resources["Delivery"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+        "PolicyDocument": role.pop("Policies")[0]["PolicyDocument"], "Roles": [{"Ref": "Role"}]}}
+    cloudformation = aws("cloudformation")
+    cloudformation.create_stack(StackName="managed", TemplateBody=json.dumps({"Resources": resources}))
+    assert cloudformation.describe_stacks(StackName="managed")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+
+
+@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role")
+def test_cloudformation_refuses_a_channel_whose_role_cannot_write(aws):
+    """D2 as the Governance stack of commit 83f40f5 had it: the recorder's role held only AWS_ConfigRole."""
+    resources = config_resources(["Recorder"])
+    del resources["Role"]["Properties"]["Policies"]
+    create_stack_refused(aws, resources, "InsufficientDeliveryPolicyException",
+                         "config.same-account-delivery-uses-recorder-role")
+
+
 @pytest.mark.aws_behaviour("config.delivery-bucket-no-object-lock")
 def test_cloudformation_refuses_a_channel_to_an_object_lock_bucket(aws):
     """D1 as the Governance stack of commit 83f40f5 did it: the channel pointed at the Object Lock archive."""
