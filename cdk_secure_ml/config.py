@@ -309,6 +309,15 @@ class CentralLogArchiveConfig(_Strict):
         return self
 
 
+#: The CloudFormation execution role ``cdk bootstrap`` creates in every account and region (default qualifier).
+CDK_EXEC_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"
+#: AWS Organizations attaches at most this many SCPs to one root, OU or account, counting every SCP
+#: attached there (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+MAX_SCPS_PER_TARGET = 5
+#: The platform's SCP documents (each one SCP unless merged); region-allow-list only with allowed_regions.
+PLATFORM_SCPS = ("sagemaker-network", "sagemaker-encryption", "protect-audit")
+
+
 class OrganizationConfig(_Strict):
     """Organizations guardrails, deployed from the management account (OrganizationGuardrailsStack)."""
 
@@ -317,11 +326,38 @@ class OrganizationConfig(_Strict):
     allowed_regions: list[str] = Field(
         default_factory=list, description="Region allow-list SCP; empty: no region restriction."
     )
-    ai_services_opt_out: bool = Field(True, description="Attach the AI services opt-out policy to the OUs.")
-    exempt_principal_arns: list[str] = Field(
-        default_factory=lambda: ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
-        description="Roles exempt from the audit-protection SCP (the CloudFormation role that deploys it).",
+    ai_services_opt_out: bool = Field(
+        True, description="Attach the AI services opt-out policy to the OUs (its policy type must be enabled "
+        "in the root first: docs/governance.md)."
     )
+    deployer_role_arns: list[str] = Field(
+        default_factory=lambda: [CDK_EXEC_ROLE_PATTERN],
+        description="CloudFormation execution roles that may reconfigure CloudTrail, Config and GuardDuty "
+        "(never stop or delete them), and only in calls CloudFormation makes.",
+    )
+    break_glass_role_arns: list[str] = Field(
+        default_factory=list,
+        description="Roles that may also stop or delete CloudTrail, Config and GuardDuty (incident response, "
+        "teardown). Empty: nobody in the OUs can; detach protect-audit from the management account instead.",
+    )
+    attached_scps_per_target: int = Field(
+        1, description="SCPs already attached to each target OU, FullAWSAccess included (Control Tower adds "
+        "its own); AWS allows 5 per OU in all."
+    )
+    merge_scps: bool = Field(
+        False, description="Attach the platform's SCP documents as one SCP (one of the 5 per OU instead of 3-4)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_exemptions(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "exempt_principal_arns" in data:
+            raise ValueError(
+                "exempt_principal_arns was split in two: list CloudFormation execution roles (which may only "
+                "reconfigure the audit services, through CloudFormation) under deployer_role_arns, and "
+                "break-glass roles (which may also stop or delete them) under break_glass_role_arns"
+            )
+        return data
 
     @field_validator("target_ou_ids")
     @classmethod
@@ -341,7 +377,18 @@ class OrganizationConfig(_Strict):
             raise ValueError(f"unknown region(s) {unknown} in the allow-list; use AWS region codes such as eu-west-1")
         return regions
 
-    @field_validator("exempt_principal_arns")
+    @field_validator("deployer_role_arns")
+    @classmethod
+    def _deployers(cls, arns: list[str]) -> list[str]:
+        if not arns:
+            raise ValueError(
+                "deployer_role_arns is empty: protect-audit would deny CloudFormation the calls that create and "
+                f"update the Governance stack's trail, recorder and detector; list its execution role(s), e.g. "
+                f"{CDK_EXEC_ROLE_PATTERN}"
+            )
+        return arns
+
+    @field_validator("deployer_role_arns", "break_glass_role_arns")
     @classmethod
     def _exempt(cls, arns: list[str]) -> list[str]:
         bad = [a for a in arns if not _PRINCIPAL_ARN_PATTERN_RE.match(a)]
@@ -350,6 +397,38 @@ class OrganizationConfig(_Strict):
                 f"{bad} are not IAM role ARN patterns (arn:aws:iam::<account or *>:role/<name, may use *>)"
             )
         return arns
+
+    @field_validator("attached_scps_per_target")
+    @classmethod
+    def _attached(cls, count: int) -> int:
+        if not 1 <= count <= MAX_SCPS_PER_TARGET:
+            raise ValueError(
+                f"attached_scps_per_target {count} is outside 1-{MAX_SCPS_PER_TARGET}: every OU has FullAWSAccess "
+                f"(or a replacement) attached, and AWS attaches at most {MAX_SCPS_PER_TARGET} SCPs to one OU"
+            )
+        return count
+
+    def scp_documents(self) -> list[str]:
+        """Names of the platform's SCP documents for this config, in attachment order."""
+        return [*PLATFORM_SCPS, *(["region-allow-list"] if self.allowed_regions else [])]
+
+    @property
+    def platform_scp_count(self) -> int:
+        """SCPs the platform attaches to each target (the documents, or one when merged)."""
+        return 1 if self.merge_scps else len(self.scp_documents())
+
+    @model_validator(mode="after")
+    def _fits_the_scp_quota(self) -> OrganizationConfig:
+        total = self.platform_scp_count + self.attached_scps_per_target
+        if total > MAX_SCPS_PER_TARGET:
+            fixes = ["set merge_scps: true (one SCP for all platform documents)"] if not self.merge_scps else []
+            fixes.append("detach SCPs you no longer need from the OUs, or target OUs with fewer SCPs")
+            raise ValueError(
+                f"the platform attaches {self.platform_scp_count} SCP(s) to each OU and attached_scps_per_target says "
+                f"{self.attached_scps_per_target} are already there: {total} is more than the "
+                f"{MAX_SCPS_PER_TARGET} SCPs AWS attaches to one OU; " + ", or ".join(fixes)
+            )
+        return self
 
 
 class GovernanceConfig(_Strict):
@@ -364,9 +443,15 @@ class GovernanceConfig(_Strict):
     trail_log_retention_days: int = Field(365, description="Retention of the trail's CloudWatch Logs copy.")
     s3_data_events: bool = Field(True, description="Log S3 object-level events of the data and artifacts buckets.")
     lambda_data_events: bool = Field(False, description="Log Lambda Invoke data events (all functions).")
-    config_recorder: bool = Field(True, description="Create the Config recorder; false where the organisation records.")
+    config_recorder: bool | None = Field(
+        None, description="Create the Config recorder and delivery channel. Default: true for a standalone account, "
+        "false with a delivery or organization section (the landing zone records the accounts)."
+    )
     disabled_config_rules: list[str] = Field(default_factory=list, description="Config rule names not to deploy.")
-    guardduty_detector: bool = Field(True, description="Create a GuardDuty detector; false where org-managed.")
+    guardduty_detector: bool | None = Field(
+        None, description="Create a GuardDuty detector. Default: true for a standalone account, false with a "
+        "delivery or organization section (the organization's delegated administrator enables GuardDuty)."
+    )
     guardduty_min_severity: float = Field(7.0, description="Alert on GuardDuty findings at or above this severity.")
     alert_emails: list[str] = Field(default_factory=list, description="Email addresses subscribed to the alert topic.")
     organization: OrganizationConfig | None = None
@@ -1286,6 +1371,25 @@ class PlatformConfig(_Strict):
         if region not in known_regions():
             raise ValueError(f"unknown region {region!r}; use an AWS region code such as eu-west-1")
         return region
+
+    @model_validator(mode="after")
+    def _account_singletons(self) -> PlatformConfig:
+        """Decide ``governance.config_recorder`` and ``guardduty_detector`` where the file leaves them out.
+
+        An account and region has one Config recorder, one delivery channel and one GuardDuty detector
+        (https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigurationRecorder.html,
+        https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html). In an AWS
+        Organizations landing zone (a ``delivery`` or ``governance.organization`` section) Control Tower or
+        the organization's delegated administrator has created them already, and a second one fails the
+        deploy; a standalone account has none until the platform creates them. Runs before the delivery
+        stages are validated, so every stage inherits the decision.
+        """
+        gov = self.governance
+        standalone = self.delivery is None and gov.organization is None
+        updates = {key: standalone for key in ("config_recorder", "guardduty_detector") if getattr(gov, key) is None}
+        if updates:
+            object.__setattr__(self, "governance", gov.model_copy(update=updates))
+        return self
 
     @field_validator("tags")
     @classmethod

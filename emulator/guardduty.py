@@ -1,4 +1,9 @@
-"""AWS::GuardDuty::Detector (a placeholder in moto 5.2) through moto's GuardDuty backend."""
+"""AWS::GuardDuty::Detector (a placeholder in moto 5.2) through moto's GuardDuty backend.
+
+:func:`install` makes the backend refuse a second detector in a region, as GuardDuty does
+(behaviour ``guardduty.one-detector-per-region``; moto 5.2 would create any number), for the API and
+the CloudFormation adapter alike.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,27 @@ from moto.core.common_models import CloudFormationModel
 from moto.guardduty.models import guardduty_backends
 
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags
+from .refusals import refuse
+
+
+def install() -> None:
+    """Called once by :func:`emulator.server.install_adapters`: wrap moto's GuardDuty backend."""
+    from moto.guardduty.models import GuardDutyBackend
+
+    if getattr(GuardDutyBackend, "_secure_ml_refusals", False):
+        return
+    create = GuardDutyBackend.create_detector
+
+    def create_detector(self: Any, *args: Any, **kwargs: Any) -> str:
+        if self.detectors:
+            refuse("guardduty.one-detector-per-region",
+                   f"The request is rejected because a detector already exists for the current account "
+                   f"({next(iter(self.detectors))} in {self.region_name})",
+                   code="BadRequestException")
+        return create(self, *args, **kwargs)
+
+    GuardDutyBackend.create_detector = create_detector  # type: ignore[method-assign]
+    GuardDutyBackend._secure_ml_refusals = True  # type: ignore[attr-defined]
 
 
 @adapter

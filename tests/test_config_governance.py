@@ -20,7 +20,7 @@ def problems_of(text: str) -> dict[str, str]:
 
 def test_secure_defaults():
     gov = parse_config("name: ml-dev\nregion: eu-west-1\n").governance
-    assert gov == GovernanceConfig()
+    assert gov.model_copy(update={"config_recorder": None, "guardduty_detector": None}) == GovernanceConfig()
     assert gov.central_log_archive is None
     assert (gov.object_lock_mode, gov.object_lock_retention_days) == ("GOVERNANCE", 365)
     assert gov.s3_data_events and gov.config_recorder and gov.guardduty_detector
@@ -53,7 +53,10 @@ def test_every_key_set():
             target_ou_ids: [ou-ab12-cd34ef56]
             allowed_regions: [eu-west-1, eu-central-1]
             ai_services_opt_out: false
-            exempt_principal_arns: ["arn:aws:iam::*:role/breakglass"]
+            deployer_role_arns: ["arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"]
+            break_glass_role_arns: ["arn:aws:iam::*:role/breakglass"]
+            attached_scps_per_target: 2
+            merge_scps: true
         """))
     gov = config.governance
     assert gov.central_log_archive.bucket_name == "org-log-archive"
@@ -64,6 +67,9 @@ def test_every_key_set():
     assert isinstance(gov.organization, OrganizationConfig)
     assert gov.organization.allowed_regions == ["eu-west-1", "eu-central-1"]
     assert gov.organization.management_account_id == "999988887777"
+    assert gov.organization.break_glass_role_arns == ["arn:aws:iam::*:role/breakglass"]
+    assert (gov.organization.attached_scps_per_target, gov.organization.merge_scps) == (2, True)
+    assert gov.organization.platform_scp_count == 1
 
 
 @pytest.mark.parametrize("days", [0, 36501, -5])
@@ -131,23 +137,108 @@ def test_other_validations_with_paths_and_lines():
               organization:
                 target_ou_ids: [ou-ab12-cd34ef56]
                 management_account_id: "12"
-                exempt_principal_arns: [breakglass]
+                break_glass_role_arns: [breakglass]
               colour: blue
             """), source="gov.yaml")
     by_path = {p.path: p for p in info.value.problems}
     assert set(by_path) == {
         "governance.auditor_role_arns", "governance.trail_log_retention_days", "governance.disabled_config_rules",
         "governance.object_lock_mode", "governance.organization.management_account_id",
-        "governance.organization.exempt_principal_arns", "governance.colour",
+        "governance.organization.break_glass_role_arns", "governance.colour",
     }
     assert by_path["governance.auditor_role_arns"].line == 4
     assert "['auditor'] are not IAM role ARNs" in by_path["governance.auditor_role_arns"].message
     assert "42 is not a CloudWatch Logs retention period" in by_path["governance.trail_log_retention_days"].message
     assert "sagemaker-domain-in-vcp" in by_path["governance.disabled_config_rules"].message
-    assert by_path["governance.organization.exempt_principal_arns"].line == 11
+    assert by_path["governance.organization.break_glass_role_arns"].line == 11
     assert "unknown key" in by_path["governance.colour"].message
 
 
 def test_every_table_rule_may_be_disabled():
     gov = GovernanceConfig(disabled_config_rules=list(CONFIG_RULES))
     assert set(gov.disabled_config_rules) == set(CONFIG_RULES)
+
+
+# ------------------------------------------------------------------ D4: one recorder, channel, detector per account
+
+
+STAGES = """\
+delivery:
+  tooling_account: "111111111111"
+  source:
+    connection_arn: arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a
+    repository: acme/ml-platform
+  stages:
+    - {name: dev, account: "222222222222", region: eu-west-1}
+"""
+
+
+@pytest.mark.aws_behaviour("config.one-recorder-per-region", "config.one-delivery-channel-per-region",
+                           "guardduty.one-detector-per-region")
+@pytest.mark.parametrize(("extra", "created"), [
+    ("", True),                                                     # a standalone account has none yet
+    (STAGES, False),                                                # stage accounts of a landing zone have them
+    ("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n", False),
+    ("governance:\n  config_recorder: true\n  guardduty_detector: true\n" + STAGES, True),   # explicit wins
+    ("governance:\n  config_recorder: false\n  guardduty_detector: false\n", False),
+])
+def test_recorder_and_detector_default_to_the_account_kind(extra, created):
+    config = parse_config("name: ml-dev\nregion: eu-west-1\n" + extra)
+    assert (config.governance.config_recorder, config.governance.guardduty_detector) == (created, created)
+    for stage in config.delivery.stages if config.delivery else []:
+        staged = config.for_delivery_stage(stage).governance  # the stage's config has no delivery section
+        assert (staged.config_recorder, staged.guardduty_detector) == (created, created)
+
+
+def test_multi_account_example_leaves_the_landing_zone_its_recorder_and_detector():
+    from cdk_secure_ml.config import load_config
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "config" / "multi-account.yaml")
+    for stage in config.delivery.stages:
+        governance = config.for_delivery_stage(stage).governance
+        assert governance.config_recorder is False and governance.guardduty_detector is False
+
+
+# ------------------------------------------------------------------------ S2, D11: the organization section
+
+
+def test_exempt_principal_arns_was_split():
+    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
+                           "    exempt_principal_arns: [arn:aws:iam::*:role/x]\n")
+    assert "exempt_principal_arns was split in two" in problems["governance.organization"]
+    assert "deployer_role_arns" in problems["governance.organization"]
+    assert "break_glass_role_arns" in problems["governance.organization"]
+
+
+def test_deployer_roles_must_not_be_empty():
+    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
+                           "    deployer_role_arns: []\n")
+    assert problems["governance.organization.deployer_role_arns"].startswith(
+        "deployer_role_arns is empty: protect-audit would deny CloudFormation")
+
+
+def test_organization_defaults():
+    org = OrganizationConfig(target_ou_ids=["ou-ab12-cd34ef56"])
+    assert org.deployer_role_arns == ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]
+    assert org.break_glass_role_arns == [] and org.ai_services_opt_out
+    assert (org.attached_scps_per_target, org.merge_scps, org.platform_scp_count) == (1, False, 3)
+    assert org.scp_documents() == ["sagemaker-network", "sagemaker-encryption", "protect-audit"]
+
+
+@pytest.mark.aws_behaviour("organizations.five-scps-per-target")
+def test_scps_already_on_the_ous_count_against_the_quota():
+    """D11: AWS attaches at most 5 SCPs to one OU, counting those already there (Control Tower's)."""
+    base = "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
+    assert problems_of(base + "    attached_scps_per_target: 2\n    allowed_regions: [eu-west-1]\n") == {
+        "governance.organization": (
+            "the platform attaches 4 SCP(s) to each OU and attached_scps_per_target says 2 are already there: 6 is "
+            "more than the 5 SCPs AWS attaches to one OU; set merge_scps: true (one SCP for all platform documents), "
+            "or detach SCPs you no longer need from the OUs, or target OUs with fewer SCPs")}
+    merged = parse_config("name: ml-dev\nregion: eu-west-1\n" + base + "    attached_scps_per_target: 4\n"
+                          "    merge_scps: true\n").governance.organization
+    assert merged.platform_scp_count == 1
+    assert "detach SCPs" in problems_of(base + "    attached_scps_per_target: 5\n    merge_scps: true\n")[
+        "governance.organization"]
+    assert "outside 1-5" in problems_of(base + "    attached_scps_per_target: 0\n")[
+        "governance.organization.attached_scps_per_target"]

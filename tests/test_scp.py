@@ -15,10 +15,13 @@ from cdk_secure_ml.policies import scp
 from tests.helpers.iam_conditions import evaluate
 
 #: Global condition keys used here (IAM User Guide, "AWS global condition context keys").
-GLOBAL_CONDITION_KEYS = {"aws:PrincipalArn", "aws:RequestedRegion", "aws:PrincipalServiceName", "aws:SourceAccount"}
+GLOBAL_CONDITION_KEYS = {"aws:PrincipalArn", "aws:RequestedRegion", "aws:PrincipalServiceName", "aws:SourceAccount",
+                         "aws:CalledVia"}
 
+DEPLOYER = "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"
+BREAK_GLASS = "arn:aws:iam::*:role/security-break-glass"
 PARAMS = {
-    "protect-audit": {"exempt_principal_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]},
+    "protect-audit": {"deployer_role_arns": [DEPLOYER], "break_glass_role_arns": [BREAK_GLASS]},
     "region-allow-list": {"allowed_regions": ["eu-west-1"]},
 }
 SCPS = [n for n in scp.POLICIES if scp.policy_type(n) == scp.SERVICE_CONTROL_POLICY]
@@ -147,13 +150,68 @@ def test_encryption_scp_exempts_only_instance_store_jobs_from_the_volume_key(act
 
 def test_protect_audit_guardrails():
     statements = {s["Sid"]: s for s in load("protect-audit")["Statement"]}
-    tamper = set(statements["DenyTamperingWithAuditAndDetection"]["Action"])
+    stop = set(statements["DenyStoppingAuditAndDetection"]["Action"])
     assert {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "config:StopConfigurationRecorder",
             "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
-            "guardduty:DeleteDetector"} <= tamper
+            "guardduty:DeleteDetector"} <= stop
+    reconfigure = set(statements["DenyReconfiguringAuditAndDetection"]["Action"])
+    assert reconfigure == set(statements["DenyDeployersOutsideCloudFormation"]["Action"]) == {
+        "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "config:PutConfigurationRecorder",
+        "guardduty:UpdateDetector"}
+    assert not stop & reconfigure
     assert statements["DenyLeavingTheOrganization"] == {
         "Sid": "DenyLeavingTheOrganization", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
         "Resource": "*"}
+
+
+EXEC_ROLE = "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"
+VIA_CLOUDFORMATION = {"aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:ViaAWSService": "true"}
+
+
+@pytest.mark.aws_behaviour("cloudformation.fas-keys-with-service-role", "iam.principal-arn-of-role-session")
+@pytest.mark.parametrize(("who", "context", "action", "denied"), [
+    # CloudFormation's execution role creates and updates the Governance stack ...
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:PutEventSelectors", False),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:PutConfigurationRecorder", False),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", False),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:CreateTrail", False),
+    # ... but cannot stop or delete what it audits, even through a stack
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:StopLogging", True),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:DeleteTrail", True),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:DeleteDetector", True),
+    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:StopConfigurationRecorder", True),
+    # a session of the execution role outside CloudFormation (e.g. after someone widened its trust)
+    ("deployer directly", {}, "cloudtrail:UpdateTrail", True),
+    ("deployer via Athena", {"aws:CalledVia": ["athena.amazonaws.com"]}, "cloudtrail:UpdateTrail", True),
+    # an account administrator
+    ("admin", {}, "cloudtrail:PutEventSelectors", True),
+    ("admin", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", True),
+    ("admin", {}, "cloudtrail:StopLogging", True),
+    # break glass
+    ("break glass", {}, "cloudtrail:StopLogging", False),
+    ("break glass", {}, "guardduty:UpdateDetector", False),
+    ("break glass", {}, "organizations:LeaveOrganization", True),
+])
+def test_protect_audit_exempts_only_what_the_deploy_path_needs(who, context, action, denied):
+    """S2: the CDK execution role was exempt from every action; now it may only reconfigure, and only in calls
+    CloudFormation makes (CloudFormation uses forward access sessions also with a service role, so
+    aws:CalledVia carries cloudformation.amazonaws.com). Stopping and deleting takes a break-glass role."""
+    from emulator.iam_eval import denies
+
+    principal = {"deployer via CloudFormation": EXEC_ROLE, "deployer directly": EXEC_ROLE,
+                 "deployer via Athena": EXEC_ROLE, "admin": "arn:aws:iam::222222222222:role/Admin",
+                 "break glass": "arn:aws:iam::222222222222:role/security-break-glass"}[who]
+    request = {"action": action, "resource": "*", "context": {"aws:PrincipalArn": principal, **context}}
+    assert denies([load("protect-audit")], request) is denied
+
+
+def test_protect_audit_without_break_glass_denies_stopping_to_everyone():
+    document = scp.load_policy("protect-audit", deployer_role_arns=[DEPLOYER], break_glass_role_arns=[])
+    statements = {s["Sid"]: s for s in document["Statement"]}
+    assert "Condition" not in statements["DenyStoppingAuditAndDetection"]
+    assert statements["DenyReconfiguringAuditAndDetection"]["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": [DEPLOYER]}}
+    assert scp.placeholders(scp.raw_policy("protect-audit")) == {"deployer_role_arns", "break_glass_role_arns"}
 
 
 def test_ai_services_opt_out_policy():
@@ -176,6 +234,10 @@ def test_placeholders_are_filled():
     ("region-allow-list", {"allowed_regions": [], "colour": "x"},
      ["unknown parameter(s) ['colour']", "['allowed_regions'] are empty"]),
     ("sagemaker-network", {"x": "y"}, ["unknown parameter(s) ['x'] (it takes none)"]),
+    ("protect-audit", {"deployer_role_arns": [], "break_glass_role_arns": [""]},
+     ["['deployer_role_arns'] are empty", "['break_glass_role_arns'] hold empty strings"]),
+    ("protect-audit", {"exempt_principal_arns": [DEPLOYER]},
+     ["missing parameter(s) ['break_glass_role_arns', 'deployer_role_arns']", "unknown parameter(s) ['exempt_principal_arns']"]),
     ("no-such-policy", {}, ["unknown policy 'no-such-policy'"]),
 ])
 def test_load_policy_errors(name, params, messages):
@@ -189,3 +251,19 @@ def test_oversized_policy_is_refused():
     regions = [f"xx-region-{i}" for i in range(400)]
     with pytest.raises(ValueError, match=r"over the 5120-character limit of SERVICE_CONTROL_POLICY"):
         scp.load_policy("region-allow-list", allowed_regions=regions)
+
+
+@pytest.mark.aws_behaviour("organizations.five-scps-per-target")
+def test_merged_scp_joins_the_statements_and_checks_the_limit():
+    documents = {n: load(n) for n in ("sagemaker-network", "protect-audit")}
+    merged = scp.merged(documents)
+    assert merged["Statement"] == documents["sagemaker-network"]["Statement"] + documents["protect-audit"]["Statement"]
+    with pytest.raises(ValueError, match=r"only SCPs can be merged; \['ai-services-opt-out'\] are not"):
+        scp.merged({"ai-services-opt-out": scp.load_policy("ai-services-opt-out")})
+    with pytest.raises(ValueError, match=r"repeats statement id\(s\) \['DenyDeployersOutsideCloudFormation', 'DenyLeavingTheOrganization'"):
+        scp.merged({"protect-audit": load("protect-audit"), "sagemaker-network": load("protect-audit")})
+    every_region = scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions()))
+    with pytest.raises(ValueError, match=r"the merged SCP of .* is \d+ characters minified, over the 5120-character "
+                                         r"limit; attach them separately \(merge_scps: false\)"):
+        scp.merged({**{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},
+                    "region-allow-list": every_region})

@@ -27,7 +27,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.storage import SecureBucket
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
+from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 
 # --------------------------------------------------------------------------------------------------
 # The Config rule table
@@ -149,7 +149,7 @@ BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _TRAIL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")
 
-#: Object-level actions on the log archive that only CloudTrail, AWS Config and the auditors may use.
+#: Object-level actions on the log archive that only CloudTrail and the auditors may use.
 ARCHIVE_RESTRICTED_ACTIONS: tuple[str, ...] = (
     "s3:GetObject*",
     "s3:PutObject*",
@@ -161,8 +161,9 @@ ARCHIVE_RESTRICTED_ACTIONS: tuple[str, ...] = (
 #: Default retention of the local archive's Object Lock.
 DEFAULT_OBJECT_LOCK_RETENTION = Duration.days(365)
 
-#: Services that write to the archive.
-ARCHIVE_WRITER_SERVICES: tuple[str, ...] = ("cloudtrail.amazonaws.com", "config.amazonaws.com")
+#: Services that write to the archive: CloudTrail only. AWS Config delivers to its own bucket
+#: (:class:`ComplianceRules`): it does not deliver to a bucket with Object Lock.
+ARCHIVE_WRITER_SERVICES: tuple[str, ...] = ("cloudtrail.amazonaws.com",)
 
 
 def allow_cloudtrail(key: kms.IKey, trail_name: str | None = None) -> bool:
@@ -207,8 +208,8 @@ class AuditTrail(Construct):
 
     - **local archive** (default): a :class:`SecureBucket` created here with Object Lock (default
       retention ``object_lock_retention`` in ``object_lock_mode``), versioning, TLS-only, RETAIN, and
-      a policy that denies object reads, writes and deletes to everyone except CloudTrail, AWS Config
-      and ``auditor_role_arns``. Log files are encrypted with ``encryption_key``.
+      a policy that denies object reads, writes and deletes to everyone except CloudTrail and
+      ``auditor_role_arns``. (AWS Config cannot deliver here: see :class:`ComplianceRules`.) Log files are encrypted with ``encryption_key``.
     - **central archive**: ``central_bucket_name`` + ``central_key_arn`` name a bucket and key in a
       log-archive account (REQUIREMENTS: "a central bucket in a separate account with limited access").
       Its bucket and key policies are managed there; nothing is created for them here.
@@ -371,21 +372,64 @@ class AuditTrail(Construct):
 # --------------------------------------------------------------------------------------------------
 # ComplianceRules
 
+#: Config's documented page for each delivery behaviour the construct relies on.
+CONFIG_OBJECT_LOCK_SOURCE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html"
+)
+
+#: Parameters every deployment of a rule gets unless ``rule_parameters`` overrides them.
+#: ``excludePermissionBoundaryPolicy``: a permissions boundary is a ceiling, not a grant; the platform's
+#: boundary allows ``*`` on ``*`` minus its denies, which the rule would otherwise flag for good
+#: (https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html).
+DEFAULT_RULE_PARAMETERS: Mapping[str, Mapping[str, str]] = {
+    "iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "true"},
+}
+
+#: Object-level actions on the Config delivery bucket that only the recorder's role and auditors may use.
+CONFIG_BUCKET_RESTRICTED_ACTIONS: tuple[str, ...] = (
+    "s3:GetObject*",
+    "s3:PutObject*",
+    "s3:DeleteObject*",
+    "s3:RestoreObject",
+)
+
+
+def has_object_lock(bucket: s3.IBucket) -> bool:
+    """Whether ``bucket`` is defined in this app with Object Lock on (False when unknown, e.g. imported)."""
+    cfn = bucket.node.default_child
+    return isinstance(cfn, s3.CfnBucket) and cfn.object_lock_enabled is True
+
 
 class ComplianceRules(Construct):
-    """AWS Config: a recorder and delivery channel (skippable), and the managed rules of
+    """AWS Config: a recorder, its delivery channel and bucket (skippable), and the managed rules of
     :data:`CONFIG_RULES` (SageMaker and baseline).
 
-    :param delivery_bucket: where Config delivers snapshots and history (the log archive). Required
-        when ``create_recorder``.
-    :param delivery_key: KMS key for delivered objects; its policy gets a statement for AWS Config.
+    Delivery (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html): Config writes
+    to a bucket of its own account *as the recorder's role*, so the role gets the documented write rights
+    (https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html) and the channel is
+    created only after the recorder, the role's policy and the bucket policy exist (PutDeliveryChannel
+    test-writes to the bucket). Config does not deliver to a bucket with Object Lock
+    (:data:`CONFIG_OBJECT_LOCK_SOURCE`), so it gets its own bucket, not the CloudTrail archive.
+
+    :param delivery_bucket: where Config delivers snapshots and history. Default (with
+        ``create_recorder``): a dedicated :class:`SecureBucket` (KMS, versioned, TLS-only, RETAIN, no
+        Object Lock) whose objects only the recorder's role and ``auditor_role_arns`` may touch. A bucket
+        given here must not have Object Lock; its policy must not deny the recorder's role.
+    :param delivery_key: KMS key that encrypts deliveries (and the dedicated bucket). Default: the
+        dedicated bucket's own key; with a given bucket, none (the bucket's default encryption applies).
     :param create_recorder: default True. False where the organisation already records this account
-        (only one recorder per account and region is allowed).
+        (only one recorder and one delivery channel per account and region are allowed): the rules then
+        use that recorder.
     :param record_global_resources: record IAM and other global types. Record them in one region only.
     :param rules: rule names to deploy. Default: all of :data:`CONFIG_RULES`.
     :param exclude_rules: rule names to leave out.
     :param rule_parameters: input parameters per rule name, e.g.
-        ``{"sagemaker-notebook-instance-inside-vpc": {"SubnetIds": "subnet-1,subnet-2"}}``.
+        ``{"sagemaker-notebook-instance-inside-vpc": {"SubnetIds": "subnet-1,subnet-2"}}``; merged over
+        :data:`DEFAULT_RULE_PARAMETERS`.
+    :param server_access_logs_bucket: access-log destination of the dedicated bucket. Default: a new
+        :class:`AccessLogsBucket`.
+    :param auditor_role_arns: roles that may read the dedicated bucket's objects.
+    :param removal_policy: of the dedicated bucket. Default RETAIN.
 
     Rules AWS offers only in some regions are skipped, with a warning, in a stack whose region is
     known and not among them.
@@ -403,6 +447,9 @@ class ComplianceRules(Construct):
         rules: Sequence[str] | None = None,
         exclude_rules: Sequence[str] = (),
         rule_parameters: Mapping[str, Mapping[str, str]] | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+        auditor_role_arns: Sequence[str] = (),
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
         names = list(CONFIG_RULES) if rules is None else list(rules)
@@ -411,10 +458,27 @@ class ComplianceRules(Construct):
         unknown = [n for n in [*names, *exclude_rules, *rule_parameters] if n not in CONFIG_RULES]
         if unknown:
             problems.append(f"unknown rule name(s) {sorted(set(unknown))}; use names from {sorted(CONFIG_RULES)}")
-        if create_recorder and delivery_bucket is None:
-            problems.append("create_recorder needs delivery_bucket (where Config delivers snapshots)")
-        if delivery_key is not None and delivery_bucket is None:
-            problems.append("delivery_key was given without delivery_bucket")
+        if not create_recorder:
+            given = [name for name, value in (("delivery_bucket", delivery_bucket), ("delivery_key", delivery_key),
+                                              ("server_access_logs_bucket", server_access_logs_bucket))
+                     if value is not None]
+            if given or auditor_role_arns:
+                problems.append(
+                    f"{', '.join(given or ['auditor_role_arns'])} configure the delivery of a recorder this "
+                    "construct creates; with create_recorder=False there is none (drop them)"
+                )
+        if delivery_bucket is not None and has_object_lock(delivery_bucket):
+            problems.append(
+                f"delivery_bucket {delivery_bucket.node.path} has Object Lock, and AWS Config does not deliver "
+                f"to such a bucket ({CONFIG_OBJECT_LOCK_SOURCE}); leave delivery_bucket unset to get a dedicated "
+                "bucket, or pass one without Object Lock"
+            )
+        if delivery_bucket is not None and server_access_logs_bucket is not None:
+            problems.append("server_access_logs_bucket applies to the dedicated bucket only; drop it or "
+                            "delivery_bucket")
+        bad_auditors = [a for a in auditor_role_arns if not Token.is_unresolved(a) and not ROLE_ARN_RE.match(a)]
+        if bad_auditors:
+            problems.append(f"auditor_role_arns {bad_auditors} are not IAM role ARNs (arn:aws:iam::<account>:role/<name>)")
         if problems:
             raise ValueError("ComplianceRules: " + "; ".join(problems))
 
@@ -422,14 +486,19 @@ class ComplianceRules(Construct):
         self.recorder: config.CfnConfigurationRecorder | None = None
         self.delivery_channel: config.CfnDeliveryChannel | None = None
         self.role: iam.Role | None = None
+        self.delivery_bucket: s3.IBucket | None = None
+        self.delivery_policy: iam.ManagedPolicy | None = None
+        self.dedicated_bucket: SecureBucket | None = None
         if create_recorder:
-            assert delivery_bucket is not None
             self.role = iam.Role(
                 self,
                 "RecorderRole",
-                assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
+                # Only this account's Config may assume it (confused deputy), as the IAM-role page shows.
+                assumed_by=iam.ServicePrincipal(
+                    "config.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+                ),
                 managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")],
-                description="AWS Config recorder: reads resource configurations",
+                description="AWS Config recorder: reads resource configurations, delivers them to its bucket",
             )
             acknowledge(
                 self.role,
@@ -437,6 +506,30 @@ class ComplianceRules(Construct):
                 "hand-written copy would miss new resource types.",
                 "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
             )
+            if delivery_bucket is None:
+                self.dedicated_bucket = SecureBucket(
+                    self,
+                    "DeliveryBucket",
+                    encryption_key=delivery_key,
+                    server_access_logs_bucket=server_access_logs_bucket,
+                    removal_policy=removal_policy,
+                )
+                delivery_bucket = self.dedicated_bucket.bucket
+                delivery_key = self.dedicated_bucket.encryption_key
+                # aws:PrincipalArn of a role session is the role's ARN, so the recorder's deliveries pass.
+                # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+                delivery_bucket.add_to_resource_policy(
+                    iam.PolicyStatement(
+                        sid="DenyObjectAccessExceptConfigAndAuditors",
+                        effect=iam.Effect.DENY,
+                        principals=[iam.AnyPrincipal()],
+                        actions=list(CONFIG_BUCKET_RESTRICTED_ACTIONS),
+                        resources=[delivery_bucket.arn_for_objects("*")],
+                        conditions={"ArnNotLike": {"aws:PrincipalArn": [self.role.role_arn, *auditor_role_arns]}},
+                    )
+                )
+            self.delivery_bucket = delivery_bucket
+            self.delivery_policy = self._delivery_policy(delivery_bucket, delivery_key)
             # L1: aws-cdk-lib has no L2 for the configuration recorder or the delivery channel.
             self.recorder = config.CfnConfigurationRecorder(
                 self,
@@ -455,7 +548,12 @@ class ComplianceRules(Construct):
                     delivery_frequency="TwentyFour_Hours"
                 ),
             )
-            self._allow_config_delivery(delivery_bucket, delivery_key)
+            # A channel needs a recorder (the CloudFormation page above); PutDeliveryChannel test-writes
+            # as the role, so the role's policy and the bucket (and its policy) must exist first.
+            self.delivery_channel.node.add_dependency(self.recorder)
+            self.delivery_channel.node.add_dependency(self.delivery_policy)
+            if self.dedicated_bucket is not None:
+                self.delivery_channel.node.add_dependency(self.dedicated_bucket)
 
         self.rules: dict[str, config.ManagedRule] = {}
         self.skipped_rules: list[str] = []
@@ -471,13 +569,14 @@ class ComplianceRules(Construct):
                     f"Config rule {name} is not available in {region}; it is not deployed",
                 )
                 continue
+            parameters = {**DEFAULT_RULE_PARAMETERS.get(name, {}), **rule_parameters.get(name, {})}
             rule = config.ManagedRule(
                 self,
                 pascal_case(name),
                 identifier=spec.identifier,
                 config_rule_name=name,
                 description=f"cdk-secure-ml: {spec.checks}",
-                input_parameters=rule_parameters.get(name),
+                input_parameters=parameters or None,
                 maximum_execution_frequency=(
                     config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS if name in _PERIODIC else None
                 ),
@@ -486,39 +585,48 @@ class ComplianceRules(Construct):
                 rule.node.add_dependency(self.recorder)
             self.rules[name] = rule
 
-    def _allow_config_delivery(self, bucket: s3.IBucket, key: kms.IKey | None) -> None:
+    def _delivery_policy(self, bucket: s3.IBucket, key: kms.IKey | None) -> iam.ManagedPolicy:
+        """The recorder role's write rights, as the IAM-role page lists them. ``s3:PutObjectAcl`` is left
+        out: the bucket-owner-full-control ACL travels on the PutObject request, which ``s3:PutObject``
+        authorizes (the Config bucket-policy page grants the service principal only that), and the
+        platform's permissions boundary denies ``s3:PutObjectAcl`` to every role."""
         stack = Stack.of(self)
-        principal = iam.ServicePrincipal("config.amazonaws.com")
-        source = {"StringEquals": {"aws:SourceAccount": stack.account}}
-        bucket.add_to_resource_policy(
+        statements = [
             iam.PolicyStatement(
-                sid="AllowConfigBucketCheck",
-                principals=[principal],
+                sid="DeliverConfigurationItems",
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"AWSLogs/{stack.account}/*")],
+                conditions={"StringLike": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            ),
+            # GetBucketAcl as documented; ListBucket for the HeadBucket location check Config runs first.
+            iam.PolicyStatement(
+                sid="CheckTheDeliveryBucket",
                 actions=["s3:GetBucketAcl", "s3:ListBucket"],
                 resources=[bucket.bucket_arn],
-                conditions=source,
-            )
-        )
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowConfigDelivery",
-                principals=[principal],
-                actions=["s3:PutObject"],
-                resources=[bucket.arn_for_objects(f"AWSLogs/{stack.account}/Config/*")],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account,
-                                             "s3:x-amz-acl": "bucket-owner-full-control"}},
-            )
-        )
+            ),
+        ]
         if key is not None:
-            key.add_to_resource_policy(
+            statements.append(
                 iam.PolicyStatement(
-                    sid="AllowConfigToEncryptDeliveries",
-                    principals=[principal],
-                    actions=["kms:GenerateDataKey*", "kms:Decrypt"],
-                    resources=["*"],
-                    conditions=source,
+                    sid="EncryptDeliveries",
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key.key_arn],
                 )
             )
+        assert self.role is not None
+        policy = iam.ManagedPolicy(
+            self,
+            "DeliveryPolicy",
+            description="AWS Config recorder: write configuration snapshots and history to the delivery bucket",
+            statements=statements,
+            roles=[self.role],
+        )
+        acknowledge_wildcards(
+            policy,
+            "Config writes one object per delivery under AWSLogs/<this account>/ of its own bucket, with names "
+            "it generates; the prefix is the narrowest resource AWS documents for the role.",
+        )
+        return policy
 
 
 # --------------------------------------------------------------------------------------------------
@@ -603,6 +711,12 @@ class Alerts(Construct):
         EventBridge of this account publish.
     :param guardduty_min_severity: 1 to 8.9. Default 7 (high).
     :param model_approval_changes: also notify when a model package is approved or rejected. Default True.
+    :param accepted_non_compliance: Config rule name → resource ids whose NON_COMPLIANT result is known and
+        accepted (e.g. the SSE-S3 access-log buckets under ``s3-default-encryption-kms``: S3 delivers
+        server access logs only to SSE-S3 buckets). Config still records them; they are not alerted, so
+        the alert stream carries only what needs a look. Filtered on the notification's
+        ``configRuleName`` and ``resourceId``
+        (https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html).
     """
 
     def __init__(
@@ -617,9 +731,16 @@ class Alerts(Construct):
         sagemaker_failures: bool = True,
         config_compliance: bool = True,
         guardduty_findings: bool = True,
+        accepted_non_compliance: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        accepted = {rule: list(ids) for rule, ids in (accepted_non_compliance or {}).items() if ids}
         problems = []
+        if accepted and not config_compliance:
+            problems.append("accepted_non_compliance filters the Config alert; it needs config_compliance=True")
+        empty = [rule for rule, ids in (accepted_non_compliance or {}).items() if not ids]
+        if empty:
+            problems.append(f"accepted_non_compliance lists no resource ids for {empty}; drop those rules")
         bad = [e for e in emails if not EMAIL_RE.match(e)]
         if bad:
             problems.append(f"emails {bad} are not email addresses (name@example.com)")
@@ -671,10 +792,17 @@ class Alerts(Construct):
                 source=["aws.sagemaker"], detail_type=["SageMaker Model Package State Change"],
                 detail={"ModelApprovalStatus": ["Approved", "Rejected"]}))
         if config_compliance:
+            detail: dict[str, object] = {"messageType": ["ComplianceChangeNotification"],
+                                         "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}
+            if accepted:
+                # Any rule not listed; or a listed rule and a resource not accepted under it.
+                detail["$or"] = [{"configRuleName": [{"anything-but": sorted(accepted)}]}] + [
+                    {"configRuleName": [name], "resourceId": [{"anything-but": ids}]}
+                    for name, ids in sorted(accepted.items())
+                ]
             rule("ConfigNonCompliant", "An AWS Config rule found a NON_COMPLIANT resource", events.EventPattern(
-                source=["aws.config"], detail_type=["Config Rules Compliance Change"],
-                detail={"messageType": ["ComplianceChangeNotification"],
-                        "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}))
+                source=["aws.config"], detail_type=["Config Rules Compliance Change"], detail=detail))
+        self.accepted_non_compliance = accepted
         if guardduty_findings:
             rule("GuardDutyFinding", f"GuardDuty finding with severity >= {guardduty_min_severity:g}",
                  events.EventPattern(source=["aws.guardduty"], detail_type=["GuardDuty Finding"],

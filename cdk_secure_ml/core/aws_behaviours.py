@@ -109,6 +109,92 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
 
     # ---------------------------------------------------------------- AWS Config, Amazon GuardDuty, AWS Organizations
     # (governance: D1-D4, D11, S2, S5)
+    _b("config.delivery-bucket-no-object-lock",
+       "AWS Config",
+       "AWS Config does not support a delivery channel to an S3 bucket that has Object Lock enabled.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html",
+       "D1"),
+    _b("config.same-account-delivery-uses-recorder-role",
+       "AWS Config",
+       "AWS Config delivers to an S3 bucket of its own account by assuming the IAM role of the configuration "
+       "recorder; it falls back to the config.amazonaws.com service principal only for a bucket of another account "
+       "or with the service-linked role.",
+       "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
+       "D2"),
+    _b("config.recorder-role-delivery-permissions",
+       "AWS Config",
+       "The recorder's role needs s3:PutObject (with the bucket-owner-full-control ACL) on AWSLogs/<account>/* "
+       "and s3:GetBucketAcl on the bucket, and kms:GenerateDataKey and kms:Decrypt on the delivery KMS key.",
+       "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html",
+       "D2"),
+    _b("config.delivery-channel-needs-recorder",
+       "AWS Config",
+       "A delivery channel can be created only once a configuration recorder exists in the account and Region "
+       "(NoAvailableConfigurationRecorderException).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html",
+       "D3"),
+    _b("config.one-recorder-per-region",
+       "AWS Config",
+       "An account has at most one customer managed configuration recorder per Region "
+       "(MaxNumberOfConfigurationRecordersExceededException).",
+       "https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigurationRecorder.html",
+       "D4"),
+    _b("config.one-delivery-channel-per-region",
+       "AWS Config",
+       "An account has at most one delivery channel per Region (MaxNumberOfDeliveryChannelsExceededException).",
+       "https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html",
+       "D4"),
+    _b("guardduty.one-detector-per-region",
+       "Amazon GuardDuty",
+       "An account has at most one GuardDuty detector per Region; CreateDetector fails where one exists, e.g. "
+       "one the organization's delegated administrator enabled.",
+       "https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html",
+       "D4"),
+    _b("organizations.policy-type-enabled-on-root",
+       "AWS Organizations",
+       "Policies of a type (SERVICE_CONTROL_POLICY, AISERVICES_OPT_OUT_POLICY) can be attached only after that "
+       "type is enabled in the organization's root (PolicyTypeNotEnabledException).",
+       "https://docs.aws.amazon.com/botocore/latest/reference/services/organizations/client/exceptions/"
+       "PolicyTypeNotEnabledException.html",
+       "D11"),
+    _b("organizations.five-scps-per-target",
+       "AWS Organizations",
+       "At most 5 SCPs can be attached to one root, OU or account, counting every SCP attached there "
+       "(FullAWSAccess and, e.g., Control Tower's).",
+       "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html",
+       "D11"),
+    _b("cloudformation.fas-keys-with-service-role",
+       "AWS CloudFormation",
+       "CloudFormation makes every resource call with a forward access session, also when the stack has a service "
+       "(execution) role, so aws:ViaAWSService and aws:CalledVia (cloudformation.amazonaws.com) are in the request "
+       "context.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html",
+       "S2"),
+    _b("iam.principal-arn-of-role-session",
+       "AWS IAM",
+       "For a role session, aws:PrincipalArn is the ARN of the role (arn:aws:iam::<account>:role/<path><name>), "
+       "not of the session.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#"
+       "condition-keys-principalarn",
+       "S2", "D2"),
+    _b("config.admin-access-rule-excludes-boundaries",
+       "AWS Config",
+       "The managed rule iam-policy-no-statements-with-admin-access takes excludePermissionBoundaryPolicy (boolean, "
+       "default false); true leaves policies used as permissions boundaries out of the evaluation.",
+       "https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html",
+       "S5"),
+    _b("config.s3-default-encryption-kms-no-exclusions",
+       "AWS Config",
+       "The managed rule s3-default-encryption-kms takes only kmsKeyArns and flags every bucket not encrypted with "
+       "a KMS key; a rule's Scope can only include resources (types, one id, a tag), never exclude them.",
+       "https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html",
+       "S5"),
+    _b("config.compliance-change-event-fields",
+       "AWS Config",
+       "A compliance change notification names the rule (configRuleName), the resource (resourceType, resourceId) "
+       "and newEvaluationResult.complianceType.",
+       "https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html",
+       "S5"),
 
 
     # ---------------------------------------------------------------- SageMaker Studio, IAM for SageMaker

@@ -76,6 +76,7 @@ class MlPlatformStage(Stage):
             governance=config.governance,
             logs_key=self.foundation.keys.logs,
             data_event_buckets=[self.foundation.data_bucket.bucket, self.foundation.artifacts_bucket.bucket],
+            access_log_buckets=[self.foundation.access_logs.bucket],
             trail_name=f"{config.name}-audit",
             description=f"{config.name}: CloudTrail, AWS Config rules, GuardDuty and alerts (cdk-secure-ml)",
         )

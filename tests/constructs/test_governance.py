@@ -4,6 +4,8 @@ One app holds every variant and is synthesized once per session (jsii synthesis 
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import textwrap
 from dataclasses import dataclass
 
@@ -15,20 +17,23 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
-from cdk_secure_ml.config import OrganizationConfig
+from cdk_secure_ml.config import GovernanceConfig, OrganizationConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.governance import (
     ARCHIVE_RESTRICTED_ACTIONS,
     CONFIG_RULES,
+    DEFAULT_RULE_PARAMETERS,
     SAGEMAKER_FAILURE_EVENTS,
     Alerts,
     AuditTrail,
     ComplianceRules,
     ThreatDetection,
+    has_object_lock,
     managed_rules_list,
 )
+from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.policies import scp
-from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
+from cdk_secure_ml.stacks.governance import GovernanceStack, OrganizationGuardrailsStack
 from tests.conftest import new_app
 
 AUDITOR = "arn:aws:iam::123456789012:role/auditor"
@@ -79,9 +84,16 @@ def gov() -> GovLab:
 
     s = stack("Rules")
     key = kms.Key(s, "Key", enable_key_rotation=True)
+    objects["rules"] = ComplianceRules(s, "Rules", delivery_key=key, auditor_role_arns=[AUDITOR],
+                                       rule_parameters={"restricted-ssh": {"x": "y"}})
+    objects["rules_key"] = key
+
+    s = stack("RulesGivenBucket")
     bucket = s3.Bucket(s, "Delivery")
-    objects["rules"] = ComplianceRules(s, "Rules", delivery_bucket=bucket, delivery_key=key)
-    objects["rules_bucket"], objects["rules_key"] = bucket, key
+    objects["rules_given"] = ComplianceRules(
+        s, "Rules", delivery_bucket=bucket, rules=["iam-policy-no-statements-with-admin-access"],
+        rule_parameters={"iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "false"}})
+    objects["rules_given_bucket"] = bucket
 
     s = stack("RulesNoRecorder", env=Environment(region="eu-south-2"))
     objects["rules_no_recorder"] = ComplianceRules(
@@ -100,13 +112,20 @@ def gov() -> GovLab:
 
     s = stack("AlertsStack")
     objects["alerts"] = Alerts(s, "Alerts", emails=["ops@example.com", "sec@example.org"],
-                               guardduty_min_severity=4)
+                               guardduty_min_severity=4,
+                               accepted_non_compliance={"s3-default-encryption-kms": ["logs-a", "logs-b"],
+                                                        "vpc-flow-logs-enabled": ["vpc-0default"]})
     s = stack("AlertsMinimal")
     topic_key = kms.Key(s, "TopicKey", enable_key_rotation=True)
     objects["alerts_minimal"] = Alerts(s, "Alerts", encryption_key=topic_key, model_approval_changes=False,
                                        config_compliance=False, guardduty_findings=False)
     objects["alerts_minimal_key"] = topic_key
     objects["threat_skipped"] = ThreatDetection(s, "Threat", create_detector=False)  # needs a non-empty stack
+
+    keys = EncryptionKeys(stack("GovKeys"), "Keys")
+    stacks["GovCentral"] = GovernanceStack(app, "GovCentral", env=EU, logs_key=keys.logs, governance=GovernanceConfig(
+        central_log_archive={"bucket_name": "org-log-archive", "kms_key_arn": CENTRAL_KEY},
+        config_recorder=False, guardduty_detector=False))
 
     stacks["Org"] = OrganizationGuardrailsStack(
         app, "Org", organization=OrganizationConfig(
@@ -115,7 +134,11 @@ def gov() -> GovLab:
     stacks["OrgMinimal"] = OrganizationGuardrailsStack(
         app, "OrgMinimal", organization=OrganizationConfig(
             target_ou_ids=["ou-ab12-cd34ef56"], ai_services_opt_out=False,
-            exempt_principal_arns=["arn:aws:iam::*:role/breakglass"]))
+            break_glass_role_arns=["arn:aws:iam::*:role/breakglass"]))
+    stacks["OrgMerged"] = OrganizationGuardrailsStack(
+        app, "OrgMerged", organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56"], allowed_regions=["eu-west-1"], merge_scps=True,
+            attached_scps_per_target=4), name_prefix="ml")
     app.synth()
     return GovLab(stacks=stacks, objects=objects)
 
@@ -190,7 +213,7 @@ def test_local_archive_access_limited_to_log_writers_and_auditors_tls_only(gov):
     assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
     assert sorted(deny["Action"]) == sorted(ARCHIVE_RESTRICTED_ACTIONS)
     assert deny["Condition"] == {
-        "StringNotEquals": {"aws:PrincipalServiceName": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+        "StringNotEquals": {"aws:PrincipalServiceName": ["cloudtrail.amazonaws.com"]},
         "ArnNotLike": {"aws:PrincipalArn": [AUDITOR]},
     }
     assert {"Bool": {"aws:SecureTransport": "false"}} in [s.get("Condition") for s in statements]
@@ -275,38 +298,176 @@ def test_rule_table_covers_the_requirements():
     assert {s.group for s in CONFIG_RULES.values()} == {"sagemaker", "baseline"}
 
 
+def _rules_parts(gov):
+    t, stack, rules = gov.template("Rules"), gov.stacks["Rules"], gov.objects["rules"]
+    ids = {
+        "recorder": stack.get_logical_id(rules.recorder),
+        "channel": stack.get_logical_id(rules.delivery_channel),
+        "role": _logical(stack, rules.role),
+        "policy": _logical(stack, rules.delivery_policy),
+        "bucket": _logical(stack, rules.delivery_bucket),
+        "bucket_policy": stack.get_logical_id(rules.delivery_bucket.policy.node.default_child),
+    }
+    return t, stack, rules, ids
+
+
 def test_recorder_delivery_channel_and_all_rules(gov):
-    t, stack = gov.template("Rules"), gov.stacks["Rules"]
-    rules = gov.objects["rules"]
+    t, stack, rules, ids = _rules_parts(gov)
     t.has_resource_properties("AWS::Config::ConfigurationRecorder", {
-        "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True}})
+        "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
+        "RoleARN": {"Fn::GetAtt": [ids["role"], "Arn"]}})
     t.has_resource_properties("AWS::Config::DeliveryChannel", {
-        "S3BucketName": {"Ref": _logical(stack, gov.objects["rules_bucket"])},
+        "S3BucketName": {"Ref": ids["bucket"]},
         "S3KmsKeyArn": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
         "ConfigSnapshotDeliveryProperties": {"DeliveryFrequency": "TwentyFour_Hours"}})
     t.has_resource_properties("AWS::IAM::Role", {
         "AssumeRolePolicyDocument": {"Statement": [Match.object_like(
             {"Principal": {"Service": "config.amazonaws.com"}})]},
-        "ManagedPolicyArns": [Match.object_like({"Fn::Join": Match.array_with([
-            Match.array_with([":iam::aws:policy/service-role/AWS_ConfigRole"])])})]})
+        "ManagedPolicyArns": Match.array_with([Match.object_like({"Fn::Join": Match.array_with([
+            Match.array_with([":iam::aws:policy/service-role/AWS_ConfigRole"])])})])})
     deployed = {r["Properties"]["ConfigRuleName"]: r for r in t.find_resources("AWS::Config::ConfigRule").values()}
     assert set(deployed) == set(CONFIG_RULES) == set(rules.rules)
-    recorder_id = stack.get_logical_id(rules.recorder)
     for name, resource in deployed.items():
         assert resource["Properties"]["Source"] == {"Owner": "AWS", "SourceIdentifier": CONFIG_RULES[name].identifier}
-        assert recorder_id in resource["DependsOn"]
+        assert ids["recorder"] in resource["DependsOn"]
     assert deployed["cloudtrail-enabled"]["Properties"]["MaximumExecutionFrequency"] == "TwentyFour_Hours"
     assert "MaximumExecutionFrequency" not in deployed["sagemaker-model-in-vpc"]["Properties"]
+    assert deployed["restricted-ssh"]["Properties"]["InputParameters"] == {"x": "y"}
 
 
-def test_config_may_deliver_to_the_bucket_and_key(gov):
-    t, stack = gov.template("Rules"), gov.stacks["Rules"]
-    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Sid": "AllowConfigBucketCheck", "Action": ["s3:GetBucketAcl", "s3:ListBucket"]}),
-        Match.object_like({"Sid": "AllowConfigDelivery", "Principal": {"Service": "config.amazonaws.com"},
-                           "Action": "s3:PutObject"})])}})
-    key = t.find_resources("AWS::KMS::Key")[_logical(stack, gov.objects["rules_key"])]
-    assert "AllowConfigToEncryptDeliveries" in [s.get("Sid") for s in key["Properties"]["KeyPolicy"]["Statement"]]
+@pytest.mark.aws_behaviour("config.delivery-bucket-no-object-lock")
+def test_config_delivers_to_a_dedicated_bucket_without_object_lock(gov):
+    """D1: the channel's bucket is Config's own: KMS, versioned, TLS-only, retained, no Object Lock."""
+    t, stack, rules, ids = _rules_parts(gov)
+    bucket = t.find_resources("AWS::S3::Bucket")[ids["bucket"]]
+    props = bucket["Properties"]
+    assert "ObjectLockEnabled" not in props and "ObjectLockConfiguration" not in props
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["DeletionPolicy"] == "Retain" and bucket["UpdateReplacePolicy"] == "Retain"
+    encryption = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]}}
+    statements = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"]["PolicyDocument"][
+        "Statement"]
+    assert {"Bool": {"aws:SecureTransport": "false"}} in [s.get("Condition") for s in statements]
+    assert rules.dedicated_bucket is not None and not has_object_lock(rules.delivery_bucket)
+
+
+@pytest.mark.aws_behaviour("config.delivery-bucket-no-object-lock")
+def test_an_object_lock_delivery_bucket_is_refused():
+    stack = Stack(new_app(), "S")
+    locked = SecureBucket(stack, "Locked", object_lock_retention=Duration.days(30))
+    with pytest.raises(ValueError, match=r"delivery_bucket S/Locked/Resource has Object Lock, and AWS Config does not "
+                                         r"deliver to such a bucket \(https://docs\.aws\.amazon\.com/.*deliverychannel"):
+        ComplianceRules(stack, "R", delivery_bucket=locked.bucket)
+
+
+def _denies_for(statements: list[dict], role_id: str, action: str = "s3:PutObject") -> list[str]:
+    """Sids of the Deny statements of a synthesized bucket policy that would apply to ``action`` by a session of
+    the role with logical id ``role_id`` over TLS 1.3 (the conditions the platform writes, evaluated)."""
+    applying = []
+    for statement in statements:
+        if statement["Effect"] != "Deny":
+            continue
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if not any(fnmatch.fnmatch(action, a) for a in actions):
+            continue
+        condition = statement.get("Condition", {})
+        holds = True
+        for operator, entries in condition.items():
+            for key, values in entries.items():
+                values = values if isinstance(values, list) else [values]
+                if operator == "Bool" and key == "aws:SecureTransport":
+                    holds &= values == ["true"]  # the request comes over TLS
+                elif operator == "NumericLessThan" and key == "s3:TlsVersion":
+                    holds &= 1.3 < float(values[0])
+                elif operator == "ArnNotLike" and key == "aws:PrincipalArn":
+                    holds &= {"Fn::GetAtt": [role_id, "Arn"]} not in values
+                elif operator == "StringNotEquals" and key == "aws:PrincipalServiceName":
+                    holds &= True  # a role session has no aws:PrincipalServiceName: a negated operator holds
+                else:
+                    raise AssertionError(f"unexpected condition {operator} {key}")
+        if holds:
+            applying.append(statement.get("Sid", "?"))
+    return applying
+
+
+@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role", "config.recorder-role-delivery-permissions",
+                           "iam.principal-arn-of-role-session")
+def test_the_recorder_role_may_write_deliveries_and_no_deny_stops_it(gov):
+    """D2: Config writes as the recorder's role, so the role holds the documented rights and the bucket's denies
+    exempt it (only the role and the auditors may touch objects)."""
+    t, stack, _, ids = _rules_parts(gov)
+    role = t.find_resources("AWS::IAM::Role")[ids["role"]]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [{
+        "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]
+    policy = t.find_resources("AWS::IAM::ManagedPolicy")[ids["policy"]]["Properties"]
+    assert policy["Roles"] == [{"Ref": ids["role"]}]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    deliver = statements["DeliverConfigurationItems"]
+    assert deliver["Action"] == "s3:PutObject"
+    assert deliver["Condition"] == {"StringLike": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    assert deliver["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [ids["bucket"], "Arn"]}, "/AWSLogs/",
+                                                     {"Ref": "AWS::AccountId"}, "/*"]]}
+    assert statements["CheckTheDeliveryBucket"]["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
+    assert statements["EncryptDeliveries"] == {
+        "Sid": "EncryptDeliveries", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]}}
+    bucket_policy = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"]["PolicyDocument"]
+    assert _denies_for(bucket_policy["Statement"], ids["role"]) == []
+    deny = next(s for s in bucket_policy["Statement"] if s.get("Sid") == "DenyObjectAccessExceptConfigAndAuditors")
+    assert deny["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [{"Fn::GetAtt": [ids["role"], "Arn"]}, AUDITOR]}}
+    assert _denies_for(bucket_policy["Statement"], "SomeoneElse") == ["DenyObjectAccessExceptConfigAndAuditors"]
+    # No service-principal grants: Config does not use them for a bucket of its own account.
+    assert "config.amazonaws.com" not in json.dumps(bucket_policy)
+
+
+@pytest.mark.aws_behaviour("config.recorder-role-delivery-permissions")
+def test_the_delivery_policy_needs_nothing_the_permissions_boundary_denies():
+    """The stage puts every role under the platform boundary, which denies s3:PutObjectAcl: the recorder's
+    delivery rights must not rely on it."""
+    from cdk_secure_ml.constructs.identity import boundary_statements
+
+    stack = Stack(new_app(), "S")
+    rules = ComplianceRules(stack, "R", rules=[])
+    document = stack.resolve(rules.delivery_policy.document.to_json())
+    granted = {a for s in document["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    denied = {a for s in boundary_statements(None) if s.effect == iam.Effect.DENY for a in s.actions}
+    assert granted and not {g for g in granted for d in denied if fnmatch.fnmatch(g, d)}
+
+
+@pytest.mark.aws_behaviour("config.delivery-channel-needs-recorder")
+def test_the_delivery_channel_waits_for_the_recorder_its_policy_and_bucket(gov):
+    """D3: CloudFormation creates resources without a dependency in parallel; the channel must come after the
+    recorder, and after the role policy and bucket policy its test write needs."""
+    t, _, _, ids = _rules_parts(gov)
+    channel = t.find_resources("AWS::Config::DeliveryChannel")[ids["channel"]]
+    assert {ids["recorder"], ids["policy"], ids["bucket"], ids["bucket_policy"]} <= set(channel["DependsOn"])
+
+
+def test_a_given_delivery_bucket_is_used_as_is(gov):
+    t, stack = gov.template("RulesGivenBucket"), gov.stacks["RulesGivenBucket"]
+    rules = gov.objects["rules_given"]
+    assert rules.dedicated_bucket is None
+    t.resource_count_is("AWS::S3::Bucket", 1)
+    t.has_resource_properties("AWS::Config::DeliveryChannel", {
+        "S3BucketName": {"Ref": _logical(stack, gov.objects["rules_given_bucket"])}})
+    assert "S3KmsKeyArn" not in next(iter(t.find_resources("AWS::Config::DeliveryChannel").values()))["Properties"]
+    # the user's parameters win over the defaults
+    t.has_resource_properties("AWS::Config::ConfigRule", {
+        "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
+        "InputParameters": {"excludePermissionBoundaryPolicy": "false"}})
+
+
+@pytest.mark.aws_behaviour("config.admin-access-rule-excludes-boundaries")
+def test_the_admin_access_rule_leaves_permissions_boundaries_out(gov):
+    """S5: the platform's permissions boundary (Allow * on *, then denies) is a ceiling, not a grant."""
+    assert DEFAULT_RULE_PARAMETERS == {"iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "true"}}
+    for name in ("Rules", "RulesNoRecorder"):
+        gov.template(name).has_resource_properties("AWS::Config::ConfigRule", {
+            "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
+            "InputParameters": {"excludePermissionBoundaryPolicy": "true"}})
 
 
 def test_recorder_skipped_rules_excluded_parameters_and_unavailable_regions(gov):
@@ -315,7 +476,8 @@ def test_recorder_skipped_rules_excluded_parameters_and_unavailable_regions(gov)
     t.resource_count_is("AWS::Config::ConfigurationRecorder", 0)
     t.resource_count_is("AWS::Config::DeliveryChannel", 0)
     t.resource_count_is("AWS::IAM::Role", 0)
-    assert rules.recorder is None
+    t.resource_count_is("AWS::S3::Bucket", 0)
+    assert rules.recorder is None and rules.delivery_bucket is None
     names = {r["Properties"]["ConfigRuleName"] for r in t.find_resources("AWS::Config::ConfigRule").values()}
     limited = {n for n, s in CONFIG_RULES.items() if s.regions is not None}
     assert limited and names == set(CONFIG_RULES) - limited - {"restricted-ssh"}
@@ -337,7 +499,9 @@ def test_rule_subset_in_an_environment_agnostic_stack(gov):
     ({"create_recorder": False, "rules": ["sagemaker-domain-in-vcp"]}, ["unknown rule name(s) ['sagemaker-domain-in-vcp']"]),
     ({"create_recorder": False, "exclude_rules": ["nope"], "rule_parameters": {"nah": {}}},
      ["unknown rule name(s) ['nah', 'nope']"]),
-    ({}, ["create_recorder needs delivery_bucket"]),
+    ({"create_recorder": False, "auditor_role_arns": [AUDITOR]},
+     ["auditor_role_arns configure the delivery of a recorder this construct creates; with create_recorder=False"]),
+    ({"auditor_role_arns": ["auditor"]}, ["auditor_role_arns ['auditor'] are not IAM role ARNs"]),
 ])
 def test_compliance_rules_bad_input(kwargs, messages):
     with pytest.raises(ValueError) as info:
@@ -346,10 +510,13 @@ def test_compliance_rules_bad_input(kwargs, messages):
         assert message in str(info.value)
 
 
-def test_delivery_key_without_bucket():
+def test_delivery_settings_without_a_recorder():
     stack = Stack(new_app(), "S")
-    with pytest.raises(ValueError, match="delivery_key was given without delivery_bucket"):
+    with pytest.raises(ValueError, match="delivery_key configure the delivery of a recorder this construct creates"):
         ComplianceRules(stack, "R", create_recorder=False, delivery_key=kms.Key(stack, "K"))
+    with pytest.raises(ValueError, match="server_access_logs_bucket applies to the dedicated bucket only"):
+        ComplianceRules(stack, "R2", delivery_bucket=s3.Bucket(stack, "B"),
+                        server_access_logs_bucket=s3.Bucket(stack, "L"))
 
 
 # ---------------------------------------------------------------------------------- ThreatDetection
@@ -413,9 +580,44 @@ def test_config_and_guardduty_rules(gov):
     patterns = _patterns(gov.template("AlertsStack"))
     assert {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
             "detail": {"messageType": ["ComplianceChangeNotification"],
-                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}} in patterns
+                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+                       "$or": [
+                           {"configRuleName": [{"anything-but": ["s3-default-encryption-kms", "vpc-flow-logs-enabled"]}]},
+                           {"configRuleName": ["s3-default-encryption-kms"], "resourceId": [{"anything-but": ["logs-a", "logs-b"]}]},
+                           {"configRuleName": ["vpc-flow-logs-enabled"], "resourceId": [{"anything-but": ["vpc-0default"]}]},
+                       ]}} in patterns
     assert {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
             "detail": {"severity": [{"numeric": [">=", 4]}]}} in patterns
+    # without accepted results, every NON_COMPLIANT result is alerted
+    assert {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
+            "detail": {"messageType": ["ComplianceChangeNotification"],
+                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}} in _patterns(
+        gov.template("GovCentral"))
+
+
+def _compliance_event(rule: str, resource: str, compliance: str = "NON_COMPLIANT") -> dict:
+    """A compliance change event as AWS Config sends it to EventBridge (the fields of the documented example)."""
+    return {"source": "aws.config", "detail-type": "Config Rules Compliance Change", "detail": {
+        "messageType": "ComplianceChangeNotification", "configRuleName": rule, "resourceType": "AWS::S3::Bucket",
+        "resourceId": resource, "newEvaluationResult": {"complianceType": compliance}}}
+
+
+@pytest.mark.aws_behaviour("config.compliance-change-event-fields", "config.s3-default-encryption-kms-no-exclusions")
+@pytest.mark.parametrize(("rule", "resource", "alerted"), [
+    ("s3-default-encryption-kms", "logs-a", False),      # accepted: the SSE-S3 access-log bucket
+    ("s3-default-encryption-kms", "someones-bucket", True),
+    ("s3-bucket-ssl-requests-only", "logs-a", True),     # accepted under one rule only
+    ("vpc-flow-logs-enabled", "vpc-0default", False),
+    ("vpc-flow-logs-enabled", "vpc-0platform", True),
+    ("cloudtrail-enabled", "123456789012", True),
+])
+def test_accepted_non_compliance_is_not_alerted(gov, rule, resource, alerted):
+    """S5: the rule cannot exclude the access-log buckets, so the alert does: other rules and buckets still alert."""
+    from moto.events.models import EventPattern
+
+    pattern = next(p for p in _patterns(gov.template("AlertsStack")) if p["source"] == ["aws.config"])
+    assert EventPattern.load(json.dumps(pattern)).matches_event(_compliance_event(rule, resource)) is alerted
+    assert not EventPattern.load(json.dumps(pattern)).matches_event(_compliance_event(rule, resource, "COMPLIANT"))
 
 
 def test_every_rule_targets_the_topic(gov):
@@ -441,6 +643,9 @@ def test_alerts_options_and_given_key(gov):
     ({"emails": ["a@example.com", "a@example.com"]}, ["repeat an address"]),
     ({"guardduty_min_severity": 9}, ["guardduty_min_severity 9 is outside 1-8.9"]),
     ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
+    ({"accepted_non_compliance": {"s3-default-encryption-kms": ["b"]}, "config_compliance": False},
+     ["accepted_non_compliance filters the Config alert; it needs config_compliance=True"]),
+    ({"accepted_non_compliance": {"restricted-ssh": []}}, ["lists no resource ids for ['restricted-ssh']"]),
 ])
 def test_alerts_bad_input(kwargs, messages):
     with pytest.raises(ValueError) as info:
@@ -452,9 +657,12 @@ def test_alerts_bad_input(kwargs, messages):
 # ------------------------------------------------------------------------ OrganizationGuardrailsStack
 
 
+def _policies(t: Template) -> dict[str, dict]:
+    return {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+
+
 def test_guardrails_attach_scps_and_opt_out_to_ous(gov):
-    t = gov.template("Org")
-    policies = {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+    policies = _policies(gov.template("Org"))
     assert set(policies) == {"ml-sagemaker-network", "ml-sagemaker-encryption", "ml-protect-audit",
                              "ml-region-allow-list", "ml-ai-services-opt-out"}
     for props in policies.values():
@@ -464,17 +672,62 @@ def test_guardrails_attach_scps_and_opt_out_to_ous(gov):
     assert policies["ml-sagemaker-network"]["Content"] == scp.load_policy("sagemaker-network")
     region = policies["ml-region-allow-list"]["Content"]["Statement"][0]["Condition"]
     assert region == {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}
-    protect = policies["ml-protect-audit"]["Content"]["Statement"][0]["Condition"]
-    assert protect == {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]}}
+    protect = {s["Sid"]: s for s in policies["ml-protect-audit"]["Content"]["Statement"]}
+    assert "Condition" not in protect["DenyStoppingAuditAndDetection"], "no break-glass role: nobody may stop them"
+    assert protect["DenyReconfiguringAuditAndDetection"]["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]}}
 
 
 def test_guardrails_minimal(gov):
-    t = gov.template("OrgMinimal")
-    policies = {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+    policies = _policies(gov.template("OrgMinimal"))
     assert set(policies) == {"secure-ml-sagemaker-network", "secure-ml-sagemaker-encryption",
                              "secure-ml-protect-audit"}
-    assert policies["secure-ml-protect-audit"]["Content"]["Statement"][0]["Condition"] == {
+    protect = {s["Sid"]: s for s in policies["secure-ml-protect-audit"]["Content"]["Statement"]}
+    assert protect["DenyStoppingAuditAndDetection"]["Condition"] == {
         "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass"]}}
+    assert protect["DenyReconfiguringAuditAndDetection"]["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",
+                                            "arn:aws:iam::*:role/breakglass"]}}
+
+
+@pytest.mark.aws_behaviour("organizations.five-scps-per-target")
+def test_guardrails_merged_into_one_scp(gov):
+    """D11: with merge_scps the platform takes one of the 5 SCP slots of an OU instead of 3-4."""
+    policies = _policies(gov.template("OrgMerged"))
+    assert set(policies) == {"ml-guardrails", "ml-ai-services-opt-out"}
+    merged = policies["ml-guardrails"]
+    assert merged["Type"] == "SERVICE_CONTROL_POLICY" and merged["TargetIds"] == ["ou-ab12-cd34ef56"]
+    expected = [s for name in ("sagemaker-network", "sagemaker-encryption", "protect-audit", "region-allow-list")
+                for s in scp.load_policy(name, **{
+                    "protect-audit": {"deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
+                                      "break_glass_role_arns": []},
+                    "region-allow-list": {"allowed_regions": ["eu-west-1"]}}.get(name, {}))["Statement"]]
+    assert merged["Content"] == {"Version": "2012-10-17", "Statement": expected}
+    assert len(scp.minified(merged["Content"])) <= scp.MAX_SIZE[scp.SERVICE_CONTROL_POLICY]
+    assert len(merged["Description"]) <= 512
+
+
+@pytest.mark.aws_behaviour("organizations.policy-type-enabled-on-root", "organizations.five-scps-per-target")
+def test_guardrails_warn_about_what_cloudformation_cannot_check(gov):
+    """D11: enabling the policy types in the root and the SCPs already on an OU are outside the template."""
+    warnings = Annotations.from_stack(gov.stacks["Org"])
+    warnings.has_warning("/Org", Match.string_like_regexp(
+        r"enable the policy type\(s\) AISERVICES_OPT_OUT_POLICY, SERVICE_CONTROL_POLICY in the organization's root"
+        r".*PolicyTypeNotEnabledException"))
+    warnings.has_warning("/Org", Match.string_like_regexp(
+        r"Each target OU gets 4 SCP\(s\) here; organization.attached_scps_per_target says 1 are attached already"))
+    Annotations.from_stack(gov.stacks["OrgMinimal"]).has_warning("/OrgMinimal", Match.string_like_regexp(
+        r"enable the policy type\(s\) SERVICE_CONTROL_POLICY in"))
+
+
+@pytest.mark.aws_behaviour("organizations.five-scps-per-target")
+def test_guardrails_stack_refuses_more_than_five_scps_per_ou():
+    org = OrganizationConfig.model_construct(
+        target_ou_ids=["ou-ab12-cd34ef56"], allowed_regions=[], ai_services_opt_out=False, merge_scps=False,
+        deployer_role_arns=["arn:aws:iam::*:role/x"], break_glass_role_arns=[], attached_scps_per_target=3)
+    with pytest.raises(ValueError, match=r"3 platform SCP\(s\) plus the 3 already attached exceed the 5 SCPs AWS "
+                                         r"allows per OU; set organization.merge_scps: true"):
+        OrganizationGuardrailsStack(new_app(), "Org", organization=org)
 
 
 # ---------------------------------------------------------------------------------- reference app
@@ -485,6 +738,7 @@ def test_reference_stage_has_a_governance_stack_on_the_foundation_logs_key(refer
     t = Template.from_stack(stage.governance)
     t.resource_count_is("AWS::CloudTrail::Trail", 1)
     t.resource_count_is("AWS::Config::ConfigRule", len(CONFIG_RULES))  # eu-west-1 has every rule
+    t.resource_count_is("AWS::Config::ConfigurationRecorder", 1)  # default.yaml: a standalone account
     t.resource_count_is("AWS::GuardDuty::Detector", 1)
     t.resource_count_is("AWS::SNS::Topic", 1)
     t.has_resource_properties("AWS::CloudTrail::Trail", {"TrailName": "secure-ml-audit", "IsMultiRegionTrail": True})
@@ -492,6 +746,88 @@ def test_reference_stage_has_a_governance_stack_on_the_foundation_logs_key(refer
     assert "Foundation" in str(trail["KMSKeyId"]), "the trail uses the Foundation stack's logs key"
     assert "DataBucket" in str(trail["EventSelectors"]) and "ArtifactsBucket" in str(trail["EventSelectors"])
     assert stage.governance.dependencies == [stage.foundation] or stage.foundation in stage.governance.dependencies
+
+
+@pytest.mark.aws_behaviour("config.delivery-bucket-no-object-lock")
+def test_reference_stage_keeps_object_lock_on_the_trail_archive_only(reference_app):
+    """D1 in the deployed stage: CloudTrail delivers to the Object Lock archive, Config to its own bucket."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    buckets = t.find_resources("AWS::S3::Bucket")
+    trail_bucket = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]["S3BucketName"]["Ref"]
+    channel = next(iter(t.find_resources("AWS::Config::DeliveryChannel").values()))
+    config_bucket = channel["Properties"]["S3BucketName"]["Ref"]
+    assert trail_bucket != config_bucket
+    assert buckets[trail_bucket]["Properties"]["ObjectLockEnabled"] is True
+    assert "ObjectLockEnabled" not in buckets[config_bucket]["Properties"]
+    encryption = buckets[config_bucket]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert "Foundation" in json.dumps(encryption), "Config deliveries are encrypted with the Foundation's logs key"
+    assert "Foundation" in json.dumps(channel["Properties"]["S3KmsKeyArn"])
+    # the archive is CloudTrail's alone now
+    archive_policy = next(p["Properties"]["PolicyDocument"]["Statement"]
+                          for p in t.find_resources("AWS::S3::BucketPolicy").values()
+                          if p["Properties"]["Bucket"] == {"Ref": trail_bucket})
+    assert "config.amazonaws.com" not in json.dumps(archive_policy)
+
+
+def _only(t: Template, resource_type: str) -> tuple[str, dict]:
+    found = t.find_resources(resource_type)
+    assert len(found) == 1, (resource_type, list(found))
+    return next(iter(found.items()))
+
+
+@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role", "config.recorder-role-delivery-permissions",
+                           "iam.principal-arn-of-role-session")
+def test_reference_stage_config_can_write_as_its_recorder_role(reference_app):
+    """D2 in the deployed stage: the recorder's role may put objects under AWSLogs/<account>/ of the channel's
+    bucket, and no Deny of that bucket's policy applies to a session of the role."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    _, recorder = _only(t, "AWS::Config::ConfigurationRecorder")
+    role_id = recorder["Properties"]["RoleARN"]["Fn::GetAtt"][0]
+    _, channel = _only(t, "AWS::Config::DeliveryChannel")
+    bucket_id = channel["Properties"]["S3BucketName"]["Ref"]
+    grants = [s for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
+              if {"Ref": role_id} in p["Properties"].get("Roles", [])
+              for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    grants += [s for p in t.find_resources("AWS::IAM::Policy").values()
+               if {"Ref": role_id} in p["Properties"].get("Roles", [])
+               for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    puts = [s for s in grants if s["Effect"] == "Allow" and "s3:PutObject" in json.dumps(s["Action"])]
+    assert puts and all(f'"{bucket_id}"' in json.dumps(s["Resource"]) and "/AWSLogs/" in json.dumps(s["Resource"])
+                        for s in puts)
+    policy = next(p["Properties"]["PolicyDocument"]["Statement"] for p in t.find_resources("AWS::S3::BucketPolicy").values()
+                  if p["Properties"]["Bucket"] == {"Ref": bucket_id})
+    assert _denies_for(policy, role_id) == []
+
+
+@pytest.mark.aws_behaviour("config.delivery-channel-needs-recorder")
+def test_reference_stage_channel_waits_for_the_recorder(reference_app):
+    """D3 in the deployed stage."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    recorder_id, _ = _only(t, "AWS::Config::ConfigurationRecorder")
+    _, channel = _only(t, "AWS::Config::DeliveryChannel")
+    assert recorder_id in channel.get("DependsOn", [])
+
+
+@pytest.mark.aws_behaviour("config.s3-default-encryption-kms-no-exclusions")
+def test_reference_stage_does_not_alert_on_its_own_access_log_buckets(reference_app):
+    """S5: the Foundation's and the Governance stack's SSE-S3 access-log buckets are the accepted results of
+    s3-default-encryption-kms; nothing else is filtered."""
+    _, stage, _ = reference_app
+    t = Template.from_stack(stage.governance)
+    pattern = next(p for p in _patterns(t) if p["source"] == ["aws.config"])
+    accepted = pattern["detail"]["$or"]
+    assert accepted[0] == {"configRuleName": [{"anything-but": ["s3-default-encryption-kms"]}]}
+    assert accepted[1]["configRuleName"] == ["s3-default-encryption-kms"]
+    names = accepted[1]["resourceId"][0]["anything-but"]
+    assert len(names) == 2 and len(accepted) == 2
+    archive_logs = stage.governance.audit_trail.archive.server_access_logs_bucket
+    assert {"Ref": _logical(stage.governance, archive_logs)} in names
+    foundation = json.dumps([n for n in names if "Ref" not in n])
+    assert "secure-ml-Foundation" in foundation and "AccessLogs" in foundation
 
 
 @pytest.fixture(scope="module")

@@ -189,8 +189,15 @@ def test_cloudtrail_trail_not_logging(aws):
 def test_config_recorder_channel_and_rule(aws):
     deploy(aws, {
         "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "config-bucket"}},
+        # Config writes to a bucket of its own account as the recorder's role (emulator/config.py refuses otherwise)
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": "config", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "deliver", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::config-bucket/AWSLogs/123456789012/*"}]}}]}},
         "Recorder": {"Type": "AWS::Config::ConfigurationRecorder", "Properties": {
-            "Name": "default", "RoleARN": "arn:aws:iam::123456789012:role/config",
+            "Name": "default", "RoleARN": {"Fn::GetAtt": ["Role", "Arn"]},
             "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True}}},
         "Channel": {"Type": "AWS::Config::DeliveryChannel", "DependsOn": "Recorder", "Properties": {
             "S3BucketName": {"Ref": "Bucket"},

@@ -2,8 +2,12 @@
 
 Service control policies (SCPs) for ML accounts, and the AI services opt-out policy. A document may
 hold placeholders: a JSON string that is exactly ``"{{name}}"`` is replaced by the value of parameter
-``name`` (a string or a list of strings) when the policy is loaded. AWS counts a policy's size in
-characters of the document as stored; :func:`minified` gives that form and :func:`validate_size` checks it.
+``name`` (a string or a list of strings) when the policy is loaded; inside a list, a list value is
+spliced in, so ``["{{a}}", "{{b}}"]`` joins two lists. A parameter of :data:`OPTIONAL_PARAMETERS` may be
+empty: a condition it leaves without values is dropped, so the statement applies to everyone.
+AWS counts a policy's size in characters of the document as stored; :func:`minified` gives that form and
+:func:`validate_size` checks it. :func:`merged` joins several SCPs into one (AWS attaches at most 5 SCPs
+to one OU: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
 """
 
 from __future__ import annotations
@@ -36,7 +40,10 @@ POLICIES: Mapping[str, tuple[str, str]] = {
     ),
     "protect-audit": (
         SERVICE_CONTROL_POLICY,
-        "Deny stopping or deleting CloudTrail, AWS Config and GuardDuty, and leaving the organization",
+        (
+            "Deny stopping or deleting CloudTrail, AWS Config and GuardDuty except to break-glass roles, "
+            "reconfiguring them except to deployer roles through CloudFormation, and leaving the organization"
+        ),
     ),
     "region-allow-list": (SERVICE_CONTROL_POLICY, "Deny regional services outside the allowed regions"),
     "ai-services-opt-out": (
@@ -44,6 +51,9 @@ POLICIES: Mapping[str, tuple[str, str]] = {
         "Opt every account out of AI services using its content to improve those services",
     ),
 }
+
+#: Parameters that may be empty (policy name → parameter names); see the module docstring.
+OPTIONAL_PARAMETERS: Mapping[str, frozenset[str]] = {"protect-audit": frozenset({"break_glass_role_arns"})}
 
 _PLACEHOLDER_RE = re.compile(r"^\{\{([a-z_]+)\}\}$")
 
@@ -92,6 +102,7 @@ def load_policy(name: str, **params: str | list[str]) -> dict[str, Any]:
     """
     document = raw_policy(name)
     needed = placeholders(document)
+    optional = OPTIONAL_PARAMETERS.get(name, frozenset())
     problems = []
     missing = sorted(needed - params.keys())
     if missing:
@@ -99,25 +110,81 @@ def load_policy(name: str, **params: str | list[str]) -> dict[str, Any]:
     unknown = sorted(params.keys() - needed)
     if unknown:
         problems.append(f"unknown parameter(s) {unknown} (it takes {sorted(needed) or 'none'})")
-    empty = sorted(k for k, v in params.items() if k in needed and (not v or (isinstance(v, list) and not all(v))))
+    empty = sorted(
+        k for k, v in params.items()
+        if k in needed and k not in optional and (not v or (isinstance(v, list) and not all(v)))
+    )
     if empty:
         problems.append(f"parameter(s) {empty} are empty; a policy condition needs at least one value")
+    blank = sorted(k for k, v in params.items() if k in optional and isinstance(v, list) and not all(v))
+    if blank:
+        problems.append(f"parameter(s) {blank} hold empty strings; leave them empty lists instead")
     if problems:
         raise ValueError(f"policy {name!r}: " + "; ".join(problems))
+
+    def value_of(node: str) -> Any:
+        value = params[_PLACEHOLDER_RE.match(node).group(1)]  # type: ignore[union-attr]
+        return list(value) if isinstance(value, (list, tuple)) else value
 
     def fill(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: fill(v) for k, v in node.items()}
         if isinstance(node, list):
-            return [fill(v) for v in node]
-        if isinstance(node, str) and (m := _PLACEHOLDER_RE.match(node)):
-            value = params[m.group(1)]
-            return list(value) if isinstance(value, (list, tuple)) else value
+            out: list[Any] = []
+            for item in node:
+                if isinstance(item, str) and _PLACEHOLDER_RE.match(item):
+                    value = value_of(item)
+                    out.extend(value if isinstance(value, list) else [value])
+                else:
+                    out.append(fill(item))
+            return out
+        if isinstance(node, str) and _PLACEHOLDER_RE.match(node):
+            return value_of(node)
         return node
 
     filled = fill(document)
+    _drop_empty_conditions(filled)
     validate_size(name, filled)
     return filled
+
+
+def _drop_empty_conditions(document: dict[str, Any]) -> None:
+    """Remove condition keys left without values (an empty optional parameter): the statement then
+    applies to every principal, which is what an empty exemption list means."""
+    for statement in document.get("Statement", []) if isinstance(document, dict) else []:
+        condition = statement.get("Condition")
+        if not isinstance(condition, dict):
+            continue
+        for operator in list(condition):
+            keys = condition[operator]
+            for key in [k for k, v in keys.items() if v == []]:
+                del keys[key]
+            if not keys:
+                del condition[operator]
+        if not condition:
+            del statement["Condition"]
+
+
+def merged(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """One SCP holding the statements of ``documents`` (name → loaded SCP), in order; its size is
+    validated against the SCP limit. Statement ids must not repeat."""
+    problems = [n for n in documents if policy_type(n) != SERVICE_CONTROL_POLICY]
+    if problems:
+        raise ValueError(f"only SCPs can be merged; {problems} are not")
+    statements = [s for document in documents.values() for s in document["Statement"]]
+    sids = [s["Sid"] for s in statements if "Sid" in s]
+    repeated = sorted({s for s in sids if sids.count(s) > 1})
+    if repeated:
+        raise ValueError(f"merging {list(documents)} repeats statement id(s) {repeated}")
+    document = {"Version": "2012-10-17", "Statement": statements}
+    size = len(minified(document))
+    if size > MAX_SIZE[SERVICE_CONTROL_POLICY]:
+        raise ValueError(
+            f"the merged SCP of {list(documents)} is {size} characters minified, over the "
+            f"{MAX_SIZE[SERVICE_CONTROL_POLICY]}-character limit; attach them separately (merge_scps: false) "
+            "or shorten the lists they were given"
+        )
+    return document
 
 
 def minified(document: Mapping[str, Any]) -> str:
