@@ -7,8 +7,9 @@ condition operators the platform's policies use (String*, Arn*, Bool, Numeric*, 
 ``IfExists`` and the ``ForAnyValue:``/``ForAllValues:`` set prefixes) and IAM's rule for a key missing
 from the context: a positive operator does not match, a negated one does, ``...IfExists`` always does
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
-An operator it does not know never blocks: an unknown condition lets an Allow match and keeps a Deny
-from matching, so the emulator refuses only what it can show AWS would refuse.
+What an unknown operator (Date*, IpAddress, ...) means is the caller's choice (:func:`decide`): the
+Config checks let it pass (they refuse only what they can show AWS refuses), the alarm-notification check
+refuses on it (it must not deliver what AWS might drop).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _principal(statement: Mapping[str, Any], principal: Mapping[str, str] | None
         return True
     if not isinstance(given, Mapping):
         return False
+    if "*" in _as_list(given.get("AWS", [])):
+        return True  # {"AWS": "*"} is the same as "*": every principal, service principals included
     for kind, wanted in principal.items():
         for value in _as_list(given.get(kind, [])):
             if value == "*" or value == wanted:
@@ -156,3 +159,30 @@ def denies(documents: Iterable[Mapping[str, Any]], request: Request,
     return any(s.get("Effect") == "Deny" and _matches(s, request, principal) is True
                for s in _statements(documents))
 
+
+
+def decide(documents: Iterable[Mapping[str, Any]], request: Request, principal: Mapping[str, str] | None = None,
+           *, unknown: str = "permit") -> tuple[bool, str]:
+    """IAM's order within ``documents``: an explicit Deny wins, else some Allow is needed. Returns
+    (allowed, why, naming the statement's Sid).
+
+    :param unknown: what a statement with an operator the evaluator does not know does: ``"permit"`` (an
+        Allow counts, a Deny does not) or ``"refuse"`` (an Allow does not count, a Deny does).
+    """
+    if unknown not in ("permit", "refuse"):
+        raise ValueError(f"unknown={unknown!r}: use 'permit' or 'refuse'")
+    allowed_by = None
+    for statement in _statements(documents):
+        sid = statement.get("Sid", "<no Sid>")
+        matched = _matches(statement, request, principal)
+        if matched is None:
+            matched = unknown == "refuse" if statement.get("Effect") == "Deny" else unknown == "permit"
+            if matched and statement.get("Effect") == "Deny":
+                return False, f"statement {sid} has a condition the emulator does not evaluate: treated as Deny"
+        if matched and statement.get("Effect") == "Deny":
+            return False, f"explicit Deny in statement {sid}"
+        if matched and statement.get("Effect") == "Allow" and allowed_by is None:
+            allowed_by = sid
+    if allowed_by is None:
+        return False, "no statement allows it"
+    return True, f"allowed by statement {allowed_by}"

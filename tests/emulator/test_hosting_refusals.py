@@ -267,9 +267,13 @@ def test_alarm_notification_reaches_a_subscribed_queue_with_the_allow(aws):
     ([{**ALLOW_ALARMS, "Principal": {"AWS": "*"}}], True),
     ([{**ALLOW_ALARMS, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}], True),
     # a condition the evaluator does not model never allows, and always denies
-    ([{**ALLOW_ALARMS, "Condition": {"ForAnyValue:StringLike": {"aws:SourceArn": "*"}}}], False),
-    ([ALLOW_ALARMS, {**TLS_ONLY, "Condition": {"NumericLessThan": {"aws:EpochTime": "1"}}}], False),
-    ([{**ALLOW_ALARMS, "NotAction": "sns:Subscribe"}], False),
+    ([{**ALLOW_ALARMS, "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}], False),
+    ([ALLOW_ALARMS, {**TLS_ONLY, "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}],
+     False),
+    # what it models, it models as IAM does: NotAction, set operators, a missing key under a positive operator
+    ([{**{k: v for k, v in ALLOW_ALARMS.items() if k != "Action"}, "NotAction": "sns:Subscribe"}], True),
+    ([{**ALLOW_ALARMS, "Condition": {"ForAnyValue:StringLike": {"aws:SourceArn": "*"}}}], True),
+    ([ALLOW_ALARMS, {**TLS_ONLY, "Condition": {"NumericLessThan": {"aws:EpochTime": "1"}}}], True),
     ([{**ALLOW_ALARMS, "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}}], True),  # missing key
 ])
 def test_topic_policy_evaluation(statements, allowed):
