@@ -1054,6 +1054,17 @@ class StudioUserConfig(_Strict):
         return persona
 
 
+def check_tags(tags: dict[str, str], what: str) -> dict[str, str]:
+    """``tags`` if every key and value is a valid AWS tag; ValueError naming the bad ones otherwise."""
+    bad = [k for k in tags if not _TAG_KEY_RE.match(k) or k.lower().startswith("aws:")]
+    if bad:
+        raise ValueError(f"{what} keys {bad} are invalid (1-128 characters, no 'aws:' prefix)")
+    long_values = [k for k, v in tags.items() if len(str(v)) > 256]
+    if long_values:
+        raise ValueError(f"{what} values for {long_values} exceed 256 characters")
+    return tags
+
+
 class StudioConfig(_Strict):
     enabled: bool = True
     domain_name: str | None = Field(None, description="Default: the platform name.")
@@ -1062,7 +1073,16 @@ class StudioConfig(_Strict):
     idle_timeout_minutes: int = Field(60, ge=60, le=525600, description="Shut down idle JupyterLab apps.")
     notebook_sharing: bool = Field(False, description="Allow sharing notebooks to the encrypted artifacts bucket.")
     max_profiles_per_stack: int = Field(400, ge=1, le=450)
+    job_tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Tags the SDK defaults add to every job, model and endpoint started from Studio, beside the "
+        "team tag (e.g. a cost center). A change replaces the teams' lifecycle configs (docs/operations.md).")
     users: list[StudioUserConfig] = Field(default_factory=list)
+
+    @field_validator("job_tags")
+    @classmethod
+    def _job_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        return {k: str(v) for k, v in check_tags(tags, "job_tags").items()}
 
     @field_validator("sso_instance_arn")
     @classmethod
@@ -1394,13 +1414,7 @@ class PlatformConfig(_Strict):
     @field_validator("tags")
     @classmethod
     def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
-        bad = [k for k in tags if not _TAG_KEY_RE.match(k) or k.lower().startswith("aws:")]
-        if bad:
-            raise ValueError(f"tag keys {bad} are invalid (1-128 characters, no 'aws:' prefix)")
-        long_values = [k for k, v in tags.items() if len(str(v)) > 256]
-        if long_values:
-            raise ValueError(f"tag values for {long_values} exceed 256 characters")
-        return tags
+        return check_tags(tags, "tag")
 
     @model_validator(mode="after")
     def _azs_in_region(self) -> PlatformConfig:
@@ -1424,12 +1438,14 @@ class PlatformConfig(_Strict):
 
     @model_validator(mode="after")
     def _tags_do_not_shadow_abac(self) -> PlatformConfig:
-        reserved = [k for k in self.tags if k in (self.identity.team_tag_key, self.identity.user_tag_key)]
-        if reserved:
-            raise ValueError(
-                f"tags {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); "
-                "a platform-wide value would give every resource the same team: rename the tag"
-            )
+        abac = (self.identity.team_tag_key, self.identity.user_tag_key)
+        for what, tags in (("tags", self.tags), ("studio.job_tags", self.studio.job_tags)):
+            reserved = [k for k in tags if k in abac]
+            if reserved:
+                raise ValueError(
+                    f"{what} {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); "
+                    "a platform-wide value would give every resource the same team: rename the tag"
+                )
         return self
 
     @model_validator(mode="after")

@@ -41,9 +41,13 @@ def _new_model_version(document: dict[str, Any]) -> None:
 
 
 def _bigger_instances(document: dict[str, Any]) -> None:
-    variant = _endpoint(document)["variants"][0]
+    endpoint = _endpoint(document)
+    variant = endpoint["variants"][0]
     variant["instance_type"] = "ml.m5.xlarge"
     variant["instance_count"] = 3
+    # Autoscaling owns the count of a scaled variant (RetainAllVariantProperties): its floor moves with it.
+    if endpoint.get("autoscaling"):
+        endpoint["autoscaling"]["min_capacity"] = 3
 
 
 def _new_user(document: dict[str, Any]) -> None:
@@ -51,15 +55,22 @@ def _new_user(document: dict[str, Any]) -> None:
 
 
 def _sdk_default(document: dict[str, Any]) -> None:
+    document["studio"]["job_tags"] = {**document["studio"].get("job_tags", {}), "cost-center": "ml-research-2027"}
+
+
+def _idle_timeout(document: dict[str, Any]) -> None:
     document["studio"]["idle_timeout_minutes"] = 120
 
 
 #: The second version of config/demo.yaml, as a platform team would write it.
 DAY2_CHANGES: tuple[ConfigChange, ...] = (
     ConfigChange("studio: new user dana (team fraud, ml-engineer)", _new_user),
-    ConfigChange("studio: idle shutdown after 120 minutes instead of 60", _sdk_default),
+    ConfigChange("studio: SDK defaults tag every job with cost-center ml-research-2027 (studio.job_tags)",
+                 _sdk_default),
+    ConfigChange("studio: idle shutdown after 120 minutes instead of 60", _idle_timeout),
     ConfigChange("endpoint churn: model version v2 (model_data .../v2/model.tar.gz)", _new_model_version),
-    ConfigChange("endpoint churn: variant AllTraffic on 3 x ml.m5.xlarge instead of 2 x ml.m5.large",
+    ConfigChange("endpoint churn: variant AllTraffic on 3 x ml.m5.xlarge instead of 2 x ml.m5.large (a new "
+                 "endpoint name: SageMaker cannot change an auto-scaled variant's instance type in place)",
                  _bigger_instances),
 )
 
@@ -117,6 +128,9 @@ def summarize_update(operations: list[StackOperation], types: Callable[[str, str
                           ("replaced", operation.replaced), ("removed", operation.removed)):
             if ids:
                 parts.append(f"{verb} " + ", ".join(f"{i} ({types(operation.stack, i)})" for i in sorted(ids)))
+        if operation.retained:
+            parts.append("kept by UpdateReplacePolicy/DeletionPolicy Retain " + ", ".join(
+                f"{physical} ({kind})" for _, kind, physical in operation.retained))
         summary.lines.append(f"{operation.stack}: " + "; ".join(parts))
     return summary
 
@@ -130,6 +144,8 @@ RETAINED_BECAUSE: dict[str, str] = {
     "AWS::SageMaker::UserProfile": "a profile's home directory is on the domain's EFS volume",
     "AWS::SageMaker::ModelPackageGroup": "approved model versions outlive the stack",
     "AWS::ECR::Repository": "images outlive the stack",
+    "AWS::SageMaker::StudioLifecycleConfig": "SageMaker refuses to delete a lifecycle config that a (retained) "
+                                             "domain or profile lists; delete it by hand once they are gone",
 }
 
 

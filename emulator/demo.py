@@ -261,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             phase = "drift"
             code, _ = drift(emulator, config.name, result)
             return code
+        phase = "alarm notification"
+        if config.endpoints and not alarm_notification(emulator):
+            return 1
         phase = "day 2 update"
         if not update(emulator, config_path, workdir, log):
             return 1
@@ -322,6 +325,34 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     # Unimplemented types are reported above, by name; they do not fail the demo. A failed
     # creation, an incomplete stack or an error-level audit finding does.
     return (not failed_types and not incomplete and result.success), result, deployed, skipped
+
+
+def alarm_notification(emulator: Emulator) -> bool:
+    """Set an endpoint alarm to ALARM and show its notification arriving on a subscribed SQS queue: the
+    alarm topic's policy must let CloudWatch publish (emulator.cloudwatch evaluates it as SNS does)."""
+    import json
+
+    from .cloudwatch import fire_alarm
+
+    cloudformation, cloudwatch = emulator.client("cloudformation"), emulator.client("cloudwatch")
+    topics = {o["OutputValue"] for s in cloudformation.describe_stacks()["Stacks"] for o in s.get("Outputs", [])
+              if o["OutputKey"] == "AlarmTopicArn"}
+    alarms = sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]
+                    if topics & set(a.get("AlarmActions", [])))
+    if not alarms:
+        say("demo: no endpoint alarm notifies the alarm topic")
+        return False
+    name = next((a for a in alarms if "5xx" in a.lower()), alarms[0])
+    received = fire_alarm(emulator.client, name)
+    if not received:
+        history = cloudwatch.describe_alarm_history(AlarmName=name, HistoryItemType="Action")["AlarmHistoryItems"]
+        say(f"demo: alarm {name} went to ALARM but no notification arrived: "
+            + "; ".join(i["HistorySummary"] for i in history))
+        return False
+    alarm = json.loads(received[0]["Message"])
+    say(f"demo: alarm {name} set to ALARM; the notification arrived on a subscribed SQS queue "
+        f"(SNS subject {received[0].get('Subject')!r}, NewStateValue {alarm.get('NewStateValue')})")
+    return True
 
 
 def _resource_type(emulator: Emulator) -> Any:

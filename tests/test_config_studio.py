@@ -96,3 +96,12 @@ def test_users_without_teams_and_bad_arns():
 def test_platform_tags_may_not_shadow_abac_keys():
     found = _problems("tags: {team: everyone}\n")
     assert "use the ABAC tag keys" in found[""][0]
+
+
+def test_job_tags_are_checked_and_may_not_use_the_abac_keys():
+    config = parse_config(BASE + "studio: {job_tags: {cost-center: cc-1234}}\n")
+    assert config.studio.job_tags == {"cost-center": "cc-1234"}
+    found = _problems("studio: {job_tags: {'aws:cost': x}}\n")
+    assert any("job_tags keys ['aws:cost'] are invalid" in m for m in found["studio.job_tags"])
+    found = _problems("studio: {job_tags: {team: research}}\n")
+    assert any("studio.job_tags ['team'] use the ABAC tag keys" in m for ms in found.values() for m in ms)

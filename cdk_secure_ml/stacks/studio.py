@@ -46,7 +46,7 @@ class StudioStack(Stack):
                 output_key_arn=keys.artifacts.key_arn,
                 bucket_name=foundation.artifacts_bucket.bucket.bucket_name,
                 key_prefix=team.name,
-                tags={team_tag_key: team.name},
+                tags={**studio.job_tags, team_tag_key: team.name},
             )
             for team in config.identity.teams
         }

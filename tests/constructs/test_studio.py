@@ -112,7 +112,8 @@ def test_lifecycle_configs_install_the_first_teams_sdk_defaults(studio):
         for needle in ("VolumeKmsKeyId", "EnableInterContainerTrafficEncryption: true", "EnableNetworkIsolation: true",
                        ".config/sagemaker/config.yaml", ".config/sagemaker/instance-storage/config.yaml",
                        "KeysVolumesKey", "KeysArtifactsKey", "DefaultS3Bucket: ", "ArtifactsBucket",
-                       "DefaultS3ObjectKeyPrefix: research", "Key: team", "Value: research"):
+                       "DefaultS3ObjectKeyPrefix: research", "Key: team", "Value: research",
+                       "Key: cost-center", "Value: ml-platform"):  # studio.job_tags
             assert needle in content, needle
     names = [c["Properties"]["StudioLifecycleConfigName"] for c in configs.values()]
     assert len(set(names)) == 2
