@@ -3,6 +3,7 @@
     secure-ml check PATH... [--format text|json|sarif] [--output FILE]
     secure-ml rules [--format text|json|markdown]
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
+    secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
 cannot be read or parsed (the message names the file and line).
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "audit",
         help="read-only audit of a deployed account with boto3 (secure-ml audit --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "teardown-studio",
+        help="delete a Studio domain's apps, spaces and profiles, then the domain (secure-ml teardown-studio --help)",
         add_help=False,
     )
     rules = commands.add_parser(
@@ -313,6 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .policies.live.cli import main_audit
 
         return main_audit(args_list[1:])
+    if args_list[:1] == ["teardown-studio"]:
+        from .teardown import main_teardown_studio
+
+        return main_teardown_studio(args_list[1:])
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":

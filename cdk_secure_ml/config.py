@@ -345,7 +345,8 @@ class OrganizationConfig(_Strict):
         "its own); AWS allows 5 per OU in all."
     )
     merge_scps: bool = Field(
-        False, description="Attach the platform's SCP documents as one SCP (one of the 5 per OU instead of 3-4)."
+        False, description="Attach the platform's SCP statements packed into as few SCPs as the 5,120-character limit "
+        "allows (usually 1-2 of the 5 per OU instead of 3-4)."
     )
 
     @model_validator(mode="before")
@@ -412,16 +413,34 @@ class OrganizationConfig(_Strict):
         """Names of the platform's SCP documents for this config, in attachment order."""
         return [*PLATFORM_SCPS, *(["region-allow-list"] if self.allowed_regions else [])]
 
+    def scp_content(self) -> dict[str, dict[str, Any]]:
+        """The platform's SCP documents for this config (name → document), in attachment order."""
+        from cdk_secure_ml.policies import scp
+
+        params: dict[str, dict[str, Any]] = {
+            "protect-audit": {"deployer_role_arns": list(self.deployer_role_arns),
+                              "break_glass_role_arns": list(self.break_glass_role_arns)},
+            "region-allow-list": {"allowed_regions": list(self.allowed_regions)},
+        }
+        return {name: scp.load_policy(name, **params.get(name, {})) for name in self.scp_documents()}
+
+    def merged_scps(self) -> list[dict[str, Any]]:
+        """With ``merge_scps``: the statements of every platform document packed into as few SCPs as fit."""
+        from cdk_secure_ml.policies import scp
+
+        return scp.merged(self.scp_content())
+
     @property
     def platform_scp_count(self) -> int:
-        """SCPs the platform attaches to each target (the documents, or one when merged)."""
-        return 1 if self.merge_scps else len(self.scp_documents())
+        """SCPs the platform attaches to each target (the documents, or as few as they pack into when merged)."""
+        return len(self.merged_scps()) if self.merge_scps else len(self.scp_documents())
 
     @model_validator(mode="after")
     def _fits_the_scp_quota(self) -> OrganizationConfig:
         total = self.platform_scp_count + self.attached_scps_per_target
         if total > MAX_SCPS_PER_TARGET:
-            fixes = ["set merge_scps: true (one SCP for all platform documents)"] if not self.merge_scps else []
+            fixes = ["set merge_scps: true (the platform's statements packed into as few SCPs as fit)"] \
+                if not self.merge_scps else []
             fixes.append("detach SCPs you no longer need from the OUs, or target OUs with fewer SCPs")
             raise ValueError(
                 f"the platform attaches {self.platform_scp_count} SCP(s) to each OU and attached_scps_per_target says "

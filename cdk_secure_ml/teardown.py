@@ -143,3 +143,50 @@ def teardown_studio_domain(
     report.home_efs_deleted = delete_home_efs and report.home_efs is not None
     report.done = True
     return report
+
+
+def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
+    """``secure-ml teardown-studio --domain-id ID [--region R] [--profile P] [--endpoint-url URL]
+    [--delete-home-efs] [--yes]``: print the plan; with ``--yes`` carry it out.
+
+    Exit 0: done (or planned); 1: SageMaker refused a call or a wait timed out; 2: bad usage.
+    """
+    import argparse
+    import sys
+
+    out = stdout or sys.stdout
+    parser = argparse.ArgumentParser(
+        prog="secure-ml teardown-studio",
+        description="Delete a Studio domain's apps, spaces and user profiles, then the domain, in the order "
+        "SageMaker accepts (docs/operations.md). Without --yes it only prints what it would delete.")
+    parser.add_argument("--domain-id", required=True, help="the domain (output DomainId of the Studio stack)")
+    parser.add_argument("--region", help="AWS region (default: the session's)")
+    parser.add_argument("--profile", help="AWS named profile")
+    parser.add_argument("--endpoint-url", help="another SageMaker endpoint (the local emulator)")
+    parser.add_argument("--delete-home-efs", action="store_true",
+                        help="delete the home EFS volume with the domain (default: retain it)")
+    parser.add_argument("--yes", action="store_true", help="delete; without it nothing is changed")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    sagemaker = session.client("sagemaker", endpoint_url=args.endpoint_url)
+    try:
+        report = teardown_studio_domain(sagemaker, args.domain_id, delete_home_efs=args.delete_home_efs,
+                                        confirm=args.yes)
+    except (ClientError, BotoCoreError, TimeoutError) as error:
+        print(f"secure-ml teardown-studio: {error}", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line, file=out)
+    if not args.yes:
+        print("nothing deleted: run again with --yes", file=out)
+    elif report.home_efs and not report.home_efs_deleted:
+        print(f"next: back up and delete EFS {report.home_efs} (its mount targets first), then cdk destroy",
+              file=out)
+    return 0

@@ -69,7 +69,8 @@ def test_every_key_set():
     assert gov.organization.management_account_id == "999988887777"
     assert gov.organization.break_glass_role_arns == ["arn:aws:iam::*:role/breakglass"]
     assert (gov.organization.attached_scps_per_target, gov.organization.merge_scps) == (2, True)
-    assert gov.organization.platform_scp_count == 1
+    # Four documents (two regions listed) are too large for one SCP: packed into two of the OU's five slots.
+    assert gov.organization.platform_scp_count == 2 < len(gov.organization.scp_documents())
 
 
 @pytest.mark.parametrize("days", [0, 36501, -5])
@@ -233,7 +234,8 @@ def test_scps_already_on_the_ous_count_against_the_quota():
     assert problems_of(base + "    attached_scps_per_target: 2\n    allowed_regions: [eu-west-1]\n") == {
         "governance.organization": (
             "the platform attaches 4 SCP(s) to each OU and attached_scps_per_target says 2 are already there: 6 is "
-            "more than the 5 SCPs AWS attaches to one OU; set merge_scps: true (one SCP for all platform documents), "
+            "more than the 5 SCPs AWS attaches to one OU; set merge_scps: true (the platform's statements packed into as "
+            "few SCPs as fit), "
             "or detach SCPs you no longer need from the OUs, or target OUs with fewer SCPs")}
     merged = parse_config("name: ml-dev\nregion: eu-west-1\n" + base + "    attached_scps_per_target: 4\n"
                           "    merge_scps: true\n").governance.organization

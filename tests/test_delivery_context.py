@@ -87,11 +87,11 @@ def test_endpoints_wait_only_for_resolved_groups_without_an_approved_version():
         return EndpointConfig(name=name, image_repository="ml/churn", **kwargs)
 
     endpoints = [
-        endpoint("churn", model_package_group="g1", image="latest", model_data="m/model.tar.gz"),
+        endpoint("churn", model_package_group="g1", image="latest", team="research", model_data="research/m/model.tar.gz"),
         endpoint("fraud", model_package_group="g2"),
-        endpoint("ab", image="latest", model_data="m/model.tar.gz",
+        endpoint("ab", image="latest", team="research", model_data="research/m/model.tar.gz",
                  variants=[{"name": "a"}, {"name": "b", "model_package_group": "g3"}]),
-        endpoint("plain", image="latest", model_data="m/model.tar.gz"),
+        endpoint("plain", image="latest", team="research", model_data="research/m/model.tar.gz"),
     ]
     waiting = delivery_context.endpoints_awaiting_approval(endpoints, {"g2": "arn:g2/1"}, {"g1", "g2", "g3"})
     # a fallback image does not stand in for a resolved group; an A/B endpoint waits whole

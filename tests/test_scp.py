@@ -254,16 +254,18 @@ def test_oversized_policy_is_refused():
 
 
 @pytest.mark.aws_behaviour("organizations.five-scps-per-target")
-def test_merged_scp_joins_the_statements_and_checks_the_limit():
+def test_merged_scps_pack_the_statements_into_as_few_as_fit():
     documents = {n: load(n) for n in ("sagemaker-network", "protect-audit")}
-    merged = scp.merged(documents)
+    [merged] = scp.merged(documents)
     assert merged["Statement"] == documents["sagemaker-network"]["Statement"] + documents["protect-audit"]["Statement"]
     with pytest.raises(ValueError, match=r"only SCPs can be merged; \['ai-services-opt-out'\] are not"):
         scp.merged({"ai-services-opt-out": scp.load_policy("ai-services-opt-out")})
     with pytest.raises(ValueError, match=r"repeats statement id\(s\) \['DenyDeployersOutsideCloudFormation', 'DenyLeavingTheOrganization'"):
         scp.merged({"protect-audit": load("protect-audit"), "sagemaker-network": load("protect-audit")})
-    every_region = scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions()))
-    with pytest.raises(ValueError, match=r"the merged SCP of .* is \d+ characters minified, over the 5120-character "
-                                         r"limit; attach them separately \(merge_scps: false\)"):
-        scp.merged({**{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},
-                    "region-allow-list": every_region})
+    # Too much for one SCP: the statements, in order, over two, each within the limit.
+    everything = {**{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},
+                  "region-allow-list": scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions()))}
+    packed = scp.merged(everything)
+    assert len(packed) == 2
+    assert [s for d in packed for s in d["Statement"]] == [s for d in everything.values() for s in d["Statement"]]
+    assert all(len(scp.minified(d)) <= scp.MAX_SIZE[scp.SERVICE_CONTROL_POLICY] for d in packed)

@@ -138,12 +138,7 @@ class OrganizationGuardrailsStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         org = organization
-        params: dict[str, dict[str, Any]] = {
-            "protect-audit": {"deployer_role_arns": list(org.deployer_role_arns),
-                              "break_glass_role_arns": list(org.break_glass_role_arns)},
-            "region-allow-list": {"allowed_regions": list(org.allowed_regions)},
-        }
-        scps = {name: scp.load_policy(name, **params.get(name, {})) for name in org.scp_documents()}
+        scps = org.scp_content()
         if org.platform_scp_count + org.attached_scps_per_target > MAX_SCPS_PER_TARGET:
             raise ValueError(
                 f"OrganizationGuardrailsStack: {org.platform_scp_count} platform SCP(s) plus the "
@@ -152,8 +147,11 @@ class OrganizationGuardrailsStack(Stack):
             )
         documents: dict[str, tuple[str, str, dict[str, Any]]] = {}  # id → (name, description, document)
         if org.merge_scps:
-            documents["guardrails"] = (
-                "guardrails", "; ".join(scp.POLICIES[n][1] for n in scps), scp.merged(scps))
+            # The first keeps the id "guardrails" (ids are public API); more only when one is over the limit.
+            description = "; ".join(scp.POLICIES[n][1] for n in scps)
+            for index, document in enumerate(scp.merged(scps), start=1):
+                key = "guardrails" if index == 1 else f"guardrails-{index}"
+                documents[key] = (key, description, document)
         else:
             documents.update({n: (n, scp.POLICIES[n][1], d) for n, d in scps.items()})
         if org.ai_services_opt_out:

@@ -66,3 +66,25 @@ def test_the_teardown_deletes_in_the_order_sagemaker_accepts(domain):
     assert sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"] == []
     assert sagemaker.list_domains()["Domains"] == []
     assert [a["Status"] for a in sagemaker.list_apps(DomainIdEquals=domain_id)["Apps"]] == ["Deleted"]
+
+
+def test_the_cli_plans_then_deletes_with_yes(domain, capsys):
+    from cdk_secure_ml.cli import main
+
+    sagemaker, domain_id = domain
+    assert main(["teardown-studio", "--domain-id", domain_id, "--region", REGION]) == 0
+    out = capsys.readouterr().out
+    assert "would delete 2 user profile(s)" in out and "nothing deleted: run again with --yes" in out
+    assert len(sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]) == 2
+    assert main(["teardown-studio", "--domain-id", domain_id, "--region", REGION, "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert f"deleted domain {domain_id}; home EFS" in out and "RETAINED" in out and "back up and delete EFS" in out
+    assert sagemaker.list_domains()["Domains"] == []
+    assert main(["teardown-studio", "--domain-id", domain_id, "--region", REGION]) == 1  # gone now
+
+
+def test_the_cli_needs_a_domain(capsys):
+    from cdk_secure_ml.cli import main
+
+    assert main(["teardown-studio"]) == 2
+    assert "--domain-id" in capsys.readouterr().err

@@ -165,9 +165,13 @@ def _drop_empty_conditions(document: dict[str, Any]) -> None:
             del statement["Condition"]
 
 
-def merged(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """One SCP holding the statements of ``documents`` (name → loaded SCP), in order; its size is
-    validated against the SCP limit. Statement ids must not repeat."""
+def merged(documents: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The statements of ``documents`` (name → loaded SCP), in order, packed into as few SCPs as the
+    5,120-character limit allows (usually one; two when the lists given make one too large). Statement ids
+    must not repeat.
+
+    :raises ValueError: a document is not an SCP, a Sid repeats, or one statement alone is over the limit.
+    """
     problems = [n for n in documents if policy_type(n) != SERVICE_CONTROL_POLICY]
     if problems:
         raise ValueError(f"only SCPs can be merged; {problems} are not")
@@ -176,15 +180,20 @@ def merged(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     repeated = sorted({s for s in sids if sids.count(s) > 1})
     if repeated:
         raise ValueError(f"merging {list(documents)} repeats statement id(s) {repeated}")
-    document = {"Version": "2012-10-17", "Statement": statements}
-    size = len(minified(document))
-    if size > MAX_SIZE[SERVICE_CONTROL_POLICY]:
-        raise ValueError(
-            f"the merged SCP of {list(documents)} is {size} characters minified, over the "
-            f"{MAX_SIZE[SERVICE_CONTROL_POLICY]}-character limit; attach them separately (merge_scps: false) "
-            "or shorten the lists they were given"
-        )
-    return document
+    limit = MAX_SIZE[SERVICE_CONTROL_POLICY]
+    packed: list[dict[str, Any]] = []
+    for statement in statements:
+        if packed and len(minified({**packed[-1], "Statement": [*packed[-1]["Statement"], statement]})) <= limit:
+            packed[-1]["Statement"].append(statement)
+            continue
+        document = {"Version": "2012-10-17", "Statement": [statement]}
+        if len(minified(document)) > limit:
+            raise ValueError(
+                f"statement {statement.get('Sid', '?')} of {list(documents)} alone is over the {limit}-character SCP "
+                "limit; shorten the lists it was given"
+            )
+        packed.append(document)
+    return packed
 
 
 def minified(document: Mapping[str, Any]) -> str:
