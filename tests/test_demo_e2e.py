@@ -1,10 +1,12 @@
 """End to end: the reference app deployed with the real cdk CLI into the local emulator, audited,
-drifted, audited again. One test (about 30-60 s): it is the main job, offline."""
+drifted, audited again; and the whole demo (deploy, alarm notification, day-2 update, teardown). Two tests of
+about 30-60 s each: it is the main job, offline."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 
 from cdk_secure_ml.config import load_config
 from cdk_secure_ml.policies.live import run_audit
@@ -85,3 +87,30 @@ def test_deploy_audit_drift(tmp_path, monkeypatch):
     finally:
         emulator.stop()
     assert not emulator.running
+
+
+def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
+    """``make demo`` as CI sees it: every phase's summary line, exit 0 (issue 11's acceptance)."""
+    code = demo.main(["--config", "config/demo.yaml", "--keep", str(tmp_path)])
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("demo: ")]
+    assert code == 0, out[-4000:]
+    deployed = next(line for line in lines if line.startswith("demo: deployed ") and "audit" in line)
+    assert re.fullmatch(r"demo: deployed \d+ resources \(0 skipped\), audit \d+ passed / 0 failed", deployed)
+    # The alarm topic's policy lets CloudWatch publish: the notification reaches a subscriber (E5).
+    assert any(re.match(r"demo: alarm .*5xx.* set to ALARM; the notification arrived on a subscribed SQS queue",
+                        line, re.IGNORECASE) for line in lines)
+    updated = next(line for line in lines if line.startswith("demo: updated "))
+    match = re.match(r"demo: updated (\d+) resources \((\d+) replaced\)", updated)
+    assert match and int(match.group(2)) > 0 and updated.endswith("0 failed")
+    # What day 2 changed: a new profile, new lifecycle configs, the endpoint replaced under a new name (D7, D8).
+    assert re.search(r"UsersFraud: added ProfileDana", out)
+    assert re.search(r"replaced .*ChurnEndpointF69ED4C8 \(AWS::SageMaker::Endpoint\)", out)
+    assert re.search(r"replaced .*\(AWS::SageMaker::StudioLifecycleConfig\)", out)
+    # The teardown deleted what users left in Studio, then cdk destroy kept only what holds data, with reasons.
+    assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out
+    destroyed = next(line for line in lines if line.startswith("demo: destroyed, retained "))
+    kept = destroyed.split(": ", 2)[2].split(", ")
+    assert any("DataBucket" in name for name in kept) and any("KeysDataKey" in name for name in kept)
+    assert not any("Domain66AC69E0" in name or "Profile" in name for name in kept)
+    assert "stacks left after cdk destroy" not in out
