@@ -53,11 +53,12 @@ $(CHECKOV):
 	rm -rf $(CHECKOV_ENV) && $(PYTHON) -m venv $(CHECKOV_ENV)
 	$(CHECKOV_ENV)/bin/pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)"
 
-## bench: the speed goals of the issues (never timed tests): synth overhead, check vs checkov, profiles at scale
+## bench: the speed goals of the issues (never timed tests): synth overhead, check vs checkov, profiles at scale, demo time
 bench: synth $(CHECKOV)
 	$(PY) bench/synth.py
 	$(PY) bench/check_vs_checkov.py
 	$(PY) bench/profiles.py
+	$(PY) bench/demo.py
 
 clean:
 	rm -rf cdk.out .pytest_cache
