@@ -192,6 +192,11 @@ def _create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, 
         raise
     except Exception as error:
         raise ResourceFailed(logical_id, resource_type, "CREATE", error) from error
+    return _settle(resource, resource_type, logical_id, cleaned)
+
+
+def _settle(resource: Any, resource_type: str, logical_id: str, cleaned: dict[str, Any]) -> Any:
+    """What moto's parser records on a created or updated resource, and the resolved properties it had."""
     resource.cf_resource_type = resource_type
     resource.logical_resource_id = logical_id
     _remember(resource, cleaned)
@@ -248,10 +253,7 @@ def _update(logical_id: str, resources_map: Any, operation: StackOperation,
         raise
     except Exception as error:
         raise ResourceFailed(logical_id, resource_type, "UPDATE", error) from error
-    new.cf_resource_type = resource_type
-    new.logical_resource_id = logical_id
-    _remember(new, cleaned)
-    resources_map._parsed_resources[logical_id] = new
+    resources_map._parsed_resources[logical_id] = _settle(new, resource_type, logical_id, cleaned)
 
 
 def _references(value: Any) -> set[str]:

@@ -479,13 +479,17 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
 _installed = False
 
 
+def register(handlers: dict[str, Callable[..., Any]]) -> None:
+    """Make each handler the method of moto's ``SageMakerResponse`` for its action (``describe_space``)."""
+    for action, handler in handlers.items():
+        handler.__name__ = handler.__qualname__ = action
+        setattr(SageMakerResponse, action, handler)
+
+
 def install() -> None:
     """Add the handlers to moto's ``SageMakerResponse`` in this process. Idempotent."""
     global _installed
     if _installed:
         return
-    handlers = _handlers(SageMakerResponse.create_notebook_instance, SageMakerResponse.describe_notebook_instance)
-    for action, handler in handlers.items():
-        handler.__name__ = handler.__qualname__ = action
-        setattr(SageMakerResponse, action, handler)
+    register(_handlers(SageMakerResponse.create_notebook_instance, SageMakerResponse.describe_notebook_instance))
     _installed = True

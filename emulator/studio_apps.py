@@ -204,9 +204,7 @@ def install() -> None:
     if _installed:
         return
     standins.install()
-    for action, handler in _handlers().items():
-        handler.__name__ = handler.__qualname__ = action
-        setattr(SageMakerResponse, action, handler)
+    standins.register(_handlers())
     standins.delete_user_profile = _guard_delete_user_profile(standins.delete_user_profile)
     SageMakerModelBackend.delete_domain = _guard_delete_domain(SageMakerModelBackend.delete_domain)
     _installed = True

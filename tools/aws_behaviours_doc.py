@@ -15,11 +15,11 @@ in the code, so it cannot drift from it:
 from __future__ import annotations
 
 import ast
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 from cdk_secure_ml.core.aws_behaviours import BEHAVIOURS, services
+from tools.generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "aws-behaviours.md"
@@ -114,16 +114,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = render()
-    if "--check" in argv:
-        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC.relative_to(ROOT)} is stale; run: .venv/bin/python -m tools.aws_behaviours_doc", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)} ({len(BEHAVIOURS)} behaviours)")
-    return 0
+    return write_or_check(DOC, render, ".venv/bin/python -m tools.aws_behaviours_doc", argv)
 
 
 if __name__ == "__main__":

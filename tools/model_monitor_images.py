@@ -13,8 +13,9 @@ https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-containe
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+
+from tools.generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "cdk_secure_ml" / "core" / "model_monitor_images.py"
@@ -53,16 +54,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = render()
-    if "--check" in argv:
-        if not MODULE.exists() or MODULE.read_text(encoding="utf-8") != text:
-            print(f"{MODULE.relative_to(ROOT)} is stale: run python -m tools.model_monitor_images", file=sys.stderr)
-            return 1
-        return 0
-    MODULE.write_text(text, encoding="utf-8")
-    print(f"wrote {MODULE.relative_to(ROOT)}")
-    return 0
+    return write_or_check(MODULE, render, ".venv/bin/python -m tools.model_monitor_images", argv)
 
 
 if __name__ == "__main__":
