@@ -13,7 +13,10 @@ runs this first (``secure-ml teardown-studio``; docs/operations.md):
    (``ResourceInUse``; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteDomain.html);
 3. delete the domain with ``RetentionPolicy.HomeEfsFileSystem`` = ``Delete`` (the home EFS goes with
    it) or ``Retain`` (the default of the API: back the volume up, then delete its mount targets and
-   the file system yourself before destroying the network).
+   the file system yourself before destroying the network), and wait until it is gone;
+4. delete the Studio lifecycle configurations the domain and its profiles listed: the platform retains
+   them (SageMaker refuses to delete one a domain or profile still lists), and their names are derived
+   from their content, so a later deploy of the same config would find them and fail.
 
 Read-only until ``confirm`` is True: without it, the plan is returned and nothing is deleted.
 """
@@ -40,6 +43,8 @@ class TeardownReport:
     apps: list[str] = field(default_factory=list)
     spaces: list[str] = field(default_factory=list)
     user_profiles: list[str] = field(default_factory=list)
+    lifecycle_configs: list[str] = field(default_factory=list)
+    lifecycle_configs_kept: list[str] = field(default_factory=list)
     home_efs: str | None = None
     home_efs_deleted: bool = False
     done: bool = False
@@ -48,12 +53,16 @@ class TeardownReport:
         verb = "deleted" if self.done else "would delete"
         efs = (f"home EFS {self.home_efs} {'deleted with the domain' if self.home_efs_deleted else 'RETAINED'}"
                if self.home_efs else "no home EFS reported")
-        return [
+        lines = [
             f"{verb} {len(self.apps)} app(s): {', '.join(self.apps) or '-'}",
             f"{verb} {len(self.spaces)} space(s): {', '.join(self.spaces) or '-'}",
             f"{verb} {len(self.user_profiles)} user profile(s): {', '.join(self.user_profiles) or '-'}",
             f"{verb} domain {self.domain_id}; {efs}",
+            f"{verb} {len(self.lifecycle_configs)} lifecycle config(s): {', '.join(self.lifecycle_configs) or '-'}",
         ]
+        if self.lifecycle_configs_kept:
+            lines.append(f"kept (still in use elsewhere): {', '.join(self.lifecycle_configs_kept)}")
+        return lines
 
 
 def _pages(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[dict[str, Any]]:
@@ -92,7 +101,8 @@ def teardown_studio_domain(
     :param confirm: False (default): delete nothing, return the plan.
     :param timeout: seconds to wait for apps and profiles to be deleted (default 30 minutes).
     :param interval: seconds between polls (default 10).
-    :raises TimeoutError: an app, profile or space is still there after ``timeout``.
+    :raises TimeoutError: an app, profile, space or the domain is still there after ``timeout``.
+    :raises RuntimeError: SageMaker reports the domain ``Delete_Failed``.
     :raises botocore.exceptions.ClientError: SageMaker refused a call (for example AccessDenied).
     """
     from botocore.exceptions import ClientError
@@ -105,6 +115,10 @@ def teardown_studio_domain(
     report.apps = [f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps]
     report.spaces = [s["SpaceName"] for s in spaces]
     report.user_profiles = [p["UserProfileName"] for p in profiles]
+    settings = [domain.get("DefaultUserSettings") or {}]
+    settings += [sagemaker.describe_user_profile(DomainId=domain_id, UserProfileName=name).get("UserSettings") or {}
+                 for name in report.user_profiles]
+    report.lifecycle_configs = sorted({arn.rsplit("/", 1)[-1] for s in settings for arn in _lifecycle_config_arns(s)})
     if not confirm:
         return report
 
@@ -132,17 +146,46 @@ def teardown_studio_domain(
                             RetentionPolicy={"HomeEfsFileSystem": "Delete" if delete_home_efs else "Retain"})
 
     def domain_gone() -> bool:
+        # Gone, not "Deleting": until then its ENIs and home-EFS mount targets are still in the subnets.
         try:
-            return sagemaker.describe_domain(DomainId=domain_id).get("Status") == "Deleting"
+            status = sagemaker.describe_domain(DomainId=domain_id).get("Status")
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
                 return True
             raise
+        if status == "Delete_Failed":
+            raise RuntimeError(f"SageMaker could not delete domain {domain_id} (status Delete_Failed)")
+        return False
 
     _wait(domain_gone, f"domain {domain_id} to be deleted", timeout, interval)
     report.home_efs_deleted = delete_home_efs and report.home_efs is not None
+    for name in list(report.lifecycle_configs):
+        try:
+            sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName=name)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "ResourceNotFound":
+                continue
+            if code == "ResourceInUse":  # another domain or profile lists it: keep it
+                report.lifecycle_configs.remove(name)
+                report.lifecycle_configs_kept.append(name)
+                continue
+            raise
     report.done = True
     return report
+
+
+def _lifecycle_config_arns(settings: dict[str, Any]) -> list[str]:
+    """The Studio lifecycle config ARNs a domain's default user settings or a profile's settings list."""
+    arns = []
+    for app in ("JupyterLabAppSettings", "CodeEditorAppSettings", "JupyterServerAppSettings",
+                "KernelGatewayAppSettings"):
+        app_settings = settings.get(app) or {}
+        arns += app_settings.get("LifecycleConfigArns") or []
+        default = (app_settings.get("DefaultResourceSpec") or {}).get("LifecycleConfigArn")
+        if default:
+            arns.append(default)
+    return arns
 
 
 def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
@@ -179,7 +222,7 @@ def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
     try:
         report = teardown_studio_domain(sagemaker, args.domain_id, delete_home_efs=args.delete_home_efs,
                                         confirm=args.yes)
-    except (ClientError, BotoCoreError, TimeoutError) as error:
+    except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
         print(f"secure-ml teardown-studio: {error}", file=sys.stderr)
         return 1
     for line in report.lines():

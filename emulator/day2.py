@@ -22,68 +22,84 @@ import yaml
 
 from .cloudformation import OPERATIONS, StackOperation
 
-
-@dataclass(frozen=True)
-class ConfigChange:
-    """One edit of the config: what it shows, and how it changes the parsed YAML document."""
-
-    description: str
-    apply: Callable[[dict[str, Any]], None]
+#: A change of the config: it edits the parsed YAML document in place and says what it changed (old → new),
+#: or returns None when the document has nothing it applies to.
+ConfigChange = Callable[[dict[str, Any]], "str | None"]
 
 
-def _endpoint(document: dict[str, Any]) -> dict[str, Any]:
-    return document["endpoints"][0]
+def _endpoint(document: dict[str, Any]) -> dict[str, Any] | None:
+    endpoints = document.get("endpoints") or []
+    return endpoints[0] if endpoints else None
 
 
-def _new_model_version(document: dict[str, Any]) -> None:
+def new_user(document: dict[str, Any]) -> str | None:
+    studio = document.setdefault("studio", {})
+    users = studio.setdefault("users", [])
+    teams = [t["name"] for t in (document.get("identity") or {}).get("teams", [])]
+    if not teams:
+        return None
+    taken = {u["name"] for u in users}
+    name = next(n for n in (f"dana{i}" if i else "dana" for i in range(100)) if n not in taken)
+    team = teams[-1]
+    users.append({"name": name, "team": team, "persona": "ml-engineer"})
+    return f"studio.users: new user {name} (team {team}, ml-engineer), at the end of the list"
+
+
+def sdk_default(document: dict[str, Any]) -> str | None:
+    studio = document.setdefault("studio", {})
+    old = dict(studio.get("job_tags") or {})
+    studio["job_tags"] = {**old, "cost-center": f"{old.get('cost-center', 'ml')}-2027"}
+    return (f"studio.job_tags (SDK defaults): cost-center {old.get('cost-center', '(none)')} -> "
+            f"{studio['job_tags']['cost-center']}")
+
+
+def idle_timeout(document: dict[str, Any]) -> str | None:
+    studio = document.setdefault("studio", {})
+    old = int(studio.get("idle_timeout_minutes", 60))
+    studio["idle_timeout_minutes"] = old + 60
+    return f"studio.idle_timeout_minutes: {old} -> {old + 60}"
+
+
+def new_model_version(document: dict[str, Any]) -> str | None:
     endpoint = _endpoint(document)
-    endpoint["model_data"] = endpoint["model_data"].replace("/v1/", "/v2/")
+    if endpoint is None or "/v1/" not in (endpoint.get("model_data") or ""):
+        return None
+    old = endpoint["model_data"]
+    endpoint["model_data"] = old.replace("/v1/", "/v2/")
+    return f"endpoint {endpoint['name']}: model_data {old} -> {endpoint['model_data']}"
 
 
-def _bigger_instances(document: dict[str, Any]) -> None:
+def bigger_instances(document: dict[str, Any]) -> str | None:
     endpoint = _endpoint(document)
+    if endpoint is None or not endpoint.get("variants"):
+        return None
     variant = endpoint["variants"][0]
-    variant["instance_type"] = "ml.m5.xlarge"
-    variant["instance_count"] = 3
+    old_type, old_count = variant.get("instance_type", "ml.m5.large"), int(variant.get("instance_count", 1))
+    variant["instance_type"] = "ml.m5.2xlarge" if old_type == "ml.m5.xlarge" else "ml.m5.xlarge"
+    variant["instance_count"] = old_count + 1
     # Autoscaling owns the count of a scaled variant (RetainAllVariantProperties): its floor moves with it.
     if endpoint.get("autoscaling"):
-        endpoint["autoscaling"]["min_capacity"] = 3
-
-
-def _new_user(document: dict[str, Any]) -> None:
-    document["studio"]["users"].append({"name": "dana", "team": "fraud", "persona": "ml-engineer"})
-
-
-def _sdk_default(document: dict[str, Any]) -> None:
-    document["studio"]["job_tags"] = {**document["studio"].get("job_tags", {}), "cost-center": "ml-research-2027"}
-
-
-def _idle_timeout(document: dict[str, Any]) -> None:
-    document["studio"]["idle_timeout_minutes"] = 120
+        scaling = endpoint["autoscaling"]
+        scaling["min_capacity"] = max(int(scaling.get("min_capacity", 1)), variant["instance_count"])
+        scaling["max_capacity"] = max(int(scaling.get("max_capacity", 1)), scaling["min_capacity"])
+    return (f"endpoint {endpoint['name']}: variant {variant['name']} {old_count} x {old_type} -> "
+            f"{variant['instance_count']} x {variant['instance_type']} (a new endpoint name: SageMaker cannot change "
+            "an auto-scaled variant's instance type in place)")
 
 
 #: The second version of config/demo.yaml, as a platform team would write it.
-DAY2_CHANGES: tuple[ConfigChange, ...] = (
-    ConfigChange("studio: new user dana (team fraud, ml-engineer)", _new_user),
-    ConfigChange("studio: SDK defaults tag every job with cost-center ml-research-2027 (studio.job_tags)",
-                 _sdk_default),
-    ConfigChange("studio: idle shutdown after 120 minutes instead of 60", _idle_timeout),
-    ConfigChange("endpoint churn: model version v2 (model_data .../v2/model.tar.gz)", _new_model_version),
-    ConfigChange("endpoint churn: variant AllTraffic on 3 x ml.m5.xlarge instead of 2 x ml.m5.large (a new "
-                 "endpoint name: SageMaker cannot change an auto-scaled variant's instance type in place)",
-                 _bigger_instances),
-)
+DAY2_CHANGES: tuple[ConfigChange, ...] = (new_user, sdk_default, idle_timeout, new_model_version, bigger_instances)
 
 
-def write_day2_config(config_path: Path, out: Path, changes: tuple[ConfigChange, ...] = DAY2_CHANGES) -> Path:
-    """``config_path`` with ``changes`` applied, written to ``out`` (returned)."""
+def write_day2_config(config_path: Path, out: Path,
+                      changes: tuple[ConfigChange, ...] = DAY2_CHANGES) -> tuple[Path, list[str]]:
+    """``config_path`` with ``changes`` applied, written to ``out``: (``out``, what each change did)."""
     document = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     changed = copy.deepcopy(document)
-    for change in changes:
-        change.apply(changed)
-    out.write_text("# config/demo.yaml, day 2 (written by emulator/day2.py)\n"
+    described = [line for change in changes if (line := change(changed))]
+    out.write_text(f"# {config_path.name}, day 2 (written by emulator/day2.py)\n"
                    + yaml.safe_dump(changed, sort_keys=False), encoding="utf-8")
-    return out
+    return out, described
 
 
 def mark() -> int:
@@ -114,7 +130,8 @@ class UpdateSummary:
 
 
 def summarize_update(operations: list[StackOperation], types: Callable[[str, str], str]) -> UpdateSummary:
-    """Counts and one line per changed stack; ``types(stack, logical_id)`` names a resource's type."""
+    """Counts, and one line per changed stack naming what was added, replaced or removed (``types(stack,
+    logical_id)`` names a resource's type); in-place updates are counted only."""
     summary = UpdateSummary()
     for operation in sorted(operations, key=lambda o: o.stack):
         if not (operation.added or operation.updated or operation.replaced or operation.removed):
@@ -123,14 +140,12 @@ def summarize_update(operations: list[StackOperation], types: Callable[[str, str
         summary.updated += len(operation.updated)
         summary.replaced += len(operation.replaced)
         summary.removed += len(operation.removed)
-        parts = []
-        for verb, ids in (("added", operation.added), ("updated", operation.updated),
-                          ("replaced", operation.replaced), ("removed", operation.removed)):
+        parts = [f"{len(operation.updated)} updated in place"] if operation.updated else []
+        for verb, ids in (("added", operation.added), ("replaced", operation.replaced),
+                          ("removed", operation.removed)):
             if ids:
-                parts.append(f"{verb} " + ", ".join(f"{i} ({types(operation.stack, i)})" for i in sorted(ids)))
-        if operation.retained:
-            parts.append("kept by UpdateReplacePolicy/DeletionPolicy Retain " + ", ".join(
-                f"{physical} ({kind})" for _, kind, physical in operation.retained))
+                parts.append(f"{verb} " + ", ".join(f"{i} ({types(operation.stack, i).split('::')[-1]})"
+                                                     for i in sorted(ids)))
         summary.lines.append(f"{operation.stack}: " + "; ".join(parts))
     return summary
 
@@ -144,18 +159,24 @@ RETAINED_BECAUSE: dict[str, str] = {
     "AWS::SageMaker::UserProfile": "a profile's home directory is on the domain's EFS volume",
     "AWS::SageMaker::ModelPackageGroup": "approved model versions outlive the stack",
     "AWS::ECR::Repository": "images outlive the stack",
-    "AWS::SageMaker::StudioLifecycleConfig": "SageMaker refuses to delete a lifecycle config that a (retained) "
-                                             "domain or profile lists; delete it by hand once they are gone",
+    "AWS::SageMaker::StudioLifecycleConfig": "a lifecycle config a retained domain or profile may still list",
+    "AWS::S3::BucketPolicy": "keeps its bucket's TLS-only and VPC-endpoint-only rules while the data stays",
 }
 
+#: Why an update kept the old copy of a resource it replaced.
+REPLACED_AND_KEPT = "an earlier version, kept by UpdateReplacePolicy Retain when an update replaced it"
 
-def retained(operations: list[StackOperation], gone: set[str]) -> list[tuple[str, str, str, str]]:
-    """(stack/logical id, type, physical id, why) of what the deletes kept, but for ``gone`` physical ids."""
+
+def retained(operations: list[StackOperation], gone: set[str],
+             updates: list[StackOperation] = ()) -> list[tuple[str, str, str, str]]:
+    """(stack/logical id, type, physical id, why) of what the deletes kept, then what earlier ``updates`` kept of
+    the resources they replaced, but for ``gone`` (physical ids or types deleted since by other means)."""
     kept = []
-    for operation in sorted(operations, key=lambda o: o.stack):
+    for operation, reason in [*((o, None) for o in sorted(operations, key=lambda o: o.stack)),
+                              *((o, REPLACED_AND_KEPT) for o in updates)]:
         for logical_id, resource_type, physical_id in operation.retained:
-            if physical_id in gone:
+            if physical_id in gone or resource_type in gone:
                 continue
-            why = RETAINED_BECAUSE.get(resource_type, "DeletionPolicy Retain in the template")
+            why = reason or RETAINED_BECAUSE.get(resource_type, "DeletionPolicy Retain in the template")
             kept.append((f"{operation.stack}/{logical_id}", resource_type, physical_id, why))
     return kept

@@ -154,7 +154,14 @@ def install() -> None:
         if zone_id and not bound.arguments.get("availability_zone"):
             bound.arguments["availability_zone"] = _zone_of(self.region_name, zone_id)
             bound.arguments["availability_zone_id"] = None
-        return create_subnet(*bound.args, **bound.kwargs)
+        subnet = create_subnet(*bound.args, **bound.kwargs)
+        # moto makes the first subnet of each zone a default subnet that maps public IPs, in any VPC; in AWS
+        # only the default VPC's subnets are (ec2.subnet-public-ip-only-default-vpc).
+        vpc = self.vpcs.get(subnet.vpc_id)
+        if vpc is not None and not vpc.is_default:
+            subnet.default_for_az = False
+            subnet.map_public_ip_on_launch = False
+        return subnet
 
     create_subnet_in_region._secure_ml = True  # type: ignore[attr-defined]
     SubnetBackend.create_subnet = create_subnet_in_region  # type: ignore[method-assign]
@@ -168,6 +175,9 @@ def install() -> None:
         if zone_id and not properties.get("AvailabilityZone"):
             properties = {**properties, "AvailabilityZone": _zone_of(region_name, zone_id)}
             cloudformation_json = {**cloudformation_json, "Properties": properties}
-        return from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        subnet = from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        if "MapPublicIpOnLaunch" in properties:  # moto's model ignores the property
+            subnet.map_public_ip_on_launch = str(properties["MapPublicIpOnLaunch"]).lower() == "true"
+        return subnet
 
     Subnet.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign]

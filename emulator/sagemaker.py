@@ -54,6 +54,9 @@ from moto.sagemaker.responses import SageMakerResponse
 
 from cdk_secure_ml.core.instance_types import has_instance_storage
 
+#: An ML instance type as SageMaker names them.
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9-]+$")
+
 from . import sagemaker_standins as standins
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags, stand_in
 from .refusals import refuse
@@ -75,6 +78,16 @@ def install() -> None:
         return
     moto_create_config = SageMakerModelBackend.create_endpoint_config
     moto_create_endpoint = SageMakerModelBackend.create_endpoint
+
+    # moto's enum of ML instance types stops years ago (no ml.g5, ml.m6i, ml.t3): it refused types SageMaker
+    # hosts. The emulator accepts any ml.<family>.<size>; which a region offers is the account's to say.
+    def validate_instance_type(self: Any, instance_type: str) -> None:
+        if not INSTANCE_TYPE_RE.match(instance_type or ""):
+            raise ValidationError(message=f"Value '{instance_type}' at 'instanceType' is not an ML instance type "
+                                          "(ml.<family>.<size>)")
+
+    FakeEndpointConfig.validate_instance_type = validate_instance_type
+    FakeSagemakerNotebookInstance.validate_instance_type = validate_instance_type
 
     def create_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str, production_variants: Any,
                                data_capture_config: Any, async_inference_config: Any, tags: Any,

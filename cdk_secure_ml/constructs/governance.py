@@ -36,13 +36,18 @@ from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wil
 @dataclass(frozen=True)
 class ConfigRuleSpec:
     """One AWS Config managed rule: our name for it (= AWS's rule name), AWS's identifier, and what it
-    guards. ``regions``: the only regions it exists in, where AWS lists them (None: all commercial)."""
+    guards. ``regions``: the only regions it exists in, where AWS lists them (None: all commercial);
+    ``excluded_regions``: the regions its page says it is not in ("All supported AWS regions except ...")."""
 
     name: str
     identifier: str
     group: Literal["sagemaker", "baseline"]
     checks: str
     regions: frozenset[str] | None = None
+    excluded_regions: frozenset[str] = frozenset()
+
+    def available_in(self, region: str) -> bool:
+        return (self.regions is None or region in self.regions) and region not in self.excluded_regions
 
 
 def _regions(text: str) -> frozenset[str]:
@@ -54,6 +59,12 @@ _MONITORING_ALL = (
     "us-east-1,ap-northeast-2,ap-northeast-3,eu-west-2,ap-northeast-1,us-west-2,us-west-1,ap-southeast-1,"
     "ap-southeast-2,ca-central-1"
 )
+#: Commercial regions that the pages of the IAM rule and of the newer SageMaker rules list as exceptions ("All
+#: supported AWS regions except ..."): regions AWS Config reached after February 2022
+#: (https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html,
+#: https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-domain-in-vpc.html).
+_AFTER_FEBRUARY_2022 = ("ap-southeast-7,me-central-1,ap-south-2,ap-southeast-5,ap-southeast-4,mx-central-1,il-central-1,"
+                        "ap-east-2,ca-west-1,eu-south-2,eu-central-2")
 _NO_BAHRAIN = ",".join(r for r in _MONITORING_ALL.split(",") if r != "me-south-1")
 _NO_STOCKHOLM = ",".join(r for r in _MONITORING_ALL.split(",") if r != "eu-north-1")
 
@@ -79,11 +90,14 @@ CONFIG_RULES: Mapping[str, ConfigRuleSpec] = {
                        "SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT", "sagemaker",
                        "production variants run more than one instance"),
         ConfigRuleSpec("sagemaker-model-in-vpc", "SAGEMAKER_MODEL_IN_VPC", "sagemaker",
-                       "models run their containers in a VPC"),
+                       "models run their containers in a VPC",
+                       excluded_regions=_regions(_AFTER_FEBRUARY_2022)),
         ConfigRuleSpec("sagemaker-model-isolation-enabled", "SAGEMAKER_MODEL_ISOLATION_ENABLED", "sagemaker",
-                       "models have network isolation"),
+                       "models have network isolation",
+                       excluded_regions=_regions(_AFTER_FEBRUARY_2022)),
         ConfigRuleSpec("sagemaker-domain-in-vpc", "SAGEMAKER_DOMAIN_IN_VPC", "sagemaker",
-                       "Studio domains are VpcOnly"),
+                       "Studio domains are VpcOnly",
+                       excluded_regions=_regions(_AFTER_FEBRUARY_2022)),
         ConfigRuleSpec("sagemaker-data-quality-job-isolation", "SAGEMAKER_DATA_QUALITY_JOB_ISOLATION", "sagemaker",
                        "data quality monitoring jobs have network isolation", _regions(_MONITORING_ALL)),
         ConfigRuleSpec("sagemaker-model-quality-job-definition-isolation",
@@ -111,7 +125,8 @@ CONFIG_RULES: Mapping[str, ConfigRuleSpec] = {
         ConfigRuleSpec("restricted-ssh", "INCOMING_SSH_DISABLED", "baseline",
                        "no security group allows SSH from 0.0.0.0/0"),
         ConfigRuleSpec("iam-policy-no-statements-with-admin-access", "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
-                       "baseline", "no customer policy allows * on *"),
+                       "baseline", "no customer policy allows * on *",
+                       excluded_regions=_regions(_AFTER_FEBRUARY_2022)),
     )
 }
 
@@ -124,20 +139,22 @@ _PERIODIC = frozenset({
 })
 
 
-def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None]]:
-    """The verified list kept in the repo: rule name → (identifier, regions or None)."""
+def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None, frozenset[str]]]:
+    """The verified list kept in the repo: rule name → (identifier, regions or None, excluded regions)."""
     text = resources.files("cdk_secure_ml.policies").joinpath("data/config_managed_rules.txt").read_text("utf-8")
-    rules: dict[str, tuple[str, frozenset[str] | None]] = {}
+    rules: dict[str, tuple[str, frozenset[str] | None, frozenset[str]]] = {}
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         name, identifier, *rest = line.split()
-        regions = None
+        regions, excluded = None, frozenset()
         for extra in rest:
             if extra.startswith("regions="):
                 regions = frozenset(extra.removeprefix("regions=").split(","))
-        rules[name] = (identifier, regions)
+            if extra.startswith("except="):
+                excluded = frozenset(extra.removeprefix("except=").split(","))
+        rules[name] = (identifier, regions, excluded)
     return rules
 
 
@@ -562,7 +579,7 @@ class ComplianceRules(Construct):
             if name in exclude_rules:
                 continue
             spec = CONFIG_RULES[name]
-            if spec.regions is not None and not Token.is_unresolved(region) and region not in spec.regions:
+            if not Token.is_unresolved(region) and not spec.available_in(region):
                 self.skipped_rules.append(name)
                 Annotations.of(self).add_warning_v2(
                     "secure-ml:config-rule-unavailable",

@@ -39,6 +39,14 @@ def _acknowledge_replication(bucket: s3.Bucket) -> None:
     acknowledge(bucket, _REPLICATION_REASON, *in_regulatory_packs("S3BucketReplicationEnabled"))
 
 
+def _retain_policy_with_bucket(bucket: s3.Bucket, removal_policy: RemovalPolicy) -> None:
+    """Give the bucket policy the bucket's removal policy: deleting the stack would otherwise delete the
+    policy of a retained bucket (its TLS-only and endpoint-only denies) while the data stays
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html)."""
+    if bucket.policy is not None:
+        bucket.policy.apply_removal_policy(removal_policy)
+
+
 class AccessLogsBucket(Construct):
     """A bucket that receives S3 server access logs of other buckets.
 
@@ -73,6 +81,7 @@ class AccessLogsBucket(Construct):
             lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=noncurrent_version_expiration)],
             removal_policy=removal_policy,
         )
+        _retain_policy_with_bucket(self.bucket, removal_policy)
         no_loop = "This bucket is the server-access-log destination; logging it to itself would loop."
         acknowledge(self.bucket, no_loop, "AwsSolutions-S1", *in_regulatory_packs("S3BucketLoggingEnabled"))
         skip_checkov(self.bucket, no_loop, "CKV_AWS_18")
@@ -215,6 +224,8 @@ class SecureBucket(Construct):
                     conditions=conditions,
                 )
             )
+
+        _retain_policy_with_bucket(self.bucket, removal_policy)
 
     # ------------------------------------------------------------------------------------------
 

@@ -10,8 +10,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import jsii
 import yaml
-from aws_cdk import CfnOutput, Fn, RemovalPolicy, Stack, Tags, Token
+from aws_cdk import CfnOutput, Fn, IResolveContext, IStringProducer, Lazy, RemovalPolicy, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -191,6 +192,22 @@ def lifecycle_config_name(prefix: str, digest: str) -> str:
     return f"{cleaned}-{digest}" if cleaned else digest
 
 
+@jsii.implements(IStringProducer)
+class _LifecycleConfigName:
+    """``<prefix>-<digest>`` of a lifecycle config's content and tags as synthesized. The seed carries the
+    construct's path, which keeps equal defaults apart (a large team's slices in two stacks, a long prefix cut
+    short)."""
+
+    def __init__(self, prefix: str, seed: str, script: str, config: sagemaker.CfnStudioLifecycleConfig) -> None:
+        self._prefix, self._seed, self._script, self._config = prefix, seed, script, config
+
+    def produce(self, context: IResolveContext) -> str:
+        # The type is taggable through cdkTagManager (TagManager.isTaggableV2), not ``tags``.
+        resolved = context.resolve({"content": self._script, "tags": self._config.cdk_tag_manager.render_tags()})
+        seed = f"{self._seed}\n{json.dumps(resolved, sort_keys=True, default=str)}"
+        return lifecycle_config_name(self._prefix, hashlib.sha256(seed.encode()).hexdigest()[:LIFECYCLE_DIGEST_LENGTH])
+
+
 class SdkDefaultsLifecycleConfigs(Construct):
     """The SDK defaults as Studio lifecycle configurations, one per app type (JupyterLab, Code
     Editor: each space has its own home volume, so each app installs the file itself).
@@ -209,7 +226,7 @@ class SdkDefaultsLifecycleConfigs(Construct):
     and the domain and profiles are retained; docs/studio.md lists the clean-up.
 
     :param name_prefix: the names are ``<prefix>-<jl|ce>-<digest>``, cut to 63 characters; the
-        digest covers the content, the app type and this construct's path.
+        digest covers the content, the tags (also create-only), the app type and this construct's path.
     :param defaults: the SDK defaults (:func:`sdk_defaults`).
     """
 
@@ -228,21 +245,20 @@ class SdkDefaultsLifecycleConfigs(Construct):
                 f"characters once base64-encoded, over SageMaker's {LIFECYCLE_CONTENT_LIMIT} for a lifecycle "
                 "configuration; pass fewer subnets, security groups or tags in the defaults"
             )
-        stack = Stack.of(self)
-        resolved = json.dumps(stack.resolve(self.script), sort_keys=True)
         self.configs: dict[str, sagemaker.CfnStudioLifecycleConfig] = {}
         for app_type, short in LIFECYCLE_APP_TYPES.items():
-            # The construct's path keeps equal defaults apart (a large team's slices in two stacks,
-            # a long prefix cut short).
-            seed = f"{self.node.path}\n{name_prefix}\n{app_type}\n{resolved}"
-            digest = hashlib.sha256(seed.encode()).hexdigest()[:LIFECYCLE_DIGEST_LENGTH]
             config = sagemaker.CfnStudioLifecycleConfig(
                 self,
                 app_type,
                 studio_lifecycle_config_app_type=app_type,
-                studio_lifecycle_config_name=lifecycle_config_name(f"{name_prefix}-{short}", digest),
+                studio_lifecycle_config_name="placeholder",  # replaced below: it depends on the tags
                 studio_lifecycle_config_content=Fn.base64(self.script),
             )
+            # Tags are create-only too, and are applied by aspects after this constructor (stage-wide tags):
+            # the name is computed at synth time, from the content and the tags the resource ends up with.
+            config.studio_lifecycle_config_name = Lazy.uncached_string(
+                _LifecycleConfigName(f"{name_prefix}-{short}", f"{self.node.path}\n{name_prefix}\n{app_type}",
+                                     self.script, config))
             config.apply_removal_policy(removal_policy)
             self.configs[app_type] = config
 

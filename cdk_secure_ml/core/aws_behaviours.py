@@ -88,9 +88,14 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
 
     _b("iam.delete-policy-detach-first",
        "AWS Identity and Access Management",
-       "A managed policy must be detached from every user, group and role before it can be deleted; "
-       "CloudFormation detaches it when it deletes the AWS::IAM::ManagedPolicy resource.",
+       "A managed policy must be detached from every user, group and role before it can be deleted.",
        "https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html"),
+
+    _b("ec2.subnet-public-ip-only-default-vpc",
+       "Amazon EC2",
+       "A subnet maps public IPv4 addresses on launch only if its MapPublicIpOnLaunch attribute is set; only the "
+       "default subnets of a default VPC have it set by default.",
+       "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html"),
 
     # ---------------------------------------------------------------- SageMaker Studio teardown
     _b("sagemaker.delete-domain-needs-no-members",
@@ -163,12 +168,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "(FullAWSAccess and, e.g., Control Tower's).",
        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html",
        "D11"),
-    _b("cloudformation.fas-keys-with-service-role",
-       "AWS CloudFormation",
-       "CloudFormation makes every resource call with a forward access session, also when the stack has a service "
-       "(execution) role, so aws:ViaAWSService and aws:CalledVia (cloudformation.amazonaws.com) are in the request "
-       "context.",
-       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html",
+    _b("iam.called-via-absent-with-service-role",
+       "AWS Identity and Access Management",
+       "aws:CalledVia is not in the request context when a service makes the call with a service role (such as "
+       "CloudFormation's execution role), so a policy cannot tell those calls from the role's direct calls by it.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
        "S2"),
     _b("iam.principal-arn-of-role-session",
        "AWS IAM",
@@ -185,9 +189,9 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "S5"),
     _b("config.s3-default-encryption-kms-no-exclusions",
        "AWS Config",
-       "The managed rule s3-default-encryption-kms takes only kmsKeyArns and flags every bucket not encrypted with "
-       "a KMS key; a rule's Scope can only include resources (types, one id, a tag), never exclude them.",
-       "https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html",
+       "The managed rule s3-default-encryption-kms takes only kmsKeyArns as a parameter and flags every bucket not "
+       "encrypted with a KMS key (a rule's Scope, API_Scope, can only include resources, never exclude them).",
+       "https://docs.aws.amazon.com/config/latest/developerguide/s3-default-encryption-kms.html",
        "S5"),
     _b("config.compliance-change-event-fields",
        "AWS Config",
@@ -196,6 +200,13 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html",
        "S5"),
 
+
+    _b("config.iam-rules-not-in-regions-after-february-2022",
+       "AWS Config",
+       "The managed rules iam-policy-no-statements-with-admin-access, sagemaker-model-in-vpc, "
+       "sagemaker-model-isolation-enabled and sagemaker-domain-in-vpc are not available in the Regions their "
+       "pages list as exceptions (those AWS Config reached after February 2022: Spain, Zurich, UAE, ...).",
+       "https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html"),
 
     # ---------------------------------------------------------------- SageMaker Studio, IAM for SageMaker
     # (studio and identity: E1-E4, E6, E9, E10, D7)
@@ -297,8 +308,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "D7"),
     _b("sagemaker.studio-lifecycle-config-limits",
        "Amazon SageMaker AI",
-       "A Studio lifecycle configuration's name is 1-63 letters, digits and single hyphens, and its base64 content "
-       "at most 16384 characters.",
+       "A Studio lifecycle configuration's name is 1-63 letters, digits and hyphens (starting with a letter or "
+       "digit), and its base64 content at most 16384 characters.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateStudioLifecycleConfig.html",
        "M1"),
     _b("cloudformation.user-profile-settings-update-in-place",
@@ -370,8 +381,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "M3"),
     _b("sagemaker.resource-names-63",
        "Amazon SageMaker AI",
-       "Endpoint, endpoint config, model, variant and monitoring schedule names are 1-63 letters, digits and "
-       "hyphens.",
+       "A monitoring schedule name is 1-63 letters, digits and hyphens (as are endpoint, endpoint config and model "
+       "names, on their own Create pages).",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMonitoringSchedule.html",
        "M1"),
     _b("sagemaker.model-monitor-image-per-region",
@@ -392,8 +403,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     # (delivery and network: D5, D6, D9, S1, S3, M5, M6)
     _b("sagemaker.list-model-packages-resource-star",
        "Amazon SageMaker AI",
-       "sagemaker:ListModelPackages has no model-package-group resource type; AWS's own model registry policy "
-       "grants it on \"*\".",
+       "AWS's own model registry managed policy grants sagemaker:ListModelPackages on \"*\" (the Service "
+       "Authorization Reference lists the action with the model-package resource type only, not model-package-group).",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html",
        "D6"),
     _b("sagemaker.model-package-state-change-event",

@@ -46,6 +46,17 @@ def test_defaults(lab):
     t.has_resource("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain"})
 
 
+@pytest.mark.aws_behaviour("cloudformation.deletion-policy-retain")
+def test_a_retained_bucket_keeps_its_policy(lab):
+    """After ``cdk destroy`` the retained buckets still hold data: their TLS-only and endpoint-only denies
+    must stay with them, so the bucket policies are retained too (the access-log buckets' as well)."""
+    t = lab.template("BucketDefaults")
+    policies = t.find_resources("AWS::S3::BucketPolicy")
+    assert len(policies) >= 2
+    assert {p.get("DeletionPolicy") for p in policies.values()} == {"Retain"}
+    assert {p.get("UpdateReplacePolicy") for p in policies.values()} == {"Retain"}
+
+
 def test_tls_only_and_tls12_minimum(lab):
     t, stack, sb = lab.template("BucketDefaults"), lab.stacks["BucketDefaults"], lab.objects["bucket"]
     statements = _policy_of(t, stack, sb)

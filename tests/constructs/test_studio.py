@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from aws_cdk import Stack
+from aws_cdk import Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
@@ -263,6 +263,12 @@ def test_changing_the_sdk_defaults_changes_the_names():
     assert _names(first) == _names(again), "same content, same names (deploys are repeatable)"
     assert not set(_names(first)) & set(_names(changed))
     assert not set(_names(first)) & set(_names(other_key))
+    # Tags are create-only as well: a stage-wide tag applied after the construct renames the configs too.
+    tagged, _ = _domain_with(sdk_defaults(**base))
+    Tags.of(tagged).add("owner", "platform-team")
+    retagged, _ = _domain_with(sdk_defaults(**base))
+    Tags.of(retagged).add("owner", "ml-platform-team")
+    assert not set(_names(tagged)) & set(_names(first)) and not set(_names(tagged)) & set(_names(retagged))
 
 
 @pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-limits")
@@ -278,7 +284,7 @@ def test_lifecycle_config_names_fit_sagemakers_limit_whatever_the_domain_and_tea
     for name in names:
         assert len(name) <= 63 and SAGEMAKER_NAME_RE.match(name), name
         assert re.search(r"-[0-9a-f]{10}$", name)
-    assert team_configs.jupyter_lab.studio_lifecycle_config_name.startswith("d" * 52)
+    assert stack.resolve(team_configs.jupyter_lab.studio_lifecycle_config_name).startswith("d" * 52)
     assert lifecycle_config_name("a--b_c-", "0123456789") == "a-b-c-0123456789"
     assert lifecycle_config_name("-" * 5, "0123456789") == "0123456789"
 

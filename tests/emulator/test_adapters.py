@@ -375,3 +375,32 @@ def test_a_subnet_with_a_foreign_az_id_fails_its_stack(aws):
     with pytest.raises(Refused, match="euw1-az1"):
         Subnet.create_from_cloudformation_json("Subnet", {"Properties": {
             "VpcId": vpc, "CidrBlock": "10.8.1.0/24", "AvailabilityZoneId": "euw1-az1"}}, "123456789012", REGION)
+
+
+@pytest.mark.aws_behaviour("ec2.subnet-public-ip-only-default-vpc")
+def test_subnets_of_a_template_map_public_ips_only_when_told(aws):
+    """moto made the first subnet of each zone a default subnet mapping public IPs, in any VPC: the audit then
+    found a public subnet the template never asked for (in eu-west-1, not in us-east-1)."""
+    resources = vpc_resources()
+    resources["SubnetB"] = {"Type": "AWS::EC2::Subnet", "Properties": {
+        "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.2.0/24", "AvailabilityZone": "us-east-1b",
+        "MapPublicIpOnLaunch": True}}
+    deploy(aws, resources)
+    subnets = {s["CidrBlock"]: s for s in aws("ec2").describe_subnets(
+        Filters=[{"Name": "cidr-block", "Values": ["10.0.1.0/24", "10.0.2.0/24"]}])["Subnets"]}
+    assert subnets["10.0.1.0/24"]["MapPublicIpOnLaunch"] is False
+    assert subnets["10.0.1.0/24"]["DefaultForAz"] is False
+    assert subnets["10.0.2.0/24"]["MapPublicIpOnLaunch"] is True
+
+
+def test_endpoint_configs_take_current_instance_types(aws):
+    """moto's enum of instance types has no ml.g5 or ml.m6i: SageMaker hosts both."""
+    sagemaker = aws("sagemaker")
+    sagemaker.create_model(ModelName="m", ExecutionRoleArn="arn:aws:iam::123456789012:role/x",
+                           PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/i:1"})
+    for instance_type in ("ml.g5.xlarge", "ml.m6i.large"):
+        sagemaker.create_endpoint_config(EndpointConfigName=instance_type.replace(".", "-"), ProductionVariants=[{
+            "VariantName": "v", "ModelName": "m", "InstanceType": instance_type, "InitialInstanceCount": 1}])
+    with pytest.raises(ClientError, match="is not an ML instance type"):
+        sagemaker.create_endpoint_config(EndpointConfigName="bad", ProductionVariants=[{
+            "VariantName": "v", "ModelName": "m", "InstanceType": "m5.large", "InitialInstanceCount": 1}])

@@ -17,12 +17,17 @@ def domain(aws):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
     sagemaker = aws("sagemaker")
+    arns = {name: sagemaker.create_studio_lifecycle_config(
+        StudioLifecycleConfigName=name, StudioLifecycleConfigContent="ZWNobw==",
+        StudioLifecycleConfigAppType="JupyterLab")["StudioLifecycleConfigArn"] for name in ("domain-jl", "team-jl")}
     domain_id = sagemaker.create_domain(
         DomainName="studio", AuthMode="IAM", VpcId=vpc, SubnetIds=[subnet],
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"},
+        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x", "JupyterLabAppSettings": {
+            "LifecycleConfigArns": [arns["domain-jl"]], "DefaultResourceSpec": {"LifecycleConfigArn": arns["domain-jl"]}}},
     )["DomainArn"].rsplit("/", 1)[1]
     for name in ("alice", "bob"):
-        sagemaker.create_user_profile(DomainId=domain_id, UserProfileName=name)
+        sagemaker.create_user_profile(DomainId=domain_id, UserProfileName=name, UserSettings={
+            "JupyterLabAppSettings": {"LifecycleConfigArns": [arns["team-jl"]]}})
     sagemaker.create_space(DomainId=domain_id, SpaceName="alice-lab", OwnershipSettings={"OwnerUserProfileName": "alice"},
                            SpaceSharingSettings={"SharingType": "Private"})
     sagemaker.create_app(DomainId=domain_id, SpaceName="alice-lab", AppType="JupyterLab", AppName="default")
@@ -52,6 +57,7 @@ def test_without_confirm_the_teardown_only_plans(domain):
     assert report.apps == ["alice-lab/JupyterLab/default"]
     assert report.spaces == ["alice-lab"] and sorted(report.user_profiles) == ["alice", "bob"]
     assert report.done is False and report.lines()[0].startswith("would delete 1 app(s)")
+    assert report.lifecycle_configs == ["domain-jl", "team-jl"]
     assert len(sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]) == 2
 
 
@@ -66,6 +72,9 @@ def test_the_teardown_deletes_in_the_order_sagemaker_accepts(domain):
     assert sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"] == []
     assert sagemaker.list_domains()["Domains"] == []
     assert [a["Status"] for a in sagemaker.list_apps(DomainIdEquals=domain_id)["Apps"]] == ["Deleted"]
+    # The retained lifecycle configs go last: their content-derived names would block a later deploy.
+    assert report.lifecycle_configs == ["domain-jl", "team-jl"]
+    assert sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"] == []
 
 
 def test_the_cli_plans_then_deletes_with_yes(domain, capsys):
