@@ -8,7 +8,7 @@ import pytest
 
 from cdk_secure_ml.core import aws_behaviours
 from cdk_secure_ml.core.aws_behaviours import BEHAVIOURS, get
-from tools.aws_behaviours_doc import DOC, emulator_references, render, test_references
+from tools.aws_behaviours_doc import DOC, emulator_references, render, references_in_tests
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 #: Where a source may live: AWS's documentation, its knowledge center, and the SDK's own documentation.
@@ -34,12 +34,12 @@ def test_every_line_has_an_aws_source_and_one_sentence():
 
 def test_references_name_known_behaviours():
     known = {b.id for b in BEHAVIOURS}
-    unknown = {i: where for i, where in {**test_references(), **emulator_references()}.items() if i not in known}
+    unknown = {i: where for i, where in {**references_in_tests(), **emulator_references()}.items() if i not in known}
     assert unknown == {}
 
 
 def test_every_behaviour_is_enforced_by_a_test():
-    tests = test_references()
+    tests = references_in_tests()
     assert [b.id for b in BEHAVIOURS if not tests.get(b.id)] == []
 
 

@@ -104,13 +104,17 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     match = re.match(r"demo: updated (\d+) resources \((\d+) replaced\)", updated)
     assert match and int(match.group(2)) > 0 and updated.endswith("0 failed")
     # What day 2 changed: a new profile, new lifecycle configs, the endpoint replaced under a new name (D7, D8).
-    assert re.search(r"UsersFraud: added ProfileDana", out)
-    assert re.search(r"replaced .*ChurnEndpointF69ED4C8 \(AWS::SageMaker::Endpoint\)", out)
-    assert re.search(r"replaced .*\(AWS::SageMaker::StudioLifecycleConfig\)", out)
+    assert re.search(r"UsersFraud: .*added ProfileDana \(UserProfile\)", out)
+    assert re.search(r"Serving: .*replaced .*ChurnEndpointF69ED4C8 \(Endpoint\)", out)
+    assert re.search(r"replaced .*\(StudioLifecycleConfig\)", out)
     # The teardown deleted what users left in Studio, then cdk destroy kept only what holds data, with reasons.
     assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out
+    assert re.search(r"deleted \d+ lifecycle config\(s\)", out)
     destroyed = next(line for line in lines if line.startswith("demo: destroyed, retained "))
     kept = destroyed.split(": ", 2)[2].split(", ")
-    assert any("DataBucket" in name for name in kept) and any("KeysDataKey" in name for name in kept)
-    assert not any("Domain66AC69E0" in name or "Profile" in name for name in kept)
+    assert any("databucket" in name for name in kept) and any("/aws/sagemaker/Endpoints/churn-" in name for name in kept)
+    retained = [line for line in out.splitlines() if line.startswith("  retained ")]
+    assert len(retained) == len(kept)
+    assert not any("AWS::SageMaker::Domain" in line or "AWS::SageMaker::UserProfile" in line for line in retained)
+    assert any("KeysDataKey" in line and "AWS::KMS::Key" in line for line in retained)
     assert "stacks left after cdk destroy" not in out

@@ -36,7 +36,7 @@ def _is_call_to(node: ast.AST, name: str) -> bool:
     return (isinstance(func, ast.Name) and func.id == name) or (isinstance(func, ast.Attribute) and func.attr == name)
 
 
-def test_references(root: Path = ROOT) -> dict[str, list[str]]:
+def references_in_tests(root: Path = ROOT) -> dict[str, list[str]]:
     """behaviour id → ``tests/…py::name`` of the tests marked with it."""
     found: dict[str, list[str]] = defaultdict(list)
     for path in sorted((root / "tests").rglob("*.py")):
@@ -87,7 +87,7 @@ def _cell(items: list[str]) -> str:
 
 
 def render() -> str:
-    tests, emulator = test_references(), emulator_references()
+    tests, emulator = references_in_tests(), emulator_references()
     lines = [
         "# AWS behaviours the platform relies on",
         "",
