@@ -8,7 +8,7 @@ import pytest
 
 from cdk_secure_ml.core import aws_behaviours
 from cdk_secure_ml.core.aws_behaviours import BEHAVIOURS, get
-from tools.aws_behaviours_doc import DOC, emulator_references, render, references_in_tests
+from tools.aws_behaviours_doc import DOC, emulator_references, references_in_tests, render
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 #: Where a source may live: AWS's documentation, its knowledge center, and the SDK's own documentation.
