@@ -97,7 +97,8 @@ def render() -> str:
         "Every behaviour of AWS that a construct, a rule, a test or the emulator depends on, one line each, with the",
         "page of AWS's documentation that states it. *Tests* are marked `@pytest.mark.aws_behaviour(\"<id>\")`;",
         "*emulator* checks call `refuse(\"<id>\", ...)` and make the local emulator refuse what AWS refuses.",
-        "*Findings* are the ids of `shared/reviews/deployability-2026-11-30.md` that the behaviour answers.",
+        "*Findings* are the ids of the deployability review of 2026-11-30 (D1-D11, E1-E10, S1-S5, M1-M6) that the "
+        "behaviour answers.",
         "",
         f"{len(BEHAVIOURS)} behaviours; {sum(1 for b in BEHAVIOURS if b.id in emulator)} refused by the emulator.",
         "",

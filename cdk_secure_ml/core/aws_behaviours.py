@@ -175,7 +175,7 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
        "S2"),
     _b("iam.principal-arn-of-role-session",
-       "AWS IAM",
+       "AWS Identity and Access Management",
        "For a role session, aws:PrincipalArn is the ARN of the role (arn:aws:iam::<account>:role/<path><name>), "
        "not of the session.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#"
@@ -267,13 +267,13 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://github.com/aws/sagemaker-python-sdk/blob/v2.257.6/src/sagemaker/session.py",
        "E6"),
     _b("iam.set-operators-and-missing-keys",
-       "AWS IAM",
+       "AWS Identity and Access Management",
        "ForAnyValue is false and ForAllValues true when the multivalued key is missing from the request, and a "
        "condition on a missing key is false except for a negated operator or an IfExists one.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html",
        "E6"),
     _b("iam.negated-operator-nor",
-       "AWS IAM",
+       "AWS Identity and Access Management",
        "A negated condition operator with several values matches only a value that matches none of them (logical "
        "NOR), while a positive one matches any of them (OR).",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html",
