@@ -218,7 +218,8 @@ class SdkDefaultsLifecycleConfigs(Construct):
     The name therefore ends with a digest of the content (as CloudFormation sees it: references to
     other resources by logical id), so a change to the defaults creates a config with a new name
     and the domain or profiles that list it move to it. Referrers must live in the same stack:
-    a cross-stack (weak) reference would not change the referrer's template when the name changes.
+    a cross-stack reference (an export) would not change the referrer's template when the name changes, and
+    CloudFormation refuses to change an export another stack imports.
 
     Retained: SageMaker refuses to delete a configuration that a domain or user profile still lists
     or that a running app uses
