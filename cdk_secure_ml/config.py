@@ -126,7 +126,7 @@ class EndpointPolicyConfig(_Strict):
     @field_validator("trusted_accounts")
     @classmethod
     def _accounts(cls, accounts: list[str]) -> list[str]:
-        bad = [a for a in accounts if not re.match(r"^\d{12}$", a)]
+        bad = [a for a in accounts if not _ACCOUNT_ID_RE.match(a)]
         if bad:
             raise ValueError(f"{bad} are not 12-digit account ids; quote ids in YAML ('012345678901')")
         return accounts

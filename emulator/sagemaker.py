@@ -52,10 +52,7 @@ from moto.sagemaker.models import (
 )
 from moto.sagemaker.responses import SageMakerResponse
 
-from cdk_secure_ml.core.instance_types import has_instance_storage
-
-#: An ML instance type as SageMaker names them.
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9-]+$")
+from cdk_secure_ml.core.instance_types import has_instance_storage, instance_family
 
 from . import sagemaker_standins as standins
 from ._base import AdapterMixin, adapter, as_bool, cfn_tags, stand_in
@@ -82,7 +79,7 @@ def install() -> None:
     # moto's enum of ML instance types stops years ago (no ml.g5, ml.m6i, ml.t3): it refused types SageMaker
     # hosts. The emulator accepts any ml.<family>.<size>; which a region offers is the account's to say.
     def validate_instance_type(self: Any, instance_type: str) -> None:
-        if not INSTANCE_TYPE_RE.match(instance_type or ""):
+        if instance_family(instance_type or "") is None:
             raise ValidationError(message=f"Value '{instance_type}' at 'instanceType' is not an ML instance type "
                                           "(ml.<family>.<size>)")
 
