@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,18 +25,28 @@ from pydantic import (
     model_validator,
 )
 
-from cdk_secure_ml.constructs.encryption import DATA_CLASS_RE
-from cdk_secure_ml.constructs.governance import BUCKET_NAME_RE, EMAIL_RE, ROLE_ARN_RE
-from cdk_secure_ml.constructs.hosting import DIGEST_RE, IMAGE_TAG_RE, INSTANCE_TYPE_RE
-from cdk_secure_ml.constructs.identity import EXECUTION_PERSONAS, PERSONAS, TEAM_NAME_RE
-from cdk_secure_ml.constructs.network import (
+from cdk_secure_ml.core.names import (
+    ACCOUNT_ID_RE,
+    BUCKET_NAME_RE,
+    DATA_CLASS_RE,
+    DIGEST_RE,
+    EMAIL_RE,
+    EXECUTION_PERSONAS,
+    IMAGE_TAG_RE,
+    INSTANCE_TYPE_RE,
+    ORGANIZATION_ID_RE,
+    PERSONAS,
+    ROLE_ARN_RE,
+    SAGEMAKER_NAME_RE,
+    TEAM_NAME_RE,
+)
+from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
     INTERFACE_ENDPOINT_SERVICES,
-    ORGANIZATION_ID_RE,
     az_id_problems,
     validate_vpc_cidr,
 )
-from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.regions import known_regions
 
 #: Retention periods CloudWatch Logs accepts: ``aws_logs.RetentionDays`` member name -> days.
 LOG_RETENTION_DAYS: dict[str, int] = {
@@ -53,18 +62,6 @@ PLATFORM_DATA_CLASSES = ("data", "artifacts", "volumes", "logs")
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 _TAG_KEY_RE = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
-
-
-@lru_cache(maxsize=1)
-def known_regions() -> frozenset[str]:
-    """Regions of the commercial, GovCloud and China partitions, from botocore's bundled endpoint data."""
-    import boto3  # local import: only config validation needs it
-
-    session = boto3.session.Session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
-    return frozenset(regions)
 
 
 class _Strict(BaseModel):
@@ -1129,7 +1126,7 @@ class StudioConfig(_Strict):
 # Delivery (docs/delivery.md): one CDK pipeline in a tooling account deploys the platform to the
 # accounts of its stages, in order, with approvals and post-deploy audits.
 
-_ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+_ACCOUNT_ID_RE = ACCOUNT_ID_RE
 #: CodeConnections (formerly CodeStar Connections) connection ARNs; both service names are in use.
 _CONNECTION_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2}(-[a-z]+)+-\d:\d{12}:connection/"

@@ -11,12 +11,12 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.core.names import DATA_CLASS_RE
 
 #: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
 #: volumes, and logs.
 DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
 
-DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 _ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 
 _DESCRIPTIONS = {

@@ -27,6 +27,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.core.names import BUCKET_NAME_RE, EMAIL_RE, ROLE_ARN_RE
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 
 # --------------------------------------------------------------------------------------------------
@@ -162,8 +163,6 @@ def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None, frozense
 # AuditTrail
 
 _KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
-BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _TRAIL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")
 
 #: Object-level actions on the log archive that only CloudTrail and the auditors may use.
@@ -699,7 +698,6 @@ class ThreatDetection(Construct):
 # --------------------------------------------------------------------------------------------------
 # Alerts
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 #: SageMaker EventBridge events that mean something failed: detail-type → (status field, values).
 #: Endpoint events carry upper-case statuses in AWS's examples (``IN_SERVICE``) while the API uses

@@ -54,6 +54,7 @@ from cdk_secure_ml.constructs.studio import SAGEMAKER_NAME_RE
 from cdk_secure_ml.core.instance_types import has_instance_storage
 from cdk_secure_ml.core.instance_vcpus import vcpus
 from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
+from cdk_secure_ml.core.names import DIGEST_RE, IMAGE_TAG_RE, INSTANCE_TYPE_RE
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, in_regulatory_packs
 from cdk_secure_ml.policies.plugin import ack_id
 
@@ -69,9 +70,6 @@ DEFAULT_INVOCATIONS_TARGET = 70.0
 # in each region, generated from the SageMaker SDK's table (tools/model_monitor_images.py). Other regions:
 # ModelMonitor(image_uri=...).
 
-DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
-IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)/(.+)$")
 _MODEL_PACKAGE_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$")

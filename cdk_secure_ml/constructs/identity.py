@@ -18,7 +18,6 @@ actions on existing resources require ``sagemaker:ResourceTag/<key>`` to equal
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +29,8 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.core.instance_types import instance_store_patterns
+from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS, TEAM_NAME_RE
+from cdk_secure_ml.core.names import TAG_KEY_RE as _TAG_KEY_RE
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     acknowledge_wildcards,
@@ -37,13 +38,6 @@ from cdk_secure_ml.policies.acknowledgements import (
     skip_checkov,
 )
 from cdk_secure_ml.policies.plugin import ack_id
-
-PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
-#: Personas that run SageMaker work and therefore get per-team execution roles.
-EXECUTION_PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer")
-
-TEAM_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-_TAG_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:/=+\-@]{0,63}$")
 
 # --- SageMaker action groups (every name is checked against the IAM database in the tests)
 

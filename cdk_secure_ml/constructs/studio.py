@@ -20,9 +20,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-#: SageMaker resource names (domains, user profiles, model package groups, ...): letters, digits and
-#: hyphens, 1-63 characters, starting and ending with a letter or digit.
-SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
+
 #: SageMaker's limits for JupyterLab idle shutdown (minutes).
 IDLE_TIMEOUT_RANGE = (60, 525600)
 #: Priority of ABAC tags (team, owner): above the default 100 of stage-wide tags.

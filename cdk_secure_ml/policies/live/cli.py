@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import TextIO
 from urllib.parse import urlparse
 
+from cdk_secure_ml.core.regions import known_regions
+
 from .audit import AuditError, AuditResult, run_audit, title_of
 
 PROG = "secure-ml audit"
@@ -45,13 +47,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def known_regions(session) -> set[str]:
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
-    return regions
-
-
 def open_session(profile: str | None, region: str | None, endpoint_url: str | None):
     """A boto3 session and the region, after checking that the account answers (STS)."""
     import boto3
@@ -74,7 +69,7 @@ def open_session(profile: str | None, region: str | None, endpoint_url: str | No
     region = region or session.region_name
     if not region:
         raise AuditError("no region: pass --region or set AWS_REGION")
-    if region not in known_regions(session):
+    if region not in known_regions():
         raise AuditError(f"unknown region {region!r}; use an AWS region code such as eu-west-1")
     if session.get_credentials() is None:
         raise AuditError("no AWS credentials found; set AWS_PROFILE or pass --profile")

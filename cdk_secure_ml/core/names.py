@@ -1,0 +1,43 @@
+"""Names, patterns and limits: what AWS and the platform accept as a name, id or ARN.
+
+CDK-free: the config validators, the constructs, the policy rules and the emulator import these without
+loading aws-cdk-lib. Where a pattern is AWS's, the comment names the page that states it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Data classes (one KMS key each): lower case, digits and hyphens, up to 32 characters.
+DATA_CLASS_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+#: S3 bucket names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+#: 3-63 characters of lower case, digits, dots and hyphens, starting and ending with a letter or digit.
+BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+#: An IAM role ARN in any partition.
+ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+#: An AWS account id: 12 digits.
+ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+#: An AWS Organizations organization id.
+ORGANIZATION_ID_RE = re.compile(r"^o-[a-z0-9]{10,32}$")
+#: An e-mail address SNS can subscribe (the HTML living standard's "valid e-mail address").
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+#: A container image digest.
+DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+#: A container image tag (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html).
+IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+#: A SageMaker instance type (``ml.<family>.<size>``).
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+#: SageMaker resource names (domains, user profiles, model package groups, ...): letters, digits and
+#: hyphens, 1-63 characters, starting and ending with a letter or digit.
+SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+#: Team names: they appear in role names, tag values and S3 prefixes.
+TEAM_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+#: The team tag key: usable in ``aws:PrincipalTag/<key>`` and ``${aws:PrincipalTag/<key>}`` policy variables.
+TAG_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:/=+\-@]{0,63}$")
+
+#: The platform's personas (docs/identity.md).
+PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
+#: Personas that run SageMaker work and therefore get per-team execution roles.
+EXECUTION_PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer")
