@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from cdk_secure_ml.core.config_rules import CONFIG_RULES
 from cdk_secure_ml.core.names import (
     ACCOUNT_ID_RE,
     BUCKET_NAME_RE,
@@ -499,7 +500,6 @@ class GovernanceConfig(_Strict):
     @field_validator("disabled_config_rules")
     @classmethod
     def _rules(cls, names: list[str]) -> list[str]:
-        from cdk_secure_ml.constructs.governance import CONFIG_RULES  # local import: avoids a cycle
 
         unknown = [n for n in names if n not in CONFIG_RULES]
         if unknown:

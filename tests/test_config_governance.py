@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from cdk_secure_ml.config import ConfigError, GovernanceConfig, OrganizationConfig, parse_config
-from cdk_secure_ml.constructs.governance import CONFIG_RULES
+from cdk_secure_ml.core.config_rules import CONFIG_RULES
 
 KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 

@@ -21,7 +21,6 @@ from cdk_secure_ml.config import GovernanceConfig, OrganizationConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.governance import (
     ARCHIVE_RESTRICTED_ACTIONS,
-    CONFIG_RULES,
     DEFAULT_RULE_PARAMETERS,
     SAGEMAKER_FAILURE_EVENTS,
     Alerts,
@@ -29,9 +28,9 @@ from cdk_secure_ml.constructs.governance import (
     ComplianceRules,
     ThreatDetection,
     has_object_lock,
-    managed_rules_list,
 )
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.core.config_rules import CONFIG_RULES, managed_rules_list
 from cdk_secure_ml.policies import scp
 from cdk_secure_ml.stacks.governance import GovernanceStack, OrganizationGuardrailsStack
 from tests.conftest import new_app
