@@ -105,9 +105,10 @@ def main(argv: Sequence[str] | None = None, client: Any = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cdk_secure_ml.delivery_context",
         description="Print the latest Approved model package version of each group that has one, as the JSON "
-                    "of the CDK context approved-model-packages. A group without an approved version is named "
-                    "on stderr and left out: its endpoints wait (exit 0).")
-    parser.add_argument("--group", action="append", required=True, help="model package group name (repeatable)")
+                    "of the CDK context approved-model-packages. A group without an approved version is "
+                    "named on stderr and left out: its endpoints wait (exit 0).")
+    parser.add_argument("--group", action="append", required=True, help="model package group name "
+                                                                        "(repeatable)")
     parser.add_argument("--region", help="default: the AWS SDK's region")
     parser.add_argument("--require-approved", action="store_true",
                         help="exit 2 when a group has no approved version (default: its endpoints wait)")
@@ -123,7 +124,8 @@ def main(argv: Sequence[str] | None = None, client: Any = None) -> int:
         return 2
     for group in dict.fromkeys(args.group):
         if group not in approved:
-            print(f"delivery_context: model package group {group!r} has no Approved version yet: the endpoints "
+            print(f"delivery_context: model package group {group!r} has no Approved version yet: the "
+                  "endpoints "
                   "that deploy from it wait, and their stages deploy without them; approving a version "
                   "starts the pipeline again", file=sys.stderr)
     print(json.dumps(approved, sort_keys=True))

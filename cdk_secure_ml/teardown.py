@@ -51,14 +51,16 @@ class TeardownReport:
 
     def lines(self) -> list[str]:
         verb = "deleted" if self.done else "would delete"
-        efs = (f"home EFS {self.home_efs} {'deleted with the domain' if self.home_efs_deleted else 'RETAINED'}"
+        efs = (f"home EFS {self.home_efs} "
+               f"{'deleted with the domain' if self.home_efs_deleted else 'RETAINED'}"
                if self.home_efs else "no home EFS reported")
         lines = [
             f"{verb} {len(self.apps)} app(s): {', '.join(self.apps) or '-'}",
             f"{verb} {len(self.spaces)} space(s): {', '.join(self.spaces) or '-'}",
             f"{verb} {len(self.user_profiles)} user profile(s): {', '.join(self.user_profiles) or '-'}",
             f"{verb} domain {self.domain_id}; {efs}",
-            f"{verb} {len(self.lifecycle_configs)} lifecycle config(s): {', '.join(self.lifecycle_configs) or '-'}",
+            f"{verb} {len(self.lifecycle_configs)} lifecycle config(s): "
+            f"{', '.join(self.lifecycle_configs) or '-'}",
         ]
         if self.lifecycle_configs_kept:
             lines.append(f"kept (still in use elsewhere): {', '.join(self.lifecycle_configs_kept)}")
@@ -109,21 +111,35 @@ def teardown_studio_domain(
 
     domain = sagemaker.describe_domain(DomainId=domain_id)
     report = TeardownReport(domain_id, home_efs=domain.get("HomeEfsFileSystemId"))
-    apps = [a for a in _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id) if a.get("Status") not in _GONE]
+    apps = [
+        a
+        for a in _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id)
+        if a.get("Status") not in _GONE
+    ]
     spaces = _pages(sagemaker.list_spaces, "Spaces", DomainIdEquals=domain_id)
     profiles = _pages(sagemaker.list_user_profiles, "UserProfiles", DomainIdEquals=domain_id)
-    report.apps = [f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps]
+    report.apps = [
+        f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps
+    ]
     report.spaces = [s["SpaceName"] for s in spaces]
     report.user_profiles = [p["UserProfileName"] for p in profiles]
     settings = [domain.get("DefaultUserSettings") or {}]
-    settings += [sagemaker.describe_user_profile(DomainId=domain_id, UserProfileName=name).get("UserSettings") or {}
-                 for name in report.user_profiles]
-    report.lifecycle_configs = sorted({arn.rsplit("/", 1)[-1] for s in settings for arn in _lifecycle_config_arns(s)})
+    settings += [
+        sagemaker.describe_user_profile(DomainId=domain_id, UserProfileName=name).get("UserSettings") or {}
+        for name in report.user_profiles
+    ]
+    report.lifecycle_configs = sorted(
+        {arn.rsplit("/", 1)[-1] for s in settings for arn in _lifecycle_config_arns(s)}
+    )
     if not confirm:
         return report
 
     for app in apps:
-        owner = {"SpaceName": app["SpaceName"]} if app.get("SpaceName") else {"UserProfileName": app["UserProfileName"]}
+        owner = (
+            {"SpaceName": app["SpaceName"]}
+            if app.get("SpaceName")
+            else {"UserProfileName": app["UserProfileName"]}
+        )
         sagemaker.delete_app(DomainId=domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner)
 
     def apps_gone() -> bool:
@@ -142,8 +158,9 @@ def teardown_studio_domain(
         return not left
 
     _wait(members_gone, f"the spaces and user profiles of {domain_id} to be deleted", timeout, interval)
-    sagemaker.delete_domain(DomainId=domain_id,
-                            RetentionPolicy={"HomeEfsFileSystem": "Delete" if delete_home_efs else "Retain"})
+    sagemaker.delete_domain(
+        DomainId=domain_id, RetentionPolicy={"HomeEfsFileSystem": "Delete" if delete_home_efs else "Retain"}
+    )
 
     def domain_gone() -> bool:
         # Gone, not "Deleting": until then its ENIs and home-EFS mount targets are still in the subnets.
@@ -178,8 +195,12 @@ def teardown_studio_domain(
 def _lifecycle_config_arns(settings: dict[str, Any]) -> list[str]:
     """The Studio lifecycle config ARNs a domain's default user settings or a profile's settings list."""
     arns = []
-    for app in ("JupyterLabAppSettings", "CodeEditorAppSettings", "JupyterServerAppSettings",
-                "KernelGatewayAppSettings"):
+    for app in (
+        "JupyterLabAppSettings",
+        "CodeEditorAppSettings",
+        "JupyterServerAppSettings",
+        "KernelGatewayAppSettings",
+    ):
         app_settings = settings.get(app) or {}
         arns += app_settings.get("LifecycleConfigArns") or []
         default = (app_settings.get("DefaultResourceSpec") or {}).get("LifecycleConfigArn")
@@ -201,13 +222,17 @@ def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
     parser = argparse.ArgumentParser(
         prog="secure-ml teardown-studio",
         description="Delete a Studio domain's apps, spaces and user profiles, then the domain, in the order "
-        "SageMaker accepts (docs/operations.md). Without --yes it only prints what it would delete.")
+        "SageMaker accepts (docs/operations.md). Without --yes it only prints what it would delete.",
+    )
     parser.add_argument("--domain-id", required=True, help="the domain (output DomainId of the Studio stack)")
     parser.add_argument("--region", help="AWS region (default: the session's)")
     parser.add_argument("--profile", help="AWS named profile")
     parser.add_argument("--endpoint-url", help="another SageMaker endpoint (the local emulator)")
-    parser.add_argument("--delete-home-efs", action="store_true",
-                        help="delete the home EFS volume with the domain (default: retain it)")
+    parser.add_argument(
+        "--delete-home-efs",
+        action="store_true",
+        help="delete the home EFS volume with the domain (default: retain it)",
+    )
     parser.add_argument("--yes", action="store_true", help="delete; without it nothing is changed")
     try:
         args = parser.parse_args(argv)
@@ -220,8 +245,9 @@ def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
     sagemaker = session.client("sagemaker", endpoint_url=args.endpoint_url)
     try:
-        report = teardown_studio_domain(sagemaker, args.domain_id, delete_home_efs=args.delete_home_efs,
-                                        confirm=args.yes)
+        report = teardown_studio_domain(
+            sagemaker, args.domain_id, delete_home_efs=args.delete_home_efs, confirm=args.yes
+        )
     except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
         print(f"secure-ml teardown-studio: {error}", file=sys.stderr)
         return 1
@@ -230,6 +256,8 @@ def main_teardown_studio(argv: list[str], stdout: Any = None) -> int:
     if not args.yes:
         print("nothing deleted: run again with --yes", file=out)
     elif report.home_efs and not report.home_efs_deleted:
-        print(f"next: back up and delete EFS {report.home_efs} (its mount targets first), then cdk destroy",
-              file=out)
+        print(
+            f"next: back up and delete EFS {report.home_efs} (its mount targets first), then cdk destroy",
+            file=out,
+        )
     return 0

@@ -120,13 +120,17 @@ class MlNetwork(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         services = list(dict.fromkeys([*interface_endpoints, *extra_interface_endpoints]))
-        self._validate_perimeter(organization_id, trusted_accounts, trusted_resource_accounts, allowed_s3_objects)
+        self._validate_perimeter(
+            organization_id, trusted_accounts, trusted_resource_accounts, allowed_s3_objects
+        )
         if availability_zone_ids is not None:
             problems = az_id_problems(list(availability_zone_ids), Stack.of(scope).region)
             if availability_zones:
                 problems.append("give availability_zones or availability_zone_ids, not both")
             if vpc is not None:
-                problems.append("availability_zone_ids applies to a new VPC; an imported VPC keeps its subnets")
+                problems.append(
+                    "availability_zone_ids applies to a new VPC; an imported VPC keeps its subnets"
+                )
             if problems:
                 raise ValueError("MlNetwork: " + "; ".join(problems))
             # CDK places subnets by the names it is given; the IDs stand in for them and each subnet
@@ -164,7 +168,9 @@ class MlNetwork(Construct):
                 "make sure it has none (AWS Config rule vpc-default-security-group-closed).",
             )
 
-        self.availability_zone_ids = list(availability_zone_ids) if availability_zone_ids is not None else None
+        self.availability_zone_ids = (
+            list(availability_zone_ids) if availability_zone_ids is not None else None
+        )
         self.subnet_selection = ec2.SubnetSelection(subnets=self.subnets)
 
         self.endpoint_security_group = ec2.SecurityGroup(
@@ -264,7 +270,9 @@ class MlNetwork(Construct):
         self.allow_endpoint_access_from(group)
         if self._s3_prefix_list_id:
             group.add_egress_rule(
-                ec2.Peer.prefix_list(self._s3_prefix_list_id), ec2.Port.tcp(443), "S3 via the gateway endpoint"
+                ec2.Peer.prefix_list(self._s3_prefix_list_id),
+                ec2.Port.tcp(443),
+                "S3 via the gateway endpoint",
             )
         else:
             # Without the prefix-list id (it needs an AWS lookup) S3 is reached by address. The
@@ -288,7 +296,8 @@ class MlNetwork(Construct):
         """(label, condition) pairs, one per way a principal is admitted."""
         accounts = [Stack.of(self).account, *self.trusted_accounts]
         found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"aws:PrincipalAccount": accounts}})]
+            ("Accounts", {"StringEquals": {"aws:PrincipalAccount": accounts}})
+        ]
         if self.organization_id:
             found.append(("Organization", {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}}))
         return found
@@ -298,9 +307,12 @@ class MlNetwork(Construct):
         bucket owner's account, usable in VPC endpoint policies
         (https://aws.amazon.com/about-aws/whats-new/2020/12/new-iam-condition-keys-amazon-s3-limit-requests-buckets-owned-specific-aws-accounts-specific-tls-versions/);
         ``aws:ResourceOrgID`` its organization."""
-        accounts = list(dict.fromkeys([Stack.of(self).account, *self.trusted_accounts, *self.trusted_resource_accounts]))
+        accounts = list(
+            dict.fromkeys([Stack.of(self).account, *self.trusted_accounts, *self.trusted_resource_accounts])
+        )
         found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"s3:ResourceAccount": accounts}})]
+            ("Accounts", {"StringEquals": {"s3:ResourceAccount": accounts}})
+        ]
         if self.organization_id:
             found.append(("Organization", {"StringEquals": {"aws:ResourceOrgID": self.organization_id}}))
         return found
@@ -310,8 +322,13 @@ class MlNetwork(Construct):
         # Requests AWS services make with their service principals carry aws:PrincipalIsAWSService;
         # foreign credentials cannot set it (the data-perimeter default statement,
         # https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md).
-        return iam.PolicyStatement(sid="AwsServicePrincipals", principals=[iam.StarPrincipal()], actions=["*"],
-                                   resources=["*"], conditions={"Bool": {"aws:PrincipalIsAWSService": "true"}})
+        return iam.PolicyStatement(
+            sid="AwsServicePrincipals",
+            principals=[iam.StarPrincipal()],
+            actions=["*"],
+            resources=["*"],
+            conditions={"Bool": {"aws:PrincipalIsAWSService": "true"}},
+        )
 
     def _restrict_endpoints(self, allowed_s3_objects: list[str]) -> None:
         stack = Stack.of(self)
@@ -320,43 +337,77 @@ class MlNetwork(Construct):
         for principal_label, principal in self._principal_conditions():
             for bucket_label, bucket in self._bucket_conditions():
                 merged = {op: {**principal.get(op, {}), **bucket.get(op, {})} for op in {*principal, *bucket}}
-                self.s3_endpoint.add_to_policy(iam.PolicyStatement(
-                    sid=f"PrincipalsOf{principal_label}ToBucketsOf{bucket_label}", principals=[iam.StarPrincipal()],
-                    actions=["s3:*"], resources=["*"], conditions=merged))
+                self.s3_endpoint.add_to_policy(
+                    iam.PolicyStatement(
+                        sid=f"PrincipalsOf{principal_label}ToBucketsOf{bucket_label}",
+                        principals=[iam.StarPrincipal()],
+                        actions=["s3:*"],
+                        resources=["*"],
+                        conditions=merged,
+                    )
+                )
         self.s3_endpoint.add_to_policy(self._service_principals())
-        self.s3_endpoint.add_to_policy(iam.PolicyStatement(
-            sid="EcrImageLayers", principals=[iam.StarPrincipal()], actions=["s3:GetObject"],
-            resources=[f"arn:{stack.partition}:s3:::{ECR_LAYER_BUCKET.format(region=stack.region)}/*"]))
+        self.s3_endpoint.add_to_policy(
+            iam.PolicyStatement(
+                sid="EcrImageLayers",
+                principals=[iam.StarPrincipal()],
+                actions=["s3:GetObject"],
+                resources=[f"arn:{stack.partition}:s3:::{ECR_LAYER_BUCKET.format(region=stack.region)}/*"],
+            )
+        )
         if allowed_s3_objects:
-            self.s3_endpoint.add_to_policy(iam.PolicyStatement(
-                sid="AllowedAwsOwnedObjects", principals=[iam.StarPrincipal()], actions=["s3:GetObject"],
-                resources=allowed_s3_objects))
+            self.s3_endpoint.add_to_policy(
+                iam.PolicyStatement(
+                    sid="AllowedAwsOwnedObjects",
+                    principals=[iam.StarPrincipal()],
+                    actions=["s3:GetObject"],
+                    resources=allowed_s3_objects,
+                )
+            )
         for service, endpoint in self.interface_endpoints.items():
             if service not in ENDPOINT_POLICY_SERVICES:
                 continue
             for label, condition in self._principal_conditions():
-                endpoint.add_to_policy(iam.PolicyStatement(
-                    sid=f"PrincipalsOf{label}", principals=[iam.StarPrincipal()], actions=["*"], resources=["*"],
-                    conditions=condition))
+                endpoint.add_to_policy(
+                    iam.PolicyStatement(
+                        sid=f"PrincipalsOf{label}",
+                        principals=[iam.StarPrincipal()],
+                        actions=["*"],
+                        resources=["*"],
+                        conditions=condition,
+                    )
+                )
             endpoint.add_to_policy(self._service_principals())
             self.restricted_endpoints.append(service)
 
     @staticmethod
-    def _validate_perimeter(organization_id: str | None, trusted_accounts: Sequence[str],
-                            trusted_resource_accounts: Sequence[str], allowed_s3_objects: Sequence[str]) -> None:
+    def _validate_perimeter(
+        organization_id: str | None,
+        trusted_accounts: Sequence[str],
+        trusted_resource_accounts: Sequence[str],
+        allowed_s3_objects: Sequence[str],
+    ) -> None:
         problems: list[str] = []
         if organization_id is not None and not ORGANIZATION_ID_RE.match(organization_id):
-            problems.append(f"organization_id {organization_id!r} is not an AWS Organizations id (o- followed by "
-                            "10-32 lower-case letters or digits; aws organizations describe-organization shows it)")
-        for what, accounts in (("trusted_accounts", trusted_accounts),
-                               ("trusted_resource_accounts", trusted_resource_accounts)):
+            problems.append(
+                f"organization_id {organization_id!r} is not an AWS Organizations id (o- "
+                "followed by 10-32 lower-case letters or digits; aws organizations "
+                "describe-organization shows it)"
+            )
+        for what, accounts in (
+            ("trusted_accounts", trusted_accounts),
+            ("trusted_resource_accounts", trusted_resource_accounts),
+        ):
             bad = [a for a in accounts if not Token.is_unresolved(a) and not _ACCOUNT_RE.match(str(a))]
             if bad:
                 problems.append(f"{what} {bad} are not 12-digit account ids")
         bad_arns = [a for a in allowed_s3_objects if not _S3_OBJECT_ARN_RE.match(a)]
         if bad_arns:
-            problems.append(f"allowed_s3_objects {bad_arns} are not S3 object ARN patterns "
-                            "(arn:aws:s3:::<bucket>/<key pattern>, e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*)")
+            problems.append(
+                f"allowed_s3_objects {bad_arns} are not S3 object ARN patterns "
+                "(arn:aws:s3:::<bucket>/<key pattern>, e.g. "
+                "arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*)"
+            )
         if problems:
             raise ValueError("MlNetwork: " + "; ".join(problems))
 
@@ -504,4 +555,3 @@ class MlNetwork(Construct):
         )
         allow_cloudwatch_logs(key)
         return key
-

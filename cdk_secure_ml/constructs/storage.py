@@ -61,10 +61,12 @@ class AccessLogsBucket(Construct):
         construct_id: str,
         *,
         bucket_name: str | None = None,
-        noncurrent_version_expiration: Duration = Duration.days(90),
+        noncurrent_version_expiration: Duration | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        if noncurrent_version_expiration is None:  # no jsii object at import time
+            noncurrent_version_expiration = Duration.days(90)
         # Grant log delivery through the bucket policy, not the legacy LogDeliveryWrite ACL, whatever
         # feature flags the consuming app sets (ACLs are disabled by BUCKET_OWNER_ENFORCED).
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
@@ -86,7 +88,9 @@ class AccessLogsBucket(Construct):
         acknowledge(self.bucket, no_loop, "AwsSolutions-S1", *in_regulatory_packs("S3BucketLoggingEnabled"))
         skip_checkov(self.bucket, no_loop, "CKV_AWS_18")
         sse_s3_only = "S3 server access log delivery supports only SSE-S3 on the destination bucket."
-        acknowledge(self.bucket, sse_s3_only, *in_regulatory_packs("S3DefaultEncryptionKMS"), ack_id("SML-ENC-7"))
+        acknowledge(
+            self.bucket, sse_s3_only, *in_regulatory_packs("S3DefaultEncryptionKMS"), ack_id("SML-ENC-7")
+        )
         _acknowledge_replication(self.bucket)
 
 

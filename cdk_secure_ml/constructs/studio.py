@@ -197,14 +197,20 @@ class _LifecycleConfigName:
     construct's path, which keeps equal defaults apart (a large team's slices in two stacks, a long prefix cut
     short)."""
 
-    def __init__(self, prefix: str, seed: str, script: str, config: sagemaker.CfnStudioLifecycleConfig) -> None:
+    def __init__(
+        self, prefix: str, seed: str, script: str, config: sagemaker.CfnStudioLifecycleConfig
+    ) -> None:
         self._prefix, self._seed, self._script, self._config = prefix, seed, script, config
 
     def produce(self, context: IResolveContext) -> str:
         # The type is taggable through cdkTagManager (TagManager.isTaggableV2), not ``tags``.
-        resolved = context.resolve({"content": self._script, "tags": self._config.cdk_tag_manager.render_tags()})
+        resolved = context.resolve(
+            {"content": self._script, "tags": self._config.cdk_tag_manager.render_tags()}
+        )
         seed = f"{self._seed}\n{json.dumps(resolved, sort_keys=True, default=str)}"
-        return lifecycle_config_name(self._prefix, hashlib.sha256(seed.encode()).hexdigest()[:LIFECYCLE_DIGEST_LENGTH])
+        return lifecycle_config_name(
+            self._prefix, hashlib.sha256(seed.encode()).hexdigest()[:LIFECYCLE_DIGEST_LENGTH]
+        )
 
 
 class SdkDefaultsLifecycleConfigs(Construct):
@@ -231,13 +237,19 @@ class SdkDefaultsLifecycleConfigs(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, name_prefix: str, defaults: dict,
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name_prefix: str,
+        defaults: dict,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
         self.defaults = defaults
-        self.script = sdk_defaults_script(sdk_defaults_yaml(defaults),
-                                          sdk_defaults_yaml(instance_storage_defaults(defaults)))
+        self.script = sdk_defaults_script(
+            sdk_defaults_yaml(defaults), sdk_defaults_yaml(instance_storage_defaults(defaults))
+        )
         estimate = estimated_content_length(self.script)
         if estimate > LIFECYCLE_CONTENT_LIMIT:
             raise ValueError(
@@ -257,8 +269,13 @@ class SdkDefaultsLifecycleConfigs(Construct):
             # Tags are create-only too, and are applied by aspects after this constructor (stage-wide tags):
             # the name is computed at synth time, from the content and the tags the resource ends up with.
             config.studio_lifecycle_config_name = Lazy.uncached_string(
-                _LifecycleConfigName(f"{name_prefix}-{short}", f"{self.node.path}\n{name_prefix}\n{app_type}",
-                                     self.script, config))
+                _LifecycleConfigName(
+                    f"{name_prefix}-{short}",
+                    f"{self.node.path}\n{name_prefix}\n{app_type}",
+                    self.script,
+                    config,
+                )
+            )
             config.apply_removal_policy(removal_policy)
             self.configs[app_type] = config
 
@@ -329,7 +346,9 @@ class SecureStudioDomain(Construct):
         super().__init__(scope, construct_id)
         problems = []
         if not SAGEMAKER_NAME_RE.match(domain_name):
-            problems.append(f"domain_name {domain_name!r} must be letters, digits and single hyphens (max 63)")
+            problems.append(
+                f"domain_name {domain_name!r} must be letters, digits and single hyphens (max 63)"
+            )
         if auth_mode not in ("IAM", "SSO"):
             problems.append(f"auth_mode {auth_mode!r} is not IAM or SSO")
         low, high = IDLE_TIMEOUT_RANGE
@@ -340,7 +359,9 @@ class SecureStudioDomain(Construct):
         if not security_groups:
             problems.append("security_groups is empty; pass a workload security group of the ML network")
         if (sharing_bucket is None) != (sharing_key is None):
-            problems.append("notebook sharing needs both sharing_bucket and sharing_key (an encrypted bucket)")
+            problems.append(
+                "notebook sharing needs both sharing_bucket and sharing_key (an encrypted bucket)"
+            )
         if problems:
             raise ValueError("SecureStudioDomain: " + "; ".join(problems))
 
@@ -353,8 +374,9 @@ class SecureStudioDomain(Construct):
         self.lifecycle_config: sagemaker.CfnStudioLifecycleConfig | None = None
         if sdk_defaults is not None:
             self.sdk_defaults = sdk_defaults
-            self.sdk_lifecycle_configs = self.add_sdk_defaults(self, "SdkDefaults", label="domain",
-                                                               defaults=sdk_defaults)
+            self.sdk_lifecycle_configs = self.add_sdk_defaults(
+                self, "SdkDefaults", label="domain", defaults=sdk_defaults
+            )
             self.lifecycle_config = self.sdk_lifecycle_configs.jupyter_lab
 
         sharing = sagemaker.CfnDomain.SharingSettingsProperty(notebook_output_option="Disabled")
@@ -390,9 +412,11 @@ class SecureStudioDomain(Construct):
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
                 jupyter_lab_app_settings=sagemaker.CfnDomain.JupyterLabAppSettingsProperty(
-                    **self._app_settings(sagemaker.CfnDomain, lifecycle, "JupyterLab")),
+                    **self._app_settings(sagemaker.CfnDomain, lifecycle, "JupyterLab")
+                ),
                 code_editor_app_settings=sagemaker.CfnDomain.CodeEditorAppSettingsProperty(
-                    **self._app_settings(sagemaker.CfnDomain, lifecycle, "CodeEditor")),
+                    **self._app_settings(sagemaker.CfnDomain, lifecycle, "CodeEditor")
+                ),
             ),
             # Shared spaces run as this role (https://docs.aws.amazon.com/sagemaker/latest/dg/
             # execution-roles-and-spaces.html); the platform denies creating them, and these
@@ -406,8 +430,12 @@ class SecureStudioDomain(Construct):
 
         # The teardown path needs these ids (docs/studio.md).
         CfnOutput(self, "DomainId", value=self.domain.attr_domain_id)
-        CfnOutput(self, "HomeEfsFileSystemId", value=self.domain.attr_home_efs_file_system_id,
-                  description="Retained home EFS: delete its mount targets, then the file system, after the domain")
+        CfnOutput(
+            self,
+            "HomeEfsFileSystemId",
+            value=self.domain.attr_home_efs_file_system_id,
+            description="Retained home EFS: delete its mount targets, then the file system, after the domain",
+        )
         CfnOutput(self, "SecurityGroupIds", value=",".join(group_ids))
 
     # ------------------------------------------------------------------------------------------
@@ -420,8 +448,9 @@ class SecureStudioDomain(Construct):
     def domain_arn(self) -> str:
         return self.domain.attr_domain_arn
 
-    def _app_settings(self, cfn: Any, lifecycle: SdkDefaultsLifecycleConfigs | None, app_type: str,
-                      idle: bool = True) -> dict:
+    def _app_settings(
+        self, cfn: Any, lifecycle: SdkDefaultsLifecycleConfigs | None, app_type: str, idle: bool = True
+    ) -> dict:
         """Keyword arguments of a JupyterLab / Code Editor app settings property of ``cfn``
         (CfnDomain or CfnUserProfile): idle shutdown (domain level only: CloudFormation's
         UserProfile schema has no AppLifecycleManagement) and, with ``lifecycle``, its
@@ -445,13 +474,19 @@ class SecureStudioDomain(Construct):
         return settings
 
     def add_sdk_defaults(
-        self, scope: Construct, construct_id: str, *, label: str, defaults: dict,
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        label: str,
+        defaults: dict,
     ) -> SdkDefaultsLifecycleConfigs:
         """Lifecycle configurations installing ``defaults`` (a team's), named
         ``<domain>-<label>-<jl|ce>-<digest>``. Create them in the stack of the profiles that use
         them (:meth:`add_user_profile` ``sdk_defaults``)."""
-        return SdkDefaultsLifecycleConfigs(scope, construct_id, name_prefix=f"{self.domain_name}-{label}",
-                                           defaults=defaults)
+        return SdkDefaultsLifecycleConfigs(
+            scope, construct_id, name_prefix=f"{self.domain_name}-{label}", defaults=defaults
+        )
 
     def add_user_profile(
         self,
@@ -478,8 +513,9 @@ class SecureStudioDomain(Construct):
             )
         if sdk_defaults is not None and Stack.of(sdk_defaults) is not Stack.of(scope):
             raise ValueError(
-                f"user profile {user_name!r}: its sdk_defaults are in stack {Stack.of(sdk_defaults).node.path!r}, "
-                f"the profile in {Stack.of(scope).node.path!r}; create them in the profile's stack "
+                f"user profile {user_name!r}: its sdk_defaults are in stack "
+                f"{Stack.of(sdk_defaults).node.path!r}, the profile in {Stack.of(scope).node.path!r}; create "
+                "them in the profile's stack "
                 "(add_sdk_defaults(scope, ...)) so a change to the defaults updates the profile"
             )
         if self.domain.auth_mode == "SSO" and not sso_user_name:
@@ -489,9 +525,11 @@ class SecureStudioDomain(Construct):
             cfn = sagemaker.CfnUserProfile
             app_settings = {
                 "jupyter_lab_app_settings": cfn.JupyterLabAppSettingsProperty(
-                    **self._app_settings(cfn, sdk_defaults, "JupyterLab", idle=False)),
+                    **self._app_settings(cfn, sdk_defaults, "JupyterLab", idle=False)
+                ),
                 "code_editor_app_settings": cfn.CodeEditorAppSettingsProperty(
-                    **self._app_settings(cfn, sdk_defaults, "CodeEditor", idle=False)),
+                    **self._app_settings(cfn, sdk_defaults, "CodeEditor", idle=False)
+                ),
             }
         profile = sagemaker.CfnUserProfile(
             scope,

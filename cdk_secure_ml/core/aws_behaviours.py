@@ -49,14 +49,14 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     # ---------------------------------------------------------------- AWS CloudFormation
     _b("cloudformation.custom-name-replacement",
        "AWS CloudFormation",
-       "An update that must replace a resource whose custom name stays the same fails; replacing it needs a new "
-       "name (or a generated one).",
+       "An update that must replace a resource whose custom name stays the same fails; replacing it needs a "
+       "new name (or a generated one).",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html",
        "D7", "D9"),
     _b("cloudformation.replacement-creates-first",
        "AWS CloudFormation",
-       "A replacement creates the new resource first, points dependent resources at it, then deletes the old one "
-       "in the cleanup phase.",
+       "A replacement creates the new resource first, points dependent resources at it, then deletes the old "
+       "one in the cleanup phase.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html"),
     _b("cloudformation.create-only-properties",
        "AWS CloudFormation",
@@ -65,8 +65,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html"),
     _b("cloudformation.failed-operation-rolls-back",
        "AWS CloudFormation",
-       "When a resource fails, a stack create rolls back by deleting what it created (ROLLBACK_COMPLETE) and a "
-       "stack update returns to the previous template (UPDATE_ROLLBACK_COMPLETE).",
+       "When a resource fails, a stack create rolls back by deleting what it created (ROLLBACK_COMPLETE) and "
+       "a stack update returns to the previous template (UPDATE_ROLLBACK_COMPLETE).",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html"),
     _b("cloudformation.export-in-use",
        "AWS CloudFormation",
@@ -76,14 +76,14 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "S4"),
     _b("cloudformation.get-stack-output-weak",
        "AWS CloudFormation",
-       "Fn::GetStackOutput is a weak reference: the producing stack may change or delete the output without the "
-       "consumer being updated or blocked.",
+       "Fn::GetStackOutput is a weak reference: the producing stack may change or delete the output without "
+       "the consumer being updated or blocked.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html",
        "S4"),
     _b("cloudformation.deletion-policy-retain",
        "AWS CloudFormation",
-       "A resource with DeletionPolicy Retain is kept (not deleted) when its stack is deleted or it leaves the "
-       "template.",
+       "A resource with DeletionPolicy Retain is kept (not deleted) when its stack is deleted or it leaves "
+       "the template.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"),
 
     _b("iam.delete-policy-detach-first",
@@ -93,8 +93,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
 
     _b("ec2.subnet-public-ip-only-default-vpc",
        "Amazon EC2",
-       "A subnet maps public IPv4 addresses on launch only if its MapPublicIpOnLaunch attribute is set; only the "
-       "default subnets of a default VPC have it set by default.",
+       "A subnet maps public IPv4 addresses on launch only if its MapPublicIpOnLaunch attribute is set; only "
+       "the default subnets of a default VPC have it set by default.",
        "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html"),
 
     # ---------------------------------------------------------------- SageMaker Studio teardown
@@ -112,7 +112,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "DeleteDomain keeps the home EFS volume unless RetentionPolicy.HomeEfsFileSystem is Delete.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteDomain.html"),
 
-    # ---------------------------------------------------------------- AWS Config, Amazon GuardDuty, AWS Organizations
+    # ---------------------------------------------------------------- AWS Config, Amazon GuardDuty, AWS
+    # Organizations
     # (governance: D1-D4, D11, S2, S5)
     _b("config.delivery-bucket-no-object-lock",
        "AWS Config",
@@ -122,20 +123,21 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     _b("config.same-account-delivery-uses-recorder-role",
        "AWS Config",
        "AWS Config delivers to an S3 bucket of its own account by assuming the IAM role of the configuration "
-       "recorder; it falls back to the config.amazonaws.com service principal only for a bucket of another account "
-       "or with the service-linked role.",
+       "recorder; it falls back to the config.amazonaws.com service principal only for a bucket of another "
+       "account or with the service-linked role.",
        "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
        "D2"),
     _b("config.recorder-role-delivery-permissions",
        "AWS Config",
-       "The recorder's role needs s3:PutObject (with the bucket-owner-full-control ACL) on AWSLogs/<account>/* "
-       "and s3:GetBucketAcl on the bucket, and kms:GenerateDataKey and kms:Decrypt on the delivery KMS key.",
+       "The recorder's role needs s3:PutObject (with the bucket-owner-full-control ACL) on "
+       "AWSLogs/<account>/* and s3:GetBucketAcl on the bucket, and kms:GenerateDataKey and kms:Decrypt on "
+       "the delivery KMS key.",
        "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html",
        "D2"),
     _b("config.delivery-channel-needs-recorder",
        "AWS Config",
-       "A delivery channel can be created only once a configuration recorder exists in the account and Region "
-       "(NoAvailableConfigurationRecorderException).",
+       "A delivery channel can be created only once a configuration recorder exists in the account and "
+       "Region (NoAvailableConfigurationRecorderException).",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html",
        "D3"),
     _b("config.one-recorder-per-region",
@@ -146,19 +148,20 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "D4"),
     _b("config.one-delivery-channel-per-region",
        "AWS Config",
-       "An account has at most one delivery channel per Region (MaxNumberOfDeliveryChannelsExceededException).",
+       "An account has at most one delivery channel per Region "
+       "(MaxNumberOfDeliveryChannelsExceededException).",
        "https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html",
        "D4"),
     _b("guardduty.one-detector-per-region",
        "Amazon GuardDuty",
-       "An account has at most one GuardDuty detector per Region; CreateDetector fails where one exists, e.g. "
-       "one the organization's delegated administrator enabled.",
+       "An account has at most one GuardDuty detector per Region; CreateDetector fails where one exists, "
+       "e.g. one the organization's delegated administrator enabled.",
        "https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html",
        "D4"),
     _b("organizations.policy-type-enabled-on-root",
        "AWS Organizations",
-       "Policies of a type (SERVICE_CONTROL_POLICY, AISERVICES_OPT_OUT_POLICY) can be attached only after that "
-       "type is enabled in the organization's root (PolicyTypeNotEnabledException).",
+       "Policies of a type (SERVICE_CONTROL_POLICY, AISERVICES_OPT_OUT_POLICY) can be attached only after "
+       "that type is enabled in the organization's root (PolicyTypeNotEnabledException).",
        "https://docs.aws.amazon.com/botocore/latest/reference/services/organizations/client/exceptions/"
        "PolicyTypeNotEnabledException.html",
        "D11"),
@@ -170,33 +173,35 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "D11"),
     _b("iam.called-via-absent-with-service-role",
        "AWS Identity and Access Management",
-       "aws:CalledVia is not in the request context when a service makes the call with a service role (such as "
-       "CloudFormation's execution role), so a policy cannot tell those calls from the role's direct calls by it.",
+       "aws:CalledVia is not in the request context when a service makes the call with a service role (such "
+       "as CloudFormation's execution role), so a policy cannot tell those calls from the role's direct "
+       "calls by it.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
        "S2"),
     _b("iam.principal-arn-of-role-session",
        "AWS Identity and Access Management",
-       "For a role session, aws:PrincipalArn is the ARN of the role (arn:aws:iam::<account>:role/<path><name>), "
-       "not of the session.",
+       "For a role session, aws:PrincipalArn is the ARN of the role "
+       "(arn:aws:iam::<account>:role/<path><name>), not of the session.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#"
        "condition-keys-principalarn",
        "S2", "D2"),
     _b("config.admin-access-rule-excludes-boundaries",
        "AWS Config",
-       "The managed rule iam-policy-no-statements-with-admin-access takes excludePermissionBoundaryPolicy (boolean, "
-       "default false); true leaves policies used as permissions boundaries out of the evaluation.",
+       "The managed rule iam-policy-no-statements-with-admin-access takes excludePermissionBoundaryPolicy "
+       "(boolean, default false); true leaves policies used as permissions boundaries out of the evaluation.",
        "https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html",
        "S5"),
     _b("config.s3-default-encryption-kms-no-exclusions",
        "AWS Config",
-       "The managed rule s3-default-encryption-kms takes only kmsKeyArns as a parameter and flags every bucket not "
-       "encrypted with a KMS key (a rule's Scope, API_Scope, can only include resources, never exclude them).",
+       "The managed rule s3-default-encryption-kms takes only kmsKeyArns as a parameter and flags every "
+       "bucket not encrypted with a KMS key (a rule's Scope, API_Scope, can only include resources, never "
+       "exclude them).",
        "https://docs.aws.amazon.com/config/latest/developerguide/s3-default-encryption-kms.html",
        "S5"),
     _b("config.compliance-change-event-fields",
        "AWS Config",
-       "A compliance change notification names the rule (configRuleName), the resource (resourceType, resourceId) "
-       "and newEvaluationResult.complianceType.",
+       "A compliance change notification names the rule (configRuleName), the resource (resourceType, "
+       "resourceId) and newEvaluationResult.complianceType.",
        "https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html",
        "S5"),
 
@@ -212,70 +217,72 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     # (studio and identity: E1-E4, E6, E9, E10, D7)
     _b("sagemaker.source-identity-needs-trust",
        "Amazon SageMaker AI",
-       "With the domain's ExecutionRoleIdentityConfig set to USER_PROFILE_NAME, every execution role must allow "
-       "sts:SetSourceIdentity in its trust policy, or job creation fails with AccessDeniedException or ValidationError.",
+       "With the domain's ExecutionRoleIdentityConfig set to USER_PROFILE_NAME, every execution role must "
+       "allow sts:SetSourceIdentity in its trust policy, or job creation fails with AccessDeniedException or "
+       "ValidationError.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html",
        "E1"),
     _b("sagemaker.jobs-take-the-source-identity",
        "Amazon SageMaker AI",
-       "Training and processing jobs created from a Studio session ingest the session's source identity, so the "
-       "roles passed to them are assumed with it too.",
+       "Training and processing jobs created from a Studio session ingest the session's source identity, so "
+       "the roles passed to them are assumed with it too.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access.html",
        "E1"),
     _b("sagemaker.studio-private-space-permissions",
        "Amazon SageMaker AI",
-       "Using private spaces in Studio needs CreateSpace/UpdateSpace/DeleteSpace and CreateApp/DeleteApp (scoped by "
-       "sagemaker:OwnerUserProfileArn and sagemaker:SpaceSharingType), Describe and List on the domain, profile, "
-       "spaces and apps, and AddTags on create, because Studio tags what it creates.",
+       "Using private spaces in Studio needs CreateSpace/UpdateSpace/DeleteSpace and CreateApp/DeleteApp "
+       "(scoped by sagemaker:OwnerUserProfileArn and sagemaker:SpaceSharingType), Describe and List on the "
+       "domain, profile, spaces and apps, and AddTags on create, because Studio tags what it creates.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-jl-admin-guide-permissions.html",
        "E2"),
     _b("sagemaker.studio-policy-variables",
        "Amazon SageMaker AI",
-       "Calls made from Studio carry the ${sagemaker:DomainId} and ${sagemaker:UserProfileName} policy variables, "
-       "with which AmazonSageMakerFullAccess keeps spaces and their apps to the owner's profile.",
+       "Calls made from Studio carry the ${sagemaker:DomainId} and ${sagemaker:UserProfileName} policy "
+       "variables, with which AmazonSageMakerFullAccess keeps spaces and their apps to the owner's profile.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html",
        "E2"),
     _b("sagemaker.shared-space-runs-as-the-space-role",
        "Amazon SageMaker AI",
-       "A shared space runs with the domain's space default execution role (DefaultSpaceSettings), one role for "
-       "every user of the domain, while a private space runs with its owner's execution role.",
+       "A shared space runs with the domain's space default execution role (DefaultSpaceSettings), one role "
+       "for every user of the domain, while a private space runs with its owner's execution role.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/execution-roles-and-spaces.html",
        "E10"),
     _b("sagemaker-python-sdk.config-default-bucket-and-prefix",
        "SageMaker Python SDK",
-       "SageMaker.PythonSDK.Modules.Session.DefaultS3Bucket and DefaultS3ObjectKeyPrefix in the SDK's config file "
-       "set the bucket and key prefix the SDK uses when no S3 path is given, instead of sagemaker-<region>-<account>.",
+       "SageMaker.PythonSDK.Modules.Session.DefaultS3Bucket and DefaultS3ObjectKeyPrefix in the SDK's config "
+       "file set the bucket and key prefix the SDK uses when no S3 path is given, instead of "
+       "sagemaker-<region>-<account>.",
        "https://sagemaker.readthedocs.io/en/stable/overview.html#configuring-and-using-defaults-with-the-sagemaker-python-sdk",
        "E3"),
     _b("sagemaker-python-sdk.config-tags",
        "SageMaker Python SDK",
-       "Tags under SageMaker.<API>.Tags in the SDK's config file are appended to the tags of every create call of "
-       "that API, the TrainingJob ones also to tuning jobs.",
+       "Tags under SageMaker.<API>.Tags in the SDK's config file are appended to the tags of every create "
+       "call of that API, the TrainingJob ones also to tuning jobs.",
        "https://sagemaker.readthedocs.io/en/stable/overview.html#configuring-and-using-defaults-with-the-sagemaker-python-sdk",
        "E4"),
     _b("sagemaker.no-volume-key-on-instance-storage",
        "Amazon SageMaker AI",
-       "Training, processing and transform jobs refuse a VolumeKmsKeyId on instance types with local instance "
-       "storage, whose volumes a hardware module encrypts.",
+       "Training, processing and transform jobs refuse a VolumeKmsKeyId on instance types with local "
+       "instance storage, whose volumes a hardware module encrypts.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html",
        "E6"),
     _b("sagemaker-python-sdk.config-volume-key-on-instance-storage",
        "SageMaker Python SDK",
-       "SDK v2 drops a config-supplied training VolumeKmsKeyId and endpoint-config KmsKeyId on the instance types it "
-       "treats as instance-storage (families with a d, g5, g6, p5, trn1) but passes the processing, transform and "
-       "monitoring volume keys of its config on whatever the type.",
+       "SDK v2 drops a config-supplied training VolumeKmsKeyId and endpoint-config KmsKeyId on the instance "
+       "types it treats as instance-storage (families with a d, g5, g6, p5, trn1) but passes the processing, "
+       "transform and monitoring volume keys of its config on whatever the type.",
        "https://github.com/aws/sagemaker-python-sdk/blob/v2.257.6/src/sagemaker/session.py",
        "E6"),
     _b("iam.set-operators-and-missing-keys",
        "AWS Identity and Access Management",
-       "ForAnyValue is false and ForAllValues true when the multivalued key is missing from the request, and a "
-       "condition on a missing key is false except for a negated operator or an IfExists one.",
+       "ForAnyValue is false and ForAllValues true when the multivalued key is missing from the request, and "
+       "a condition on a missing key is false except for a negated operator or an IfExists one.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html",
        "E6"),
     _b("iam.negated-operator-nor",
        "AWS Identity and Access Management",
-       "A negated condition operator with several values matches only a value that matches none of them (logical "
-       "NOR), while a positive one matches any of them (OR).",
+       "A negated condition operator with several values matches only a value that matches none of them "
+       "(logical NOR), while a positive one matches any of them (OR).",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html",
        "E6"),
     _b("sagemaker.execution-role-writes-job-logs",
@@ -286,136 +293,142 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "E9"),
     _b("sagemaker-python-sdk.fit-streams-job-logs",
        "SageMaker Python SDK",
-       "estimator.fit(logs=True) streams /aws/sagemaker/<Kind>Jobs into the notebook with the caller's credentials "
-       "through DescribeLogStreams and GetLogEvents.",
+       "estimator.fit(logs=True) streams /aws/sagemaker/<Kind>Jobs into the notebook with the caller's "
+       "credentials through DescribeLogStreams and GetLogEvents.",
        "https://github.com/aws/sagemaker-python-sdk/blob/v2.257.6/src/sagemaker/logs.py",
        "E9"),
     _b("sagemaker.vpc-job-eni-permissions-unconditioned",
        "Amazon SageMaker AI",
-       "The ENI permissions of a processing job in a VPC must not be scoped by conditions or resource filters, or "
-       "the validation during job creation fails.",
+       "The ENI permissions of a processing job in a VPC must not be scoped by conditions or resource "
+       "filters, or the validation during job creation fails.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html"),
     _b("sagemaker.studio-lifecycle-config-immutable",
        "Amazon SageMaker AI",
-       "A Studio lifecycle configuration has no update: every CloudFormation property of it requires replacement.",
+       "A Studio lifecycle configuration has no update: every CloudFormation property of it requires "
+       "replacement.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-studiolifecycleconfig.html",
        "D7"),
     _b("sagemaker.studio-lifecycle-config-in-use",
        "Amazon SageMaker AI",
-       "DeleteStudioLifecycleConfig fails while a running app uses the configuration or a domain or user profile "
-       "still lists it in its settings.",
+       "DeleteStudioLifecycleConfig fails while a running app uses the configuration or a domain or user "
+       "profile still lists it in its settings.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteStudioLifecycleConfig.html",
        "D7"),
     _b("sagemaker.studio-lifecycle-config-limits",
        "Amazon SageMaker AI",
-       "A Studio lifecycle configuration's name is 1-63 letters, digits and hyphens (starting with a letter or "
-       "digit), and its base64 content at most 16384 characters.",
+       "A Studio lifecycle configuration's name is 1-63 letters, digits and hyphens (starting with a letter "
+       "or digit), and its base64 content at most 16384 characters.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateStudioLifecycleConfig.html",
        "M1"),
     _b("cloudformation.user-profile-settings-update-in-place",
        "AWS CloudFormation",
-       "An AWS::SageMaker::UserProfile updates its UserSettings and Tags in place; a new DomainId, UserProfileName "
-       "or single sign-on user replaces it.",
+       "An AWS::SageMaker::UserProfile updates its UserSettings and Tags in place; a new DomainId, "
+       "UserProfileName or single sign-on user replaces it.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html",
        "D7"),
     _b("cloudformation.domain-settings-update-in-place",
        "AWS CloudFormation",
-       "An AWS::SageMaker::Domain updates its default user and space settings in place; a new AuthMode, DomainName "
-       "or KmsKeyId replaces it.",
+       "An AWS::SageMaker::Domain updates its default user and space settings in place; a new AuthMode, "
+       "DomainName or KmsKeyId replaces it.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html",
        "D7"),
 
 
-    # ---------------------------------------------------------------- SageMaker hosting, SNS, CloudWatch, Auto Scaling
+    # ---------------------------------------------------------------- SageMaker hosting, SNS, CloudWatch,
+    # Auto Scaling
     # (hosting: D8, D10, E5, E7, E8, M1-M4)
     _b("sagemaker.update-endpoint-autoscaled-variant",
        "Amazon SageMaker AI",
-       "UpdateEndpoint fails when it would change the instance type of, or remove, a production variant that is "
-       "registered as an Application Auto Scaling scalable target; the variant must be deregistered first (a "
-       "changed model alone is allowed).",
+       "UpdateEndpoint fails when it would change the instance type of, or remove, a production variant that "
+       "is registered as an Application Auto Scaling scalable target; the variant must be deregistered first "
+       "(a changed model alone is allowed).",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html",
        "D8"),
     _b("sagemaker.blue-green-same-variant-names",
        "Amazon SageMaker AI",
-       "In a blue/green or rolling endpoint deployment the new endpoint config must keep the variant names of the "
-       "old one.",
+       "In a blue/green or rolling endpoint deployment the new endpoint config must keep the variant names "
+       "of the old one.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html",
        "D8"),
     _b("cloudformation.sagemaker-endpoint-name-replaces",
        "AWS CloudFormation",
-       "A changed EndpointName of an AWS::SageMaker::Endpoint replaces the endpoint (a new endpoint is created, the "
-       "old one deleted); its other properties update it in place.",
+       "A changed EndpointName of an AWS::SageMaker::Endpoint replaces the endpoint (a new endpoint is "
+       "created, the old one deleted); its other properties update it in place.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html",
        "D8"),
     _b("sagemaker.update-endpoint-retain-variant-properties",
        "Amazon SageMaker AI",
-       "UpdateEndpoint applies the new endpoint config's instance counts and weights unless RetainAllVariantProperties "
-       "is true; ExcludeRetainedVariantProperties (DesiredInstanceCount, DesiredWeight) then names those taken from "
-       "the new config.",
+       "UpdateEndpoint applies the new endpoint config's instance counts and weights unless "
+       "RetainAllVariantProperties is true; ExcludeRetainedVariantProperties (DesiredInstanceCount, "
+       "DesiredWeight) then names those taken from the new config.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html",
        "E7"),
     _b("sagemaker.model-artifacts-through-vpc-endpoint",
        "Amazon SageMaker AI",
-       "A model with a VpcConfig reaches the S3 buckets of its model artifacts through the VPC's S3 endpoint, so a "
-       "bucket policy on that endpoint governs the download.",
+       "A model with a VpcConfig reaches the S3 buckets of its model artifacts through the VPC's S3 "
+       "endpoint, so a bucket policy on that endpoint governs the download.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
        "D10"),
     _b("sns.topic-policy-allows-cloudwatch-alarms",
        "Amazon SNS",
        "A CloudWatch alarm action publishes to an SNS topic only when the topic's access policy allows "
-       "cloudwatch.amazonaws.com sns:Publish (narrowed with ArnLike aws:SourceArn to alarm ARNs); otherwise the "
-       "alarm history shows \"is not authorized to perform: SNS:Publish\".",
+       "cloudwatch.amazonaws.com sns:Publish (narrowed with ArnLike aws:SourceArn to alarm ARNs); otherwise "
+       "the alarm history shows \"is not authorized to perform: SNS:Publish\".",
        "https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger",
        "E5"),
     _b("sagemaker.endpoint-config-kms-key-local-storage",
        "Amazon SageMaker AI",
-       "CreateEndpointConfig fails when it sets KmsKeyId and a production variant uses a Nitro instance type with "
-       "local (NVMe) instance storage.",
+       "CreateEndpointConfig fails when it sets KmsKeyId and a production variant uses a Nitro instance type "
+       "with local (NVMe) instance storage.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",
        "E6"),
     _b("sagemaker.endpoint-cpu-utilization-per-vcpu",
        "Amazon SageMaker AI",
-       "An endpoint's CPUUtilization (/aws/sagemaker/Endpoints) is the sum over the instance's vCPUs, 0-100 % each "
-       "(0-400 % on 4 vCPUs); memory and disk utilization are 0-100 %.",
+       "An endpoint's CPUUtilization (/aws/sagemaker/Endpoints) is the sum over the instance's vCPUs, 0-100 "
+       "% each (0-400 % on 4 vCPUs); memory and disk utilization are 0-100 %.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html",
        "M3"),
     _b("sagemaker.resource-names-63",
        "Amazon SageMaker AI",
-       "A monitoring schedule name is 1-63 letters, digits and hyphens (as are endpoint, endpoint config and model "
-       "names, on their own Create pages).",
+       "A monitoring schedule name is 1-63 letters, digits and hyphens (as are endpoint, endpoint config and "
+       "model names, on their own Create pages).",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMonitoringSchedule.html",
        "M1"),
     _b("sagemaker.model-monitor-image-per-region",
        "Amazon SageMaker AI",
-       "The Model Monitor analyzer image is <account>.dkr.ecr.<region>.<domain>/sagemaker-model-monitor-analyzer "
-       "with a different account in each region.",
+       "The Model Monitor analyzer image is "
+       "<account>.dkr.ecr.<region>.<domain>/sagemaker-model-monitor-analyzer with a different account in "
+       "each region.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html",
        "M2"),
     _b("sagemaker.blue-green-rollback-on-any-alarm",
        "Amazon SageMaker AI",
-       "During a blue/green deployment SageMaker rolls all traffic back to the old fleet when any alarm of the "
-       "AutoRollbackConfiguration trips during a baking period.",
+       "During a blue/green deployment SageMaker rolls all traffic back to the old fleet when any alarm of "
+       "the AutoRollbackConfiguration trips during a baking period.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html",
        "M4"),
 
 
-    # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints, EC2
+    # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints,
+    # EC2
     # (delivery and network: D5, D6, D9, S1, S3, M5, M6)
     _b("sagemaker.list-model-packages-resource-star",
        "Amazon SageMaker AI",
        "AWS's own model registry managed policy grants sagemaker:ListModelPackages on \"*\" (the Service "
-       "Authorization Reference lists the action with the model-package resource type only, not model-package-group).",
+       "Authorization Reference lists the action with the model-package resource type only, not "
+       "model-package-group).",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-model-registry.html",
        "D6"),
     _b("sagemaker.model-package-state-change-event",
        "Amazon SageMaker AI",
-       "SageMaker sends a \"SageMaker Model Package State Change\" event (source aws.sagemaker) to EventBridge when "
-       "a model package changes, including its ModelApprovalStatus.",
+       "SageMaker sends a \"SageMaker Model Package State Change\" event (source aws.sagemaker) to "
+       "EventBridge when a model package changes, including its ModelApprovalStatus.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html",
        "D5"),
     _b("iam.names-unique-per-account",
        "AWS Identity and Access Management",
-       "IAM user, group, role and policy names must be unique within the account, in every Region, ignoring case.",
+       "IAM user, group, role and policy names must be unique within the account, in every Region, ignoring "
+       "case.",
        "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
        "D9"),
     _b("kms.alias-unique-per-account-region",
@@ -433,27 +446,28 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     _b("codebuild.runtime-versions-default-changes",
        "AWS CodeBuild",
        "Without runtime-versions in the buildspec CodeBuild uses the image's default runtime version, which "
-       "changes when a version reaches end of life; aws/codebuild/standard:7.0 offers Python 3.12 and Node.js 22.",
+       "changes when a version reaches end of life; aws/codebuild/standard:7.0 offers Python 3.12 and "
+       "Node.js 22.",
        "https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html",
        "M5"),
     _b("vpc.endpoint-default-policy-full-access",
        "AWS PrivateLink",
-       "A VPC endpoint without a policy gets the default policy, which allows any principal full access to the "
-       "service through the endpoint; a gateway endpoint policy must use Principal \"*\" and narrow principals "
-       "with conditions.",
+       "A VPC endpoint without a policy gets the default policy, which allows any principal full access to "
+       "the service through the endpoint; a gateway endpoint policy must use Principal \"*\" and narrow "
+       "principals with conditions.",
        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
        "S1"),
     _b("vpc.endpoint-policy-support-varies",
        "AWS PrivateLink",
-       "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full access "
-       "whatever policy is meant for it.",
+       "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full "
+       "access whatever policy is meant for it.",
        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
        "S1"),
     _b("sts.endpoint-policy-principal-keys",
        "AWS Security Token Service",
-       "An STS VPC endpoint policy can restrict SigV4 callers with aws:PrincipalOrgID or aws:PrincipalAccount; "
-       "federated AssumeRoleWithSAML/WebIdentity callers lack those keys and are denied by a policy that "
-       "relies on them.",
+       "An STS VPC endpoint policy can restrict SigV4 callers with aws:PrincipalOrgID or "
+       "aws:PrincipalAccount; federated AssumeRoleWithSAML/WebIdentity callers lack those keys and are "
+       "denied by a policy that relies on them.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html",
        "S1"),
     _b("s3.endpoint-policy-resource-account",
@@ -482,8 +496,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "M6"),
     _b("ec2.az-ids-consistent-across-accounts",
        "Amazon EC2",
-       "AZ names map to physical zones independently per account in older Regions; an AZ ID (e.g. use1-az1) is the "
-       "same zone in every account.",
+       "AZ names map to physical zones independently per account in older Regions; an AZ ID (e.g. use1-az1) "
+       "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
 

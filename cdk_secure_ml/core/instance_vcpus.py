@@ -42,7 +42,8 @@ def vcpus(instance_type: str) -> int:
     match = _SIZE_RE.match(size)
     if match is None:
         raise ValueError(
-            f"the vCPUs of {instance_type!r} are not known (size {size!r} is not medium, large or <n>xlarge); "
+            f"the vCPUs of {instance_type!r} are not known (size {size!r} is not medium, large or "
+            "<n>xlarge); "
             "set the CPU alarm and CPU target to null and add your own, or add the type to "
             "cdk_secure_ml/core/instance_vcpus.py with its EC2 specification")
     if size == "medium":

@@ -97,7 +97,8 @@ ENDPOINT_POLICY_SERVICES: dict[str, str] = {
 
 #: The AWS-owned bucket that holds Amazon ECR image layers: a pull through the VPC downloads the
 #: layers from it with a URL ECR presigns, so the S3 gateway endpoint must allow s3:GetObject there
-#: whoever the caller is (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
+#: whoever the caller is
+#: (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
 ECR_LAYER_BUCKET = "prod-{region}-starport-layer-bucket"
 
 #: An AZ ID: the same physical zone in every account, unlike AZ names, which older regions map to
@@ -126,16 +127,18 @@ def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
     bad = [i for i in ids if not AZ_ID_RE.match(i)]
     if bad:
         problems.append(f"availability_zone_ids {bad} are not AZ IDs (e.g. use1-az1; aws ec2 "
-                        "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists them)")
+                        "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists "
+                        "them)")
     prefix = az_id_prefix(region) if region and not is_token(region) else None
     foreign = [i for i in ids if AZ_ID_RE.match(i) and prefix and not i.startswith(prefix + "-az")]
     if foreign:
-        problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are {prefix}-az1, "
-                        f"{prefix}-az2, ...)")
+        problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are "
+                        f"{prefix}-az1, {prefix}-az2, ...)")
     if len(set(ids)) != len(ids):
         problems.append(f"availability_zone_ids {list(ids)} repeat a zone; list each once")
     elif len(ids) < 2:
-        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting needs 2 AZs")
+        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting "
+                        "needs 2 AZs")
     return problems
 
 

@@ -13,7 +13,11 @@ from cdk_secure_ml.stacks.stage import MlPlatformStage
 
 
 def build_reference_app(
-    config: PlatformConfig, *, app: App | None = None, compliance_packs: bool = True, config_path: str | None = None,
+    config: PlatformConfig,
+    *,
+    app: App | None = None,
+    compliance_packs: bool = True,
+    config_path: str | None = None,
 ) -> tuple[App, MlPlatformStage | DeliveryPipelineStack]:
     """Compose the platform for ``config`` into ``app`` (a new App when None).
 
@@ -49,6 +53,7 @@ def build_reference_app(
             organization=organization,
             name_prefix=config.name,
             env=Environment(account=organization.management_account_id, region="us-east-1"),
-            description=f"{config.name}: Organizations SCPs and AI services opt-out for ML accounts (cdk-secure-ml)",
+            description=f"{config.name}: Organizations SCPs and AI services opt-out for ML accounts "
+            "(cdk-secure-ml)",
         )
     return app, stage

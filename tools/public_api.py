@@ -1,0 +1,212 @@
+"""Generate the public API: ``cdk_secure_ml/__init__.py`` (lazy re-exports) and ``docs/api.md``.
+
+Nothing is listed twice. The public API is the union of the ``__all__`` lists of:
+
+- every module of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source with
+  :mod:`ast`, without importing aws-cdk-lib); a name a module lists but does not define is a re-export and is
+  credited to the module that defines it;
+- the packages ``cdk_secure_ml.config`` and ``cdk_secure_ml.policies``.
+
+``problems()`` (run by the tests) says what is missing: a construct or stack module without ``__all__``, a
+public class it defines but does not list, a listed name without a docstring. Two public names that collide
+are an
+error: rename one.
+
+Run ``python -m tools.public_api`` after changing an ``__all__``; ``--check`` fails when either file is stale.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tools.generated import ROOT, write_or_check
+
+PACKAGE = ROOT / "cdk_secure_ml"
+#: Packages whose every module's public definitions are public API.
+DEFINING_PACKAGES = ("constructs", "stacks")
+#: Packages that declare their public API in ``__all__``.
+DECLARING_PACKAGES = ("config", "policies")
+INIT = PACKAGE / "__init__.py"
+DOC = ROOT / "docs" / "api.md"
+
+
+def _modules(package: str) -> Iterator[tuple[str, Path]]:
+    base = PACKAGE / package
+    for path in sorted(base.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if any(p.startswith("_") and p != "__init__" for p in parts):
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        yield "cdk_secure_ml." + ".".join(parts), path
+
+
+def _definitions(path: Path) -> tuple[dict[str, tuple[str, str]], list[str] | None]:
+    """The public names a module defines -> (kind, summary), and the module's ``__all__`` (None: none)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    defined: dict[str, tuple[str, str]] = {}
+    declared: list[str] | None = None
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_"):
+            kind = "class" if isinstance(node, ast.ClassDef) else "function"
+            defined[node.name] = (kind, _first_line(ast.get_docstring(node)))
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    continue
+                if target.id == "__all__" and node.value is not None:
+                    declared = list(ast.literal_eval(node.value))
+                elif not target.id.startswith("_"):
+                    defined[target.id] = ("constant", _comment_above(lines, node.lineno))
+    return defined, declared
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n\n")[0].replace("\n", " ").strip()
+
+
+def _comment_above(lines: list[str], lineno: int) -> str:
+    comment: list[str] = []
+    i = lineno - 2
+    while i >= 0 and lines[i].startswith("#:"):
+        comment.insert(0, lines[i][2:].strip())
+        i -= 1
+    return " ".join(comment)
+
+
+def problems() -> list[str]:
+    """What keeps the public API from being complete and documented (empty when it is)."""
+    found = []
+    for package in DEFINING_PACKAGES:
+        for module, path in _modules(package):
+            defined, declared = _definitions(path)
+            if declared is None:
+                if defined:
+                    found.append(f"{module} defines public names but has no __all__")
+                continue
+            for name, (kind, _) in defined.items():
+                if kind == "class" and name not in declared:
+                    found.append(
+                        f"{module}.{name} is a public class missing from __all__ "
+                        f"(or make it private: _{name})"
+                    )
+            for name in declared:
+                if name in defined and not defined[name][1]:
+                    found.append(
+                        f"{module}.{name} is exported without a docstring (a #: comment for a constant)"
+                    )
+    return found
+
+
+def collect() -> dict[str, tuple[str, str, str]]:
+    """name -> (module, kind, summary) for the whole public API."""
+    api: dict[str, tuple[str, str, str]] = {}
+
+    def add(name: str, module: str, kind: str, summary: str) -> None:
+        if name in api and api[name][0] != module:
+            raise SystemExit(f"public name {name} is defined in {api[name][0]} and {module}; rename one")
+        api[name] = (module, kind, summary)
+
+    for package in DEFINING_PACKAGES:
+        for module, path in _modules(package):
+            defined, declared = _definitions(path)
+            for name in declared or ():
+                if name in defined:
+                    add(name, module, *defined[name])
+    sys.path.insert(0, str(ROOT))
+    for package in DECLARING_PACKAGES:
+        module = importlib.import_module(f"cdk_secure_ml.{package}")
+        for name in module.__all__:
+            value = getattr(module, name)
+            kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
+            add(name, module.__name__, kind, _first_line(value.__doc__) if kind != "constant" else "")
+    return api
+
+
+def render_init(api: dict[str, tuple[str, str, str]]) -> str:
+    by_module: dict[str, list[str]] = {}
+    for name, (module, _, _) in api.items():
+        by_module.setdefault(module, []).append(name)
+    exports = "\n".join(f'    "{name}": "{api[name][0]}",' for name in sorted(api))
+    imports = []
+    for module in sorted(by_module):
+        names = sorted(by_module[module])
+        body = "".join(f"        {n},\n" for n in names)
+        imports.append(f"    from {module} import (  # noqa: F401\n{body}    )")
+    return f'''"""cdk-secure-ml: AWS CDK v2 constructs for secure machine-learning environments.
+
+The public API, re-exported lazily (PEP 562): ``secure-ml check`` needs no CDK and starts without loading
+aws-cdk-lib through jsii. GENERATED by ``python -m tools.public_api`` from the modules' ``__all__`` (see that
+module for what is public); docs/api.md lists every name. Do not edit by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {{
+{exports}
+}}
+
+__all__ = [
+{"".join(f'    "{n}",{chr(10)}' for n in sorted(api))}]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cdk_secure_ml' has no attribute {{name!r}}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs
+{chr(10).join(imports)}
+'''
+
+
+def render_doc(api: dict[str, tuple[str, str, str]]) -> str:
+    out = [
+        "# Public API",
+        "",
+        "GENERATED by `python -m tools.public_api` from the modules' `__all__`; do not edit. Every name "
+        "below",
+        "imports from the package root (`from cdk_secure_ml import SecureEndpoint`) and from its module. "
+        "How to",
+        "use them: the area pages in this folder.",
+        "",
+    ]
+    by_module: dict[str, list[str]] = {}
+    for name, (module, _, _) in api.items():
+        by_module.setdefault(module, []).append(name)
+    for module in sorted(by_module):
+        out += [f"## `{module}`", "", "| name | kind | summary |", "|---|---|---|"]
+        for name in sorted(by_module[module]):
+            _, kind, summary = api[name]
+            out.append(f"| `{name}` | {kind} | {summary.replace('|', '&#124;')} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    api = collect()
+    command = "python -m tools.public_api"
+    rc = write_or_check(INIT, lambda: render_init(api), command, argv)
+    return rc or write_or_check(DOC, lambda: render_doc(api), command, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
