@@ -3,8 +3,8 @@
 Nothing is listed twice. The public API is the union of the ``__all__`` lists of:
 
 - every module of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source with
-  :mod:`ast`, without importing aws-cdk-lib); a name a module lists but does not define is a re-export and is
-  credited to the module that defines it;
+  :mod:`ast`); a name a module lists but does not define is a re-export: it is credited to the module of those
+  that defines it, or else to the first module that lists it (e.g. a CDK-free fact of ``core``);
 - the packages ``cdk_secure_ml.config`` and ``cdk_secure_ml.policies``.
 
 ``problems()`` (run by the tests) says what is missing: a construct or stack module without ``__all__``, a
@@ -113,12 +113,26 @@ def collect() -> dict[str, tuple[str, str, str]]:
             raise SystemExit(f"public name {name} is defined in {api[name][0]} and {module}; rename one")
         api[name] = (module, kind, summary)
 
+    reexports: dict[str, str] = {}
     for package in DEFINING_PACKAGES:
         for module, path in _modules(package):
             defined, declared = _definitions(path)
             for name in declared or ():
                 if name in defined:
                     add(name, module, *defined[name])
+                else:
+                    reexports.setdefault(name, module)
+    core = {}
+    for path in sorted((PACKAGE / "core").glob("*.py")):
+        core.update(_definitions(path)[0])
+    for name, module in reexports.items():  # e.g. a CDK-free fact from core, public through its construct
+        if name not in api:
+            if name in core:
+                api[name] = (module, *core[name])
+            else:
+                value = getattr(importlib.import_module(module), name)
+                kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
+                api[name] = (module, kind, _first_line(value.__doc__) if kind != "constant" else "")
     sys.path.insert(0, str(ROOT))
     for package in DECLARING_PACKAGES:
         module = importlib.import_module(f"cdk_secure_ml.{package}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = []
+
 
 def pascal_case(name: str) -> str:
     """``"data-scientist"`` -> ``"DataScientist"``; ``-``, ``_``, ``.`` and ``/`` separate words."""

@@ -24,6 +24,8 @@ from cdk_secure_ml.core.network import (
 )
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
 
+__all__ = ["MlNetwork", "DEFAULT_INTERFACE_ENDPOINTS", "INTERFACE_ENDPOINT_SERVICES"]
+
 _ACCOUNT_RE = ACCOUNT_ID_RE
 _S3_OBJECT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.*-]{1,62}/.+$")
 

@@ -34,6 +34,8 @@ _REPLICATION_REASON = (
     "key; the platform keeps data safe in-region with versioning and RETAIN. Add replication per deployment."
 )
 
+__all__ = ["SecureBucket", "AccessLogsBucket", "VPC_ENDPOINT_RESTRICTED_ACTIONS"]
+
 
 def _acknowledge_replication(bucket: s3.Bucket) -> None:
     acknowledge(bucket, _REPLICATION_REASON, *in_regulatory_packs("S3BucketReplicationEnabled"))

@@ -22,6 +22,17 @@ from constructs import Construct
 
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 
+__all__ = [
+    "SecureStudioDomain",
+    "SdkDefaultsLifecycleConfigs",
+    "sdk_defaults",
+    "sdk_defaults_yaml",
+    "sdk_defaults_script",
+    "instance_storage_defaults",
+    "lifecycle_config_name",
+    "IDLE_TIMEOUT_RANGE",
+]
+
 #: SageMaker's limits for JupyterLab idle shutdown (minutes).
 IDLE_TIMEOUT_RANGE = (60, 525600)
 #: Priority of ABAC tags (team, owner): above the default 100 of stage-wide tags.
