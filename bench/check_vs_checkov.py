@@ -40,9 +40,24 @@ def main() -> int:
     if not CHECKOV.exists():
         print(f"checkov not installed at {CHECKOV}; run `make check` once", file=sys.stderr)
         return 2
-    ours = [_time([str(ROOT / ".venv" / "bin" / "secure-ml"), "check", args.path]) for _ in range(args.repeat)]
-    theirs = [_time([str(CHECKOV), "--directory", args.path, "--framework", "cloudformation", "--skip-download",
-                     "--quiet", "--compact"]) for _ in range(args.repeat)]
+    ours = [
+        _time([str(ROOT / ".venv" / "bin" / "secure-ml"), "check", args.path]) for _ in range(args.repeat)
+    ]
+    theirs = [
+        _time(
+            [
+                str(CHECKOV),
+                "--directory",
+                args.path,
+                "--framework",
+                "cloudformation",
+                "--skip-download",
+                "--quiet",
+                "--compact",
+            ]
+        )
+        for _ in range(args.repeat)
+    ]
     resources = sum(len(json.loads(t.read_text()).get("Resources", {})) for t in templates)
     ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
     ratio = theirs_s / ours_s

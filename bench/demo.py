@@ -21,8 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 180.0
 #: The line that ends each phase.
-PHASES = (("deploy", "demo: deployed "), ("alarm notification", "demo: alarm "), ("day-2 update", "demo: updated "),
-          ("teardown", "demo: destroyed, retained "))
+PHASES = (
+    ("deploy", "demo: deployed "),
+    ("alarm notification", "demo: alarm "),
+    ("day-2 update", "demo: updated "),
+    ("teardown", "demo: destroyed, retained "),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,8 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     started = last = time.monotonic()
     seconds: dict[str, float] = {}
-    with subprocess.Popen([sys.executable, "-m", "emulator.demo", "--config", args.config], cwd=ROOT, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+    with subprocess.Popen(
+        [sys.executable, "-m", "emulator.demo", "--config", args.config],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
         assert process.stdout is not None
         for line in process.stdout:
             for phase, prefix in PHASES:
@@ -43,9 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         code = process.wait()
     total = time.monotonic() - started
     for phase, _ in PHASES:
-        print(f"{phase:>20}: {seconds[phase]:6.1f} s" if phase in seconds else f"{phase:>20}:    (not reached)")
-    print(f"{'make demo (after setup)':>20}: {total:6.1f} s = {total / BUDGET_SECONDS:.2f} x the {BUDGET_SECONDS:.0f} s "
-          f"budget (exit {code})")
+        print(
+            f"{phase:>20}: {seconds[phase]:6.1f} s" if phase in seconds else f"{phase:>20}:    (not reached)"
+        )
+    print(
+        f"{'make demo (after setup)':>20}: {total:6.1f} s = {total / BUDGET_SECONDS:.2f} x the "
+        f"{BUDGET_SECONDS:.0f} s budget (exit {code})"
+    )
     return code
 
 

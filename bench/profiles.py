@@ -45,18 +45,33 @@ def _measure(users: int, teams: int, packs: bool) -> dict:
     with tempfile.TemporaryDirectory() as outdir:
         env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", _PROGRAM, str(users), str(teams), "1" if packs else "0", outdir],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(
+            [sys.executable, "-c", _PROGRAM, str(users), str(teams), "1" if packs else "0", outdir],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         seconds = time.perf_counter() - start
         stacks = []
         for path in sorted(Path(outdir).glob("**/*.template.json")):
             template = json.loads(path.read_text())
-            stacks.append({"template": path.name, "resources": len(template.get("Resources", {})),
-                           "bytes": path.stat().st_size})
+            stacks.append(
+                {
+                    "template": path.name,
+                    "resources": len(template.get("Resources", {})),
+                    "bytes": path.stat().st_size,
+                }
+            )
     user_stacks = [s for s in stacks if "Users" in s["template"]]
     return {
-        "users": users, "seconds": round(seconds, 1), "stacks": len(stacks), "user_stacks": len(user_stacks),
-        "max_resources": max(s["resources"] for s in stacks), "max_bytes": max(s["bytes"] for s in stacks),
+        "users": users,
+        "seconds": round(seconds, 1),
+        "stacks": len(stacks),
+        "user_stacks": len(user_stacks),
+        "max_resources": max(s["resources"] for s in stacks),
+        "max_bytes": max(s["bytes"] for s in stacks),
         "within_limits": all(s["resources"] <= 500 and s["bytes"] <= 1_000_000 for s in stacks),
     }
 
@@ -68,10 +83,14 @@ def main() -> int:
     parser.add_argument("--no-packs", action="store_true", help="skip the policy packs")
     args = parser.parse_args()
     rows = [_measure(n, args.teams, not args.no_packs) for n in args.sizes]
-    print(f"{'users':>6}{'seconds':>9}{'stacks':>8}{'user stacks':>13}{'max res.':>10}{'max bytes':>11}  limits")
+    print(
+        f"{'users':>6}{'seconds':>9}{'stacks':>8}{'user stacks':>13}{'max res.':>10}{'max bytes':>11}  limits"
+    )
     for r in rows:
-        print(f"{r['users']:>6}{r['seconds']:>9}{r['stacks']:>8}{r['user_stacks']:>13}{r['max_resources']:>10}"
-              f"{r['max_bytes']:>11}  {'ok' if r['within_limits'] else 'EXCEEDED'}")
+        print(
+            f"{r['users']:>6}{r['seconds']:>9}{r['stacks']:>8}{r['user_stacks']:>13}{r['max_resources']:>10}"
+            f"{r['max_bytes']:>11}  {'ok' if r['within_limits'] else 'EXCEEDED'}"
+        )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         per_user = (last["seconds"] - first["seconds"]) / max(1, last["users"] - first["users"])

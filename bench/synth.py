@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Synthesis wall time: reference app with every policy pack (ours and cdk-nag's four) vs. without packs vs. an empty app.
+"""Synthesis wall time: the reference app with every policy pack (ours and cdk-nag's four), without
+packs, and an empty app.
 
 Each measurement is a fresh Python process (jsii's node start-up included, as in `cdk synth`), the
 median of ``--repeat`` runs. The one-stack app with a single resource is the floor every CDK Python app pays.
@@ -41,12 +42,21 @@ app.synth()
 
 def _run(mode: str, config: str) -> float:
     with tempfile.TemporaryDirectory() as outdir:
-        env = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
-               "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
-               "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+        env = {
+            **os.environ,
+            "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+            "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        }
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", _PROGRAM, mode, config, outdir], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-c", _PROGRAM, mode, config, outdir],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return time.perf_counter() - start
 
 
@@ -60,7 +70,10 @@ def main() -> int:
     results = {}
     for mode in ("empty", "nopacks", "packs"):
         times = [_run(mode, args.config) for _ in range(args.repeat)]
-        results[mode] = {"median_s": round(statistics.median(times), 2), "runs_s": [round(t, 2) for t in times]}
+        results[mode] = {
+            "median_s": round(statistics.median(times), 2),
+            "runs_s": [round(t, 2) for t in times],
+        }
     floor = results["empty"]["median_s"]
     results["ratio_nopacks"] = round(results["nopacks"]["median_s"] / floor, 2)
     results["ratio_packs"] = round(results["packs"]["median_s"] / floor, 2)
@@ -69,8 +82,11 @@ def main() -> int:
         print(json.dumps(results))
     else:
         print(f"{'app':<34}{'median s':>10}{'x floor':>9}   runs")
-        labels = {"empty": "empty one-stack app (floor)", "nopacks": "reference app, no packs",
-                  "packs": "reference app, SML + 4 cdk-nag packs"}
+        labels = {
+            "empty": "empty one-stack app (floor)",
+            "nopacks": "reference app, no packs",
+            "packs": "reference app, SML + 4 cdk-nag packs",
+        }
         for mode, label in labels.items():
             ratio = results[mode]["median_s"] / floor
             print(f"{label:<34}{results[mode]['median_s']:>10.2f}{ratio:>9.2f}   {results[mode]['runs_s']}")

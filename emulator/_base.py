@@ -104,7 +104,9 @@ class AdapterMixin:
         cls.delete_from_cloudformation_json(
             original_resource.physical_resource_id, cloudformation_json, account_id, region_name
         )
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]

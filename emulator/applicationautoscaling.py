@@ -34,7 +34,12 @@ class ScalableTarget(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> ScalableTarget:
         props = cloudformation_json["Properties"]
         backend = applicationautoscaling_backends[account_id][region_name]
@@ -51,10 +56,16 @@ class ScalableTarget(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: ScalableTarget, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: ScalableTarget,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> ScalableTarget:
-        new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        new = cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
         if new.physical_id != original_resource.physical_id:
             original_resource.delete(account_id, region_name)
         return new
@@ -91,14 +102,21 @@ class ScalingPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> ScalingPolicy:
         props = cloudformation_json["Properties"]
         if props.get("ScalingTargetId"):
             resource_id, dimension, namespace = props["ScalingTargetId"].split("|")
         else:
             resource_id, dimension, namespace = (
-                props["ResourceId"], props["ScalableDimension"], props["ServiceNamespace"]
+                props["ResourceId"],
+                props["ScalableDimension"],
+                props["ServiceNamespace"],
             )
         policy_type = props["PolicyType"]
         body_key = {

@@ -22,6 +22,11 @@ class CdkMetadata(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> CdkMetadata:
         return cls(cloudformation_json.get("Properties", {}).get("Analytics"))

@@ -30,6 +30,7 @@ the demo can report them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import logging
@@ -64,7 +65,11 @@ def reason_of(error: BaseException) -> str:
         return error.reason
     code = getattr(error, "code", None) or getattr(error, "error_type", None)
     message = getattr(error, "message", None) or str(error)
-    return f"{message} (Service: {code})" if isinstance(code, str) and code else f"{type(error).__name__}: {message}"
+    return (
+        f"{message} (Service: {code})"
+        if isinstance(code, str) and code
+        else f"{type(error).__name__}: {message}"
+    )
 
 
 @dataclass
@@ -164,14 +169,14 @@ def _properties(resource: Any) -> dict[str, Any] | None:
 
 
 def _remember(resource: Any, resource_json: dict[str, Any]) -> None:
-    try:
+    # str or slotted objects (moto's parameters): nothing to remember
+    with contextlib.suppress(AttributeError, TypeError):
         resource._emulator_properties = copy.deepcopy(resource_json.get("Properties") or {})
-    except (AttributeError, TypeError):  # str or slotted objects (moto's parameters): nothing to remember
-        pass
 
 
-def _create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str,
-            region_name: str) -> Any:
+def _create(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+) -> Any:
     """moto's parse_and_create_resource, remembering the resolved properties and naming a failure."""
     from moto.cloudformation import parsing
 
@@ -185,8 +190,13 @@ def _create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, 
             return None
         resource_class, cleaned, physical_name = parsed
         resource = resource_class.create_from_cloudformation_json(
-            physical_name, cleaned, account_id, region_name,
-            LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type,
+            physical_name,
+            cleaned,
+            account_id,
+            region_name,
+            LogicalId=logical_id,
+            StackId=resources_map.stack_id,
+            ResourceType=resource_type,
         )
     except ResourceFailed:
         raise
@@ -203,8 +213,12 @@ def _settle(resource: Any, resource_type: str, logical_id: str, cleaned: dict[st
     return resource
 
 
-def _update(logical_id: str, resources_map: Any, operation: StackOperation,
-            cleanup: list[tuple[str, Any, dict[str, Any]]]) -> None:
+def _update(
+    logical_id: str,
+    resources_map: Any,
+    operation: StackOperation,
+    cleanup: list[tuple[str, Any, dict[str, Any]]],
+) -> None:
     """Update one resource whose resolved properties changed: in place, or by replacement."""
     from moto.cloudformation import parsing
 
@@ -226,13 +240,18 @@ def _update(logical_id: str, resources_map: Any, operation: StackOperation,
             if name and name in new_properties and new_properties[name] == (old_properties or {}).get(name):
                 refuse(
                     "cloudformation.custom-name-replacement",
-                    f"CloudFormation cannot update a stack when a custom-named resource requires replacing. "
-                    f"Rename {new_properties[name]} and update the stack again (create-only properties changed: "
-                    f"{', '.join(changed)})",
+                    "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+                    f"Rename {new_properties[name]} and update the stack again (create-only properties "
+                    f"changed: {', '.join(changed)})",
                 )
             replacement = resource_class.create_from_cloudformation_json(
-                new_name, cleaned, resources_map._account_id, resources_map._region_name,
-                LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type,
+                new_name,
+                cleaned,
+                resources_map._account_id,
+                resources_map._region_name,
+                LogicalId=logical_id,
+                StackId=resources_map.stack_id,
+                ResourceType=resource_type,
             )
             # The updated template's UpdateReplacePolicy decides the old copy's fate.
             cleanup.append((logical_id, original, raw))
@@ -240,8 +259,11 @@ def _update(logical_id: str, resources_map: Any, operation: StackOperation,
             new = replacement
         elif not getattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__", False):
             new = resource_class.update_from_cloudformation_json(
-                original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned,
-                account_id=resources_map._account_id, region_name=resources_map._region_name,
+                original_resource=original,
+                new_resource_name=new_name,
+                cloudformation_json=cleaned,
+                account_id=resources_map._account_id,
+                region_name=resources_map._region_name,
             )
             if new is None:
                 new = original
@@ -306,8 +328,12 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
     return ordered
 
 
-def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]], operation: StackOperation,
-                policy_key: str) -> None:
+def _delete_all(
+    resources_map: Any,
+    items: list[tuple[str, Any, dict[str, Any]]],
+    operation: StackOperation,
+    policy_key: str,
+) -> None:
     """Delete ``items`` (logical id, resource, its template JSON), retrying on dependency errors; keep
     those whose ``policy_key`` (DeletionPolicy or UpdateReplacePolicy) is Retain."""
     remaining = []
@@ -334,8 +360,12 @@ def _delete_all(resources_map: Any, items: list[tuple[str, Any, dict[str, Any]]]
         first = next(iter(errors.values()))
         if len(errors) > 1:
             others = "; ".join(f"{e.logical_id}: {e.reason}" for e in list(errors.values())[1:])
-            first = ResourceFailed(first.logical_id, first.resource_type, "DELETE",
-                                   RuntimeError(f"{first.reason} (also failed: {others})"))
+            first = ResourceFailed(
+                first.logical_id,
+                first.resource_type,
+                "DELETE",
+                RuntimeError(f"{first.reason} (also failed: {others})"),
+            )
         raise first
 
 
@@ -343,7 +373,9 @@ def _physical_id(resource: Any) -> str:
     return str(getattr(resource, "physical_resource_id", "") or "")
 
 
-def update_resource_map(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+def update_resource_map(
+    self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None
+) -> None:
     """ResourceMap.update as CloudFormation orders it: create and update in dependency order, then the
     cleanup phase (replaced and removed resources, Retain kept)."""
     operation = _operation(self, "UPDATE")
@@ -413,14 +445,23 @@ def retained_resources(stack: Any) -> list[tuple[str, str, str]]:
 # Stack operations: failure, rollback, exports
 
 
-def _event(stack: Any, logical_id: str, physical_id: str, resource_type: str, status: str, reason: str | None) -> None:
+def _event(
+    stack: Any, logical_id: str, physical_id: str, resource_type: str, status: str, reason: str | None
+) -> None:
     from moto.cloudformation.models import Event
 
-    stack.events.append(Event(
-        stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
-        physical_resource_id=physical_id, resource_type=resource_type, resource_status=status,
-        resource_status_reason=reason, resource_properties=None,
-    ))
+    stack.events.append(
+        Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=logical_id,
+            physical_resource_id=physical_id,
+            resource_type=resource_type,
+            resource_status=status,
+            resource_status_reason=reason,
+            resource_properties=None,
+        )
+    )
 
 
 def _fail(stack: Any, operation: str, error: BaseException, previous: tuple[Any, Any] | None = None) -> None:
@@ -433,7 +474,9 @@ def _fail(stack: Any, operation: str, error: BaseException, previous: tuple[Any,
         logging.getLogger("emulator").warning("%s of stack %s failed", operation, stack.name, exc_info=error)
     if isinstance(error, ResourceFailed):
         _event(stack, error.logical_id, "", error.resource_type, f"{error.operation}_FAILED", error.reason)
-        summary = f"The following resource(s) failed to {operation.lower()}: [{error.logical_id}]. {error.reason}"
+        summary = (
+            f"The following resource(s) failed to {operation.lower()}: [{error.logical_id}]. {error.reason}"
+        )
     else:
         summary = reason_of(error)
     stack.stack_status_reason = summary
@@ -475,7 +518,11 @@ def _importers(backend: Any, export_name: str, exclude: Any = None) -> list[str]
     needle = json.dumps({"Fn::ImportValue": export_name})
     names = []
     for stack in backend.stacks.values():
-        if stack is exclude or stack.status.startswith("DELETE_COMPLETE") or stack.status == "REVIEW_IN_PROGRESS":
+        if (
+            stack is exclude
+            or stack.status.startswith("DELETE_COMPLETE")
+            or stack.status == "REVIEW_IN_PROGRESS"
+        ):
             continue
         if needle in json.dumps(getattr(stack, "template_dict", {}) or {}):
             names.append(stack.name)
@@ -493,15 +540,21 @@ def _check_exports(backend: Any, stack: Any, before: dict[str, Any], after: dict
         if not users:
             continue
         if after is None or name not in after:
-            refuse("cloudformation.export-in-use",
-                   f"Export {name} cannot be deleted as it is in use by {', '.join(sorted(users))}")
+            refuse(
+                "cloudformation.export-in-use",
+                f"Export {name} cannot be deleted as it is in use by {', '.join(sorted(users))}",
+            )
         if after[name] != value:
-            refuse("cloudformation.export-in-use",
-                   f"Cannot update export {name} as it is in use by {', '.join(sorted(users))}")
+            refuse(
+                "cloudformation.export-in-use",
+                f"Cannot update export {name} as it is in use by {', '.join(sorted(users))}",
+            )
 
 
 def _register_exports(backend: Any, stack: Any) -> None:
-    for name in [n for n, e in backend.exports.items() if getattr(e, "exporting_stack_id", None) == stack.stack_id]:
+    for name in [
+        n for n, e in backend.exports.items() if getattr(e, "exporting_stack_id", None) == stack.stack_id
+    ]:
         backend.exports.pop(name)
     for export in stack.exports:
         backend.exports[export.name] = export
@@ -529,7 +582,9 @@ def install() -> None:
         before = _exports(stack)
         # moto builds a CREATE change set's stack without the region's exports: Fn::ImportValue would fail.
         stack.cross_stack_resources = stack.resource_map.cross_stack_resources = backend.exports
-        stack.resource_map.update(self.template_dict, _previous_values(stack, self.template_dict, self.parameters))
+        stack.resource_map.update(
+            self.template_dict, _previous_values(stack, self.template_dict, self.parameters)
+        )
         stack.template = self.template
         stack._parse_template()
         stack.output_map = stack._create_output_map()
@@ -550,8 +605,13 @@ def install() -> None:
 
     models.Stack.create_resources = create_resources
 
-    def update(self: models.Stack, template: str, role_arn: str | None = None,
-               parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
+    def update(
+        self: models.Stack,
+        template: str,
+        role_arn: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
         backend = models.cloudformation_backends[self.account_id][self.region_name]
         previous = (self.template, dict(self.resource_map._resource_json_map))
         self._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
@@ -577,8 +637,9 @@ def install() -> None:
 
     models.Stack.update = update
 
-    def execute_change_set(self: models.CloudFormationBackend, change_set_name: str,
-                           stack_name: str | None = None) -> None:
+    def execute_change_set(
+        self: models.CloudFormationBackend, change_set_name: str, stack_name: str | None = None
+    ) -> None:
         change_set = _change_set(self, change_set_name, stack_name)
         stack = self.stacks[change_set.stack_id]
         operation = change_set.change_set_type  # CREATE | UPDATE
@@ -605,7 +666,8 @@ def install() -> None:
 
     def delete_stack(self: models.CloudFormationBackend, name_or_stack_id: str) -> None:
         stack = self.stacks.get(name_or_stack_id) or next(
-            (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+            (s for s in self.stacks.values() if s.name == name_or_stack_id), None
+        )
         if stack is None:
             return  # deleting a stack that does not exist succeeds
         stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
@@ -625,7 +687,9 @@ def install() -> None:
     models.CloudFormationBackend.delete_stack = delete_stack
 
 
-def _previous_values(stack: Any, template: dict[str, Any], parameters: dict[str, Any] | None) -> dict[str, Any] | None:
+def _previous_values(
+    stack: Any, template: dict[str, Any], parameters: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """A change set's parameters with UsePreviousValue as CloudFormation means it: moto stores the previous
     *resolved* value, which for an ``AWS::SSM::Parameter::Value`` parameter (the cdk bootstrap version) is
     the parameter's value, not its name."""
@@ -664,8 +728,11 @@ def _scope_change_sets_by_stack() -> None:
     from moto.core.responses import ActionResult, EmptyResult
 
     def describe_change_set(self: CloudFormationResponse) -> Any:
-        return ActionResult(_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"),
-                                        self._get_param("StackName")))
+        return ActionResult(
+            _change_set(
+                self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
+            )
+        )
 
     def delete_change_set(self: CloudFormationResponse) -> Any:
         # The cdk CLI deletes its previous change set before creating one; once executed it is gone.
@@ -679,8 +746,11 @@ def _scope_change_sets_by_stack() -> None:
 
     def list_change_sets(self: CloudFormationResponse) -> Any:
         stack_name = self._get_param("StackName")
-        summaries = [c for c in self.cloudformation_backend.change_sets.values()
-                     if stack_name in (c.stack.name, c.stack_id)]
+        summaries = [
+            c
+            for c in self.cloudformation_backend.change_sets.values()
+            if stack_name in (c.stack.name, c.stack_id)
+        ]
         return ActionResult({"Summaries": summaries})
 
     CloudFormationResponse.describe_change_set = describe_change_set

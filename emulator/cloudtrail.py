@@ -15,7 +15,9 @@ from ._base import AdapterMixin, adapter, as_bool, cfn_tags
 
 def _apply(trail: Any, props: dict[str, Any]) -> None:
     if props.get("EventSelectors") or props.get("AdvancedEventSelectors"):
-        trail.put_event_selectors(props.get("EventSelectors") or [], props.get("AdvancedEventSelectors") or [])
+        trail.put_event_selectors(
+            props.get("EventSelectors") or [], props.get("AdvancedEventSelectors") or []
+        )
     if props.get("InsightSelectors"):
         trail.put_insight_selectors(props["InsightSelectors"])
     if as_bool(props.get("IsLogging")):
@@ -46,7 +48,12 @@ class Trail(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Trail:
         props = cloudformation_json["Properties"]
         backend = cloudtrail_backends[account_id][region_name]

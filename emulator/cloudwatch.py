@@ -55,9 +55,17 @@ def install() -> None:
         moto_set_alarm_state(self, alarm_name, reason, reason_data, state_value)
         alarm = self.alarms[alarm_name]
         if old != state_value:
-            _history(self).append(_item(alarm, "StateUpdate", f"Alarm updated from {old} to {state_value}",
-                                        {"oldState": {"stateValue": old}, "newState": {"stateValue": state_value,
-                                                                                      "stateReason": reason}}))
+            _history(self).append(
+                _item(
+                    alarm,
+                    "StateUpdate",
+                    f"Alarm updated from {old} to {state_value}",
+                    {
+                        "oldState": {"stateValue": old},
+                        "newState": {"stateValue": state_value, "stateReason": reason},
+                    },
+                )
+            )
             run_actions(self, alarm, old)
 
     CloudWatchBackend.set_alarm_state = set_alarm_state  # type: ignore[method-assign]
@@ -65,8 +73,11 @@ def install() -> None:
     def describe_alarm_history(self: CloudWatchResponse) -> ActionResult:
         name = self._get_param("AlarmName")
         kind = self._get_param("HistoryItemType")
-        items = [i for i in _history(self.cloudwatch_backend)
-                 if (name is None or i["AlarmName"] == name) and (kind is None or i["HistoryItemType"] == kind)]
+        items = [
+            i
+            for i in _history(self.cloudwatch_backend)
+            if (name is None or i["AlarmName"] == name) and (kind is None or i["HistoryItemType"] == kind)
+        ]
         ascending = self._get_param("ScanBy") == "TimestampAscending"
         items = sorted(items, key=lambda i: i["Timestamp"], reverse=not ascending)
         return ActionResult({"AlarmHistoryItems": items[: int(self._get_param("MaxRecords") or 100)]})
@@ -82,25 +93,48 @@ def _history(backend: CloudWatchBackend) -> list[dict[str, Any]]:
 
 
 def _item(alarm: MotoAlarm, kind: str, summary: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"AlarmName": alarm.name, "AlarmType": "MetricAlarm", "Timestamp": utcnow(), "HistoryItemType": kind,
-            "HistorySummary": summary, "HistoryData": json.dumps(data)}
+    return {
+        "AlarmName": alarm.name,
+        "AlarmType": "MetricAlarm",
+        "Timestamp": utcnow(),
+        "HistoryItemType": kind,
+        "HistorySummary": summary,
+        "HistoryData": json.dumps(data),
+    }
 
 
 def _actions_for(alarm: MotoAlarm, state: str) -> list[str]:
-    return list({"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions,
-                 "INSUFFICIENT_DATA": alarm.insufficient_data_actions}.get(state) or [])
+    return list(
+        {
+            "ALARM": alarm.alarm_actions,
+            "OK": alarm.ok_actions,
+            "INSUFFICIENT_DATA": alarm.insufficient_data_actions,
+        }.get(state)
+        or []
+    )
 
 
-def _notification(alarm: MotoAlarm, old_state: str | None, account_id: str, region_name: str) -> tuple[str, str]:
+def _notification(
+    alarm: MotoAlarm, old_state: str | None, account_id: str, region_name: str
+) -> tuple[str, str]:
     """(subject, message) of CloudWatch's alarm notification (the JSON fields AWS sends)."""
     message = {
-        "AlarmName": alarm.name, "AlarmDescription": alarm.description, "AWSAccountId": account_id,
-        "NewStateValue": alarm.state_value, "NewStateReason": alarm.state_reason,
-        "StateChangeTime": alarm.state_updated_timestamp.isoformat(), "Region": region_name,
-        "AlarmArn": alarm.alarm_arn, "OldStateValue": old_state,
-        "Trigger": {"MetricName": alarm.metric_name, "Namespace": alarm.namespace, "Threshold": alarm.threshold,
-                    "ComparisonOperator": alarm.comparison_operator,
-                    "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions or []]},
+        "AlarmName": alarm.name,
+        "AlarmDescription": alarm.description,
+        "AWSAccountId": account_id,
+        "NewStateValue": alarm.state_value,
+        "NewStateReason": alarm.state_reason,
+        "StateChangeTime": alarm.state_updated_timestamp.isoformat(),
+        "Region": region_name,
+        "AlarmArn": alarm.alarm_arn,
+        "OldStateValue": old_state,
+        "Trigger": {
+            "MetricName": alarm.metric_name,
+            "Namespace": alarm.namespace,
+            "Threshold": alarm.threshold,
+            "ComparisonOperator": alarm.comparison_operator,
+            "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions or []],
+        },
     }
     return f'{alarm.state_value}: "{alarm.name}" in {region_name}'[:100], json.dumps(message)
 
@@ -118,32 +152,62 @@ def run_actions(backend: CloudWatchBackend, alarm: MotoAlarm, old_state: str | N
         if not action.startswith("arn:") or action.split(":")[2] != "sns":
             continue  # EC2, Auto Scaling and SSM actions are not emulated
         topic_region = action.split(":")[3]
-        context = {"aws:SourceArn": alarm.alarm_arn, "aws:SourceAccount": account_id,
-                   "aws:SourceOwner": account_id, "aws:SecureTransport": "true"}
+        context = {
+            "aws:SourceArn": alarm.alarm_arn,
+            "aws:SourceAccount": account_id,
+            "aws:SourceOwner": account_id,
+            "aws:SecureTransport": "true",
+        }
         try:
-            allowed, why = topic_policy_allows(account_id, topic_region, action, service=CLOUDWATCH_PRINCIPAL,
-                                               context=context)
+            allowed, why = topic_policy_allows(
+                account_id, topic_region, action, service=CLOUDWATCH_PRINCIPAL, context=context
+            )
             if not allowed:
-                refuse("sns.topic-policy-allows-cloudwatch-alarms",
-                       f"Resource: {alarm.alarm_arn} is not authorized to perform: SNS:Publish on resource: {action} "
-                       f"({why})", code="AuthorizationError")
+                refuse(
+                    "sns.topic-policy-allows-cloudwatch-alarms",
+                    f"Resource: {alarm.alarm_arn} is not authorized to perform: SNS:Publish on resource: "
+                    f"{action} ({why})",
+                    code="AuthorizationError",
+                )
             subject, message = _notification(alarm, old_state, account_id, region_name)
             sns_backends[account_id][topic_region].publish(message, arn=action, subject=subject)
         except Refused as refused:
-            _history(backend).append(_item(alarm, "Action", f"Failed to execute action {action}",
-                                           {"actionState": "Failed", "notificationResource": action,
-                                            "error": getattr(refused, "message", str(refused))}))
+            _history(backend).append(
+                _item(
+                    alarm,
+                    "Action",
+                    f"Failed to execute action {action}",
+                    {
+                        "actionState": "Failed",
+                        "notificationResource": action,
+                        "error": getattr(refused, "message", str(refused)),
+                    },
+                )
+            )
             continue
         except Exception as error:  # noqa: BLE001 - any other failure is a failed action too, as in AWS
-            _history(backend).append(_item(alarm, "Action", f"Failed to execute action {action}",
-                                           {"actionState": "Failed", "notificationResource": action,
-                                            "error": str(error)}))
+            _history(backend).append(
+                _item(
+                    alarm,
+                    "Action",
+                    f"Failed to execute action {action}",
+                    {"actionState": "Failed", "notificationResource": action, "error": str(error)},
+                )
+            )
             continue
-        _history(backend).append(_item(alarm, "Action", f"Successfully executed action {action}",
-                                       {"actionState": "Succeeded", "notificationResource": action}))
+        _history(backend).append(
+            _item(
+                alarm,
+                "Action",
+                f"Successfully executed action {action}",
+                {"actionState": "Succeeded", "notificationResource": action},
+            )
+        )
 
 
-def fire_alarm(client_factory: Callable[[str], Any], alarm_name: str, state: str = "ALARM") -> list[dict[str, Any]]:
+def fire_alarm(
+    client_factory: Callable[[str], Any], alarm_name: str, state: str = "ALARM"
+) -> list[dict[str, Any]]:
     """Set ``alarm_name`` to ``state`` and return the SNS notifications that arrive on an SQS queue
     subscribed to each SNS action of that state (the demo: "an alarm notification reaches its subscribers").
 
@@ -172,7 +236,9 @@ def fire_alarm(client_factory: Callable[[str], Any], alarm_name: str, state: str
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
         _drain(sqs, url)  # what an earlier call left
         queues.append(url)
-    cloudwatch.set_alarm_state(AlarmName=alarm_name, StateValue=state, StateReason="set by fire_alarm (emulator demo)")
+    cloudwatch.set_alarm_state(
+        AlarmName=alarm_name, StateValue=state, StateReason="set by fire_alarm (emulator demo)"
+    )
     return [message for url in queues for message in _drain(sqs, url)]
 
 
@@ -180,7 +246,9 @@ def _drain(sqs: Any, url: str) -> list[dict[str, Any]]:
     """Receive and delete every message of the queue; their bodies, parsed."""
     received = []
     while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+            "Messages", []
+        )
         if not messages:
             return received
         for message in messages:
@@ -198,10 +266,22 @@ def _queries(metrics: list[dict[str, Any]] | None) -> list[MetricDataQuery] | No
         if stat:
             metric = stat["Metric"]
             dimensions = [Dimension(d["Name"], d["Value"]) for d in metric.get("Dimensions") or []]
-            metric_stat = MetricStat(Metric(metric["MetricName"], metric["Namespace"], dimensions),
-                                     str(stat["Period"]), stat["Stat"], stat.get("Unit"))
-        queries.append(MetricDataQuery(query["Id"], query.get("Label"), str(query.get("Period", "")),
-                                       str(query.get("ReturnData", True)).lower(), query.get("Expression"), metric_stat))
+            metric_stat = MetricStat(
+                Metric(metric["MetricName"], metric["Namespace"], dimensions),
+                str(stat["Period"]),
+                stat["Stat"],
+                stat.get("Unit"),
+            )
+        queries.append(
+            MetricDataQuery(
+                query["Id"],
+                query.get("Label"),
+                str(query.get("Period", "")),
+                str(query.get("ReturnData", True)).lower(),
+                query.get("Expression"),
+                metric_stat,
+            )
+        )
     return queries
 
 
@@ -226,7 +306,12 @@ class Alarm(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Alarm:
         props = cloudformation_json["Properties"]
         alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
@@ -257,11 +342,17 @@ class Alarm(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Alarm, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: Alarm,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> Alarm:
         cloudformation_json["Properties"].setdefault("AlarmName", original_resource.physical_id)
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]

@@ -74,19 +74,21 @@ def install() -> None:
         others = [n for n in self.delivery_channels if n != name]
         if others:
             refuse("config.one-delivery-channel-per-region",
-                   f"Failed to put delivery channel '{name}': delivery channel '{others[0]}' already exists in "
-                   f"{self.region_name}; an account has one delivery channel per Region",
+                   f"Failed to put delivery channel '{name}': delivery channel '{others[0]}' already exists "
+                   f"in {self.region_name}; an account has one delivery channel per Region",
                    code="MaxNumberOfDeliveryChannelsExceededException")
         bucket = delivery_channel.get("s3BucketName") or ""
         if bucket and _bucket_has_object_lock(self.account_id, bucket):
             refuse("config.delivery-bucket-no-object-lock",
-                   f"Insufficient delivery policy to s3 bucket: {bucket}, unable to write to bucket: the bucket "
+                   f"Insufficient delivery policy to s3 bucket: {bucket}, unable to write to bucket: the "
+                   "bucket "
                    "has Object Lock enabled, which AWS Config does not support for delivery",
                    code="InsufficientDeliveryPolicyException")
         problem = _delivery_problem(self, delivery_channel)
         if problem:
             refuse("config.same-account-delivery-uses-recorder-role",
-                   f"Insufficient delivery policy to s3 bucket: {bucket}, unable to write to bucket: {problem}",
+                   f"Insufficient delivery policy to s3 bucket: {bucket}, unable to write to bucket: "
+                   f"{problem}",
                    code="InsufficientDeliveryPolicyException")
         return put_channel(self, delivery_channel)
 
@@ -104,27 +106,37 @@ def _delivery_problem(backend: Any, channel: dict[str, Any]) -> str | None:
     from .iam_eval import allows, denies
 
     name = channel.get("s3BucketName") or ""
-    bucket = next((b.buckets[name] for b in s3_backends[backend.account_id].values() if name in b.buckets), None)
+    bucket = next(
+        (b.buckets[name] for b in s3_backends[backend.account_id].values() if name in b.buckets), None
+    )
     recorder = next(iter(backend.recorders.values()), None)
     if bucket is None or recorder is None:
         return None
     prefix = channel.get("s3KeyPrefix")
-    key = f"{prefix.rstrip('/') + '/' if prefix else ''}AWSLogs/{backend.account_id}/Config/ConfigWritabilityCheckFile"
+    folder = prefix.rstrip("/") + "/" if prefix else ""
+    key = f"{folder}AWSLogs/{backend.account_id}/Config/ConfigWritabilityCheckFile"
     request = {
         "action": "s3:PutObject",
         "resource": f"arn:aws:s3:::{name}/{key}",
-        "context": {"aws:SecureTransport": "true", "s3:x-amz-acl": "bucket-owner-full-control",
-                    "s3:TlsVersion": "1.3"},
+        "context": {
+            "aws:SecureTransport": "true",
+            "s3:x-amz-acl": "bucket-owner-full-control",
+            "s3:TlsVersion": "1.3",
+        },
     }
     bucket_policy = json.loads(bucket.policy) if bucket.policy else {}
     role_arn = recorder.role_arn
     if ":role/aws-service-role/" in role_arn:
-        request["context"] |= {"aws:PrincipalServiceName": "config.amazonaws.com",
-                               "aws:SourceAccount": backend.account_id}
+        request["context"] |= {
+            "aws:PrincipalServiceName": "config.amazonaws.com",
+            "aws:SourceAccount": backend.account_id,
+        }
         principal = {"Service": "config.amazonaws.com"}
         if not allows([bucket_policy], request, principal=principal):
-            return "the recorder uses the service-linked role, so Config writes as config.amazonaws.com, " \
-                   "and the bucket policy does not allow it s3:PutObject"
+            return (
+                "the recorder uses the service-linked role, so Config writes as config.amazonaws.com, "
+                "and the bucket policy does not allow it s3:PutObject"
+            )
         if denies([bucket_policy], request, principal=principal):
             return "a Deny of the bucket policy matches config.amazonaws.com"
         return None
@@ -138,10 +150,14 @@ def _delivery_problem(backend: Any, channel: dict[str, Any]) -> str | None:
     for policy in role.managed_policies.values():
         version = next((v for v in policy.versions if v.is_default), None)
         if version is not None and version.document:
-            documents.append(json.loads(version.document) if isinstance(version.document, str) else version.document)
+            documents.append(
+                json.loads(version.document) if isinstance(version.document, str) else version.document
+            )
     if not allows(documents, request):
-        return (f"Config writes to a bucket of its own account as the recorder's role {role_arn}, whose policies "
-                f"do not allow s3:PutObject on {request['resource']}")
+        return (
+            f"Config writes to a bucket of its own account as the recorder's role {role_arn}, whose "
+            f"policies do not allow s3:PutObject on {request['resource']}"
+        )
     if denies([bucket_policy], request, principal={"AWS": role_arn}):
         return f"a Deny of the bucket policy matches the recorder's role {role_arn}"
     return None
@@ -231,7 +247,12 @@ class ConfigRule(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> ConfigRule:
         props = dict(cloudformation_json["Properties"])
         props.setdefault("ConfigRuleName", resource_name)
@@ -248,11 +269,17 @@ class ConfigRule(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: ConfigRule, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: ConfigRule,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> ConfigRule:
         cloudformation_json["Properties"].setdefault("ConfigRuleName", original_resource.physical_id)
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
@@ -278,7 +305,12 @@ class ConfigurationRecorder(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> ConfigurationRecorder:
         recorder = camel(cloudformation_json["Properties"])
         recorder.setdefault("name", resource_name)
@@ -312,17 +344,25 @@ class DeliveryChannel(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> DeliveryChannel:
         resources = _template_resources(account_id, region_name, kwargs.get("StackId"))
         logical_id = kwargs.get("LogicalId", "")
         recorders = {k for k, r in resources.items() if r.get("Type") == "AWS::Config::ConfigurationRecorder"}
         missing = sorted(recorders - depends_on(resources, logical_id))
         if missing:
-            refuse("config.delivery-channel-needs-recorder",
-                   f"{logical_id}: the delivery channel does not depend on the configuration recorder {missing[0]} "
-                   "of its template, so CloudFormation may create it first; add DependsOn",
-                   code="NoAvailableConfigurationRecorderException")
+            refuse(
+                "config.delivery-channel-needs-recorder",
+                f"{logical_id}: the delivery channel does not depend on the configuration recorder "
+                f"{missing[0]} "
+                "of its template, so CloudFormation may create it first; add DependsOn",
+                code="NoAvailableConfigurationRecorderException",
+            )
         channel = camel(cloudformation_json["Properties"])
         channel.setdefault("name", resource_name)
         backend = config_backends[account_id][region_name]

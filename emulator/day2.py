@@ -83,22 +83,33 @@ def bigger_instances(document: dict[str, Any]) -> str | None:
         scaling["min_capacity"] = max(int(scaling.get("min_capacity", 1)), variant["instance_count"])
         scaling["max_capacity"] = max(int(scaling.get("max_capacity", 1)), scaling["min_capacity"])
     return (f"endpoint {endpoint['name']}: variant {variant['name']} {old_count} x {old_type} -> "
-            f"{variant['instance_count']} x {variant['instance_type']} (a new endpoint name: SageMaker cannot change "
+            f"{variant['instance_count']} x {variant['instance_type']} (a new endpoint name: SageMaker "
+            "cannot change "
             "an auto-scaled variant's instance type in place)")
 
 
 #: The second version of config/demo.yaml, as a platform team would write it.
-DAY2_CHANGES: tuple[ConfigChange, ...] = (new_user, sdk_default, idle_timeout, new_model_version, bigger_instances)
+DAY2_CHANGES: tuple[ConfigChange, ...] = (
+    new_user,
+    sdk_default,
+    idle_timeout,
+    new_model_version,
+    bigger_instances,
+)
 
 
-def write_day2_config(config_path: Path, out: Path,
-                      changes: tuple[ConfigChange, ...] = DAY2_CHANGES) -> tuple[Path, list[str]]:
+def write_day2_config(
+    config_path: Path, out: Path, changes: tuple[ConfigChange, ...] = DAY2_CHANGES
+) -> tuple[Path, list[str]]:
     """``config_path`` with ``changes`` applied, written to ``out``: (``out``, what each change did)."""
     document = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     changed = copy.deepcopy(document)
     described = [line for change in changes if (line := change(changed))]
-    out.write_text(f"# {config_path.name}, day 2 (written by emulator/day2.py)\n"
-                   + yaml.safe_dump(changed, sort_keys=False), encoding="utf-8")
+    out.write_text(
+        f"# {config_path.name}, day 2 (written by emulator/day2.py)\n"
+        + yaml.safe_dump(changed, sort_keys=False),
+        encoding="utf-8",
+    )
     return out, described
 
 
@@ -141,18 +152,24 @@ def summarize_update(operations: list[StackOperation], types: Callable[[str, str
         summary.replaced += len(operation.replaced)
         summary.removed += len(operation.removed)
         parts = [f"{len(operation.updated)} updated in place"] if operation.updated else []
-        for verb, ids in (("added", operation.added), ("replaced", operation.replaced),
-                          ("removed", operation.removed)):
+        for verb, ids in (
+            ("added", operation.added),
+            ("replaced", operation.replaced),
+            ("removed", operation.removed),
+        ):
             if ids:
-                parts.append(f"{verb} " + ", ".join(f"{i} ({types(operation.stack, i).split('::')[-1]})"
-                                                     for i in sorted(ids)))
+                parts.append(
+                    f"{verb} "
+                    + ", ".join(f"{i} ({types(operation.stack, i).split('::')[-1]})" for i in sorted(ids))
+                )
         summary.lines.append(f"{operation.stack}: " + "; ".join(parts))
     return summary
 
 
 #: Why the platform keeps a resource of this type when its stack is deleted.
 RETAINED_BECAUSE: dict[str, str] = {
-    "AWS::KMS::Key": "a customer-managed key: what it encrypted stays readable; schedule its deletion by hand",
+    "AWS::KMS::Key": "a customer-managed key: what it encrypted stays readable; schedule its deletion by "
+    "hand",
     "AWS::S3::Bucket": "data, models, logs or the audit archive outlive the stack",
     "AWS::Logs::LogGroup": "logs are kept for their retention period",
     "AWS::SageMaker::Domain": "home directories live on the domain's EFS volume",
@@ -167,13 +184,17 @@ RETAINED_BECAUSE: dict[str, str] = {
 REPLACED_AND_KEPT = "an earlier version, kept by UpdateReplacePolicy Retain when an update replaced it"
 
 
-def retained(operations: list[StackOperation], gone: set[str],
-             updates: list[StackOperation] = ()) -> list[tuple[str, str, str, str]]:
-    """(stack/logical id, type, physical id, why) of what the deletes kept, then what earlier ``updates`` kept of
-    the resources they replaced, but for ``gone`` (physical ids or types deleted since by other means)."""
+def retained(
+    operations: list[StackOperation], gone: set[str], updates: list[StackOperation] = ()
+) -> list[tuple[str, str, str, str]]:
+    """(stack/logical id, type, physical id, why) of what the deletes kept, then what earlier ``updates``
+    kept of the resources they replaced, but for ``gone`` (physical ids or types deleted since by other
+    means)."""
     kept = []
-    for operation, reason in [*((o, None) for o in sorted(operations, key=lambda o: o.stack)),
-                              *((o, REPLACED_AND_KEPT) for o in updates)]:
+    for operation, reason in [
+        *((o, None) for o in sorted(operations, key=lambda o: o.stack)),
+        *((o, REPLACED_AND_KEPT) for o in updates),
+    ]:
         for logical_id, resource_type, physical_id in operation.retained:
             if physical_id in gone or resource_type in gone:
                 continue

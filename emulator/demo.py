@@ -88,8 +88,9 @@ def run_cdk(args: list[str], env: dict[str, str], cwd: Path, log: Path, timeout:
     with log.open("a") as out:
         out.write(f"$ cdk {' '.join(args)}\n")
         out.flush()
-        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
-                                check=False)
+        result = subprocess.run(
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
+        )
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise DemoError(f"cdk {args[0]} failed (exit {result.returncode}); last lines of {log}:\n{tail}")
@@ -104,7 +105,9 @@ def bootstrap_key(emulator: Emulator) -> str:
     AWS-managed key aws/s3, which SML-ENC-7 reports (in a real account too); a platform team
     bootstraps with its own key, and so does the demo."""
     kms = emulator.client("kms")
-    key_id = kms.create_key(Description="CDK bootstrap staging bucket (secure-ml demo)")["KeyMetadata"]["KeyId"]
+    key_id = kms.create_key(Description="CDK bootstrap staging bucket (secure-ml demo)")["KeyMetadata"][
+        "KeyId"
+    ]
     kms.enable_key_rotation(KeyId=key_id)
     return key_id
 
@@ -115,24 +118,52 @@ def deploy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> No
     # Bootstrap from an empty directory: no cdk.json there, so the CLI does not synthesize the app.
     empty = workdir / "bootstrap"
     empty.mkdir(exist_ok=True)
-    run_cdk(["bootstrap", f"aws://{ACCOUNT_ID}/{emulator.region}", "--bootstrap-kms-key-id", bootstrap_key(emulator)],
-            env, empty, log, timeout=300)
+    run_cdk(
+        [
+            "bootstrap",
+            f"aws://{ACCOUNT_ID}/{emulator.region}",
+            "--bootstrap-kms-key-id",
+            bootstrap_key(emulator),
+        ],
+        env,
+        empty,
+        log,
+        timeout=300,
+    )
     cdk_deploy(emulator, config_path, workdir, log)
 
 
 def cdk_deploy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
     """``cdk deploy '**'`` of the app for ``config_path`` (a first deploy or an update)."""
     run_cdk(
-        ["deploy", "**", "--require-approval", "never", "-c", f"config={config_path}",
-         "--output", str(workdir / "cdk.out"), "--progress", "events"],
-        cdk_env(emulator), ROOT, log, timeout=900,
+        [
+            "deploy",
+            "**",
+            "--require-approval",
+            "never",
+            "-c",
+            f"config={config_path}",
+            "--output",
+            str(workdir / "cdk.out"),
+            "--progress",
+            "events",
+        ],
+        cdk_env(emulator),
+        ROOT,
+        log,
+        timeout=900,
     )
 
 
 def cdk_destroy(emulator: Emulator, config_path: str, workdir: Path, log: Path) -> None:
     """``cdk destroy '**' --force`` of the app for ``config_path``."""
-    run_cdk(["destroy", "**", "--force", "-c", f"config={config_path}", "--output", str(workdir / "cdk.out")],
-            cdk_env(emulator), ROOT, log, timeout=900)
+    run_cdk(
+        ["destroy", "**", "--force", "-c", f"config={config_path}", "--output", str(workdir / "cdk.out")],
+        cdk_env(emulator),
+        ROOT,
+        log,
+        timeout=900,
+    )
 
 
 def stack_reports(emulator: Emulator) -> list[StackReport]:
@@ -194,18 +225,31 @@ def _parse_template(body: Any) -> dict[str, Any]:
     return yaml.load(body, Loader=Loader)
 
 
-def print_stack_reports(reports: list[StackReport], adapters: set[str], stand_ins: set[str] = frozenset()) -> None:
+def print_stack_reports(
+    reports: list[StackReport], adapters: set[str], stand_ins: set[str] = frozenset()
+) -> None:
     """``[emulator adapter]``: created through moto's backend by an adapter of ``emulator/``;
     ``[emulator stand-in]``: moto has no API for the type; ``emulator/`` emulates the API too."""
     for report in reports:
-        say(f"  {report.name} ({report.status}): {report.deployed_count} created, {report.skipped_count} skipped"
-            + (f", {len(report.conditional)} not created (Condition false)" if report.conditional else ""))
+        say(
+            f"  {report.name} ({report.status}): {report.deployed_count} created, {report.skipped_count} "
+            "skipped"
+            + (f", {len(report.conditional)} not created (Condition false)" if report.conditional else "")
+        )
         for resource_type, count in sorted(report.deployed.items()):
-            via = ("  [emulator stand-in]" if resource_type in stand_ins
-                   else "  [emulator adapter]" if resource_type in adapters else "")
+            via = (
+                "  [emulator stand-in]"
+                if resource_type in stand_ins
+                else "  [emulator adapter]"
+                if resource_type in adapters
+                else ""
+            )
             say(f"      {count:3d} x {resource_type}{via}")
         for resource_type, ids in sorted(report.skipped.items()):
-            say(f"    SKIPPED {len(ids)} x {resource_type} (not implemented by the emulator): {', '.join(sorted(ids))}")
+            say(
+                f"    SKIPPED {len(ids)} x {resource_type} (not implemented by the emulator): "
+                f"{', '.join(sorted(ids))}"
+            )
 
 
 def audit(emulator: Emulator) -> Any:
@@ -220,9 +264,14 @@ def audit(emulator: Emulator) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)")
-    parser.add_argument("--drift", action="store_true",
-                        help="after the audit, change the platform and audit again (instead of day 2)")
+    parser.add_argument(
+        "--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)"
+    )
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="after the audit, change the platform and audit again (instead of day 2)",
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the cdk output and logs in DIR")
     args = parser.parse_args(argv)
 
@@ -253,14 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     phase = "deploy"
     try:
         emulator.start()
-        say(f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
-            f"region {config.region}")
+        say(
+            f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
+            f"region {config.region}"
+        )
         say(f"demo: cdk bootstrap + cdk deploy of {args.config} (log: {log}) ...")
         deploy(emulator, args.config, workdir, log)
         say(f"demo: deployed in {time.monotonic() - started:.0f}s")
         ok, result, deployed, skipped = report_deploy(emulator)
-        say(f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
-            f"{_failed_checks(result)} failed")
+        say(
+            f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
+            f"{_failed_checks(result)} failed"
+        )
         if not ok:
             return 1
         if args.drift:
@@ -309,16 +362,20 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     print_stack_reports(reports, adapters, STAND_INS)
     emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
     if emulated:
-        say("demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
-            "emulates it): " + ", ".join(emulated))
+        say(
+            "demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
+            "emulates it): " + ", ".join(emulated)
+        )
     deployed = sum(r.deployed_count for r in platform)
     skipped = sum(r.skipped_count for r in platform)
     skipped_types = sorted({t for r in platform for t in r.skipped})
     # A skipped resource of a type the emulator does implement means moto failed on it.
     failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
     if skipped_types:
-        say("demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
-            + ", ".join(t for t in skipped_types if t not in failed_types))
+        say(
+            "demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
+            + ", ".join(t for t in skipped_types if t not in failed_types)
+        )
         if failed_types:
             say(f"demo: types the emulator implements but failed to create: {', '.join(failed_types)}")
     else:
@@ -341,23 +398,36 @@ def alarm_notification(emulator: Emulator) -> bool:
     from .cloudwatch import fire_alarm
 
     cloudformation, cloudwatch = emulator.client("cloudformation"), emulator.client("cloudwatch")
-    topics = {o["OutputValue"] for s in cloudformation.describe_stacks()["Stacks"] for o in s.get("Outputs", [])
-              if o["OutputKey"] == "AlarmTopicArn"}
-    alarms = sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]
-                    if topics & set(a.get("AlarmActions", [])))
+    topics = {
+        o["OutputValue"]
+        for s in cloudformation.describe_stacks()["Stacks"]
+        for o in s.get("Outputs", [])
+        if o["OutputKey"] == "AlarmTopicArn"
+    }
+    alarms = sorted(
+        a["AlarmName"]
+        for a in cloudwatch.describe_alarms()["MetricAlarms"]
+        if topics & set(a.get("AlarmActions", []))
+    )
     if not alarms:
         say("demo: no endpoint alarm notifies the alarm topic")
         return False
     name = next((a for a in alarms if "5xx" in a.lower()), alarms[0])
     received = fire_alarm(emulator.client, name)
     if not received:
-        history = cloudwatch.describe_alarm_history(AlarmName=name, HistoryItemType="Action")["AlarmHistoryItems"]
-        say(f"demo: alarm {name} went to ALARM but no notification arrived: "
-            + "; ".join(i["HistorySummary"] for i in history))
+        history = cloudwatch.describe_alarm_history(AlarmName=name, HistoryItemType="Action")[
+            "AlarmHistoryItems"
+        ]
+        say(
+            f"demo: alarm {name} went to ALARM but no notification arrived: "
+            + "; ".join(i["HistorySummary"] for i in history)
+        )
         return False
     alarm = json.loads(received[0]["Message"])
-    say(f"demo: alarm {name} set to ALARM; the notification arrived on a subscribed SQS queue "
-        f"(NewStateValue {alarm.get('NewStateValue')}, from topic {received[0]['TopicArn'].rsplit(':', 1)[-1]})")
+    say(
+        f"demo: alarm {name} set to ALARM; the notification arrived on a subscribed SQS queue (NewStateValue "
+        f"{alarm.get('NewStateValue')}, from topic {received[0]['TopicArn'].rsplit(':', 1)[-1]})"
+    )
     return True
 
 
@@ -392,16 +462,22 @@ def update(emulator: Emulator, config_path: Path, workdir: Path, log: Path) -> b
     summary = day2.summarize_update(UPDATES, _resource_type(emulator))
     for line in summary.lines:
         say(f"  {line}")
-    statuses = {s["StackName"]: s["StackStatus"] for s in emulator.client("cloudformation").describe_stacks()["Stacks"]}
-    incomplete = sorted(name for name, status in statuses.items()
-                        if not status.endswith("_COMPLETE") or "ROLLBACK" in status)
+    statuses = {
+        s["StackName"]: s["StackStatus"]
+        for s in emulator.client("cloudformation").describe_stacks()["Stacks"]
+    }
+    incomplete = sorted(
+        name for name, status in statuses.items() if not status.endswith("_COMPLETE") or "ROLLBACK" in status
+    )
     if incomplete:
         say(f"demo: stacks not complete after the update: {', '.join(incomplete)}")
     say("demo: secure-ml audit after the update:")
     result = audit(emulator)
-    say(f"demo: updated {summary.total} resources ({summary.replaced} replaced): {summary.added} added, "
+    say(
+        f"demo: updated {summary.total} resources ({summary.replaced} replaced): {summary.added} added, "
         f"{summary.updated} updated in place, {summary.removed} removed; audit {result.passed} passed / "
-        f"{_failed_checks(result)} failed")
+        f"{_failed_checks(result)} failed"
+    )
     return not incomplete and result.success and summary.total > 0
 
 
@@ -422,31 +498,47 @@ def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, 
         if profiles:
             owner = min(p["UserProfileName"] for p in profiles)
             space = f"{owner}-jupyterlab"
-            sagemaker.create_space(DomainId=domain["DomainId"], SpaceName=space,
-                                   OwnershipSettings={"OwnerUserProfileName": owner},
-                                   SpaceSharingSettings={"SharingType": "Private"},
-                                   SpaceSettings={"AppType": "JupyterLab"})
-            sagemaker.create_app(DomainId=domain["DomainId"], SpaceName=space, AppType="JupyterLab",
-                                 AppName="default")
-            say(f"demo: {owner} has a private JupyterLab space {space} with a running app (as the Studio UI "
-                "leaves it)")
+            sagemaker.create_space(
+                DomainId=domain["DomainId"],
+                SpaceName=space,
+                OwnershipSettings={"OwnerUserProfileName": owner},
+                SpaceSharingSettings={"SharingType": "Private"},
+                SpaceSettings={"AppType": "JupyterLab"},
+            )
+            sagemaker.create_app(
+                DomainId=domain["DomainId"], SpaceName=space, AppType="JupyterLab", AppName="default"
+            )
+            say(
+                f"demo: {owner} has a private JupyterLab space {space} with a running app (as the Studio UI "
+                "leaves it)"
+            )
     for domain in domains:
-        say(f"demo: teardown: Studio domain {domain['DomainName']} ({domain['DomainId']}) first "
-            "(docs/operations.md):")
+        say(
+            f"demo: teardown: Studio domain {domain['DomainName']} ({domain['DomainId']}) first "
+            "(docs/operations.md):"
+        )
         # The demo's home directories are disposable: it deletes the home EFS with the domain (the API's
         # and secure-ml teardown-studio's default is to retain it).
-        report = teardown_studio_domain(sagemaker, domain["DomainId"], delete_home_efs=True, confirm=True,
-                                        interval=0.05, timeout=60)
+        report = teardown_studio_domain(
+            sagemaker, domain["DomainId"], delete_home_efs=True, confirm=True, interval=0.05, timeout=60
+        )
         for line in report.lines():
             say(f"  {line}")
-        gone |= {"AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile", "AWS::SageMaker::Space",
-                 *report.lifecycle_configs}
+        gone |= {
+            "AWS::SageMaker::Domain",
+            "AWS::SageMaker::UserProfile",
+            "AWS::SageMaker::Space",
+            *report.lifecycle_configs,
+        }
     say("demo: teardown: cdk destroy '**' ...")
     position = day2.mark()
     cdk_destroy(emulator, str(config_path), workdir, log)
     kept = day2.retained(day2.operations_since(position, "DELETE"), gone, UPDATES)
-    left = sorted(s["StackName"] for s in emulator.client("cloudformation").describe_stacks()["Stacks"]
-                  if s["StackName"] != BOOTSTRAP_STACK)
+    left = sorted(
+        s["StackName"]
+        for s in emulator.client("cloudformation").describe_stacks()["Stacks"]
+        if s["StackName"] != BOOTSTRAP_STACK
+    )
     for name, resource_type, physical_id, why in kept:
         say(f"  retained {name} ({resource_type}) {physical_id}: {why}")
     if left:
@@ -478,8 +570,10 @@ def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
         verdict = "caught" if now and not was else ("already failing" if was else "MISSED")
         missed += verdict != "caught"
         say(f"  {verdict:>15}: {change.rule} {change.resource}")
-    say(f"demo: drift: {len(drifts) - missed} of {len(drifts)} changes caught; audit after drift: "
-        f"{after.passed} passed, {len(after.errors)} error finding(s)")
+    say(
+        f"demo: drift: {len(drifts) - missed} of {len(drifts)} changes caught; audit after drift: "
+        f"{after.passed} passed, {len(after.errors)} error finding(s)"
+    )
     return (1 if missed else 0), after
 
 

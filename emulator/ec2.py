@@ -51,7 +51,12 @@ class RestrictDefaultSecurityGroup(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> RestrictDefaultSecurityGroup:
         group_id = cloudformation_json["Properties"]["DefaultSecurityGroupId"]
         return cls(group_id, _revoke_all(account_id, region_name, group_id))
@@ -86,7 +91,12 @@ class SecurityGroupEgress(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> SecurityGroupEgress:
         props = cloudformation_json["Properties"]
         backend = ec2_backends[account_id][region_name]
@@ -95,26 +105,45 @@ class SecurityGroupEgress(AdapterMixin, CloudFormationModel):
             ip_ranges.append({"CidrIp": props["CidrIp"], "Description": props.get("Description")})
         if props.get("CidrIpv6"):
             ip_ranges.append({"CidrIpv6": props["CidrIpv6"], "Description": props.get("Description")})
-        groups = [{"GroupId": props["DestinationSecurityGroupId"]}] if props.get("DestinationSecurityGroupId") else []
+        groups = (
+            [{"GroupId": props["DestinationSecurityGroupId"]}]
+            if props.get("DestinationSecurityGroupId")
+            else []
+        )
         prefix_lists = (
-            [{"PrefixListId": props["DestinationPrefixListId"]}] if props.get("DestinationPrefixListId") else []
+            [{"PrefixListId": props["DestinationPrefixListId"]}]
+            if props.get("DestinationPrefixListId")
+            else []
         )
         if not (ip_ranges or groups or prefix_lists):
-            raise ValueError("AWS::EC2::SecurityGroupEgress needs CidrIp, CidrIpv6, DestinationSecurityGroupId "
-                             "or DestinationPrefixListId")
+            raise ValueError(
+                "AWS::EC2::SecurityGroupEgress needs CidrIp, CidrIpv6, "
+                "DestinationSecurityGroupId or DestinationPrefixListId"
+            )
         rules, _ = backend.authorize_security_group_egress(
-            props["GroupId"], str(props["IpProtocol"]), props.get("FromPort"), props.get("ToPort"), ip_ranges,
-            source_groups=groups, prefix_list_ids=prefix_lists,
+            props["GroupId"],
+            str(props["IpProtocol"]),
+            props.get("FromPort"),
+            props.get("ToPort"),
+            ip_ranges,
+            source_groups=groups,
+            prefix_list_ids=prefix_lists,
         )
         return cls(props["GroupId"], [rule.id for rule in rules])
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: SecurityGroupEgress, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: SecurityGroupEgress,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> SecurityGroupEgress:
         original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = ec2_backends[account_id][region_name]
@@ -133,10 +162,12 @@ def _zone_of(region_name: str, zone_id: str) -> str:
     for zone in zones:
         if zone.zone_id == zone_id:
             return zone.name
-    refuse("ec2.az-id-belongs-to-its-region",
-           f"Value ({zone_id}) for parameter availabilityZoneId is invalid. Subnets can currently only be created "
-           f"in the following availability zone IDs: {', '.join(z.zone_id for z in zones)}",
-           code="InvalidParameterValue")
+    refuse(
+        "ec2.az-id-belongs-to-its-region",
+        f"Value ({zone_id}) for parameter availabilityZoneId is invalid. Subnets can currently only be "
+        f"created in the following availability zone IDs: {', '.join(z.zone_id for z in zones)}",
+        code="InvalidParameterValue",
+    )
 
 
 def install() -> None:
@@ -168,8 +199,14 @@ def install() -> None:
 
     from_template = Subnet.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
-                                        region_name: str, **kwargs: Any) -> Any:
+    def create_from_cloudformation_json(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
         properties = cloudformation_json.get("Properties") or {}
         zone_id = properties.get("AvailabilityZoneId")
         if zone_id and not properties.get("AvailabilityZone"):

@@ -31,10 +31,16 @@ class ManagedPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> MotoManagedPolicy:
-        return MotoManagedPolicy.create_from_cloudformation_json(resource_name, cloudformation_json, account_id,
-                                                                 region_name, **kwargs)
+        return MotoManagedPolicy.create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]

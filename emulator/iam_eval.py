@@ -59,7 +59,11 @@ def _principal(statement: Mapping[str, Any], principal: Mapping[str, str] | None
             if value == "*" or value == wanted:
                 return True
             account = re.match(r"^arn:aws[a-z-]*:iam::(\d{12}):", wanted or "")
-            if kind == "AWS" and account and value in (account.group(1), f"arn:aws:iam::{account.group(1)}:root"):
+            if (
+                kind == "AWS"
+                and account
+                and value in (account.group(1), f"arn:aws:iam::{account.group(1)}:root")
+            ):
                 return True
     return False
 
@@ -70,7 +74,9 @@ def _compare(base: str, policy_value: str, value: str) -> bool | None:
     if base in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
         return value.lower() == policy_value.lower()
     if base in ("StringLike", "StringNotLike", "ArnLike", "ArnNotLike", "ArnEquals", "ArnNotEquals"):
-        return _wildcard(policy_value, value) if "Like" in base or "*" in policy_value else value == policy_value
+        return (
+            _wildcard(policy_value, value) if "Like" in base or "*" in policy_value else value == policy_value
+        )
     if base == "Bool":
         return value.lower() == str(policy_value).lower()
     if base.startswith("Numeric"):
@@ -78,14 +84,25 @@ def _compare(base: str, policy_value: str, value: str) -> bool | None:
             left, right = float(value), float(policy_value)
         except ValueError:
             return None
-        return {"NumericEquals": left == right, "NumericNotEquals": left == right,
-                "NumericLessThan": left < right, "NumericLessThanEquals": left <= right,
-                "NumericGreaterThan": left > right, "NumericGreaterThanEquals": left >= right}.get(base)
+        return {
+            "NumericEquals": left == right,
+            "NumericNotEquals": left == right,
+            "NumericLessThan": left < right,
+            "NumericLessThanEquals": left <= right,
+            "NumericGreaterThan": left > right,
+            "NumericGreaterThanEquals": left >= right,
+        }.get(base)
     return None
 
 
-_NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotLike", "ArnNotEquals",
-            "NumericNotEquals"}
+_NEGATED = {
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+    "ArnNotLike",
+    "ArnNotEquals",
+    "NumericNotEquals",
+}
 
 
 def _condition(operator: str, key: str, policy_values: Any, context: Mapping[str, Any]) -> bool | None:
@@ -139,30 +156,44 @@ def _statements(documents: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str,
         yield from _as_list((document or {}).get("Statement", []))
 
 
-def _matches(statement: Mapping[str, Any], request: Request, principal: Mapping[str, str] | None) -> bool | None:
-    if not (_action(statement, request["action"]) and _resource(statement, request["resource"])
-            and _principal(statement, principal)):
+def _matches(
+    statement: Mapping[str, Any], request: Request, principal: Mapping[str, str] | None
+) -> bool | None:
+    if not (
+        _action(statement, request["action"])
+        and _resource(statement, request["resource"])
+        and _principal(statement, principal)
+    ):
         return False
     return _conditions(statement, request.get("context") or {})
 
 
-def allows(documents: Iterable[Mapping[str, Any]], request: Request,
-           principal: Mapping[str, str] | None = None) -> bool:
+def allows(
+    documents: Iterable[Mapping[str, Any]], request: Request, principal: Mapping[str, str] | None = None
+) -> bool:
     """Some Allow statement of ``documents`` matches ``request`` (an unknown condition counts as met)."""
-    return any(s.get("Effect") == "Allow" and _matches(s, request, principal) is not False
-               for s in _statements(documents))
+    return any(
+        s.get("Effect") == "Allow" and _matches(s, request, principal) is not False
+        for s in _statements(documents)
+    )
 
 
-def denies(documents: Iterable[Mapping[str, Any]], request: Request,
-           principal: Mapping[str, str] | None = None) -> bool:
+def denies(
+    documents: Iterable[Mapping[str, Any]], request: Request, principal: Mapping[str, str] | None = None
+) -> bool:
     """Some Deny statement of ``documents`` matches ``request`` (an unknown condition counts as unmet)."""
-    return any(s.get("Effect") == "Deny" and _matches(s, request, principal) is True
-               for s in _statements(documents))
+    return any(
+        s.get("Effect") == "Deny" and _matches(s, request, principal) is True for s in _statements(documents)
+    )
 
 
-
-def decide(documents: Iterable[Mapping[str, Any]], request: Request, principal: Mapping[str, str] | None = None,
-           *, unknown: str = "permit") -> tuple[bool, str]:
+def decide(
+    documents: Iterable[Mapping[str, Any]],
+    request: Request,
+    principal: Mapping[str, str] | None = None,
+    *,
+    unknown: str = "permit",
+) -> tuple[bool, str]:
     """IAM's order within ``documents``: an explicit Deny wins, else some Allow is needed. Returns
     (allowed, why, naming the statement's Sid).
 
@@ -178,7 +209,10 @@ def decide(documents: Iterable[Mapping[str, Any]], request: Request, principal: 
         if matched is None:
             matched = unknown == "refuse" if statement.get("Effect") == "Deny" else unknown == "permit"
             if matched and statement.get("Effect") == "Deny":
-                return False, f"statement {sid} has a condition the emulator does not evaluate: treated as Deny"
+                return (
+                    False,
+                    f"statement {sid} has a condition the emulator does not evaluate: treated as Deny",
+                )
         if matched and statement.get("Effect") == "Deny":
             return False, f"explicit Deny in statement {sid}"
         if matched and statement.get("Effect") == "Allow" and allowed_by is None:

@@ -24,7 +24,12 @@ class KmsKey(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Key:
         backend = kms_backends[account_id][region_name]
         props = cloudformation_json.get("Properties", {})
@@ -45,7 +50,11 @@ class KmsKey(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Key, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        cls,
+        original_resource: Key,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
         region_name: str,
     ) -> Key:
         props = cloudformation_json.get("Properties", {})

@@ -28,7 +28,8 @@ class Refused(ServiceException):
 
     def __init__(self, behaviour_id: str, code: str, message: str) -> None:
         behaviour = get(behaviour_id)
-        super().__init__(code, f"{message} [emulator refuses as AWS does: {behaviour.id}, {behaviour.source}]")
+        super().__init__(code, f"{message} [emulator refuses as AWS does: {behaviour.id}, "
+                               f"{behaviour.source}]")
         self.behaviour_id = behaviour_id
 
 

@@ -109,7 +109,12 @@ class Bucket(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> FakeBucket:
         bucket = FakeBucket.create_from_cloudformation_json(
             resource_name, cloudformation_json, account_id, region_name, **kwargs
@@ -121,8 +126,12 @@ class Bucket(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: FakeBucket, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: FakeBucket,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> FakeBucket:
         bucket = FakeBucket.update_from_cloudformation_json(
             original_resource, new_resource_name, cloudformation_json, account_id, region_name
@@ -136,7 +145,9 @@ class Bucket(AdapterMixin, CloudFormationModel):
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
-        FakeBucket.delete_from_cloudformation_json(resource_name, cloudformation_json, account_id, region_name)
+        FakeBucket.delete_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name
+        )
 
 
 @adapter
@@ -152,7 +163,12 @@ class BucketPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> BucketPolicy:
         props = cloudformation_json["Properties"]
         name = _bucket_name(props["Bucket"])
@@ -162,10 +178,16 @@ class BucketPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: BucketPolicy, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: BucketPolicy,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> BucketPolicy:
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]

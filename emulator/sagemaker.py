@@ -80,24 +80,39 @@ def install() -> None:
     # hosts. The emulator accepts any ml.<family>.<size>; which a region offers is the account's to say.
     def validate_instance_type(self: Any, instance_type: str) -> None:
         if instance_family(instance_type or "") is None:
-            raise ValidationError(message=f"Value '{instance_type}' at 'instanceType' is not an ML instance type "
+            raise ValidationError(message=f"Value '{instance_type}' at 'instanceType' is not an ML instance "
+                                          "type "
                                           "(ml.<family>.<size>)")
 
     FakeEndpointConfig.validate_instance_type = validate_instance_type
     FakeSagemakerNotebookInstance.validate_instance_type = validate_instance_type
 
-    def create_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str, production_variants: Any,
-                               data_capture_config: Any, async_inference_config: Any, tags: Any,
-                               kms_key_id: str | None) -> FakeEndpointConfig:
+    def create_endpoint_config(
+        self: SageMakerModelBackend,
+        endpoint_config_name: str,
+        production_variants: Any,
+        data_capture_config: Any,
+        async_inference_config: Any,
+        tags: Any,
+        kms_key_id: str | None,
+    ) -> FakeEndpointConfig:
         check_endpoint_config_key(endpoint_config_name, production_variants, kms_key_id)
-        return moto_create_config(self, endpoint_config_name=endpoint_config_name,
-                                  production_variants=production_variants, data_capture_config=data_capture_config,
-                                  async_inference_config=async_inference_config, tags=tags, kms_key_id=kms_key_id)
+        return moto_create_config(
+            self,
+            endpoint_config_name=endpoint_config_name,
+            production_variants=production_variants,
+            data_capture_config=data_capture_config,
+            async_inference_config=async_inference_config,
+            tags=tags,
+            kms_key_id=kms_key_id,
+        )
 
-    def create_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str,
-                        tags: Any) -> FakeEndpoint:
-        endpoint = moto_create_endpoint(self, endpoint_name=endpoint_name, endpoint_config_name=endpoint_config_name,
-                                        tags=tags)
+    def create_endpoint(
+        self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str, tags: Any
+    ) -> FakeEndpoint:
+        endpoint = moto_create_endpoint(
+            self, endpoint_name=endpoint_name, endpoint_config_name=endpoint_config_name, tags=tags
+        )
         _endpoint_state(self)[endpoint_name] = {
             "variants": _variant_types(self.endpoint_configs[endpoint_config_name].production_variants),
             "deployment_config": None,
@@ -116,7 +131,9 @@ def install() -> None:
 
     def update_endpoint_handler(self: SageMakerResponse) -> ActionResult:
         arn = update_endpoint(
-            self.sagemaker_backend, self._get_param("EndpointName"), self._get_param("EndpointConfigName"),
+            self.sagemaker_backend,
+            self._get_param("EndpointName"),
+            self._get_param("EndpointConfigName"),
             retain_all_variant_properties=bool(self._get_param("RetainAllVariantProperties")),
             exclude_retained_variant_properties=self._get_param("ExcludeRetainedVariantProperties"),
             deployment_config=self._get_param("DeploymentConfig"),
@@ -137,12 +154,17 @@ def check_endpoint_config_key(name: str, production_variants: Any, kms_key_id: s
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)."""
     if not kms_key_id:
         return
-    local = [v.get("InstanceType") for v in production_variants or []
-             if v.get("InstanceType") and has_instance_storage(v["InstanceType"])]
+    local = [
+        v.get("InstanceType")
+        for v in production_variants or []
+        if v.get("InstanceType") and has_instance_storage(v["InstanceType"])
+    ]
     if local:
-        refuse("sagemaker.endpoint-config-kms-key-local-storage",
-               f"Endpoint config {name}: KmsKeyId is not supported for instance types with local instance storage "
-               f"({', '.join(local)}); their storage is encrypted by the instance. Remove KmsKeyId.")
+        refuse(
+            "sagemaker.endpoint-config-kms-key-local-storage",
+            f"Endpoint config {name}: KmsKeyId is not supported for instance types with local instance "
+            f"storage ({', '.join(local)}); their storage is encrypted by the instance. Remove KmsKeyId.",
+        )
 
 
 def _endpoint_state(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
@@ -161,8 +183,12 @@ def _autoscaled_variants(backend: SageMakerModelBackend, endpoint_name: str) -> 
 
     autoscaling = applicationautoscaling_backends[backend.account_id][backend.region_name]
     prefix = f"endpoint/{endpoint_name}/variant/"
-    return {t.resource_id[len(prefix):] for t in autoscaling.describe_scalable_targets("sagemaker", None, None)
-            if t.resource_id.startswith(prefix) and t.scalable_dimension == "sagemaker:variant:DesiredInstanceCount"}
+    return {
+        t.resource_id[len(prefix) :]
+        for t in autoscaling.describe_scalable_targets("sagemaker", None, None)
+        if t.resource_id.startswith(prefix)
+        and t.scalable_dimension == "sagemaker:variant:DesiredInstanceCount"
+    }
 
 
 def update_endpoint(
@@ -188,16 +214,22 @@ def update_endpoint(
     endpoint = backend.endpoints.get(endpoint_name)
     if endpoint is None:
         arn = FakeEndpoint.arn_formatter(endpoint_name, backend.account_id, backend.region_name)
-        raise ValidationError(message=f"Could not find endpoint \"{arn}\".")
+        raise ValidationError(message=f'Could not find endpoint "{arn}".')
     config = backend.endpoint_configs.get(endpoint_config_name)
     if config is None:
         arn = FakeEndpointConfig.arn_formatter(endpoint_config_name, backend.account_id, backend.region_name)
-        raise ValidationError(message=f"Could not find endpoint configuration \"{arn}\".")
-    state = _endpoint_state(backend).setdefault(endpoint_name, {
-        "variants": _variant_types(backend.endpoint_configs[endpoint.endpoint_config_name].production_variants)
-        if endpoint.endpoint_config_name in backend.endpoint_configs else {},
-        "deployment_config": None,
-    })
+        raise ValidationError(message=f'Could not find endpoint configuration "{arn}".')
+    state = _endpoint_state(backend).setdefault(
+        endpoint_name,
+        {
+            "variants": _variant_types(
+                backend.endpoint_configs[endpoint.endpoint_config_name].production_variants
+            )
+            if endpoint.endpoint_config_name in backend.endpoint_configs
+            else {},
+            "deployment_config": None,
+        },
+    )
     old, new = state["variants"], _variant_types(config.production_variants)
     deployment = deployment_config or (state["deployment_config"] if retain_deployment_config else None)
 
@@ -205,17 +237,22 @@ def update_endpoint(
     changed = sorted(v for v in scaled & set(old) if v not in new or new[v] != old[v])
     if changed:
         details = ", ".join(f"{v} ({old[v]} -> {new[v]})" if v in new else f"{v} (removed)" for v in changed)
-        refuse("sagemaker.update-endpoint-autoscaled-variant",
-               f"Endpoint {endpoint_name}: the update changes the instance type of, or removes, variant(s) registered "
-               f"for auto scaling: {details}. Deregister the scalable target(s) first (DeregisterScalableTarget), "
-               "update, then register them again; or deploy the change under a new endpoint name.")
+        refuse(
+            "sagemaker.update-endpoint-autoscaled-variant",
+            f"Endpoint {endpoint_name}: the update changes the instance type of, or removes, variant(s) "
+            f"registered for auto scaling: {details}. Deregister the scalable target(s) first "
+            "(DeregisterScalableTarget), "
+            "update, then register them again; or deploy the change under a new endpoint name.",
+        )
     if deployment and (deployment.get("BlueGreenUpdatePolicy") or deployment.get("RollingUpdatePolicy")):
         missing = sorted(set(old) - set(new))
         if missing:
-            refuse("sagemaker.blue-green-same-variant-names",
-                   f"Endpoint {endpoint_name}: a blue/green or rolling deployment needs the new endpoint config "
-                   f"{endpoint_config_name} to keep the variant names of the current one; missing: {missing} "
-                   f"(new: {sorted(new)}). Keep the names, or deploy under a new endpoint name.")
+            refuse(
+                "sagemaker.blue-green-same-variant-names",
+                f"Endpoint {endpoint_name}: a blue/green or rolling deployment needs the new endpoint "
+                f"config {endpoint_config_name} to keep the variant names of the current one; missing: "
+                f"{missing} (new: {sorted(new)}). Keep the names, or deploy under a new endpoint name.",
+            )
 
     excluded = {p.get("VariantPropertyType") for p in exclude_retained_variant_properties or []}
     current = {v["VariantName"]: v for v in endpoint.production_variants}
@@ -225,8 +262,10 @@ def update_endpoint(
             before = current.get(variant["VariantName"])
             if before is None:
                 continue
-            for prop, keys in (("DesiredInstanceCount", ("CurrentInstanceCount", "DesiredInstanceCount")),
-                               ("DesiredWeight", ("CurrentWeight", "DesiredWeight"))):
+            for prop, keys in (
+                ("DesiredInstanceCount", ("CurrentInstanceCount", "DesiredInstanceCount")),
+                ("DesiredWeight", ("CurrentWeight", "DesiredWeight")),
+            ):
                 if prop not in excluded:
                     for key in keys:
                         if key in before:
@@ -265,7 +304,7 @@ def sagemaker_name(generated: str) -> str:
     if len(name) > 63:
         head, _, suffix = name.rpartition("-")
         suffix = suffix[:20]
-        name = f"{head[:62 - len(suffix)].rstrip('-')}-{suffix}"
+        name = f"{head[: 62 - len(suffix)].rstrip('-')}-{suffix}"
     return name.strip("-")
 
 
@@ -278,7 +317,9 @@ class Domain(AdapterMixin, CloudFormationModel):
         self.Url = description.get("Url")
         self.HomeEfsFileSystemId = description.get("HomeEfsFileSystemId")
         self.SecurityGroupIdForDomainBoundary = description.get("SecurityGroupIdForDomainBoundary")
-        self.SingleSignOnManagedApplicationInstanceId = description.get("SingleSignOnManagedApplicationInstanceId")
+        self.SingleSignOnManagedApplicationInstanceId = description.get(
+            "SingleSignOnManagedApplicationInstanceId"
+        )
         self.SingleSignOnApplicationArn = description.get("SingleSignOnApplicationArn")
 
     @staticmethod
@@ -291,12 +332,24 @@ class Domain(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def attributes(cls) -> tuple[str, ...]:
-        return ("DomainId", "DomainArn", "Url", "HomeEfsFileSystemId", "SecurityGroupIdForDomainBoundary",
-                "SingleSignOnManagedApplicationInstanceId", "SingleSignOnApplicationArn")
+        return (
+            "DomainId",
+            "DomainArn",
+            "Url",
+            "HomeEfsFileSystemId",
+            "SecurityGroupIdForDomainBoundary",
+            "SingleSignOnManagedApplicationInstanceId",
+            "SingleSignOnApplicationArn",
+        )
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Domain:
         props = cloudformation_json["Properties"]
         backend = sagemaker_backends[account_id][region_name]
@@ -328,27 +381,43 @@ class Domain(AdapterMixin, CloudFormationModel):
 
     #: Properties whose change replaces the domain; the rest update in place
     #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html).
-    REPLACING: ClassVar[dict[str, str]] = {"AuthMode": "auth_mode", "DomainName": "domain_name",
-                                           "KmsKeyId": "kms_key_id"}
+    REPLACING: ClassVar[dict[str, str]] = {
+        "AuthMode": "auth_mode",
+        "DomainName": "domain_name",
+        "KmsKeyId": "kms_key_id",
+    }
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
         region_name: str,
     ) -> Any:
         """In place, as in AWS, unless a create-only property changes (then: replace)."""
         props = cloudformation_json["Properties"]
         backend = sagemaker_backends[account_id][region_name]
         domain = backend.domains.get(original_resource.physical_id)
-        if domain is None or any(props.get(key) != getattr(domain, attribute)
-                                 for key, attribute in cls.REPLACING.items()):
-            return super().update_from_cloudformation_json(original_resource, new_resource_name, cloudformation_json,
-                                                           account_id, region_name)
-        standins.update_domain(backend, domain.id, {
-            "DefaultUserSettings": props.get("DefaultUserSettings"), "DefaultSpaceSettings": props.get("DefaultSpaceSettings"),
-            "DomainSettings": props.get("DomainSettings"), "SubnetIds": props.get("SubnetIds"),
-            "AppNetworkAccessType": props.get("AppNetworkAccessType", "PublicInternetOnly"), "Tags": cfn_tags(props),
-        })
+        if domain is None or any(
+            props.get(key) != getattr(domain, attribute) for key, attribute in cls.REPLACING.items()
+        ):
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+        standins.update_domain(
+            backend,
+            domain.id,
+            {
+                "DefaultUserSettings": props.get("DefaultUserSettings"),
+                "DefaultSpaceSettings": props.get("DefaultSpaceSettings"),
+                "DomainSettings": props.get("DomainSettings"),
+                "SubnetIds": props.get("SubnetIds"),
+                "AppNetworkAccessType": props.get("AppNetworkAccessType", "PublicInternetOnly"),
+                "Tags": cfn_tags(props),
+            },
+        )
         return cls(domain.id, backend.describe_domain(domain.id))
 
 
@@ -364,7 +433,12 @@ class SageMakerModel(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Model:
         props = cloudformation_json["Properties"]
         model = sagemaker_backends[account_id][region_name].create_model(
@@ -397,7 +471,12 @@ class NotebookInstance(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> FakeSagemakerNotebookInstance:
         props = cloudformation_json["Properties"]
         notebook = sagemaker_backends[account_id][region_name].create_notebook_instance(
@@ -435,7 +514,9 @@ class DataQualityJobDefinition(AdapterMixin, CloudFormationModel):
 
     def __init__(self, arn: str, creation_time: Any) -> None:
         self.physical_id = self.JobDefinitionArn = arn
-        self.CreationTime = creation_time.isoformat() if hasattr(creation_time, "isoformat") else str(creation_time)
+        self.CreationTime = (
+            creation_time.isoformat() if hasattr(creation_time, "isoformat") else str(creation_time)
+        )
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -451,7 +532,12 @@ class DataQualityJobDefinition(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> DataQualityJobDefinition:
         props = api_typed(cloudformation_json["Properties"])
         backend = sagemaker_backends[account_id][region_name]
@@ -500,16 +586,25 @@ class UserProfile(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> UserProfile:
         props = api_typed(cloudformation_json["Properties"])
-        return cls(standins.create_user_profile(
-            standins.backend(account_id, region_name), props["DomainId"], props["UserProfileName"],
-            user_settings=props.get("UserSettings"),
-            single_sign_on_user_identifier=props.get("SingleSignOnUserIdentifier"),
-            single_sign_on_user_value=props.get("SingleSignOnUserValue"),
-            tags=cfn_tags(props),
-        ))
+        return cls(
+            standins.create_user_profile(
+                standins.backend(account_id, region_name),
+                props["DomainId"],
+                props["UserProfileName"],
+                user_settings=props.get("UserSettings"),
+                single_sign_on_user_identifier=props.get("SingleSignOnUserIdentifier"),
+                single_sign_on_user_value=props.get("SingleSignOnUserValue"),
+                tags=cfn_tags(props),
+            )
+        )
 
     #: Properties whose change replaces the profile; UserSettings and Tags update in place
     #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html).
@@ -517,7 +612,11 @@ class UserProfile(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
         region_name: str,
     ) -> Any:
         """In place, as in AWS, unless a create-only property changes (then: replace)."""
@@ -526,10 +625,14 @@ class UserProfile(AdapterMixin, CloudFormationModel):
         backend = standins.backend(account_id, region_name)
         existing = standins.store(backend, "user_profiles").get((domain_id, name))
         if existing is None or any(props.get(key) != existing.get(key) for key in cls.REPLACING):
-            return super().update_from_cloudformation_json(original_resource, new_resource_name, cloudformation_json,
-                                                           account_id, region_name)
-        return cls(standins.update_user_profile(backend, domain_id, name, user_settings=props.get("UserSettings") or {},
-                                                tags=cfn_tags(props)))
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+        return cls(
+            standins.update_user_profile(
+                backend, domain_id, name, user_settings=props.get("UserSettings") or {}, tags=cfn_tags(props)
+            )
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
@@ -559,14 +662,23 @@ class StudioLifecycleConfig(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> StudioLifecycleConfig:
         props = cloudformation_json["Properties"]
-        return cls(standins.create_studio_lifecycle_config(
-            standins.backend(account_id, region_name), props["StudioLifecycleConfigName"],
-            props["StudioLifecycleConfigContent"], props["StudioLifecycleConfigAppType"],
-            tags=cfn_tags(props),
-        ))
+        return cls(
+            standins.create_studio_lifecycle_config(
+                standins.backend(account_id, region_name),
+                props["StudioLifecycleConfigName"],
+                props["StudioLifecycleConfigContent"],
+                props["StudioLifecycleConfigAppType"],
+                tags=cfn_tags(props),
+            )
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
@@ -596,13 +708,22 @@ class MonitoringSchedule(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> MonitoringSchedule:
         props = api_typed(cloudformation_json["Properties"])
-        return cls(standins.create_monitoring_schedule(
-            standins.backend(account_id, region_name), props["MonitoringScheduleName"],
-            props["MonitoringScheduleConfig"], tags=cfn_tags(props),
-        ))
+        return cls(
+            standins.create_monitoring_schedule(
+                standins.backend(account_id, region_name),
+                props["MonitoringScheduleName"],
+                props["MonitoringScheduleConfig"],
+                tags=cfn_tags(props),
+            )
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
@@ -633,7 +754,12 @@ class EndpointConfig(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> FakeEndpointConfig:
         props = api_typed(cloudformation_json["Properties"])
         return sagemaker_backends[account_id][region_name].create_endpoint_config(
@@ -677,31 +803,47 @@ class Endpoint(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> FakeEndpoint:
         props = api_typed(cloudformation_json["Properties"])
         backend = sagemaker_backends[account_id][region_name]
         name = props.get("EndpointName", sagemaker_name(resource_name))
-        endpoint = backend.create_endpoint(endpoint_name=name, endpoint_config_name=props["EndpointConfigName"],
-                                           tags=cfn_tags(props))
+        endpoint = backend.create_endpoint(
+            endpoint_name=name, endpoint_config_name=props["EndpointConfigName"], tags=cfn_tags(props)
+        )
         _endpoint_state(backend)[name]["deployment_config"] = props.get("DeploymentConfig")
         return endpoint
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: FakeEndpoint, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: FakeEndpoint,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> FakeEndpoint:
         props = api_typed(cloudformation_json["Properties"])
         backend = sagemaker_backends[account_id][region_name]
         name = props.get("EndpointName", original_resource.endpoint_name)
         if name != original_resource.endpoint_name:
             # Replacement: the new endpoint first, then the old one goes.
-            new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-            cls.delete_from_cloudformation_json(original_resource.arn, cloudformation_json, account_id, region_name)
+            new = cls.create_from_cloudformation_json(
+                new_resource_name, cloudformation_json, account_id, region_name
+            )
+            cls.delete_from_cloudformation_json(
+                original_resource.arn, cloudformation_json, account_id, region_name
+            )
             return new
         update_endpoint(
-            backend, name, props["EndpointConfigName"],
+            backend,
+            name,
+            props["EndpointConfigName"],
             retain_all_variant_properties=as_bool(props.get("RetainAllVariantProperties")),
             exclude_retained_variant_properties=props.get("ExcludeRetainedVariantProperties"),
             deployment_config=props.get("DeploymentConfig"),

@@ -13,7 +13,8 @@ boto3 and the CloudFormation adapters of :mod:`emulator.sagemaker` see one accou
 This is an emulation written here, not moto's: it stores and returns what it is given, checks what
 the API checks about existence (the domain of a profile, the job definition of a schedule, duplicate
 names), and refuses what AWS refuses (deleting a lifecycle config a domain or profile still lists).
-As in AWS, a Studio lifecycle config has no update at all. It never runs a Studio app, a lifecycle script or a monitoring job.
+As in AWS, a Studio lifecycle config has no update at all. It never runs a Studio app, a lifecycle script or a
+monitoring job.
 
 :func:`install` patches ``SageMakerResponse`` in this process only (the emulator's, or a test's).
 """
@@ -61,7 +62,9 @@ def store(sagemaker: SageMakerModelBackend, kind: str) -> dict[Any, dict[str, An
     return sagemaker.__dict__.setdefault(f"_emulator_{kind}", {})
 
 
-def _page(items: list[dict[str, Any]], max_results: int | None, next_token: str | None) -> tuple[list, str | None]:
+def _page(
+    items: list[dict[str, Any]], max_results: int | None, next_token: str | None
+) -> tuple[list, str | None]:
     start = int(next_token or 0)
     size = int(max_results or 100)
     end = start + size
@@ -119,7 +122,10 @@ def describe_user_profile(sagemaker: SageMakerModelBackend, domain_id: str, name
 
 
 def update_user_profile(
-    sagemaker: SageMakerModelBackend, domain_id: str, name: str, user_settings: dict[str, Any] | None = None,
+    sagemaker: SageMakerModelBackend,
+    domain_id: str,
+    name: str,
+    user_settings: dict[str, Any] | None = None,
     tags: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """UpdateUserProfile: the settings change in place (the name, domain and SSO user cannot).
@@ -139,9 +145,14 @@ def update_domain(sagemaker: SageMakerModelBackend, domain_id: str, changes: dic
     domain = sagemaker.domains.get(domain_id)
     if domain is None:
         raise ValidationError(f"Could not find domain '{domain_id}'.")
-    attributes = {"DefaultUserSettings": "default_user_settings", "DefaultSpaceSettings": "default_space_settings",
-                  "DomainSettings": "domain_settings", "SubnetIds": "subnet_ids",
-                  "AppNetworkAccessType": "app_network_access_type", "Tags": "tags"}
+    attributes = {
+        "DefaultUserSettings": "default_user_settings",
+        "DefaultSpaceSettings": "default_space_settings",
+        "DomainSettings": "domain_settings",
+        "SubnetIds": "subnet_ids",
+        "AppNetworkAccessType": "app_network_access_type",
+        "Tags": "tags",
+    }
     for key, attribute in attributes.items():
         if changes.get(key) is not None:
             setattr(domain, attribute, copy.deepcopy(changes[key]))
@@ -156,8 +167,11 @@ def delete_user_profile(sagemaker: SageMakerModelBackend, domain_id: str, name: 
 
 
 def list_user_profiles(
-    sagemaker: SageMakerModelBackend, domain_id: str | None = None, name_contains: str | None = None,
-    sort_by: str | None = None, sort_order: str | None = None,
+    sagemaker: SageMakerModelBackend,
+    domain_id: str | None = None,
+    name_contains: str | None = None,
+    sort_by: str | None = None,
+    sort_order: str | None = None,
 ) -> list[dict[str, Any]]:
     summaries = [
         {k: p[k] for k in ("DomainId", "UserProfileName", "Status", "CreationTime", "LastModifiedTime")}
@@ -172,7 +186,10 @@ def list_user_profiles(
 
 
 def create_studio_lifecycle_config(
-    sagemaker: SageMakerModelBackend, name: str, content: str, app_type: str,
+    sagemaker: SageMakerModelBackend,
+    name: str,
+    content: str,
+    app_type: str,
     tags: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     if app_type not in APP_TYPES:
@@ -206,11 +223,16 @@ def describe_studio_lifecycle_config(sagemaker: SageMakerModelBackend, name: str
 
 def lifecycle_config_users(sagemaker: SageMakerModelBackend, arn: str) -> list[str]:
     """The domains and user profiles whose settings list the configuration ``arn``."""
-    users = [f"domain {domain_id}" for domain_id, domain in sagemaker.domains.items()
-             if arn in json.dumps([domain.default_user_settings, domain.default_space_settings], default=str)]
-    users += [f"user profile {name} (domain {domain_id})"
-              for (domain_id, name), profile in store(sagemaker, "user_profiles").items()
-              if arn in json.dumps(profile.get("UserSettings"), default=str)]
+    users = [
+        f"domain {domain_id}"
+        for domain_id, domain in sagemaker.domains.items()
+        if arn in json.dumps([domain.default_user_settings, domain.default_space_settings], default=str)
+    ]
+    users += [
+        f"user profile {name} (domain {domain_id})"
+        for (domain_id, name), profile in store(sagemaker, "user_profiles").items()
+        if arn in json.dumps(profile.get("UserSettings"), default=str)
+    ]
     return users
 
 
@@ -218,24 +240,42 @@ def delete_studio_lifecycle_config(sagemaker: SageMakerModelBackend, name: str) 
     config = describe_studio_lifecycle_config(sagemaker, name)
     users = lifecycle_config_users(sagemaker, config["StudioLifecycleConfigArn"])
     if users:
-        refuse("sagemaker.studio-lifecycle-config-in-use",
-               f"Studio lifecycle config {name} is in use by {', '.join(users)}; remove it from their settings "
-               "before deleting it", code="ResourceInUse")
+        refuse(
+            "sagemaker.studio-lifecycle-config-in-use",
+            f"Studio lifecycle config {name} is in use by {', '.join(users)}; remove it from their "
+            "settings "
+            "before deleting it",
+            code="ResourceInUse",
+        )
     del store(sagemaker, "studio_lifecycle_configs")[name]
     store(sagemaker, "tags").pop(config["StudioLifecycleConfigArn"], None)
 
 
 def list_studio_lifecycle_configs(
-    sagemaker: SageMakerModelBackend, name_contains: str | None = None, app_type: str | None = None,
-    sort_by: str | None = None, sort_order: str | None = None,
+    sagemaker: SageMakerModelBackend,
+    name_contains: str | None = None,
+    app_type: str | None = None,
+    sort_by: str | None = None,
+    sort_order: str | None = None,
 ) -> list[dict[str, Any]]:
     summaries = [
-        {k: c[k] for k in ("StudioLifecycleConfigArn", "StudioLifecycleConfigName", "CreationTime",
-                           "LastModifiedTime", "StudioLifecycleConfigAppType")}
+        {
+            k: c[k]
+            for k in (
+                "StudioLifecycleConfigArn",
+                "StudioLifecycleConfigName",
+                "CreationTime",
+                "LastModifiedTime",
+                "StudioLifecycleConfigAppType",
+            )
+        }
         for name, c in store(sagemaker, "studio_lifecycle_configs").items()
-        if (not name_contains or name_contains in name) and (not app_type or c["StudioLifecycleConfigAppType"] == app_type)
+        if (not name_contains or name_contains in name)
+        and (not app_type or c["StudioLifecycleConfigAppType"] == app_type)
     ]
-    key = {"Name": "StudioLifecycleConfigName", "LastModifiedTime": "LastModifiedTime"}.get(sort_by or "", "CreationTime")
+    key = {"Name": "StudioLifecycleConfigName", "LastModifiedTime": "LastModifiedTime"}.get(
+        sort_by or "", "CreationTime"
+    )
     return _sorted(summaries, key, sort_order or "Descending")
 
 
@@ -245,7 +285,9 @@ def list_studio_lifecycle_configs(
 def _job_definition(sagemaker: SageMakerModelBackend, monitoring_type: str, name: str) -> Any:
     store = getattr(sagemaker, JOB_DEFINITION_STORES.get(monitoring_type, ""), None)
     if store is None:
-        raise ValidationError(f"MonitoringType {monitoring_type} is not one of {', '.join(JOB_DEFINITION_STORES)}")
+        raise ValidationError(
+            f"MonitoringType {monitoring_type} is not one of {', '.join(JOB_DEFINITION_STORES)}"
+        )
     if name not in store:
         raise ResourceNotFound(f"Job definition {name} not found")
     return store[name]
@@ -261,7 +303,10 @@ def _endpoint_of(inputs: Any) -> str | None:
 
 
 def create_monitoring_schedule(
-    sagemaker: SageMakerModelBackend, name: str, config: dict[str, Any], tags: list[dict[str, str]] | None = None,
+    sagemaker: SageMakerModelBackend,
+    name: str,
+    config: dict[str, Any],
+    tags: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     schedules = store(sagemaker, "monitoring_schedules")
     if name in schedules:
@@ -270,7 +315,9 @@ def create_monitoring_schedule(
     inline = config.get("MonitoringJobDefinition")
     definition_name = config.get("MonitoringJobDefinitionName")
     if bool(inline) == bool(definition_name):
-        raise ValidationError("Exactly one of MonitoringJobDefinition and MonitoringJobDefinitionName must be set")
+        raise ValidationError(
+            "Exactly one of MonitoringJobDefinition and MonitoringJobDefinitionName must be set"
+        )
     monitoring_type = config.get("MonitoringType") or "DataQuality"
     if definition_name:
         definition = _job_definition(sagemaker, monitoring_type, definition_name)
@@ -281,7 +328,9 @@ def create_monitoring_schedule(
         endpoint = _endpoint_of(inline.get("MonitoringInputs"))
     now = utcnow()
     schedule = {
-        "MonitoringScheduleArn": arn_formatter("monitoring-schedule", name, sagemaker.account_id, sagemaker.region_name),
+        "MonitoringScheduleArn": arn_formatter(
+            "monitoring-schedule", name, sagemaker.account_id, sagemaker.region_name
+        ),
         "MonitoringScheduleName": name,
         "MonitoringScheduleStatus": "Scheduled",
         "MonitoringType": monitoring_type,
@@ -310,26 +359,45 @@ def delete_monitoring_schedule(sagemaker: SageMakerModelBackend, name: str) -> N
 
 
 def list_monitoring_schedules(
-    sagemaker: SageMakerModelBackend, endpoint_name: str | None = None, name_contains: str | None = None,
-    status: str | None = None, job_definition_name: str | None = None, monitoring_type: str | None = None,
-    sort_by: str | None = None, sort_order: str | None = None,
+    sagemaker: SageMakerModelBackend,
+    endpoint_name: str | None = None,
+    name_contains: str | None = None,
+    status: str | None = None,
+    job_definition_name: str | None = None,
+    monitoring_type: str | None = None,
+    sort_by: str | None = None,
+    sort_order: str | None = None,
 ) -> list[dict[str, Any]]:
     summaries = []
     for name, s in store(sagemaker, "monitoring_schedules").items():
         definition = s["MonitoringScheduleConfig"].get("MonitoringJobDefinitionName")
-        if ((endpoint_name and s.get("EndpointName") != endpoint_name) or (name_contains and name_contains not in name)
-                or (status and s["MonitoringScheduleStatus"] != status)
-                or (job_definition_name and definition != job_definition_name)
-                or (monitoring_type and s["MonitoringType"] != monitoring_type)):
+        if (
+            (endpoint_name and s.get("EndpointName") != endpoint_name)
+            or (name_contains and name_contains not in name)
+            or (status and s["MonitoringScheduleStatus"] != status)
+            or (job_definition_name and definition != job_definition_name)
+            or (monitoring_type and s["MonitoringType"] != monitoring_type)
+        ):
             continue
-        summary = {k: s[k] for k in ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime",
-                                     "LastModifiedTime", "MonitoringScheduleStatus", "MonitoringType")}
+        summary = {
+            k: s[k]
+            for k in (
+                "MonitoringScheduleName",
+                "MonitoringScheduleArn",
+                "CreationTime",
+                "LastModifiedTime",
+                "MonitoringScheduleStatus",
+                "MonitoringType",
+            )
+        }
         if s.get("EndpointName"):
             summary["EndpointName"] = s["EndpointName"]
         if definition:
             summary["MonitoringJobDefinitionName"] = definition
         summaries.append(summary)
-    key = {"Name": "MonitoringScheduleName", "Status": "MonitoringScheduleStatus"}.get(sort_by or "", "CreationTime")
+    key = {"Name": "MonitoringScheduleName", "Status": "MonitoringScheduleStatus"}.get(
+        sort_by or "", "CreationTime"
+    )
     return _sorted(summaries, key, sort_order or "Descending")
 
 
@@ -340,15 +408,22 @@ def set_instance_metadata_service(notebook: Any, configuration: dict[str, Any] |
     """Keep a notebook's InstanceMetadataServiceConfiguration on moto's notebook object."""
     if configuration:
         version = configuration.get("MinimumInstanceMetadataServiceVersion")
-        notebook.instance_metadata_service_configuration = {"MinimumInstanceMetadataServiceVersion": str(version)}
+        notebook.instance_metadata_service_configuration = {
+            "MinimumInstanceMetadataServiceVersion": str(version)
+        }
 
 
 def update_notebook_instance(sagemaker: SageMakerModelBackend, name: str, changes: dict[str, Any]) -> None:
     """UpdateNotebookInstance for the settings the audit reads and the demo's drift changes
     (DirectInternetAccess, subnet and key cannot be changed in AWS either)."""
     notebook = sagemaker.get_notebook_instance(name)
-    simple = {"InstanceType": "instance_type", "RoleArn": "role_arn", "RootAccess": "root_access",
-              "VolumeSizeInGB": "volume_size_in_gb", "LifecycleConfigName": "lifecycle_config_name"}
+    simple = {
+        "InstanceType": "instance_type",
+        "RoleArn": "role_arn",
+        "RootAccess": "root_access",
+        "VolumeSizeInGB": "volume_size_in_gb",
+        "LifecycleConfigName": "lifecycle_config_name",
+    }
     for key, attribute in simple.items():
         if changes.get(key) is not None:
             setattr(notebook, attribute, changes[key])
@@ -365,11 +440,16 @@ def _sagemaker(response: SageMakerResponse) -> SageMakerModelBackend:
     return response.sagemaker_backend
 
 
-def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: Callable[..., Any]) -> dict[str, Callable]:
+def _handlers(
+    moto_create_notebook: Callable[..., Any], moto_describe_notebook: Callable[..., Any]
+) -> dict[str, Callable]:
     """The action handlers, named ``<action>_handler``; moto's two notebook handlers are wrapped."""
+
     def create_user_profile_handler(self: SageMakerResponse) -> ActionResult:
         profile = create_user_profile(
-            _sagemaker(self), self._get_param("DomainId"), self._get_param("UserProfileName"),
+            _sagemaker(self),
+            self._get_param("DomainId"),
+            self._get_param("UserProfileName"),
             user_settings=self._get_param("UserSettings"),
             single_sign_on_user_identifier=self._get_param("SingleSignOnUserIdentifier"),
             single_sign_on_user_value=self._get_param("SingleSignOnUserValue"),
@@ -378,17 +458,26 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
         return ActionResult({"UserProfileArn": profile["UserProfileArn"]})
 
     def describe_user_profile_handler(self: SageMakerResponse) -> ActionResult:
-        return ActionResult(describe_user_profile(_sagemaker(self), self._get_param("DomainId"),
-                                                  self._get_param("UserProfileName")))
+        return ActionResult(
+            describe_user_profile(
+                _sagemaker(self), self._get_param("DomainId"), self._get_param("UserProfileName")
+            )
+        )
 
     def update_user_profile_handler(self: SageMakerResponse) -> ActionResult:
-        profile = update_user_profile(_sagemaker(self), self._get_param("DomainId"), self._get_param("UserProfileName"),
-                                      user_settings=self._get_param("UserSettings"))
+        profile = update_user_profile(
+            _sagemaker(self),
+            self._get_param("DomainId"),
+            self._get_param("UserProfileName"),
+            user_settings=self._get_param("UserSettings"),
+        )
         return ActionResult({"UserProfileArn": profile["UserProfileArn"]})
 
     def update_domain_handler(self: SageMakerResponse) -> ActionResult:
-        changes = {key: self._get_param(key) for key in ("DefaultUserSettings", "DefaultSpaceSettings",
-                                                         "SubnetIds", "AppNetworkAccessType")}
+        changes = {
+            key: self._get_param(key)
+            for key in ("DefaultUserSettings", "DefaultSpaceSettings", "SubnetIds", "AppNetworkAccessType")
+        }
         changes["DomainSettings"] = self._get_param("DomainSettingsForUpdate")
         domain = update_domain(_sagemaker(self), self._get_param("DomainId"), changes)
         return ActionResult({"DomainArn": domain.arn})
@@ -398,43 +487,59 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
         return EmptyResult()
 
     def list_user_profiles_handler(self: SageMakerResponse) -> ActionResult:
-        items = list_user_profiles(_sagemaker(self), self._get_param("DomainIdEquals"),
-                                   self._get_param("UserProfileNameContains"), self._get_param("SortBy"),
-                                   self._get_param("SortOrder"))
+        items = list_user_profiles(
+            _sagemaker(self),
+            self._get_param("DomainIdEquals"),
+            self._get_param("UserProfileNameContains"),
+            self._get_param("SortBy"),
+            self._get_param("SortOrder"),
+        )
         page, token = _page(items, self._get_param("MaxResults"), self._get_param("NextToken"))
         return ActionResult({"UserProfiles": page, "NextToken": token})
 
     def create_studio_lifecycle_config_handler(self: SageMakerResponse) -> ActionResult:
         config = create_studio_lifecycle_config(
-            _sagemaker(self), self._get_param("StudioLifecycleConfigName"),
-            self._get_param("StudioLifecycleConfigContent"), self._get_param("StudioLifecycleConfigAppType"),
+            _sagemaker(self),
+            self._get_param("StudioLifecycleConfigName"),
+            self._get_param("StudioLifecycleConfigContent"),
+            self._get_param("StudioLifecycleConfigAppType"),
             tags=self._get_param("Tags"),
         )
         return ActionResult({"StudioLifecycleConfigArn": config["StudioLifecycleConfigArn"]})
 
     def describe_studio_lifecycle_config_handler(self: SageMakerResponse) -> ActionResult:
-        return ActionResult(describe_studio_lifecycle_config(_sagemaker(self), self._get_param("StudioLifecycleConfigName")))
+        return ActionResult(
+            describe_studio_lifecycle_config(_sagemaker(self), self._get_param("StudioLifecycleConfigName"))
+        )
 
     def delete_studio_lifecycle_config_handler(self: SageMakerResponse) -> EmptyResult:
         delete_studio_lifecycle_config(_sagemaker(self), self._get_param("StudioLifecycleConfigName"))
         return EmptyResult()
 
     def list_studio_lifecycle_configs_handler(self: SageMakerResponse) -> ActionResult:
-        items = list_studio_lifecycle_configs(_sagemaker(self), self._get_param("NameContains"),
-                                              self._get_param("AppTypeEquals"), self._get_param("SortBy"),
-                                              self._get_param("SortOrder"))
+        items = list_studio_lifecycle_configs(
+            _sagemaker(self),
+            self._get_param("NameContains"),
+            self._get_param("AppTypeEquals"),
+            self._get_param("SortBy"),
+            self._get_param("SortOrder"),
+        )
         page, token = _page(items, self._get_param("MaxResults"), self._get_param("NextToken"))
         return ActionResult({"StudioLifecycleConfigs": page, "NextToken": token})
 
     def create_monitoring_schedule_handler(self: SageMakerResponse) -> ActionResult:
         schedule = create_monitoring_schedule(
-            _sagemaker(self), self._get_param("MonitoringScheduleName"), self._get_param("MonitoringScheduleConfig"),
+            _sagemaker(self),
+            self._get_param("MonitoringScheduleName"),
+            self._get_param("MonitoringScheduleConfig"),
             tags=self._get_param("Tags"),
         )
         return ActionResult({"MonitoringScheduleArn": schedule["MonitoringScheduleArn"]})
 
     def describe_monitoring_schedule_handler(self: SageMakerResponse) -> ActionResult:
-        return ActionResult(describe_monitoring_schedule(_sagemaker(self), self._get_param("MonitoringScheduleName")))
+        return ActionResult(
+            describe_monitoring_schedule(_sagemaker(self), self._get_param("MonitoringScheduleName"))
+        )
 
     def delete_monitoring_schedule_handler(self: SageMakerResponse) -> EmptyResult:
         delete_monitoring_schedule(_sagemaker(self), self._get_param("MonitoringScheduleName"))
@@ -442,10 +547,13 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
 
     def list_monitoring_schedules_handler(self: SageMakerResponse) -> ActionResult:
         items = list_monitoring_schedules(
-            _sagemaker(self), endpoint_name=self._get_param("EndpointName"),
-            name_contains=self._get_param("NameContains"), status=self._get_param("StatusEquals"),
+            _sagemaker(self),
+            endpoint_name=self._get_param("EndpointName"),
+            name_contains=self._get_param("NameContains"),
+            status=self._get_param("StatusEquals"),
             job_definition_name=self._get_param("MonitoringJobDefinitionName"),
-            monitoring_type=self._get_param("MonitoringTypeEquals"), sort_by=self._get_param("SortBy"),
+            monitoring_type=self._get_param("MonitoringTypeEquals"),
+            sort_by=self._get_param("SortBy"),
             sort_order=self._get_param("SortOrder"),
         )
         page, token = _page(items, self._get_param("MaxResults"), self._get_param("NextToken"))
@@ -466,10 +574,20 @@ def _handlers(moto_create_notebook: Callable[..., Any], moto_describe_notebook: 
         return result
 
     def update_notebook_instance_handler(self: SageMakerResponse) -> EmptyResult:
-        keys = ("InstanceType", "RoleArn", "RootAccess", "VolumeSizeInGB", "LifecycleConfigName",
-                "DisassociateLifecycleConfig", "InstanceMetadataServiceConfiguration")
-        update_notebook_instance(_sagemaker(self), self._get_param("NotebookInstanceName"),
-                                 {key: self._get_param(key) for key in keys})
+        keys = (
+            "InstanceType",
+            "RoleArn",
+            "RootAccess",
+            "VolumeSizeInGB",
+            "LifecycleConfigName",
+            "DisassociateLifecycleConfig",
+            "InstanceMetadataServiceConfiguration",
+        )
+        update_notebook_instance(
+            _sagemaker(self),
+            self._get_param("NotebookInstanceName"),
+            {key: self._get_param(key) for key in keys},
+        )
         return EmptyResult()
 
     defined = dict(locals())
@@ -491,5 +609,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    register(_handlers(SageMakerResponse.create_notebook_instance, SageMakerResponse.describe_notebook_instance))
+    register(
+        _handlers(SageMakerResponse.create_notebook_instance, SageMakerResponse.describe_notebook_instance)
+    )
     _installed = True

@@ -99,7 +99,12 @@ def unsupported_types(resource_types: Iterable[str]) -> list[str]:
     for resource_type in resource_types:
         if resource_type in adapters:
             continue
-        if resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource" or resource_type in parsing.NULL_MODELS or resource_type not in known:
+        if (
+            resource_type.startswith("Custom::")
+            or resource_type == "AWS::CloudFormation::CustomResource"
+            or resource_type in parsing.NULL_MODELS
+            or resource_type not in known
+        ):
             missing.add(resource_type)
     return sorted(missing)
 
@@ -110,7 +115,9 @@ class _MotoServer(ThreadedMotoServer):
 
     def start(self) -> None:
         app = DomainDispatcherApplication(create_backend_app)
-        self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
         self._server_ready_event.set()
         self._thread = Thread(target=self._server.serve_forever, daemon=True, name="moto-server")
         self._thread.start()
@@ -171,19 +178,28 @@ class Emulator:
         """Environment for a process (the cdk CLI, secure-ml audit) that must talk to the emulator
         only: endpoint, dummy credentials, region; no profile, no shared config, no instance metadata."""
         env = dict(os.environ if base is None else base)
-        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                     "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                     "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
+        for name in (
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "AWS_SECURITY_TOKEN",
+            "AWS_ROLE_ARN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        ):
             env.pop(name, None)
         env.update(DUMMY_CREDENTIALS)
-        env.update({
-            "AWS_ENDPOINT_URL": self.endpoint_url,
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        })
+        env.update(
+            {
+                "AWS_ENDPOINT_URL": self.endpoint_url,
+                "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region,
+                "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            }
+        )
         return env
 
     def session(self) -> Any:

@@ -34,7 +34,12 @@ class TopicPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> TopicPolicy:
         props = cloudformation_json["Properties"]
         backend = sns_backends[account_id][region_name]
@@ -45,26 +50,43 @@ class TopicPolicy(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: TopicPolicy, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: TopicPolicy,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> TopicPolicy:
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
 
 
 # -- the access-policy check --------------------------------------------------------------------------
 
 
-def evaluate(policy: Mapping[str, Any] | str | None, *, service: str, action: str, resource: str,
-             context: Mapping[str, str]) -> tuple[bool, str]:
+def evaluate(
+    policy: Mapping[str, Any] | str | None,
+    *,
+    service: str,
+    action: str,
+    resource: str,
+    context: Mapping[str, str],
+) -> tuple[bool, str]:
     """(allowed, why) for ``service`` (a service principal) calling ``action`` on ``resource`` under the topic
     policy ``policy`` (:func:`emulator.iam_eval.decide`; a condition it cannot evaluate refuses)."""
     document = json.loads(policy) if isinstance(policy, str) else (policy or {})
-    return decide([document], {"action": action, "resource": resource, "context": dict(context)},
-                  {"Service": service}, unknown="refuse")
+    return decide(
+        [document],
+        {"action": action, "resource": resource, "context": dict(context)},
+        {"Service": service},
+        unknown="refuse",
+    )
 
 
-def topic_policy_allows(account_id: str, region_name: str, topic_arn: str, *, service: str,
-                        context: Mapping[str, str]) -> tuple[bool, str]:
+def topic_policy_allows(
+    account_id: str, region_name: str, topic_arn: str, *, service: str, context: Mapping[str, str]
+) -> tuple[bool, str]:
     """Whether ``topic_arn``'s access policy lets service principal ``service`` ``sns:Publish`` to it."""
     topic = sns_backends[account_id][region_name].get_topic(topic_arn)
     return evaluate(topic.policy, service=service, action="sns:Publish", resource=topic_arn, context=context)

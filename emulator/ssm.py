@@ -39,7 +39,12 @@ class SsmParameter(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Parameter:
         return Parameter.create_from_cloudformation_json(
             resource_name, _listed(cloudformation_json, resource_name), account_id, region_name, **kwargs
@@ -47,12 +52,19 @@ class SsmParameter(AdapterMixin, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Parameter, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: Parameter,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> Parameter:
         return Parameter.update_from_cloudformation_json(
-            original_resource, new_resource_name, _listed(cloudformation_json, original_resource.name),
-            account_id, region_name,
+            original_resource,
+            new_resource_name,
+            _listed(cloudformation_json, original_resource.name),
+            account_id,
+            region_name,
         )
 
     @classmethod

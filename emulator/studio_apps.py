@@ -55,9 +55,14 @@ def create_space(sagemaker: SageMakerModelBackend, domain_id: str, name: str, *,
         standins.describe_user_profile(sagemaker, domain_id, owner)
     now = utcnow()
     space = {
-        "DomainId": domain_id, "SpaceName": name, "Status": "InService", "CreationTime": now,
+        "DomainId": domain_id,
+        "SpaceName": name,
+        "Status": "InService",
+        "CreationTime": now,
         "LastModifiedTime": now,
-        "SpaceArn": arn_formatter("space", f"{domain_id}/{name}", sagemaker.account_id, sagemaker.region_name),
+        "SpaceArn": arn_formatter(
+            "space", f"{domain_id}/{name}", sagemaker.account_id, sagemaker.region_name
+        ),
         "SpaceSharingSettings": {"SharingType": sharing_type},
         "SpaceSettings": copy.deepcopy(settings or {}),
     }
@@ -75,26 +80,40 @@ def describe_space(sagemaker: SageMakerModelBackend, domain_id: str, name: str) 
 
 
 def _live_apps(sagemaker: SageMakerModelBackend, domain_id: str, owner: str) -> list[str]:
-    return sorted(f"{kind}/{name}" for (domain, who, kind, name), app in _apps(sagemaker).items()
-                  if domain == domain_id and who == owner and app["Status"] in _LIVE)
+    return sorted(
+        f"{kind}/{name}"
+        for (domain, who, kind, name), app in _apps(sagemaker).items()
+        if domain == domain_id and who == owner and app["Status"] in _LIVE
+    )
 
 
 def delete_space(sagemaker: SageMakerModelBackend, domain_id: str, name: str) -> None:
     describe_space(sagemaker, domain_id, name)
     live = _live_apps(sagemaker, domain_id, _owner(None, name))
     if live:
-        refuse("sagemaker.delete-user-profile-needs-no-apps",
-               f"Space {name} of domain {domain_id} has apps that are not deleted: {', '.join(live)}",
-               code="ResourceInUse")
+        refuse(
+            "sagemaker.delete-user-profile-needs-no-apps",
+            f"Space {name} of domain {domain_id} has apps that are not deleted: {', '.join(live)}",
+            code="ResourceInUse",
+        )
     del _spaces(sagemaker)[(domain_id, name)]
 
 
 def list_spaces(sagemaker: SageMakerModelBackend, domain_id: str | None = None) -> list[dict[str, Any]]:
-    return [s for (domain, _), s in sorted(_spaces(sagemaker).items()) if not domain_id or domain == domain_id]
+    return [
+        s for (domain, _), s in sorted(_spaces(sagemaker).items()) if not domain_id or domain == domain_id
+    ]
 
 
-def create_app(sagemaker: SageMakerModelBackend, domain_id: str, app_type: str, app_name: str, *,
-               profile: str | None = None, space: str | None = None) -> dict[str, Any]:
+def create_app(
+    sagemaker: SageMakerModelBackend,
+    domain_id: str,
+    app_type: str,
+    app_name: str,
+    *,
+    profile: str | None = None,
+    space: str | None = None,
+) -> dict[str, Any]:
     if space:
         describe_space(sagemaker, domain_id, space)
     else:
@@ -102,17 +121,33 @@ def create_app(sagemaker: SageMakerModelBackend, domain_id: str, app_type: str, 
     key = (domain_id, _owner(profile, space), app_type, app_name)
     if key in _apps(sagemaker) and _apps(sagemaker)[key]["Status"] in _LIVE:
         raise ResourceInUseException(f"App {app_type}/{app_name} already exists")
-    app = {"DomainId": domain_id, "AppType": app_type, "AppName": app_name, "Status": "InService",
-           "CreationTime": utcnow(),
-           "AppArn": arn_formatter("app", f"{domain_id}/{space or profile}/{app_type.lower()}/{app_name}",
-                                   sagemaker.account_id, sagemaker.region_name)}
+    app = {
+        "DomainId": domain_id,
+        "AppType": app_type,
+        "AppName": app_name,
+        "Status": "InService",
+        "CreationTime": utcnow(),
+        "AppArn": arn_formatter(
+            "app",
+            f"{domain_id}/{space or profile}/{app_type.lower()}/{app_name}",
+            sagemaker.account_id,
+            sagemaker.region_name,
+        ),
+    }
     app.update({"SpaceName": space} if space else {"UserProfileName": profile})
     _apps(sagemaker)[key] = app
     return app
 
 
-def delete_app(sagemaker: SageMakerModelBackend, domain_id: str, app_type: str, app_name: str, *,
-               profile: str | None = None, space: str | None = None) -> None:
+def delete_app(
+    sagemaker: SageMakerModelBackend,
+    domain_id: str,
+    app_type: str,
+    app_name: str,
+    *,
+    profile: str | None = None,
+    space: str | None = None,
+) -> None:
     app = _apps(sagemaker).get((domain_id, _owner(profile, space), app_type, app_name))
     if app is None or app["Status"] not in _LIVE:
         raise ResourceNotFound(f"App {app_type}/{app_name} not found")
@@ -130,12 +165,18 @@ def _guard_delete_user_profile(original: Any) -> Any:
     def delete_user_profile(sagemaker: SageMakerModelBackend, domain_id: str, name: str) -> None:
         standins.describe_user_profile(sagemaker, domain_id, name)
         live = _live_apps(sagemaker, domain_id, _owner(name, None))
-        owned = sorted(s["SpaceName"] for s in list_spaces(sagemaker, domain_id)
-                       if s.get("OwnershipSettings", {}).get("OwnerUserProfileName") == name)
+        owned = sorted(
+            s["SpaceName"]
+            for s in list_spaces(sagemaker, domain_id)
+            if s.get("OwnershipSettings", {}).get("OwnerUserProfileName") == name
+        )
         if live or owned:
-            refuse("sagemaker.delete-user-profile-needs-no-apps",
-                   f"User profile {name} of domain {domain_id} still has apps {live or '[]'} and spaces "
-                   f"{owned or '[]'}; delete them first", code="ResourceInUse")
+            refuse(
+                "sagemaker.delete-user-profile-needs-no-apps",
+                f"User profile {name} of domain {domain_id} still has apps {live or '[]'} and spaces "
+                f"{owned or '[]'}; delete them first",
+                code="ResourceInUse",
+            )
         original(sagemaker, domain_id, name)
 
     return delete_user_profile
@@ -146,9 +187,13 @@ def _guard_delete_domain(original: Any) -> Any:
         profiles = sorted(n for (d, n) in standins.store(self, "user_profiles") if d == domain_id)
         spaces = sorted(s["SpaceName"] for s in list_spaces(self, domain_id))
         if profiles or spaces:
-            refuse("sagemaker.delete-domain-needs-no-members",
-                   f"Domain {domain_id} still has user profiles {profiles or '[]'} and spaces {spaces or '[]'}; "
-                   "delete them first", code="ResourceInUse")
+            refuse(
+                "sagemaker.delete-domain-needs-no-members",
+                f"Domain {domain_id} still has user profiles {profiles or '[]'} and spaces "
+                f"{spaces or '[]'}; "
+                "delete them first",
+                code="ResourceInUse",
+            )
         return original(self, domain_id, retention_policy)
 
     return delete_domain
@@ -161,14 +206,20 @@ def _handlers() -> dict[str, Any]:
     def create_space_handler(self: SageMakerResponse) -> ActionResult:
         ownership = self._get_param("OwnershipSettings") or {}
         sharing = self._get_param("SpaceSharingSettings") or {}
-        space = create_space(sm(self), self._get_param("DomainId"), self._get_param("SpaceName"),
-                             owner=ownership.get("OwnerUserProfileName"),
-                             sharing_type=sharing.get("SharingType", "Private"),
-                             settings=self._get_param("SpaceSettings"))
+        space = create_space(
+            sm(self),
+            self._get_param("DomainId"),
+            self._get_param("SpaceName"),
+            owner=ownership.get("OwnerUserProfileName"),
+            sharing_type=sharing.get("SharingType", "Private"),
+            settings=self._get_param("SpaceSettings"),
+        )
         return ActionResult({"SpaceArn": space["SpaceArn"]})
 
     def describe_space_handler(self: SageMakerResponse) -> ActionResult:
-        return ActionResult(describe_space(sm(self), self._get_param("DomainId"), self._get_param("SpaceName")))
+        return ActionResult(
+            describe_space(sm(self), self._get_param("DomainId"), self._get_param("SpaceName"))
+        )
 
     def delete_space_handler(self: SageMakerResponse) -> EmptyResult:
         delete_space(sm(self), self._get_param("DomainId"), self._get_param("SpaceName"))
@@ -178,14 +229,25 @@ def _handlers() -> dict[str, Any]:
         return ActionResult({"Spaces": list_spaces(sm(self), self._get_param("DomainIdEquals"))})
 
     def create_app_handler(self: SageMakerResponse) -> ActionResult:
-        app = create_app(sm(self), self._get_param("DomainId"), self._get_param("AppType"),
-                         self._get_param("AppName"), profile=self._get_param("UserProfileName"),
-                         space=self._get_param("SpaceName"))
+        app = create_app(
+            sm(self),
+            self._get_param("DomainId"),
+            self._get_param("AppType"),
+            self._get_param("AppName"),
+            profile=self._get_param("UserProfileName"),
+            space=self._get_param("SpaceName"),
+        )
         return ActionResult({"AppArn": app["AppArn"]})
 
     def delete_app_handler(self: SageMakerResponse) -> EmptyResult:
-        delete_app(sm(self), self._get_param("DomainId"), self._get_param("AppType"), self._get_param("AppName"),
-                   profile=self._get_param("UserProfileName"), space=self._get_param("SpaceName"))
+        delete_app(
+            sm(self),
+            self._get_param("DomainId"),
+            self._get_param("AppType"),
+            self._get_param("AppName"),
+            profile=self._get_param("UserProfileName"),
+            space=self._get_param("SpaceName"),
+        )
         return EmptyResult()
 
     def list_apps_handler(self: SageMakerResponse) -> ActionResult:
