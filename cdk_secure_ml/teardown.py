@@ -194,7 +194,7 @@ def teardown_studio_domain(
 
 def _lifecycle_config_arns(settings: dict[str, Any]) -> list[str]:
     """The Studio lifecycle config ARNs a domain's default user settings or a profile's settings list."""
-    arns = []
+    arns: list[str] = []
     for app in (
         "JupyterLabAppSettings",
         "CodeEditorAppSettings",

@@ -221,7 +221,8 @@ def managed_rules_list() -> dict[str, tuple[str, frozenset[str] | None, frozense
         if not line or line.startswith("#"):
             continue
         name, identifier, *rest = line.split()
-        regions, excluded = None, frozenset()
+        regions: frozenset[str] | None = None
+        excluded: frozenset[str] = frozenset()
         for extra in rest:
             if extra.startswith("regions="):
                 regions = frozenset(extra.removeprefix("regions=").split(","))
