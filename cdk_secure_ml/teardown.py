@@ -107,30 +107,7 @@ def teardown_studio_domain(
     :raises RuntimeError: SageMaker reports the domain ``Delete_Failed``.
     :raises botocore.exceptions.ClientError: SageMaker refused a call (for example AccessDenied).
     """
-    from botocore.exceptions import ClientError
-
-    domain = sagemaker.describe_domain(DomainId=domain_id)
-    report = TeardownReport(domain_id, home_efs=domain.get("HomeEfsFileSystemId"))
-    apps = [
-        a
-        for a in _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id)
-        if a.get("Status") not in _GONE
-    ]
-    spaces = _pages(sagemaker.list_spaces, "Spaces", DomainIdEquals=domain_id)
-    profiles = _pages(sagemaker.list_user_profiles, "UserProfiles", DomainIdEquals=domain_id)
-    report.apps = [
-        f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps
-    ]
-    report.spaces = [s["SpaceName"] for s in spaces]
-    report.user_profiles = [p["UserProfileName"] for p in profiles]
-    settings = [domain.get("DefaultUserSettings") or {}]
-    settings += [
-        sagemaker.describe_user_profile(DomainId=domain_id, UserProfileName=name).get("UserSettings") or {}
-        for name in report.user_profiles
-    ]
-    report.lifecycle_configs = sorted(
-        {arn.rsplit("/", 1)[-1] for s in settings for arn in _lifecycle_config_arns(s)}
-    )
+    report, apps, spaces, profiles = _plan(sagemaker, domain_id)
     if not confirm:
         return report
 
@@ -161,21 +138,59 @@ def teardown_studio_domain(
     sagemaker.delete_domain(
         DomainId=domain_id, RetentionPolicy={"HomeEfsFileSystem": "Delete" if delete_home_efs else "Retain"}
     )
-
-    def domain_gone() -> bool:
-        # Gone, not "Deleting": until then its ENIs and home-EFS mount targets are still in the subnets.
-        try:
-            status = sagemaker.describe_domain(DomainId=domain_id).get("Status")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
-                return True
-            raise
-        if status == "Delete_Failed":
-            raise RuntimeError(f"SageMaker could not delete domain {domain_id} (status Delete_Failed)")
-        return False
-
-    _wait(domain_gone, f"domain {domain_id} to be deleted", timeout, interval)
+    _wait(lambda: _domain_gone(sagemaker, domain_id), f"domain {domain_id} to be deleted", timeout, interval)
     report.home_efs_deleted = delete_home_efs and report.home_efs is not None
+    _delete_lifecycle_configs(sagemaker, report)
+    report.done = True
+    return report
+
+
+def _plan(sagemaker: Any, domain_id: str) -> tuple[TeardownReport, list[dict], list[dict], list[dict]]:
+    """What a teardown of ``domain_id`` deletes: the report, and the running apps, spaces and profiles."""
+    domain = sagemaker.describe_domain(DomainId=domain_id)
+    report = TeardownReport(domain_id, home_efs=domain.get("HomeEfsFileSystemId"))
+    apps = [
+        a
+        for a in _pages(sagemaker.list_apps, "Apps", DomainIdEquals=domain_id)
+        if a.get("Status") not in _GONE
+    ]
+    spaces = _pages(sagemaker.list_spaces, "Spaces", DomainIdEquals=domain_id)
+    profiles = _pages(sagemaker.list_user_profiles, "UserProfiles", DomainIdEquals=domain_id)
+    report.apps = [
+        f"{a.get('UserProfileName') or a.get('SpaceName')}/{a['AppType']}/{a['AppName']}" for a in apps
+    ]
+    report.spaces = [s["SpaceName"] for s in spaces]
+    report.user_profiles = [p["UserProfileName"] for p in profiles]
+    settings = [domain.get("DefaultUserSettings") or {}]
+    settings += [
+        sagemaker.describe_user_profile(DomainId=domain_id, UserProfileName=name).get("UserSettings") or {}
+        for name in report.user_profiles
+    ]
+    report.lifecycle_configs = sorted(
+        {arn.rsplit("/", 1)[-1] for s in settings for arn in _lifecycle_config_arns(s)}
+    )
+    return report, apps, spaces, profiles
+
+
+def _domain_gone(sagemaker: Any, domain_id: str) -> bool:
+    # Gone, not "Deleting": until then its ENIs and home-EFS mount targets are still in the subnets.
+    from botocore.exceptions import ClientError
+
+    try:
+        status = sagemaker.describe_domain(DomainId=domain_id).get("Status")
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
+            return True
+        raise
+    if status == "Delete_Failed":
+        raise RuntimeError(f"SageMaker could not delete domain {domain_id} (status Delete_Failed)")
+    return False
+
+
+def _delete_lifecycle_configs(sagemaker: Any, report: TeardownReport) -> None:
+    """Delete the lifecycle configs the domain and its profiles listed; keep those another one still uses."""
+    from botocore.exceptions import ClientError
+
     for name in list(report.lifecycle_configs):
         try:
             sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName=name)
@@ -188,8 +203,6 @@ def teardown_studio_domain(
                 report.lifecycle_configs_kept.append(name)
                 continue
             raise
-    report.done = True
-    return report
 
 
 def _lifecycle_config_arns(settings: dict[str, Any]) -> list[str]:
