@@ -20,7 +20,7 @@ from cdk_secure_ml.core.network import (
     ENDPOINT_POLICY_SERVICES,
     INTERFACE_ENDPOINT_SERVICES,
     az_id_problems,
-    validate_vpc_cidr,
+    new_vpc_problems,
 )
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
 
@@ -438,31 +438,13 @@ class MlNetwork(Construct):
         if s3_prefix_list_id is not None and not re.match(r"^pl-[0-9a-f]{8,17}$", s3_prefix_list_id):
             problems.append(f"s3_prefix_list_id {s3_prefix_list_id!r} is not a prefix-list id (pl-0123abcd)")
         if vpc is None:
-            if availability_zones is not None:
-                if len(set(availability_zones)) < 2:
-                    problems.append(
-                        f"availability_zones {list(availability_zones)} name fewer than 2 distinct AZs; "
-                        "SageMaker hosting needs subnets in at least 2"
-                    )
-            elif max_azs < 2:
-                problems.append(f"max_azs is {max_azs}; use at least 2 (SageMaker hosting needs 2 AZs)")
-            try:
-                network = validate_vpc_cidr(cidr, reserved_cidrs=reserved_cidrs)
-            except ValueError as exc:
-                problems.append(str(exc))
-            else:
-                azs = len(availability_zones) if availability_zones else max_azs
-                if subnet_cidr_mask is not None:
-                    if not network.prefixlen <= subnet_cidr_mask <= 28:
-                        problems.append(
-                            f"subnet_cidr_mask /{subnet_cidr_mask} does not fit VPC {cidr}; "
-                            f"use /{network.prefixlen} to /28"
-                        )
-                    elif 2 ** (subnet_cidr_mask - network.prefixlen) < azs:
-                        problems.append(
-                            f"subnet_cidr_mask /{subnet_cidr_mask} leaves room for fewer than {azs} subnets "
-                            f"in {cidr}; use a longer mask"
-                        )
+            problems += new_vpc_problems(
+                cidr,
+                max_azs=max_azs,
+                availability_zones=availability_zones,
+                subnet_cidr_mask=subnet_cidr_mask,
+                reserved_cidrs=reserved_cidrs,
+            )
         if problems:
             raise ValueError("MlNetwork: " + "; ".join(problems))
 

@@ -49,6 +49,38 @@ def _retain_policy_with_bucket(bucket: s3.Bucket, removal_policy: RemovalPolicy)
         bucket.policy.apply_removal_policy(removal_policy)
 
 
+def _bucket_problems(
+    lock_days: float | None,
+    versioned: bool,
+    object_lock_mode: str,
+    allowed_vpc_endpoints: Sequence[ec2.IVpcEndpoint],
+    vpc_endpoint_exceptions: Sequence[str],
+) -> list[str]:
+    """What is wrong with SecureBucket's arguments (empty when nothing is)."""
+    problems = []
+    if lock_days is not None:
+        if not 1 <= lock_days <= 36500 or lock_days != int(lock_days):
+            problems.append(
+                f"object_lock_retention is {lock_days:g} days; use a whole number of days from 1 to "
+                "36500 (Duration.days(n))"
+            )
+        if not versioned:
+            problems.append("Object Lock needs versioning; leave versioned=True")
+    if object_lock_mode not in ("GOVERNANCE", "COMPLIANCE"):
+        problems.append(f"object_lock_mode {object_lock_mode!r} is not GOVERNANCE or COMPLIANCE")
+    if vpc_endpoint_exceptions and not allowed_vpc_endpoints:
+        problems.append(
+            "vpc_endpoint_exceptions were given without allowed_vpc_endpoints; they only make "
+            "sense as exceptions to the VPC endpoint restriction"
+        )
+    bad_arns = [
+        a for a in vpc_endpoint_exceptions if not Token.is_unresolved(a) and not a.startswith("arn:")
+    ]
+    if bad_arns:
+        problems.append(f"vpc_endpoint_exceptions {bad_arns} are not ARNs; pass IAM role ARNs")
+    return problems
+
+
 class AccessLogsBucket(Construct):
     """A bucket that receives S3 server access logs of other buckets.
 
@@ -139,29 +171,10 @@ class SecureBucket(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
-        problems = []
-        lock_days: float | None = None
-        if object_lock_retention is not None:
-            lock_days = object_lock_retention.to_seconds() / 86400
-            if not 1 <= lock_days <= 36500 or lock_days != int(lock_days):
-                problems.append(
-                    f"object_lock_retention is {lock_days:g} days; use a whole number of days from 1 to "
-                    "36500 (Duration.days(n))"
-                )
-            if not versioned:
-                problems.append("Object Lock needs versioning; leave versioned=True")
-        if object_lock_mode not in ("GOVERNANCE", "COMPLIANCE"):
-            problems.append(f"object_lock_mode {object_lock_mode!r} is not GOVERNANCE or COMPLIANCE")
-        if vpc_endpoint_exceptions and not allowed_vpc_endpoints:
-            problems.append(
-                "vpc_endpoint_exceptions were given without allowed_vpc_endpoints; they only make "
-                "sense as exceptions to the VPC endpoint restriction"
-            )
-        bad_arns = [
-            a for a in vpc_endpoint_exceptions if not Token.is_unresolved(a) and not a.startswith("arn:")
-        ]
-        if bad_arns:
-            problems.append(f"vpc_endpoint_exceptions {bad_arns} are not ARNs; pass IAM role ARNs")
+        lock_days = object_lock_retention.to_seconds() / 86400 if object_lock_retention is not None else None
+        problems = _bucket_problems(
+            lock_days, versioned, object_lock_mode, allowed_vpc_endpoints, vpc_endpoint_exceptions
+        )
         if problems:
             raise ValueError("SecureBucket: " + "; ".join(problems))
 

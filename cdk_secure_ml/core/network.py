@@ -180,3 +180,48 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
     if problems:
         raise ValueError("; ".join(problems))
     return network
+
+
+def new_vpc_problems(
+    cidr: str,
+    *,
+    max_azs: int,
+    availability_zones: Sequence[str] | None = None,
+    subnet_cidr_mask: int | None = None,
+    reserved_cidrs: Sequence[str] = (),
+) -> list[str]:
+    """What is wrong with the shape of a new platform VPC (empty when nothing is).
+
+    :param cidr: the VPC's IPv4 CIDR (see :func:`validate_vpc_cidr`).
+    :param max_azs: how many AZs to use when ``availability_zones`` is None; SageMaker hosting needs 2.
+    :param availability_zones: the AZ names to use, if given.
+    :param subnet_cidr_mask: the prefix length of each subnet (default: CDK splits the VPC evenly); it must
+        fit the VPC, be at most /28, and leave room for one subnet per AZ.
+    :param reserved_cidrs: ranges the VPC must not overlap (peered VPCs, on-premises).
+    """
+    problems: list[str] = []
+    if availability_zones is not None:
+        if len(set(availability_zones)) < 2:
+            problems.append(
+                f"availability_zones {list(availability_zones)} name fewer than 2 distinct AZs; "
+                "SageMaker hosting needs subnets in at least 2"
+            )
+    elif max_azs < 2:
+        problems.append(f"max_azs is {max_azs}; use at least 2 (SageMaker hosting needs 2 AZs)")
+    try:
+        network = validate_vpc_cidr(cidr, reserved_cidrs=reserved_cidrs)
+    except ValueError as exc:
+        return [*problems, str(exc)]
+    azs = len(availability_zones) if availability_zones else max_azs
+    if subnet_cidr_mask is not None:
+        if not network.prefixlen <= subnet_cidr_mask <= 28:
+            problems.append(
+                f"subnet_cidr_mask /{subnet_cidr_mask} does not fit VPC {cidr}; use /{network.prefixlen} to "
+                "/28"
+            )
+        elif 2 ** (subnet_cidr_mask - network.prefixlen) < azs:
+            problems.append(
+                f"subnet_cidr_mask /{subnet_cidr_mask} leaves room for fewer than {azs} subnets in {cidr}; "
+                "use a longer mask"
+            )
+    return problems
