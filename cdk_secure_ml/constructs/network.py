@@ -20,6 +20,7 @@ from cdk_secure_ml.core.network import (
     ENDPOINT_POLICY_SERVICES,
     INTERFACE_ENDPOINT_SERVICES,
     az_id_problems,
+    subnet_cidr_mask_problems,
     validate_vpc_cidr,
 )
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
@@ -400,16 +401,7 @@ class MlNetwork(Construct):
             else:
                 azs = len(availability_zones) if availability_zones else max_azs
                 if subnet_cidr_mask is not None:
-                    if not network.prefixlen <= subnet_cidr_mask <= 28:
-                        problems.append(
-                            f"subnet_cidr_mask /{subnet_cidr_mask} does not fit VPC {cidr}; "
-                            f"use /{network.prefixlen} to /28"
-                        )
-                    elif 2 ** (subnet_cidr_mask - network.prefixlen) < azs:
-                        problems.append(
-                            f"subnet_cidr_mask /{subnet_cidr_mask} leaves room for fewer than {azs} subnets "
-                            f"in {cidr}; use a longer mask"
-                        )
+                    problems += subnet_cidr_mask_problems(network, subnet_cidr_mask, azs)
         if problems:
             raise ValueError("MlNetwork: " + "; ".join(problems))
 

@@ -139,11 +139,9 @@ def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
     return problems
 
 
-def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipaddress.IPv4Network:
-    """Check a VPC CIDR: a private IPv4 network between /16 and /24 that overlaps none of ``reserved_cidrs``.
-
-    Raises ``ValueError`` naming the value and the fix; all problems are reported together.
-    """
+def vpc_cidr_problems(cidr: str) -> list[str]:
+    """What is wrong with ``cidr`` as a VPC CIDR (a private IPv4 network between /16 and /24), one
+    message per problem, each naming the value and the fix; empty when it is fine."""
     try:
         network = ipaddress.IPv4Network(cidr, strict=True)
     except ValueError as exc:
@@ -152,7 +150,7 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
             hint = f"; did you mean {ipaddress.IPv4Network(cidr, strict=False)}?"
         except ValueError:
             hint = "; use a private range such as 10.20.0.0/16"
-        raise ValueError(f"VPC CIDR {cidr!r} is not a valid IPv4 network ({exc}){hint}") from None
+        return [f"VPC CIDR {cidr!r} is not a valid IPv4 network ({exc}){hint}"]
     problems = []
     low, high = _VPC_PREFIX_RANGE
     if not low <= network.prefixlen <= high:
@@ -163,6 +161,28 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
     shared = ipaddress.IPv4Network("100.64.0.0/10")
     if not (network.is_private or network.subnet_of(shared)):
         problems.append(f"VPC CIDR {cidr} is not a private range; use RFC 1918 space such as 10.20.0.0/16")
+    return problems
+
+
+def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipaddress.IPv4Network:
+    """Check a VPC CIDR: a private IPv4 network between /16 and /24 that overlaps none of ``reserved_cidrs``.
+
+    Raises ``ValueError`` naming the value and the fix; all problems are reported together.
+    """
+    problems = vpc_cidr_problems(cidr)
+    try:
+        network = ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError:
+        raise ValueError(problems[0]) from None
+    problems += reserved_cidr_problems(network, reserved_cidrs)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return network
+
+
+def reserved_cidr_problems(network: ipaddress.IPv4Network, reserved_cidrs: Sequence[str]) -> list[str]:
+    """One problem per entry of ``reserved_cidrs`` that is not a network or that ``network`` overlaps."""
+    problems = []
     for other in reserved_cidrs:
         try:
             reserved = ipaddress.IPv4Network(other, strict=False)
@@ -171,9 +191,22 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
             continue
         if network.overlaps(reserved):
             problems.append(
-                f"VPC CIDR {cidr} overlaps {other}, which is reserved (peered VPC or on-premises); "
+                f"VPC CIDR {network} overlaps {other}, which is reserved (peered VPC or on-premises); "
                 "pick a range outside it"
             )
-    if problems:
-        raise ValueError("; ".join(problems))
-    return network
+    return problems
+
+
+#: The smallest subnet MlNetwork creates (a /28 has 11 usable addresses in a VPC).
+MAX_SUBNET_PREFIX = 28
+
+
+def subnet_cidr_mask_problems(network: ipaddress.IPv4Network, mask: int, azs: int) -> list[str]:
+    """What is wrong with ``mask`` as the prefix length of each subnet of ``network`` spread over ``azs``
+    zones: it must fit the VPC (``/<vpc prefix>`` to ``/28``) and leave room for a subnet per zone."""
+    if not network.prefixlen <= mask <= MAX_SUBNET_PREFIX:
+        return [f"subnet_cidr_mask /{mask} does not fit VPC {network}; use /{network.prefixlen} to "
+                f"/{MAX_SUBNET_PREFIX}"]
+    if 2 ** (mask - network.prefixlen) < azs:
+        return [f"subnet_cidr_mask /{mask} leaves room for fewer than {azs} subnets in {network}; use a longer mask"]
+    return []
