@@ -86,33 +86,38 @@ def test_demo_config_has_the_sample_endpoint():
     ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
     ("    variants: [{instance_type: m5.large}]\n", "dev", "endpoints.0.variants.0.instance_type",
      "'m5.large' is not a SageMaker instance type"),
-    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0",
+    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0.variants",
      "all variant weights are 0"),
-    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling.min_capacity",
      "min_capacity 5 > max_capacity 3"),
-    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev",
+     "endpoints.0.autoscaling.target_invocations_per_instance",
      "target_invocations_per_instance is 0.0"),
-    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev",
+     "endpoints.0.autoscaling.target_invocations_per_instance",
      "use a positive number"),
     ("    data_capture: {sampling_percentage: 101}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "sampling percentage 101 is outside 0-100"),
     ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "outside 0-100"),
-    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout",
+    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout.size_percent",
      "canary size 0.0 % is outside 1-100 %"),
-    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout", "canary size None % is outside"),
-    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout",
+    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout.size_percent",
+     "canary size None % is outside"),
+    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout.size_percent",
      "linear step 101.0 % is outside 1-100 %"),
-    ("    serverless: {}\n", "dev", "endpoints.0", "serverless inference cannot run in a VPC"),
-    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints",
-     "endpoints[0] (churn).variants[0].instance_count is 1; production endpoints need 2 or more"),
-    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints", "set allow_single_instance: true"),
-    ("    allow_single_instance: true\n", "staging", "endpoints", "only a dev stage may run a single instance"),
-    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints",
-     "endpoints[0] (churn).autoscaling.min_capacity is 1; production endpoints keep 2 or more"),
+    ("    serverless: {}\n", "dev", "endpoints.0.serverless", "serverless inference cannot run in a VPC"),
+    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints.0.variants.0.instance_count",
+     "instance_count is 1 in stage 'prod'; production endpoints need 2 or more"),
+    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints.0.variants.0.instance_count",
+     "set allow_single_instance: true"),
+    ("    allow_single_instance: true\n", "staging", "endpoints.0.allow_single_instance",
+     "only a dev stage may run a single instance"),
+    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints.0.autoscaling.min_capacity",
+     "min_capacity is 1 in stage 'prod'; production endpoints keep 2 or more"),
     ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
     ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
-    ("    model_monitor: {}\n", "dev", "endpoints.0", "model_monitor needs data_capture"),
+    ("    model_monitor: {}\n", "dev", "endpoints.0.model_monitor", "model_monitor needs data_capture"),
     ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
 ])
 def test_bad_input(yaml_tail, stage, path, message):
@@ -134,7 +139,8 @@ def test_problems_carry_lines_and_are_reported_together():
 
 def test_duplicate_endpoint_names():
     text = ENDPOINT + "".join(ENDPOINT.splitlines(keepends=True)[1:])
-    assert "endpoint names ['churn'] repeat" in problems_of(text)["endpoints"]
+    assert problems_of(text)["endpoints.1.name"] == ("endpoint name 'churn' is listed twice (first at endpoints.0); "
+                                                      "name each endpoint once")
 
 
 def test_serverless_accepted_outside_strict_mode():
@@ -252,7 +258,7 @@ def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
     name = "e" * 51
     body = ENDPOINT.replace("name: churn", f"name: {name}") + "    data_capture: {}\n    model_monitor: {}\n"
     assert ("its monitoring schedule " + name + "-data-quality would exceed SageMaker's 63: use a name of 50 "
-            "characters or fewer") in problems_of(body)["endpoints.0"]
+            "characters or fewer") in problems_of(body)["endpoints.0.name"]
     config_of(body.replace(name, "e" * 50))
     config_of(ENDPOINT.replace("name: churn", "name: " + "e" * 54))  # no monitor: 54 fits <name>-<8 hex>
 
