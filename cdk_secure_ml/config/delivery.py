@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from cdk_secure_ml.config._section import Problem, Section, each_item
+from cdk_secure_ml.config._section import Problem, Section, Unknown, each_item
 from cdk_secure_ml.config._types import AccountId, Emails, Region
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 from cdk_secure_ml.core.network import az_id_problems
@@ -77,12 +77,16 @@ class DeliverySourceConfig(Section):
 def stage_zone_problems(stage: Any) -> list[Problem]:
     """The stage's AZ names are in its region; its AZ IDs are IDs of its region; names or IDs, not both."""
     problems: list[Problem] = []
-    foreign = [az for az in stage.availability_zones if not az.startswith(stage.region)]
+    try:
+        region = stage.region
+    except Unknown:
+        region = None  # reported at region; what does not need it is still checked
+    foreign = [az for az in stage.availability_zones if region and not az.startswith(region)]
     if foreign:
-        problems.append((("availability_zones",), f"availability_zones {foreign} are not in region {stage.region}"))
+        problems.append((("availability_zones",), f"availability_zones {foreign} are not in region {region}"))
     if stage.availability_zone_ids:
         problems += [(("availability_zone_ids",), message)
-                     for message in az_id_problems(stage.availability_zone_ids, stage.region)]
+                     for message in az_id_problems(stage.availability_zone_ids, region)]
         if stage.availability_zones:
             problems.append((("availability_zone_ids",),
                              "give availability_zones (names) or availability_zone_ids (IDs), not both"))

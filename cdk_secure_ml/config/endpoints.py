@@ -462,7 +462,8 @@ class EndpointConfig(Section):
         default_factory=EndpointAutoscalingConfig, description="Target-tracking autoscaling; null turns it off.")
     data_capture: EndpointDataCaptureConfig | None = Field(
         None, description="Capture requests and responses to the data bucket; default: off (a warning).")
-    alarms: EndpointAlarmsConfig = Field(default_factory=EndpointAlarmsConfig, description="Alarm thresholds.")
+    alarms: EndpointAlarmsConfig = Field(
+        default_factory=EndpointAlarmsConfig, description="Alarm thresholds per variant; null turns one off.")
     rollout: EndpointRolloutConfig = Field(
         default_factory=EndpointRolloutConfig, description="Blue/green deployment of a changed endpoint.")
     model_monitor: EndpointMonitorConfig | None = Field(

@@ -14,7 +14,6 @@ from cdk_secure_ml.core.names import ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
     INTERFACE_ENDPOINT_SERVICES,
-    az_id_problems,
     reserved_cidr_problems,
     subnet_cidr_mask_problems,
     vpc_cidr_problems,
@@ -191,15 +190,6 @@ class NetworkConfig(Section):
                 f"availability_zones {zones} has fewer than 2 zones; SageMaker hosting needs subnets in at least 2 AZs"
             )
         return zones
-
-    @field_validator("availability_zone_ids")
-    @classmethod
-    def _zone_ids(cls, ids: list[str]) -> list[str]:
-        # Format, repeats and count; the region is checked by the platform (it knows the region).
-        problems = az_id_problems(ids, None) if ids else []
-        if problems:
-            raise NestedProblems([((), message) for message in problems])
-        return ids
 
     def azs(self) -> int:
         """How many AZs the VPC spans."""

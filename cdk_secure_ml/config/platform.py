@@ -37,14 +37,9 @@ Tags = Annotated[dict[str, str], AfterValidator(lambda tags: check_tags(tags, "t
 
 
 def zones_in_region_problems(platform: Any) -> list[Problem]:
-    """The network's AZ names and IDs belong to the platform's region; more than 2 AZs are listed."""
+    """The network's AZ names belong to the platform's region; more than 2 AZs are listed."""
     network, region = platform.network, platform.region
     problems: list[Problem] = []
-    if network.availability_zone_ids:
-        # The IDs' own format, repeats and count are the network section's; here only the region.
-        own = set(az_id_problems(network.availability_zone_ids, None))
-        problems += [(("network", "availability_zone_ids"), message)
-                     for message in az_id_problems(network.availability_zone_ids, region) if message not in own]
     foreign = [az for az in network.availability_zones if not az.startswith(region)]
     if foreign:
         problems.append((("network", "availability_zones"), (
@@ -55,6 +50,18 @@ def zones_in_region_problems(platform: Any) -> list[Problem]:
             f"network.az_count is {network.az_count}, but the reference stacks are environment-agnostic (offline "
             "synth) and can only discover 2 AZs; list the zones in network.availability_zones")))
     return problems
+
+
+def zone_id_problems(platform: Any) -> list[Problem]:
+    """The network's AZ IDs: their format, count and repeats, and (when the region is known) its region."""
+    ids = platform.network.availability_zone_ids
+    if not ids:
+        return []
+    try:
+        region = platform.region
+    except Unknown:
+        region = None  # reported at region; the IDs are still checked for what does not need it
+    return [(("network", "availability_zone_ids"), message) for message in az_id_problems(ids, region)]
 
 
 def abac_tag_problems(platform: Any) -> list[Problem]:
@@ -168,7 +175,7 @@ class PlatformConfig(Section):
         None, description="Deploy through a CDK pipeline from a tooling account to stage accounts (docs/delivery.md)."
     )
 
-    rules = (zones_in_region_problems, abac_tag_problems, key_alias_problems, endpoint_name_problems,
+    rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems, endpoint_name_problems,
              endpoint_stage_problems, endpoint_team_problems, model_monitor_image_problems, unknown_team_problems,
              delivery_stage_fit_problems)
 

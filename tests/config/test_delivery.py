@@ -228,3 +228,29 @@ def test_stages_may_pin_az_ids_and_they_are_checked_offline():
         """))
     assert "['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1" in problems["delivery.stages.0.availability_zone_ids"]
     assert "not both" in problems["delivery.stages.1.availability_zone_ids"]
+
+
+def test_a_notification_address_listed_twice_is_refused():
+    problems = problems_of(delivery(GOOD_STAGES, extra="notification_emails: [a@example.com, a@example.com]\n"))
+    assert "listed more than once" in problems["delivery.notification_emails"]
+
+
+def test_stage_problems_come_with_the_platforms_own_problems_in_one_pass():
+    endpoint = textwrap.dedent("""\
+        network: {cidr: 10.0.0.0/33}
+        endpoints:
+          - name: churn
+            image_repository: ml/churn
+            model_package_group: ml-models
+            allow_single_instance: true
+            variants: [{instance_count: 1}]
+            autoscaling: {min_capacity: 1, max_capacity: 2}
+        """)
+    with pytest.raises(ConfigError) as info:
+        parse_config(delivery(GOOD_STAGES) + endpoint)
+    problems = [(p.path, p.message) for p in info.value.problems]
+    cidr = [m for path, m in problems if path == "network.cidr"]
+    assert len(cidr) == 1 and "is not a valid IPv4 network" in cidr[0]  # once, not again per stage
+    staged = {path for path, m in problems if m.startswith("in delivery stage 'prod' (prod in eu-west-1): ")}
+    assert staged == {"endpoints.0.allow_single_instance", "endpoints.0.variants.0.instance_count",
+                      "endpoints.0.autoscaling.min_capacity"}

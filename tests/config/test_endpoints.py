@@ -275,3 +275,59 @@ def test_model_monitor_image_uri_override():
 def test_prefixes_are_key_prefixes():
     problems = problems_of(ENDPOINT + "    data_capture: {prefix: /abs/}\n")
     assert "is not an S3 key prefix" in problems["endpoints.0.data_capture.prefix"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks SecureEndpoint makes, made when the config loads
+
+
+@pytest.mark.parametrize(("yaml_tail", "path", "message"), [
+    ("    alarms: {cpu_utilization_percent: 150}\n", "endpoints.0.alarms.cpu_utilization_percent",
+     "cpu_utilization_percent 150.0 is outside (0, 100]; give a percentage of the whole instance"),
+    ("    autoscaling: {cpu_target_percent: 120}\n", "endpoints.0.autoscaling.cpu_target_percent",
+     "cpu_target_percent 120.0 is outside (0, 100]"),
+    ("    variants: [{instance_type: ml.m5.huge}]\n", "endpoints.0.variants.0.instance_type",
+     "the vCPUs of 'ml.m5.huge' are not known"),
+    ("    strict: false\n    serverless: {}\n    data_capture: {}\n    model_monitor: {}\n", "endpoints.0.model_monitor",
+     "model_monitor is not available for serverless endpoints"),
+])
+def test_what_secure_endpoint_refuses_is_refused_when_the_config_loads(yaml_tail, path, message):
+    problems = problems_of(ENDPOINT + yaml_tail)
+    assert path in problems, problems
+    assert message in problems[path]
+
+
+def test_an_unknown_instance_size_is_fine_without_cpu_thresholds():
+    (endpoint,) = config_of(ENDPOINT + "    variants: [{instance_type: ml.m5.huge}]\n"
+                            "    alarms: {cpu_utilization_percent: null}\n").endpoints
+    assert endpoint.variants[0].instance_type == "ml.m5.huge"
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
+def test_model_monitor_in_a_region_without_a_known_image_needs_image_uri():
+    """Review defect 1: the config must say so (path, line, fix), not SecureEndpoint at synth."""
+    monitored = ENDPOINT + "    data_capture: {}\n    model_monitor: {schedule_expression: 'rate(1 hour)'}\n"
+    text = f"name: ml-dev\nregion: ap-south-2\n{monitored}{TEAMS}"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, source="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "endpoints.0.model_monitor.image_uri"
+    assert problem.line == 10  # the model_monitor line: image_uri is not in the file
+    assert problem.message.startswith("no Model Monitor image is known for region ap-south-2")
+    assert "set image_uri to the analyzer image of ap-south-2" in problem.message
+    uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/sagemaker-model-monitor-analyzer"
+    fixed = text.replace("schedule_expression: 'rate(1 hour)'", f"image_uri: {uri}")
+    assert parse_config(fixed).endpoints[0].model_monitor.image_uri == uri
+    parse_config(text.replace("ap-south-2", "us-west-2"))  # in the SDK's table since the table is generated
+
+
+def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
+    monitored = ENDPOINT + "    data_capture: {}\n    model_monitor: {}\n"
+    stages = (
+        'delivery:\n  tooling_account: "111111111111"\n'
+        "  source: {connection_arn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/"
+        "0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a', repository: acme/ml}\n"
+        '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n')
+    problems = problems_of(monitored + stages)
+    assert problems["endpoints.0.model_monitor.image_uri"].startswith(
+        "in delivery stage 'dev' (dev in ap-southeast-4): no Model Monitor image is known for region ap-southeast-4")

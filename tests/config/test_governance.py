@@ -243,3 +243,10 @@ def test_scps_already_on_the_ous_count_against_the_quota():
         "governance.organization"]
     assert "outside 1-5" in problems_of(base + "    attached_scps_per_target: 0\n")[
         "governance.organization.attached_scps_per_target"]
+
+
+def test_an_alert_address_listed_twice_is_refused():
+    """Each address becomes one subscription named after it: a repeat would fail synth (Alerts refuses it)."""
+    problems = problems_of("governance:\n  alert_emails: [ops@example.com, sec@example.com, ops@example.com]\n")
+    assert problems == {"governance.alert_emails":
+                        "['ops@example.com'] are listed more than once; list each address once"}

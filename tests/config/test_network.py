@@ -114,3 +114,14 @@ def test_removing_a_service_that_is_not_a_default():
         "name: ml-dev\nregion: us-east-1\nnetwork:\n  interface_endpoints:\n    remove: [codebuild]\n"
     )
     assert "codebuild" in problems["network.interface_endpoints.remove"]
+
+
+@pytest.mark.parametrize(("network", "expected"), [
+    ("{cidr: 10.20.0.0/20, subnet_cidr_mask: 16}", "subnet_cidr_mask /16 does not fit VPC 10.20.0.0/20; use /20 to /28"),
+    ("{cidr: 10.20.0.0/24, subnet_cidr_mask: 24}", "leaves room for fewer than 2 subnets in 10.20.0.0/24"),
+    ("{cidr: 10.20.0.0/22, subnet_cidr_mask: 23, availability_zones: [us-east-1a, us-east-1b, us-east-1c]}",
+     "leaves room for fewer than 3 subnets"),
+])
+def test_subnet_mask_is_checked_as_mlnetwork_checks_it(network, expected):
+    assert expected in problems_of(HEAD + f"network: {network}\n")["network.subnet_cidr_mask"]
+    parse_config(HEAD + "network: {cidr: 10.20.0.0/20, subnet_cidr_mask: 24}\n")

@@ -105,3 +105,9 @@ def test_job_tags_are_checked_and_may_not_use_the_abac_keys():
     assert any("job_tags keys ['aws:cost'] are invalid" in m for m in found["studio.job_tags"])
     found = _problems("studio: {job_tags: {team: research}}\n")
     assert any("studio.job_tags ['team'] use the ABAC tag keys" in m for ms in found.values() for m in ms)
+
+
+def test_domain_name_follows_sagemakers_name_rule():
+    found = _problems("studio: {domain_name: my_domain}\n")
+    assert "'my_domain' is not a SageMaker domain name" in found["studio.domain_name"][0]
+    assert parse_config(BASE + "studio: {domain_name: ml-studio-2}\n").studio.domain_name == "ml-studio-2"
