@@ -4,7 +4,8 @@ One module per section of the config, as docs/config.md documents them:
 
 - :mod:`~cdk_secure_ml.config.network`, :mod:`~cdk_secure_ml.config.encryption`,
   :mod:`~cdk_secure_ml.config.storage`, :mod:`~cdk_secure_ml.config.identity`,
-  :mod:`~cdk_secure_ml.config.studio`, :mod:`~cdk_secure_ml.config.endpoints`,
+  :mod:`~cdk_secure_ml.config.studio`, :mod:`~cdk_secure_ml.config.endpoints` (with
+  :mod:`~cdk_secure_ml.config.endpoint_options`),
   :mod:`~cdk_secure_ml.config.governance`, :mod:`~cdk_secure_ml.config.delivery`: the sections;
 - :mod:`~cdk_secure_ml.config.platform`: :class:`PlatformConfig` and the rules across sections;
 - :mod:`~cdk_secure_ml.config.loader`: :func:`load_config`, :func:`parse_config`, :class:`ConfigError`;

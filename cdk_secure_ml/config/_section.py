@@ -212,7 +212,8 @@ def _detail(error: ErrorDetails) -> InitErrorDetails:
     if kind not in _KNOWN_ERROR_TYPES:
         custom = PydanticCustomError(kind, "{message}", {"message": error["msg"]})
         return InitErrorDetails(type=custom, loc=tuple(error["loc"]), input=error.get("input"))
-    detail = InitErrorDetails(type=typing.cast(ErrorType, kind), loc=tuple(error["loc"]), input=error.get("input"))
+    detail = InitErrorDetails(type=typing.cast(ErrorType, kind), loc=tuple(error["loc"]),
+                              input=error.get("input"))
     if "ctx" in error:
         detail["ctx"] = error["ctx"]
     return detail

@@ -42,7 +42,8 @@ def check_retention(days: int) -> int:
     """``days`` if CloudWatch Logs accepts it as a retention period."""
     if days not in LOG_RETENTION_DAYS.values():
         raise ValueError(
-            f"{days} is not a CloudWatch Logs retention period; use one of {sorted(LOG_RETENTION_DAYS.values())}"
+            f"{days} is not a CloudWatch Logs retention period; use one of "
+            f"{sorted(LOG_RETENTION_DAYS.values())}"
         )
     return days
 
@@ -51,7 +52,8 @@ def check_lock_days(days: int) -> int:
     """``days`` if it is an Object Lock retention S3 accepts (1-36500)."""
     low, high = OBJECT_LOCK_DAYS
     if not low <= days <= high:
-        raise ValueError(f"Object Lock retention {days} days is outside {low}-{high}; pick a value in that range")
+        raise ValueError(f"Object Lock retention {days} days is outside {low}-{high}; pick a value in that "
+                         "range")
     return days
 
 
@@ -111,7 +113,8 @@ def check_tag_key(key: str) -> str:
     if not TAG_KEY_RE.match(key):
         raise ValueError(
             f"{key!r} is not a usable tag key: it names a session tag and appears in policies as "
-            "aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, digits and _.:/=+-@ (e.g. team)"
+            "aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, digits and _.:/=+-@ (e.g. "
+            "team)"
         )
     return key
 
@@ -150,15 +153,25 @@ def _json_schema(**schema: Any) -> WithJsonSchema:
 RetentionDays = Annotated[int, AfterValidator(check_retention),
                           _json_schema(type="integer", enum=sorted(LOG_RETENTION_DAYS.values()))]
 ObjectLockDays = Annotated[int, AfterValidator(check_lock_days),
-                           _json_schema(type="integer", minimum=OBJECT_LOCK_DAYS[0], maximum=OBJECT_LOCK_DAYS[1])]
+                           _json_schema(type="integer", minimum=OBJECT_LOCK_DAYS[0],
+                                        maximum=OBJECT_LOCK_DAYS[1])]
 ObjectLockMode = Literal["GOVERNANCE", "COMPLIANCE"]
 Region = Annotated[str, AfterValidator(check_region)]
-AccountId = Annotated[str, BeforeValidator(account_id_from_yaml), AfterValidator(check_account_id),
-                      _json_schema(anyOf=[{"type": "string", "pattern": ACCOUNT_ID_RE.pattern}, {"type": "integer"}])]
-AccountIds = Annotated[list[Annotated[str, BeforeValidator(account_id_from_yaml)]], AfterValidator(check_account_ids),
-                       _json_schema(type="array", items={"anyOf": [{"type": "string"}, {"type": "integer"}]})]
+AccountId = Annotated[
+    str, BeforeValidator(account_id_from_yaml), AfterValidator(check_account_id),
+    _json_schema(anyOf=[{"type": "string", "pattern": ACCOUNT_ID_RE.pattern}, {"type": "integer"}]),
+]
+AccountIds = Annotated[
+    list[Annotated[str, BeforeValidator(account_id_from_yaml)]], AfterValidator(check_account_ids),
+    _json_schema(type="array", items={"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+]
 RoleArns = Annotated[list[str], AfterValidator(check_role_arns)]
+# Not pydantic's EmailStr: email-validator (and dnspython) would be new runtime dependencies, it rewrites
+# the address (lower-cased domain, Unicode normalization: a template change for "ops@Example.com"), refuses
+# special-use domains SNS accepts (.test, .local), and words its errors its own way. EMAIL_RE is the HTML
+# standard's "valid e-mail address", the same check Alerts makes.
 Emails = Annotated[list[str], AfterValidator(check_emails), AfterValidator(_unique_emails)]
-TagKey = Annotated[str, AfterValidator(check_tag_key), _json_schema(type="string", pattern=TAG_KEY_RE.pattern)]
+TagKey = Annotated[str, AfterValidator(check_tag_key),
+                   _json_schema(type="string", pattern=TAG_KEY_RE.pattern)]
 InstanceType = Annotated[str, AfterValidator(check_instance_type)]
 S3Prefix = Annotated[str, AfterValidator(check_prefix)]

@@ -44,7 +44,8 @@ class DeliverySourceConfig(Section):
     """Where the pipeline gets the code: a repository through an AWS CodeConnections connection."""
 
     connection_arn: str = Field(
-        description="arn:aws:codeconnections:<region>:<account>:connection/<uuid> (codestar-connections accepted).")
+        description="arn:aws:codeconnections:<region>:<account>:connection/<uuid> (codestar-connections "
+                    "accepted).")
     repository: str = Field(description="owner/name of the repository (GitHub, GitLab, Bitbucket).")
     branch: str = Field("main", description="The branch the pipeline builds.")
 
@@ -97,7 +98,8 @@ class DeliveryStageConfig(Section):
     """One deployment of the platform: an account and region, deployed in pipeline order."""
 
     name: str = Field(description="Stage name, a lower-case word, each once: names the stage's stacks.")
-    account: AccountId = Field(description="12-digit account of the stage, one account per stage (quote it in YAML).")
+    account: AccountId = Field(description="12-digit account of the stage, one account per stage (quote it "
+                                           "in YAML).")
     region: Region = Field(description="AWS region of the stage.")
     kind: Literal["dev", "test", "staging", "prod"] | None = Field(
         None, description="Stage kind (the platform's `stage` there); default: read from the name, else dev."
@@ -105,14 +107,16 @@ class DeliveryStageConfig(Section):
     requires_approval: bool = Field(
         False, description="A manual approval before the stage deploys; required for production-like stages.")
     human_roles: bool | None = Field(
-        None, description="Create the human persona roles and Studio; default: every stage but production-like ones."
+        None, description="Create the human persona roles and Studio; default: every stage but "
+                          "production-like ones."
     )
     availability_zones: list[str] = Field(
-        default_factory=list, description="AZ names of the stage's VPC, in its region; default <region>a, <region>b, ..."
+        default_factory=list, description="AZ names of the stage's VPC, in its region; default <region>a, "
+                                          "<region>b, ..."
     )
     availability_zone_ids: list[str] = Field(
-        default_factory=list, description="AZ IDs (use1-az1, ...) of the stage's VPC instead of names: the same "
-        "physical zones in every account (docs/network.md)."
+        default_factory=list, description="AZ IDs (use1-az1, ...) of the stage's VPC instead of names: the "
+                                          "same physical zones in every account (docs/network.md)."
     )
 
     rules = (stage_zone_problems,)
@@ -121,7 +125,8 @@ class DeliveryStageConfig(Section):
     @classmethod
     def _name(cls, name: str) -> str:
         if not _STAGE_NAME_RE.match(name):
-            raise ValueError(f"stage name {name!r} must be a lower-case word matching {_STAGE_NAME_RE.pattern}")
+            raise ValueError(f"stage name {name!r} must be a lower-case word matching "
+                             f"{_STAGE_NAME_RE.pattern}")
         return name
 
     @field_validator("availability_zones")
@@ -160,8 +165,9 @@ def stage_name_problems(delivery: Any) -> list[Problem]:
     def check(index: int, stage: Any) -> list[Problem]:
         name = stage.name
         if name in seen:
-            return [(("stages", index, "name"), (f"stage name {name!r} is listed twice (first at stages.{seen[name]}); "
-                                                 "stage names name the deployed stacks, so each must be unique"))]
+            return [(("stages", index, "name"), (f"stage name {name!r} is listed twice (first at "
+                                                 f"stages.{seen[name]}); stage names name the deployed "
+                                                 "stacks, so each must be unique"))]
         seen[name] = index
         return []
 
@@ -181,10 +187,10 @@ def stage_account_problems(delivery: Any) -> list[Problem]:
         name = stage.name
         return [(("stages", index, "account"), (
             f"stages {first_name!r} (stages.{first_index}) and {name!r} both deploy to account {account}; "
-            "every stage gets the same fixed physical names there (KMS aliases alias/<name>/*, SSM parameters "
-            "/<name>/*, the trail <name>-audit, IAM roles <name>-*, endpoint and log-group names) and AWS "
-            "allows one Config recorder per region, so the second stage fails with AlreadyExists; give "
-            f"stage {name!r} an account of its own (one account per stage, docs/delivery.md), or deploy "
+            "every stage gets the same fixed physical names there (KMS aliases alias/<name>/*, SSM "
+            "parameters /<name>/*, the trail <name>-audit, IAM roles <name>-*, endpoint and log-group names) "
+            "and AWS allows one Config recorder per region, so the second stage fails with AlreadyExists; "
+            f"give stage {name!r} an account of its own (one account per stage, docs/delivery.md), or deploy "
             "the second copy as a separate platform with another `name`"))]
 
     return each_item(delivery.stages, check)
@@ -204,8 +210,9 @@ def stage_approval_problems(delivery: Any) -> list[Problem]:
                               "requires_approval: true (a person approves before the pipeline deploys it)")))
         if stage.human_roles is True:
             problems.append((("stages", index, "human_roles"),
-                             (f"stage {name!r} is production-like: only the pipeline changes it, so it creates "
-                              "no human roles; remove human_roles (docs/delivery.md describes break-glass access)")))
+                             (f"stage {name!r} is production-like: only the pipeline changes it, so it "
+                              "creates no human roles; remove human_roles (docs/delivery.md describes "
+                              "break-glass access)")))
         return problems
 
     return each_item(delivery.stages, check)
@@ -214,7 +221,8 @@ def stage_approval_problems(delivery: Any) -> list[Problem]:
 def delivery_stage_problems(delivery: Any) -> list[Problem]:
     """Problems across delivery stages, with paths relative to the delivery section: repeated names, two
     stages in one account, production-like stages without approval or with human roles."""
-    return stage_name_problems(delivery) + stage_account_problems(delivery) + stage_approval_problems(delivery)
+    return [*stage_name_problems(delivery), *stage_account_problems(delivery),
+            *stage_approval_problems(delivery)]
 
 
 class DeliveryConfig(Section):
@@ -223,14 +231,16 @@ class DeliveryConfig(Section):
     tooling_account: AccountId = Field(
         description="12-digit account of the pipeline, the model registry and the promoted model artifacts."
     )
-    tooling_region: Region | None = Field(None, description="Region of the pipeline; default: the platform region.")
+    tooling_region: Region | None = Field(None, description="Region of the pipeline; default: the platform "
+                                                            "region.")
     source: DeliverySourceConfig = Field(description="The repository the pipeline builds.")
     stages: list[DeliveryStageConfig] = Field(description="Stages in deployment order, one account each.")
     notification_emails: Emails = Field(
         default_factory=list, description="Told about approvals waiting and failed pipeline runs (each once)."
     )
     wave_threshold: int = Field(
-        3, ge=1, description="With more stages than this, consecutive stages of one kind deploy in parallel waves."
+        3, ge=1, description="With more stages than this, consecutive stages of one kind deploy in parallel "
+                             "waves."
     )
     model_package_group_name: str | None = Field(
         None, description="The model registry's package group (letters, digits, hyphens; up to 63); default: "
@@ -243,7 +253,8 @@ class DeliveryConfig(Section):
     @classmethod
     def _group(cls, name: str | None) -> str | None:
         if name is not None and not SAGEMAKER_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not a model package group name (letters, digits, hyphens; up to 63)")
+            raise ValueError(f"{name!r} is not a model package group name (letters, digits, hyphens; up to "
+                             "63)")
         return name
 
     @field_validator("stages")

@@ -1,4 +1,5 @@
-"""``encryption``: the platform's KMS keys, one per data class or one shared (docs/encryption.md, ``EncryptionKeys``)."""
+"""``encryption``: the platform's KMS keys, one per data class or one shared (docs/encryption.md,
+``EncryptionKeys``)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ class EncryptionConfig(Section):
 
     data_classes: list[str] = Field(
         default_factory=lambda: list(PLATFORM_DATA_CLASSES),
-        description="The key layout: lower-case data class names, each once; must include the four classes the "
-        "platform uses (data, artifacts, volumes, logs).")
+        description="The key layout: lower-case data class names, each once; must include the four classes "
+                    "the platform uses (data, artifacts, volumes, logs).")
     shared_key: bool = Field(False, description="One key for every data class instead of one per class.")
     alias_prefix: str | None = Field(
-        None, description="Key aliases are alias/<prefix>/<data class>; default: the platform name. Letters, digits, "
-        "'/', '_' and '-', not starting with 'aws' or 'alias/'.")
+        None, description="Key aliases are alias/<prefix>/<data class>; default: the platform name. Letters, "
+                          "digits, '/', '_' and '-', not starting with 'aws' or 'alias/'.")
     pending_window_days: int = Field(
         30, ge=7, le=30, description="Days (7-30) before a scheduled key deletion completes.")
 
@@ -30,11 +31,13 @@ class EncryptionConfig(Section):
     def _layout(cls, classes: list[str]) -> list[str]:
         if not classes:
             raise ValueError(
-                f"the key layout is empty; list the data classes to encrypt, e.g. {list(PLATFORM_DATA_CLASSES)}"
+                "the key layout is empty; list the data classes to encrypt, e.g. "
+                f"{list(PLATFORM_DATA_CLASSES)}"
             )
         bad = [c for c in classes if not DATA_CLASS_RE.match(c)]
         if bad:
-            raise ValueError(f"data class names {bad} must be lower-case words matching {DATA_CLASS_RE.pattern}")
+            raise ValueError(f"data class names {bad} must be lower-case words matching "
+                             f"{DATA_CLASS_RE.pattern}")
         if len(set(classes)) != len(classes):
             raise ValueError(f"data classes {classes} repeat a name; list each once")
         missing = [c for c in PLATFORM_DATA_CLASSES if c not in classes]

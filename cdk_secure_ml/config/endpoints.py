@@ -2,27 +2,37 @@
 
 The checks are the config's side of the hosting checks (``SecureEndpoint._validate`` makes them on the
 construct's side). Each check is one function below, named ``*_problems``, returning ``(path, message)``
-pairs relative to the section it is listed on, so it can be replaced by a call to a CDK-free option
-type's check without touching the others.
+pairs relative to the section it is listed on (an endpoint, or the platform for the checks that need the
+stage or the region), so it can be replaced by a call to a CDK-free option type's check without touching
+the others. The endpoint's options (autoscaling, capture, alarms, ...) are in
+:mod:`cdk_secure_ml.config.endpoint_options`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
 from cdk_secure_ml.config._section import Path, Problem, Section, Unknown, each_item
-from cdk_secure_ml.config._types import InstanceType, S3Prefix
+from cdk_secure_ml.config._types import InstanceType
+from cdk_secure_ml.config.endpoint_options import (
+    EndpointAlarmsConfig,
+    EndpointAsyncConfig,
+    EndpointAutoscalingConfig,
+    EndpointDataCaptureConfig,
+    EndpointMonitorConfig,
+    EndpointRolloutConfig,
+    EndpointServerlessConfig,
+)
 from cdk_secure_ml.core.instance_vcpus import vcpus
 from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
 from cdk_secure_ml.core.names import DIGEST_RE, IMAGE_TAG_RE, SAGEMAKER_NAME_RE
 
 _ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,53}$")
 _ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_IMAGE_URI_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})?$")
 _TEAM_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 #: SageMaker allows at most this many rollback alarms in a deployment config.
 MAX_ROLLBACK_ALARMS = 10
@@ -69,11 +79,15 @@ class EndpointVariantConfig(Section):
     instance_count: int = Field(
         2, ge=1, description="Instances; 2 or more (spread across AZs) except in a dev stage with "
         "allow_single_instance.")
-    weight: float = Field(1.0, ge=0, description="Share of the traffic, relative to the other variants' weights.")
-    model_data: ModelDataKey | None = Field(None, description="A different model for this variant (key in the artifacts bucket).")
-    image: ImageRef | None = Field(None, description="A different image (digest or tag) of the endpoint's repository.")
+    weight: float = Field(1.0, ge=0, description="Share of the traffic, relative to the other variants' "
+                                                 "weights.")
+    model_data: ModelDataKey | None = Field(None, description="A different model for this variant (key in "
+                                                              "the artifacts bucket).")
+    image: ImageRef | None = Field(None, description="A different image (digest or tag) of the endpoint's "
+                                                     "repository.")
     model_package_group: ModelPackageGroupName | None = Field(
-        None, description="Deploy the latest approved package of this SageMaker model package group (docs/delivery.md).")
+        None, description="Deploy the latest approved package of this SageMaker model package group "
+                          "(docs/delivery.md).")
 
     @field_validator("name")
     @classmethod
@@ -81,200 +95,6 @@ class EndpointVariantConfig(Section):
         if not _ENDPOINT_NAME_RE.match(name):
             raise ValueError(f"{name!r} is not a variant name; use letters, digits and hyphens")
         return name
-
-
-def capacity_problems(scaling: Any) -> list[Problem]:
-    """Hosting check "min <= max capacity"."""
-    if scaling.min_capacity > scaling.max_capacity:
-        return [(("min_capacity",), (f"min_capacity {scaling.min_capacity} > max_capacity {scaling.max_capacity}; "
-                                     "make min <= max"))]
-    return []
-
-
-def scaling_target_choice_problems(scaling: Any) -> list[Problem]:
-    """A target, or a load test's max_rps, not both."""
-    if scaling.max_rps is not None and scaling.target_invocations_per_instance is not None:
-        return [(("max_rps",), "give either target_invocations_per_instance or max_rps (with safety_factor), not both")]
-    return []
-
-
-class EndpointAutoscalingConfig(Section):
-    """Target tracking on SageMakerVariantInvocationsPerInstance; target given or from a load test."""
-
-    min_capacity: int = Field(
-        2, ge=0, description="Instances at least; 2 or more in production, 0 only for async endpoints with "
-        "scale_to_zero.")
-    max_capacity: int = Field(4, ge=1, description="Instances at most.")
-    target_invocations_per_instance: float | None = Field(
-        None, description="Invocations per instance per minute; default 70, or max_rps * safety_factor * 60."
-    )
-    max_rps: float | None = Field(None, description="Requests per second one instance sustained in a load test.")
-    safety_factor: float = Field(0.5, description="Headroom on max_rps, in (0, 1]: 0.5 scales out at half of it.")
-    scale_in_cooldown_seconds: int = Field(300, ge=0, description="Seconds between scale-in activities.")
-    scale_out_cooldown_seconds: int = Field(300, ge=0, description="Seconds between scale-out activities.")
-    disable_scale_in: bool = Field(False, description="Never scale in (only out).")
-    cpu_target_percent: float | None = Field(
-        None, description="Add a target-tracking policy on CPUUtilization: a percentage of the whole instance, in "
-        "(0, 100] (multiplied by its vCPUs).")
-
-    rules = (capacity_problems, scaling_target_choice_problems)
-
-    @field_validator("target_invocations_per_instance")
-    @classmethod
-    def _target(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError(f"target_invocations_per_instance is {value}; use a positive number of invocations per "
-                             "instance per minute")
-        return value
-
-    @field_validator("max_rps")
-    @classmethod
-    def _max_rps(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError(f"max_rps is {value}; use the requests per second one instance sustained (> 0)")
-        return value
-
-    @field_validator("safety_factor")
-    @classmethod
-    def _safety_factor(cls, value: float) -> float:
-        if not 0 < value <= 1:
-            raise ValueError(f"safety_factor is {value}; use a value in (0, 1], e.g. 0.5")
-        return value
-
-    @field_validator("cpu_target_percent")
-    @classmethod
-    def _cpu_target(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError(f"cpu_target_percent is {value}; use a positive percentage")
-        if value is not None and value > 100:
-            raise ValueError(f"cpu_target_percent {value} is outside (0, 100]; give a percentage of the whole "
-                             "instance (it is multiplied by the instance's vCPUs)")
-        return value
-
-    def target(self) -> float:
-        """The invocations-per-instance target: given, from the load test, or 70."""
-        if self.target_invocations_per_instance is not None:
-            return self.target_invocations_per_instance
-        if self.max_rps is not None:
-            return self.max_rps * self.safety_factor * 60
-        return 70.0
-
-
-class EndpointDataCaptureConfig(Section):
-    """Capture to the platform's data bucket under ``<team>/<prefix>/<endpoint name>/``, encrypted with the data
-    key: the team's personas can read it."""
-
-    sampling_percentage: int = Field(100, description="Percentage of requests captured, 0-100.")
-    prefix: S3Prefix = Field("data-capture", description="Key prefix under the endpoint's team prefix.")
-
-    @field_validator("sampling_percentage")
-    @classmethod
-    def _percentage(cls, value: int) -> int:
-        if not 0 <= value <= 100:
-            raise ValueError(f"sampling percentage {value} is outside 0-100; give the percentage of requests to capture")
-        return value
-
-
-class EndpointAlarmsConfig(Section):
-    """Per-variant alarm thresholds; null turns an alarm off. 5XX and latency alarms roll a deployment back."""
-
-    invocation_5xx_errors: float | None = Field(1, description="Invocation5XXErrors per minute.")
-    invocation_4xx_errors: float | None = Field(10, description="Invocation4XXErrors per minute (notifies only).")
-    model_latency_p99_ms: float | None = Field(1000, description="p99 ModelLatency, in milliseconds.")
-    cpu_utilization_percent: float | None = Field(
-        80, description="CPUUtilization as a percentage of the whole instance, in (0, 100] (multiplied by its vCPUs).")
-    memory_utilization_percent: float | None = Field(80, description="MemoryUtilization, percent.")
-    disk_utilization_percent: float | None = Field(80, description="DiskUtilization, percent.")
-
-    @field_validator("cpu_utilization_percent")
-    @classmethod
-    def _cpu(cls, value: float | None) -> float | None:
-        if value is not None and not 0 < value <= 100:
-            raise ValueError(f"cpu_utilization_percent {value} is outside (0, 100]; give a percentage of the whole "
-                             "instance (it is multiplied by the instance's vCPUs)")
-        return value
-
-
-def rollout_size_problems(rollout: Any) -> list[Problem]:
-    """Hosting check "rollout size 1-100"."""
-    if rollout.traffic_routing == "ALL_AT_ONCE":
-        if rollout.size_percent is not None:
-            return [(("size_percent",), "size_percent applies to CANARY and LINEAR rollouts only; remove it")]
-        return []
-    if rollout.size_percent is None or not 1 <= rollout.size_percent <= 100:
-        what = "canary size" if rollout.traffic_routing == "CANARY" else "linear step"
-        return [(("size_percent",), f"{what} {rollout.size_percent} % is outside 1-100 %; set size_percent, e.g. 10")]
-    return []
-
-
-class EndpointRolloutConfig(Section):
-    """Blue/green deployment with traffic shifting and automatic rollback on the alarms."""
-
-    traffic_routing: Literal["ALL_AT_ONCE", "CANARY", "LINEAR"] = Field(
-        "ALL_AT_ONCE", description="How traffic moves to the new fleet: ALL_AT_ONCE, CANARY or LINEAR.")
-    size_percent: float | None = Field(None, description="Canary size or linear step, 1-100 % (CANARY and LINEAR only).")
-    wait_minutes: int = Field(5, ge=0, le=60, description="Minutes between traffic shifts (baking), 0-60.")
-    termination_wait_minutes: int = Field(
-        5, ge=0, le=60, description="Minutes the old fleet stays after the shift, 0-60.")
-    auto_rollback: bool = Field(True, description="Roll back when a 5XX or latency alarm fires.")
-
-    rules = (rollout_size_problems,)
-
-
-def baseline_problems(monitor: Any) -> list[Problem]:
-    """Both baseline files, or neither."""
-    if (monitor.baseline_constraints is None) != (monitor.baseline_statistics is None):
-        missing = "baseline_statistics" if monitor.baseline_statistics is None else "baseline_constraints"
-        return [((missing,), "give both baseline_constraints and baseline_statistics (or neither)")]
-    return []
-
-
-class EndpointMonitorConfig(Section):
-    """Model Monitor data-quality schedule; baseline files are keys in the data bucket under the endpoint's
-    team prefix, reports go to ``<team>/<output_prefix>/<endpoint name>``."""
-
-    schedule_expression: str = Field("cron(0 * ? * * *)", description="cron(...) or rate(...) of the schedule.")
-    instance_type: InstanceType = Field("ml.m5.xlarge", description="Instance type of the monitoring job.")
-    baseline_constraints: str | None = Field(None, description="Key of constraints.json in the data bucket (<team>/...).")
-    baseline_statistics: str | None = Field(None, description="Key of statistics.json in the data bucket (<team>/...).")
-    output_prefix: S3Prefix = Field("model-monitor", description="Key prefix under the endpoint's team prefix.")
-    image_uri: str | None = Field(
-        None, description="The Model Monitor analyzer image; default: AWS's image of the region. Regions outside the "
-                          "SageMaker SDK's table need it (the config says so).")
-
-    rules = (baseline_problems,)
-
-    @field_validator("image_uri")
-    @classmethod
-    def _image_uri(cls, value: str | None) -> str | None:
-        if value is not None and (len(value) > 255 or not _IMAGE_URI_RE.match(value)):
-            raise ValueError(f"{value!r} is not an image URI; use <registry>/<repository>[:tag|@sha256:...], e.g. "
-                             "159807026194.dkr.ecr.us-west-2.amazonaws.com/sagemaker-model-monitor-analyzer")
-        return value
-
-    @field_validator("schedule_expression")
-    @classmethod
-    def _schedule(cls, value: str) -> str:
-        if not re.match(r"^(cron|rate)\(.+\)$", value):
-            raise ValueError(f"schedule_expression {value!r} is not cron(...), e.g. cron(0 * ? * * *)")
-        return value
-
-
-class EndpointAsyncConfig(Section):
-    """Async inference through the data bucket (``<team>/<prefix>/<endpoint>/input|output|failures``)."""
-
-    max_concurrent_invocations_per_instance: int | None = Field(
-        None, ge=1, le=1000, description="Concurrent requests per instance, 1-1000; default: SageMaker's.")
-    scale_to_zero: bool = Field(True, description="Scale to 0 instances when the queue is empty.")
-    prefix: S3Prefix = Field("async-inference", description="Key prefix under the endpoint's team prefix.")
-
-
-class EndpointServerlessConfig(Section):
-    """Serverless inference: no VPC, no volume key; only with ``strict: false``."""
-
-    memory_size_mb: Literal[1024, 2048, 3072, 4096, 5120, 6144] = Field(
-        2048, description="Memory in MB: 1024, 2048, ... 6144.")
-    max_concurrency: int = Field(5, ge=1, le=200, description="Concurrent invocations, 1-200.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -290,8 +110,8 @@ def model_source_problems(endpoint: Any) -> list[Problem]:
     image, model_data, group = endpoint.image, endpoint.model_data, endpoint.model_package_group
     if (image is None) != (model_data is None):
         missing = "model_data" if model_data is None else "image"
-        problems.append(((missing,), (f"image and model_data go together; give {missing} too, or neither and a "
-                                      "model_package_group")))
+        problems.append(((missing,), (f"image and model_data go together; give {missing} too, or neither and "
+                                      "a model_package_group")))
     variants = endpoint.variants
 
     def variant_problems(index: int, variant: Any) -> list[Problem]:
@@ -315,8 +135,9 @@ def variant_list_problems(endpoint: Any) -> list[Problem]:
 
     def check(index: int, variant: Any) -> list[Problem]:
         if variant.name in first:
-            return [(("variants", index, "name"), (f"variant name {variant.name!r} is listed twice (first at "
-                                                   f"variants.{first[variant.name]}); name each variant once"))]
+            message = (f"variant name {variant.name!r} is listed twice (first at "
+                       f"variants.{first[variant.name]}); name each variant once")
+            return [(("variants", index, "name"), message)]
         first[variant.name] = index
         return []
 
@@ -324,8 +145,8 @@ def variant_list_problems(endpoint: Any) -> list[Problem]:
     try:
         if all(v.weight == 0 for v in variants):
             names = [v.name for v in variants]
-            problems.append((("variants",), f"all variant weights are 0 ({names}); give at least one variant a "
-                                            "weight > 0"))
+            problems.append((("variants",), f"all variant weights are 0 ({names}); give at least one variant "
+                                            "a weight > 0"))
     except Unknown:
         pass  # a weight (or name) that failed its own check is reported there
     return problems
@@ -337,10 +158,12 @@ def serverless_problems(endpoint: Any) -> list[Problem]:
         return []
     problems: list[Problem] = []
     if endpoint.strict:
-        problems.append((("serverless",), ("serverless inference cannot run in a VPC and takes no volume KMS key, so "
-                                           "strict mode refuses it; use instance-based variants or set strict: false")))
+        problems.append((("serverless",), ("serverless inference cannot run in a VPC and takes no volume KMS "
+                                           "key, so strict mode refuses it; use instance-based variants or "
+                                           "set strict: false")))
     if endpoint.async_inference is not None:
-        problems.append((("async_inference",), "serverless and async_inference exclude each other; choose one"))
+        problems.append((("async_inference",), "serverless and async_inference exclude each other; choose "
+                                               "one"))
     return problems
 
 
@@ -351,14 +174,16 @@ def model_monitor_problems(endpoint: Any) -> list[Problem]:
         return []
     problems: list[Problem] = []
     if endpoint.data_capture is None:
-        problems.append((("model_monitor",), "model_monitor needs data_capture (Model Monitor analyses the captured "
-                                             "data)"))
+        problems.append((("model_monitor",), "model_monitor needs data_capture (Model Monitor analyses the "
+                                             "captured data)"))
     if endpoint.serverless is not None:
-        problems.append((("model_monitor",), "model_monitor is not available for serverless endpoints; remove it"))
+        problems.append((("model_monitor",), "model_monitor is not available for serverless endpoints; "
+                                             "remove it"))
     if len(endpoint.name) > MAX_MONITORED_NAME:
-        problems.append((("name",), (f"name {endpoint.name!r} has {len(endpoint.name)} characters; its monitoring "
-                                     f"schedule {endpoint.name}-data-quality would exceed SageMaker's 63: use a name "
-                                     f"of {MAX_MONITORED_NAME} characters or fewer, or remove model_monitor")))
+        problems.append((("name",), (f"name {endpoint.name!r} has {len(endpoint.name)} characters; its "
+                                     f"monitoring schedule {endpoint.name}-data-quality would exceed "
+                                     f"SageMaker's 63: use a name of {MAX_MONITORED_NAME} characters or "
+                                     "fewer, or remove model_monitor")))
     return problems
 
 
@@ -368,8 +193,8 @@ def rollback_alarm_problems(endpoint: Any) -> list[Problem]:
     per_variant = sum(x is not None for x in (alarms.invocation_5xx_errors, alarms.model_latency_p99_ms))
     count = per_variant * len(endpoint.variants)
     if endpoint.rollout.auto_rollback and count > MAX_ROLLBACK_ALARMS:
-        return [(("alarms",), (f"{count} rollback alarms exceed the {MAX_ROLLBACK_ALARMS} SageMaker allows; use at "
-                               "most 5 variants or turn alarms off"))]
+        return [(("alarms",), (f"{count} rollback alarms exceed the {MAX_ROLLBACK_ALARMS} SageMaker allows; "
+                               "use at most 5 variants or turn alarms off"))]
     return []
 
 
@@ -411,9 +236,10 @@ def team_prefix_problems(endpoint: Any) -> list[Problem]:
             return []
         if team is None:
             return [(path, (
-                f"{label} {key!r} is outside every team prefix: the platform's buckets accept writes only through the "
-                "VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
-                f"endpoint's team and put it under <team>/, e.g. team: research and {label}: research/{key}"))]
+                f"{label} {key!r} is outside every team prefix: the platform's buckets accept writes only "
+                "through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it "
+                f"there. Set the endpoint's team and put it under <team>/, e.g. team: research and {label}: "
+                f"research/{key}"))]
         if not key.startswith(f"{team}/"):
             return [(path, (
                 f"{label} {key!r} is not under the endpoint's team prefix {team + '/'!r}, the only place the "
@@ -421,7 +247,8 @@ def team_prefix_problems(endpoint: Any) -> list[Problem]:
         return []
 
     monitor = endpoint.model_monitor
-    keys: list[tuple[Path, str, Callable[[], str | None]]] = [(("model_data",), "model_data", lambda: endpoint.model_data)]
+    keys: list[tuple[Path, str, Callable[[], str | None]]] = [
+        (("model_data",), "model_data", lambda: endpoint.model_data)]
     keys += [(("variants", i, "model_data"), "model_data", lambda v=v: v.model_data)
              for i, v in enumerate(endpoint.variants)]
     if monitor is not None:
@@ -432,34 +259,42 @@ def team_prefix_problems(endpoint: Any) -> list[Problem]:
                                       ("async_inference", endpoint.async_inference)) if on is not None]
     if team is None and features:
         problems.append((("team",), (
-            f"{', '.join(features)} write(s) to the data bucket under the endpoint's team prefix, where the team's "
-            "personas can read the results; set team (one of identity.teams)")))
+            f"{', '.join(features)} write(s) to the data bucket under the endpoint's team prefix, where the "
+            "team's personas can read the results; set team (one of identity.teams)")))
     return problems
 
 
 class EndpointConfig(Section):
     """One SecureEndpoint of the ServingStack."""
 
-    name: str = Field(description="Endpoint base name (1-54 letters, digits, hyphens; 1-50 with model_monitor). The "
-                                  "endpoint is named <name>-<8 hex> of its variant names and instance types.")
+    name: str = Field(description="Endpoint base name (1-54 letters, digits, hyphens; 1-50 with "
+                                  "model_monitor). The endpoint is named <name>-<8 hex> of its variant names "
+                                  "and instance types.")
     team: str | None = Field(
-        None, description="The team (identity.teams) that owns the endpoint: model_data, captured data, Model Monitor "
-                          "reports and async I/O live under <team>/ in the buckets, where its personas read and write.")
-    image_repository: str = Field(description="Name of the private ECR repository (in this account) of the image.")
-    image: ImageRef | None = Field(None, description="Image digest sha256:... (recommended) or tag (a warning).")
+        None, description="The team (identity.teams) that owns the endpoint: model_data, captured data, "
+                          "Model Monitor reports and async I/O live under <team>/ in the buckets, where its "
+                          "personas read and write.")
+    image_repository: str = Field(description="Name of the private ECR repository (in this account) of the "
+                                              "image.")
+    image: ImageRef | None = Field(None, description="Image digest sha256:... (recommended) or tag (a "
+                                                     "warning).")
     model_data: ModelDataKey | None = Field(
         None, description="Key of the model .tar.gz in the platform's artifacts bucket, under <team>/.")
     model_package_group: ModelPackageGroupName | None = Field(
-        None, description="Deploy the latest approved package of this SageMaker model package group instead of "
-                          "image + model_data; with both, image + model_data are the offline fallback (docs/delivery.md).")
+        None, description="Deploy the latest approved package of this SageMaker model package group instead "
+                          "of image + model_data; with both, image + model_data are the offline fallback "
+                          "(docs/delivery.md).")
     environment: dict[str, str] = Field(default_factory=dict, description="Container environment variables.")
     variants: list[EndpointVariantConfig] = Field(
         default_factory=lambda: [EndpointVariantConfig()],
         description="Production variants; default: one AllTraffic variant, 2 x ml.m5.large.")
-    allow_single_instance: bool = Field(False, description="Dev stage only: accept 1 instance (with a warning).")
-    network_isolation: bool = Field(True, description="Run the container without network access (false: a warning).")
+    allow_single_instance: bool = Field(False, description="Dev stage only: accept 1 instance (with a "
+                                                           "warning).")
+    network_isolation: bool = Field(True, description="Run the container without network access (false: a "
+                                                      "warning).")
     autoscaling: EndpointAutoscalingConfig | None = Field(
-        default_factory=EndpointAutoscalingConfig, description="Target-tracking autoscaling; null turns it off.")
+        default_factory=EndpointAutoscalingConfig, description="Target-tracking autoscaling; null turns it "
+                                                               "off.")
     data_capture: EndpointDataCaptureConfig | None = Field(
         None, description="Capture requests and responses to the data bucket; default: off (a warning).")
     alarms: EndpointAlarmsConfig = Field(
@@ -468,7 +303,8 @@ class EndpointConfig(Section):
         default_factory=EndpointRolloutConfig, description="Blue/green deployment of a changed endpoint.")
     model_monitor: EndpointMonitorConfig | None = Field(
         None, description="Model Monitor data-quality schedule; needs data_capture.")
-    async_inference: EndpointAsyncConfig | None = Field(None, description="Asynchronous inference through S3.")
+    async_inference: EndpointAsyncConfig | None = Field(None, description="Asynchronous inference through "
+                                                                          "S3.")
     serverless: EndpointServerlessConfig | None = Field(
         None, description="Serverless inference (no VPC, no volume key); needs strict: false.")
     strict: bool = Field(True, description="Refuse what escapes the VPC and KMS controls (serverless).")
@@ -480,8 +316,8 @@ class EndpointConfig(Section):
     @classmethod
     def _name(cls, name: str) -> str:
         if not _ENDPOINT_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens (the endpoint, "
-                             "its configs and models are <name>-<8 hex>, at most 63 characters)")
+            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens (the "
+                             "endpoint, its configs and models are <name>-<8 hex>, at most 63 characters)")
         return name
 
     @field_validator("team")
@@ -534,8 +370,9 @@ def endpoint_stage_problems(platform: Any) -> list[Problem]:
         where: Path = ("endpoints", index)
         problems: list[Problem] = []
         if production and endpoint.allow_single_instance:
-            problems.append(((*where, "allow_single_instance"), (f"allow_single_instance is true in stage {stage!r}; "
-                                                                 "only a dev stage may run a single instance")))
+            problems.append(((*where, "allow_single_instance"), ("allow_single_instance is true in stage "
+                                                                 f"{stage!r}; only a dev stage may run a "
+                                                                 "single instance")))
 
         def variant_problems(j: int, variant: Any) -> list[Problem]:
             if variant.instance_count >= 2 or (not production and endpoint.allow_single_instance):
@@ -550,7 +387,8 @@ def endpoint_stage_problems(platform: Any) -> list[Problem]:
         scale_to_zero = endpoint.async_inference is not None and endpoint.async_inference.scale_to_zero
         if (scaling is not None and scaling.min_capacity < 2 and not scale_to_zero
                 and (production or scaling.min_capacity < 1 or not endpoint.allow_single_instance)):
-            fix = "production endpoints keep 2 or more" if production else "use 2, or 1 with allow_single_instance: true"
+            fix = ("production endpoints keep 2 or more" if production
+                   else "use 2, or 1 with allow_single_instance: true")
             problems.append(((*where, "autoscaling", "min_capacity"),
                              f"min_capacity is {scaling.min_capacity} in stage {stage!r}; {fix}"))
         return problems
@@ -565,8 +403,9 @@ def endpoint_team_problems(platform: Any) -> list[Problem]:
     def check(index: int, endpoint: Any) -> list[Problem]:
         if endpoint.team is None or endpoint.team in known:
             return []
-        return [(("endpoints", index, "team"), (f"team {endpoint.team!r} of endpoint {endpoint.name} is not in "
-                                                f"identity.teams {known}; add it there or use one of those"))]
+        message = (f"team {endpoint.team!r} of endpoint {endpoint.name} is not in identity.teams {known}; "
+                   "add it there or use one of those")
+        return [(("endpoints", index, "team"), message)]
 
     return each_item(platform.endpoints, check)
 
@@ -585,6 +424,7 @@ def model_monitor_image_problems(platform: Any) -> list[Problem]:
         return [(("endpoints", index, "model_monitor", "image_uri"), (
             f"no Model Monitor image is known for region {region} (the SageMaker SDK's table lists "
             f"{len(MODEL_MONITOR_IMAGE_ACCOUNTS)} regions); set image_uri to the analyzer image of {region}, "
-            f"<account>.dkr.ecr.{region}.amazonaws.com/{MODEL_MONITOR_REPOSITORY} ({MODEL_MONITOR_IMAGE_PAGE})"))]
+            f"<account>.dkr.ecr.{region}.amazonaws.com/{MODEL_MONITOR_REPOSITORY} "
+            f"({MODEL_MONITOR_IMAGE_PAGE})"))]
 
     return each_item(platform.endpoints, check)

@@ -9,7 +9,14 @@ from typing import Any
 from pydantic import ConfigDict, Field, field_validator
 
 from cdk_secure_ml.config._section import Problem, Section
-from cdk_secure_ml.config._types import AccountId, Emails, ObjectLockDays, ObjectLockMode, RetentionDays, RoleArns
+from cdk_secure_ml.config._types import (
+    AccountId,
+    Emails,
+    ObjectLockDays,
+    ObjectLockMode,
+    RetentionDays,
+    RoleArns,
+)
 from cdk_secure_ml.core.config_rules import CONFIG_RULES
 from cdk_secure_ml.core.names import BUCKET_NAME_RE
 from cdk_secure_ml.core.regions import known_regions
@@ -18,7 +25,8 @@ _OU_ID_RE = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
 _KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
 _PRINCIPAL_ARN_PATTERN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*-]+$")
 
-#: The CloudFormation execution role ``cdk bootstrap`` creates in every account and region (default qualifier).
+#: The CloudFormation execution role ``cdk bootstrap`` creates in every account and region (default
+#: qualifier).
 CDK_EXEC_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"
 #: AWS Organizations attaches at most this many SCPs to one root, OU or account, counting every SCP
 #: attached there (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
@@ -53,7 +61,8 @@ class CentralLogArchiveConfig(Section):
     @classmethod
     def _bucket(cls, name: str) -> str:
         if not BUCKET_NAME_RE.match(name) or ".." in name:
-            raise ValueError(f"{name!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')")
+            raise ValueError(f"{name!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.' and "
+                             "'-')")
         return name
 
     @field_validator("kms_key_arn")
@@ -84,9 +93,10 @@ class OrganizationConfig(Section):
     """Organizations guardrails, deployed from the management account (OrganizationGuardrailsStack)."""
 
     management_account_id: AccountId | None = Field(
-        None, description="12-digit account of OrganizationGuardrailsStack (the management account or a delegated "
-        "policy administrator).")
-    target_ou_ids: list[str] = Field(description="OUs the ML guardrail SCPs are attached to (ou-xxxx-xxxxxxxx).")
+        None, description="12-digit account of OrganizationGuardrailsStack (the management account or a "
+                          "delegated policy administrator).")
+    target_ou_ids: list[str] = Field(description="OUs the ML guardrail SCPs are attached to "
+                                                 "(ou-xxxx-xxxxxxxx).")
     allowed_regions: list[str] = Field(
         default_factory=list, description="Region allow-list SCP (known AWS region codes); empty: no region "
         "restriction."
@@ -102,16 +112,17 @@ class OrganizationConfig(Section):
     )
     break_glass_role_arns: list[str] = Field(
         default_factory=list,
-        description="Role ARN patterns that may also stop or delete CloudTrail, Config and GuardDuty (incident "
-        "response, teardown). Empty: nobody in the OUs can; detach protect-audit from the management account instead.",
+        description="Role ARN patterns that may also stop or delete CloudTrail, Config and GuardDuty "
+                    "(incident response, teardown). Empty: nobody in the OUs can; detach protect-audit from "
+                    "the management account instead.",
     )
     attached_scps_per_target: int = Field(
         1, description="SCPs already attached to each target OU, FullAWSAccess included (Control Tower adds "
         "its own), 1-5; AWS allows 5 per OU in all."
     )
     merge_scps: bool = Field(
-        False, description="Attach the platform's SCP statements packed into as few SCPs as the 5,120-character limit "
-        "allows (usually 1-2 of the 5 per OU instead of 3-4)."
+        False, description="Attach the platform's SCP statements packed into as few SCPs as the "
+                           "5,120-character limit allows (usually 1-2 of the 5 per OU instead of 3-4)."
     )
 
     rules = (scp_quota_problems,)
@@ -126,10 +137,12 @@ class OrganizationConfig(Section):
     @classmethod
     def _ous(cls, ous: list[str]) -> list[str]:
         if not ous:
-            raise ValueError("target_ou_ids is empty; list the OU ids to attach the guardrails to (ou-xxxx-xxxxxxxx)")
+            raise ValueError("target_ou_ids is empty; list the OU ids to attach the guardrails to "
+                             "(ou-xxxx-xxxxxxxx)")
         bad = [o for o in ous if not _OU_ID_RE.match(o)]
         if bad:
-            raise ValueError(f"{bad} are not OU ids; an OU id looks like ou-ab12-cd34ef56 ({_OU_ID_RE.pattern})")
+            raise ValueError(f"{bad} are not OU ids; an OU id looks like ou-ab12-cd34ef56 "
+                             f"({_OU_ID_RE.pattern})")
         return ous
 
     @field_validator("allowed_regions")
@@ -137,7 +150,8 @@ class OrganizationConfig(Section):
     def _regions(cls, regions: list[str]) -> list[str]:
         unknown = [r for r in regions if r not in known_regions()]
         if unknown:
-            raise ValueError(f"unknown region(s) {unknown} in the allow-list; use AWS region codes such as eu-west-1")
+            raise ValueError(f"unknown region(s) {unknown} in the allow-list; use AWS region codes such as "
+                             "eu-west-1")
         return regions
 
     @field_validator("deployer_role_arns")
@@ -145,9 +159,9 @@ class OrganizationConfig(Section):
     def _deployers(cls, arns: list[str]) -> list[str]:
         if not arns:
             raise ValueError(
-                "deployer_role_arns is empty: protect-audit would deny CloudFormation the calls that create and "
-                f"update the Governance stack's trail, recorder and detector; list its execution role(s), e.g. "
-                f"{CDK_EXEC_ROLE_PATTERN}"
+                "deployer_role_arns is empty: protect-audit would deny CloudFormation the calls that create "
+                "and update the Governance stack's trail, recorder and detector; list its execution role(s), "
+                f"e.g. {CDK_EXEC_ROLE_PATTERN}"
             )
         return arns
 
@@ -166,8 +180,9 @@ class OrganizationConfig(Section):
     def _attached(cls, count: int) -> int:
         if not 1 <= count <= MAX_SCPS_PER_TARGET:
             raise ValueError(
-                f"attached_scps_per_target {count} is outside 1-{MAX_SCPS_PER_TARGET}: every OU has FullAWSAccess "
-                f"(or a replacement) attached, and AWS attaches at most {MAX_SCPS_PER_TARGET} SCPs to one OU"
+                f"attached_scps_per_target {count} is outside 1-{MAX_SCPS_PER_TARGET}: every OU has "
+                f"FullAWSAccess (or a replacement) attached, and AWS attaches at most {MAX_SCPS_PER_TARGET} "
+                "SCPs to one OU"
             )
         return count
 
@@ -194,7 +209,8 @@ class OrganizationConfig(Section):
 
     @property
     def platform_scp_count(self) -> int:
-        """SCPs the platform attaches to each target (the documents, or as few as they pack into when merged)."""
+        """SCPs the platform attaches to each target (the documents, or as few as they pack into when
+        merged)."""
         return len(self.merged_scps()) if self.merge_scps else len(self.scp_documents())
 
 
@@ -202,26 +218,29 @@ class GovernanceConfig(Section):
     """Audit and guardrails: CloudTrail, AWS Config rules, GuardDuty, alerts, Organizations SCPs."""
 
     central_log_archive: CentralLogArchiveConfig | None = Field(
-        None, description="Deliver CloudTrail to a central bucket in a log-archive account instead of creating an "
-        "archive bucket here."
+        None, description="Deliver CloudTrail to a central bucket in a log-archive account instead of "
+                          "creating an archive bucket here."
     )
     object_lock_mode: ObjectLockMode = Field(
         "GOVERNANCE", description="Object Lock mode of the local log archive: GOVERNANCE or COMPLIANCE.")
     object_lock_retention_days: ObjectLockDays = Field(
         365, description="Object Lock retention of the local log archive, 1-36,500 days.")
     auditor_role_arns: RoleArns = Field(
-        default_factory=list, description="IAM role ARNs that may read the local log archive (and Config's bucket).")
+        default_factory=list, description="IAM role ARNs that may read the local log archive (and Config's "
+                                          "bucket).")
     trail_log_retention_days: RetentionDays = Field(
         365, description="Retention of the trail's CloudWatch Logs copy: a CloudWatch Logs retention period.")
-    s3_data_events: bool = Field(True, description="Log S3 object-level events of the data and artifacts buckets.")
+    s3_data_events: bool = Field(True, description="Log S3 object-level events of the data and artifacts "
+                                                   "buckets.")
     lambda_data_events: bool = Field(False, description="Log Lambda Invoke data events (all functions).")
     config_recorder: bool | None = Field(
-        None, description="Create the Config recorder, delivery channel and Config's bucket. Default: true for a "
-        "standalone account, false with a delivery or organization section (the landing zone records the accounts; "
-        "one recorder per account and region)."
+        None, description="Create the Config recorder, delivery channel and Config's bucket. Default: true "
+                          "for a standalone account, false with a delivery or organization section (the "
+                          "landing zone records the accounts; one recorder per account and region)."
     )
     disabled_config_rules: list[str] = Field(
-        default_factory=list, description="Config rule names not to deploy (names of the table in docs/governance.md).")
+        default_factory=list, description="Config rule names not to deploy (names of the table in "
+                                          "docs/governance.md).")
     guardduty_detector: bool | None = Field(
         None, description="Create a GuardDuty detector. Default: true for a standalone account, false with a "
         "delivery or organization section (the organization's delegated administrator enables GuardDuty; one "
@@ -230,8 +249,8 @@ class GovernanceConfig(Section):
     guardduty_min_severity: float = Field(
         7.0, description="Alert on GuardDuty findings at or above this severity, 1-8.9.")
     alert_emails: Emails = Field(
-        default_factory=list, description="Email addresses subscribed to the alert topic, each once; each must "
-        "confirm its subscription.")
+        default_factory=list, description="Email addresses subscribed to the alert topic, each once; each "
+                                          "must confirm its subscription.")
     organization: OrganizationConfig | None = Field(
         None, description="Organizations SCPs and the AI services opt-out for the ML OUs "
         "(OrganizationGuardrailsStack in the management account).")

@@ -19,7 +19,8 @@ _INSTANCE_TYPE_PATTERN_RE = re.compile(r"^ml\.[a-z0-9*.-]+$")
 class TeamConfig(Section):
     """One team: its execution roles, its tag value and its S3 prefix."""
 
-    name: str = Field(description="Team name, a lower-case word: tag value, execution-role path and S3 prefix.")
+    name: str = Field(description="Team name, a lower-case word: tag value, execution-role path and S3 "
+                                  "prefix.")
     description: str = Field("", description="What the team works on (free text).")
 
     @field_validator("name")
@@ -47,11 +48,11 @@ class IdentityConfig(Section):
     """Who works on the platform: teams, and how people's roles are assumed and tagged."""
 
     teams: list[TeamConfig] = Field(
-        default_factory=list, description="The teams, each once: {name, description}. Studio users, endpoints and "
-        "execution roles belong to one.")
+        default_factory=list, description="The teams, each once: {name, description}. Studio users, "
+                                          "endpoints and execution roles belong to one.")
     team_tag_key: TagKey = Field(
-        "team", description="The ABAC tag on people (session tag), execution roles and resources; a letter followed "
-        "by up to 63 letters, digits and _.:/=+-@.")
+        "team", description="The ABAC tag on people (session tag), execution roles and resources; a letter "
+                            "followed by up to 63 letters, digits and _.:/=+-@.")
     user_tag_key: TagKey = Field(
         "user", description="The session tag naming the person's Studio profile (same rule as team_tag_key).")
     saml_provider_arn: str | None = Field(None, description="People's roles trust this SAML provider.")
@@ -60,12 +61,14 @@ class IdentityConfig(Section):
     )
     instance_types: list[str] = Field(
         default_factory=lambda: ["ml.t3.*", "ml.m5.*", "ml.m6i.*", "ml.c5.*", "ml.g5.*"],
-        description="Allow-list of SageMaker instance types, ml.* only, wildcards allowed; instance-store types "
-        "such as ml.g5.* run jobs without a volume key (SageMaker refuses one there; docs/studio.md).",
+        description="Allow-list of SageMaker instance types, ml.* only, wildcards allowed; instance-store "
+                    "types such as ml.g5.* run jobs without a volume key (SageMaker refuses one there; "
+                    "docs/studio.md).",
     )
     consumer_endpoint_names: list[str] = Field(
-        default_factory=list, description="Endpoints (their config name) the model-consumer role may invoke; the "
-        "Serving stack grants InvokeEndpoint on their physical ARNs (<name>-<8 hex>, docs/hosting.md).")
+        default_factory=list, description="Endpoints (their config name) the model-consumer role may invoke; "
+                                          "the Serving stack grants InvokeEndpoint on their physical ARNs "
+                                          "(<name>-<8 hex>, docs/hosting.md).")
 
     rules = (duplicate_team_problems,)
 
@@ -74,12 +77,14 @@ class IdentityConfig(Section):
     def _ml_types(cls, types: list[str]) -> list[str]:
         bad = [t for t in types if not _INSTANCE_TYPE_PATTERN_RE.match(t)]
         if bad:
-            raise ValueError(f"instance types {bad} are outside the ml.* family; use names such as ml.m5.xlarge")
+            raise ValueError(f"instance types {bad} are outside the ml.* family; use names such as "
+                             "ml.m5.xlarge")
         return types
 
     @field_validator("saml_provider_arn")
     @classmethod
     def _saml(cls, arn: str | None) -> str | None:
         if arn is not None and not _SAML_ARN_RE.match(arn):
-            raise ValueError(f"{arn!r} is not a SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>)")
+            raise ValueError(f"{arn!r} is not a SAML provider ARN "
+                             "(arn:aws:iam::<account>:saml-provider/<name>)")
         return arn

@@ -121,5 +121,6 @@ def load_config(path: str | Path) -> PlatformConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(str(path), [ConfigProblem("", f"cannot read the config file: {exc.strerror}")]) from None
+        problem = ConfigProblem("", f"cannot read the config file: {exc.strerror}")
+        raise ConfigError(str(path), [problem]) from None
     return parse_config(text, source=str(path))

@@ -26,10 +26,12 @@ class InterfaceEndpointsConfig(Section):
     """Interface endpoints on top of the set a VpcOnly Studio domain needs."""
 
     extra: list[str] = Field(
-        default_factory=list, description="Services added to the default set: names of INTERFACE_ENDPOINT_SERVICES "
-        "(docs/network.md), e.g. codeartifact.api.")
+        default_factory=list, description="Services added to the default set: names of "
+                                          "INTERFACE_ENDPOINT_SERVICES (docs/network.md), e.g. "
+                                          "codeartifact.api.")
     remove: list[str] = Field(
-        default_factory=list, description="Services dropped from the default set (only names of the default set).")
+        default_factory=list, description="Services dropped from the default set (only names of the default "
+                                          "set).")
 
     @field_validator("extra", "remove")
     @classmethod
@@ -37,7 +39,8 @@ class InterfaceEndpointsConfig(Section):
         unknown = [n for n in names if n not in INTERFACE_ENDPOINT_SERVICES]
         if unknown:
             raise ValueError(
-                f"unknown endpoint service name(s) {unknown}; use one of {sorted(INTERFACE_ENDPOINT_SERVICES)}"
+                f"unknown endpoint service name(s) {unknown}; use one of "
+                f"{sorted(INTERFACE_ENDPOINT_SERVICES)}"
             )
         return names
 
@@ -62,17 +65,18 @@ class EndpointPolicyConfig(Section):
     """Who may use the VPC endpoints (docs/network.md, "Endpoint policies")."""
 
     restrict: bool = Field(
-        True, description="Endpoint policies on the S3 gateway and the interface endpoints: only this account's "
-        "(or organization's) principals, and for S3 only its buckets.")
+        True, description="Endpoint policies on the S3 gateway and the interface endpoints: only this "
+                          "account's (or organization's) principals, and for S3 only its buckets.")
     organization_id: str | None = Field(
         None, description="AWS Organizations id (o-...): admit the organization's principals and buckets; "
                           "default: this account only.")
     trusted_accounts: AccountIds = Field(
-        default_factory=list, description="12-digit accounts outside the organization whose principals and buckets "
-        "are admitted.")
+        default_factory=list, description="12-digit accounts outside the organization whose principals and "
+                                          "buckets are admitted.")
     allowed_s3_objects: list[str] = Field(
-        default_factory=list, description="AWS-owned S3 object ARN patterns anyone in the VPC may read through the "
-                                          "S3 endpoint (e.g. JumpStart's or CodeArtifact's buckets).")
+        default_factory=list, description="AWS-owned S3 object ARN patterns anyone in the VPC may read "
+                                          "through the S3 endpoint (e.g. JumpStart's or CodeArtifact's "
+                                          "buckets).")
 
     @field_validator("organization_id")
     @classmethod
@@ -87,8 +91,8 @@ class EndpointPolicyConfig(Section):
     def _objects(cls, arns: list[str]) -> list[str]:
         bad = [a for a in arns if not _S3_OBJECT_ARN_RE.match(a)]
         if bad:
-            raise ValueError(f"{bad} are not S3 object ARN patterns; use arn:aws:s3:::<bucket>/<key pattern>, "
-                             "e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*")
+            raise ValueError(f"{bad} are not S3 object ARN patterns; use arn:aws:s3:::<bucket>/<key "
+                             "pattern>, e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*")
         return arns
 
 
@@ -132,28 +136,29 @@ class NetworkConfig(Section):
     )
     availability_zone_ids: list[str] = Field(
         default_factory=list,
-        description="Explicit AZ IDs (use1-az1, ...) instead of names: the same physical zones in every account; "
-        "checked offline for format, region and count (docs/network.md).",
+        description="Explicit AZ IDs (use1-az1, ...) instead of names: the same physical zones in every "
+                    "account; checked offline for format, region and count (docs/network.md).",
     )
     subnet_cidr_mask: int | None = Field(
-        None, ge=16, le=28, description="Prefix length of each subnet (16-28, within the VPC CIDR); default: the "
-        "VPC split evenly.")
+        None, ge=16, le=28, description="Prefix length of each subnet (16-28, within the VPC CIDR); default: "
+                                        "the VPC split evenly.")
     reserved_cidrs: list[str] = Field(
         default_factory=list,
         description="Ranges used elsewhere (peered VPCs, on-premises) that the VPC must not overlap.",
     )
     interface_endpoints: InterfaceEndpointsConfig = Field(
-        default_factory=InterfaceEndpointsConfig, description="Changes to the default interface endpoint set.")
+        default_factory=InterfaceEndpointsConfig, description="Changes to the default interface endpoint "
+                                                              "set.")
     dynamodb_gateway_endpoint: bool = Field(False, description="Add a DynamoDB gateway endpoint.")
     endpoint_access_from_vpc_cidr: bool = Field(
         False, description="Let the whole VPC CIDR reach the interface endpoints on 443 (default: only the "
         "workload security groups).")
     s3_prefix_list_id: str | None = Field(
-        None, pattern=r"^pl-[0-9a-f]{8,17}$", description="The region's S3 managed prefix list (pl-...), to narrow "
-        "workload egress to S3.")
+        None, pattern=r"^pl-[0-9a-f]{8,17}$", description="The region's S3 managed prefix list (pl-...), to "
+                                                          "narrow workload egress to S3.")
     flow_logs_retention_days: RetentionDays = Field(
-        365, description="Retention of the VPC flow logs: a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, "
-        "60, 90, ... 3653 days).")
+        365, description="Retention of the VPC flow logs: a CloudWatch Logs retention period (1, 3, 5, 7, "
+                         "14, 30, 60, 90, ... 3653 days).")
     endpoint_policy: EndpointPolicyConfig = Field(
         default_factory=EndpointPolicyConfig, description="Who may use the VPC endpoints (docs/network.md).")
 
@@ -187,7 +192,8 @@ class NetworkConfig(Section):
             raise ValueError(f"availability_zones {zones} repeats a zone; list each once")
         if zones and len(zones) < 2:
             raise ValueError(
-                f"availability_zones {zones} has fewer than 2 zones; SageMaker hosting needs subnets in at least 2 AZs"
+                f"availability_zones {zones} has fewer than 2 zones; SageMaker hosting needs subnets in at "
+                "least 2 AZs"
             )
         return zones
 

@@ -47,8 +47,8 @@ def zones_in_region_problems(platform: Any) -> list[Problem]:
             f"use zones named {region}a, {region}b, ...")))
     if network.azs() > 2 and not (network.availability_zones or network.availability_zone_ids):
         problems.append((("network", "az_count"), (
-            f"network.az_count is {network.az_count}, but the reference stacks are environment-agnostic (offline "
-            "synth) and can only discover 2 AZs; list the zones in network.availability_zones")))
+            f"network.az_count is {network.az_count}, but the reference stacks are environment-agnostic "
+            "(offline synth) and can only discover 2 AZs; list the zones in network.availability_zones")))
     return problems
 
 
@@ -73,8 +73,8 @@ def abac_tag_problems(platform: Any) -> list[Problem]:
         reserved = [k for k in tags if k in abac]
         if reserved:
             problems.append((path, (
-                f"{what} {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); a platform-wide "
-                "value would give every resource the same team: rename the tag")))
+                f"{what} {reserved} use the ABAC tag keys (identity.team_tag_key / user_tag_key); a "
+                "platform-wide value would give every resource the same team: rename the tag")))
     return problems
 
 
@@ -86,7 +86,7 @@ def key_alias_problems(platform: Any) -> list[Problem]:
     problem = kms_alias_prefix_problem(platform.name)
     if problem is None:
         return []
-    return [(("name",), (f"the key aliases default to alias/<name>/<data class>, and the name as alias prefix "
+    return [(("name",), ("the key aliases default to alias/<name>/<data class>, and the name as alias prefix "
                          f"{problem}; set encryption.alias_prefix or rename the platform"))]
 
 
@@ -146,17 +146,18 @@ def delivery_stage_fit_problems(platform: Any) -> list[Problem]:
 class PlatformConfig(Section):
     """The whole platform config: one file per platform (config/*.yaml)."""
 
-    name: str = Field(description="Platform name, 3-32 lower-case letters, digits and hyphens, starting with a "
-                                  "letter: names the stage (stack prefix), key aliases and bucket names.")
+    name: str = Field(description="Platform name, 3-32 lower-case letters, digits and hyphens, starting with "
+                                  "a letter: names the stage (stack prefix), key aliases and bucket names.")
     region: Region = Field(description="AWS region code, checked against botocore's region list (commercial, "
                                        "GovCloud, China, ...).")
     stage: Literal["dev", "test", "staging", "prod"] = Field(
-        "dev", description="dev, test, staging or prod: tagged on every resource; every stage but dev is production "
-        "(endpoints need 2 or more instances).")
+        "dev", description="dev, test, staging or prod: tagged on every resource; every stage but dev is "
+                           "production (endpoints need 2 or more instances).")
     tags: Tags = Field(
-        default_factory=dict, description="Tags on every resource; keys 1-128 characters without the aws: prefix, "
-        "values up to 256; not the ABAC keys of identity.")
-    network: NetworkConfig = Field(default_factory=NetworkConfig, description="The isolated VPC (docs/network.md).")
+        default_factory=dict, description="Tags on every resource; keys 1-128 characters without the aws: "
+                                          "prefix, values up to 256; not the ABAC keys of identity.")
+    network: NetworkConfig = Field(default_factory=NetworkConfig, description="The isolated VPC "
+                                                                              "(docs/network.md).")
     encryption: EncryptionConfig = Field(
         default_factory=EncryptionConfig, description="The platform's KMS keys (docs/encryption.md).")
     storage: StorageConfig = Field(
@@ -172,12 +173,13 @@ class PlatformConfig(Section):
     studio: StudioConfig = Field(
         default_factory=StudioConfig, description="The Studio domain and its users (docs/studio.md).")
     delivery: DeliveryConfig | None = Field(
-        None, description="Deploy through a CDK pipeline from a tooling account to stage accounts (docs/delivery.md)."
+        None, description="Deploy through a CDK pipeline from a tooling account to stage accounts "
+                          "(docs/delivery.md)."
     )
 
-    rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems, endpoint_name_problems,
-             endpoint_stage_problems, endpoint_team_problems, model_monitor_image_problems, unknown_team_problems,
-             delivery_stage_fit_problems)
+    rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
+             endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
+             model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems)
 
     @field_validator("name")
     @classmethod
@@ -203,7 +205,8 @@ class PlatformConfig(Section):
         """
         gov = self.governance
         standalone = self.delivery is None and gov.organization is None
-        updates = {key: standalone for key in ("config_recorder", "guardduty_detector") if getattr(gov, key) is None}
+        updates = {key: standalone for key in ("config_recorder", "guardduty_detector")
+                   if getattr(gov, key) is None}
         if updates:
             object.__setattr__(self, "governance", gov.model_copy(update=updates))
         return self

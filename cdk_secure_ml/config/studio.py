@@ -26,12 +26,14 @@ SSO_SETUP_MESSAGE = (
 class StudioUserConfig(Section):
     """One person's Studio user profile."""
 
-    name: str = Field(description="User (and Studio profile) name: letters, digits and single hyphens, up to 63 "
-                                  "characters, starting and ending with a letter or digit; each once.")
+    name: str = Field(description="User (and Studio profile) name: letters, digits and single hyphens, up to "
+                                  "63 characters, starting and ending with a letter or digit; each once.")
     team: str = Field(description="The user's team, one of identity.teams: the profile runs its SDK defaults "
                                   "(artifacts bucket under <team>/, team tag).")
-    persona: str = Field(description="data-scientist or ml-engineer (ML admins and model consumers get no profile).")
-    sso_user_name: str | None = Field(None, description="IAM Identity Center user name (SSO mode); default: name.")
+    persona: str = Field(description="data-scientist or ml-engineer (ML admins and model consumers get no "
+                                     "profile).")
+    sso_user_name: str | None = Field(None, description="IAM Identity Center user name (SSO mode); default: "
+                                                        "name.")
 
     @field_validator("name")
     @classmethod
@@ -50,8 +52,8 @@ class StudioUserConfig(Section):
             raise ValueError(f"unknown persona {persona!r}; use one of {list(PERSONA_NAMES)}")
         if persona not in STUDIO_PERSONAS:
             raise ValueError(
-                f"persona {persona!r} gets no Studio profile (model consumers only invoke endpoints; ML admins "
-                f"manage the domain through the API); Studio users are {list(STUDIO_PERSONAS)}"
+                f"persona {persona!r} gets no Studio profile (model consumers only invoke endpoints; ML "
+                f"admins manage the domain through the API); Studio users are {list(STUDIO_PERSONAS)}"
             )
         return persona
 
@@ -63,7 +65,8 @@ def duplicate_user_problems(studio: Any) -> list[Problem]:
     def check(index: int, user: Any) -> list[Problem]:
         name = user.name
         if name in seen:
-            return [(("users", index, "name"), f"user {name!r} is listed twice (first at users.{seen[name]})")]
+            return [(("users", index, "name"), f"user {name!r} is listed twice (first at "
+                                                f"users.{seen[name]})")]
         seen[name] = index
         return []
 
@@ -82,22 +85,25 @@ class StudioConfig(Section):
 
     enabled: bool = Field(True, description="Build the Studio stack (needs identity.teams).")
     domain_name: str | None = Field(
-        None, description="Studio domain name (letters, digits and hyphens, up to 63); default: the platform name.")
+        None, description="Studio domain name (letters, digits and hyphens, up to 63); default: the platform "
+                          "name.")
     auth_mode: Literal["IAM", "SSO"] = Field(
         "IAM", description="IAM, or SSO, which needs sso_instance_arn.")
     sso_instance_arn: str | None = Field(
-        None, description="IAM Identity Center instance (arn:aws:sso:::instance/ssoins-...); required for SSO.")
+        None, description="IAM Identity Center instance (arn:aws:sso:::instance/ssoins-...); required for "
+                          "SSO.")
     idle_timeout_minutes: int = Field(
-        60, ge=60, le=525600, description="Shut down idle JupyterLab and Code Editor apps after this many minutes, "
-        "60-525600.")
-    notebook_sharing: bool = Field(False, description="Allow sharing notebooks to the encrypted artifacts bucket.")
+        60, ge=60, le=525600, description="Shut down idle JupyterLab and Code Editor apps after this many "
+                                          "minutes, 60-525600.")
+    notebook_sharing: bool = Field(False, description="Allow sharing notebooks to the encrypted artifacts "
+                                                      "bucket.")
     max_profiles_per_stack: int = Field(
         400, ge=1, le=450, description="User profiles per Users<Team> stack (1-450).")
     job_tags: dict[str, str] = Field(
         default_factory=dict,
-        description="Tags the SDK defaults add to every job, model and endpoint started from Studio, beside the "
-        "team tag (e.g. {cost-center: ml-platform}); not the ABAC keys. A change replaces the teams' lifecycle "
-        "configs (docs/operations.md).")
+        description="Tags the SDK defaults add to every job, model and endpoint started from Studio, beside "
+                    "the team tag (e.g. {cost-center: ml-platform}); not the ABAC keys. A change replaces "
+                    "the teams' lifecycle configs (docs/operations.md).")
     users: list[StudioUserConfig] = Field(
         default_factory=list, description="The Studio users, {name, team, persona, sso_user_name}.")
 
@@ -112,15 +118,16 @@ class StudioConfig(Section):
     @classmethod
     def _domain_name(cls, name: str | None) -> str | None:
         if name is not None and not SAGEMAKER_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not a SageMaker domain name; use letters, digits and single hyphens, up "
-                             "to 63 characters, starting and ending with a letter or digit")
+            raise ValueError(f"{name!r} is not a SageMaker domain name; use letters, digits and single "
+                             "hyphens, up to 63 characters, starting and ending with a letter or digit")
         return name
 
     @field_validator("sso_instance_arn")
     @classmethod
     def _sso_arn(cls, arn: str | None) -> str | None:
         if arn is not None and not _SSO_INSTANCE_ARN_RE.match(arn):
-            raise ValueError(f"{arn!r} is not an IAM Identity Center instance ARN (arn:aws:sso:::instance/ssoins-...)")
+            raise ValueError(f"{arn!r} is not an IAM Identity Center instance ARN "
+                             "(arn:aws:sso:::instance/ssoins-...)")
         return arn
 
 
@@ -132,8 +139,9 @@ def unknown_team_problems(platform: Any) -> list[Problem]:
     def check(index: int, user: Any) -> list[Problem]:
         if user.team in names:
             return []
-        return [(("studio", "users", index, "team"), (f"user {user.name!r} is in unknown team {user.team!r}; add it "
-                                                      f"to identity.teams {list(dict.fromkeys(names))}"))]
+        message = (f"user {user.name!r} is in unknown team {user.team!r}; add it to identity.teams "
+                   f"{list(dict.fromkeys(names))}")
+        return [(("studio", "users", index, "team"), message)]
 
     problems = each_item(users, check)
     if platform.studio.enabled and users and not names:

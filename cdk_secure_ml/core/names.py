@@ -44,10 +44,11 @@ KMS_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 
 
 def kms_alias_prefix_problem(prefix: str) -> str | None:
-    """What is wrong with ``prefix`` as a KMS alias prefix, or None. Shared by EncryptionKeys and the config."""
+    """What is wrong with ``prefix`` as a KMS alias prefix, or None. Shared by EncryptionKeys and the
+    config."""
     if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith(("aws", "alias/")):
-        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/' and not starting "
-                "with 'aws'")
+        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/' and not "
+                "starting with 'aws'")
     return None
 
 

@@ -126,16 +126,18 @@ def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
     bad = [i for i in ids if not AZ_ID_RE.match(i)]
     if bad:
         problems.append(f"availability_zone_ids {bad} are not AZ IDs (e.g. use1-az1; aws ec2 "
-                        "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists them)")
+                        "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists "
+                        "them)")
     prefix = az_id_prefix(region) if region and not is_token(region) else None
     foreign = [i for i in ids if AZ_ID_RE.match(i) and prefix and not i.startswith(prefix + "-az")]
     if foreign:
-        problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are {prefix}-az1, "
-                        f"{prefix}-az2, ...)")
+        problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are "
+                        f"{prefix}-az1, {prefix}-az2, ...)")
     if len(set(ids)) != len(ids):
         problems.append(f"availability_zone_ids {list(ids)} repeat a zone; list each once")
     elif len(ids) < 2:
-        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting needs 2 AZs")
+        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting needs "
+                        "2 AZs")
     return problems
 
 
@@ -208,5 +210,6 @@ def subnet_cidr_mask_problems(network: ipaddress.IPv4Network, mask: int, azs: in
         return [f"subnet_cidr_mask /{mask} does not fit VPC {network}; use /{network.prefixlen} to "
                 f"/{MAX_SUBNET_PREFIX}"]
     if 2 ** (mask - network.prefixlen) < azs:
-        return [f"subnet_cidr_mask /{mask} leaves room for fewer than {azs} subnets in {network}; use a longer mask"]
+        return [f"subnet_cidr_mask /{mask} leaves room for fewer than {azs} subnets in {network}; use a "
+                "longer mask"]
     return []

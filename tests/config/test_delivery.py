@@ -226,12 +226,14 @@ def test_stages_may_pin_az_ids_and_they_are_checked_offline():
         - {name: prod, account: "444444444444", region: eu-west-1, requires_approval: true,
            availability_zones: [eu-west-1a, eu-west-1b], availability_zone_ids: [euw1-az1, euw1-az2]}
         """))
-    assert "['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1" in problems["delivery.stages.0.availability_zone_ids"]
+    assert ("['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1"
+            in problems["delivery.stages.0.availability_zone_ids"])
     assert "not both" in problems["delivery.stages.1.availability_zone_ids"]
 
 
 def test_a_notification_address_listed_twice_is_refused():
-    problems = problems_of(delivery(GOOD_STAGES, extra="notification_emails: [a@example.com, a@example.com]\n"))
+    emails = "notification_emails: [a@example.com, a@example.com]\n"
+    problems = problems_of(delivery(GOOD_STAGES, extra=emails))
     assert "listed more than once" in problems["delivery.notification_emails"]
 
 

@@ -25,7 +25,8 @@ def test_key_layout_must_cover_the_platform_classes():
 @pytest.mark.parametrize("prefix", ["alias/x", "aws-team", "team a"])
 def test_alias_prefix_is_checked_as_encryption_keys_checks_it(prefix):
     problems = problems_of(f"name: ml-dev\nregion: us-east-1\nencryption:\n  alias_prefix: '{prefix}'\n")
-    assert problems["encryption.alias_prefix"].startswith(f"alias prefix {prefix!r} is invalid; use letters, digits")
+    assert problems["encryption.alias_prefix"].startswith(
+        f"alias prefix {prefix!r} is invalid; use letters, digits")
 
 
 def test_a_platform_name_that_cannot_prefix_the_key_aliases_needs_an_alias_prefix():

@@ -139,8 +139,8 @@ def test_problems_carry_lines_and_are_reported_together():
 
 def test_duplicate_endpoint_names():
     text = ENDPOINT + "".join(ENDPOINT.splitlines(keepends=True)[1:])
-    assert problems_of(text)["endpoints.1.name"] == ("endpoint name 'churn' is listed twice (first at endpoints.0); "
-                                                      "name each endpoint once")
+    assert problems_of(text)["endpoints.1.name"] == (
+        "endpoint name 'churn' is listed twice (first at endpoints.0); name each endpoint once")
 
 
 def test_serverless_accepted_outside_strict_mode():
@@ -288,8 +288,8 @@ def test_prefixes_are_key_prefixes():
      "cpu_target_percent 120.0 is outside (0, 100]"),
     ("    variants: [{instance_type: ml.m5.huge}]\n", "endpoints.0.variants.0.instance_type",
      "the vCPUs of 'ml.m5.huge' are not known"),
-    ("    strict: false\n    serverless: {}\n    data_capture: {}\n    model_monitor: {}\n", "endpoints.0.model_monitor",
-     "model_monitor is not available for serverless endpoints"),
+    ("    strict: false\n    serverless: {}\n    data_capture: {}\n    model_monitor: {}\n",
+     "endpoints.0.model_monitor", "model_monitor is not available for serverless endpoints"),
 ])
 def test_what_secure_endpoint_refuses_is_refused_when_the_config_loads(yaml_tail, path, message):
     problems = problems_of(ENDPOINT + yaml_tail)
@@ -330,4 +330,5 @@ def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
         '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n')
     problems = problems_of(monitored + stages)
     assert problems["endpoints.0.model_monitor.image_uri"].startswith(
-        "in delivery stage 'dev' (dev in ap-southeast-4): no Model Monitor image is known for region ap-southeast-4")
+        "in delivery stage 'dev' (dev in ap-southeast-4): no Model Monitor image is known for region "
+        "ap-southeast-4")

@@ -247,6 +247,7 @@ def test_scps_already_on_the_ous_count_against_the_quota():
 
 def test_an_alert_address_listed_twice_is_refused():
     """Each address becomes one subscription named after it: a repeat would fail synth (Alerts refuses it)."""
-    problems = problems_of("governance:\n  alert_emails: [ops@example.com, sec@example.com, ops@example.com]\n")
+    emails = "[ops@example.com, sec@example.com, ops@example.com]"
+    problems = problems_of(f"governance:\n  alert_emails: {emails}\n")
     assert problems == {"governance.alert_emails":
                         "['ops@example.com'] are listed more than once; list each address once"}

@@ -1,4 +1,5 @@
-"""The identity section's ABAC tag keys: checked in config with the rule MlPersonas applies (review defect 2)."""
+"""The identity section's ABAC tag keys: checked in config with the rule MlPersonas applies (review
+defect 2)."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ def test_bad_team_tag_key_is_a_config_error_with_path_line_and_fix():
     assert set(problems) == {"identity.team_tag_key", "identity.user_tag_key"}
     team = problems["identity.team_tag_key"]
     assert team.line == 5
-    assert team.message == ("'bad key!' is not a usable tag key: it names a session tag and appears in policies as "
-                            "aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, digits and "
-                            "_.:/=+-@ (e.g. team)")
+    assert team.message == ("'bad key!' is not a usable tag key: it names a session tag and appears in "
+                            "policies as aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, "
+                            "digits and _.:/=+-@ (e.g. team)")
     assert problems["identity.user_tag_key"].line == 6
 
 
-@pytest.mark.parametrize("key", ["team", "Team", "cost-center", "org:team", "a" * 64, "a" * 65, "1team", "team key",
-                                 "team!", "", "équipe", "t@x.y/z=+"])
+@pytest.mark.parametrize("key", ["team", "Team", "cost-center", "org:team", "a" * 64, "a" * 65, "1team",
+                                 "team key", "team!", "", "équipe", "t@x.y/z=+"])
 def test_the_config_accepts_exactly_the_keys_mlpersonas_accepts(key):
     text = HEAD + f"  team_tag_key: {json.dumps(key)}\n"
     if TAG_KEY_RE.match(key):  # the rule of MlPersonas (cdk_secure_ml.core.names.TAG_KEY_RE)
@@ -43,7 +44,8 @@ def test_the_config_accepts_exactly_the_keys_mlpersonas_accepts(key):
 def test_app_py_reports_a_bad_tag_key_without_a_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(HEAD + "  team_tag_key: 'bad key!'\n")
-    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}), "CDK_OUTDIR": str(tmp_path / "out")}
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}),
+           "CDK_OUTDIR": str(tmp_path / "out")}
     result = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 1

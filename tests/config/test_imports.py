@@ -28,8 +28,8 @@ CDK_MODULES = ("aws_cdk", "jsii", "constructs", "cdk_nag", "cdk_secure_ml.constr
 
 
 def test_loading_the_three_configs_imports_no_cdk_module():
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            check=True)
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=True)
     modules = json.loads(result.stdout)
     loaded = [m for m in modules if m.split(".")[0] in CDK_MODULES or m.startswith(CDK_MODULES)]
     assert loaded == [], f"loading a config imported {loaded}"

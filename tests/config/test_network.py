@@ -117,7 +117,8 @@ def test_removing_a_service_that_is_not_a_default():
 
 
 @pytest.mark.parametrize(("network", "expected"), [
-    ("{cidr: 10.20.0.0/20, subnet_cidr_mask: 16}", "subnet_cidr_mask /16 does not fit VPC 10.20.0.0/20; use /20 to /28"),
+    ("{cidr: 10.20.0.0/20, subnet_cidr_mask: 16}",
+     "subnet_cidr_mask /16 does not fit VPC 10.20.0.0/20; use /20 to /28"),
     ("{cidr: 10.20.0.0/24, subnet_cidr_mask: 24}", "leaves room for fewer than 2 subnets in 10.20.0.0/24"),
     ("{cidr: 10.20.0.0/22, subnet_cidr_mask: 23, availability_zones: [us-east-1a, us-east-1b, us-east-1c]}",
      "leaves room for fewer than 3 subnets"),

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from cdk_secure_ml.config import ConfigError, EndpointConfig, NestedProblems, NetworkConfig, parse_config
 from cdk_secure_ml.config._section import CROSS_FIELD, Partial, Unknown
 
-DIGEST = "sha256:" + "c" * 64
 
 
 def problems_of(text: str) -> list[tuple[str, str, int | None]]:
@@ -21,19 +20,19 @@ def problems_of(text: str) -> list[tuple[str, str, int | None]]:
 
 def test_cross_field_problems_come_with_the_field_problems_of_the_same_section():
     """pydantic skips a model's after-validators once a field failed; the rules still run."""
-    problems = problems_of(f"""\
+    problems = problems_of("""\
         name: ml-dev
         region: eu-west-1
-        identity: {{teams: [{{name: research}}]}}
+        identity: {teams: [{name: research}]}
         endpoints:
           - name: churn
             team: research
             image_repository: research/churn
             image: not a tag
             model_data: research/m.tar.gz
-            variants: [{{name: A, weight: 0}}, {{name: B, weight: 0, instance_type: m5.large}}]
-            autoscaling: {{min_capacity: 5, max_capacity: 3, scale_in_cooldown_seconds: -1}}
-            rollout: {{traffic_routing: CANARY}}
+            variants: [{name: A, weight: 0}, {name: B, weight: 0, instance_type: m5.large}]
+            autoscaling: {min_capacity: 5, max_capacity: 3, scale_in_cooldown_seconds: -1}
+            rollout: {traffic_routing: CANARY}
         """)
     paths = [path for path, _, _ in problems]
     assert paths == sorted(set(paths), key=paths.index), "each problem once"
@@ -67,13 +66,16 @@ def test_one_check_with_two_problems_reports_two_lines():
     messages = [m for path, m, _ in problems if path == "network.cidr"]
     assert len(messages) == 2 and not any("; VPC CIDR" in m for m in messages)
     assert "has prefix /8" in messages[0] and "not a private range" in messages[1]
-    problems = problems_of("name: ml-dev\nregion: us-east-1\nnetwork: {availability_zone_ids: [euw1-az1, euw1-az1]}\n")
+    problems = problems_of("name: ml-dev\nregion: us-east-1\n"
+                           "network: {availability_zone_ids: [euw1-az1, euw1-az1]}\n")
     messages = [m for path, m, _ in problems if path == "network.availability_zone_ids"]
-    assert any("repeat a zone" in m for m in messages) and any("are not in region us-east-1" in m for m in messages)
+    assert any("repeat a zone" in m for m in messages)
+    assert any("are not in region us-east-1" in m for m in messages)
 
 
 def test_a_rule_that_would_read_a_failed_value_is_skipped():
-    problems = problems_of("name: ml-dev\nregion: mars-north-1\nnetwork: {availability_zones: [eu-west-1a, eu-west-1b]}\n")
+    problems = problems_of("name: ml-dev\nregion: mars-north-1\n"
+                           "network: {availability_zones: [eu-west-1a, eu-west-1b]}\n")
     assert [path for path, _, _ in problems] == ["region"]
 
 
@@ -91,7 +93,7 @@ def test_partial_reads_what_validated_and_refuses_what_did_not():
     view = Partial(NetworkConfig, data, errors)
     assert view.az_count == 3                       # coerced as the model would
     assert view.subnet_cidr_mask is None            # the default
-    assert view.interface_endpoints.services()[0] == "sagemaker.api"  # a nested default section and its method
+    assert view.interface_endpoints.services()[0] == "sagemaker.api"  # a nested default and its method
     assert view.azs() == 2                          # a method of the model, run on the view
     with pytest.raises(Unknown):
         _ = view.cidr
