@@ -11,7 +11,6 @@ from cdk_secure_ml.config import ConfigError, EndpointConfig, NestedProblems, Ne
 from cdk_secure_ml.config._section import CROSS_FIELD, Partial, Unknown
 
 
-
 def problems_of(text: str) -> list[tuple[str, str, int | None]]:
     with pytest.raises(ConfigError) as info:
         parse_config(textwrap.dedent(text), source="t.yaml")
