@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from aws_cdk import Duration, RemovalPolicy, Stack
@@ -11,13 +10,11 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
-from cdk_secure_ml.core.names import DATA_CLASS_RE
+from cdk_secure_ml.core.names import DATA_CLASS_RE, kms_alias_prefix_problem
 
 #: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
 #: volumes, and logs.
 DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
-
-_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 
 _DESCRIPTIONS = {
     "data": "ML training and feature data",
@@ -94,11 +91,9 @@ class EncryptionKeys(Construct):
             problems.append(f"data classes {bad} must match {DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')")
         if len(set(classes)) != len(classes):
             problems.append(f"data_classes {classes} repeat a name; list each once")
-        if not _ALIAS_PREFIX_RE.match(alias_prefix) or alias_prefix.startswith(("aws", "alias/")):
-            problems.append(
-                f"alias_prefix {alias_prefix!r} is invalid; use letters, digits, '/', '_' or '-', "
-                "without 'alias/' and not starting with 'aws'"
-            )
+        alias_problem = kms_alias_prefix_problem(alias_prefix)
+        if alias_problem:
+            problems.append(f"alias_prefix {alias_problem}")
         if problems:
             raise ValueError("EncryptionKeys: " + "; ".join(problems))
 

@@ -37,6 +37,21 @@ TEAM_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 #: The team tag key: usable in ``aws:PrincipalTag/<key>`` and ``${aws:PrincipalTag/<key>}`` policy variables.
 TAG_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:/=+\-@]{0,63}$")
 
+#: A KMS alias prefix (the keys are ``alias/<prefix>/<data class>``): AWS reserves ``alias/aws/``
+#: (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html); EncryptionKeys refuses
+#: any prefix starting with ``aws``.
+KMS_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
+
+
+def kms_alias_prefix_problem(prefix: str) -> str | None:
+    """What is wrong with ``prefix`` as a KMS alias prefix, or None. Shared by EncryptionKeys and the
+    config."""
+    if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith(("aws", "alias/")):
+        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/' and not "
+                "starting with 'aws'")
+    return None
+
+
 #: The platform's personas (docs/identity.md).
 PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "ml-admin", "model-consumer")
 #: Personas that run SageMaker work and therefore get per-team execution roles.

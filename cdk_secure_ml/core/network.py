@@ -97,8 +97,7 @@ ENDPOINT_POLICY_SERVICES: dict[str, str] = {
 
 #: The AWS-owned bucket that holds Amazon ECR image layers: a pull through the VPC downloads the
 #: layers from it with a URL ECR presigns, so the S3 gateway endpoint must allow s3:GetObject there
-#: whoever the caller is
-#: (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
+#: whoever the caller is (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms).
 ECR_LAYER_BUCKET = "prod-{region}-starport-layer-bucket"
 
 #: An AZ ID: the same physical zone in every account, unlike AZ names, which older regions map to
@@ -137,16 +136,14 @@ def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
     if len(set(ids)) != len(ids):
         problems.append(f"availability_zone_ids {list(ids)} repeat a zone; list each once")
     elif len(ids) < 2:
-        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting "
-                        "needs 2 AZs")
+        problems.append(f"availability_zone_ids {list(ids)} name fewer than 2 zones; SageMaker hosting needs "
+                        "2 AZs")
     return problems
 
 
-def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipaddress.IPv4Network:
-    """Check a VPC CIDR: a private IPv4 network between /16 and /24 that overlaps none of ``reserved_cidrs``.
-
-    Raises ``ValueError`` naming the value and the fix; all problems are reported together.
-    """
+def vpc_cidr_problems(cidr: str) -> list[str]:
+    """What is wrong with ``cidr`` as a VPC CIDR (a private IPv4 network between /16 and /24), one
+    message per problem, each naming the value and the fix; empty when it is fine."""
     try:
         network = ipaddress.IPv4Network(cidr, strict=True)
     except ValueError as exc:
@@ -155,7 +152,7 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
             hint = f"; did you mean {ipaddress.IPv4Network(cidr, strict=False)}?"
         except ValueError:
             hint = "; use a private range such as 10.20.0.0/16"
-        raise ValueError(f"VPC CIDR {cidr!r} is not a valid IPv4 network ({exc}){hint}") from None
+        return [f"VPC CIDR {cidr!r} is not a valid IPv4 network ({exc}){hint}"]
     problems = []
     low, high = _VPC_PREFIX_RANGE
     if not low <= network.prefixlen <= high:
@@ -166,6 +163,28 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
     shared = ipaddress.IPv4Network("100.64.0.0/10")
     if not (network.is_private or network.subnet_of(shared)):
         problems.append(f"VPC CIDR {cidr} is not a private range; use RFC 1918 space such as 10.20.0.0/16")
+    return problems
+
+
+def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipaddress.IPv4Network:
+    """Check a VPC CIDR: a private IPv4 network between /16 and /24 that overlaps none of ``reserved_cidrs``.
+
+    Raises ``ValueError`` naming the value and the fix; all problems are reported together.
+    """
+    problems = vpc_cidr_problems(cidr)
+    try:
+        network = ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError:
+        raise ValueError(problems[0]) from None
+    problems += reserved_cidr_problems(network, reserved_cidrs)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return network
+
+
+def reserved_cidr_problems(network: ipaddress.IPv4Network, reserved_cidrs: Sequence[str]) -> list[str]:
+    """One problem per entry of ``reserved_cidrs`` that is not a network or that ``network`` overlaps."""
+    problems = []
     for other in reserved_cidrs:
         try:
             reserved = ipaddress.IPv4Network(other, strict=False)
@@ -174,12 +193,26 @@ def validate_vpc_cidr(cidr: str, *, reserved_cidrs: Sequence[str] = ()) -> ipadd
             continue
         if network.overlaps(reserved):
             problems.append(
-                f"VPC CIDR {cidr} overlaps {other}, which is reserved (peered VPC or on-premises); "
+                f"VPC CIDR {network} overlaps {other}, which is reserved (peered VPC or on-premises); "
                 "pick a range outside it"
             )
-    if problems:
-        raise ValueError("; ".join(problems))
-    return network
+    return problems
+
+
+#: The smallest subnet MlNetwork creates (a /28 has 11 usable addresses in a VPC).
+MAX_SUBNET_PREFIX = 28
+
+
+def subnet_cidr_mask_problems(network: ipaddress.IPv4Network, mask: int, azs: int) -> list[str]:
+    """What is wrong with ``mask`` as the prefix length of each subnet of ``network`` spread over ``azs``
+    zones: it must fit the VPC (``/<vpc prefix>`` to ``/28``) and leave room for a subnet per zone."""
+    if not network.prefixlen <= mask <= MAX_SUBNET_PREFIX:
+        return [f"subnet_cidr_mask /{mask} does not fit VPC {network}; use /{network.prefixlen} to "
+                f"/{MAX_SUBNET_PREFIX}"]
+    if 2 ** (mask - network.prefixlen) < azs:
+        return [f"subnet_cidr_mask /{mask} leaves room for fewer than {azs} subnets in {network}; use a "
+                "longer mask"]
+    return []
 
 
 def new_vpc_problems(
@@ -195,8 +228,8 @@ def new_vpc_problems(
     :param cidr: the VPC's IPv4 CIDR (see :func:`validate_vpc_cidr`).
     :param max_azs: how many AZs to use when ``availability_zones`` is None; SageMaker hosting needs 2.
     :param availability_zones: the AZ names to use, if given.
-    :param subnet_cidr_mask: the prefix length of each subnet (default: CDK splits the VPC evenly); it must
-        fit the VPC, be at most /28, and leave room for one subnet per AZ.
+    :param subnet_cidr_mask: the prefix length of each subnet (default: CDK splits the VPC evenly); see
+        :func:`subnet_cidr_mask_problems`.
     :param reserved_cidrs: ranges the VPC must not overlap (peered VPCs, on-premises).
     """
     problems: list[str] = []
@@ -212,16 +245,7 @@ def new_vpc_problems(
         network = validate_vpc_cidr(cidr, reserved_cidrs=reserved_cidrs)
     except ValueError as exc:
         return [*problems, str(exc)]
-    azs = len(availability_zones) if availability_zones else max_azs
     if subnet_cidr_mask is not None:
-        if not network.prefixlen <= subnet_cidr_mask <= 28:
-            problems.append(
-                f"subnet_cidr_mask /{subnet_cidr_mask} does not fit VPC {cidr}; use /{network.prefixlen} to "
-                "/28"
-            )
-        elif 2 ** (subnet_cidr_mask - network.prefixlen) < azs:
-            problems.append(
-                f"subnet_cidr_mask /{subnet_cidr_mask} leaves room for fewer than {azs} subnets in {cidr}; "
-                "use a longer mask"
-            )
+        azs = len(availability_zones) if availability_zones else max_azs
+        problems += subnet_cidr_mask_problems(network, subnet_cidr_mask, azs)
     return problems

@@ -86,33 +86,38 @@ def test_demo_config_has_the_sample_endpoint():
     ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
     ("    variants: [{instance_type: m5.large}]\n", "dev", "endpoints.0.variants.0.instance_type",
      "'m5.large' is not a SageMaker instance type"),
-    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0",
+    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0.variants",
      "all variant weights are 0"),
-    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling.min_capacity",
      "min_capacity 5 > max_capacity 3"),
-    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev",
+     "endpoints.0.autoscaling.target_invocations_per_instance",
      "target_invocations_per_instance is 0.0"),
-    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev", "endpoints.0.autoscaling",
+    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev",
+     "endpoints.0.autoscaling.target_invocations_per_instance",
      "use a positive number"),
     ("    data_capture: {sampling_percentage: 101}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "sampling percentage 101 is outside 0-100"),
     ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "outside 0-100"),
-    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout",
+    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout.size_percent",
      "canary size 0.0 % is outside 1-100 %"),
-    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout", "canary size None % is outside"),
-    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout",
+    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout.size_percent",
+     "canary size None % is outside"),
+    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout.size_percent",
      "linear step 101.0 % is outside 1-100 %"),
-    ("    serverless: {}\n", "dev", "endpoints.0", "serverless inference cannot run in a VPC"),
-    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints",
-     "endpoints[0] (churn).variants[0].instance_count is 1; production endpoints need 2 or more"),
-    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints", "set allow_single_instance: true"),
-    ("    allow_single_instance: true\n", "staging", "endpoints", "only a dev stage may run a single instance"),
-    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints",
-     "endpoints[0] (churn).autoscaling.min_capacity is 1; production endpoints keep 2 or more"),
+    ("    serverless: {}\n", "dev", "endpoints.0.serverless", "serverless inference cannot run in a VPC"),
+    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints.0.variants.0.instance_count",
+     "instance_count is 1 in stage 'prod'; production endpoints need 2 or more"),
+    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints.0.variants.0.instance_count",
+     "set allow_single_instance: true"),
+    ("    allow_single_instance: true\n", "staging", "endpoints.0.allow_single_instance",
+     "only a dev stage may run a single instance"),
+    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints.0.autoscaling.min_capacity",
+     "min_capacity is 1 in stage 'prod'; production endpoints keep 2 or more"),
     ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
     ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
-    ("    model_monitor: {}\n", "dev", "endpoints.0", "model_monitor needs data_capture"),
+    ("    model_monitor: {}\n", "dev", "endpoints.0.model_monitor", "model_monitor needs data_capture"),
     ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
 ])
 def test_bad_input(yaml_tail, stage, path, message):
@@ -134,7 +139,8 @@ def test_problems_carry_lines_and_are_reported_together():
 
 def test_duplicate_endpoint_names():
     text = ENDPOINT + "".join(ENDPOINT.splitlines(keepends=True)[1:])
-    assert "endpoint names ['churn'] repeat" in problems_of(text)["endpoints"]
+    assert problems_of(text)["endpoints.1.name"] == (
+        "endpoint name 'churn' is listed twice (first at endpoints.0); name each endpoint once")
 
 
 def test_serverless_accepted_outside_strict_mode():
@@ -252,7 +258,7 @@ def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
     name = "e" * 51
     body = ENDPOINT.replace("name: churn", f"name: {name}") + "    data_capture: {}\n    model_monitor: {}\n"
     assert ("its monitoring schedule " + name + "-data-quality would exceed SageMaker's 63: use a name of 50 "
-            "characters or fewer") in problems_of(body)["endpoints.0"]
+            "characters or fewer") in problems_of(body)["endpoints.0.name"]
     config_of(body.replace(name, "e" * 50))
     config_of(ENDPOINT.replace("name: churn", "name: " + "e" * 54))  # no monitor: 54 fits <name>-<8 hex>
 
@@ -269,3 +275,60 @@ def test_model_monitor_image_uri_override():
 def test_prefixes_are_key_prefixes():
     problems = problems_of(ENDPOINT + "    data_capture: {prefix: /abs/}\n")
     assert "is not an S3 key prefix" in problems["endpoints.0.data_capture.prefix"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks SecureEndpoint makes, made when the config loads
+
+
+@pytest.mark.parametrize(("yaml_tail", "path", "message"), [
+    ("    alarms: {cpu_utilization_percent: 150}\n", "endpoints.0.alarms.cpu_utilization_percent",
+     "cpu_utilization_percent 150.0 is outside (0, 100]; give a percentage of the whole instance"),
+    ("    autoscaling: {cpu_target_percent: 120}\n", "endpoints.0.autoscaling.cpu_target_percent",
+     "cpu_target_percent 120.0 is outside (0, 100]"),
+    ("    variants: [{instance_type: ml.m5.huge}]\n", "endpoints.0.variants.0.instance_type",
+     "the vCPUs of 'ml.m5.huge' are not known"),
+    ("    strict: false\n    serverless: {}\n    data_capture: {}\n    model_monitor: {}\n",
+     "endpoints.0.model_monitor", "model_monitor is not available for serverless endpoints"),
+])
+def test_what_secure_endpoint_refuses_is_refused_when_the_config_loads(yaml_tail, path, message):
+    problems = problems_of(ENDPOINT + yaml_tail)
+    assert path in problems, problems
+    assert message in problems[path]
+
+
+def test_an_unknown_instance_size_is_fine_without_cpu_thresholds():
+    (endpoint,) = config_of(ENDPOINT + "    variants: [{instance_type: ml.m5.huge}]\n"
+                            "    alarms: {cpu_utilization_percent: null}\n").endpoints
+    assert endpoint.variants[0].instance_type == "ml.m5.huge"
+
+
+@pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
+def test_model_monitor_in_a_region_without_a_known_image_needs_image_uri():
+    """Review defect 1: the config must say so (path, line, fix), not SecureEndpoint at synth."""
+    monitored = ENDPOINT + "    data_capture: {}\n    model_monitor: {schedule_expression: 'rate(1 hour)'}\n"
+    text = f"name: ml-dev\nregion: ap-south-2\n{monitored}{TEAMS}"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, source="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "endpoints.0.model_monitor.image_uri"
+    assert problem.line == 10  # the model_monitor line: image_uri is not in the file
+    assert problem.message.startswith("no Model Monitor image is known for region ap-south-2")
+    assert "set image_uri to the analyzer image of ap-south-2" in problem.message
+    uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/sagemaker-model-monitor-analyzer"
+    fixed = text.replace("schedule_expression: 'rate(1 hour)'", f"image_uri: {uri}")
+    assert parse_config(fixed).endpoints[0].model_monitor.image_uri == uri
+    parse_config(text.replace("ap-south-2", "us-west-2"))  # in the SDK's table since the table is generated
+
+
+def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
+    monitored = ENDPOINT + "    data_capture: {}\n    model_monitor: {}\n"
+    stages = (
+        'delivery:\n  tooling_account: "111111111111"\n'
+        "  source: {connection_arn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/"
+        "0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a', repository: acme/ml}\n"
+        '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n')
+    problems = problems_of(monitored + stages)
+    assert problems["endpoints.0.model_monitor.image_uri"].startswith(
+        "in delivery stage 'dev' (dev in ap-southeast-4): no Model Monitor image is known for region "
+        "ap-southeast-4")

@@ -155,7 +155,7 @@ def test_other_field_checks():
 def test_zones_must_be_in_the_stage_region():
     problems = problems_of(delivery(
         '- {name: dev, account: "222222222222", region: eu-west-1, availability_zones: [us-east-1a, us-east-1b]}\n'))
-    assert "not in region eu-west-1" in problems["delivery.stages.0"]
+    assert "not in region eu-west-1" in problems["delivery.stages.0.availability_zones"]
 
 
 def test_stage_kind_revalidates_the_platform():
@@ -170,9 +170,11 @@ def test_stage_kind_revalidates_the_platform():
             autoscaling: {min_capacity: 1, max_capacity: 2}
         """)
     problems = problems_of(delivery(GOOD_STAGES) + endpoint)
-    assert list(problems) == ["delivery.stages.1"]
-    assert "does not fit stage 'prod'" in problems["delivery.stages.1"]
-    assert "allow_single_instance" in problems["delivery.stages.1"]
+    # each problem where the file says it, naming the stage that refuses it
+    assert set(problems) == {"endpoints.0.allow_single_instance", "endpoints.0.variants.0.instance_count",
+                             "endpoints.0.autoscaling.min_capacity"}
+    assert all(m.startswith("in delivery stage 'prod' (prod in eu-west-1): ") for m in problems.values())
+    assert "only a dev stage may run a single instance" in problems["endpoints.0.allow_single_instance"]
 
 
 @pytest.mark.aws_behaviour("iam.names-unique-per-account", "kms.alias-unique-per-account-region")
@@ -224,5 +226,33 @@ def test_stages_may_pin_az_ids_and_they_are_checked_offline():
         - {name: prod, account: "444444444444", region: eu-west-1, requires_approval: true,
            availability_zones: [eu-west-1a, eu-west-1b], availability_zone_ids: [euw1-az1, euw1-az2]}
         """))
-    assert "['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1" in problems["delivery.stages.0"]
-    assert "not both" in problems["delivery.stages.1"]
+    assert ("['euw1-az2'] are not in region us-east-1 (its AZ IDs are use1-az1"
+            in problems["delivery.stages.0.availability_zone_ids"])
+    assert "not both" in problems["delivery.stages.1.availability_zone_ids"]
+
+
+def test_a_notification_address_listed_twice_is_refused():
+    emails = "notification_emails: [a@example.com, a@example.com]\n"
+    problems = problems_of(delivery(GOOD_STAGES, extra=emails))
+    assert "listed more than once" in problems["delivery.notification_emails"]
+
+
+def test_stage_problems_come_with_the_platforms_own_problems_in_one_pass():
+    endpoint = textwrap.dedent("""\
+        network: {cidr: 10.0.0.0/33}
+        endpoints:
+          - name: churn
+            image_repository: ml/churn
+            model_package_group: ml-models
+            allow_single_instance: true
+            variants: [{instance_count: 1}]
+            autoscaling: {min_capacity: 1, max_capacity: 2}
+        """)
+    with pytest.raises(ConfigError) as info:
+        parse_config(delivery(GOOD_STAGES) + endpoint)
+    problems = [(p.path, p.message) for p in info.value.problems]
+    cidr = [m for path, m in problems if path == "network.cidr"]
+    assert len(cidr) == 1 and "is not a valid IPv4 network" in cidr[0]  # once, not again per stage
+    staged = {path for path, m in problems if m.startswith("in delivery stage 'prod' (prod in eu-west-1): ")}
+    assert staged == {"endpoints.0.allow_single_instance", "endpoints.0.variants.0.instance_count",
+                      "endpoints.0.autoscaling.min_capacity"}

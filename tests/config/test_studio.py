@@ -60,7 +60,7 @@ def test_all_bad_input_is_reported_at_once_with_paths():
     assert "unknown team 'vision'" in found["studio.users.3.team"][0]
     assert "unknown persona 'wizard'" in found["studio.users.4.persona"][0]
     assert "gets no Studio profile" in found["studio.users.5.persona"][0]
-    assert "IAM Identity Center" in found["studio"][0]
+    assert "IAM Identity Center" in found["studio.sso_instance_arn"][0]
 
 
 @pytest.mark.parametrize(("name", "ok"), [
@@ -95,7 +95,7 @@ def test_users_without_teams_and_bad_arns():
 
 def test_platform_tags_may_not_shadow_abac_keys():
     found = _problems("tags: {team: everyone}\n")
-    assert "use the ABAC tag keys" in found[""][0]
+    assert "use the ABAC tag keys" in found["tags"][0]
 
 
 def test_job_tags_are_checked_and_may_not_use_the_abac_keys():
@@ -105,3 +105,9 @@ def test_job_tags_are_checked_and_may_not_use_the_abac_keys():
     assert any("job_tags keys ['aws:cost'] are invalid" in m for m in found["studio.job_tags"])
     found = _problems("studio: {job_tags: {team: research}}\n")
     assert any("studio.job_tags ['team'] use the ABAC tag keys" in m for ms in found.values() for m in ms)
+
+
+def test_domain_name_follows_sagemakers_name_rule():
+    found = _problems("studio: {domain_name: my_domain}\n")
+    assert "'my_domain' is not a SageMaker domain name" in found["studio.domain_name"][0]
+    assert parse_config(BASE + "studio: {domain_name: ml-studio-2}\n").studio.domain_name == "ml-studio-2"

@@ -1,0 +1,177 @@
+"""Value types shared by the config sections: one check per kind of value, written once.
+
+Each type is an ``Annotated`` pydantic type whose validator raises ``ValueError`` naming the value and
+the fix; a section declares ``retention: RetentionDays = 365`` instead of repeating a validator. List
+types (``RoleArns``, ``Emails``, ...) report the bad entries of a list together, at the list's key.
+The patterns and limits themselves are AWS's and live in :mod:`cdk_secure_ml.core` (no aws-cdk-lib).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+
+from cdk_secure_ml.core.names import (
+    ACCOUNT_ID_RE,
+    EMAIL_RE,
+    INSTANCE_TYPE_RE,
+    ROLE_ARN_RE,
+    TAG_KEY_RE,
+)
+from cdk_secure_ml.core.regions import known_regions
+
+#: Retention periods CloudWatch Logs accepts: ``aws_logs.RetentionDays`` member name -> days
+#: (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+LOG_RETENTION_DAYS: dict[str, int] = {
+    "ONE_DAY": 1, "THREE_DAYS": 3, "FIVE_DAYS": 5, "ONE_WEEK": 7, "TWO_WEEKS": 14, "ONE_MONTH": 30,
+    "TWO_MONTHS": 60, "THREE_MONTHS": 90, "FOUR_MONTHS": 120, "FIVE_MONTHS": 150, "SIX_MONTHS": 180,
+    "ONE_YEAR": 365, "THIRTEEN_MONTHS": 400, "EIGHTEEN_MONTHS": 545, "TWO_YEARS": 731,
+    "THREE_YEARS": 1096, "FIVE_YEARS": 1827, "SIX_YEARS": 2192, "SEVEN_YEARS": 2557,
+    "EIGHT_YEARS": 2922, "NINE_YEARS": 3288, "TEN_YEARS": 3653,
+}
+
+#: Object Lock default retention, in days (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+OBJECT_LOCK_DAYS = (1, 36500)
+#: AWS tag keys (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html): 1-128 characters.
+_AWS_TAG_KEY_RE = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
+
+
+def check_retention(days: int) -> int:
+    """``days`` if CloudWatch Logs accepts it as a retention period."""
+    if days not in LOG_RETENTION_DAYS.values():
+        raise ValueError(
+            f"{days} is not a CloudWatch Logs retention period; use one of "
+            f"{sorted(LOG_RETENTION_DAYS.values())}"
+        )
+    return days
+
+
+def check_lock_days(days: int) -> int:
+    """``days`` if it is an Object Lock retention S3 accepts (1-36500)."""
+    low, high = OBJECT_LOCK_DAYS
+    if not low <= days <= high:
+        raise ValueError(f"Object Lock retention {days} days is outside {low}-{high}; pick a value in that "
+                         "range")
+    return days
+
+
+def check_region(region: str) -> str:
+    """``region`` if botocore knows it (:func:`cdk_secure_ml.core.regions.known_regions`)."""
+    if region not in known_regions():
+        raise ValueError(f"unknown region {region!r}; use an AWS region code such as eu-west-1")
+    return region
+
+
+def account_id_from_yaml(value: object) -> object:
+    """YAML reads an unquoted 222222222222 as an int: take it as the id (an id with a leading zero must be
+    quoted anyway, and then fails the 12-digit check with a hint)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def check_account_id(value: str) -> str:
+    """``value`` if it is a 12-digit AWS account id."""
+    if not ACCOUNT_ID_RE.match(value):
+        raise ValueError(f"{value!r} is not a 12-digit AWS account id; quote ids in YAML ('012345678901')")
+    return value
+
+
+def check_account_ids(accounts: list[str]) -> list[str]:
+    bad = [a for a in accounts if not ACCOUNT_ID_RE.match(a)]
+    if bad:
+        raise ValueError(f"{bad} are not 12-digit account ids; quote ids in YAML ('012345678901')")
+    return accounts
+
+
+def check_role_arns(arns: list[str]) -> list[str]:
+    bad = [a for a in arns if not ROLE_ARN_RE.match(a)]
+    if bad:
+        raise ValueError(f"{bad} are not IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)")
+    return arns
+
+
+def check_emails(emails: list[str]) -> list[str]:
+    """Every entry must be an email address; the error names the ones that are not."""
+    bad = [e for e in emails if not EMAIL_RE.match(e)]
+    if bad:
+        raise ValueError(f"{bad} are not email addresses (name@example.com)")
+    return emails
+
+
+def _unique_emails(emails: list[str]) -> list[str]:
+    # Each address becomes one SNS subscription whose construct id is the address: a repeat fails synth.
+    repeated = sorted({e for e in emails if emails.count(e) > 1})
+    if repeated:
+        raise ValueError(f"{repeated} are listed more than once; list each address once")
+    return emails
+
+
+def check_tag_key(key: str) -> str:
+    """An ABAC tag key: usable as ``aws:PrincipalTag/<key>`` and in ``${aws:PrincipalTag/<key>}`` policy
+    variables (:data:`cdk_secure_ml.core.names.TAG_KEY_RE`, the rule MlPersonas applies)."""
+    if not TAG_KEY_RE.match(key):
+        raise ValueError(
+            f"{key!r} is not a usable tag key: it names a session tag and appears in policies as "
+            "aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, digits and _.:/=+-@ (e.g. "
+            "team)"
+        )
+    return key
+
+
+def check_tags(tags: dict[str, str], what: str) -> dict[str, str]:
+    """``tags`` if every key and value is a valid AWS tag; ValueError naming the bad ones otherwise."""
+    bad = [k for k in tags if not _AWS_TAG_KEY_RE.match(k) or k.lower().startswith("aws:")]
+    if bad:
+        raise ValueError(f"{what} keys {bad} are invalid (1-128 characters, no 'aws:' prefix)")
+    long_values = [k for k, v in tags.items() if len(str(v)) > 256]
+    if long_values:
+        raise ValueError(f"{what} values for {long_values} exceed 256 characters")
+    return tags
+
+
+def check_instance_type(value: str) -> str:
+    if not INSTANCE_TYPE_RE.match(value):
+        raise ValueError(f"{value!r} is not a SageMaker instance type; use an ml.* type such as ml.m5.large")
+    return value
+
+
+_S3_PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")
+
+
+def check_prefix(value: str) -> str:
+    if not _S3_PREFIX_RE.match(value) or ".." in value.split("/"):
+        raise ValueError(f"{value!r} is not an S3 key prefix; use segments of letters, digits and -_.!*'() "
+                         "joined by /, without a leading or trailing /")
+    return value
+
+
+def _json_schema(**schema: Any) -> WithJsonSchema:
+    return WithJsonSchema(schema)
+
+
+RetentionDays = Annotated[int, AfterValidator(check_retention),
+                          _json_schema(type="integer", enum=sorted(LOG_RETENTION_DAYS.values()))]
+ObjectLockDays = Annotated[int, AfterValidator(check_lock_days),
+                           _json_schema(type="integer", minimum=OBJECT_LOCK_DAYS[0],
+                                        maximum=OBJECT_LOCK_DAYS[1])]
+ObjectLockMode = Literal["GOVERNANCE", "COMPLIANCE"]
+Region = Annotated[str, AfterValidator(check_region)]
+AccountId = Annotated[
+    str, BeforeValidator(account_id_from_yaml), AfterValidator(check_account_id),
+    _json_schema(anyOf=[{"type": "string", "pattern": ACCOUNT_ID_RE.pattern}, {"type": "integer"}]),
+]
+AccountIds = Annotated[
+    list[Annotated[str, BeforeValidator(account_id_from_yaml)]], AfterValidator(check_account_ids),
+    _json_schema(type="array", items={"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+]
+RoleArns = Annotated[list[str], AfterValidator(check_role_arns)]
+# Not pydantic's EmailStr: email-validator (and dnspython) would be new runtime dependencies, it rewrites
+# the address (lower-cased domain, Unicode normalization: a template change for "ops@Example.com"), refuses
+# special-use domains SNS accepts (.test, .local), and words its errors its own way. EMAIL_RE is the HTML
+# standard's "valid e-mail address", the same check Alerts makes.
+Emails = Annotated[list[str], AfterValidator(check_emails), AfterValidator(_unique_emails)]
+TagKey = Annotated[str, AfterValidator(check_tag_key),
+                   _json_schema(type="string", pattern=TAG_KEY_RE.pattern)]
+InstanceType = Annotated[str, AfterValidator(check_instance_type)]
+S3Prefix = Annotated[str, AfterValidator(check_prefix)]

@@ -1,0 +1,202 @@
+"""``network``: the isolated VPC, its endpoints and endpoint policies (docs/network.md, ``MlNetwork``)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from cdk_secure_ml.config._section import NestedProblems, Problem, Section
+from cdk_secure_ml.config._types import AccountIds, RetentionDays
+from cdk_secure_ml.core.names import ORGANIZATION_ID_RE
+from cdk_secure_ml.core.network import (
+    DEFAULT_INTERFACE_ENDPOINTS,
+    INTERFACE_ENDPOINT_SERVICES,
+    reserved_cidr_problems,
+    subnet_cidr_mask_problems,
+    vpc_cidr_problems,
+)
+
+_S3_OBJECT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.*-]{1,62}/.+$")
+
+
+class InterfaceEndpointsConfig(Section):
+    """Interface endpoints on top of the set a VpcOnly Studio domain needs."""
+
+    extra: list[str] = Field(
+        default_factory=list, description="Services added to the default set: names of "
+                                          "INTERFACE_ENDPOINT_SERVICES (docs/network.md), e.g. "
+                                          "codeartifact.api.")
+    remove: list[str] = Field(
+        default_factory=list, description="Services dropped from the default set (only names of the default "
+                                          "set).")
+
+    @field_validator("extra", "remove")
+    @classmethod
+    def _known_services(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in INTERFACE_ENDPOINT_SERVICES]
+        if unknown:
+            raise ValueError(
+                f"unknown endpoint service name(s) {unknown}; use one of "
+                f"{sorted(INTERFACE_ENDPOINT_SERVICES)}"
+            )
+        return names
+
+    @field_validator("remove")
+    @classmethod
+    def _remove_only_defaults(cls, names: list[str]) -> list[str]:
+        not_default = [n for n in names if n not in DEFAULT_INTERFACE_ENDPOINTS]
+        if not_default:
+            raise ValueError(
+                f"remove lists {not_default}, which are not in the default set "
+                f"{list(DEFAULT_INTERFACE_ENDPOINTS)}; drop them from 'remove'"
+            )
+        return names
+
+    def services(self) -> list[str]:
+        """The resulting service list, defaults first, without duplicates."""
+        names = [n for n in DEFAULT_INTERFACE_ENDPOINTS if n not in self.remove]
+        return names + [n for n in dict.fromkeys(self.extra) if n not in names]
+
+
+class EndpointPolicyConfig(Section):
+    """Who may use the VPC endpoints (docs/network.md, "Endpoint policies")."""
+
+    restrict: bool = Field(
+        True, description="Endpoint policies on the S3 gateway and the interface endpoints: only this "
+                          "account's (or organization's) principals, and for S3 only its buckets.")
+    organization_id: str | None = Field(
+        None, description="AWS Organizations id (o-...): admit the organization's principals and buckets; "
+                          "default: this account only.")
+    trusted_accounts: AccountIds = Field(
+        default_factory=list, description="12-digit accounts outside the organization whose principals and "
+                                          "buckets are admitted.")
+    allowed_s3_objects: list[str] = Field(
+        default_factory=list, description="AWS-owned S3 object ARN patterns anyone in the VPC may read "
+                                          "through the S3 endpoint (e.g. JumpStart's or CodeArtifact's "
+                                          "buckets).")
+
+    @field_validator("organization_id")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        if value is not None and not ORGANIZATION_ID_RE.match(value):
+            raise ValueError(f"{value!r} is not an AWS Organizations id; it looks like o-a1b2c3d4e5 "
+                             "(aws organizations describe-organization --query Organization.Id)")
+        return value
+
+    @field_validator("allowed_s3_objects")
+    @classmethod
+    def _objects(cls, arns: list[str]) -> list[str]:
+        bad = [a for a in arns if not _S3_OBJECT_ARN_RE.match(a)]
+        if bad:
+            raise ValueError(f"{bad} are not S3 object ARN patterns; use arn:aws:s3:::<bucket>/<key "
+                             "pattern>, e.g. arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*")
+        return arns
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules of the network section (paths relative to ``network``)
+
+
+def reserved_overlap_problems(network: Any) -> list[Problem]:
+    """The VPC CIDR overlaps none of ``reserved_cidrs``."""
+    vpc = ipaddress.IPv4Network(network.cidr, strict=True)
+    return [(("cidr",), message) for message in reserved_cidr_problems(vpc, network.reserved_cidrs)]
+
+
+def zone_choice_problems(network: Any) -> list[Problem]:
+    """AZ names or AZ IDs, not both."""
+    if network.availability_zone_ids and network.availability_zones:
+        return [(("availability_zone_ids",),
+                 "give availability_zones (names) or availability_zone_ids (IDs), not both")]
+    return []
+
+
+def subnet_mask_problems(network: Any) -> list[Problem]:
+    """``subnet_cidr_mask`` fits the VPC and leaves a subnet per AZ (the check MlNetwork applies)."""
+    if network.subnet_cidr_mask is None:
+        return []
+    vpc = ipaddress.IPv4Network(network.cidr, strict=True)
+    return [(("subnet_cidr_mask",), message)
+            for message in subnet_cidr_mask_problems(vpc, network.subnet_cidr_mask, network.azs())]
+
+
+class NetworkConfig(Section):
+    """The isolated VPC (``MlNetwork``): subnets in 2 or more AZs, no internet path, VPC endpoints."""
+
+    cidr: str = Field("10.20.0.0/16", description="A private IPv4 network, /16 to /24, host bits zero.")
+    az_count: int = Field(
+        2, ge=2, le=6, description="Availability zones for the isolated subnets; more than 2 needs "
+        "availability_zones or availability_zone_ids (the stacks are environment-agnostic).")
+    availability_zones: list[str] = Field(
+        default_factory=list,
+        description="Explicit AZ names in region, at least 2, distinct; needed for more than 2 AZs.",
+    )
+    availability_zone_ids: list[str] = Field(
+        default_factory=list,
+        description="Explicit AZ IDs (use1-az1, ...) instead of names: the same physical zones in every "
+                    "account; checked offline for format, region and count (docs/network.md).",
+    )
+    subnet_cidr_mask: int | None = Field(
+        None, ge=16, le=28, description="Prefix length of each subnet (16-28, within the VPC CIDR); default: "
+                                        "the VPC split evenly.")
+    reserved_cidrs: list[str] = Field(
+        default_factory=list,
+        description="Ranges used elsewhere (peered VPCs, on-premises) that the VPC must not overlap.",
+    )
+    interface_endpoints: InterfaceEndpointsConfig = Field(
+        default_factory=InterfaceEndpointsConfig, description="Changes to the default interface endpoint "
+                                                              "set.")
+    dynamodb_gateway_endpoint: bool = Field(False, description="Add a DynamoDB gateway endpoint.")
+    endpoint_access_from_vpc_cidr: bool = Field(
+        False, description="Let the whole VPC CIDR reach the interface endpoints on 443 (default: only the "
+        "workload security groups).")
+    s3_prefix_list_id: str | None = Field(
+        None, pattern=r"^pl-[0-9a-f]{8,17}$", description="The region's S3 managed prefix list (pl-...), to "
+                                                          "narrow workload egress to S3.")
+    flow_logs_retention_days: RetentionDays = Field(
+        365, description="Retention of the VPC flow logs: a CloudWatch Logs retention period (1, 3, 5, 7, "
+                         "14, 30, 60, 90, ... 3653 days).")
+    endpoint_policy: EndpointPolicyConfig = Field(
+        default_factory=EndpointPolicyConfig, description="Who may use the VPC endpoints (docs/network.md).")
+
+    rules = (reserved_overlap_problems, zone_choice_problems, subnet_mask_problems)
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, cidr: str) -> str:
+        problems = vpc_cidr_problems(cidr)
+        if problems:
+            raise NestedProblems([((), message) for message in problems])
+        return cidr
+
+    @field_validator("reserved_cidrs")
+    @classmethod
+    def _reserved(cls, cidrs: list[str]) -> list[str]:
+        bad = []
+        for cidr in cidrs:
+            try:
+                ipaddress.IPv4Network(cidr, strict=False)
+            except ValueError:
+                bad.append(cidr)
+        if bad:
+            raise ValueError(f"{bad} are not IPv4 networks (e.g. 10.0.0.0/8)")
+        return cidrs
+
+    @field_validator("availability_zones")
+    @classmethod
+    def _zones(cls, zones: list[str]) -> list[str]:
+        if len(set(zones)) != len(zones):
+            raise ValueError(f"availability_zones {zones} repeats a zone; list each once")
+        if zones and len(zones) < 2:
+            raise ValueError(
+                f"availability_zones {zones} has fewer than 2 zones; SageMaker hosting needs subnets in at "
+                "least 2 AZs"
+            )
+        return zones
+
+    def azs(self) -> int:
+        """How many AZs the VPC spans."""
+        return len(self.availability_zone_ids) or len(self.availability_zones) or self.az_count
