@@ -413,16 +413,18 @@ def test_human_personas_option_is_validated():
     from aws_cdk import aws_s3 as s3
 
     from cdk_secure_ml.constructs.identity import MlPersonas
+    from tests.helpers.job_network import job_network
 
     app = new_app()
     stack = Stack(app, "S")
     key = kms.Key(stack, "K")
     bucket = s3.Bucket(stack, "B")
+    network = job_network(stack)
     with pytest.raises(ValueError, match=r"human_personas \['admin'\] are not personas"):
-        MlPersonas(stack, "P", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+        MlPersonas(stack, "P", platform="ml", teams=["a"], **network,
                    data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key, volumes_key=key,
                    human_personas=["admin"])
-    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], **network,
                           data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key,
                           volumes_key=key, human_personas=())
     assert personas.human_roles == {} and personas.execution_roles
