@@ -300,9 +300,14 @@ class ModelRegistry(Construct):
     def group_arn(self) -> str:
         return self.group.attr_model_package_group_arn
 
-    def on_approved(self, target: events.IRuleTarget) -> None:
-        """Start ``target`` (the pipeline, or a serving deployment) when a package is approved."""
+    def on_approved(self, target: events.IRuleTarget) -> events.Rule:
+        """Start ``target`` (the pipeline, or a serving deployment) when a package is approved.
+
+        :returns: :attr:`approved_rule`, the one rule of this registry (every call adds a target to it,
+            so the construct ids stay those of the first release).
+        """
         self.approved_rule.add_target(target)
+        return self.approved_rule
 
 
 # --------------------------------------------------------------------------------------------------
