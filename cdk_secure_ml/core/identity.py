@@ -1,8 +1,9 @@
 """Checks of the identity inputs: teams, ABAC tag keys, human personas and the instance-type allow-list.
 
 CDK-free, so :class:`~cdk_secure_ml.constructs.identity.personas.MlPersonas` and the config's ``identity``
-section call the same functions. Each returns ``(path, message)`` pairs: ``path`` is the argument's name
-(the config prefixes its section, e.g. ``identity.team_tag_key``); ``message`` names the value and the fix.
+section call the same functions. Each returns :data:`~cdk_secure_ml.core.problems.Problem` pairs
+``(path, message)``: ``path`` is the argument's name (the config prefixes its section, e.g.
+``identity.team_tag_key``); ``message`` names the value and the fix.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cdk_secure_ml.core.names import PERSONAS, TAG_KEY_RE, TEAM_NAME_RE
-
-Problem = tuple[str, str]
+from cdk_secure_ml.core.problems import Problem
 
 
 def team_problems(teams: Sequence[str]) -> list[Problem]:
@@ -33,13 +33,17 @@ def team_problems(teams: Sequence[str]) -> list[Problem]:
 def tag_key_problems(**keys: str) -> list[Problem]:
     """Each ABAC tag key (``team_tag_key=...``, ``user_tag_key=...``) must be usable in
     ``aws:PrincipalTag/<key>`` and the ``${aws:PrincipalTag/<key>}`` policy variable
-    (:data:`~cdk_secure_ml.core.names.TAG_KEY_RE`)."""
-    return [
-        (name, f"{name} {key!r} is not a usable tag key; use a letter, then up to 63 letters, digits "
-               "or _.:/=+-@ (e.g. team)")
-        for name, key in keys.items()
-        if not isinstance(key, str) or not TAG_KEY_RE.match(key)
-    ]
+    (:data:`~cdk_secure_ml.core.names.TAG_KEY_RE`), and must not start with ``aws:``, which AWS reserves for
+    its own tags (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html, "Rules for tagging")."""
+    problems: list[Problem] = []
+    for name, key in keys.items():
+        if not isinstance(key, str) or not TAG_KEY_RE.match(key):
+            problems.append((name, f"{name} {key!r} is not a usable tag key; use a letter, then up to 63 "
+                                   "letters, digits or _.:/=+-@ (e.g. team)"))
+        elif key.lower().startswith("aws:"):
+            problems.append((name, f"{name} {key!r} starts with 'aws:', which AWS reserves for its own tags; "
+                                   "drop the prefix"))
+    return problems
 
 
 def human_persona_problems(human_personas: Sequence[str] | None) -> list[Problem]:

@@ -45,6 +45,7 @@ from cdk_secure_ml.constructs.identity.statements import (
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.core.identity import persona_problems
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS
+from cdk_secure_ml.core.problems import messages
 from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, skip_checkov
 
 #: Default ``max_session_duration`` of the human roles, in hours.
@@ -134,9 +135,9 @@ class MlPersonas(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         job_subnets = _selected_subnets(vpc, subnets)
-        problems = [message for _, message in persona_problems(
+        problems = messages(persona_problems(
             teams=teams, instance_types=instance_types, team_tag_key=team_tag_key, user_tag_key=user_tag_key,
-            human_personas=human_personas)]
+            human_personas=human_personas))
         if not job_subnets:
             problems.append("subnets is empty; jobs must be pinned to the platform's subnets")
         if not security_groups:
