@@ -23,7 +23,19 @@ def execution_role_path(platform: str, persona: str | None = None, team: str | N
 
 @dataclass(frozen=True)
 class PlatformContext:
-    """What the persona statements refer to. Values may be CDK tokens."""
+    """What the persona statements refer to. Values may be CDK tokens.
+
+    :param partition, region, account: where the statements apply (ARNs are built from them).
+    :param platform: the platform name: execution-role paths, SSM parameter and pipeline name prefixes.
+    :param subnet_ids, security_group_ids: the only subnets and security groups jobs may use.
+    :param data_bucket_arn, artifacts_bucket_arn: the buckets whose team prefixes the personas use.
+    :param data_key_arn, artifacts_key_arn, volumes_key_arn: KMS key ARNs of those data classes.
+    :param instance_types: allow-list of SageMaker instance types (wildcards allowed); empty: no list.
+    :param team_tag_key, user_tag_key: the ABAC tag keys (principal and resource tags).
+    :param consumer_endpoint_names: endpoints the model consumer may invoke.
+    :param vpc_arn: the platform VPC (informational: ENI permissions cannot be scoped to it).
+    :param model_source_account: the delivery account execution roles read promoted models from.
+    """
 
     partition: str
     region: str
