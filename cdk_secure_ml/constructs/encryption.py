@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 from aws_cdk import Duration, RemovalPolicy, Stack
@@ -15,6 +16,10 @@ from cdk_secure_ml.core.names import DATA_CLASS_RE, kms_alias_prefix_problem
 #: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
 #: volumes, and logs.
 DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
+
+#: Default waiting period before a scheduled key deletion, in days (the maximum KMS allows:
+#: https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html).
+DEFAULT_PENDING_WINDOW_DAYS = 30
 
 _DESCRIPTIONS = {
     "data": "ML training and feature data",
@@ -76,7 +81,7 @@ class EncryptionKeys(Construct):
         data_classes: Sequence[str] = DEFAULT_DATA_CLASSES,
         shared_key: bool = False,
         alias_prefix: str = "secure-ml",
-        pending_window: Duration = Duration.days(30),
+        pending_window: Duration | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -88,7 +93,9 @@ class EncryptionKeys(Construct):
             )
         bad = [c for c in classes if not isinstance(c, str) or not DATA_CLASS_RE.match(c)]
         if bad:
-            problems.append(f"data classes {bad} must match {DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')")
+            problems.append(
+                f"data classes {bad} must match {DATA_CLASS_RE.pattern} (e.g. 'data', 'model-logs')"
+            )
         if len(set(classes)) != len(classes):
             problems.append(f"data_classes {classes} repeat a name; list each once")
         alias_problem = kms_alias_prefix_problem(alias_prefix)
@@ -108,7 +115,7 @@ class EncryptionKeys(Construct):
                 alias=f"alias/{alias_prefix}/{name}",
                 description=description,
                 enable_key_rotation=True,
-                pending_window=pending_window,
+                pending_window=pending_window or Duration.days(DEFAULT_PENDING_WINDOW_DAYS),
                 removal_policy=removal_policy,
             )
 
@@ -156,31 +163,68 @@ class EncryptionKeys(Construct):
     def logs(self) -> kms.Key:
         return self.key_for("logs")
 
-    def grant_encrypt_decrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` encrypt and decrypt with the key of ``data_class``."""
+    def grant_encrypt_decrypt(self, grantee: iam.IGrantable, data_class: str) -> iam.Grant:
+        """Let ``grantee`` encrypt and decrypt with the key of ``data_class`` (``Key.grant_encrypt_decrypt``).
+
+        :raises ValueError: ``data_class`` is not one of :attr:`data_classes`.
+        """
+        grantee, data_class = _grantee_first("grant_encrypt_decrypt", grantee, data_class)
         return self.key_for(data_class).grant_encrypt_decrypt(grantee)
 
-    def grant_decrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` decrypt (read) data of ``data_class``."""
+    def grant_decrypt(self, grantee: iam.IGrantable, data_class: str) -> iam.Grant:
+        """Let ``grantee`` decrypt (read) data of ``data_class`` (``kms.Key.grant_decrypt``).
+
+        :raises ValueError: ``data_class`` is not one of :attr:`data_classes`.
+        """
+        grantee, data_class = _grantee_first("grant_decrypt", grantee, data_class)
         return self.key_for(data_class).grant_decrypt(grantee)
 
-    def grant_encrypt(self, data_class: str, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` encrypt (write) data of ``data_class``."""
+    def grant_encrypt(self, grantee: iam.IGrantable, data_class: str) -> iam.Grant:
+        """Let ``grantee`` encrypt (write) data of ``data_class`` (``kms.Key.grant_encrypt``).
+
+        :raises ValueError: ``data_class`` is not one of :attr:`data_classes`.
+        """
+        grantee, data_class = _grantee_first("grant_encrypt", grantee, data_class)
         return self.key_for(data_class).grant_encrypt(grantee)
 
-    def grant_to_service(self, data_class: str, service_principal: str, *actions: str) -> None:
-        """Let an AWS service of this account use the key of ``data_class`` (key policy statement).
+    def grant_to_service(self, data_class: str, service_principal: str, *actions: str) -> iam.Grant:
+        """Let an AWS service of this account use the key of ``data_class`` (a key policy statement).
 
-        Default actions: encrypt, decrypt and generate data keys. The statement is conditioned on
-        ``aws:SourceAccount`` so the service acts only for this account.
+        The data class comes first here: the grantee is a service principal name
+        (``"cloudwatch.amazonaws.com"``), not an ``iam.IGrantable``.
+
+        :param actions: default ``kms:Encrypt``, ``kms:Decrypt`` and ``kms:GenerateDataKey*``.
+        :returns: the ``iam.Grant`` of the key-policy statement, which is conditioned on
+            ``aws:SourceAccount`` so the service acts only for this account.
+        :raises ValueError: ``data_class`` is not one of :attr:`data_classes`.
         """
         key = self.key_for(data_class)
         stack = Stack.of(self)
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(service_principal)],
-                actions=list(actions) or ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            )
+        principal = iam.ServicePrincipal(service_principal)
+        granted = list(actions) or ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]
+        statement = iam.PolicyStatement(
+            principals=[principal],
+            actions=granted,
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
         )
+        return iam.Grant.add_statement_to_resource_policy(
+            statement=statement, resource=key, actions=granted, grantee=principal, resource_arns=["*"]
+        )
+
+
+def _grantee_first(method: str, grantee: object, data_class: object) -> tuple[iam.IGrantable, str]:
+    """Accept the old order ``(data_class, grantee)`` for one more release, with a DeprecationWarning.
+
+    A ``str`` first argument can only be a data class (a grantee is never a string), so the old order is
+    recognised without guessing.
+    """
+    if isinstance(grantee, str) and not isinstance(data_class, str):
+        warnings.warn(
+            f"EncryptionKeys.{method}({grantee!r}, grantee) is deprecated; pass the grantee first, as in "
+            f"CDK: {method}(grantee, {grantee!r})",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return data_class, grantee  # type: ignore[return-value]
+    return grantee, data_class  # type: ignore[return-value]

@@ -21,5 +21,7 @@ class DeliveryAccessStack(Stack):
         self, scope: Construct, construct_id: str, *, platform: str, pipeline_account: str, **kwargs: Any
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.audit_role = PipelineAuditRole(self, "AuditRole", platform=platform, pipeline_account=pipeline_account)
+        self.audit_role = PipelineAuditRole(
+            self, "AuditRole", platform=platform, pipeline_account=pipeline_account
+        )
         CfnOutput(self, "AuditRoleArn", value=self.audit_role.role_arn)

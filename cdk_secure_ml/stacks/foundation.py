@@ -108,7 +108,9 @@ class FoundationStack(Stack):
             object_lock_mode=storage.object_lock_mode,
         )
 
-        self.permissions_boundary = PlatformPermissionsBoundary(self, "PermissionsBoundary", platform=config.name)
+        self.permissions_boundary = PlatformPermissionsBoundary(
+            self, "PermissionsBoundary", platform=config.name
+        )
         self.personas: MlPersonas | None = None
         identity = config.identity
         if identity.teams:
@@ -117,8 +119,9 @@ class FoundationStack(Stack):
                 "Personas",
                 platform=config.name,
                 teams=[team.name for team in identity.teams],
-                subnet_ids=self.network.subnet_ids,
-                security_group_ids=[self.workload_security_group.security_group_id],
+                vpc=self.network.vpc,
+                subnets=self.network.subnets,
+                security_groups=[self.workload_security_group],
                 data_bucket=self.data_bucket.bucket,
                 artifacts_bucket=self.artifacts_bucket.bucket,
                 data_key=self.keys.data,
@@ -129,7 +132,6 @@ class FoundationStack(Stack):
                 team_tag_key=identity.team_tag_key,
                 user_tag_key=identity.user_tag_key,
                 consumer_endpoint_names=identity.consumer_endpoint_names,
-                vpc_id=self.network.vpc.vpc_id,
                 human_personas=human_personas,
                 model_source_account=model_source_account,
             )

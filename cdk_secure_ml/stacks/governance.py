@@ -73,7 +73,8 @@ class GovernanceStack(Stack):
             s3_data_event_buckets=list(data_event_buckets) if gov.s3_data_events else [],
             lambda_data_events=gov.lambda_data_events,
         )
-        archive_logs = self.audit_trail.archive.server_access_logs_bucket if self.audit_trail.archive else None
+        archive = self.audit_trail.archive
+        archive_logs = archive.server_access_logs_bucket if archive else None
         # Config gets its own bucket (no Object Lock), encrypted with the logs key; its access logs go
         # where the archive's go.
         self.compliance = ComplianceRules(
@@ -87,10 +88,10 @@ class GovernanceStack(Stack):
         )
         if not create_recorder:
             Annotations.of(self.compliance).add_info(
-                "governance.config_recorder is false: no Config recorder or delivery channel is created here. "
-                "The Config rules evaluate only where the account already records (Control Tower's or the "
-                "organization's recorder); PutConfigRule fails with NoAvailableConfigurationRecorderException "
-                "in an account without one."
+                "governance.config_recorder is false: no Config recorder or delivery channel is created "
+                "here. The Config rules evaluate only where the account already records (Control Tower's "
+                "or the organization's recorder); PutConfigRule fails with "
+                "NoAvailableConfigurationRecorderException in an account without one."
             )
         self.threat_detection = ThreatDetection(self, "ThreatDetection", create_detector=create_detector)
         known_log_buckets: dict[str, s3.IBucket] = {}
@@ -142,8 +143,8 @@ class OrganizationGuardrailsStack(Stack):
         if org.platform_scp_count + org.attached_scps_per_target > MAX_SCPS_PER_TARGET:
             raise ValueError(
                 f"OrganizationGuardrailsStack: {org.platform_scp_count} platform SCP(s) plus the "
-                f"{org.attached_scps_per_target} already attached exceed the {MAX_SCPS_PER_TARGET} SCPs AWS allows "
-                "per OU; set organization.merge_scps: true or free SCP slots on the OUs"
+                f"{org.attached_scps_per_target} already attached exceed the {MAX_SCPS_PER_TARGET} SCPs AWS "
+                "allows per OU; set organization.merge_scps: true or free SCP slots on the OUs"
             )
         documents: dict[str, tuple[str, str, dict[str, Any]]] = {}  # id → (name, description, document)
         if org.merge_scps:
@@ -155,21 +156,24 @@ class OrganizationGuardrailsStack(Stack):
         else:
             documents.update({n: (n, scp.POLICIES[n][1], d) for n, d in scps.items()})
         if org.ai_services_opt_out:
-            documents["ai-services-opt-out"] = (
-                "ai-services-opt-out", scp.POLICIES["ai-services-opt-out"][1], scp.load_policy("ai-services-opt-out"))
+            opt_out = "ai-services-opt-out"
+            documents[opt_out] = (opt_out, scp.POLICIES[opt_out][1], scp.load_policy(opt_out))
 
-        types = sorted({scp.SERVICE_CONTROL_POLICY} | ({scp.AISERVICES_OPT_OUT_POLICY} if org.ai_services_opt_out else set()))
+        types = sorted({scp.SERVICE_CONTROL_POLICY}
+                       | ({scp.AISERVICES_OPT_OUT_POLICY} if org.ai_services_opt_out else set()))
         Annotations.of(self).add_warning_v2(
             "secure-ml:organization-policy-types",
             f"Before deploying, enable the policy type(s) {', '.join(types)} in the organization's root "
             "(aws organizations enable-policy-type --root-id <r-...> --policy-type <TYPE>): CloudFormation "
-            f"cannot, and attaching fails with PolicyTypeNotEnabledException otherwise ({POLICY_TYPE_SOURCE})",
+            "cannot, and attaching fails with PolicyTypeNotEnabledException otherwise "
+            f"({POLICY_TYPE_SOURCE})",
         )
         Annotations.of(self).add_warning_v2(
             "secure-ml:organization-scp-quota",
-            f"Each target OU gets {org.platform_scp_count} SCP(s) here; organization.attached_scps_per_target says "
-            f"{org.attached_scps_per_target} are attached already. Check with aws organizations "
-            "list-policies-for-target --filter SERVICE_CONTROL_POLICY --target-id <ou>: more than "
+            f"Each target OU gets {org.platform_scp_count} SCP(s) here; "
+            f"organization.attached_scps_per_target says {org.attached_scps_per_target} are attached "
+            "already. Check with aws organizations list-policies-for-target --filter SERVICE_CONTROL_POLICY "
+            "--target-id <ou>: more than "
             f"{MAX_SCPS_PER_TARGET} in all fails the attachment",
         )
 

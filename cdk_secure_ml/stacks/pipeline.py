@@ -35,7 +35,9 @@ class DeliveryPipelineStack(Stack):
     ) -> None:
         delivery = config.delivery
         if delivery is None:
-            raise ValueError("DeliveryPipelineStack needs a config with a delivery section (docs/delivery.md)")
+            raise ValueError(
+                "DeliveryPipelineStack needs a config with a delivery section (docs/delivery.md)"
+            )
         kwargs.setdefault("env", Environment(account=delivery.tooling_account,
                                              region=delivery.tooling_region or config.region))
         super().__init__(scope, construct_id, **kwargs)
@@ -66,7 +68,9 @@ class DeliveryPipelineStack(Stack):
                 stage=app_stage,
                 requires_approval=stage.requires_approval,
                 group=stage.stage_kind,
-                audit_role_arn=audit_role_arn(config.name, stage.account, self.partition) if delivery.audit else None,
+                audit_role_arn=(
+                    audit_role_arn(config.name, stage.account, self.partition) if delivery.audit else None
+                ),
             ))
         self.pipeline = MlPlatformPipeline(
             self,
@@ -78,11 +82,15 @@ class DeliveryPipelineStack(Stack):
             wave_threshold=delivery.wave_threshold,
             notification_emails=delivery.notification_emails,
             # Endpoints that deploy from a model package group: the synth step resolves the approved versions.
-            model_package_groups=list(dict.fromkeys(g for e in config.endpoints for g in e.model_package_groups())),
+            model_package_groups=list(
+                dict.fromkeys(g for e in config.endpoints for g in e.model_package_groups())
+            ),
         )
         # The pipeline's roles live under the same ceiling as the platform's: no IAM changes, no audit
         # tampering, no key destruction (they deploy through the CDK bootstrap roles of the targets).
-        self.permissions_boundary = PlatformPermissionsBoundary(self, "PermissionsBoundary", platform=config.name)
+        self.permissions_boundary = PlatformPermissionsBoundary(
+            self, "PermissionsBoundary", platform=config.name
+        )
         iam.PermissionsBoundary.of(self.pipeline).apply(self.permissions_boundary.policy)
         self.registry = ModelRegistry(
             self,
@@ -98,10 +106,11 @@ class DeliveryPipelineStack(Stack):
             Annotations.of(self).add_warning_v2("secure-ml:delivery-config", warning)
         for name, app_stage in self.stages.items():
             for endpoint, groups in app_stage.waiting_endpoints.items():
+                no_serving = "" if app_stage.serving else " (no Serving stack)"
                 Annotations.of(self).add_info(
-                    f"stage {name}: endpoint {endpoint} waits for an approved version of model package group(s) "
-                    f"{groups}; the stage deploys without it{'' if app_stage.serving else ' (no Serving stack)'} "
-                    "until one is approved, and the approval starts this pipeline again")
+                    f"stage {name}: endpoint {endpoint} waits for an approved version of model package "
+                    f"group(s) {groups}; the stage deploys without it{no_serving} until one is approved, and "
+                    "the approval starts this pipeline again")
         CfnOutput(self, "PipelineName", value=self.pipeline.code_pipeline.pipeline_name)
         CfnOutput(self, "ModelPackageGroupName", value=self.registry.group_name)
         CfnOutput(self, "ModelArtifactsBucketName", value=self.registry.artifacts.bucket_name)

@@ -54,7 +54,9 @@ class MlPlatformStage(Stage):
                 "Studio",
                 config=config,
                 foundation=self.foundation,
-                description=f"{config.name}: VPC-only SageMaker Studio domain and runtime settings (cdk-secure-ml)",
+                description=(
+                    f"{config.name}: VPC-only SageMaker Studio domain and runtime settings (cdk-secure-ml)"
+                ),
             )
             users_by_stack = user_stack_slices(config.studio.users, config.studio.max_profiles_per_stack)
             for stack_id, users in users_by_stack if human_roles else []:
@@ -106,8 +108,10 @@ class MlPlatformStage(Stage):
                 team_tag_key=config.identity.team_tag_key,
                 consumer_role_arn=consumer.role_arn if consumer is not None else None,
                 consumer_endpoint_names=config.identity.consumer_endpoint_names,
-                description=f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
-                "(cdk-secure-ml)",
+                description=(
+                    f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
+                    "(cdk-secure-ml)"
+                ),
             )
         self.delivery: DeliveryAccessStack | None = None
         if pipeline_account is not None:

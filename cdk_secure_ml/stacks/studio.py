@@ -137,7 +137,9 @@ class StudioUsersStack(Stack):
             )
 
 
-def user_stack_slices(users: Sequence[StudioUserConfig], max_per_stack: int) -> list[tuple[str, list[StudioUserConfig]]]:
+def user_stack_slices(
+    users: Sequence[StudioUserConfig], max_per_stack: int
+) -> list[tuple[str, list[StudioUserConfig]]]:
     """Group users by team, in config order, into slices of at most ``max_per_stack``.
 
     Returns ``(stack id, users)``. Config order keeps assignments stable: add new users at the end

@@ -393,6 +393,24 @@ def test_registry_and_audit_role_validate_account_ids():
         PipelineAuditRole(stack, "Audit", platform="ml", pipeline_account="tooling")
 
 
+def test_on_approved_returns_the_registrys_rule_with_the_target():
+    from aws_cdk import aws_events as events
+    from aws_cdk import aws_events_targets as targets
+    from aws_cdk import aws_sns as sns
+
+    app = new_app()
+    stack = Stack(app, "S", env=Environment(account=TOOLING, region="eu-west-1"))
+    registry = ModelRegistry(stack, "Registry", platform="ml", stage_accounts=[DEV])
+    rule = registry.on_approved(targets.SnsTopic(sns.Topic(stack, "Topic")))
+    assert isinstance(rule, events.Rule) and rule is registry.approved_rule
+    t = Template.from_stack(stack)
+    t.resource_count_is("AWS::Events::Rule", 1)
+    t.has_resource_properties("AWS::Events::Rule", {
+        "EventPattern": {"detail": {"ModelPackageGroupName": ["ml-models"], "ModelApprovalStatus": ["Approved"]}},
+        "Targets": Match.array_with([Match.object_like({"Arn": {"Ref": Match.string_like_regexp("^Topic")}})]),
+    })
+
+
 def test_the_tooling_account_as_a_stage_account_is_a_synth_warning():
     text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"222222222222"', '"111111111111"')
     config = parse_config(text)
@@ -413,16 +431,18 @@ def test_human_personas_option_is_validated():
     from aws_cdk import aws_s3 as s3
 
     from cdk_secure_ml.constructs.identity import MlPersonas
+    from tests.helpers.job_network import job_network
 
     app = new_app()
     stack = Stack(app, "S")
     key = kms.Key(stack, "K")
     bucket = s3.Bucket(stack, "B")
+    network = job_network(stack)
     with pytest.raises(ValueError, match=r"human_personas \['admin'\] are not personas"):
-        MlPersonas(stack, "P", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+        MlPersonas(stack, "P", platform="ml", teams=["a"], **network,
                    data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key, volumes_key=key,
                    human_personas=["admin"])
-    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], subnet_ids=["subnet-1"], security_group_ids=["sg-1"],
+    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], **network,
                           data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key,
                           volumes_key=key, human_personas=())
     assert personas.human_roles == {} and personas.execution_roles

@@ -82,10 +82,13 @@ def test_grant_helpers_scope_to_the_class_key():
     stack = Stack(new_app(), "S")
     keys = EncryptionKeys(stack, "Keys")
     role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
-    keys.grant_decrypt("data", role)
-    keys.grant_encrypt_decrypt("artifacts", role)
-    keys.grant_encrypt("volumes", role)
-    keys.grant_to_service("artifacts", "cloudwatch.amazonaws.com")
+    keys.grant_decrypt(role, "data")
+    keys.grant_encrypt_decrypt(role, "artifacts")
+    keys.grant_encrypt(role, "volumes")
+    service_grant = keys.grant_to_service("artifacts", "cloudwatch.amazonaws.com")
+    assert isinstance(service_grant, iam.Grant) and service_grant.success
+    assert [stack.resolve(st.to_statement_json())["Principal"] for st in service_grant.resource_statements] == [
+        {"Service": "cloudwatch.amazonaws.com"}]
     t = Template.from_stack(stack)
     statements = next(iter(t.find_resources("AWS::IAM::Policy").values()))["Properties"]["PolicyDocument"][
         "Statement"
@@ -129,3 +132,26 @@ def test_unknown_data_class_names_the_known_ones():
                           pending_window=Duration.days(7))
     with pytest.raises(ValueError, match=r"no data class 'volumes'; it has \['data', 'logs'\]"):
         keys.volumes
+
+
+def test_the_old_argument_order_still_grants_with_a_deprecation_warning():
+    stack = Stack(new_app(), "S")
+    keys = EncryptionKeys(stack, "Keys")
+    role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    for method in ("grant_encrypt_decrypt", "grant_decrypt", "grant_encrypt"):
+        with pytest.warns(DeprecationWarning, match=rf"EncryptionKeys.{method}\('data', grantee\) is deprecated; "
+                                                    rf"pass the grantee first, as in CDK: {method}\(grantee, 'data'\)"):
+            grant = getattr(keys, method)("data", role)
+        assert grant.success
+        assert getattr(keys, method)(role, "data").principal_statements[0].to_statement_json() == (
+            grant.principal_statements[0].to_statement_json())
+
+
+def test_grant_to_an_unknown_class_names_the_known_ones():
+    stack = Stack(new_app(), "S")
+    keys = EncryptionKeys(stack, "Keys", data_classes=["data", "logs"])
+    role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    with pytest.raises(ValueError, match=r"no data class 'artifacts'; it has \['data', 'logs'\]"):
+        keys.grant_encrypt_decrypt(role, "artifacts")
+    with pytest.raises(ValueError, match=r"no data class 'artifacts'"):
+        keys.grant_to_service("artifacts", "cloudwatch.amazonaws.com")

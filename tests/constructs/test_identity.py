@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import CfnWaitConditionHandle, Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
@@ -35,6 +37,7 @@ from cdk_secure_ml.core.instance_types import INSTANCE_STORE_FAMILIES, instance_
 from tests.conftest import new_app
 from tests.helpers.iam_conditions import evaluate
 from tests.helpers.iam_eval import decide
+from tests.helpers.job_network import job_network
 
 
 @pytest.fixture(scope="module")
@@ -285,8 +288,8 @@ def options_lab():
     artifacts = SecureBucket(stack, "Artifacts", encryption_key=keys.artifacts)
     provider = iam.SamlProvider.from_saml_provider_arn(stack, "Idp", "arn:aws:iam::111122223333:saml-provider/corp")
     personas = MlPersonas(
-        stack, "Personas", platform="lab", teams=["vision"], subnet_ids=["subnet-1", "subnet-2"],
-        security_group_ids=["sg-1"], data_bucket=data.bucket, artifacts_bucket=artifacts.bucket,
+        stack, "Personas", platform="lab", teams=["vision"], **job_network(stack, ["subnet-1", "subnet-2"], ["sg-1"]),
+        data_bucket=data.bucket, artifacts_bucket=artifacts.bucket,
         data_key=keys.data, artifacts_key=keys.artifacts, volumes_key=keys.volumes, instance_types=[],
         trusted_principal=iam.SamlConsolePrincipal(provider), team_tag_key="cost-center", user_tag_key="login",
         consumer_endpoint_names=["fraud-scorer"],
@@ -326,10 +329,159 @@ def test_lookup_errors_name_what_exists(options_lab):
         personas.human_role("wizard")
 
 
-def _kwargs(stack):
+# ----------------------------------------------------------------------------- typed network parameters
+
+
+def test_a_subnet_selection_pins_jobs_to_the_selected_subnets():
+    stack = Stack(new_app(), "S")
+    kwargs = _kwargs(stack, ["subnet-1", "subnet-2"], ["sg-1", "sg-2"])
+    personas = MlPersonas(stack, "P", **{**kwargs, "teams": ["a"],
+                                         "subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)})
+    assert stack.resolve(personas.context.subnet_ids) == ["subnet-1", "subnet-2"]
+    assert stack.resolve(personas.context.security_group_ids) == ["sg-1", "sg-2"]
+    guardrails = personas.policies["Guardrails"].document.to_json()["Statement"]
+    by_sid = {st["Sid"]: st for st in stack.resolve(guardrails)}
+    assert by_sid["DenyJobsInOtherSubnets"]["Condition"] == {
+        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSubnets": ["subnet-1", "subnet-2"]}}
+    assert by_sid["DenyJobsWithOtherSecurityGroups"]["Condition"] == {
+        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSecurityGroupIds": ["sg-1", "sg-2"]}}
+
+
+# ----------------------------------------------------------------------------- grant
+
+
+@dataclass
+class GrantLab:
+    stack: Stack
+    other: Stack
+    personas: MlPersonas
+    roles: dict[str, iam.Role]
+    grants: dict[str, iam.Grant]
+    waiter: CfnWaitConditionHandle
+
+    def template(self, stack: Stack | None = None) -> Template:
+        return Template.from_stack(stack or self.stack)
+
+
+@pytest.fixture(scope="module")
+def grant_lab() -> GrantLab:
+    app = new_app()
+    stack = Stack(app, "Grants")
+    personas = MlPersonas(stack, "Personas", **{**_kwargs(stack), "teams": ["vision", "nlp"],
+                                                 "consumer_endpoint_names": ["fraud-scorer"]})
+    roles = {p: iam.Role(stack, f"Existing{i}", assumed_by=iam.AccountRootPrincipal()) for i, p in enumerate(PERSONAS)}
+    grants = {p: personas.grant(p, role) for p, role in roles.items()}
+    # A role of another stack, for team nlp; an imported role, a user and a group.
+    other = Stack(app, "Elsewhere")
+    roles["nlp-engineer"] = iam.Role(other, "NlpEngineer", assumed_by=iam.AccountRootPrincipal())
+    grants["nlp-engineer"] = personas.grant("ml-engineer", roles["nlp-engineer"], team="nlp")
+    grants["imported"] = personas.grant("data-scientist", iam.Role.from_role_name(stack, "Ci", "ci-trainer"))
+    grants["user"] = personas.grant("ml-admin", iam.User(stack, "BreakGlass"))
+    grants["group"] = personas.grant("model-consumer", iam.Group(stack, "Consumers"))
+    waiter = CfnWaitConditionHandle(stack, "AfterTheGrant")
+    grants["data-scientist"].apply_before(waiter)
+    app.synth()
+    return GrantLab(stack, other, personas, roles, grants, waiter)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_grant_attaches_the_policies_of_the_personas_role(grant_lab, persona):
+    t = grant_lab.template()
+    granted = _policies_of(t, grant_lab.stack, grant_lab.roles[persona])
+    assert granted and granted == _policies_of(t, grant_lab.stack, grant_lab.personas.human_role(persona))
+
+
+def test_a_grant_is_an_iam_grant_of_the_attached_allow_statements(grant_lab):
+    grant = grant_lab.grants["data-scientist"]
+    assert isinstance(grant, iam.Grant) and grant.success
+    grant.assert_success()
+    t = grant_lab.template()
+    docs = _policies_of(t, grant_lab.stack, grant_lab.roles["data-scientist"])
+    allows = [st for d in docs for st in d["Statement"] if st["Effect"] == "Allow"]
+    assert len(grant.principal_statements) == len(allows)
+    assert {a for st in grant.principal_statements for a in st.actions} == {
+        a for st in allows for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+    # The separation-of-duty denials come with the attached policies.
+    assert decide(docs, "sagemaker:CreateEndpoint") == "deny"
+
+
+def test_apply_before_waits_for_the_policies_and_the_grantee(grant_lab):
+    stack, t = grant_lab.stack, grant_lab.template()
+    depends = t.find_resources("AWS::CloudFormation::WaitConditionHandle")[
+        stack.get_logical_id(grant_lab.waiter)]["DependsOn"]
+    role_id = stack.get_logical_id(grant_lab.roles["data-scientist"].node.default_child)
+    policy_ids = {stack.get_logical_id(grant_lab.personas.policies[i].node.default_child)
+                  for i in ("Guardrails", "TeamData", "DataScientist", "StudioAccess")}
+    assert {role_id, *policy_ids} <= set(depends)
+
+
+@pytest.mark.aws_behaviour("iam.role-tags-are-principal-tags")
+def test_grant_with_a_team_tags_the_grantee_like_an_execution_role(grant_lab):
+    other, t = grant_lab.other, grant_lab.template(grant_lab.other)
+    props = t.find_resources("AWS::IAM::Role")[other.get_logical_id(grant_lab.roles["nlp-engineer"].node.default_child)][
+        "Properties"]
+    assert {"Key": "team", "Value": "nlp"} in props["Tags"]
+    # A role of another stack gets the Foundation-side policies by exported ARN.
+    assert len(props["ManagedPolicyArns"]) == 4
+    assert all("Fn::ImportValue" in arn for arn in props["ManagedPolicyArns"])
+
+
+def test_imported_roles_users_and_groups_get_the_policies_by_name(grant_lab):
+    stack, t = grant_lab.stack, grant_lab.template()
+    policies = t.find_resources("AWS::IAM::ManagedPolicy")
+
+    def props(policy_id: str) -> dict:
+        return policies[stack.get_logical_id(grant_lab.personas.policies[policy_id].node.default_child)]["Properties"]
+
+    for policy_id in ("Guardrails", "TeamData", "DataScientist", "StudioAccess"):
+        assert props(policy_id)["Roles"] == ["ci-trainer"], policy_id
+    assert "Roles" not in props("MlEngineer")
+    user = t.find_resources("AWS::IAM::User")
+    assert [len(u["Properties"]["ManagedPolicyArns"]) for u in user.values()] == [2]  # guardrails, ML admin
+    group = next(iter(t.find_resources("AWS::IAM::Group").values()))
+    assert group["Properties"]["ManagedPolicyArns"] == [
+        {"Ref": stack.get_logical_id(grant_lab.personas.policies["ModelConsumer"].node.default_child)}]
+
+
+@pytest.mark.parametrize(("persona", "grantee", "team", "message"), [
+    ("wizard", "role", None, r"unknown persona 'wizard'; use one of \['data-scientist', 'ml-engineer', 'ml-admin', "
+                             r"'model-consumer'\]"),
+    ("data-scientist", "role", "audio", r"unknown team 'audio'; use one of \['vision', 'nlp'\]"),
+    ("data-scientist", "service", None, r"grantee .* is not an IAM role, user or group"),
+    ("data-scientist", "imported", "nlp", r"team='nlp' tags the grantee, and .*/Imported is not an iam.Role"),
+])
+def test_grant_errors_name_the_value_and_the_choices(persona, grantee, team, message):
+    stack = Stack(new_app(), "S")
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["vision", "nlp"]})
+    grantees = {"role": iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal()),
+                "service": iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                "imported": iam.Role.from_role_name(stack, "Imported", "ci-trainer")}
+    with pytest.raises(ValueError, match=message):
+        personas.grant(persona, grantees[grantee], team=team)
+
+
+def test_no_grant_of_a_consumer_without_endpoints():
+    stack = Stack(new_app(), "S")
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    with pytest.raises(ValueError, match="'model-consumer' has no policy to attach because consumer_endpoint_names "
+                                         "is empty"):
+        personas.grant("model-consumer", iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal()))
+
+
+@pytest.mark.aws_behaviour("iam-identity-center.provisioned-roles-protected")
+def test_no_grant_to_a_role_iam_identity_center_provisions():
+    stack = Stack(new_app(), "S")
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    sso_role = iam.Role.from_role_name(stack, "Sso", "AWSReservedSSO_DataScientist_0123456789abcdef")
+    with pytest.raises(ValueError, match=r"AWSReservedSSO_DataScientist_0123456789abcdef is provisioned by IAM "
+                                         r"Identity Center.*assume the persona roles"):
+        personas.grant("data-scientist", sso_role)
+
+
+def _kwargs(stack, subnet_ids=("subnet-1",), security_group_ids=("sg-1",)):
     keys = EncryptionKeys(stack, "Keys")
     bucket = SecureBucket(stack, "B", encryption_key=keys.data)
-    return dict(platform="p", subnet_ids=["subnet-1"], security_group_ids=["sg-1"], data_bucket=bucket.bucket,
+    return dict(platform="p", **job_network(stack, subnet_ids, security_group_ids), data_bucket=bucket.bucket,
                 artifacts_bucket=bucket.bucket, data_key=keys.data, artifacts_key=keys.artifacts,
                 volumes_key=keys.volumes)
 
@@ -339,7 +491,8 @@ def _kwargs(stack):
     ({"teams": ["Bad Team"]}, "['Bad Team']"),
     ({"teams": ["a", "a"]}, "repeat a name"),
     ({"teams": ["a"], "instance_types": ["p3.2xlarge"]}, "['p3.2xlarge'] are not SageMaker types"),
-    ({"teams": ["a"], "subnet_ids": []}, "subnet_ids is empty"),
+    ({"teams": ["a"], "subnets": []}, "subnets is empty"),
+    ({"teams": ["a"], "security_groups": []}, "security_groups is empty"),
     ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
 ])
 def test_bad_input(overrides, message):
