@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .policies.engine import InputError, check_paths
 from .policies.findings import Finding, Report
+from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
+from .policies.runner import check_paths
+from .policies.template import InputError
 
 PROG = "secure-ml"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -135,27 +136,13 @@ def format_json(report: Report) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _resource_line(file: str, logical_id: str, cache: dict[str, list[str]]) -> int:
-    """Line of the resource's key in the file (1 when not found): SARIF viewers need a line."""
-    if file not in cache:
-        try:
-            cache[file] = Path(file).read_text(encoding="utf-8-sig").splitlines()
-        except OSError:
-            cache[file] = []
-    pattern = re.compile(r'^\s*"?' + re.escape(logical_id) + r'"?\s*:')
-    for number, line in enumerate(cache[file], start=1):
-        if pattern.match(line):
-            return number
-    return 1
-
-
 def _artifact_uri(file: str) -> str:
     path = Path(file)
     return path.resolve().as_uri() if path.is_absolute() else path.as_posix()
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule.title,
         "shortDescription": {"text": rule.title},
@@ -164,9 +151,12 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": rule.severity},
         "properties": {"area": AREA_NAMES[rule.area], "resourceTypes": list(rule.resource_types)},
     }
+    if rule.help_uri:
+        entry["helpUri"] = rule.help_uri
+    return entry
 
 
-def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list[str]]) -> dict[str, Any]:
+def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": finding.severity,
@@ -175,7 +165,8 @@ def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": _artifact_uri(finding.file)},
-                    "region": {"startLine": _resource_line(finding.file, finding.resource, lines)},
+                    # SARIF viewers need a line: the resource's, else the top of the file.
+                    "region": {"startLine": finding.line or 1},
                 },
                 "logicalLocations": [{"name": finding.resource, "kind": "resource"}],
             }
@@ -190,8 +181,7 @@ def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list
 
 def format_sarif(report: Report) -> str:
     index = {rule.id: i for i, rule in enumerate(CATALOGUE)}
-    lines: dict[str, list[str]] = {}
-    results = [_sarif_result(f, index, lines) for f in [*report.findings, *report.acknowledged]]
+    results = [_sarif_result(f, index) for f in [*report.findings, *report.acknowledged]]
     document = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -271,7 +261,7 @@ def rules_markdown() -> str:
             continue
         out += ["", f"## {AREA_NAMES[area]} ({area})"]
         for r in rules:
-            types = ", ".join(f"`{t}`" for t in r.resource_types) or "any resource (evaluated by the engine)"
+            types = ", ".join(f"[`{t}`]({cfn_reference_url(t)})" for t in r.resource_types) or "any resource"
             out += [
                 "",
                 f"### {r.id}",
@@ -282,6 +272,8 @@ def rules_markdown() -> str:
                 f"- Why: {r.rationale}",
                 f"- Fix: {r.remediation}",
             ]
+            if r.references:
+                out.append("- See: " + ", ".join(f"<{uri}>" for uri in r.references))
     return "\n".join(out) + "\n"
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import yaml
 
-from .engine import NO_VALUE, InputError, Resource, Template, TemplateError, Unresolved, discover
+from .template import NO_VALUE, InputError, Resource, Template, TemplateError, Unresolved, discover
 from .findings import CANNOT_VERIFY, Finding, Report
 
 __all__ = [

@@ -14,8 +14,8 @@ import pytest
 
 from cdk_secure_ml.cli import main
 from cdk_secure_ml.policies import iam_lint, scp
-from cdk_secure_ml.policies.engine import Template
 from cdk_secure_ml.policies.findings import CANNOT_VERIFY, Report
+from cdk_secure_ml.policies.template import Template
 
 from .sml_helpers import res, template
 
@@ -656,7 +656,7 @@ def test_cli_without_parliament_exits_2_with_install_hint(capsys, monkeypatch, f
 def test_library_and_cli_do_not_import_parliament() -> None:
     code = (
         "import sys; sys.modules['parliament'] = None\n"
-        "import cdk_secure_ml.cli, cdk_secure_ml.policies.iam_lint, cdk_secure_ml.policies.engine\n"
+        "import cdk_secure_ml.cli, cdk_secure_ml.policies.iam_lint, cdk_secure_ml.policies.runner\n"
         "from cdk_secure_ml.cli import main\n"
         "sys.exit(main(['rules']))\n"
     )

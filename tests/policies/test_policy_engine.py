@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cdk_secure_ml.policies.engine import (
+from cdk_secure_ml.policies.runner import check_paths
+from cdk_secure_ml.policies.template import (
     NO_VALUE,
     InputError,
     Template,
     TemplateError,
     Unresolved,
-    check_paths,
     discover,
     load_file,
     load_template,

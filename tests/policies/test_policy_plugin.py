@@ -133,7 +133,7 @@ def test_strict_synth_passes_when_acknowledged_on_a_parent(strict_outcome) -> No
     assert acknowledged is None
 
 
-def test_check_matches_cli_engine(tmp_path: Path) -> None:
+def test_check_matches_the_cli(tmp_path: Path) -> None:
     template = tmp_path / "t.template.json"
     template.write_text(json.dumps({"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}))
     report = SecureMlChecks().check([str(template)])

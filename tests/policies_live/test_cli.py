@@ -105,7 +105,8 @@ def test_fail_on_not_verified_turns_a_check_that_did_not_run_into_exit_1(aws, mo
     could not perform is not a pass (review S3; docs/delivery.md, "Post-deploy audit")."""
     from cdk_secure_ml.policies.findings import Finding
     from cdk_secure_ml.policies.live import cli
-    from cdk_secure_ml.policies.live.audit import NOT_VERIFIED, AuditResult
+    from cdk_secure_ml.policies.live.calls import AuditResult
+    from cdk_secure_ml.policies.live.rules import NOT_VERIFIED
 
     denied = Finding(NOT_VERIFIED, "warning", f"aws://{REGION}", "sagemaker monitoring", "",
                      "not verified: access denied on sagemaker:list_monitoring_schedules")

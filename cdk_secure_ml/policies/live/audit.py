@@ -1,61 +1,28 @@
-"""The live audit: read-only describe/list/get calls, one check function per area.
+"""The live audit: read-only describe/list/get calls, one check method per area.
 
 Every check records a verdict per (rule, resource): a pass, or findings. ``audit()`` returns the
-findings; ``run_audit()`` also returns the number of passed checks (the demo prints both).
+findings; ``run_audit()`` also returns the number of passed checks (the demo prints both). The calls'
+plumbing is :mod:`.calls`, the live-only rules :mod:`.rules`; the IAM actions of every call made here
+are :data:`AUDIT_IAM_ACTIONS`, kept next to the calls (a test derives the calls from this module's
+source and compares).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
-from ..findings import Finding, FindingsBySeverity, Severity
-from ..rules import RULES_BY_ID
-from ..rules._base import is_wildcard_principal
+from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 
+from ..findings import Finding
+from ..iam_document import denies_insecure_transport, is_wildcard_principal
+from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 
-@dataclass(frozen=True)
-class LiveRule:
-    id: str
-    severity: Severity
-    title: str
-    remediation: str
+__all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
 
-
-#: Checks that exist only against a deployed account (no template rule says the same). Numbered from
-#: 101 so they never collide with the catalogue.
-LIVE_RULES: dict[str, LiveRule] = {
-    r.id: r
-    for r in (
-        LiveRule("SML-AUD-101", "error", "A CloudTrail trail is logging in the region",
-                 "Create a multi-region trail (AuditTrail) and keep it logging (StartLogging)."),
-        LiveRule("SML-AUD-102", "error", "AWS Config records configuration changes",
-                 "Create a configuration recorder and a delivery channel and start the recorder (ComplianceRules)."),
-        LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
-                 "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
-        LiveRule("SML-META-101", "warning", "The auditor could verify the service",
-                 "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
-    )
-}  # fmt: skip
-NOT_VERIFIED = "SML-META-101"
-
-#: Error codes AWS services use for a refused call.
-_DENIED = {
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
-    "AuthorizationError", "AuthorizationErrorException", "UnrecognizedClientException",
-    "InvalidClientTokenId", "OptInRequired", "SubscriptionRequiredException",
-}  # fmt: skip
-
-#: Interface endpoints a VpcOnly Studio domain needs (the same list as SML-NET-17).
-REQUIRED_INTERFACE_ENDPOINTS = (
-    "sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
-    "ecr.api", "ecr.dkr", "kms", "ssm",
-)  # fmt: skip
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 #: Model Monitor job definitions: (kind, list operation, describe operation, output config key).
 MONITORING_JOB_DEFINITIONS = (
@@ -126,115 +93,8 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
 )
 
 
-class AuditError(Exception):
-    """The audit cannot start: no credentials, unreachable endpoint, unknown region."""
-
-
-@dataclass
-class AuditResult(FindingsBySeverity):
-    findings: list[Finding] = field(default_factory=list)
-    passed: int = 0
-    #: (rule, resource) pairs with at least one finding.
-    failed_checks: int = 0
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "checks": self.passed + self.failed_checks,
-            "passed": self.passed,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "not_verified": sum(1 for f in self.findings if f.rule == NOT_VERIFIED),
-        }
-
-
-def severity_of(rule_id: str) -> Severity:
-    if rule_id in LIVE_RULES:
-        return LIVE_RULES[rule_id].severity
-    return RULES_BY_ID[rule_id].severity
-
-
-def title_of(rule_id: str) -> str:
-    if rule_id in LIVE_RULES:
-        return LIVE_RULES[rule_id].title
-    return RULES_BY_ID[rule_id].title
-
-
-class _NotVerified(Exception):
-    def __init__(self, operation: str, code: str, message: str) -> None:
-        super().__init__(f"{operation}: {code}")
-        self.operation, self.code, self.message = operation, code, message
-
-
-class Auditor:
-    """One audit run over an account and region."""
-
-    def __init__(self, session: Any, region: str, endpoint_url: str | None = None) -> None:
-        self.session = session
-        self.region = region
-        self.endpoint_url = endpoint_url
-        self.location = f"aws://{region}"
-        self.result = AuditResult()
-        self._clients: dict[str, Any] = {}
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(
-                service, region_name=self.region, endpoint_url=self.endpoint_url
-            )
-        return self._clients[service]
-
-    def call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return getattr(self.client(service), operation)(**kwargs)
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
-
-    def pages(self, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
-        """Every item of a paginated list call (or of one call, when it cannot paginate)."""
-        client = self.client(service)
-        items: list[Any] = []
-        try:
-            if client.can_paginate(operation):
-                for page in client.get_paginator(operation).paginate(**kwargs):
-                    items.extend(page.get(key, []))
-            else:
-                items.extend(getattr(client, operation)(**kwargs).get(key, []))
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
-        return items
-
-    def verdict(self, rule: str, resource: str, resource_type: str, problems: Iterable[str]) -> None:
-        problems = [p for p in problems if p]
-        if not problems:
-            self.result.passed += 1
-            return
-        self.result.failed_checks += 1
-        for message in problems:
-            self.result.findings.append(
-                Finding(rule, severity_of(rule), self.location, resource, resource_type, message)
-            )
-
-    def not_verified(self, area: str, error: _NotVerified) -> None:
-        kind = "access denied" if error.code in _DENIED else f"error {error.code}"
-        self.result.failed_checks += 1
-        self.result.findings.append(
-            Finding(NOT_VERIFIED, "warning", self.location, area, "", f"not verified: {kind} on {error.operation}"
-                    + (f" ({error.message})" if error.message and error.code not in _DENIED else ""))
-        )
-
-    # -- the audit -------------------------------------------------------------------------------
+class Auditor(AwsCalls):
+    """One audit run over an account and region: ``Auditor(session, region, endpoint_url).run()``."""
 
     def run(self) -> AuditResult:
         areas: list[tuple[str, Callable[[], None]]] = [
@@ -251,7 +111,7 @@ class Auditor:
         for area, check in areas:
             try:
                 check()
-            except _NotVerified as error:
+            except NotVerified as error:
                 self.not_verified(area, error)
         return self.result
 
@@ -474,7 +334,7 @@ class Auditor:
         self.verdict("SML-NET-16", vpc_id, kind, ["" if active else "the VPC has no active flow log"])
 
         names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
-        missing = [s for s in REQUIRED_INTERFACE_ENDPOINTS
+        missing = [s for s in DEFAULT_INTERFACE_ENDPOINTS
                    if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
         if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
             missing.append("s3 (gateway)")
@@ -520,16 +380,6 @@ class Auditor:
         location = self.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
         return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
 
-    def _bucket_call(self, operation: str, name: str, missing: str) -> dict[str, Any] | None:
-        """A bucket configuration, or None when the bucket has none (the 'missing' error code)."""
-        try:
-            return getattr(self.client("s3"), operation)(Bucket=name)
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code == missing:
-                return None
-            raise _NotVerified(f"s3:{operation}", code, str(error.response.get("Error", {}).get("Message", ""))) from None
-
     def check_buckets(self) -> None:
         buckets = [b["Name"] for b in self.call("s3", "list_buckets").get("Buckets", [])]
         buckets = [b for b in buckets if self._bucket_region(b) == self.region]
@@ -570,13 +420,13 @@ class Auditor:
                 body = json.loads(policy_text).get("Statement", [])
                 statements = body if isinstance(body, list) else [body]
             self.verdict("SML-ENC-8", name, kind, [
-                "" if any(_denies_insecure_transport(s) for s in statements)
+                "" if any(denies_insecure_transport(s) for s in statements)
                 else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
             ])
             self.verdict("SML-IAM-8", name, kind, [
                 f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
                 for index, s in enumerate(statements)
-                if s.get("Effect") == "Allow" and _is_everyone(s.get("Principal")) and not s.get("Condition")
+                if s.get("Effect") == "Allow" and is_wildcard_principal(s.get("Principal")) is True and not s.get("Condition")
             ])
 
             block = (self._bucket_call("get_public_access_block", name, "NoSuchPublicAccessBlockConfiguration")
@@ -648,28 +498,6 @@ class Auditor:
         for detector_id in detectors:
             status = self.call("guardduty", "get_detector", DetectorId=detector_id).get("Status")
             self.verdict("SML-AUD-103", detector_id, kind, ["" if status == "ENABLED" else f"the detector is {status}"])
-
-
-def _is_everyone(principal: Any) -> bool:
-    # The same test as the static rules (SML-IAM-8, SML-ENC-8); API answers are always resolved.
-    return is_wildcard_principal(principal) is True
-
-
-def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
-    if statement.get("Effect") != "Deny" or not _is_everyone(statement.get("Principal")):
-        return False
-    actions = statement.get("Action")
-    actions = [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
-    if not all(any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions)
-               for action in ("s3:getobject", "s3:putobject")):
-        return False
-    for operator, block in (statement.get("Condition") or {}).items():
-        if operator in ("Bool", "BoolIfExists") and isinstance(block, dict):
-            for key, value in block.items():
-                values = value if isinstance(value, list) else [value]
-                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in values):
-                    return True
-    return False
 
 
 def run_audit(session: Any, region: str, endpoint_url: str | None = None) -> AuditResult:

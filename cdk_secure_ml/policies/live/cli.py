@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 
 from cdk_secure_ml.core.regions import known_regions
 
-from .audit import AuditError, AuditResult, run_audit, title_of
+from .audit import run_audit
+from .calls import AuditError, AuditResult
+from .rules import title_of
 
 PROG = "secure-ml audit"
 

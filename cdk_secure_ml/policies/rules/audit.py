@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine import Resource, Template, Unresolved
-from ._base import Violation, cannot_verify, fail, get, refers_to, require_set, require_true, rule, truth
+from ..intrinsics import Unresolved
+from ..rule import (
+    Violation,
+    cannot_verify,
+    fail,
+    get,
+    refers_to,
+    require_set,
+    require_true,
+    rule,
+    truth,
+)
+from ..template import Resource, Template
 
 TRAIL = "AWS::CloudTrail::Trail"
 

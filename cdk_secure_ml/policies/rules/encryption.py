@@ -5,29 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
-    MISSING,
-    Violation,
+from ..iam_document import (
     action_grants,
     action_patterns,
+    is_wildcard_principal,
+    statements,
+    unconditioned_wildcard_principals,
+)
+from ..intrinsics import Unresolved, describe
+from ..rule import (
+    MISSING,
+    Violation,
     as_list,
     cannot_verify,
     fail,
     get,
-    is_wildcard_principal,
     refers_to,
     require_set,
     require_true,
     rule,
-    statements,
     truth,
-    unconditioned_wildcard_principals,
     warn,
 )
-from .network import DOMAIN, JOB_DEFINITIONS, JOB_TYPES, NOTEBOOK, SCHEDULE, job_definition
+from ..template import Resource, Template
+from ._types import (
+    DOMAIN,
+    ENDPOINT_CONFIG,
+    JOB_DEFINITIONS,
+    JOB_TYPES,
+    NOTEBOOK,
+    SCHEDULE,
+    is_serverless,
+    job_definition,
+    production_variants,
+)
 
-ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 BUCKET = "AWS::S3::Bucket"
 BUCKET_POLICY = "AWS::S3::BucketPolicy"
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -53,15 +65,6 @@ def notebook_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "KmsKeyId")
 
 
-def _variants(resource: Resource) -> list[Any] | Unresolved:
-    variants = get(resource.properties, "ProductionVariants")
-    return variants if isinstance(variants, Unresolved) else as_list(variants)
-
-
-def is_serverless(variant: Any) -> bool:
-    return isinstance(variant, dict) and "ServerlessConfig" in variant
-
-
 @rule(
     "SML-ENC-3", "error", "Endpoint config encrypts instance storage with a customer-managed key",
     types=(ENDPOINT_CONFIG,),
@@ -70,7 +73,7 @@ def is_serverless(variant: Any) -> bool:
     (their instance store is always encrypted): acknowledge this rule for them with that reason.""",
 )  # fmt: skip
 def endpoint_config_kms(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, list) and variants and all(is_serverless(v) for v in variants):
         return  # serverless endpoints take no volume key (SML-HOST-2 reports them)
     yield from require_set(resource.properties, "KmsKeyId")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
+from ..intrinsics import Unresolved, describe
+from ..rule import (
     MISSING,
     Violation,
     as_list,
@@ -19,17 +19,12 @@ from ._base import (
     truth,
     warn,
 )
-from .encryption import ENDPOINT_CONFIG, is_serverless
+from ..template import Resource, Template
+from ._types import ENDPOINT, ENDPOINT_CONFIG, is_serverless, production_variants
 
-ENDPOINT = "AWS::SageMaker::Endpoint"
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-
-
-def _variants(resource: Resource) -> list[Any] | Unresolved:
-    variants = get(resource.properties, "ProductionVariants")
-    return variants if isinstance(variants, Unresolved) else as_list(variants)
 
 
 def _count(value: Any) -> int | None:
@@ -48,7 +43,7 @@ def _count(value: Any) -> int | None:
     remediation="Set InitialInstanceCount >= 2 on every production variant (and autoscaling MinCapacity >= 2).",
 )  # fmt: skip
 def variant_instance_count(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, Unresolved):
         yield cannot_verify(f"ProductionVariants is {variants.expr}")
         return
@@ -78,7 +73,7 @@ def variant_instance_count(resource: Resource, template: Template) -> Iterator[V
     remediation="Use instance-based variants, or acknowledge this rule for a non-sensitive model with the reason.",
 )  # fmt: skip
 def no_serverless(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, Unresolved):
         return  # reported by SML-HOST-1
     for index, variant in enumerate(variants):

@@ -6,27 +6,30 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved
-from ._base import (
-    MISSING,
-    Violation,
+from ..iam_document import (
     action_grants,
     action_patterns,
-    as_list,
-    cannot_verify,
     condition_keys,
-    fail,
-    get,
     has_condition,
     is_allow,
     is_wildcard_principal,
     label_of,
-    require_set,
-    rule,
     statements,
-    text_of,
     unconditioned_wildcard_principals,
 )
+from ..intrinsics import Unresolved
+from ..rule import (
+    MISSING,
+    Violation,
+    as_list,
+    cannot_verify,
+    fail,
+    get,
+    require_set,
+    rule,
+    text_of,
+)
+from ..template import Resource, Template
 
 ROLE = "AWS::IAM::Role"
 #: Resource types carrying identity-based policies, and where.

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
+from ...core.network import DEFAULT_INTERFACE_ENDPOINTS
+from ..intrinsics import Unresolved, describe
+from ..rule import (
     MISSING,
     Violation,
     as_list,
     cannot_verify,
     fail,
     get,
-    is_ml_template,
     refers_to,
     require_set,
     require_true,
@@ -22,31 +22,17 @@ from ._base import (
     text_of,
     truth,
 )
-
-DOMAIN = "AWS::SageMaker::Domain"
-NOTEBOOK = "AWS::SageMaker::NotebookInstance"
-MODEL = "AWS::SageMaker::Model"
-#: Monitoring job definitions and the key of their output config.
-JOB_DEFINITIONS = {
-    "AWS::SageMaker::DataQualityJobDefinition": "DataQualityJobOutputConfig",
-    "AWS::SageMaker::ModelQualityJobDefinition": "ModelQualityJobOutputConfig",
-    "AWS::SageMaker::ModelBiasJobDefinition": "ModelBiasJobOutputConfig",
-    "AWS::SageMaker::ModelExplainabilityJobDefinition": "ModelExplainabilityJobOutputConfig",
-}
-SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
-JOB_TYPES = (*JOB_DEFINITIONS, SCHEDULE)
-
-
-def job_definition(resource: Resource) -> dict[str, Any] | Unresolved | None:
-    """The job definition body of a monitoring job definition, or the inline definition of a
-    schedule. None for a schedule that names a separate job definition (checked on its own)."""
-    if resource.type != SCHEDULE:
-        return resource.properties
-    inline = get(resource.properties, "MonitoringScheduleConfig.MonitoringJobDefinition")
-    if inline is MISSING:
-        return None
-    return inline
-
+from ..template import Resource, Template
+from ._types import (
+    DOMAIN,
+    JOB_DEFINITIONS,
+    JOB_TYPES,
+    MODEL,
+    NOTEBOOK,
+    SCHEDULE,
+    is_ml_template,
+    job_definition,
+)
 
 # -- Studio and notebooks ----------------------------------------------------------------------------
 
@@ -394,11 +380,9 @@ def vpc_flow_log(resource: Resource, template: Template) -> Iterator[Violation]:
     yield fail("no AWS::EC2::FlowLog in this template refers to this VPC")
 
 
-#: Interface endpoints a VpcOnly Studio domain needs (REQUIREMENTS.md), matched on the service name's end.
-REQUIRED_ENDPOINTS = (
-    "sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
-    "ecr.api", "ecr.dkr", "kms", "ssm",
-)  # fmt: skip
+#: Interface endpoints a VpcOnly Studio domain needs (the ones MlNetwork creates by default), matched
+#: on the service name's end.
+REQUIRED_ENDPOINTS = DEFAULT_INTERFACE_ENDPOINTS
 
 
 @rule(
