@@ -523,6 +523,25 @@ def test_invalid_justification_entries(tmp_path: Path, entry: dict[str, Any], me
     assert message in report.findings[0].message
 
 
+def test_justification_problems_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "justifications.yaml"
+    path.write_text(
+        "# header\n"
+        "justifications:\n"
+        "  - issue: UNKNOWN_ACTION\n"
+        "    resource: P\n"
+        "    reason: a fixture entry that matches nothing\n"
+        "  - issue: UNKNOWN_ACTION\n"
+        "    resource: P\n"
+        "    colour: blue\n"
+    )
+    report = lint(identity(allow("s3:ListBucket", "arn:aws:s3:::b")), path)
+    assert sorted((f.severity, f.resource, f.line) for f in report.findings) == [
+        ("error", "justifications[1]", 6), ("warning", "justifications[0]", 3),
+    ]  # fmt: skip
+    assert [f.message for f in report.findings if f.severity == "error"] == ["unknown key(s) colour"]
+
+
 def test_shipped_justifications_are_valid() -> None:
     import parliament
 
