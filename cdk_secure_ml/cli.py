@@ -100,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "teardown-studio",
-        help="delete a Studio domain's apps, spaces and profiles, then the domain (secure-ml teardown-studio --help)",
+        help="delete a Studio domain's apps, spaces and profiles, then the domain "
+        "(secure-ml teardown-studio --help)",
         add_help=False,
     )
     rules = commands.add_parser(
@@ -245,7 +246,8 @@ def rules_markdown() -> str:
         "",
         "Acknowledge a finding next to the code that deviates, with a reason:",
         "",
-        '- CDK: `Validations.of(construct).acknowledge(Acknowledgment(id="cdk-secure-ml::SML-NET-1", reason="…"))`',
+        "- CDK: `Validations.of(construct).acknowledge("
+        'Acknowledgment(id="cdk-secure-ml::SML-NET-1", reason="…"))`',
         "  (the plugin name, `::`, the rule id). CDK records it in the cloud assembly",
         "  (`<stack>.metadata.json`), so `secure-ml check cdk.out` honours it too.",
         "- Plain templates: resource `Metadata`",

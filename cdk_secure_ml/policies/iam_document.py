@@ -149,6 +149,8 @@ def denies_insecure_transport(statement: dict[str, Any]) -> bool:
     for operator, block in (statement.get("Condition") or {}).items():
         if operator in ("Bool", "BoolIfExists") and isinstance(block, dict):
             for key, value in block.items():
-                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in as_list(value)):
+                if key.lower() == "aws:securetransport" and any(
+                    str(v).lower() == "false" for v in as_list(value)
+                ):
                     return True
     return False

@@ -119,7 +119,6 @@ def _refs_of(value: Any) -> set[str]:
     return found
 
 
-
 # --------------------------------------------------------------------------------------------------
 # The resolver
 
@@ -187,14 +186,7 @@ class Resolver:
             inner = self._evaluate(args[0], depth + 1)
             return None if inner is None else not inner
         if key in ("Fn::And", "Fn::Or") and isinstance(args, list) and args:
-            values = [self._evaluate(arg, depth + 1) for arg in args]
-            if key == "Fn::And":
-                if False in values:
-                    return False
-                return None if None in values else True
-            if True in values:
-                return True
-            return None if None in values else False
+            return _and_or(key, [self._evaluate(arg, depth + 1) for arg in args])
         return None
 
     # -- intrinsics --------------------------------------------------------------------------------
@@ -378,6 +370,14 @@ class Resolver:
         return Unresolved(f"Fn::ImportValue {describe(value)}", _refs_of(value))
 
 
+def _and_or(key: str, values: list[bool | None]) -> bool | None:
+    """``Fn::And`` / ``Fn::Or`` over condition values, None standing for "cannot tell"."""
+    decisive = key == "Fn::Or"  # the value that settles the result whatever the others are
+    if decisive in values:
+        return decisive
+    return None if None in values else not decisive
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """``value`` when it is a mapping, else an empty one (sections of a malformed template)."""
     return value if isinstance(value, dict) else {}
@@ -399,4 +399,3 @@ def _scalar_key(value: Any) -> Any:
     if isinstance(value, (int, float, str)):
         return str(value)
     return json.dumps(value, sort_keys=True, default=str)
-

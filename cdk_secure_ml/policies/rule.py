@@ -140,7 +140,9 @@ class Rule:
     def applies_to(self, resource_type: str) -> bool:
         return self.any_resource or resource_type in self.resource_types
 
-    def run(self, resource: Resource, template: Template, context: RunContext | None = None) -> list[Violation]:
+    def run(
+        self, resource: Resource, template: Template, context: RunContext | None = None
+    ) -> list[Violation]:
         """The check's violations for one resource; a check that raises gives a "cannot verify"
         warning instead of stopping the whole run."""
         whole = resource.properties.get("__unresolved__") if self.reads_properties else None
@@ -314,5 +316,3 @@ def text_of(value: Any) -> str | None:
     if isinstance(value, Unresolved):
         return value.text
     return None
-
-

@@ -77,7 +77,13 @@ def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) 
 
 def _finding(resource: Resource, rule: str, severity: Severity, message: str) -> Finding:
     return Finding(
-        rule, severity, resource.template.file, resource.logical_id, resource.type, message, line=resource.line
+        rule,
+        severity,
+        resource.template.file,
+        resource.logical_id,
+        resource.type,
+        message,
+        line=resource.line,
     )
 
 

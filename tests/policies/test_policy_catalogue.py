@@ -46,5 +46,6 @@ def test_rules_for_type() -> None:
 
 def test_docs_rules_md_is_generated_from_the_catalogue() -> None:
     assert DOCS.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is out of date: run `python -m cdk_secure_ml.cli rules --format markdown > docs/rules.md`"
+        "docs/rules.md is out of date: "
+        "run `python -m cdk_secure_ml.cli rules --format markdown > docs/rules.md`"
     )

@@ -224,7 +224,8 @@ Resources: {
     ("t.template.json", LINES_JSON, {"Queue": 7, "Topic": 9}),
     ("t.yaml", LINES_YAML, {"Queue": 5, "Topic": 6}),
     # libyaml refuses surrogate-pair escapes that JSON allows; the pure-Python composer reads them
-    ("s.json", '{"Description": "\\ud83d\\ude00",\n "Resources": {\n  "Topic": {"Type": "AWS::SNS::Topic"}}}', {"Topic": 3}),
+    ("s.json", '{"Description": "\\ud83d\\ude00",\n "Resources": {\n  "Topic": {"Type": "AWS::SNS::Topic"}}}',
+     {"Topic": 3}),
     ("min.json", json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), {"Topic": 1}),
 ], ids=["json", "yaml-flow-style", "json-surrogates", "json-one-line"])  # fmt: skip
 def test_resource_lines_come_from_the_parser(tmp_path: Path, name: str, text: str, lines: dict) -> None:
@@ -417,8 +418,9 @@ def test_acknowledgement_checks_are_catalogue_rules_the_runner_runs() -> None:
 
 
 def test_acknowledging_a_meta_rule_does_not_suppress_it() -> None:
-    data = template({"T": {**res("AWS::SNS::Topic", KmsMasterKeyId="k"), "Metadata": {"cdk_secure_ml": {
-        "acknowledge": [{"rule": "SML-META-2", "reason": "r"}, {"rule": "SML-NET-99", "reason": "r"}]}}}})  # fmt: skip
+    acknowledge = [{"rule": "SML-META-2", "reason": "r"}, {"rule": "SML-NET-99", "reason": "r"}]
+    data = template({"T": {**res("AWS::SNS::Topic", KmsMasterKeyId="k"),
+                           "Metadata": {"cdk_secure_ml": {"acknowledge": acknowledge}}}})  # fmt: skip
     assert [f.rule for f in check(data).findings] == ["SML-META-2"]
 
 

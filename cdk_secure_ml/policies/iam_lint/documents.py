@@ -232,31 +232,36 @@ class _Concretizer:
                 item = self.value(item, "Statement", None)
             if item is _DROP:
                 return None
-            concrete: list[Any] = []
-            for position, statement in enumerate(item if isinstance(item, list) else [item]):
-                index, notes = len(concrete), len(self.doc.unverified)
-                if isinstance(statement, Unresolved):
-                    statement = self.value(statement, "", index)
-                if statement is None or statement is NO_VALUE:
-                    continue
-                if isinstance(statement, dict):
-                    statement = {k: self.walk(v, k, index) for k, v in statement.items() if v is not NO_VALUE}
-                    dropped = any(
-                        v is _DROP or (k in ("Action", "NotAction") and v == []) for k, v in statement.items()
-                    )
-                else:
-                    dropped = statement is _DROP
-                if dropped:  # the statement is left out: its notes name its position in the template
-                    self.doc.unverified[notes:] = [
-                        (None, f"Statement[{position}] not linted: {note}")
-                        for _, note in self.doc.unverified[notes:]
-                    ]
-                    self.doc.star_placeholders.discard(index)
-                    continue
-                concrete.append(statement)
-                self.doc.positions.append(position)
-            out[key] = concrete  # one statement or a list: the same to IAM, a list maps back to findings
+            out[key] = self.statements(item)  # one statement or a list: the same to IAM
         return out
+
+    def statements(self, item: Any) -> list[Any]:
+        """The concrete statements of a ``Statement`` value, as a list (a list maps back to findings);
+        a statement that cannot be linted is left out, and its notes name its position in the template."""
+        concrete: list[Any] = []
+        for position, statement in enumerate(item if isinstance(item, list) else [item]):
+            index, notes = len(concrete), len(self.doc.unverified)
+            if isinstance(statement, Unresolved):
+                statement = self.value(statement, "", index)
+            if statement is None or statement is NO_VALUE:
+                continue
+            if isinstance(statement, dict):
+                statement = {k: self.walk(v, k, index) for k, v in statement.items() if v is not NO_VALUE}
+                dropped = any(
+                    v is _DROP or (k in ("Action", "NotAction") and v == []) for k, v in statement.items()
+                )
+            else:
+                dropped = statement is _DROP
+            if dropped:
+                self.doc.unverified[notes:] = [
+                    (None, f"Statement[{position}] not linted: {note}")
+                    for _, note in self.doc.unverified[notes:]
+                ]
+                self.doc.star_placeholders.discard(index)
+                continue
+            concrete.append(statement)
+            self.doc.positions.append(position)
+        return concrete
 
 
 def _property(resource: Resource, path: str) -> list[tuple[str, Any]]:

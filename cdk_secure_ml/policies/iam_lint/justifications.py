@@ -27,7 +27,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..findings import Finding
 from ..template import InputError, TemplateError, child_node, load_yaml
 
-__all__ = ["DEFAULT_JUSTIFICATIONS", "JUSTIFICATION_RULE", "RULE_PREFIX", "Justification", "load_justifications"]
+__all__ = [
+    "DEFAULT_JUSTIFICATIONS",
+    "JUSTIFICATION_RULE",
+    "RULE_PREFIX",
+    "Justification",
+    "load_justifications",
+]
 
 RULE_PREFIX = "PARLIAMENT-"
 #: Problems of the justifications file (an entry without a reason, one that matches nothing).
@@ -154,7 +160,9 @@ def load_justifications(
         if entry is None or message is not None:
             where = f"justifications[{index}]"
             problems.append(
-                Finding(JUSTIFICATION_RULE, "error", str(path), where, "justification", str(message), line=line)
+                Finding(
+                    JUSTIFICATION_RULE, "error", str(path), where, "justification", str(message), line=line
+                )
             )
             continue
         valid.append(

@@ -16,7 +16,13 @@ from typing import Any
 from ..findings import CANNOT_VERIFY, Finding, Report
 from ..template import InputError, Template, discover
 from .documents import PolicyDocument, extract_documents
-from .justifications import DEFAULT_JUSTIFICATIONS, JUSTIFICATION_RULE, RULE_PREFIX, Justification, load_justifications
+from .justifications import (
+    DEFAULT_JUSTIFICATIONS,
+    JUSTIFICATION_RULE,
+    RULE_PREFIX,
+    Justification,
+    load_justifications,
+)
 
 __all__ = ["ParliamentMissing", "lint_paths", "lint_templates", "require_parliament"]
 
@@ -301,7 +307,8 @@ def _unused(entry: Justification, file: str) -> Finding:
         file,
         f"justifications[{entry.index}]",
         "justification",
-        f"justification of {entry.issue} on {entry.resource} matches no finding: remove it if the policy changed",
+        f"justification of {entry.issue} on {entry.resource} matches no finding: "
+        "remove it if the policy changed",
         line=entry.line,
     )
 

@@ -53,7 +53,6 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-
 def _uuid(seed: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "cdk-secure-ml:" + seed))
 
@@ -86,7 +85,8 @@ _KEY_ID = _const("{uuid}")
 #: CloudFormation reference ("Return values") for each type, with our partition, region and account.
 RESOURCE_VALUES: dict[str, tuple[str | None, dict[str, Callable[[str, str], str]]]] = {
     "AWS::S3::Bucket": ("BucketName", {
-        "Ref": _NAME, "Arn": _const(f"arn:{_P}:s3:::{{name}}"), "DomainName": _const("{name}.s3.amazonaws.com"),
+        "Ref": _NAME, "Arn": _const(f"arn:{_P}:s3:::{{name}}"),
+        "DomainName": _const("{name}.s3.amazonaws.com"),
         "RegionalDomainName": _const(f"{{name}}.s3.{_R}.amazonaws.com"),
     }),
     "AWS::KMS::Key": (None, {"Ref": _KEY_ID, "KeyId": _KEY_ID, "Arn": _arn("kms", "key/{uuid}")}),
@@ -124,7 +124,8 @@ RESOURCE_VALUES: dict[str, tuple[str | None, dict[str, Callable[[str, str], str]
     "AWS::Kinesis::Stream": ("Name", {"Ref": _NAME, "Arn": _arn("kinesis", "stream/{name}")}),
     "AWS::ECR::Repository": ("RepositoryName", {"Ref": _NAME, "Arn": _arn("ecr", "repository/{name}")}),
     "AWS::SecretsManager::Secret": ("Name", {
-        "Ref": _arn("secretsmanager", "secret:{name}-AbCdEf"), "Id": _arn("secretsmanager", "secret:{name}-AbCdEf"),
+        "Ref": _arn("secretsmanager", "secret:{name}-AbCdEf"),
+        "Id": _arn("secretsmanager", "secret:{name}-AbCdEf"),
     }),
     "AWS::SSM::Parameter": ("Name", {"Ref": _NAME}),
     "AWS::CloudTrail::Trail": ("TrailName", {"Ref": _NAME, "Arn": _arn("cloudtrail", "trail/{name}")}),
@@ -138,7 +139,9 @@ RESOURCE_VALUES: dict[str, tuple[str | None, dict[str, Callable[[str, str], str]
     "AWS::CodeCommit::Repository": ("RepositoryName", {"Arn": _arn("codecommit", "{name}"), "Name": _NAME}),
     "AWS::EFS::FileSystem": (None, {
         "Ref": _id("fs-"), "FileSystemId": _id("fs-"),
-        "Arn": lambda name, lid: _ARN.format(service="elasticfilesystem") + "file-system/" + hex_id("fs-", lid),
+        "Arn": lambda name, lid: (
+            _ARN.format(service="elasticfilesystem") + "file-system/" + hex_id("fs-", lid)
+        ),
     }),
     "AWS::EC2::VPC": (None, {
         "Ref": _id("vpc-"), "VpcId": _id("vpc-"),
@@ -181,4 +184,3 @@ PARAMETER_VALUES = {
 def slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
     return (slug or "placeholder")[:60]
-

@@ -46,14 +46,12 @@ class AuditResult(FindingsBySeverity):
         }
 
 
-
 class NotVerified(Exception):
     """A call the auditor could not make (``code``: the AWS error code, or the botocore error)."""
 
     def __init__(self, operation: str, code: str, message: str) -> None:
         super().__init__(f"{operation}: {code}")
         self.operation, self.code, self.message = operation, code, message
-
 
 
 class AwsCalls:
@@ -82,7 +80,9 @@ class AwsCalls:
             return getattr(self.client(service), operation)(**kwargs)
         except ClientError as error:
             info = error.response.get("Error", {})
-            raise NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
+            raise NotVerified(
+                f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))
+            ) from None
         except (EndpointConnectionError, NoCredentialsError):
             raise
         except BotoCoreError as error:
@@ -100,7 +100,9 @@ class AwsCalls:
                 items.extend(getattr(client, operation)(**kwargs).get(key, []))
         except ClientError as error:
             info = error.response.get("Error", {})
-            raise NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
+            raise NotVerified(
+                f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))
+            ) from None
         except (EndpointConnectionError, NoCredentialsError):
             raise
         except BotoCoreError as error:
@@ -122,11 +124,16 @@ class AwsCalls:
         kind = "access denied" if error.code in _DENIED else f"error {error.code}"
         self.result.failed_checks += 1
         self.result.findings.append(
-            Finding(NOT_VERIFIED, "warning", self.location, area, "", f"not verified: {kind} on {error.operation}"
-                    + (f" ({error.message})" if error.message and error.code not in _DENIED else ""))
+            Finding(
+                NOT_VERIFIED,
+                "warning",
+                self.location,
+                area,
+                "",
+                f"not verified: {kind} on {error.operation}"
+                + (f" ({error.message})" if error.message and error.code not in _DENIED else ""),
+            )
         )
-
-
 
     def _bucket_call(self, operation: str, name: str, missing: str) -> dict[str, Any] | None:
         """A bucket configuration, or None when the bucket has none (the ``missing`` error code)."""

@@ -30,7 +30,8 @@ LIVE_RULES: dict[str, LiveRule] = {
         LiveRule("SML-AUD-101", "error", "A CloudTrail trail is logging in the region",
                  "Create a multi-region trail (AuditTrail) and keep it logging (StartLogging)."),
         LiveRule("SML-AUD-102", "error", "AWS Config records configuration changes",
-                 "Create a configuration recorder and a delivery channel and start the recorder (ComplianceRules)."),
+                 "Create a configuration recorder and a delivery channel and start the recorder "
+                 "(ComplianceRules)."),
         LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
                  "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",

@@ -44,7 +44,8 @@ def trail_validation(resource: Resource, template: Template) -> Iterator[Violati
 @rule(
     "SML-AUD-3", "error", "CloudTrail delivers to CloudWatch Logs",
     types=(TRAIL,),
-    rationale="Metric filters and alarms on API activity (IAM changes, key deletion) need the trail in CloudWatch Logs.",
+    rationale="""Metric filters and alarms on API activity (IAM changes, key deletion) need the trail in
+    CloudWatch Logs.""",
     remediation="Set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn.",
 )  # fmt: skip
 def trail_cloudwatch(resource: Resource, template: Template) -> Iterator[Violation]:

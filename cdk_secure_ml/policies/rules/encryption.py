@@ -48,7 +48,8 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 @rule(
     "SML-ENC-1", "error", "Studio domain encrypts its home EFS with a customer-managed key",
     types=(DOMAIN,),
-    rationale="The domain's EFS volume holds every user's notebooks and data; without KmsKeyId it uses an AWS-managed key.",
+    rationale="""The domain's EFS volume holds every user's notebooks and data; without KmsKeyId it uses
+    an AWS-managed key.""",
     remediation="Set KmsKeyId to the volumes key (EncryptionKeys.volumes).",
 )  # fmt: skip
 def domain_kms(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -68,7 +69,8 @@ def notebook_kms(resource: Resource, template: Template) -> Iterator[Violation]:
 @rule(
     "SML-ENC-3", "error", "Endpoint config encrypts instance storage with a customer-managed key",
     types=(ENDPOINT_CONFIG,),
-    rationale="KmsKeyId encrypts the ML storage volume of every hosting instance (model artifacts, temporary data).",
+    rationale="""KmsKeyId encrypts the ML storage volume of every hosting instance (model artifacts,
+    temporary data).""",
     remediation="""Set KmsKeyId to the volumes key. Instance types with local NVMe storage reject KmsKeyId
     (their instance store is always encrypted): acknowledge this rule for them with that reason.""",
 )  # fmt: skip
@@ -83,7 +85,8 @@ def endpoint_config_kms(resource: Resource, template: Template) -> Iterator[Viol
     "SML-ENC-4", "error", "Data capture and async inference output use a customer-managed key",
     types=(ENDPOINT_CONFIG,),
     rationale="Captured requests/responses and async results are inference data written to S3.",
-    remediation="Set DataCaptureConfig.KmsKeyId and AsyncInferenceConfig.OutputConfig.KmsKeyId to the data key.",
+    remediation="""Set DataCaptureConfig.KmsKeyId and AsyncInferenceConfig.OutputConfig.KmsKeyId to the
+    data key.""",
 )  # fmt: skip
 def capture_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     props = resource.properties
@@ -227,7 +230,8 @@ def bucket_sse_kms(resource: Resource, template: Template) -> Iterator[Violation
 @rule(
     "SML-ENC-18", "warning", "SSE-KMS buckets use an S3 bucket key",
     types=(BUCKET,),
-    rationale="Without a bucket key every object operation calls KMS: cost and throttling at ML data volumes.",
+    rationale="""Without a bucket key every object operation calls KMS: cost and throttling at ML data
+    volumes.""",
     remediation="Set BucketKeyEnabled: true in the server-side encryption rule.",
 )  # fmt: skip
 def bucket_key(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -288,7 +292,8 @@ def _tls_check(resource: Resource, template: Template, matches) -> tuple[bool, b
 @rule(
     "SML-ENC-8", "error", "Bucket policy denies requests without TLS",
     types=(BUCKET,),
-    rationale="Without a deny on aws:SecureTransport=false, clients can read and write ML data over plain HTTP.",
+    rationale="""Without a deny on aws:SecureTransport=false, clients can read and write ML data over
+    plain HTTP.""",
     remediation="""Add a bucket policy statement: Effect Deny, Principal *, Action s3:*, Condition
     Bool aws:SecureTransport "false" (enforceSSL in CDK; SecureBucket does this).""",
 )  # fmt: skip
@@ -359,7 +364,8 @@ def bucket_public_access(resource: Resource, template: Template) -> Iterator[Vio
     "SML-ENC-10", "error", "S3 versioning is enabled",
     types=(BUCKET,),
     rationale="Datasets and model artifacts must be recoverable and their history traceable.",
-    remediation="Set VersioningConfiguration.Status: Enabled (with a lifecycle rule for noncurrent versions).",
+    remediation="""Set VersioningConfiguration.Status: Enabled (with a lifecycle rule for noncurrent
+    versions).""",
 )  # fmt: skip
 def bucket_versioning(resource: Resource, template: Template) -> Iterator[Violation]:
     status = get(resource.properties, "VersioningConfiguration.Status")
@@ -398,7 +404,8 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
     "SML-ENC-12", "error", "KMS key policies grant to everyone only with conditions",
     types=("AWS::KMS::Key",),
     rationale="An Allow to Principal * without conditions lets any AWS account use or manage the key.",
-    remediation="Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID, kms:CallerAccount, kms:ViaService).",
+    remediation="""Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID,
+    kms:CallerAccount, kms:ViaService).""",
 )  # fmt: skip
 def key_policy_principals(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from unconditioned_wildcard_principals(get(resource.properties, "KeyPolicy"), "KeyPolicy")
@@ -420,8 +427,10 @@ def log_group_kms(resource: Resource, template: Template) -> Iterator[Violation]
 @rule(
     "SML-ENC-14", "error", "SNS topics are encrypted with a KMS key",
     types=("AWS::SNS::Topic",),
-    rationale="Alarm and event topics carry resource names and status details; SNS stores messages unencrypted by default.",
-    remediation="Set KmsMasterKeyId (a customer-managed key whose policy allows CloudWatch/EventBridge to use it).",
+    rationale="""Alarm and event topics carry resource names and status details; SNS stores messages
+    unencrypted by default.""",
+    remediation="""Set KmsMasterKeyId (a customer-managed key whose policy allows CloudWatch/EventBridge
+    to use it).""",
 )  # fmt: skip
 def topic_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "KmsMasterKeyId")
@@ -430,7 +439,8 @@ def topic_kms(resource: Resource, template: Template) -> Iterator[Violation]:
 @rule(
     "SML-ENC-15", "error", "EFS file systems are encrypted",
     types=("AWS::EFS::FileSystem",),
-    rationale="EFS file systems hold notebook home directories and shared data; CloudFormation defaults Encrypted to false.",
+    rationale="""EFS file systems hold notebook home directories and shared data; CloudFormation defaults
+    Encrypted to false.""",
     remediation="Set Encrypted: true and KmsKeyId to the volumes key.",
 )  # fmt: skip
 def efs_encrypted(resource: Resource, template: Template) -> Iterator[Violation]:

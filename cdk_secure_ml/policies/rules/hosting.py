@@ -9,7 +9,6 @@ from ..intrinsics import Unresolved, describe
 from ..rule import (
     MISSING,
     Violation,
-    as_list,
     cannot_verify,
     fail,
     get,
@@ -40,7 +39,8 @@ def _count(value: Any) -> int | None:
     "SML-HOST-1", "error", "Instance-based production variants run two instances or more",
     types=(ENDPOINT_CONFIG,),
     rationale="SageMaker spreads instances across AZs; a single instance is a single point of failure.",
-    remediation="Set InitialInstanceCount >= 2 on every production variant (and autoscaling MinCapacity >= 2).",
+    remediation="""Set InitialInstanceCount >= 2 on every production variant (and autoscaling MinCapacity
+    >= 2).""",
 )  # fmt: skip
 def variant_instance_count(resource: Resource, template: Template) -> Iterator[Violation]:
     variants = production_variants(resource)
@@ -70,7 +70,8 @@ def variant_instance_count(resource: Resource, template: Template) -> Iterator[V
     types=(ENDPOINT_CONFIG,),
     rationale="""Serverless inference cannot attach to your VPC and takes no volume KMS key, so it escapes
     the network-isolation and encryption controls of the platform.""",
-    remediation="Use instance-based variants, or acknowledge this rule for a non-sensitive model with the reason.",
+    remediation="""Use instance-based variants, or acknowledge this rule for a non-sensitive model with
+    the reason.""",
 )  # fmt: skip
 def no_serverless(resource: Resource, template: Template) -> Iterator[Violation]:
     variants = production_variants(resource)
@@ -100,7 +101,8 @@ def _targets_endpoint(target: Resource, endpoint: Resource) -> bool:
 @rule(
     "SML-HOST-3", "error", "Endpoints autoscale",
     types=(ENDPOINT,),
-    rationale="Without Application Auto Scaling an endpoint cannot follow load: throttling at peaks, cost at night.",
+    rationale="""Without Application Auto Scaling an endpoint cannot follow load: throttling at peaks,
+    cost at night.""",
     remediation="""Add a ScalableTarget (ServiceNamespace sagemaker, ScalableDimension
     sagemaker:variant:DesiredInstanceCount, ResourceId endpoint/<name>/variant/<variant>) and a
     target-tracking ScalingPolicy on SageMakerVariantInvocationsPerInstance (SecureEndpoint does this).""",
@@ -125,8 +127,10 @@ def endpoint_autoscaling(resource: Resource, template: Template) -> Iterator[Vio
 @rule(
     "SML-HOST-4", "warning", "Endpoint configs capture inference data",
     types=(ENDPOINT_CONFIG,),
-    rationale="InvokeEndpoint is not in CloudTrail management events; data capture is the inference audit trail and Model Monitor's input.",
-    remediation="Set DataCaptureConfig (EnableCapture true, a sampling percentage, KmsKeyId, an S3 destination).",
+    rationale="""InvokeEndpoint is not in CloudTrail management events; data capture is the inference
+    audit trail and Model Monitor's input.""",
+    remediation="""Set DataCaptureConfig (EnableCapture true, a sampling percentage, KmsKeyId, an S3
+    destination).""",
 )  # fmt: skip
 def data_capture(resource: Resource, template: Template) -> Iterator[Violation]:
     capture = get(resource.properties, "DataCaptureConfig")

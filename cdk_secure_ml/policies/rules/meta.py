@@ -29,7 +29,8 @@ def acknowledgement_reason(resource: Resource, template: Template, run: RunConte
 @rule(
     "SML-META-2", "warning", "Acknowledgements name known rules",
     any_resource=True, context=True, reads_properties=False,
-    rationale="An acknowledgement of an unknown rule id is usually a typo: the finding it meant to accept still fails.",
+    rationale="""An acknowledgement of an unknown rule id is usually a typo: the finding it meant to
+    accept still fails.""",
     remediation="Use a rule id from `secure-ml rules`.",
 )  # fmt: skip
 def acknowledgement_known(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
@@ -41,8 +42,10 @@ def acknowledgement_known(resource: Resource, template: Template, run: RunContex
 @rule(
     "SML-META-3", "warning", "Nested stack templates are checked too",
     types=("AWS::CloudFormation::Stack",), context=True,
-    rationale="A nested stack's resources are in its own template; unless that template is checked, its resources are not.",
-    remediation="Pass the nested template to the check as well (a cdk.out directory includes CDK's *.nested.template.json).",
+    rationale="""A nested stack's resources are in its own template; unless that template is checked, its
+    resources are not.""",
+    remediation="""Pass the nested template to the check as well (a cdk.out directory includes CDK's
+    *.nested.template.json).""",
 )  # fmt: skip
 def nested_stack(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
     checked = {os.path.basename(f) for f in run.input_files}
