@@ -223,7 +223,7 @@ Resources: {
 @pytest.mark.parametrize(("name", "text", "lines"), [
     ("t.template.json", LINES_JSON, {"Queue": 7, "Topic": 9}),
     ("t.yaml", LINES_YAML, {"Queue": 5, "Topic": 6}),
-    # libyaml refuses surrogate-pair escapes that JSON allows; the pure-Python composer reads them
+    # surrogate-pair escapes (which libyaml would refuse)
     ("s.json", '{"Description": "\\ud83d\\ude00",\n "Resources": {\n  "Topic": {"Type": "AWS::SNS::Topic"}}}',
      {"Topic": 3}),
     ("min.json", json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), {"Topic": 1}),
@@ -238,16 +238,15 @@ def test_resource_lines_come_from_the_parser(tmp_path: Path, name: str, text: st
     assert all(f.line == lines[f.resource] for f in report.findings)
 
 
-def test_json_lines_are_composed_only_when_a_line_is_asked_for(monkeypatch) -> None:
-    from cdk_secure_ml.policies import template as template_module
+def test_json_lines_follow_json_loads() -> None:
+    from cdk_secure_ml.policies.template import json_resource_lines
 
-    calls = []
-    compose = template_module.compose_lines
-    monkeypatch.setattr(template_module, "compose_lines", lambda text: calls.append(1) or compose(text))
+    # A duplicate key: json.loads keeps the last one, and so do the lines (of both Resources and the id).
+    text = '{"Resources": {"A": {}},\n "Resources": {\n "B": {},\n "B": {}}}'
+    assert json.loads(text)["Resources"] == {"B": {}} and json_resource_lines(text) == {"B": 4}
+    assert json_resource_lines("[1, 2]") == {} and json_resource_lines('{"Resources": {}}') == {}
     (loaded,) = discover([FIXTURES / "compliant.json"])
-    assert calls == []
-    assert loaded.resources["Topic"].line == 16 and loaded.resources["Notebook"].line == 3
-    assert calls == [1]  # once per template
+    assert loaded.resources["Notebook"].line == 3 and loaded.resources["Topic"].line == 16
 
 
 def test_a_template_built_in_memory_has_no_lines() -> None:
