@@ -233,6 +233,39 @@ def rules_json() -> str:
     )
 
 
+#: The last section of docs/rules.md: how cdk_secure_ml/policies/ is laid out.
+ENGINE_LAYOUT = [
+    "## How the policy engine is laid out",
+    "",
+    "`cdk_secure_ml/policies/`, each layer importing only the ones above it (`tests/test_architecture.py`",
+    "fails on an import cycle, including one postponed into a function):",
+    "",
+    "1. `ids.py` (rule ids, `ack_id`) and `findings.py` (`Finding`, `Report`): plain data.",
+    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories, line numbers,",
+    "   `Template` and `Resource`; `intrinsics.py` resolves `Ref`, `Fn::Sub`, `Fn::If` … or gives",
+    "   `Unresolved`.",
+    "3. `rule.py` (`Rule`, `Violation`, the `@rule` registry, property helpers) and `iam_document.py`",
+    "   (statements, principals, actions, conditions: shared by the rules, the live audit and iam-lint).",
+    "4. `acks.py`: reading acknowledgements (resource `Metadata`, CDK's in the cloud assembly).",
+    "5. `rules/`: the catalogue, one module per area; shared resource types in `rules/_types.py`.",
+    "6. `runner.py`: `check_templates(templates, rules)` and `check_paths(paths, rules=None)` (the whole",
+    "   catalogue by default) run the rules and apply acknowledgements.",
+    "",
+    "On top: `plugin.py` (`SecureMlChecks`, the CDK validation plugin), `iam_lint/` (parliament),",
+    "`live/` (`secure-ml audit`), and `acknowledgements.py` (writing acknowledgements in a CDK app).",
+    "",
+    "The same check from Python:",
+    "",
+    "```python",
+    "from cdk_secure_ml.policies.runner import check_paths",
+    "",
+    'report = check_paths(["cdk.out"])  # raises InputError for a path it cannot read',
+    "for finding in report.errors:",
+    "    print(finding.rule, finding.file, finding.line, finding.resource, finding.message)",
+    "```",
+]
+
+
 def rules_markdown() -> str:
     out = [
         "# Policy rules",
@@ -252,6 +285,12 @@ def rules_markdown() -> str:
         "  (`<stack>.metadata.json`), so `secure-ml check cdk.out` honours it too.",
         "- Plain templates: resource `Metadata`",
         '  `{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-NET-1", "reason": "…"}]}}`.',
+        "",
+        'In Python, `cdk_secure_ml.policies.ids.ack_id("SML-NET-1")` builds the CDK id; importing',
+        "`cdk_secure_ml.policies.ids` (`RULE_IDS`, `ack_id`) loads neither the rules nor aws_cdk.",
+        "",
+        "`secure-ml check --format sarif` reports each finding at the line of its resource's logical id and",
+        "links each rule (`helpUri`) to the CloudFormation reference of the resource type it reads.",
         "",
         "| Id | Severity | Title |",
         "| --- | --- | --- |",
@@ -276,6 +315,7 @@ def rules_markdown() -> str:
             ]
             if r.references:
                 out.append("- See: " + ", ".join(f"<{uri}>" for uri in r.references))
+    out += ["", *ENGINE_LAYOUT]
     return "\n".join(out) + "\n"
 
 
