@@ -20,9 +20,12 @@ from pathlib import Path
 PACKAGE = "cdk_secure_ml"
 ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 
-#: Packages whose modules must be in no import cycle. The rest of the package is being re-layered in
-#: parallel (issue 12); widen this to ``(PACKAGE,)`` once its cycles are gone.
-ACYCLIC_PACKAGES = ("cdk_secure_ml.policies", "cdk_secure_ml.core")
+#: Packages whose modules must be in no import cycle at import time: the whole package (none had one
+#: when the test was written). Narrow it to a tuple of subpackages only to land a refactor in steps.
+ACYCLIC_PACKAGES = (PACKAGE,)
+#: Packages in which no import inside a function may close a cycle either (issue 12 started from the
+#: policy engine's engine ↔ rules cycle, hidden that way). The whole package passes today.
+NO_POSTPONED_CYCLE_PACKAGES = (PACKAGE,)
 
 
 def _modules() -> dict[str, Path]:
@@ -168,8 +171,8 @@ def _cycle_path(component: list[str], graph: dict[str, set[str]]) -> list[str]:
     return component
 
 
-def _covered(module: str) -> bool:
-    return any(module == p or module.startswith(p + ".") for p in ACYCLIC_PACKAGES)
+def _covered(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
 
 
 def test_the_graph_sees_relative_and_package_imports() -> None:
@@ -190,12 +193,16 @@ def test_cycles_are_found_and_named() -> None:
 
 
 def test_no_import_cycle() -> None:
-    found = [cycle for cycle in cycles(import_graph()) if any(_covered(m) for m in cycle)]
+    found = [cycle for cycle in cycles(import_graph()) if any(_covered(m, ACYCLIC_PACKAGES) for m in cycle)]
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(cycle) for cycle in found)
 
 
 def test_no_deferred_import_postpones_a_cycle() -> None:
-    found = [cycle for cycle in cycles(import_graph(deferred=True)) if any(_covered(m) for m in cycle)]
+    found = [
+        cycle
+        for cycle in cycles(import_graph(deferred=True))
+        if any(_covered(m, NO_POSTPONED_CYCLE_PACKAGES) for m in cycle)
+    ]
     assert not found, "cycles closed by imports inside functions:\n" + "\n".join(
         " -> ".join(cycle) for cycle in found
     )

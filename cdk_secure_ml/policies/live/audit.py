@@ -134,62 +134,34 @@ class Auditor(AwsCalls):
             name, kind = domain.get("DomainName") or summary["DomainId"], "AWS::SageMaker::Domain"
             access = domain.get("AppNetworkAccessType") or "PublicInternetOnly"
             groups = (domain.get("DefaultUserSettings") or {}).get("SecurityGroups") or []
-            self.verdict(
-                "SML-NET-1",
-                name,
-                kind,
-                [
-                    f"AppNetworkAccessType is {access}; expected VpcOnly" if access != "VpcOnly" else "",
-                    "SubnetIds is empty" if not domain.get("SubnetIds") else "",
-                    "DefaultUserSettings.SecurityGroups is empty" if not groups else "",
-                ],
-            )
-            self.verdict(
-                "SML-ENC-1",
-                name,
-                kind,
-                [
-                    ""
-                    if domain.get("KmsKeyId")
-                    else "KmsKeyId is not set: the home EFS uses an AWS-managed key"
-                ],
-            )
+            self.verdict("SML-NET-1", name, kind, [
+                f"AppNetworkAccessType is {access}; expected VpcOnly" if access != "VpcOnly" else "",
+                "SubnetIds is empty" if not domain.get("SubnetIds") else "",
+                "DefaultUserSettings.SecurityGroups is empty" if not groups else "",
+            ])
+            self.verdict("SML-ENC-1", name, kind, [
+                "" if domain.get("KmsKeyId") else "KmsKeyId is not set: the home EFS uses an AWS-managed key"
+            ])
             self._ml_vpc(domain.get("VpcId"), f"domain {name}")
 
         for summary in self.pages("sagemaker", "list_notebook_instances", "NotebookInstances"):
             name = summary["NotebookInstanceName"]
             nb = self.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=name)
             kind = "AWS::SageMaker::NotebookInstance"
-            self.verdict(
-                "SML-NET-2",
-                name,
-                kind,
-                [
-                    "DirectInternetAccess is Enabled"
-                    if nb.get("DirectInternetAccess", "Enabled") != "Disabled"
-                    else "",
-                    "no SubnetId: the instance is not in a VPC" if not nb.get("SubnetId") else "",
-                ],
-            )
-            self.verdict(
-                "SML-NET-3",
-                name,
-                kind,
-                ["RootAccess is Enabled" if nb.get("RootAccess", "Enabled") != "Disabled" else ""],
-            )
-            imds = (nb.get("InstanceMetadataServiceConfiguration") or {}).get(
-                "MinimumInstanceMetadataServiceVersion"
-            )
-            self.verdict(
-                "SML-NET-4",
-                name,
-                kind,
-                [
-                    f"MinimumInstanceMetadataServiceVersion is {imds or 'not set'}; expected 2"
-                    if str(imds) != "2"
-                    else ""
-                ],
-            )
+            self.verdict("SML-NET-2", name, kind, [
+                "DirectInternetAccess is Enabled"
+                if nb.get("DirectInternetAccess", "Enabled") != "Disabled" else "",
+                "no SubnetId: the instance is not in a VPC" if not nb.get("SubnetId") else "",
+            ])
+            self.verdict("SML-NET-3", name, kind, [
+                "RootAccess is Enabled" if nb.get("RootAccess", "Enabled") != "Disabled" else ""
+            ])
+            imds_config = nb.get("InstanceMetadataServiceConfiguration") or {}
+            imds = imds_config.get("MinimumInstanceMetadataServiceVersion")
+            self.verdict("SML-NET-4", name, kind, [
+                f"MinimumInstanceMetadataServiceVersion is {imds or 'not set'}; expected 2"
+                if str(imds) != "2" else ""
+            ])
             self.verdict("SML-ENC-2", name, kind, ["" if nb.get("KmsKeyId") else "KmsKeyId is not set"])
             if nb.get("SubnetId"):
                 self._ml_vpc(self._vpc_of_subnets([nb["SubnetId"]])[0], f"notebook {name}")
@@ -200,36 +172,22 @@ class Auditor(AwsCalls):
             kind = "AWS::SageMaker::Model"
             vpc = model.get("VpcConfig") or {}
             subnets, groups = vpc.get("Subnets") or [], vpc.get("SecurityGroupIds") or []
-            self.verdict(
-                "SML-NET-5",
-                name,
-                kind,
-                [
-                    "no VpcConfig: the containers have internet access" if not vpc else "",
-                    "VpcConfig.Subnets is empty" if vpc and not subnets else "",
-                    "VpcConfig.SecurityGroupIds is empty" if vpc and not groups else "",
-                ],
-            )
+            self.verdict("SML-NET-5", name, kind, [
+                "no VpcConfig: the containers have internet access" if not vpc else "",
+                "VpcConfig.Subnets is empty" if vpc and not subnets else "",
+                "VpcConfig.SecurityGroupIds is empty" if vpc and not groups else "",
+            ])
             if subnets:
                 vpc_id, zones = self._vpc_of_subnets(subnets)
-                self.verdict(
-                    "SML-NET-6",
-                    name,
-                    kind,
-                    [
-                        f"subnets are in {len(zones)} availability zone(s) ({', '.join(sorted(zones))}); "
-                        "use 2 or more"
-                        if len(zones) < 2
-                        else ""
-                    ],
-                )
+                self.verdict("SML-NET-6", name, kind, [
+                    f"subnets are in {len(zones)} availability zone(s) ({', '.join(sorted(zones))}); "
+                    "use 2 or more"
+                    if len(zones) < 2 else ""
+                ])
                 self._ml_vpc(vpc_id, f"model {name}")
-            self.verdict(
-                "SML-NET-7",
-                name,
-                kind,
-                ["" if model.get("EnableNetworkIsolation") else "EnableNetworkIsolation is false"],
-            )
+            self.verdict("SML-NET-7", name, kind, [
+                "" if model.get("EnableNetworkIsolation") else "EnableNetworkIsolation is false"
+            ])
 
         for summary in self.pages("sagemaker", "list_endpoint_configs", "EndpointConfigs"):
             self._check_endpoint_config(summary["EndpointConfigName"])
@@ -242,64 +200,30 @@ class Auditor(AwsCalls):
         kind = "AWS::SageMaker::EndpointConfig"
         variants = config.get("ProductionVariants") or []
         instance_variants = [v for v in variants if not v.get("ServerlessConfig")]
-        self.verdict(
-            "SML-ENC-3",
-            name,
-            kind,
-            [
-                "KmsKeyId is not set: instance storage uses an AWS-managed key"
-                if instance_variants and not config.get("KmsKeyId")
-                else ""
-            ],
-        )
-        self.verdict(
-            "SML-HOST-1",
-            name,
-            kind,
-            [
-                f"variant {v.get('VariantName')} InitialInstanceCount is {v.get('InitialInstanceCount')}; "
-                "production needs 2 or more"
-                for v in instance_variants
-                if int(v.get("InitialInstanceCount") or 0) < 2
-            ],
-        )
-        self.verdict(
-            "SML-HOST-2",
-            name,
-            kind,
-            [
-                f"variant {v.get('VariantName')} is serverless (no VPC, no volume key)"
-                for v in variants
-                if v.get("ServerlessConfig")
-            ],
-        )
+        self.verdict("SML-ENC-3", name, kind, [
+            "KmsKeyId is not set: instance storage uses an AWS-managed key"
+            if instance_variants and not config.get("KmsKeyId") else ""
+        ])
+        self.verdict("SML-HOST-1", name, kind, [
+            f"variant {v.get('VariantName')} InitialInstanceCount is {v.get('InitialInstanceCount')}; "
+            "production needs 2 or more"
+            for v in instance_variants if int(v.get("InitialInstanceCount") or 0) < 2
+        ])
+        self.verdict("SML-HOST-2", name, kind, [
+            f"variant {v.get('VariantName')} is serverless (no VPC, no volume key)" for v in variants
+            if v.get("ServerlessConfig")
+        ])
         capture = config.get("DataCaptureConfig") or {}
-        self.verdict(
-            "SML-HOST-4",
-            name,
-            kind,
-            [
-                "DataCaptureConfig is not set"
-                if not capture
-                else (
-                    "DataCaptureConfig.EnableCapture is false"
-                    if capture.get("EnableCapture") is False
-                    else ""
-                )
-            ],
-        )
+        self.verdict("SML-HOST-4", name, kind, [
+            "DataCaptureConfig is not set" if not capture
+            else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else "")
+        ])
         output = ((config.get("AsyncInferenceConfig") or {}).get("OutputConfig")) or {}
-        self.verdict(
-            "SML-ENC-4",
-            name,
-            kind,
-            [
-                "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
-                "AsyncInferenceConfig.OutputConfig.KmsKeyId is not set"
-                if config.get("AsyncInferenceConfig") and not output.get("KmsKeyId")
-                else "",
-            ],
-        )
+        self.verdict("SML-ENC-4", name, kind, [
+            "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
+            "AsyncInferenceConfig.OutputConfig.KmsKeyId is not set"
+            if config.get("AsyncInferenceConfig") and not output.get("KmsKeyId") else "",
+        ])
 
     def _check_endpoint(self, name: str) -> None:
         endpoint = self.call("sagemaker", "describe_endpoint", EndpointName=name)
@@ -314,39 +238,26 @@ class Auditor(AwsCalls):
         for variant in variants:
             resource_id = f"endpoint/{name}/variant/{variant}"
             targets = self.call(
-                "application-autoscaling",
-                "describe_scalable_targets",
-                ServiceNamespace="sagemaker",
-                ResourceIds=[resource_id],
-                ScalableDimension=VARIANT_DIMENSION,
+                "application-autoscaling", "describe_scalable_targets", ServiceNamespace="sagemaker",
+                ResourceIds=[resource_id], ScalableDimension=VARIANT_DIMENSION,
             )["ScalableTargets"]
             if not targets:
                 missing.append(variant)
                 continue
             policies = self.call(
-                "application-autoscaling",
-                "describe_scaling_policies",
-                ServiceNamespace="sagemaker",
-                ResourceId=resource_id,
-                ScalableDimension=VARIANT_DIMENSION,
+                "application-autoscaling", "describe_scaling_policies", ServiceNamespace="sagemaker",
+                ResourceId=resource_id, ScalableDimension=VARIANT_DIMENSION,
             )["ScalingPolicies"]
             if not policies:
                 without_policy.append(variant)
             if int(targets[0].get("MinCapacity") or 0) < 2:
                 low.append(f"variant {variant} MinCapacity is {targets[0].get('MinCapacity')}")
-        self.verdict(
-            "SML-HOST-3",
-            name,
-            kind,
-            [
-                f"variant(s) {', '.join(missing)} not registered with Application Auto Scaling"
-                if missing
-                else "",
-                f"variant(s) {', '.join(without_policy)} have a scalable target but no scaling policy"
-                if without_policy
-                else "",
-            ],
-        )
+        self.verdict("SML-HOST-3", name, kind, [
+            f"variant(s) {', '.join(missing)} not registered with Application Auto Scaling"
+            if missing else "",
+            f"variant(s) {', '.join(without_policy)} have a scalable target but no scaling policy"
+            if without_policy else "",
+        ])
         if len(missing) < len(variants):
             self.verdict(
                 "SML-HOST-5", name, kind, [f"{m}; production endpoints keep 2 or more instances" for m in low]
@@ -369,11 +280,8 @@ class Auditor(AwsCalls):
             inline = (schedule.get("MonitoringScheduleConfig") or {}).get("MonitoringJobDefinition")
             if inline:
                 self._check_monitoring_job(
-                    name,
-                    "AWS::SageMaker::MonitoringSchedule",
-                    inline,
-                    "MonitoringScheduleConfig.MonitoringJobDefinition.",
-                    "MonitoringResources",
+                    name, "AWS::SageMaker::MonitoringSchedule", inline,
+                    "MonitoringScheduleConfig.MonitoringJobDefinition.", "MonitoringResources",
                     "MonitoringOutputConfig",
                 )
 
@@ -383,58 +291,26 @@ class Auditor(AwsCalls):
         network = job.get("NetworkConfig") or {}
         vpc = network.get("VpcConfig") or {}
         label = f"{prefix}NetworkConfig"
-        self.verdict(
-            "SML-NET-8",
-            name,
-            kind,
-            [f"{label}.VpcConfig is not set"]
-            if not vpc
-            else [
-                f"{label}.VpcConfig.Subnets is empty" if not vpc.get("Subnets") else "",
-                f"{label}.VpcConfig.SecurityGroupIds is empty" if not vpc.get("SecurityGroupIds") else "",
-            ],
-        )
-        self.verdict(
-            "SML-NET-9",
-            name,
-            kind,
-            [
-                ""
-                if network.get("EnableNetworkIsolation") is True
-                else f"{label}.EnableNetworkIsolation is not true"
-            ],
-        )
-        self.verdict(
-            "SML-NET-10",
-            name,
-            kind,
-            [
-                ""
-                if network.get("EnableInterContainerTrafficEncryption") is True
-                else f"{label}.EnableInterContainerTrafficEncryption is not true"
-            ],
-        )
+        self.verdict("SML-NET-8", name, kind, [f"{label}.VpcConfig is not set"] if not vpc else [
+            f"{label}.VpcConfig.Subnets is empty" if not vpc.get("Subnets") else "",
+            f"{label}.VpcConfig.SecurityGroupIds is empty" if not vpc.get("SecurityGroupIds") else "",
+        ])
+        self.verdict("SML-NET-9", name, kind, [
+            "" if network.get("EnableNetworkIsolation") is True
+            else f"{label}.EnableNetworkIsolation is not true"
+        ])
+        self.verdict("SML-NET-10", name, kind, [
+            "" if network.get("EnableInterContainerTrafficEncryption") is True
+            else f"{label}.EnableInterContainerTrafficEncryption is not true"
+        ])
         cluster = (job.get(resources_key) or {}).get("ClusterConfig") or {}
-        self.verdict(
-            "SML-ENC-5",
-            name,
-            kind,
-            [
-                ""
-                if cluster.get("VolumeKmsKeyId")
-                else f"{prefix}{resources_key}.ClusterConfig.VolumeKmsKeyId is not set"
-            ],
-        )
-        self.verdict(
-            "SML-ENC-6",
-            name,
-            kind,
-            [
-                ""
-                if (job.get(output_key) or {}).get("KmsKeyId")
-                else f"{prefix}{output_key}.KmsKeyId is not set"
-            ],
-        )
+        self.verdict("SML-ENC-5", name, kind, [
+            "" if cluster.get("VolumeKmsKeyId")
+            else f"{prefix}{resources_key}.ClusterConfig.VolumeKmsKeyId is not set"
+        ])
+        self.verdict("SML-ENC-6", name, kind, [
+            "" if (job.get(output_key) or {}).get("KmsKeyId") else f"{prefix}{output_key}.KmsKeyId is not set"
+        ])
         if vpc.get("Subnets"):
             self._ml_vpc(self._vpc_of_subnets(vpc["Subnets"])[0], f"monitoring job {name}")
 
@@ -453,24 +329,11 @@ class Auditor(AwsCalls):
         vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
         tables = self.pages("ec2", "describe_route_tables", "RouteTables", Filters=vpc_filter)
         gateways = self.pages(
-            "ec2",
-            "describe_internet_gateways",
-            "InternetGateways",
+            "ec2", "describe_internet_gateways", "InternetGateways",
             Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}],
         )
         problems = [f"internet gateway {g['InternetGatewayId']} is attached" for g in gateways]
-        for table in tables:
-            for route in table.get("Routes", []):
-                target = route.get("GatewayId", "") or ""
-                if (
-                    target.startswith("igw-")
-                    or route.get("NatGatewayId")
-                    or route.get("EgressOnlyInternetGatewayId")
-                ):
-                    via = target or route.get("NatGatewayId") or route.get("EgressOnlyInternetGatewayId")
-                    destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-                    problems.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
-        self.verdict("SML-NET-12", vpc_id, kind, problems)
+        self.verdict("SML-NET-12", vpc_id, kind, problems + _internet_routes(tables))
 
         flow_logs = self.pages(
             "ec2", "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": [vpc_id]}]
@@ -479,64 +342,40 @@ class Auditor(AwsCalls):
         self.verdict("SML-NET-16", vpc_id, kind, ["" if active else "the VPC has no active flow log"])
 
         names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
-        missing = [
-            s
-            for s in DEFAULT_INTERFACE_ENDPOINTS
-            if not any(n.endswith("." + s) and t == "Interface" for n, t in names)
-        ]
+        missing = [s for s in DEFAULT_INTERFACE_ENDPOINTS
+                   if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
         if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
             missing.append("s3 (gateway)")
-        self.verdict(
-            "SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}" if missing else ""]
-        )
+        self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}"
+                                                  if missing else ""])
 
         groups = self.pages("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter)
+        self._check_interface_endpoints(endpoints, groups)
+        subnets = self.pages("ec2", "describe_subnets", "Subnets", Filters=vpc_filter)
+        for subnet in subnets:
+            self.verdict("SML-NET-13", subnet["SubnetId"], "AWS::EC2::Subnet", [
+                "MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""
+            ])
+        for group in groups:
+            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", _open_ingress(group))
+
+    def _check_interface_endpoints(
+        self, endpoints: list[dict[str, Any]], groups: list[dict[str, Any]]
+    ) -> None:
         default_group = next((g["GroupId"] for g in groups if g.get("GroupName") == "default"), None)
         for endpoint in endpoints:
             if endpoint.get("VpcEndpointType") != "Interface":
                 continue
             endpoint_id, endpoint_kind = endpoint["VpcEndpointId"], "AWS::EC2::VPCEndpoint"
             label = f"{endpoint_id} ({endpoint.get('ServiceName')})"
-            self.verdict(
-                "SML-NET-14",
-                label,
-                endpoint_kind,
-                ["" if endpoint.get("PrivateDnsEnabled") else "PrivateDnsEnabled is false"],
-            )
+            self.verdict("SML-NET-14", label, endpoint_kind, [
+                "" if endpoint.get("PrivateDnsEnabled") else "PrivateDnsEnabled is false"
+            ])
             attached = [g.get("GroupId") for g in endpoint.get("Groups") or []]
-            self.verdict(
-                "SML-NET-15",
-                label,
-                endpoint_kind,
-                [
-                    "no security group" if not attached else "",
-                    "uses the VPC's default security group" if default_group in attached else "",
-                ],
-            )
-
-        subnets = self.pages("ec2", "describe_subnets", "Subnets", Filters=vpc_filter)
-        for subnet in subnets:
-            self.verdict(
-                "SML-NET-13",
-                subnet["SubnetId"],
-                "AWS::EC2::Subnet",
-                ["MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""],
-            )
-
-        for group in groups:
-            open_rules = []
-            for permission in group.get("IpPermissions", []):
-                ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
-                ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
-                for cidr in ranges:
-                    if cidr in ("0.0.0.0/0", "::/0"):
-                        ports = (
-                            f"{permission.get('FromPort')}-{permission.get('ToPort')}"
-                            if "FromPort" in permission
-                            else "all ports"
-                        )
-                        open_rules.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
-            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", open_rules)
+            self.verdict("SML-NET-15", label, endpoint_kind, [
+                "no security group" if not attached else "",
+                "uses the VPC's default security group" if default_group in attached else "",
+            ])
 
     # S3 ------------------------------------------------------------------------------------------
 
@@ -552,87 +391,51 @@ class Auditor(AwsCalls):
             logging = self.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {}
             if logging.get("TargetBucket"):
                 log_targets.add(logging["TargetBucket"])
-        kind = "AWS::S3::Bucket"
         for name in buckets:
-            encryption = self._bucket_call(
-                "get_bucket_encryption", name, "ServerSideEncryptionConfigurationNotFoundError"
-            )
-            rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
-            problems, warn_only = [], False
-            if not rules:
-                problems.append("no default encryption configuration")
-            for rule in rules:
-                default = rule.get("ApplyServerSideEncryptionByDefault") or {}
-                algorithm = default.get("SSEAlgorithm")
-                if algorithm in ("aws:kms", "aws:kms:dsse"):
-                    key = default.get("KMSMasterKeyID")
-                    if not key or key.startswith("alias/aws/"):
-                        problems.append(f"uses {algorithm} with the AWS-managed key aws/s3")
-                elif algorithm == "AES256" and name in log_targets:
-                    warn_only = True
-                    problems.append(
-                        "uses SSE-S3 (AES256): accepted because this bucket receives server access "
-                        "logs, which S3 delivers only to SSE-S3 buckets"
-                    )
-                else:
-                    problems.append(f"SSEAlgorithm is {algorithm}; expected aws:kms or aws:kms:dsse")
-            if warn_only and len(problems) == 1:
-                self.result.failed_checks += 1
-                self.result.findings.append(
-                    Finding("SML-ENC-7", "warning", self.location, name, kind, problems[0])
-                )
-            else:
-                self.verdict("SML-ENC-7", name, kind, problems)
+            self._check_bucket(name, name in log_targets)
 
-            policy_text = (self._bucket_call("get_bucket_policy", name, "NoSuchBucketPolicy") or {}).get(
-                "Policy"
-            )
-            statements: list[dict[str, Any]] = []
-            if policy_text:
-                body = json.loads(policy_text).get("Statement", [])
-                statements = body if isinstance(body, list) else [body]
-            self.verdict(
-                "SML-ENC-8",
-                name,
-                kind,
-                [
-                    ""
-                    if any(denies_insecure_transport(s) for s in statements)
-                    else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
-                ],
-            )
-            self.verdict(
-                "SML-IAM-8",
-                name,
-                kind,
-                [
-                    f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
-                    for index, s in enumerate(statements)
-                    if s.get("Effect") == "Allow"
-                    and is_wildcard_principal(s.get("Principal")) is True
-                    and not s.get("Condition")
-                ],
-            )
+    def _check_bucket(self, name: str, receives_logs: bool) -> None:
+        kind = "AWS::S3::Bucket"
+        missing_encryption = "ServerSideEncryptionConfigurationNotFoundError"
+        encryption = self._bucket_call("get_bucket_encryption", name, missing_encryption)
+        rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+        problems, warn_only = _encryption_problems(rules, receives_logs)
+        if warn_only and len(problems) == 1:
+            self.result.failed_checks += 1
+            finding = Finding("SML-ENC-7", "warning", self.location, name, kind, problems[0])
+            self.result.findings.append(finding)
+        else:
+            self.verdict("SML-ENC-7", name, kind, problems)
 
-            block = (
-                self._bucket_call("get_public_access_block", name, "NoSuchPublicAccessBlockConfiguration")
-                or {}
-            ).get("PublicAccessBlockConfiguration")
-            flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-            self.verdict(
-                "SML-ENC-9",
-                name,
-                kind,
-                ["Block Public Access is not configured"]
-                if not block
-                else [
-                    f"PublicAccessBlockConfiguration.{flag} is false" for flag in flags if not block.get(flag)
-                ],
-            )
-            status = self.call("s3", "get_bucket_versioning", Bucket=name).get("Status")
-            self.verdict(
-                "SML-ENC-10", name, kind, ["" if status == "Enabled" else f"versioning is {status or 'off'}"]
-            )
+        policy_text = (self._bucket_call("get_bucket_policy", name, "NoSuchBucketPolicy") or {}).get("Policy")
+        statements: list[dict[str, Any]] = []
+        if policy_text:
+            body = json.loads(policy_text).get("Statement", [])
+            statements = body if isinstance(body, list) else [body]
+        self.verdict("SML-ENC-8", name, kind, [
+            "" if any(denies_insecure_transport(s) for s in statements)
+            else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
+        ])
+        self.verdict("SML-IAM-8", name, kind, [
+            f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
+            for index, s in enumerate(statements)
+            if s.get("Effect") == "Allow"
+            and is_wildcard_principal(s.get("Principal")) is True
+            and not s.get("Condition")
+        ])
+
+        missing_block = "NoSuchPublicAccessBlockConfiguration"
+        block = (self._bucket_call("get_public_access_block", name, missing_block) or {}).get(
+            "PublicAccessBlockConfiguration"
+        )
+        flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        self.verdict("SML-ENC-9", name, kind, ["Block Public Access is not configured"] if not block else [
+            f"PublicAccessBlockConfiguration.{flag} is false" for flag in flags if not block.get(flag)
+        ])
+        status = self.call("s3", "get_bucket_versioning", Bucket=name).get("Status")
+        self.verdict("SML-ENC-10", name, kind, [
+            "" if status == "Enabled" else f"versioning is {status or 'off'}"
+        ])
 
     # KMS -----------------------------------------------------------------------------------------
 
@@ -641,19 +444,14 @@ class Auditor(AwsCalls):
             meta = self.call("kms", "describe_key", KeyId=entry["KeyId"])["KeyMetadata"]
             if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") != "Enabled":
                 continue
-            if (
-                meta.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT"
-                or meta.get("Origin", "AWS_KMS") != "AWS_KMS"
-            ):
+            symmetric = meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+            if not symmetric or meta.get("Origin", "AWS_KMS") != "AWS_KMS":
                 continue
             rotation = self.call("kms", "get_key_rotation_status", KeyId=entry["KeyId"])
             label = meta.get("Arn") or entry["KeyId"]
-            self.verdict(
-                "SML-ENC-11",
-                label,
-                "AWS::KMS::Key",
-                ["" if rotation.get("KeyRotationEnabled") else "automatic key rotation is off"],
-            )
+            self.verdict("SML-ENC-11", label, "AWS::KMS::Key", [
+                "" if rotation.get("KeyRotationEnabled") else "automatic key rotation is off"
+            ])
 
     # CloudTrail, Config, GuardDuty ------------------------------------------------------------------
 
@@ -667,51 +465,37 @@ class Auditor(AwsCalls):
             if status.get("IsLogging"):
                 logging.append(trail)
             label = trail["Name"]
-            self.verdict(
-                "SML-AUD-1",
-                label,
-                kind,
-                ["" if trail.get("IsMultiRegionTrail") else "IsMultiRegionTrail is false"],
-            )
-            self.verdict(
-                "SML-AUD-2",
-                label,
-                kind,
-                ["" if trail.get("LogFileValidationEnabled") else "log file validation is off"],
-            )
-            self.verdict(
-                "SML-AUD-3",
-                label,
-                kind,
-                [
-                    ""
-                    if trail.get("CloudWatchLogsLogGroupArn")
-                    else "the trail does not deliver to CloudWatch Logs"
-                ],
-            )
+            self.verdict("SML-AUD-1", label, kind, [
+                "" if trail.get("IsMultiRegionTrail") else "IsMultiRegionTrail is false"
+            ])
+            self.verdict("SML-AUD-2", label, kind, [
+                "" if trail.get("LogFileValidationEnabled") else "log file validation is off"
+            ])
+            self.verdict("SML-AUD-3", label, kind, [
+                "" if trail.get("CloudWatchLogsLogGroupArn")
+                else "the trail does not deliver to CloudWatch Logs"
+            ])
             self.verdict("SML-ENC-16", label, kind, ["" if trail.get("KmsKeyId") else "KmsKeyId is not set"])
-            self.verdict(
-                "SML-AUD-101", label, kind, ["" if status.get("IsLogging") else "logging is stopped"]
-            )
+            self.verdict("SML-AUD-101", label, kind, [
+                "" if status.get("IsLogging") else "logging is stopped"
+            ])
         if not trails:
             self.verdict("SML-AUD-101", self.region, kind, ["no CloudTrail trail covers this region"])
 
     def check_config(self) -> None:
         recorders = self.call("config", "describe_configuration_recorders").get("ConfigurationRecorders", [])
         statuses = {
-            s["name"]: s
-            for s in self.call("config", "describe_configuration_recorder_status").get(
-                "ConfigurationRecordersStatus", []
-            )
+            s["name"]: s for s in self.call("config", "describe_configuration_recorder_status")
+            .get("ConfigurationRecordersStatus", [])
         }
         kind = "AWS::Config::ConfigurationRecorder"
         if not recorders:
             self.verdict("SML-AUD-102", self.region, kind, ["no configuration recorder in this region"])
         for recorder in recorders:
             recording = statuses.get(recorder["name"], {}).get("recording")
-            self.verdict(
-                "SML-AUD-102", recorder["name"], kind, ["" if recording else "the recorder is not recording"]
-            )
+            self.verdict("SML-AUD-102", recorder["name"], kind, [
+                "" if recording else "the recorder is not recording"
+            ])
 
     def check_guardduty(self) -> None:
         detectors = self.call("guardduty", "list_detectors").get("DetectorIds", [])
@@ -720,9 +504,59 @@ class Auditor(AwsCalls):
             self.verdict("SML-AUD-103", self.region, kind, ["no GuardDuty detector in this region"])
         for detector_id in detectors:
             status = self.call("guardduty", "get_detector", DetectorId=detector_id).get("Status")
-            self.verdict(
-                "SML-AUD-103", detector_id, kind, ["" if status == "ENABLED" else f"the detector is {status}"]
-            )
+            self.verdict("SML-AUD-103", detector_id, kind, [
+                "" if status == "ENABLED" else f"the detector is {status}"
+            ])
+
+
+def _internet_routes(tables: list[dict[str, Any]]) -> list[str]:
+    """Routes to an internet, NAT or egress-only internet gateway."""
+    found = []
+    for table in tables:
+        for route in table.get("Routes", []):
+            target = route.get("GatewayId", "") or ""
+            nat, egress_only = route.get("NatGatewayId"), route.get("EgressOnlyInternetGatewayId")
+            if target.startswith("igw-") or nat or egress_only:
+                via = target or nat or egress_only
+                destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+                found.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
+    return found
+
+
+def _open_ingress(group: dict[str, Any]) -> list[str]:
+    """A security group's ingress rules from anywhere (0.0.0.0/0, ::/0)."""
+    found = []
+    for permission in group.get("IpPermissions", []):
+        ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
+        ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
+        for cidr in ranges:
+            if cidr in ("0.0.0.0/0", "::/0"):
+                ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
+                         if "FromPort" in permission else "all ports")
+                found.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
+    return found
+
+
+def _encryption_problems(rules: list[dict[str, Any]], receives_logs: bool) -> tuple[list[str], bool]:
+    """Problems of a bucket's default encryption rules, and whether the only one is accepted with a
+    warning (SSE-S3 on a bucket that receives server access logs, which S3 delivers only to SSE-S3)."""
+    problems, warn_only = [], False
+    if not rules:
+        problems.append("no default encryption configuration")
+    for rule in rules:
+        default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+        algorithm = default.get("SSEAlgorithm")
+        if algorithm in ("aws:kms", "aws:kms:dsse"):
+            key = default.get("KMSMasterKeyID")
+            if not key or key.startswith("alias/aws/"):
+                problems.append(f"uses {algorithm} with the AWS-managed key aws/s3")
+        elif algorithm == "AES256" and receives_logs:
+            warn_only = True
+            problems.append("uses SSE-S3 (AES256): accepted because this bucket receives server access "
+                            "logs, which S3 delivers only to SSE-S3 buckets")
+        else:
+            problems.append(f"SSEAlgorithm is {algorithm}; expected aws:kms or aws:kms:dsse")
+    return problems, warn_only
 
 
 def run_audit(session: Any, region: str, endpoint_url: str | None = None) -> AuditResult:
