@@ -34,12 +34,15 @@ __all__ = [
     "Template",
     "TemplateError",
     "Unresolved",
-    "json_resource_lines",
+    "child_node",
     "describe",
     "discover",
     "is_template",
+    "json_resource_lines",
     "load_file",
     "load_template",
+    "load_yaml",
+    "resource_lines",
 ]
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
