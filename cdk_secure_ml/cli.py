@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .policies.engine import InputError, check_paths
 from .policies.findings import Finding, Report
+from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
+from .policies.runner import check_paths
+from .policies.template import InputError
 
 PROG = "secure-ml"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -99,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "teardown-studio",
-        help="delete a Studio domain's apps, spaces and profiles, then the domain (secure-ml teardown-studio --help)",
+        help="delete a Studio domain's apps, spaces and profiles, then the domain "
+        "(secure-ml teardown-studio --help)",
         add_help=False,
     )
     rules = commands.add_parser(
@@ -135,27 +137,13 @@ def format_json(report: Report) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _resource_line(file: str, logical_id: str, cache: dict[str, list[str]]) -> int:
-    """Line of the resource's key in the file (1 when not found): SARIF viewers need a line."""
-    if file not in cache:
-        try:
-            cache[file] = Path(file).read_text(encoding="utf-8-sig").splitlines()
-        except OSError:
-            cache[file] = []
-    pattern = re.compile(r'^\s*"?' + re.escape(logical_id) + r'"?\s*:')
-    for number, line in enumerate(cache[file], start=1):
-        if pattern.match(line):
-            return number
-    return 1
-
-
 def _artifact_uri(file: str) -> str:
     path = Path(file)
     return path.resolve().as_uri() if path.is_absolute() else path.as_posix()
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule.title,
         "shortDescription": {"text": rule.title},
@@ -164,9 +152,12 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": rule.severity},
         "properties": {"area": AREA_NAMES[rule.area], "resourceTypes": list(rule.resource_types)},
     }
+    if rule.help_uri:
+        entry["helpUri"] = rule.help_uri
+    return entry
 
 
-def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list[str]]) -> dict[str, Any]:
+def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": finding.severity,
@@ -175,7 +166,8 @@ def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": _artifact_uri(finding.file)},
-                    "region": {"startLine": _resource_line(finding.file, finding.resource, lines)},
+                    # SARIF viewers need a line: the resource's, else the top of the file.
+                    "region": {"startLine": finding.line or 1},
                 },
                 "logicalLocations": [{"name": finding.resource, "kind": "resource"}],
             }
@@ -190,8 +182,7 @@ def _sarif_result(finding: Finding, index: dict[str, int], lines: dict[str, list
 
 def format_sarif(report: Report) -> str:
     index = {rule.id: i for i, rule in enumerate(CATALOGUE)}
-    lines: dict[str, list[str]] = {}
-    results = [_sarif_result(f, index, lines) for f in [*report.findings, *report.acknowledged]]
+    results = [_sarif_result(f, index) for f in [*report.findings, *report.acknowledged]]
     document = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -242,6 +233,39 @@ def rules_json() -> str:
     )
 
 
+#: The last section of docs/rules.md: how cdk_secure_ml/policies/ is laid out.
+ENGINE_LAYOUT = [
+    "## How the policy engine is laid out",
+    "",
+    "`cdk_secure_ml/policies/`, each layer importing only the ones above it (`tests/test_architecture.py`",
+    "fails on an import cycle, including one postponed into a function):",
+    "",
+    "1. `ids.py` (rule ids, `ack_id`) and `findings.py` (`Finding`, `Report`): plain data.",
+    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories, line numbers,",
+    "   `Template` and `Resource`; `intrinsics.py` resolves `Ref`, `Fn::Sub`, `Fn::If` … or gives",
+    "   `Unresolved`.",
+    "3. `rule.py` (`Rule`, `Violation`, the `@rule` registry, property helpers) and `iam_document.py`",
+    "   (statements, principals, actions, conditions: shared by the rules, the live audit and iam-lint).",
+    "4. `acks.py`: reading acknowledgements (resource `Metadata`, CDK's in the cloud assembly).",
+    "5. `rules/`: the catalogue, one module per area; shared resource types in `rules/_types.py`.",
+    "6. `runner.py`: `check_templates(templates, rules)` and `check_paths(paths, rules=None)` (the whole",
+    "   catalogue by default) run the rules and apply acknowledgements.",
+    "",
+    "On top: `plugin.py` (`SecureMlChecks`, the CDK validation plugin), `iam_lint/` (parliament),",
+    "`live/` (`secure-ml audit`), and `acknowledgements.py` (writing acknowledgements in a CDK app).",
+    "",
+    "The same check from Python:",
+    "",
+    "```python",
+    "from cdk_secure_ml.policies.runner import check_paths",
+    "",
+    'report = check_paths(["cdk.out"])  # raises InputError for a path it cannot read',
+    "for finding in report.errors:",
+    "    print(finding.rule, finding.file, finding.line, finding.resource, finding.message)",
+    "```",
+]
+
+
 def rules_markdown() -> str:
     out = [
         "# Policy rules",
@@ -255,11 +279,18 @@ def rules_markdown() -> str:
         "",
         "Acknowledge a finding next to the code that deviates, with a reason:",
         "",
-        '- CDK: `Validations.of(construct).acknowledge(Acknowledgment(id="cdk-secure-ml::SML-NET-1", reason="…"))`',
+        "- CDK: `Validations.of(construct).acknowledge("
+        'Acknowledgment(id="cdk-secure-ml::SML-NET-1", reason="…"))`',
         "  (the plugin name, `::`, the rule id). CDK records it in the cloud assembly",
         "  (`<stack>.metadata.json`), so `secure-ml check cdk.out` honours it too.",
         "- Plain templates: resource `Metadata`",
         '  `{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-NET-1", "reason": "…"}]}}`.',
+        "",
+        'In Python, `cdk_secure_ml.policies.ids.ack_id("SML-NET-1")` builds the CDK id; importing',
+        "`cdk_secure_ml.policies.ids` (`RULE_IDS`, `ack_id`) loads neither the rules nor aws_cdk.",
+        "",
+        "`secure-ml check --format sarif` reports each finding at the line of its resource's logical id and",
+        "links each rule (`helpUri`) to the CloudFormation reference of the resource type it reads.",
         "",
         "| Id | Severity | Title |",
         "| --- | --- | --- |",
@@ -271,7 +302,7 @@ def rules_markdown() -> str:
             continue
         out += ["", f"## {AREA_NAMES[area]} ({area})"]
         for r in rules:
-            types = ", ".join(f"`{t}`" for t in r.resource_types) or "any resource (evaluated by the engine)"
+            types = ", ".join(f"[`{t}`]({cfn_reference_url(t)})" for t in r.resource_types) or "any resource"
             out += [
                 "",
                 f"### {r.id}",
@@ -282,6 +313,9 @@ def rules_markdown() -> str:
                 f"- Why: {r.rationale}",
                 f"- Fix: {r.remediation}",
             ]
+            if r.references:
+                out.append("- See: " + ", ".join(f"<{uri}>" for uri in r.references))
+    out += ["", *ENGINE_LAYOUT]
     return "\n".join(out) + "\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -14,7 +14,11 @@ CANNOT_VERIFY = "cannot verify: "
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule's verdict on one resource (or on the template, then ``resource`` is empty)."""
+    """One rule's verdict on one resource (or on the template, then ``resource`` is empty).
+
+    ``line`` is the 1-based line of the resource's logical id in ``file`` (None when unknown: a
+    template built in memory, or a live-audit finding); it is not part of the JSON shape.
+    """
 
     rule: str
     severity: Severity
@@ -25,12 +29,18 @@ class Finding:
     #: Set when the resource acknowledges the rule with a reason; acknowledged findings never fail a check.
     acknowledged: bool = field(default=False, compare=False)
     reason: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+    def acknowledge(self, reason: str) -> Finding:
+        """This finding, acknowledged with ``reason`` (it no longer fails a check)."""
+        return replace(self, acknowledged=True, reason=reason)
 
     def to_json(self) -> dict[str, str]:
         """The public JSON shape: rule, severity, file, resource, resource_type, message."""
         data = asdict(self)
         data.pop("acknowledged")
         data.pop("reason")
+        data.pop("line")
         return data
 
 

@@ -22,9 +22,11 @@ a bare ``"SML-NET-1"`` suppresses nothing; CDK's report says "Acknowledge with
         Acknowledgment(id="cdk-secure-ml::SML-NET-1", reason="why this deviation is acceptable")
     )
 
-:func:`ack_id` builds the id. An acknowledgement applies to the construct and its children. CDK
-records it in the cloud assembly (``aws:cdk:acknowledged-rules`` in ``<stack>.metadata.json``), and
-``secure-ml check cdk.out`` honours it there too, so CI and synth agree.
+:func:`~cdk_secure_ml.policies.ids.ack_id` builds the id (it is re-exported here; import it from
+:mod:`cdk_secure_ml.policies.ids`, which loads neither the rules nor the runner). An acknowledgement
+applies to the construct and its children. CDK records it in the cloud assembly
+(``aws:cdk:acknowledged-rules`` in ``<stack>.metadata.json``), and ``secure-ml check cdk.out`` honours
+it there too (:mod:`.acks`), so CI and synth agree.
 """
 
 from __future__ import annotations
@@ -34,16 +36,11 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 import jsii
 
-from .engine import PLUGIN_NAME, Template, check_templates, load_file
 from .findings import Report
+from .ids import PLUGIN_NAME, ack_id
 from .rules import CATALOGUE, RULES_BY_ID, Rule
-
-
-def ack_id(rule_id: str) -> str:
-    """The id to pass to ``Acknowledgment`` for one of our rules: ``cdk-secure-ml::SML-…``."""
-    if rule_id not in RULES_BY_ID:
-        raise ValueError(f"unknown rule id {rule_id!r}; see `secure-ml rules`")
-    return f"{PLUGIN_NAME}::{rule_id}"
+from .runner import check_templates
+from .template import Template, is_template, load_file
 
 
 def _version() -> str:
@@ -79,7 +76,7 @@ class SecureMlChecks:
         templates = []
         for path in template_paths:
             data = load_file(path)
-            if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+            if is_template(data):
                 templates.append(Template(data, str(path)))
         return check_templates(templates, self._rules, cdk_acknowledgements=False)
 

@@ -1,12 +1,13 @@
-"""Helpers for the policy tests: build small templates inline and run the engine on them."""
+"""Helpers for the policy tests: build small templates inline and run the rules on them."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from cdk_secure_ml.policies.engine import Template, check_templates
 from cdk_secure_ml.policies.findings import CANNOT_VERIFY, Finding, Report
+from cdk_secure_ml.policies.runner import check_templates
+from cdk_secure_ml.policies.template import Template
 
 
 def template(resources: dict[str, Any], **sections: Any) -> dict[str, Any]:

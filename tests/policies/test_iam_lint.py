@@ -10,16 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import parliament  # noqa: F401  (a dev dependency: its absence must fail, not skip)
 import pytest
 
 from cdk_secure_ml.cli import main
 from cdk_secure_ml.policies import iam_lint, scp
-from cdk_secure_ml.policies.engine import Template
 from cdk_secure_ml.policies.findings import CANNOT_VERIFY, Report
+from cdk_secure_ml.policies.template import Template
 
 from .sml_helpers import res, template
-
-import parliament  # noqa: F401  (a dev dependency: its absence must fail, not skip)
 
 ROOT = Path(__file__).resolve().parents[2]
 V = "2012-10-17"
@@ -66,8 +65,8 @@ CLEAN_S3 = allow("s3:GetObject", {"Fn::Join": ["", [BUCKET_ARN, "/*"]]})
 
 def every_type() -> dict[str, Any]:
     resource_policy = policy(
-        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sqs:SendMessage",
-         "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+         "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}
     )  # fmt: skip
     return template(
         {
@@ -86,22 +85,26 @@ def every_type() -> dict[str, Any]:
                 {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [BUCKET_ARN],
                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}})),
             "Key": res("AWS::KMS::Key", KeyPolicy=policy(
-                {"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                {"Effect": "Allow",
+                 "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
                  "Action": "kms:*", "Resource": "*"})),
             "Topic": res("AWS::SNS::Topic"),
             "TopicPolicy": res("AWS::SNS::TopicPolicy", Topics=[{"Ref": "Topic"}], PolicyDocument=policy(
                 {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish",
                  "Resource": {"Ref": "Topic"}})),
             "Queue": res("AWS::SQS::Queue"),
-            "QueuePolicy": res("AWS::SQS::QueuePolicy", Queues=[{"Ref": "Queue"}], PolicyDocument=resource_policy),
-            "Scp": res("AWS::Organizations::Policy", Name="s", Type="SERVICE_CONTROL_POLICY", Content=json.dumps(
-                policy({"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}))),
+            "QueuePolicy": res("AWS::SQS::QueuePolicy", Queues=[{"Ref": "Queue"}],
+                               PolicyDocument=resource_policy),
+            "Scp": res("AWS::Organizations::Policy", Name="s", Type="SERVICE_CONTROL_POLICY",
+                       Content=json.dumps(policy({"Effect": "Deny", "Resource": "*",
+                                                  "Action": "organizations:LeaveOrganization"}))),
             "TagPolicy": res("AWS::Organizations::Policy", Name="t", Type="TAG_POLICY", Content={"tags": {}}),
             "Group": res("AWS::SageMaker::ModelPackageGroup", ModelPackageGroupName="models",
                          ModelPackageGroupPolicy=policy(
                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
                  "Action": "sagemaker:DescribeModelPackageGroup",
-                 "Resource": {"Fn::Sub": "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/models"}})),
+                 "Resource": {"Fn::Sub": "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:"
+                                         "model-package-group/models"}})),
         }
     )  # fmt: skip
 
@@ -151,7 +154,8 @@ def concrete(statement: dict[str, Any], **resources: Any) -> dict[str, Any]:
 
 def test_pseudo_parameters_become_aws_us_east_1_and_the_example_account() -> None:
     statement = concrete(allow("logs:CreateLogStream", {"Fn::Sub": (
-        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ml/${AWS::StackName}:*")}))  # fmt: skip
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ml/${AWS::StackName}:*"
+    )}))  # fmt: skip
     assert statement["Resource"] == "arn:aws:logs:us-east-1:123456789012:log-group:/ml/placeholder-stack:*"
 
 
@@ -195,7 +199,8 @@ def test_ids_inside_arns_and_conditions() -> None:
             "ec2:AuthorizeSecurityGroupIngress",
             {"Fn::Join": ["", ["arn:aws:ec2:eu-west-1:", {"Ref": "AWS::AccountId"}, ":security-group/",
                                {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}]]},
-            Condition={"StringEquals": {"aws:SourceVpce": {"Ref": "Endpoint"}, "aws:SourceVpc": {"Ref": "VpcId"}}},
+            Condition={"StringEquals": {"aws:SourceVpce": {"Ref": "Endpoint"},
+                                        "aws:SourceVpc": {"Ref": "VpcId"}}},
         ),
         Vpc=res("AWS::EC2::VPC", CidrBlock="10.0.0.0/16"),
         Endpoint=res("AWS::EC2::VPCEndpoint"),
@@ -210,7 +215,8 @@ def test_ids_inside_arns_and_conditions() -> None:
 
 def test_parameters_without_default_by_type() -> None:
     data = identity(
-        allow("ec2:DescribeVpcs", "*", Condition={"StringEquals": {"ec2:Vpc": {"Fn::Sub": "arn:aws:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${Vpc}"}}}),
+        allow("ec2:DescribeVpcs", "*", Condition={"StringEquals": {"ec2:Vpc": {
+            "Fn::Sub": "arn:aws:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${Vpc}"}}}),
         allow("s3:GetObject", {"Fn::Sub": "arn:aws:s3:::${BucketName}/*"}),
     )  # fmt: skip
     data["Parameters"] = {"Vpc": {"Type": "AWS::EC2::VPC::Id"}, "BucketName": {"Type": "String"}}
@@ -270,7 +276,8 @@ def test_unresolvable_document_statement_or_action_is_left_out_with_a_warning() 
         ("Part", "PARLIAMENT-UNRESOLVED", ("PolicyDocument/Statement[3]: cannot verify: "
                                           'Action Fn::ImportValue "Action" cannot be linted, left out')),
         ("Part", "PARLIAMENT-UNRESOLVED", ("PolicyDocument: cannot verify: Statement[0] not linted: "
-                                          'statement Fn::ImportValue "Statement" cannot be linted, left out')),
+                                          'statement Fn::ImportValue "Statement" '
+                                          "cannot be linted, left out")),
         ("Part", "PARLIAMENT-UNRESOLVED", ("PolicyDocument: cannot verify: Statement[2] not linted: "
                                           'Action Fn::ImportValue "Action" cannot be linted, left out')),
         ("Whole", "PARLIAMENT-UNRESOLVED", ("PolicyDocument: cannot verify: "
@@ -291,9 +298,9 @@ def test_unknown_part_that_breaks_the_arn_shape_is_star_not_an_invalid_arn() -> 
 
 
 def test_policy_json_string_built_by_fn_sub() -> None:
-    document = json.dumps(policy(allow("sagemaker:DescribeModelPackageGroup",
-                                       "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/g",
-                                       Principal={"AWS": "arn:aws:iam::${AWS::AccountId}:root"})))  # fmt: skip
+    group_arn = "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/g"
+    account = {"AWS": "arn:aws:iam::${AWS::AccountId}:root"}
+    document = json.dumps(policy(allow("sagemaker:DescribeModelPackageGroup", group_arn, Principal=account)))
     data = template({"G": res("AWS::SageMaker::ModelPackageGroup", ModelPackageGroupName="g",
                               ModelPackageGroupPolicy={"Fn::Sub": document})})  # fmt: skip
     statement = docs(data)[("G", "ModelPackageGroupPolicy")].document["Statement"][0]
@@ -304,7 +311,8 @@ def test_policy_json_string_built_by_fn_sub() -> None:
 def test_unresolvable_principal_is_a_placeholder_role_with_a_warning() -> None:
     data = template({"Q": res("AWS::SQS::QueuePolicy", Queues=["q"], PolicyDocument=policy(
         {"Effect": "Allow", "Principal": {"AWS": {"Ref": "Consumer"}}, "Action": "sqs:ReceiveMessage",
-         "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}))}, Parameters={"Consumer": {"Type": "String"}})  # fmt: skip
+         "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}))},
+        Parameters={"Consumer": {"Type": "String"}})  # fmt: skip
     report = lint(data)
     assert [f.message for f in report.findings] == [
         (
@@ -350,7 +358,8 @@ def test_numbers_in_conditions_do_not_crash_parliament() -> None:
         (allow("s3:GetObject", "arn:aws:s3:::bucket"), "PARLIAMENT-RESOURCE_MISMATCH", "s3:GetObject needs"),
         (allow("s3:GetObject", "arn:aws:s3:::b/*", Condition={"StringEquals": {"s3:NoSuchKey": "x"}}),
          "PARLIAMENT-UNKNOWN_CONDITION_FOR_ACTION", "s3:NoSuchKey"),
-        (allow("s3:GetObject", "arn:aws:s3:::b/*", Condition={"DateGreaterThan": {"aws:CurrentTime": "soon"}}),
+        (allow("s3:GetObject", "arn:aws:s3:::b/*",
+               Condition={"DateGreaterThan": {"aws:CurrentTime": "soon"}}),
          "PARLIAMENT-MISMATCHED_TYPE", "aws:CurrentTime"),
         (allow("s3:GetObject", "s3:::b/*"), "PARLIAMENT-INVALID_ARN", "Does not have 6 parts"),
         (allow("s3:GetObject", "arn:aws:s3:::b/*", Condition={"StringEqualz": {"aws:SourceAccount": "1"}}),
@@ -432,8 +441,10 @@ def test_policy_string_that_is_not_json() -> None:
 
 def test_shipped_scps_lint_clean() -> None:
     params = {
-        "protect-audit": {"deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
-                          "break_glass_role_arns": ["arn:aws:iam::*:role/break-glass"]},
+        "protect-audit": {
+            "deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
+            "break_glass_role_arns": ["arn:aws:iam::*:role/break-glass"],
+        },
         "region-allow-list": {"allowed_regions": ["eu-west-1"]},
     }
     resources = {
@@ -523,12 +534,31 @@ def test_invalid_justification_entries(tmp_path: Path, entry: dict[str, Any], me
     assert message in report.findings[0].message
 
 
+def test_justification_problems_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "justifications.yaml"
+    path.write_text(
+        "# header\n"
+        "justifications:\n"
+        "  - issue: UNKNOWN_ACTION\n"
+        "    resource: P\n"
+        "    reason: a fixture entry that matches nothing\n"
+        "  - issue: UNKNOWN_ACTION\n"
+        "    resource: P\n"
+        "    colour: blue\n"
+    )
+    report = lint(identity(allow("s3:ListBucket", "arn:aws:s3:::b")), path)
+    assert sorted((f.severity, f.resource, f.line) for f in report.findings) == [
+        ("error", "justifications[1]", 6), ("warning", "justifications[0]", 3),
+    ]  # fmt: skip
+    assert [f.message for f in report.findings if f.severity == "error"] == ["unknown key(s) colour"]
+
+
 def test_shipped_justifications_are_valid() -> None:
-    import parliament
 
     # the issues lint_templates accepts: parliament's, and its own UNRESOLVED (an import it reads as '*')
-    entries, problems = iam_lint.load_justifications(iam_lint.DEFAULT_JUSTIFICATIONS,
-                                                     set(parliament.config) | {"UNRESOLVED"})
+    entries, problems = iam_lint.load_justifications(
+        iam_lint.DEFAULT_JUSTIFICATIONS, set(parliament.config) | {"UNRESOLVED"}
+    )
     assert problems == [] and entries
     assert all(len(e.reason) > 40 for e in entries)
 
@@ -656,7 +686,7 @@ def test_cli_without_parliament_exits_2_with_install_hint(capsys, monkeypatch, f
 def test_library_and_cli_do_not_import_parliament() -> None:
     code = (
         "import sys; sys.modules['parliament'] = None\n"
-        "import cdk_secure_ml.cli, cdk_secure_ml.policies.iam_lint, cdk_secure_ml.policies.engine\n"
+        "import cdk_secure_ml.cli, cdk_secure_ml.policies.iam_lint, cdk_secure_ml.policies.runner\n"
         "from cdk_secure_ml.cli import main\n"
         "sys.exit(main(['rules']))\n"
     )

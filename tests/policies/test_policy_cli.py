@@ -42,8 +42,9 @@ def test_noncompliant_exits_1_and_lists_findings(capsys) -> None:
 
 def test_warnings_only_exit_0(capsys, tmp_path: Path) -> None:
     path = tmp_path / "t.json"
+    trust = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
     path.write_text(json.dumps({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
-        "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}}}))  # fmt: skip
+        "AssumeRolePolicyDocument": {"Statement": [trust]}}}}}))  # fmt: skip
     code, out, _ = run(capsys, "check", str(path))
     assert code == 0 and "warning SML-IAM-10" in out
 
@@ -76,6 +77,28 @@ def test_sarif_format(capsys) -> None:
     assert location["region"]["startLine"] == 2  # the line of "Notebook:" in the YAML file
     suppressed = [r for r in results if "suppressions" in r]
     assert [r["ruleId"] for r in suppressed] == ["SML-ENC-14"]
+
+
+def test_sarif_rules_link_their_documentation(capsys) -> None:
+    _, out, _ = run(capsys, "check", "--format", "sarif", COMPLIANT)
+    rules = {r["id"]: r for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SML-NET-2"]["helpUri"] == (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+        "aws-resource-sagemaker-notebookinstance.html"
+    )
+    assert "helpUri" not in rules["SML-META-1"]  # about our own metadata: no AWS page
+
+
+def test_sarif_lines_come_from_the_findings(capsys, tmp_path: Path) -> None:
+    # "Topic:" first appears under Outputs, which a text search would have taken for the resource.
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Outputs:\n  Topic:\n    Value: !Ref Topic\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+    )
+    _, out, _ = run(capsys, "check", "--format", "sarif", str(path))
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert result["ruleId"] == "SML-ENC-14"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 5}
 
 
 def test_output_file(capsys, tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cdk_secure_ml.policies.engine import (
+from cdk_secure_ml.policies.runner import check_paths
+from cdk_secure_ml.policies.template import (
     NO_VALUE,
     InputError,
     Template,
     TemplateError,
     Unresolved,
-    check_paths,
     discover,
     load_file,
     load_template,
@@ -191,6 +191,69 @@ def test_yaml_short_form_template_findings() -> None:
     assert ("SML-ENC-11", "Key") not in got and ("SML-ENC-12", "Key") not in got
 
 
+# -- line numbers ----------------------------------------------------------------------------------
+
+# The logical id "Topic" also appears as a key of another section, as a string value and in a reference:
+# only the key under Resources counts.
+LINES_JSON = """{
+  "Description": "Topic",
+  "Mappings": {
+    "Topic": {"a": {"b": "c"}}
+  },
+  "Resources": {
+    "Queue": {"Type": "AWS::SQS::Queue",
+              "Properties": {"QueueName": "Topic", "Tags": [{"Key": "a\\/b", "Value": "\\u00e9"}]}},
+    "T\\u006fpic": {
+      "Type": "AWS::SNS::Topic", "DependsOn": "Queue"
+    }
+  },
+  "Outputs": {"Arn": {"Value": {"Ref": "Topic"}}}
+}
+"""
+LINES_YAML = """Outputs:
+  Topic:
+    Value: !Ref Topic
+Resources: {
+  Queue: {Type: AWS::SQS::Queue, Properties: {QueueName: Topic}},
+  Topic: {Type: AWS::SNS::Topic, DependsOn: Queue}
+}
+"""
+
+
+@pytest.mark.parametrize(("name", "text", "lines"), [
+    ("t.template.json", LINES_JSON, {"Queue": 7, "Topic": 9}),
+    ("t.yaml", LINES_YAML, {"Queue": 5, "Topic": 6}),
+    # surrogate-pair escapes (which libyaml would refuse)
+    ("s.json", '{"Description": "\\ud83d\\ude00",\n "Resources": {\n  "Topic": {"Type": "AWS::SNS::Topic"}}}',
+     {"Topic": 3}),
+    ("min.json", json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), {"Topic": 1}),
+], ids=["json", "yaml-flow-style", "json-surrogates", "json-one-line"])  # fmt: skip
+def test_resource_lines_come_from_the_parser(tmp_path: Path, name: str, text: str, lines: dict) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (loaded,) = discover([path])
+    assert {lid: r.line for lid, r in loaded.resources.items()} == lines
+    report = check_paths([path])
+    assert report.findings and {f.line for f in report.findings} <= set(lines.values())
+    assert all(f.line == lines[f.resource] for f in report.findings)
+
+
+def test_json_lines_follow_json_loads() -> None:
+    from cdk_secure_ml.policies.template import json_resource_lines
+
+    # A duplicate key: json.loads keeps the last one, and so do the lines (of both Resources and the id).
+    text = '{"Resources": {"A": {}},\n "Resources": {\n "B": {},\n "B": {}}}'
+    assert json.loads(text)["Resources"] == {"B": {}} and json_resource_lines(text) == {"B": 4}
+    assert json_resource_lines("[1, 2]") == {} and json_resource_lines('{"Resources": {}}') == {}
+    (loaded,) = discover([FIXTURES / "compliant.json"])
+    assert loaded.resources["Notebook"].line == 3 and loaded.resources["Topic"].line == 16
+
+
+def test_a_template_built_in_memory_has_no_lines() -> None:
+    (finding,) = check(template({"T": res("AWS::SNS::Topic")})).findings
+    assert finding.rule == "SML-ENC-14" and finding.line is None
+
+
 # -- loading errors and discovery ------------------------------------------------------------------
 
 
@@ -333,6 +396,31 @@ def test_unresolvable_condition_gives_cannot_verify_not_a_pass() -> None:
         ("SML-ENC-11", "warning", "cannot verify"),
         ("SML-ENC-14", "warning", "cannot verify"),
     ]
+
+
+def test_acknowledgement_checks_are_catalogue_rules_the_runner_runs() -> None:
+    from cdk_secure_ml.policies.rules import RULES_BY_ID
+    from cdk_secure_ml.policies.runner import check_templates
+
+    data = template({"T": {**res("AWS::SNS::Topic", KmsMasterKeyId="k"), "Metadata": {"cdk_secure_ml": {
+        "acknowledge": [{"rule": "SML-ENC-14"}, {"rule": "SML-NET-99", "reason": "typo"}]}}}})  # fmt: skip
+    meta = [RULES_BY_ID["SML-META-1"], RULES_BY_ID["SML-META-2"]]
+    assert all(r.any_resource and r.applies_to("AWS::SNS::Topic") for r in meta)
+    found = check_templates([Template(data, "t.json")], meta).findings
+    assert [(f.rule, f.severity, f.message) for f in found] == [
+        ("SML-META-1", "error", "acknowledgement of SML-ENC-14 has no reason: give one a reviewer can judge"),
+        ("SML-META-2", "warning", "acknowledges unknown rule 'SML-NET-99'"),
+    ]
+    # A run without them reports neither; the acknowledgement without a reason still suppresses nothing.
+    others = [r for r in RULES_BY_ID.values() if not r.id.startswith("SML-META-")]
+    assert check_templates([Template(data, "t.json")], others).findings == []
+
+
+def test_acknowledging_a_meta_rule_does_not_suppress_it() -> None:
+    acknowledge = [{"rule": "SML-META-2", "reason": "r"}, {"rule": "SML-NET-99", "reason": "r"}]
+    data = template({"T": {**res("AWS::SNS::Topic", KmsMasterKeyId="k"),
+                           "Metadata": {"cdk_secure_ml": {"acknowledge": acknowledge}}}})  # fmt: skip
+    assert [f.rule for f in check(data).findings] == ["SML-META-2"]
 
 
 # -- robustness ------------------------------------------------------------------------------------

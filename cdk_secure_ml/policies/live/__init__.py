@@ -6,6 +6,8 @@ have ids numbered from 101 (:data:`LIVE_RULES`). A service the auditor cannot as
 or any other error) gives a "not verified" warning (``SML-META-101``), never a pass.
 """
 
-from .audit import LIVE_RULES, NOT_VERIFIED, AuditError, AuditResult, audit, run_audit
+from .audit import audit, run_audit
+from .calls import AuditError, AuditResult
+from .rules import LIVE_RULES, NOT_VERIFIED
 
 __all__ = ["LIVE_RULES", "NOT_VERIFIED", "AuditError", "AuditResult", "audit", "run_audit"]

@@ -1,61 +1,28 @@
-"""The live audit: read-only describe/list/get calls, one check function per area.
+"""The live audit: read-only describe/list/get calls, one check method per area.
 
 Every check records a verdict per (rule, resource): a pass, or findings. ``audit()`` returns the
-findings; ``run_audit()`` also returns the number of passed checks (the demo prints both).
+findings; ``run_audit()`` also returns the number of passed checks (the demo prints both). The calls'
+plumbing is :mod:`.calls`, the live-only rules :mod:`.rules`; the IAM actions of every call made here
+are :data:`AUDIT_IAM_ACTIONS`, kept next to the calls (a test derives the calls from this module's
+source and compares).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
-from ..findings import Finding, FindingsBySeverity, Severity
-from ..rules import RULES_BY_ID
-from ..rules._base import is_wildcard_principal
+from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 
+from ..findings import Finding
+from ..iam_document import denies_insecure_transport, is_wildcard_principal
+from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 
-@dataclass(frozen=True)
-class LiveRule:
-    id: str
-    severity: Severity
-    title: str
-    remediation: str
+__all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
 
-
-#: Checks that exist only against a deployed account (no template rule says the same). Numbered from
-#: 101 so they never collide with the catalogue.
-LIVE_RULES: dict[str, LiveRule] = {
-    r.id: r
-    for r in (
-        LiveRule("SML-AUD-101", "error", "A CloudTrail trail is logging in the region",
-                 "Create a multi-region trail (AuditTrail) and keep it logging (StartLogging)."),
-        LiveRule("SML-AUD-102", "error", "AWS Config records configuration changes",
-                 "Create a configuration recorder and a delivery channel and start the recorder (ComplianceRules)."),
-        LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
-                 "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
-        LiveRule("SML-META-101", "warning", "The auditor could verify the service",
-                 "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
-    )
-}  # fmt: skip
-NOT_VERIFIED = "SML-META-101"
-
-#: Error codes AWS services use for a refused call.
-_DENIED = {
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
-    "AuthorizationError", "AuthorizationErrorException", "UnrecognizedClientException",
-    "InvalidClientTokenId", "OptInRequired", "SubscriptionRequiredException",
-}  # fmt: skip
-
-#: Interface endpoints a VpcOnly Studio domain needs (the same list as SML-NET-17).
-REQUIRED_INTERFACE_ENDPOINTS = (
-    "sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
-    "ecr.api", "ecr.dkr", "kms", "ssm",
-)  # fmt: skip
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 #: Model Monitor job definitions: (kind, list operation, describe operation, output config key).
 MONITORING_JOB_DEFINITIONS = (
@@ -126,115 +93,8 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
 )
 
 
-class AuditError(Exception):
-    """The audit cannot start: no credentials, unreachable endpoint, unknown region."""
-
-
-@dataclass
-class AuditResult(FindingsBySeverity):
-    findings: list[Finding] = field(default_factory=list)
-    passed: int = 0
-    #: (rule, resource) pairs with at least one finding.
-    failed_checks: int = 0
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "checks": self.passed + self.failed_checks,
-            "passed": self.passed,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "not_verified": sum(1 for f in self.findings if f.rule == NOT_VERIFIED),
-        }
-
-
-def severity_of(rule_id: str) -> Severity:
-    if rule_id in LIVE_RULES:
-        return LIVE_RULES[rule_id].severity
-    return RULES_BY_ID[rule_id].severity
-
-
-def title_of(rule_id: str) -> str:
-    if rule_id in LIVE_RULES:
-        return LIVE_RULES[rule_id].title
-    return RULES_BY_ID[rule_id].title
-
-
-class _NotVerified(Exception):
-    def __init__(self, operation: str, code: str, message: str) -> None:
-        super().__init__(f"{operation}: {code}")
-        self.operation, self.code, self.message = operation, code, message
-
-
-class Auditor:
-    """One audit run over an account and region."""
-
-    def __init__(self, session: Any, region: str, endpoint_url: str | None = None) -> None:
-        self.session = session
-        self.region = region
-        self.endpoint_url = endpoint_url
-        self.location = f"aws://{region}"
-        self.result = AuditResult()
-        self._clients: dict[str, Any] = {}
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(
-                service, region_name=self.region, endpoint_url=self.endpoint_url
-            )
-        return self._clients[service]
-
-    def call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return getattr(self.client(service), operation)(**kwargs)
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
-
-    def pages(self, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
-        """Every item of a paginated list call (or of one call, when it cannot paginate)."""
-        client = self.client(service)
-        items: list[Any] = []
-        try:
-            if client.can_paginate(operation):
-                for page in client.get_paginator(operation).paginate(**kwargs):
-                    items.extend(page.get(key, []))
-            else:
-                items.extend(getattr(client, operation)(**kwargs).get(key, []))
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise _NotVerified(f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise _NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
-        return items
-
-    def verdict(self, rule: str, resource: str, resource_type: str, problems: Iterable[str]) -> None:
-        problems = [p for p in problems if p]
-        if not problems:
-            self.result.passed += 1
-            return
-        self.result.failed_checks += 1
-        for message in problems:
-            self.result.findings.append(
-                Finding(rule, severity_of(rule), self.location, resource, resource_type, message)
-            )
-
-    def not_verified(self, area: str, error: _NotVerified) -> None:
-        kind = "access denied" if error.code in _DENIED else f"error {error.code}"
-        self.result.failed_checks += 1
-        self.result.findings.append(
-            Finding(NOT_VERIFIED, "warning", self.location, area, "", f"not verified: {kind} on {error.operation}"
-                    + (f" ({error.message})" if error.message and error.code not in _DENIED else ""))
-        )
-
-    # -- the audit -------------------------------------------------------------------------------
+class Auditor(AwsCalls):
+    """One audit run over an account and region: ``Auditor(session, region, endpoint_url).run()``."""
 
     def run(self) -> AuditResult:
         areas: list[tuple[str, Callable[[], None]]] = [
@@ -251,7 +111,7 @@ class Auditor:
         for area, check in areas:
             try:
                 check()
-            except _NotVerified as error:
+            except NotVerified as error:
                 self.not_verified(area, error)
         return self.result
 
@@ -289,15 +149,18 @@ class Auditor:
             nb = self.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=name)
             kind = "AWS::SageMaker::NotebookInstance"
             self.verdict("SML-NET-2", name, kind, [
-                "DirectInternetAccess is Enabled" if nb.get("DirectInternetAccess", "Enabled") != "Disabled" else "",
+                "DirectInternetAccess is Enabled"
+                if nb.get("DirectInternetAccess", "Enabled") != "Disabled" else "",
                 "no SubnetId: the instance is not in a VPC" if not nb.get("SubnetId") else "",
             ])
             self.verdict("SML-NET-3", name, kind, [
                 "RootAccess is Enabled" if nb.get("RootAccess", "Enabled") != "Disabled" else ""
             ])
-            imds = (nb.get("InstanceMetadataServiceConfiguration") or {}).get("MinimumInstanceMetadataServiceVersion")
+            imds_config = nb.get("InstanceMetadataServiceConfiguration") or {}
+            imds = imds_config.get("MinimumInstanceMetadataServiceVersion")
             self.verdict("SML-NET-4", name, kind, [
-                f"MinimumInstanceMetadataServiceVersion is {imds or 'not set'}; expected 2" if str(imds) != "2" else ""
+                f"MinimumInstanceMetadataServiceVersion is {imds or 'not set'}; expected 2"
+                if str(imds) != "2" else ""
             ])
             self.verdict("SML-ENC-2", name, kind, ["" if nb.get("KmsKeyId") else "KmsKeyId is not set"])
             if nb.get("SubnetId"):
@@ -317,7 +180,8 @@ class Auditor:
             if subnets:
                 vpc_id, zones = self._vpc_of_subnets(subnets)
                 self.verdict("SML-NET-6", name, kind, [
-                    f"subnets are in {len(zones)} availability zone(s) ({', '.join(sorted(zones))}); use 2 or more"
+                    f"subnets are in {len(zones)} availability zone(s) ({', '.join(sorted(zones))}); "
+                    "use 2 or more"
                     if len(zones) < 2 else ""
                 ])
                 self._ml_vpc(vpc_id, f"model {name}")
@@ -366,7 +230,9 @@ class Auditor:
         kind = "AWS::SageMaker::Endpoint"
         variants = [v["VariantName"] for v in endpoint.get("ProductionVariants") or []]
         if not variants:
-            config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=endpoint["EndpointConfigName"])
+            config = self.call(
+                "sagemaker", "describe_endpoint_config", EndpointConfigName=endpoint["EndpointConfigName"]
+            )
             variants = [v["VariantName"] for v in config.get("ProductionVariants") or []]
         missing, without_policy, low = [], [], []
         for variant in variants:
@@ -387,11 +253,15 @@ class Auditor:
             if int(targets[0].get("MinCapacity") or 0) < 2:
                 low.append(f"variant {variant} MinCapacity is {targets[0].get('MinCapacity')}")
         self.verdict("SML-HOST-3", name, kind, [
-            f"variant(s) {', '.join(missing)} not registered with Application Auto Scaling" if missing else "",
-            f"variant(s) {', '.join(without_policy)} have a scalable target but no scaling policy" if without_policy else "",
+            f"variant(s) {', '.join(missing)} not registered with Application Auto Scaling"
+            if missing else "",
+            f"variant(s) {', '.join(without_policy)} have a scalable target but no scaling policy"
+            if without_policy else "",
         ])
         if len(missing) < len(variants):
-            self.verdict("SML-HOST-5", name, kind, [f"{m}; production endpoints keep 2 or more instances" for m in low])
+            self.verdict(
+                "SML-HOST-5", name, kind, [f"{m}; production endpoints keep 2 or more instances" for m in low]
+            )
 
     # Model Monitor jobs -------------------------------------------------------------------------------
 
@@ -409,12 +279,15 @@ class Auditor:
             schedule = self.call("sagemaker", "describe_monitoring_schedule", MonitoringScheduleName=name)
             inline = (schedule.get("MonitoringScheduleConfig") or {}).get("MonitoringJobDefinition")
             if inline:
-                self._check_monitoring_job(name, "AWS::SageMaker::MonitoringSchedule", inline,
-                                           "MonitoringScheduleConfig.MonitoringJobDefinition.", "MonitoringResources",
-                                           "MonitoringOutputConfig")
+                self._check_monitoring_job(
+                    name, "AWS::SageMaker::MonitoringSchedule", inline,
+                    "MonitoringScheduleConfig.MonitoringJobDefinition.", "MonitoringResources",
+                    "MonitoringOutputConfig",
+                )
 
-    def _check_monitoring_job(self, name: str, kind: str, job: dict[str, Any], prefix: str, resources_key: str,
-                              output_key: str) -> None:
+    def _check_monitoring_job(
+        self, name: str, kind: str, job: dict[str, Any], prefix: str, resources_key: str, output_key: str
+    ) -> None:
         network = job.get("NetworkConfig") or {}
         vpc = network.get("VpcConfig") or {}
         label = f"{prefix}NetworkConfig"
@@ -423,7 +296,8 @@ class Auditor:
             f"{label}.VpcConfig.SecurityGroupIds is empty" if not vpc.get("SecurityGroupIds") else "",
         ])
         self.verdict("SML-NET-9", name, kind, [
-            "" if network.get("EnableNetworkIsolation") is True else f"{label}.EnableNetworkIsolation is not true"
+            "" if network.get("EnableNetworkIsolation") is True
+            else f"{label}.EnableNetworkIsolation is not true"
         ])
         self.verdict("SML-NET-10", name, kind, [
             "" if network.get("EnableInterContainerTrafficEncryption") is True
@@ -431,7 +305,8 @@ class Auditor:
         ])
         cluster = (job.get(resources_key) or {}).get("ClusterConfig") or {}
         self.verdict("SML-ENC-5", name, kind, [
-            "" if cluster.get("VolumeKmsKeyId") else f"{prefix}{resources_key}.ClusterConfig.VolumeKmsKeyId is not set"
+            "" if cluster.get("VolumeKmsKeyId")
+            else f"{prefix}{resources_key}.ClusterConfig.VolumeKmsKeyId is not set"
         ])
         self.verdict("SML-ENC-6", name, kind, [
             "" if (job.get(output_key) or {}).get("KmsKeyId") else f"{prefix}{output_key}.KmsKeyId is not set"
@@ -458,14 +333,7 @@ class Auditor:
             Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}],
         )
         problems = [f"internet gateway {g['InternetGatewayId']} is attached" for g in gateways]
-        for table in tables:
-            for route in table.get("Routes", []):
-                target = route.get("GatewayId", "") or ""
-                if target.startswith("igw-") or route.get("NatGatewayId") or route.get("EgressOnlyInternetGatewayId"):
-                    via = target or route.get("NatGatewayId") or route.get("EgressOnlyInternetGatewayId")
-                    destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-                    problems.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
-        self.verdict("SML-NET-12", vpc_id, kind, problems)
+        self.verdict("SML-NET-12", vpc_id, kind, problems + _internet_routes(tables))
 
         flow_logs = self.pages(
             "ec2", "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": [vpc_id]}]
@@ -474,13 +342,26 @@ class Auditor:
         self.verdict("SML-NET-16", vpc_id, kind, ["" if active else "the VPC has no active flow log"])
 
         names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
-        missing = [s for s in REQUIRED_INTERFACE_ENDPOINTS
+        missing = [s for s in DEFAULT_INTERFACE_ENDPOINTS
                    if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
         if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
             missing.append("s3 (gateway)")
-        self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}" if missing else ""])
+        self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}"
+                                                  if missing else ""])
 
         groups = self.pages("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter)
+        self._check_interface_endpoints(endpoints, groups)
+        subnets = self.pages("ec2", "describe_subnets", "Subnets", Filters=vpc_filter)
+        for subnet in subnets:
+            self.verdict("SML-NET-13", subnet["SubnetId"], "AWS::EC2::Subnet", [
+                "MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""
+            ])
+        for group in groups:
+            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", _open_ingress(group))
+
+    def _check_interface_endpoints(
+        self, endpoints: list[dict[str, Any]], groups: list[dict[str, Any]]
+    ) -> None:
         default_group = next((g["GroupId"] for g in groups if g.get("GroupName") == "default"), None)
         for endpoint in endpoints:
             if endpoint.get("VpcEndpointType") != "Interface":
@@ -496,39 +377,11 @@ class Auditor:
                 "uses the VPC's default security group" if default_group in attached else "",
             ])
 
-        subnets = self.pages("ec2", "describe_subnets", "Subnets", Filters=vpc_filter)
-        for subnet in subnets:
-            self.verdict("SML-NET-13", subnet["SubnetId"], "AWS::EC2::Subnet", [
-                "MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""
-            ])
-
-        for group in groups:
-            open_rules = []
-            for permission in group.get("IpPermissions", []):
-                ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
-                ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
-                for cidr in ranges:
-                    if cidr in ("0.0.0.0/0", "::/0"):
-                        ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
-                                 if "FromPort" in permission else "all ports")
-                        open_rules.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
-            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", open_rules)
-
     # S3 ------------------------------------------------------------------------------------------
 
     def _bucket_region(self, name: str) -> str:
         location = self.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
         return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-
-    def _bucket_call(self, operation: str, name: str, missing: str) -> dict[str, Any] | None:
-        """A bucket configuration, or None when the bucket has none (the 'missing' error code)."""
-        try:
-            return getattr(self.client("s3"), operation)(Bucket=name)
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code == missing:
-                return None
-            raise _NotVerified(f"s3:{operation}", code, str(error.response.get("Error", {}).get("Message", ""))) from None
 
     def check_buckets(self) -> None:
         buckets = [b["Name"] for b in self.call("s3", "list_buckets").get("Buckets", [])]
@@ -538,55 +391,51 @@ class Auditor:
             logging = self.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {}
             if logging.get("TargetBucket"):
                 log_targets.add(logging["TargetBucket"])
-        kind = "AWS::S3::Bucket"
         for name in buckets:
-            encryption = self._bucket_call("get_bucket_encryption", name, "ServerSideEncryptionConfigurationNotFoundError")
-            rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
-            problems, warn_only = [], False
-            if not rules:
-                problems.append("no default encryption configuration")
-            for rule in rules:
-                default = rule.get("ApplyServerSideEncryptionByDefault") or {}
-                algorithm = default.get("SSEAlgorithm")
-                if algorithm in ("aws:kms", "aws:kms:dsse"):
-                    key = default.get("KMSMasterKeyID")
-                    if not key or key.startswith("alias/aws/"):
-                        problems.append(f"uses {algorithm} with the AWS-managed key aws/s3")
-                elif algorithm == "AES256" and name in log_targets:
-                    warn_only = True
-                    problems.append("uses SSE-S3 (AES256): accepted because this bucket receives server access "
-                                    "logs, which S3 delivers only to SSE-S3 buckets")
-                else:
-                    problems.append(f"SSEAlgorithm is {algorithm}; expected aws:kms or aws:kms:dsse")
-            if warn_only and len(problems) == 1:
-                self.result.failed_checks += 1
-                self.result.findings.append(Finding("SML-ENC-7", "warning", self.location, name, kind, problems[0]))
-            else:
-                self.verdict("SML-ENC-7", name, kind, problems)
+            self._check_bucket(name, name in log_targets)
 
-            policy_text = (self._bucket_call("get_bucket_policy", name, "NoSuchBucketPolicy") or {}).get("Policy")
-            statements: list[dict[str, Any]] = []
-            if policy_text:
-                body = json.loads(policy_text).get("Statement", [])
-                statements = body if isinstance(body, list) else [body]
-            self.verdict("SML-ENC-8", name, kind, [
-                "" if any(_denies_insecure_transport(s) for s in statements)
-                else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
-            ])
-            self.verdict("SML-IAM-8", name, kind, [
-                f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
-                for index, s in enumerate(statements)
-                if s.get("Effect") == "Allow" and _is_everyone(s.get("Principal")) and not s.get("Condition")
-            ])
+    def _check_bucket(self, name: str, receives_logs: bool) -> None:
+        kind = "AWS::S3::Bucket"
+        missing_encryption = "ServerSideEncryptionConfigurationNotFoundError"
+        encryption = self._bucket_call("get_bucket_encryption", name, missing_encryption)
+        rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+        problems, warn_only = _encryption_problems(rules, receives_logs)
+        if warn_only and len(problems) == 1:
+            self.result.failed_checks += 1
+            finding = Finding("SML-ENC-7", "warning", self.location, name, kind, problems[0])
+            self.result.findings.append(finding)
+        else:
+            self.verdict("SML-ENC-7", name, kind, problems)
 
-            block = (self._bucket_call("get_public_access_block", name, "NoSuchPublicAccessBlockConfiguration")
-                     or {}).get("PublicAccessBlockConfiguration")
-            flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-            self.verdict("SML-ENC-9", name, kind, ["Block Public Access is not configured"] if not block else [
-                f"PublicAccessBlockConfiguration.{flag} is false" for flag in flags if not block.get(flag)
-            ])
-            status = self.call("s3", "get_bucket_versioning", Bucket=name).get("Status")
-            self.verdict("SML-ENC-10", name, kind, ["" if status == "Enabled" else f"versioning is {status or 'off'}"])
+        policy_text = (self._bucket_call("get_bucket_policy", name, "NoSuchBucketPolicy") or {}).get("Policy")
+        statements: list[dict[str, Any]] = []
+        if policy_text:
+            body = json.loads(policy_text).get("Statement", [])
+            statements = body if isinstance(body, list) else [body]
+        self.verdict("SML-ENC-8", name, kind, [
+            "" if any(denies_insecure_transport(s) for s in statements)
+            else "no bucket policy statement denies s3 access when aws:SecureTransport is false"
+        ])
+        self.verdict("SML-IAM-8", name, kind, [
+            f"bucket policy statement {s.get('Sid') or index} allows Principal * without conditions"
+            for index, s in enumerate(statements)
+            if s.get("Effect") == "Allow"
+            and is_wildcard_principal(s.get("Principal")) is True
+            and not s.get("Condition")
+        ])
+
+        missing_block = "NoSuchPublicAccessBlockConfiguration"
+        block = (self._bucket_call("get_public_access_block", name, missing_block) or {}).get(
+            "PublicAccessBlockConfiguration"
+        )
+        flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        self.verdict("SML-ENC-9", name, kind, ["Block Public Access is not configured"] if not block else [
+            f"PublicAccessBlockConfiguration.{flag} is false" for flag in flags if not block.get(flag)
+        ])
+        status = self.call("s3", "get_bucket_versioning", Bucket=name).get("Status")
+        self.verdict("SML-ENC-10", name, kind, [
+            "" if status == "Enabled" else f"versioning is {status or 'off'}"
+        ])
 
     # KMS -----------------------------------------------------------------------------------------
 
@@ -595,7 +444,8 @@ class Auditor:
             meta = self.call("kms", "describe_key", KeyId=entry["KeyId"])["KeyMetadata"]
             if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") != "Enabled":
                 continue
-            if meta.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" or meta.get("Origin", "AWS_KMS") != "AWS_KMS":
+            symmetric = meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+            if not symmetric or meta.get("Origin", "AWS_KMS") != "AWS_KMS":
                 continue
             rotation = self.call("kms", "get_key_rotation_status", KeyId=entry["KeyId"])
             label = meta.get("Arn") or entry["KeyId"]
@@ -615,15 +465,20 @@ class Auditor:
             if status.get("IsLogging"):
                 logging.append(trail)
             label = trail["Name"]
-            self.verdict("SML-AUD-1", label, kind, ["" if trail.get("IsMultiRegionTrail") else "IsMultiRegionTrail is false"])
+            self.verdict("SML-AUD-1", label, kind, [
+                "" if trail.get("IsMultiRegionTrail") else "IsMultiRegionTrail is false"
+            ])
             self.verdict("SML-AUD-2", label, kind, [
                 "" if trail.get("LogFileValidationEnabled") else "log file validation is off"
             ])
             self.verdict("SML-AUD-3", label, kind, [
-                "" if trail.get("CloudWatchLogsLogGroupArn") else "the trail does not deliver to CloudWatch Logs"
+                "" if trail.get("CloudWatchLogsLogGroupArn")
+                else "the trail does not deliver to CloudWatch Logs"
             ])
             self.verdict("SML-ENC-16", label, kind, ["" if trail.get("KmsKeyId") else "KmsKeyId is not set"])
-            self.verdict("SML-AUD-101", label, kind, ["" if status.get("IsLogging") else "logging is stopped"])
+            self.verdict("SML-AUD-101", label, kind, [
+                "" if status.get("IsLogging") else "logging is stopped"
+            ])
         if not trails:
             self.verdict("SML-AUD-101", self.region, kind, ["no CloudTrail trail covers this region"])
 
@@ -638,7 +493,9 @@ class Auditor:
             self.verdict("SML-AUD-102", self.region, kind, ["no configuration recorder in this region"])
         for recorder in recorders:
             recording = statuses.get(recorder["name"], {}).get("recording")
-            self.verdict("SML-AUD-102", recorder["name"], kind, ["" if recording else "the recorder is not recording"])
+            self.verdict("SML-AUD-102", recorder["name"], kind, [
+                "" if recording else "the recorder is not recording"
+            ])
 
     def check_guardduty(self) -> None:
         detectors = self.call("guardduty", "list_detectors").get("DetectorIds", [])
@@ -647,29 +504,59 @@ class Auditor:
             self.verdict("SML-AUD-103", self.region, kind, ["no GuardDuty detector in this region"])
         for detector_id in detectors:
             status = self.call("guardduty", "get_detector", DetectorId=detector_id).get("Status")
-            self.verdict("SML-AUD-103", detector_id, kind, ["" if status == "ENABLED" else f"the detector is {status}"])
+            self.verdict("SML-AUD-103", detector_id, kind, [
+                "" if status == "ENABLED" else f"the detector is {status}"
+            ])
 
 
-def _is_everyone(principal: Any) -> bool:
-    # The same test as the static rules (SML-IAM-8, SML-ENC-8); API answers are always resolved.
-    return is_wildcard_principal(principal) is True
+def _internet_routes(tables: list[dict[str, Any]]) -> list[str]:
+    """Routes to an internet, NAT or egress-only internet gateway."""
+    found = []
+    for table in tables:
+        for route in table.get("Routes", []):
+            target = route.get("GatewayId", "") or ""
+            nat, egress_only = route.get("NatGatewayId"), route.get("EgressOnlyInternetGatewayId")
+            if target.startswith("igw-") or nat or egress_only:
+                via = target or nat or egress_only
+                destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+                found.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
+    return found
 
 
-def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
-    if statement.get("Effect") != "Deny" or not _is_everyone(statement.get("Principal")):
-        return False
-    actions = statement.get("Action")
-    actions = [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
-    if not all(any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions)
-               for action in ("s3:getobject", "s3:putobject")):
-        return False
-    for operator, block in (statement.get("Condition") or {}).items():
-        if operator in ("Bool", "BoolIfExists") and isinstance(block, dict):
-            for key, value in block.items():
-                values = value if isinstance(value, list) else [value]
-                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in values):
-                    return True
-    return False
+def _open_ingress(group: dict[str, Any]) -> list[str]:
+    """A security group's ingress rules from anywhere (0.0.0.0/0, ::/0)."""
+    found = []
+    for permission in group.get("IpPermissions", []):
+        ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
+        ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
+        for cidr in ranges:
+            if cidr in ("0.0.0.0/0", "::/0"):
+                ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
+                         if "FromPort" in permission else "all ports")
+                found.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
+    return found
+
+
+def _encryption_problems(rules: list[dict[str, Any]], receives_logs: bool) -> tuple[list[str], bool]:
+    """Problems of a bucket's default encryption rules, and whether the only one is accepted with a
+    warning (SSE-S3 on a bucket that receives server access logs, which S3 delivers only to SSE-S3)."""
+    problems, warn_only = [], False
+    if not rules:
+        problems.append("no default encryption configuration")
+    for rule in rules:
+        default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+        algorithm = default.get("SSEAlgorithm")
+        if algorithm in ("aws:kms", "aws:kms:dsse"):
+            key = default.get("KMSMasterKeyID")
+            if not key or key.startswith("alias/aws/"):
+                problems.append(f"uses {algorithm} with the AWS-managed key aws/s3")
+        elif algorithm == "AES256" and receives_logs:
+            warn_only = True
+            problems.append("uses SSE-S3 (AES256): accepted because this bucket receives server access "
+                            "logs, which S3 delivers only to SSE-S3 buckets")
+        else:
+            problems.append(f"SSEAlgorithm is {algorithm}; expected aws:kms or aws:kms:dsse")
+    return problems, warn_only
 
 
 def run_audit(session: Any, region: str, endpoint_url: str | None = None) -> AuditResult:

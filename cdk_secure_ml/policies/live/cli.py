@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 
 from cdk_secure_ml.core.regions import known_regions
 
-from .audit import AuditError, AuditResult, run_audit, title_of
+from .audit import run_audit
+from .calls import AuditError, AuditResult
+from .rules import title_of
 
 PROG = "secure-ml audit"
 
@@ -41,9 +43,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="region to audit (default: the profile's or AWS_REGION)")
     p.add_argument("--endpoint-url", help="send every call to this endpoint (e.g. a local emulator)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--fail-on-not-verified", action="store_true",
-                   help="also exit 1 when a check could not be verified (access denied or another error): "
-                        "a check that did not run is not a pass (the delivery pipeline sets it)")
+    p.add_argument(
+        "--fail-on-not-verified",
+        action="store_true",
+        help="also exit 1 when a check could not be verified (access denied or another error): "
+        "a check that did not run is not a pass (the delivery pipeline sets it)",
+    )
     return p
 
 
@@ -75,8 +80,12 @@ def open_session(profile: str | None, region: str | None, endpoint_url: str | No
         raise AuditError("no AWS credentials found; set AWS_PROFILE or pass --profile")
     from botocore.config import Config
 
-    sts = session.client("sts", region_name=region, endpoint_url=endpoint_url,
-                         config=Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2}))
+    sts = session.client(
+        "sts",
+        region_name=region,
+        endpoint_url=endpoint_url,
+        config=Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2}),
+    )
     try:
         sts.get_caller_identity()
     except EndpointConnectionError:
@@ -93,7 +102,9 @@ def open_session(profile: str | None, region: str | None, endpoint_url: str | No
 
 def format_text(result: AuditResult, region: str) -> str:
     lines = [
-        f"{f.severity} {f.rule} {f.resource}" + (f" ({f.resource_type})" if f.resource_type else "") + f": {f.message}"
+        f"{f.severity} {f.rule} {f.resource}"
+        + (f" ({f.resource_type})" if f.resource_type else "")
+        + f": {f.message}"
         for f in sorted(result.findings, key=lambda f: (f.severity != "error", f.rule, f.resource))
     ]
     s = result.summary()

@@ -1,37 +1,23 @@
 """The rule catalogue: one module per area, each rule a pure function over one resource and its template.
 
 Rule ids are ``SML-<AREA>-<n>`` (NET, ENC, IAM, AUD, HOST, META) and never change meaning once
-published: acknowledgements refer to them.
+published: acknowledgements refer to them. :data:`cdk_secure_ml.policies.ids.RULE_IDS` lists them
+without loading this package; a test checks that the two agree.
+
+The area modules register their rules with :func:`cdk_secure_ml.policies.rule.rule` when imported here;
+they import the rule layer and :mod:`._types`, never each other.
 """
 
 from __future__ import annotations
 
+from ..ids import AREA_NAMES, AREAS
+from ..rule import Rule, registered_rules
 from . import audit, encryption, hosting, identity, meta, network  # noqa: F401 - registers the rules
-from ._base import _REGISTRY, AREAS, Rule, Violation, cannot_verify, fail, warn
 
-__all__ = [
-    "AREAS",
-    "CATALOGUE",
-    "RULES_BY_ID",
-    "Rule",
-    "Violation",
-    "cannot_verify",
-    "fail",
-    "rules_for_type",
-    "warn",
-]
-
-AREA_NAMES = {
-    "NET": "Network isolation",
-    "ENC": "Encryption",
-    "IAM": "Identity and access",
-    "AUD": "Audit",
-    "HOST": "Model hosting",
-    "META": "Acknowledgements and coverage",
-}
+__all__ = ["AREAS", "AREA_NAMES", "CATALOGUE", "RULES_BY_ID", "Rule", "rules_for_type"]
 
 #: Every rule, ordered by area then number.
-CATALOGUE: list[Rule] = sorted(_REGISTRY, key=lambda r: (AREAS.index(r.area), r.number))
+CATALOGUE: list[Rule] = sorted(registered_rules(), key=lambda r: (AREAS.index(r.area), r.number))
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in CATALOGUE}
 
 

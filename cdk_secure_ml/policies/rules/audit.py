@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine import Resource, Template, Unresolved
-from ._base import Violation, cannot_verify, fail, get, refers_to, require_set, require_true, rule, truth
+from ..intrinsics import Unresolved
+from ..rule import (
+    Violation,
+    cannot_verify,
+    fail,
+    get,
+    refers_to,
+    require_set,
+    require_true,
+    rule,
+    truth,
+)
+from ..template import Resource, Template
 
 TRAIL = "AWS::CloudTrail::Trail"
 
@@ -33,7 +44,8 @@ def trail_validation(resource: Resource, template: Template) -> Iterator[Violati
 @rule(
     "SML-AUD-3", "error", "CloudTrail delivers to CloudWatch Logs",
     types=(TRAIL,),
-    rationale="Metric filters and alarms on API activity (IAM changes, key deletion) need the trail in CloudWatch Logs.",
+    rationale="""Metric filters and alarms on API activity (IAM changes, key deletion) need the trail in
+    CloudWatch Logs.""",
     remediation="Set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn.",
 )  # fmt: skip
 def trail_cloudwatch(resource: Resource, template: Template) -> Iterator[Violation]:

@@ -5,29 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
-    MISSING,
-    Violation,
+from ..iam_document import (
     action_grants,
     action_patterns,
+    is_wildcard_principal,
+    statements,
+    unconditioned_wildcard_principals,
+)
+from ..intrinsics import Unresolved, describe
+from ..rule import (
+    MISSING,
+    Violation,
     as_list,
     cannot_verify,
     fail,
     get,
-    is_wildcard_principal,
     refers_to,
     require_set,
     require_true,
     rule,
-    statements,
     truth,
-    unconditioned_wildcard_principals,
     warn,
 )
-from .network import DOMAIN, JOB_DEFINITIONS, JOB_TYPES, NOTEBOOK, SCHEDULE, job_definition
+from ..template import Resource, Template
+from ._types import (
+    DOMAIN,
+    ENDPOINT_CONFIG,
+    JOB_DEFINITIONS,
+    JOB_TYPES,
+    NOTEBOOK,
+    SCHEDULE,
+    is_serverless,
+    job_definition,
+    production_variants,
+)
 
-ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 BUCKET = "AWS::S3::Bucket"
 BUCKET_POLICY = "AWS::S3::BucketPolicy"
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -36,7 +48,8 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 @rule(
     "SML-ENC-1", "error", "Studio domain encrypts its home EFS with a customer-managed key",
     types=(DOMAIN,),
-    rationale="The domain's EFS volume holds every user's notebooks and data; without KmsKeyId it uses an AWS-managed key.",
+    rationale="""The domain's EFS volume holds every user's notebooks and data; without KmsKeyId it uses
+    an AWS-managed key.""",
     remediation="Set KmsKeyId to the volumes key (EncryptionKeys.volumes).",
 )  # fmt: skip
 def domain_kms(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -53,24 +66,16 @@ def notebook_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "KmsKeyId")
 
 
-def _variants(resource: Resource) -> list[Any] | Unresolved:
-    variants = get(resource.properties, "ProductionVariants")
-    return variants if isinstance(variants, Unresolved) else as_list(variants)
-
-
-def is_serverless(variant: Any) -> bool:
-    return isinstance(variant, dict) and "ServerlessConfig" in variant
-
-
 @rule(
     "SML-ENC-3", "error", "Endpoint config encrypts instance storage with a customer-managed key",
     types=(ENDPOINT_CONFIG,),
-    rationale="KmsKeyId encrypts the ML storage volume of every hosting instance (model artifacts, temporary data).",
+    rationale="""KmsKeyId encrypts the ML storage volume of every hosting instance (model artifacts,
+    temporary data).""",
     remediation="""Set KmsKeyId to the volumes key. Instance types with local NVMe storage reject KmsKeyId
     (their instance store is always encrypted): acknowledge this rule for them with that reason.""",
 )  # fmt: skip
 def endpoint_config_kms(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, list) and variants and all(is_serverless(v) for v in variants):
         return  # serverless endpoints take no volume key (SML-HOST-2 reports them)
     yield from require_set(resource.properties, "KmsKeyId")
@@ -80,7 +85,8 @@ def endpoint_config_kms(resource: Resource, template: Template) -> Iterator[Viol
     "SML-ENC-4", "error", "Data capture and async inference output use a customer-managed key",
     types=(ENDPOINT_CONFIG,),
     rationale="Captured requests/responses and async results are inference data written to S3.",
-    remediation="Set DataCaptureConfig.KmsKeyId and AsyncInferenceConfig.OutputConfig.KmsKeyId to the data key.",
+    remediation="""Set DataCaptureConfig.KmsKeyId and AsyncInferenceConfig.OutputConfig.KmsKeyId to the
+    data key.""",
 )  # fmt: skip
 def capture_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     props = resource.properties
@@ -224,7 +230,8 @@ def bucket_sse_kms(resource: Resource, template: Template) -> Iterator[Violation
 @rule(
     "SML-ENC-18", "warning", "SSE-KMS buckets use an S3 bucket key",
     types=(BUCKET,),
-    rationale="Without a bucket key every object operation calls KMS: cost and throttling at ML data volumes.",
+    rationale="""Without a bucket key every object operation calls KMS: cost and throttling at ML data
+    volumes.""",
     remediation="Set BucketKeyEnabled: true in the server-side encryption rule.",
 )  # fmt: skip
 def bucket_key(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -285,7 +292,8 @@ def _tls_check(resource: Resource, template: Template, matches) -> tuple[bool, b
 @rule(
     "SML-ENC-8", "error", "Bucket policy denies requests without TLS",
     types=(BUCKET,),
-    rationale="Without a deny on aws:SecureTransport=false, clients can read and write ML data over plain HTTP.",
+    rationale="""Without a deny on aws:SecureTransport=false, clients can read and write ML data over
+    plain HTTP.""",
     remediation="""Add a bucket policy statement: Effect Deny, Principal *, Action s3:*, Condition
     Bool aws:SecureTransport "false" (enforceSSL in CDK; SecureBucket does this).""",
 )  # fmt: skip
@@ -356,7 +364,8 @@ def bucket_public_access(resource: Resource, template: Template) -> Iterator[Vio
     "SML-ENC-10", "error", "S3 versioning is enabled",
     types=(BUCKET,),
     rationale="Datasets and model artifacts must be recoverable and their history traceable.",
-    remediation="Set VersioningConfiguration.Status: Enabled (with a lifecycle rule for noncurrent versions).",
+    remediation="""Set VersioningConfiguration.Status: Enabled (with a lifecycle rule for noncurrent
+    versions).""",
 )  # fmt: skip
 def bucket_versioning(resource: Resource, template: Template) -> Iterator[Violation]:
     status = get(resource.properties, "VersioningConfiguration.Status")
@@ -395,7 +404,8 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
     "SML-ENC-12", "error", "KMS key policies grant to everyone only with conditions",
     types=("AWS::KMS::Key",),
     rationale="An Allow to Principal * without conditions lets any AWS account use or manage the key.",
-    remediation="Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID, kms:CallerAccount, kms:ViaService).",
+    remediation="""Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID,
+    kms:CallerAccount, kms:ViaService).""",
 )  # fmt: skip
 def key_policy_principals(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from unconditioned_wildcard_principals(get(resource.properties, "KeyPolicy"), "KeyPolicy")
@@ -417,8 +427,10 @@ def log_group_kms(resource: Resource, template: Template) -> Iterator[Violation]
 @rule(
     "SML-ENC-14", "error", "SNS topics are encrypted with a KMS key",
     types=("AWS::SNS::Topic",),
-    rationale="Alarm and event topics carry resource names and status details; SNS stores messages unencrypted by default.",
-    remediation="Set KmsMasterKeyId (a customer-managed key whose policy allows CloudWatch/EventBridge to use it).",
+    rationale="""Alarm and event topics carry resource names and status details; SNS stores messages
+    unencrypted by default.""",
+    remediation="""Set KmsMasterKeyId (a customer-managed key whose policy allows CloudWatch/EventBridge
+    to use it).""",
 )  # fmt: skip
 def topic_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "KmsMasterKeyId")
@@ -427,7 +439,8 @@ def topic_kms(resource: Resource, template: Template) -> Iterator[Violation]:
 @rule(
     "SML-ENC-15", "error", "EFS file systems are encrypted",
     types=("AWS::EFS::FileSystem",),
-    rationale="EFS file systems hold notebook home directories and shared data; CloudFormation defaults Encrypted to false.",
+    rationale="""EFS file systems hold notebook home directories and shared data; CloudFormation defaults
+    Encrypted to false.""",
     remediation="Set Encrypted: true and KmsKeyId to the volumes key.",
 )  # fmt: skip
 def efs_encrypted(resource: Resource, template: Template) -> Iterator[Violation]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
+from ..intrinsics import Unresolved, describe
+from ..rule import (
     MISSING,
     Violation,
-    as_list,
     cannot_verify,
     fail,
     get,
@@ -19,17 +18,12 @@ from ._base import (
     truth,
     warn,
 )
-from .encryption import ENDPOINT_CONFIG, is_serverless
+from ..template import Resource, Template
+from ._types import ENDPOINT, ENDPOINT_CONFIG, is_serverless, production_variants
 
-ENDPOINT = "AWS::SageMaker::Endpoint"
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-
-
-def _variants(resource: Resource) -> list[Any] | Unresolved:
-    variants = get(resource.properties, "ProductionVariants")
-    return variants if isinstance(variants, Unresolved) else as_list(variants)
 
 
 def _count(value: Any) -> int | None:
@@ -45,10 +39,11 @@ def _count(value: Any) -> int | None:
     "SML-HOST-1", "error", "Instance-based production variants run two instances or more",
     types=(ENDPOINT_CONFIG,),
     rationale="SageMaker spreads instances across AZs; a single instance is a single point of failure.",
-    remediation="Set InitialInstanceCount >= 2 on every production variant (and autoscaling MinCapacity >= 2).",
+    remediation="""Set InitialInstanceCount >= 2 on every production variant (and autoscaling MinCapacity
+    >= 2).""",
 )  # fmt: skip
 def variant_instance_count(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, Unresolved):
         yield cannot_verify(f"ProductionVariants is {variants.expr}")
         return
@@ -75,10 +70,11 @@ def variant_instance_count(resource: Resource, template: Template) -> Iterator[V
     types=(ENDPOINT_CONFIG,),
     rationale="""Serverless inference cannot attach to your VPC and takes no volume KMS key, so it escapes
     the network-isolation and encryption controls of the platform.""",
-    remediation="Use instance-based variants, or acknowledge this rule for a non-sensitive model with the reason.",
+    remediation="""Use instance-based variants, or acknowledge this rule for a non-sensitive model with
+    the reason.""",
 )  # fmt: skip
 def no_serverless(resource: Resource, template: Template) -> Iterator[Violation]:
-    variants = _variants(resource)
+    variants = production_variants(resource)
     if isinstance(variants, Unresolved):
         return  # reported by SML-HOST-1
     for index, variant in enumerate(variants):
@@ -105,7 +101,8 @@ def _targets_endpoint(target: Resource, endpoint: Resource) -> bool:
 @rule(
     "SML-HOST-3", "error", "Endpoints autoscale",
     types=(ENDPOINT,),
-    rationale="Without Application Auto Scaling an endpoint cannot follow load: throttling at peaks, cost at night.",
+    rationale="""Without Application Auto Scaling an endpoint cannot follow load: throttling at peaks,
+    cost at night.""",
     remediation="""Add a ScalableTarget (ServiceNamespace sagemaker, ScalableDimension
     sagemaker:variant:DesiredInstanceCount, ResourceId endpoint/<name>/variant/<variant>) and a
     target-tracking ScalingPolicy on SageMakerVariantInvocationsPerInstance (SecureEndpoint does this).""",
@@ -130,8 +127,10 @@ def endpoint_autoscaling(resource: Resource, template: Template) -> Iterator[Vio
 @rule(
     "SML-HOST-4", "warning", "Endpoint configs capture inference data",
     types=(ENDPOINT_CONFIG,),
-    rationale="InvokeEndpoint is not in CloudTrail management events; data capture is the inference audit trail and Model Monitor's input.",
-    remediation="Set DataCaptureConfig (EnableCapture true, a sampling percentage, KmsKeyId, an S3 destination).",
+    rationale="""InvokeEndpoint is not in CloudTrail management events; data capture is the inference
+    audit trail and Model Monitor's input.""",
+    remediation="""Set DataCaptureConfig (EnableCapture true, a sampling percentage, KmsKeyId, an S3
+    destination).""",
 )  # fmt: skip
 def data_capture(resource: Resource, template: Template) -> Iterator[Violation]:
     capture = get(resource.properties, "DataCaptureConfig")

@@ -6,27 +6,30 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved
-from ._base import (
-    MISSING,
-    Violation,
+from ..iam_document import (
     action_grants,
     action_patterns,
-    as_list,
-    cannot_verify,
     condition_keys,
-    fail,
-    get,
     has_condition,
     is_allow,
     is_wildcard_principal,
     label_of,
-    require_set,
-    rule,
     statements,
-    text_of,
     unconditioned_wildcard_principals,
 )
+from ..intrinsics import Unresolved
+from ..rule import (
+    MISSING,
+    Violation,
+    as_list,
+    cannot_verify,
+    fail,
+    get,
+    require_set,
+    rule,
+    text_of,
+)
+from ..template import Resource, Template
 
 ROLE = "AWS::IAM::Role"
 #: Resource types carrying identity-based policies, and where.
@@ -99,7 +102,8 @@ SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$", re.IGNORECASE)
 @rule(
     "SML-IAM-2", "error", "No service-wide action on Resource *",
     types=IDENTITY_POLICY_TYPES,
-    rationale="service:* on every resource grants the whole service, including its destructive and admin actions.",
+    rationale="""service:* on every resource grants the whole service, including its destructive and admin
+    actions.""",
     remediation="Name the actions, and scope Resource to ARNs (or tags with ABAC conditions).",
 )  # fmt: skip
 def no_service_star(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -123,7 +127,8 @@ ANY_ROLE = re.compile(r"(^\*$|:role/\*$|:\*$)")
 @rule(
     "SML-IAM-3", "error", "iam:PassRole only on named roles",
     types=IDENTITY_POLICY_TYPES,
-    rationale="PassRole on * lets the principal hand any role (an admin role included) to SageMaker jobs it creates.",
+    rationale="""PassRole on * lets the principal hand any role (an admin role included) to SageMaker jobs
+    it creates.""",
     remediation="Scope Resource to the ARNs of the execution roles the principal may pass.",
 )  # fmt: skip
 def pass_role_resource(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -140,7 +145,8 @@ def pass_role_resource(resource: Resource, template: Template) -> Iterator[Viola
 @rule(
     "SML-IAM-4", "error", "iam:PassRole is limited with iam:PassedToService",
     types=IDENTITY_POLICY_TYPES,
-    rationale="Without iam:PassedToService a passable role can be given to any service (EC2, Lambda …), not only SageMaker.",
+    rationale="""Without iam:PassedToService a passable role can be given to any service (EC2, Lambda …),
+    not only SageMaker.""",
     remediation='Add Condition StringEquals iam:PassedToService "sagemaker.amazonaws.com".',
 )  # fmt: skip
 def pass_role_condition(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -204,8 +210,10 @@ def _trust_statements(resource: Resource) -> Iterator[tuple[int, dict[str, Any] 
 @rule(
     "SML-IAM-7", "error", "Role trust policies name their principals",
     types=(ROLE,),
-    rationale="A trust policy with Principal * lets any AWS principal (in any account) try to assume the role.",
-    remediation="Trust named service principals or account/role ARNs; acknowledge only with org-restricting conditions.",
+    rationale="""A trust policy with Principal * lets any AWS principal (in any account) try to assume the
+    role.""",
+    remediation="""Trust named service principals or account/role ARNs; acknowledge only with
+    org-restricting conditions.""",
 )  # fmt: skip
 def trust_principals(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "AssumeRolePolicyDocument")
@@ -235,7 +243,8 @@ def trust_principals(resource: Resource, template: Template) -> Iterator[Violati
     "SML-IAM-8", "error", "Resource policies allow everyone only with restricting conditions",
     types=tuple(RESOURCE_POLICY_TYPES),
     rationale="An Allow to Principal * without conditions makes the bucket, topic or queue public.",
-    remediation="Name the principals, or restrict with aws:SourceVpce, aws:PrincipalOrgID, aws:SourceArn/aws:SourceAccount.",
+    remediation="""Name the principals, or restrict with aws:SourceVpce, aws:PrincipalOrgID,
+    aws:SourceArn/aws:SourceAccount.""",
 )  # fmt: skip
 def resource_policy_principals(resource: Resource, template: Template) -> Iterator[Violation]:
     document = resource.properties.get(RESOURCE_POLICY_TYPES[resource.type], MISSING)
@@ -254,7 +263,8 @@ def _service_principals(statement: dict[str, Any]) -> list[str]:
     types=(ROLE,),
     rationale="""A role trusted by sagemaker.amazonaws.com without aws:SourceAccount (or aws:SourceArn)
     can be assumed by SageMaker on behalf of another account that knows its ARN.""",
-    remediation='Add Condition StringEquals aws:SourceAccount "<account>" (or ArnLike aws:SourceArn) to the trust statement.',
+    remediation="""Add Condition StringEquals aws:SourceAccount "<account>" (or ArnLike aws:SourceArn) to
+    the trust statement.""",
 )  # fmt: skip
 def sagemaker_trust_condition(resource: Resource, template: Template) -> Iterator[Violation]:
     for index, statement in _trust_statements(resource):
@@ -273,7 +283,8 @@ def sagemaker_trust_condition(resource: Resource, template: Template) -> Iterato
     "SML-IAM-10", "warning", "Roles have a permissions boundary",
     types=(ROLE,),
     rationale="A permissions boundary caps what a role can ever be granted, even by a later policy change.",
-    remediation="Set PermissionsBoundary (PermissionsBoundary.of(scope).apply(policy) in CDK covers every role in scope).",
+    remediation="""Set PermissionsBoundary (PermissionsBoundary.of(scope).apply(policy) in CDK covers
+    every role in scope).""",
 )  # fmt: skip
 def permissions_boundary(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from require_set(resource.properties, "PermissionsBoundary")

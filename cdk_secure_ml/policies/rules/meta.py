@@ -1,7 +1,7 @@
 """Rules about the check itself (SML-META-*): acknowledgements and what was not checked.
 
-SML-META-1 and SML-META-2 are evaluated by the engine (they read resource Metadata, whatever the
-resource type); they are catalogued here so they are documented and reported like every rule.
+SML-META-1 and SML-META-2 read every resource's acknowledgements (:mod:`..acks`), whatever its type.
+Their findings are never suppressed by an acknowledgement themselves (the runner sees to that).
 """
 
 from __future__ import annotations
@@ -9,39 +9,46 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ..engine import METADATA_KEY, Resource, Template
-from ._base import Violation, fail, rule
+from ..acks import METADATA_KEY, acknowledgements_of
+from ..rule import RunContext, Violation, fail, rule, warn
+from ..template import Resource, Template
 
 
 @rule(
     "SML-META-1", "error", "Acknowledgements give a reason",
-    types=(),
+    any_resource=True, context=True, reads_properties=False,
     rationale=f"""An acknowledgement (Metadata.{METADATA_KEY}.acknowledge) without a reason cannot be
     reviewed; it does not suppress anything and is reported itself.""",
     remediation='Write {"rule": "SML-…", "reason": "why this deviation is acceptable"}.',
 )  # fmt: skip
-def acknowledgement_reason(resource: Resource, template: Template) -> Iterator[Violation]:
-    return iter(())  # evaluated by the engine
+def acknowledgement_reason(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
+    for problem in acknowledgements_of(resource, cdk=run.cdk_acknowledgements).problems:
+        yield fail(problem)
 
 
 @rule(
     "SML-META-2", "warning", "Acknowledgements name known rules",
-    types=(),
-    rationale="An acknowledgement of an unknown rule id is usually a typo: the finding it meant to accept still fails.",
+    any_resource=True, context=True, reads_properties=False,
+    rationale="""An acknowledgement of an unknown rule id is usually a typo: the finding it meant to
+    accept still fails.""",
     remediation="Use a rule id from `secure-ml rules`.",
 )  # fmt: skip
-def acknowledgement_known(resource: Resource, template: Template) -> Iterator[Violation]:
-    return iter(())  # evaluated by the engine
+def acknowledgement_known(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
+    for rule_id in acknowledgements_of(resource, cdk=run.cdk_acknowledgements).reasons:
+        if rule_id not in run.known_rule_ids:
+            yield warn(f"acknowledges unknown rule {rule_id!r}")
 
 
 @rule(
     "SML-META-3", "warning", "Nested stack templates are checked too",
-    types=("AWS::CloudFormation::Stack",),
-    rationale="A nested stack's resources are in its own template; unless that template is checked, its resources are not.",
-    remediation="Pass the nested template to the check as well (a cdk.out directory includes CDK's *.nested.template.json).",
+    types=("AWS::CloudFormation::Stack",), context=True,
+    rationale="""A nested stack's resources are in its own template; unless that template is checked, its
+    resources are not.""",
+    remediation="""Pass the nested template to the check as well (a cdk.out directory includes CDK's
+    *.nested.template.json).""",
 )  # fmt: skip
-def nested_stack(resource: Resource, template: Template) -> Iterator[Violation]:
-    checked = {os.path.basename(f) for f in template.cache.get("input_files", ())}
+def nested_stack(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
+    checked = {os.path.basename(f) for f in run.input_files}
     asset = resource.metadata.get("aws:asset:path")
     if isinstance(asset, str) and os.path.basename(asset) in checked:
         return

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Resource, Template, Unresolved, describe
-from ._base import (
+from ...core.network import DEFAULT_INTERFACE_ENDPOINTS
+from ..intrinsics import Unresolved, describe
+from ..rule import (
     MISSING,
     Violation,
     as_list,
     cannot_verify,
     fail,
     get,
-    is_ml_template,
     refers_to,
     require_set,
     require_true,
@@ -22,31 +22,16 @@ from ._base import (
     text_of,
     truth,
 )
-
-DOMAIN = "AWS::SageMaker::Domain"
-NOTEBOOK = "AWS::SageMaker::NotebookInstance"
-MODEL = "AWS::SageMaker::Model"
-#: Monitoring job definitions and the key of their output config.
-JOB_DEFINITIONS = {
-    "AWS::SageMaker::DataQualityJobDefinition": "DataQualityJobOutputConfig",
-    "AWS::SageMaker::ModelQualityJobDefinition": "ModelQualityJobOutputConfig",
-    "AWS::SageMaker::ModelBiasJobDefinition": "ModelBiasJobOutputConfig",
-    "AWS::SageMaker::ModelExplainabilityJobDefinition": "ModelExplainabilityJobOutputConfig",
-}
-SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
-JOB_TYPES = (*JOB_DEFINITIONS, SCHEDULE)
-
-
-def job_definition(resource: Resource) -> dict[str, Any] | Unresolved | None:
-    """The job definition body of a monitoring job definition, or the inline definition of a
-    schedule. None for a schedule that names a separate job definition (checked on its own)."""
-    if resource.type != SCHEDULE:
-        return resource.properties
-    inline = get(resource.properties, "MonitoringScheduleConfig.MonitoringJobDefinition")
-    if inline is MISSING:
-        return None
-    return inline
-
+from ..template import Resource, Template
+from ._types import (
+    DOMAIN,
+    JOB_TYPES,
+    MODEL,
+    NOTEBOOK,
+    SCHEDULE,
+    is_ml_template,
+    job_definition,
+)
 
 # -- Studio and notebooks ----------------------------------------------------------------------------
 
@@ -86,7 +71,8 @@ def notebook_in_vpc(resource: Resource, template: Template) -> Iterator[Violatio
 @rule(
     "SML-NET-3", "error", "Notebook instance has root access disabled",
     types=(NOTEBOOK,),
-    rationale="Root access (the default) lets a notebook user change the instance's network and security setup.",
+    rationale="""Root access (the default) lets a notebook user change the instance's network and security
+    setup.""",
     remediation="Set RootAccess: Disabled; install packages through lifecycle configurations.",
 )  # fmt: skip
 def notebook_root_access(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -96,7 +82,8 @@ def notebook_root_access(resource: Resource, template: Template) -> Iterator[Vio
 @rule(
     "SML-NET-4", "error", "Notebook instance allows IMDSv2 only",
     types=(NOTEBOOK,),
-    rationale="IMDSv1 (allowed by default) is reachable through SSRF and leaks the instance role's credentials.",
+    rationale="""IMDSv1 (allowed by default) is reachable through SSRF and leaks the instance role's
+    credentials.""",
     remediation='Set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: "2".',
 )  # fmt: skip
 def notebook_imdsv2(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -199,7 +186,8 @@ def _job_network(resource: Resource) -> tuple[Any, str] | None:
 @rule(
     "SML-NET-8", "error", "Monitoring jobs run in a VPC",
     types=JOB_TYPES,
-    rationale="Model Monitor and Clarify jobs read captured inference data; outside a VPC they run in SageMaker's network.",
+    rationale="""Model Monitor and Clarify jobs read captured inference data; outside a VPC they run in
+    SageMaker's network.""",
     remediation="Set NetworkConfig.VpcConfig with Subnets and SecurityGroupIds.",
 )  # fmt: skip
 def job_in_vpc(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -235,7 +223,8 @@ def job_isolation(resource: Resource, template: Template) -> Iterator[Violation]
 @rule(
     "SML-NET-10", "error", "Monitoring jobs encrypt inter-container traffic",
     types=JOB_TYPES,
-    rationale="Distributed jobs exchange data between instances in clear text unless inter-container encryption is on.",
+    rationale="""Distributed jobs exchange data between instances in clear text unless inter-container
+    encryption is on.""",
     remediation="""Set NetworkConfig.EnableInterContainerTrafficEncryption: true (allow UDP 500 and
     protocol 50 (ESP) within the job's security group).""",
 )  # fmt: skip
@@ -329,7 +318,8 @@ def no_internet_gateway(resource: Resource, template: Template) -> Iterator[Viol
 @rule(
     "SML-NET-13", "error", "Subnets do not assign public IP addresses",
     types=("AWS::EC2::Subnet",),
-    rationale="A subnet that maps public IPs on launch makes every ENI in it (Studio apps, endpoints) internet-addressable.",
+    rationale="""A subnet that maps public IPs on launch makes every ENI in it (Studio apps, endpoints)
+    internet-addressable.""",
     remediation="Set MapPublicIpOnLaunch: false (the default) and use private or isolated subnets.",
 )  # fmt: skip
 def no_public_ip(resource: Resource, template: Template) -> Iterator[Violation]:
@@ -369,7 +359,8 @@ def endpoint_private_dns(resource: Resource, template: Template) -> Iterator[Vio
     "SML-NET-15", "error", "Interface endpoints have their own security groups",
     types=("AWS::EC2::VPCEndpoint",),
     rationale="Without SecurityGroupIds an interface endpoint gets the VPC's default security group.",
-    remediation="Set SecurityGroupIds to an endpoint security group allowing 443 from the ML security groups only.",
+    remediation="""Set SecurityGroupIds to an endpoint security group allowing 443 from the ML security
+    groups only.""",
 )  # fmt: skip
 def endpoint_security_groups(resource: Resource, template: Template) -> Iterator[Violation]:
     if _interface_endpoint(resource):
@@ -382,7 +373,8 @@ def endpoint_security_groups(resource: Resource, template: Template) -> Iterator
     "SML-NET-16", "error", "Every VPC has a flow log",
     types=("AWS::EC2::VPC",),
     rationale="Flow logs are the record of what talked to what in the ML network (and GuardDuty's input).",
-    remediation="Add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId referring to this VPC, in the same template.",
+    remediation="""Add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId referring to this VPC, in
+    the same template.""",
 )  # fmt: skip
 def vpc_flow_log(resource: Resource, template: Template) -> Iterator[Violation]:
     for flow_log in template.of_type("AWS::EC2::FlowLog"):
@@ -394,11 +386,9 @@ def vpc_flow_log(resource: Resource, template: Template) -> Iterator[Violation]:
     yield fail("no AWS::EC2::FlowLog in this template refers to this VPC")
 
 
-#: Interface endpoints a VpcOnly Studio domain needs (REQUIREMENTS.md), matched on the service name's end.
-REQUIRED_ENDPOINTS = (
-    "sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
-    "ecr.api", "ecr.dkr", "kms", "ssm",
-)  # fmt: skip
+#: Interface endpoints a VpcOnly Studio domain needs (the ones MlNetwork creates by default), matched
+#: on the service name's end.
+REQUIRED_ENDPOINTS = DEFAULT_INTERFACE_ENDPOINTS
 
 
 @rule(
@@ -435,7 +425,8 @@ def vpc_endpoints(resource: Resource, template: Template) -> Iterator[Violation]
         return
     if unknown:
         yield cannot_verify(
-            f"service names of {', '.join(unknown)} are not resolvable; possibly missing: {', '.join(missing)}"
+            f"service names of {', '.join(unknown)} are not resolvable; "
+            f"possibly missing: {', '.join(missing)}"
         )
     else:
         yield fail(f"no VPC endpoint for {', '.join(missing)}")

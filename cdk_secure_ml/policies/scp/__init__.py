@@ -35,8 +35,8 @@ POLICIES: Mapping[str, tuple[str, str]] = {
     ),
     "sagemaker-encryption": (
         SERVICE_CONTROL_POLICY,
-        ("Deny SageMaker jobs without volume and output KMS keys (instance-store types, which refuse a volume "
-         "key, excepted), and notebooks and domains without a volume key"),
+        ("Deny SageMaker jobs without volume and output KMS keys (instance-store types, which refuse a "
+         "volume key, excepted), and notebooks and domains without a volume key"),
     ),
     "protect-audit": (
         SERVICE_CONTROL_POLICY,
@@ -95,14 +95,8 @@ def placeholders(document: Any) -> set[str]:
     return found
 
 
-def load_policy(name: str, **params: str | list[str]) -> dict[str, Any]:
-    """The document ``name`` with its placeholders replaced by ``params``; its size is validated.
-
-    Raises ``ValueError`` naming every missing, unknown or empty parameter.
-    """
-    document = raw_policy(name)
-    needed = placeholders(document)
-    optional = OPTIONAL_PARAMETERS.get(name, frozenset())
+def _parameter_problems(needed: set[str], optional: frozenset[str], params: dict[str, Any]) -> list[str]:
+    """What is wrong with ``params`` for a document with the placeholders ``needed``."""
     problems = []
     missing = sorted(needed - params.keys())
     if missing:
@@ -119,6 +113,16 @@ def load_policy(name: str, **params: str | list[str]) -> dict[str, Any]:
     blank = sorted(k for k, v in params.items() if k in optional and isinstance(v, list) and not all(v))
     if blank:
         problems.append(f"parameter(s) {blank} hold empty strings; leave them empty lists instead")
+    return problems
+
+
+def load_policy(name: str, **params: str | list[str]) -> dict[str, Any]:
+    """The document ``name`` with its placeholders replaced by ``params``; its size is validated.
+
+    Raises ``ValueError`` naming every missing, unknown or empty parameter.
+    """
+    document = raw_policy(name)
+    problems = _parameter_problems(placeholders(document), OPTIONAL_PARAMETERS.get(name, frozenset()), params)
     if problems:
         raise ValueError(f"policy {name!r}: " + "; ".join(problems))
 
@@ -183,14 +187,15 @@ def merged(documents: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     limit = MAX_SIZE[SERVICE_CONTROL_POLICY]
     packed: list[dict[str, Any]] = []
     for statement in statements:
-        if packed and len(minified({**packed[-1], "Statement": [*packed[-1]["Statement"], statement]})) <= limit:
+        candidate = {**packed[-1], "Statement": [*packed[-1]["Statement"], statement]} if packed else None
+        if candidate and len(minified(candidate)) <= limit:
             packed[-1]["Statement"].append(statement)
             continue
         document = {"Version": "2012-10-17", "Statement": [statement]}
         if len(minified(document)) > limit:
             raise ValueError(
-                f"statement {statement.get('Sid', '?')} of {list(documents)} alone is over the {limit}-character SCP "
-                "limit; shorten the lists it was given"
+                f"statement {statement.get('Sid', '?')} of {list(documents)} alone is over the "
+                f"{limit}-character SCP limit; shorten the lists it was given"
             )
         packed.append(document)
     return packed

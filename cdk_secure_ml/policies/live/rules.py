@@ -1,0 +1,56 @@
+"""The rules of the live audit: catalogue rules where the check is the same against an account, plus
+the checks that exist only against a deployed account (:data:`LIVE_RULES`, numbered from 101).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..findings import Severity
+from ..rules import RULES_BY_ID
+
+__all__ = ["LIVE_RULES", "NOT_VERIFIED", "LiveRule", "severity_of", "title_of"]
+
+
+@dataclass(frozen=True)
+class LiveRule:
+    """A check of the live audit that no template rule makes (the others reuse catalogue rules)."""
+
+    id: str
+    severity: Severity
+    title: str
+    remediation: str
+
+
+#: Checks that exist only against a deployed account (no template rule says the same). Numbered from
+#: 101 so they never collide with the catalogue.
+LIVE_RULES: dict[str, LiveRule] = {
+    r.id: r
+    for r in (
+        LiveRule("SML-AUD-101", "error", "A CloudTrail trail is logging in the region",
+                 "Create a multi-region trail (AuditTrail) and keep it logging (StartLogging)."),
+        LiveRule("SML-AUD-102", "error", "AWS Config records configuration changes",
+                 "Create a configuration recorder and a delivery channel and start the recorder "
+                 "(ComplianceRules)."),
+        LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
+                 "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-META-101", "warning", "The auditor could verify the service",
+                 "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
+    )
+}  # fmt: skip
+#: A service the auditor could not ask (access denied, or another error): a warning, never a pass.
+NOT_VERIFIED = "SML-META-101"
+
+
+def severity_of(rule_id: str) -> Severity:
+    """The severity of a live rule or of a catalogue rule. Raises ``KeyError`` for an unknown id."""
+    if rule_id in LIVE_RULES:
+        return LIVE_RULES[rule_id].severity
+    return RULES_BY_ID[rule_id].severity
+
+
+def title_of(rule_id: str) -> str:
+    """The title of a live rule or of a catalogue rule. Raises ``KeyError`` for an unknown id."""
+    if rule_id in LIVE_RULES:
+        return LIVE_RULES[rule_id].title
+    return RULES_BY_ID[rule_id].title

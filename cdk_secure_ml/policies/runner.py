@@ -1,0 +1,95 @@
+"""The runner: run rules over templates, apply acknowledgements, collect a :class:`~.findings.Report`.
+
+The top layer of the policy engine: template loading (:mod:`.template`) → the rule type and the IAM
+document model (:mod:`.rule`, :mod:`.iam_document`) → acknowledgement readers (:mod:`.acks`) → the
+catalogue (:mod:`.rules`) → this module. ``secure-ml check``, the CDK plugin (:mod:`.plugin`) and the
+tests call it; nothing below imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .acks import acknowledgements_of
+from .findings import Finding, Report, Severity
+from .ids import RULE_IDS
+from .rule import Rule, RunContext
+from .rules import CATALOGUE, rules_for_type
+from .template import Resource, Template, discover
+
+__all__ = ["check_paths", "check_templates"]
+
+
+def _run_order(rules: Sequence[Rule]) -> list[Rule]:
+    """Rules that apply to any resource (the acknowledgement checks) first, then the others, each in
+    the given order: a resource's findings list acknowledgement problems first."""
+    return [r for r in rules if r.any_resource] + [r for r in rules if not r.any_resource]
+
+
+def check_templates(
+    templates: Sequence[Template], rules: Sequence[Rule] | None = None, *, cdk_acknowledgements: bool = True
+) -> Report:
+    """Run ``rules`` (default: the whole catalogue) over every resource of ``templates`` that is
+    created (a resource whose ``Condition`` is known false is skipped).
+
+    A finding whose rule the resource acknowledges with a reason goes to ``Report.acknowledged``; the
+    SML-META findings (about acknowledgements themselves) are never suppressed. ``cdk_acknowledgements``
+    False ignores acknowledgements recorded in a cloud assembly (the CDK plugin leaves those to CDK,
+    which reports them as suppressed)."""
+    selected = _run_order(CATALOGUE if rules is None else list(rules))
+    context = RunContext(
+        input_files=frozenset(os.path.normpath(t.file) for t in templates),
+        known_rule_ids=RULE_IDS | {r.id for r in selected},
+        cdk_acknowledgements=cdk_acknowledgements,
+    )
+    by_type: dict[str, list[Rule]] = {}
+    findings: list[Finding] = []
+    acknowledged: list[Finding] = []
+    resources = 0
+    for template in templates:
+        for resource in template.resources.values():
+            if template.is_created(resource) is False:
+                continue
+            resources += 1
+            if resource.type not in by_type:
+                by_type[resource.type] = rules_for_type(resource.type, selected)
+            reasons = acknowledgements_of(resource, cdk=cdk_acknowledgements).reasons
+            for finding in _check_resource(resource, by_type[resource.type], context):
+                reason = reasons.get(finding.rule)
+                if reason is not None and not finding.rule.startswith("SML-META-"):
+                    acknowledged.append(finding.acknowledge(reason))
+                else:
+                    findings.append(finding)
+    return Report(
+        findings=findings, acknowledged=acknowledged, files=[t.file for t in templates], resources=resources
+    )
+
+
+def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) -> list[Finding]:
+    found = []
+    for rule in rules:
+        for violation in rule.run(resource, resource.template, context):
+            found.append(_finding(resource, rule.id, violation.severity or rule.severity, violation.message))
+    return found
+
+
+def _finding(resource: Resource, rule: str, severity: Severity, message: str) -> Finding:
+    return Finding(
+        rule,
+        severity,
+        resource.template.file,
+        resource.logical_id,
+        resource.type,
+        message,
+        line=resource.line,
+    )
+
+
+def check_paths(paths: Sequence[Path | str], rules: Sequence[Rule] | None = None) -> Report:
+    """Discover templates under ``paths`` and check them (default: the whole catalogue).
+
+    Raises :class:`~.template.InputError` on bad input (:class:`~.template.TemplateError` naming the
+    file and line when a file cannot be parsed)."""
+    return check_templates(discover(paths), rules)
