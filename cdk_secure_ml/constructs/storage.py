@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
-from cdk_secure_ml.policies.plugin import ack_id
+from cdk_secure_ml.policies.ids import ack_id
 
 #: Object-level actions denied outside the allowed VPC endpoints. Bucket-configuration actions are
 #: left alone so CloudFormation (which does not call through the endpoint) can still manage the bucket.

@@ -11,7 +11,7 @@ from constructs import Construct
 from cdk_secure_ml.constructs.identity.context import PlatformContext
 from cdk_secure_ml.constructs.identity.guardrails import boundary_statements
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
-from cdk_secure_ml.policies.plugin import ack_id
+from cdk_secure_ml.policies.ids import ack_id
 
 
 class PlatformPermissionsBoundary(Construct):
