@@ -16,7 +16,7 @@ Loading a config never imports aws-cdk-lib: the facts it checks against live in 
 """
 
 from cdk_secure_ml.config._section import NestedProblems, Problem
-from cdk_secure_ml.config._types import LOG_RETENTION_DAYS, check_emails, check_tags
+from cdk_secure_ml.config._types import LOG_RETENTION_DAYS, check_tags
 from cdk_secure_ml.config.delivery import (
     STAGE_KINDS,
     DeliveryConfig,
@@ -103,7 +103,6 @@ __all__ = [
     "StudioConfig",
     "StudioUserConfig",
     "TeamConfig",
-    "check_emails",
     "check_tags",
     "delivery_stage_problems",
     "duplicate_team_problems",

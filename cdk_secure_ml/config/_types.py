@@ -9,13 +9,15 @@ The patterns and limits themselves are AWS's and live in :mod:`cdk_secure_ml.cor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 
+from cdk_secure_ml.core.governance import MAX_OBJECT_LOCK_DAYS, email_problems, guardduty_severity_problems
+from cdk_secure_ml.core.identity import tag_key_problems
 from cdk_secure_ml.core.names import (
     ACCOUNT_ID_RE,
-    EMAIL_RE,
     INSTANCE_TYPE_RE,
     ROLE_ARN_RE,
     TAG_KEY_RE,
@@ -33,9 +35,26 @@ LOG_RETENTION_DAYS: dict[str, int] = {
 }
 
 #: Object Lock default retention, in days (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
-OBJECT_LOCK_DAYS = (1, 36500)
+OBJECT_LOCK_DAYS = (1, MAX_OBJECT_LOCK_DAYS)
 #: AWS tag keys (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html): 1-128 characters.
 _AWS_TAG_KEY_RE = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
+
+
+def core_check(check: Callable[..., list[tuple[str, str]]]) -> AfterValidator:
+    """A validator that runs a CDK-free check of :mod:`cdk_secure_ml.core` on a key's value, with the key's
+    name, so the config and the construct refuse the same values with the same words."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        problems = check(value, name=info.field_name or "value")
+        if problems:
+            raise ValueError("; ".join(message for _, message in problems))
+        return value
+
+    return AfterValidator(validate)
+
+
+def _tag_key_problems(key: str, *, name: str) -> list[tuple[str, str]]:
+    return tag_key_problems(**{name: key})
 
 
 def check_retention(days: int) -> int:
@@ -91,34 +110,6 @@ def check_role_arns(arns: list[str]) -> list[str]:
     return arns
 
 
-def check_emails(emails: list[str]) -> list[str]:
-    """Every entry must be an email address; the error names the ones that are not."""
-    bad = [e for e in emails if not EMAIL_RE.match(e)]
-    if bad:
-        raise ValueError(f"{bad} are not email addresses (name@example.com)")
-    return emails
-
-
-def _unique_emails(emails: list[str]) -> list[str]:
-    # Each address becomes one SNS subscription whose construct id is the address: a repeat fails synth.
-    repeated = sorted({e for e in emails if emails.count(e) > 1})
-    if repeated:
-        raise ValueError(f"{repeated} are listed more than once; list each address once")
-    return emails
-
-
-def check_tag_key(key: str) -> str:
-    """An ABAC tag key: usable as ``aws:PrincipalTag/<key>`` and in ``${aws:PrincipalTag/<key>}`` policy
-    variables (:data:`cdk_secure_ml.core.names.TAG_KEY_RE`, the rule MlPersonas applies)."""
-    if not TAG_KEY_RE.match(key):
-        raise ValueError(
-            f"{key!r} is not a usable tag key: it names a session tag and appears in policies as "
-            "aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, digits and _.:/=+-@ (e.g. "
-            "team)"
-        )
-    return key
-
-
 def check_tags(tags: dict[str, str], what: str) -> dict[str, str]:
     """``tags`` if every key and value is a valid AWS tag; ValueError naming the bad ones otherwise."""
     bad = [k for k in tags if not _AWS_TAG_KEY_RE.match(k) or k.lower().startswith("aws:")]
@@ -170,8 +161,10 @@ RoleArns = Annotated[list[str], AfterValidator(check_role_arns)]
 # the address (lower-cased domain, Unicode normalization: a template change for "ops@Example.com"), refuses
 # special-use domains SNS accepts (.test, .local), and words its errors its own way. EMAIL_RE is the HTML
 # standard's "valid e-mail address", the same check Alerts makes.
-Emails = Annotated[list[str], AfterValidator(check_emails), AfterValidator(_unique_emails)]
-TagKey = Annotated[str, AfterValidator(check_tag_key),
+Emails = Annotated[list[str], core_check(email_problems)]
+TagKey = Annotated[str, core_check(_tag_key_problems),
                    _json_schema(type="string", pattern=TAG_KEY_RE.pattern)]
 InstanceType = Annotated[str, AfterValidator(check_instance_type)]
+#: A GuardDuty finding severity an alert threshold may take.
+Severity = Annotated[float, core_check(guardduty_severity_problems)]
 S3Prefix = Annotated[str, AfterValidator(check_prefix)]

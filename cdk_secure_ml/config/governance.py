@@ -16,13 +16,14 @@ from cdk_secure_ml.config._types import (
     ObjectLockMode,
     RetentionDays,
     RoleArns,
+    Severity,
 )
 from cdk_secure_ml.core.config_rules import CONFIG_RULES
+from cdk_secure_ml.core.governance import KMS_KEY_ARN_RE
 from cdk_secure_ml.core.names import BUCKET_NAME_RE
 from cdk_secure_ml.core.regions import known_regions
 
 _OU_ID_RE = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
-_KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
 _PRINCIPAL_ARN_PATTERN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*-]+$")
 
 #: The CloudFormation execution role ``cdk bootstrap`` creates in every account and region (default
@@ -68,7 +69,7 @@ class CentralLogArchiveConfig(Section):
     @field_validator("kms_key_arn")
     @classmethod
     def _key_arn(cls, arn: str | None) -> str | None:
-        if arn is not None and not _KMS_KEY_ARN_RE.match(arn):
+        if arn is not None and not KMS_KEY_ARN_RE.match(arn):
             raise ValueError(
                 f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<12-digit account>:key/<key id>"
             )
@@ -246,7 +247,7 @@ class GovernanceConfig(Section):
         "delivery or organization section (the organization's delegated administrator enables GuardDuty; one "
         "detector per account and region)."
     )
-    guardduty_min_severity: float = Field(
+    guardduty_min_severity: Severity = Field(
         7.0, description="Alert on GuardDuty findings at or above this severity, 1-8.9.")
     alert_emails: Emails = Field(
         default_factory=list, description="Email addresses subscribed to the alert topic, each once; each "
@@ -262,12 +263,3 @@ class GovernanceConfig(Section):
         if unknown:
             raise ValueError(f"unknown Config rule(s) {unknown}; use names from {sorted(CONFIG_RULES)}")
         return names
-
-    @field_validator("guardduty_min_severity")
-    @classmethod
-    def _severity(cls, severity: float) -> float:
-        if not 1.0 <= severity <= 8.9:
-            raise ValueError(
-                f"GuardDuty severity {severity} is outside 1-8.9; use e.g. 4 (medium and up) or 7 (high only)"
-            )
-        return severity

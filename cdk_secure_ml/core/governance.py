@@ -128,6 +128,8 @@ def email_problems(emails: Sequence[str], *, name: str = "emails") -> list[Probl
     bad = [e for e in emails if not EMAIL_RE.match(e)]
     if bad:
         problems.append((name, f"{name} {bad} are not email addresses (name@example.com)"))
-    if len(set(emails)) != len(emails):
-        problems.append((name, f"{name} {list(emails)} repeat an address; list each once"))
+    repeated = sorted({e for e in emails if list(emails).count(e) > 1})
+    if repeated:
+        # Each address becomes one SNS subscription whose construct id is the address: a repeat fails synth.
+        problems.append((name, f"{name} {repeated} are listed more than once; list each address once"))
     return problems

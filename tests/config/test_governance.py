@@ -94,7 +94,8 @@ def test_central_bucket_name_and_key_shape():
 def test_emails_must_be_addresses():
     problems = problems_of("governance:\n  alert_emails: [ops@example.com, ops, a@b, 'x y@example.com']\n")
     assert problems == {"governance.alert_emails":
-                        "['ops', 'a@b', 'x y@example.com'] are not email addresses (name@example.com)"}
+                        "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
+                        "(name@example.com)"}
 
 
 def test_ou_ids_must_be_shaped():
@@ -121,7 +122,7 @@ def test_region_allow_list_regions_must_be_known():
 @pytest.mark.parametrize("severity", [0.9, 9, 10])
 def test_guardduty_severity_range(severity):
     problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
-    assert f"GuardDuty severity {float(severity)} is outside 1-8.9" in problems["governance.guardduty_min_severity"]
+    assert f"guardduty_min_severity {severity:g} is outside 1-8.9" in problems["governance.guardduty_min_severity"]
 
 
 def test_other_validations_with_paths_and_lines():
@@ -250,4 +251,4 @@ def test_an_alert_address_listed_twice_is_refused():
     emails = "[ops@example.com, sec@example.com, ops@example.com]"
     problems = problems_of(f"governance:\n  alert_emails: {emails}\n")
     assert problems == {"governance.alert_emails":
-                        "['ops@example.com'] are listed more than once; list each address once"}
+                        "alert_emails ['ops@example.com'] are listed more than once; list each address once"}

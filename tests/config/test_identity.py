@@ -24,9 +24,9 @@ def test_bad_team_tag_key_is_a_config_error_with_path_line_and_fix():
     assert set(problems) == {"identity.team_tag_key", "identity.user_tag_key"}
     team = problems["identity.team_tag_key"]
     assert team.line == 5
-    assert team.message == ("'bad key!' is not a usable tag key: it names a session tag and appears in "
-                            "policies as aws:PrincipalTag/<key>; use a letter followed by up to 63 letters, "
-                            "digits and _.:/=+-@ (e.g. team)")
+    assert team.message == ("team_tag_key 'bad key!' is not a usable tag key: it names a session tag and "
+                            "appears in policies as aws:PrincipalTag/<key>; use a letter followed by up to 63 "
+                            "letters, digits and _.:/=+-@ (e.g. team)")
     assert problems["identity.user_tag_key"].line == 6
 
 
@@ -49,7 +49,7 @@ def test_app_py_reports_a_bad_tag_key_without_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 1
-    assert "identity.team_tag_key (line 5): 'bad key!' is not a usable tag key" in result.stderr
+    assert "identity.team_tag_key (line 5): team_tag_key 'bad key!' is not a usable tag key" in result.stderr
     assert "Traceback" not in result.stderr
 
 
