@@ -287,14 +287,15 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "E6"),
     _b("iam.role-tags-are-principal-tags",
        "AWS Identity and Access Management",
-       "The tags attached to an assumed IAM role are principal tags (aws:PrincipalTag) of its sessions, next to "
-       "the session tags; a session tag with the same key overrides the role's tag.",
+       "The tags attached to an assumed IAM role are principal tags (aws:PrincipalTag) of its sessions, next "
+       "to the session tags; a session tag with the same key overrides the role's tag.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"),
     _b("iam-identity-center.provisioned-roles-protected",
        "AWS IAM Identity Center",
-       "The roles IAM Identity Center provisions for permission sets (AWSReservedSSO_*) are protected: IAM refuses "
-       "changes to them (\"Cannot perform the operation on the protected role\"); their policies change only "
-       "through the permission set (an inline policy, or customer managed policies referenced by name and path).",
+       "The roles IAM Identity Center provisions for permission sets (AWSReservedSSO_*) are protected: IAM "
+       "refuses changes to them (\"Cannot perform the operation on the protected role\"); their policies "
+       "change only through the permission set (an inline policy, or customer managed policies referenced by "
+       "name and path).",
        "https://repost.aws/knowledge-center/identity-center-aws-reserved-sso"),
     _b("sagemaker.execution-role-writes-job-logs",
        "Amazon SageMaker AI",

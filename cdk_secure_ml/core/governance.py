@@ -38,7 +38,9 @@ def _checkable(value: str | None) -> bool:
 def central_archive_problems(bucket_name: str | None, key_arn: str | None) -> list[Problem]:
     """A central log archive is a bucket name and a KMS key ARN, given together."""
     problems: list[Problem] = []
-    if _checkable(bucket_name) and (not BUCKET_NAME_RE.match(bucket_name) or ".." in bucket_name):  # type: ignore[arg-type]
+    if bucket_name is not None and _checkable(bucket_name) and (
+        not BUCKET_NAME_RE.match(bucket_name) or ".." in bucket_name
+    ):
         problems.append(
             ("central_bucket_name", f"central_bucket_name {bucket_name!r} is not an S3 bucket name")
         )

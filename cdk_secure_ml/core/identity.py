@@ -39,8 +39,8 @@ def tag_key_problems(**keys: str) -> list[Problem]:
     for name, key in keys.items():
         if not isinstance(key, str) or not TAG_KEY_RE.match(key):
             problems.append((name, f"{name} {key!r} is not a usable tag key: it names a session tag and "
-                                   "appears in policies as aws:PrincipalTag/<key>; use a letter followed by up "
-                                   "to 63 letters, digits and _.:/=+-@ (e.g. team)"))
+                                   "appears in policies as aws:PrincipalTag/<key>; use a letter followed by "
+                                   "up to 63 letters, digits and _.:/=+-@ (e.g. team)"))
         elif key.lower().startswith("aws:"):
             problems.append((name, f"{name} {key!r} starts with 'aws:', which AWS reserves for its own tags; "
                                    "drop the prefix"))

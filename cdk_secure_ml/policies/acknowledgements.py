@@ -105,7 +105,7 @@ class _AcknowledgeWildcards:
 
     def validate(self) -> list[str]:
         cfn = self._policy.node.default_child
-        document = Stack.of(cfn).resolve(cfn.policy_document)  # type: ignore[union-attr]
+        document = Stack.of(self._policy).resolve(cfn.policy_document)  # type: ignore[union-attr]
         ids = wildcard_finding_ids(document)
         if ids:
             acknowledge(self._policy, self._reason, *ids)

@@ -57,11 +57,11 @@ def _read(resource: Resource, cdk: bool) -> Acknowledgements:
     reasons: dict[str, str] = {}
     problems: list[str] = []
     if cdk:
-        for rule, reason in cdk_acknowledgements_for(resource).items():
-            if reason.strip():
-                reasons[rule] = reason.strip()
+        for cdk_rule, cdk_reason in cdk_acknowledgements_for(resource).items():
+            if cdk_reason.strip():
+                reasons[cdk_rule] = cdk_reason.strip()
             else:
-                problems.append(f"CDK acknowledgement of {rule} has no reason")
+                problems.append(f"CDK acknowledgement of {cdk_rule} has no reason")
     block = resource.metadata.get(METADATA_KEY)
     if block is None:
         return Acknowledgements(reasons, tuple(problems))
@@ -70,8 +70,8 @@ def _read(resource: Resource, cdk: bool) -> Acknowledgements:
         problems.append(f"Metadata.{METADATA_KEY}.acknowledge must be a list of {{rule, reason}}")
         return Acknowledgements(reasons, tuple(problems))
     for entry in entries:
-        rule = entry.get("rule") if isinstance(entry, dict) else None
-        reason = entry.get("reason") if isinstance(entry, dict) else None
+        rule: object = entry.get("rule") if isinstance(entry, dict) else None
+        reason: object = entry.get("reason") if isinstance(entry, dict) else None
         if not isinstance(rule, str) or not rule.strip():
             problems.append(f"acknowledgement {describe(entry)} names no rule id")
         elif not isinstance(reason, str) or not reason.strip():

@@ -100,7 +100,7 @@ def _may_be_star(value: Unresolved) -> bool:
     if text is None:
         return True
     bare = re.fullmatch(r"\$\{([^}]*)\}", text)
-    return bool(bare) and not bare.group(1).startswith("AWS::")
+    return bare is not None and not bare.group(1).startswith("AWS::")
 
 
 def condition_keys(statement: dict[str, Any]) -> set[str]:

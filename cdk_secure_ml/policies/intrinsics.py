@@ -248,7 +248,7 @@ class Resolver:
             return Unresolved(f"Fn::GetAtt {_short(args)}", _refs_of(logical_id))
         resource = self.resources.get(logical_id)
         if isinstance(resource, dict):
-            prop = _ATTRIBUTE_IS_PROPERTY.get((resource.get("Type"), attribute))
+            prop = _ATTRIBUTE_IS_PROPERTY.get((str(resource.get("Type")), attribute))
             raw = resource.get("Properties")
             if prop and isinstance(raw, dict) and prop in raw:
                 return self.resolve(raw[prop], depth)
@@ -307,7 +307,7 @@ class Resolver:
             return Unresolved(f"Fn::Select {_short(args)}")
         index, items = self.resolve(args[0], depth), self.resolve(args[1], depth)
         try:
-            position = int(index)  # type: ignore[arg-type]
+            position = int(index)
         except (TypeError, ValueError):
             return Unresolved(f"Fn::Select {_short(args)}", _refs_of(items))
         if isinstance(items, list):

@@ -93,6 +93,7 @@ def _construct_node(loader: yaml.Loader, node: yaml.Node) -> Any:
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
+    assert isinstance(node, yaml.MappingNode)
     return loader.construct_mapping(node, deep=True)
 
 
@@ -159,24 +160,29 @@ def child_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return found[-1] if found else None
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's insignificant whitespace
+_WHITESPACE_RE = re.compile(r"[ \t\n\r]*")  # JSON's insignificant whitespace
+
+
+def _skip_whitespace(text: str, i: int) -> int:
+    match = _WHITESPACE_RE.match(text, i)
+    return match.end() if match else i
 _JSON = json.JSONDecoder()
 
 
 def _json_members(text: str, start: int) -> Iterator[tuple[str, int, int]]:
     """``(key, offset of the key, offset of the value)`` of the members of the JSON object at ``start``
     (valid JSON, as :func:`json.loads` accepted it); each value is skipped after it is yielded."""
-    i = _WHITESPACE.match(text, start).end()
+    i = _skip_whitespace(text, start)
     if text[i] != "{":
         return
-    i = _WHITESPACE.match(text, i + 1).end()
+    i = _skip_whitespace(text, i + 1)
     while text[i] != "}":
         key, end = _JSON.raw_decode(text, i)
-        value = _WHITESPACE.match(text, _WHITESPACE.match(text, end).end() + 1).end()  # past the ':'
+        value = _skip_whitespace(text, _skip_whitespace(text, end) + 1)  # past the ':'
         yield key, i, value
-        i = _WHITESPACE.match(text, _JSON.raw_decode(text, value)[1]).end()
+        i = _skip_whitespace(text, _JSON.raw_decode(text, value)[1])
         if text[i] == ",":
-            i = _WHITESPACE.match(text, i + 1).end()
+            i = _skip_whitespace(text, i + 1)
 
 
 def json_resource_lines(text: str) -> dict[str, int]:

@@ -132,7 +132,7 @@ class AuditTrail(Construct):
 
         self.central = central_bucket_name is not None and central_key_arn is not None
         self.archive: SecureBucket | None = None
-        if self.central:
+        if central_bucket_name is not None and central_key_arn is not None:
             self.bucket: s3.IBucket = s3.Bucket.from_bucket_name(self, "CentralArchive", central_bucket_name)
             self.log_file_key: kms.IKey = kms.Key.from_key_arn(self, "CentralArchiveKey", central_key_arn)
             Annotations.of(self).add_info(

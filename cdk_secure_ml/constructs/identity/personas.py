@@ -72,6 +72,7 @@ def add_source_identity_trust(role: iam.Role, principal: iam.IPrincipal) -> None
     processing jobs created from Studio assume their role with that source identity too
     (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access.html).
     """
+    assert role.assume_role_policy is not None  # a Role always has a trust policy
     role.assume_role_policy.add_statements(
         iam.PolicyStatement(actions=["sts:SetSourceIdentity"], principals=[principal])
     )
@@ -232,6 +233,7 @@ class MlPersonas(Construct):
                 managed_policies=[self.policies[i] for i in self._human_policies[persona]],
             )
             # ABAC needs the team (and user) as session tags on the assumed role.
+            assert role.assume_role_policy is not None  # a Role always has a trust policy
             role.assume_role_policy.add_statements(
                 iam.PolicyStatement(actions=["sts:TagSession"], principals=[principal])
             )
@@ -332,7 +334,7 @@ class MlPersonas(Construct):
         for managed in policies:
             principal.add_managed_policy(managed)  # type: ignore[attr-defined]
         if team is not None:
-            Tags.of(principal).add(self.context.team_tag_key, team, priority=300)
+            Tags.of(principal).add(self.context.team_tag_key, team, priority=300)  # type: ignore[arg-type]
         attached = _AttachedPolicies(principal, DependencyGroup(*policies, *_constructs(principal)))
         grants = [
             iam.Grant.add_to_principal(

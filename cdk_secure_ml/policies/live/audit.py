@@ -381,7 +381,7 @@ class Auditor(AwsCalls):
 
     def _bucket_region(self, name: str) -> str:
         location = self.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
-        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location) or str(location)
 
     def check_buckets(self) -> None:
         buckets = [b["Name"] for b in self.call("s3", "list_buckets").get("Buckets", [])]

@@ -166,8 +166,9 @@ def bucket_policies(template: Template) -> dict[str, list[Resource]]:
                 if isinstance(target, str)
                 else set()
             )
-            for logical_id in ids - {None}:
-                index.setdefault(logical_id, []).append(policy)
+            for logical_id in ids:
+                if logical_id is not None:
+                    index.setdefault(logical_id, []).append(policy)
         template.cache["bucket_policies"] = index
     return template.cache["bucket_policies"]
 
