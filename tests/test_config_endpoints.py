@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from cdk_secure_ml.config import ConfigError, EndpointConfig, load_config, parse_config
+from cdk_secure_ml.core.hosting import ModelSource
 from cdk_secure_ml.stacks.serving import endpoint_options
 from tests.conftest import ROOT
 
@@ -63,15 +64,23 @@ def test_mapping_to_construct_options():
     options = endpoint_options(endpoint)
     assert [(v.name, v.weight, v.instance_type) for v in options["variants"]] == [
         ("A", 3, "ml.m5.large"), ("B", 1, "ml.c5.xlarge")]
-    assert options["variants"][1].model_data == "team-a/models/churn/v2/model.tar.gz"
+    # a variant's own model data, with the endpoint's image; the other variant uses the endpoint's model
+    assert options["variants"][1].source == ModelSource.from_image(DIGEST, "team-a/models/churn/v2/model.tar.gz")
+    assert options["variants"][0].source is None
+    assert options["model_source"] == ModelSource.from_image(DIGEST, "team-a/models/churn/v1/model.tar.gz")
     scaling = options["autoscaling"]
     assert scaling.target_invocations_per_instance == 120  # 5 * 0.4 * 60
-    assert scaling.max_capacity == 6 and scaling.scale_in_cooldown.to_seconds() == 900
+    assert scaling.max_capacity == 6 and scaling.scale_in_cooldown == 900  # seconds
     assert scaling.disable_scale_in and scaling.cpu_target_percent == 60
-    assert options["alarms"].model_latency_p99.to_milliseconds() == 250
+    assert options["alarms"].model_latency_p99 == 0.25  # seconds
     assert options["alarms"].invocation_4xx_errors is None
     assert (options["rollout"].traffic_routing, options["rollout"].size_percent) == ("LINEAR", 25)
-    assert options["rollout"].wait.to_seconds() == 120
+    assert options["rollout"].wait == 120  # seconds
+
+
+def test_autoscaling_null_turns_autoscaling_off():
+    (endpoint,) = config_of(ENDPOINT + "    autoscaling: null\n").endpoints
+    assert endpoint_options(endpoint)["autoscaling"] is False
 
 
 def test_demo_config_has_the_sample_endpoint():
@@ -160,8 +169,8 @@ def test_model_package_group_instead_of_image_and_model_data():
     assert endpoint.image is None and endpoint.model_data is None
     assert endpoint.model_package_groups() == ["ml-dev-models"]
     options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
-    assert options["model_package"] == PACKAGE and options["image"] is None
-    assert [v.model_package for v in options["variants"]] == [None]  # the endpoint's package
+    assert options["model_source"] == ModelSource.from_model_package(PACKAGE)
+    assert [v.source for v in options["variants"]] == [None]  # the endpoint's package
 
 
 def test_no_approved_version_without_fallback_names_the_group_and_the_context():
@@ -174,17 +183,18 @@ def test_no_approved_version_falls_back_to_image_and_model_data():
     (endpoint,) = config_of(ENDPOINT + "    model_package_group: ml-dev-models\n").endpoints
     fallbacks: list[str] = []
     options = endpoint_options(endpoint, {}, fallbacks)
-    assert options["model_package"] is None and options["model_data"] == "team-a/models/churn/v1/model.tar.gz"
+    assert options["model_source"] == ModelSource.from_image(DIGEST, "team-a/models/churn/v1/model.tar.gz")
     assert fallbacks == ["model_package_group: ml-dev-models"]
-    assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_package"] == PACKAGE
+    assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_source"] == \
+        ModelSource.from_model_package(PACKAGE)
 
 
 def test_variant_model_package_group():
     (endpoint,) = config_of(ENDPOINT + "    variants:\n      - {name: A}\n"
                             "      - {name: B, weight: 0.1, model_package_group: ml-dev-models}\n").endpoints
     options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
-    assert options["model_package"] is None
-    assert [v.model_package for v in options["variants"]] == [None, PACKAGE]
+    assert options["model_source"].kind == "image"
+    assert [v.source for v in options["variants"]] == [None, ModelSource.from_model_package(PACKAGE)]
 
 
 @pytest.mark.parametrize(("body", "path", "message"), [

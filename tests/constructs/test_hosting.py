@@ -15,26 +15,28 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
-from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from cdk_secure_ml.constructs.hosting import (
     INSTANCE_METRICS_NAMESPACE,
-    AlarmThresholds,
-    AsyncInference,
-    AutoScaling,
-    DataCapture,
-    EndpointVariant,
-    ModelMonitor,
-    Rollout,
+    AlarmOptions,
+    AsyncInferenceOptions,
+    AutoScalingOptions,
+    DataCaptureOptions,
+    EndpointVariantOptions,
+    ModelMonitorOptions,
+    ModelSource,
+    RolloutOptions,
     SecureEndpoint,
-    Serverless,
+    ServerlessOptions,
     invocations_target,
 )
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from tests.conftest import new_app
 
 DIGEST = "sha256:" + "a" * 64
 OTHER_DIGEST = "sha256:" + "b" * 64
+MODEL = "models/churn/v1/model.tar.gz"
 PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/3"
 NEXT_PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/4"
 
@@ -58,9 +60,9 @@ def _platform(stack: Stack):
     return keys, net, artifacts, data, repo
 
 
-def _basic(stack: Stack, construct_id: str, repo, artifacts, net, **kwargs) -> SecureEndpoint:
-    options = {"endpoint_name": "churn", "repository": repo, "image": DIGEST, "artifacts_bucket": artifacts.bucket,
-               "model_data": "models/churn/v1/model.tar.gz", "network": net, **kwargs}
+def _basic(stack: Stack, construct_id: str, repo, artifacts, net, *, image: str = DIGEST, **kwargs) -> SecureEndpoint:
+    options = {"endpoint_name": "churn", "repository": repo, "model_source": ModelSource.from_image(image, MODEL),
+               "artifacts_bucket": artifacts.bucket, "network": net, **kwargs}
     return SecureEndpoint(stack, construct_id, **options)
 
 
@@ -78,19 +80,22 @@ def hl() -> HostingLab:
     s = stack("Full")
     keys, net, artifacts, data, repo = _platform(s)
     full = SecureEndpoint(
-        s, "Churn", endpoint_name="churn", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", network=net, volume_key=keys.volumes, logs_key=keys.logs,
-        variants=[EndpointVariant("Champion", weight=0.9),
-                  EndpointVariant("Challenger", instance_type="ml.c5.xlarge", weight=0.1,
-                                  model_data="models/churn/v2/model.tar.gz", image=OTHER_DIGEST)],
+        s, "Churn", endpoint_name="churn", repository=repo, model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket, network=net, volume_key=keys.volumes, logs_key=keys.logs,
+        variants=[EndpointVariantOptions("Champion", weight=0.9),
+                  EndpointVariantOptions("Challenger", instance_type="ml.c5.xlarge", weight=0.1,
+                                         source=ModelSource.from_image(OTHER_DIGEST, "models/churn/v2/model.tar.gz"))],
         environment={"SAGEMAKER_PROGRAM": "inference.py"},
-        autoscaling=AutoScaling(min_capacity=2, max_capacity=8, target_invocations_per_instance=invocations_target(4, 0.5),
-                                scale_in_cooldown=Duration.seconds(600), scale_out_cooldown=Duration.seconds(60),
-                                cpu_target_percent=70),
-        data_capture=DataCapture(bucket=data.bucket, prefix="capture", sampling_percentage=25),
-        rollout=Rollout.canary(10, wait=Duration.minutes(10), maximum_execution_timeout=Duration.hours(2)),
-        model_monitor=ModelMonitor(output_bucket=data.bucket, baseline_constraints_key="baselines/churn/constraints.json",
-                                   baseline_statistics_key="baselines/churn/statistics.json"),
+        # durations as Durations here, as seconds elsewhere: both are accepted
+        autoscaling=AutoScalingOptions(min_capacity=2, max_capacity=8,
+                                       target_invocations_per_instance=invocations_target(4, 0.5),
+                                       scale_in_cooldown=Duration.seconds(600), scale_out_cooldown=60,
+                                       cpu_target_percent=70),
+        data_capture=DataCaptureOptions(bucket=data.bucket, prefix="capture", sampling_percentage=25),
+        rollout=RolloutOptions.canary(10, wait=Duration.minutes(10), maximum_execution_timeout=Duration.hours(2)),
+        model_monitor=ModelMonitorOptions(output_bucket=data.bucket,
+                                          baseline_constraints_key="baselines/churn/constraints.json",
+                                          baseline_statistics_key="baselines/churn/statistics.json"),
     )
     objects.update(full=full, full_keys=keys, full_net=net, full_data=data, full_artifacts=artifacts)
     consumer = iam.Role(s, "Consumer", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
@@ -102,9 +107,9 @@ def hl() -> HostingLab:
     # defaults: keys, topic and security group created; mutable tag; no data capture
     s = stack("Defaults")
     _, net, artifacts, _, repo = _platform(s)
-    objects["defaults"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo, image="v1.2.0",
-                                         artifacts_bucket=artifacts.bucket, model_data="models/churn/v1/model.tar.gz",
-                                         network=net)
+    objects["defaults"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo,
+                                         model_source=ModelSource.from_image("v1.2.0", MODEL),
+                                         artifacts_bucket=artifacts.bucket, network=net)
     # the same endpoint with another image digest in an otherwise identical stack: new names
     for name, image in (("SameA", DIGEST), ("SameB", DIGEST), ("Changed", OTHER_DIGEST)):
         s = stack(name)
@@ -116,12 +121,12 @@ def hl() -> HostingLab:
     keys, net, artifacts, data, repo = _platform(s)
     sg = ec2.SecurityGroup(s, "Sg", vpc=net.vpc, allow_all_outbound=False)
     objects["async"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-async", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", vpc=net.vpc, subnets=net.subnets, security_groups=[sg],
-        async_inference=AsyncInference(bucket=data.bucket, max_concurrent_invocations_per_instance=4),
-        rollout=Rollout.linear(25, wait=Duration.minutes(3)),
-        autoscaling=AutoScaling(disable_scale_in=True),
-        alarms=AlarmThresholds(invocation_4xx_errors=None, cpu_utilization_percent=95),
+        s, "Ep", endpoint_name="churn-async", repository=repo, model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket, vpc=net.vpc, subnets=net.subnets, security_groups=[sg],
+        async_inference=AsyncInferenceOptions(bucket=data.bucket, max_concurrent_invocations_per_instance=4),
+        rollout=RolloutOptions.linear(25, wait=180),
+        autoscaling=AutoScalingOptions(disable_scale_in=True),
+        alarms=AlarmOptions(invocation_4xx_errors=None, cpu_utilization_percent=95),
     )
     objects["async_sg"] = sg
     objects["async_data"] = data
@@ -134,10 +139,11 @@ def hl() -> HostingLab:
     bucket = s3.Bucket.from_bucket_name(s, "Models", "team-a-models")
     repo = ecr.Repository.from_repository_name(s, "Repo", "team-a/churn")
     objects["dev"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-dev", repository=repo, image=DIGEST, artifacts_bucket=bucket,
-        model_data="s3://team-a-models/churn/model.tar.gz", vpc=vpc, production=False, allow_single_instance=True,
-        variants=[EndpointVariant(instance_count=1, instance_type="ml.g5.xlarge")],
-        autoscaling=AutoScaling(min_capacity=1, max_capacity=2), rollout=Rollout(auto_rollback=False),
+        s, "Ep", endpoint_name="churn-dev", repository=repo, artifacts_bucket=bucket,
+        model_source=ModelSource.from_image(DIGEST, "s3://team-a-models/churn/model.tar.gz"), vpc=vpc,
+        production=False, allow_single_instance=True,
+        variants=[EndpointVariantOptions(instance_count=1, instance_type="ml.g5.xlarge")],
+        autoscaling=AutoScalingOptions(min_capacity=1, max_capacity=2), rollout=RolloutOptions(auto_rollback=False),
         network_isolation=False,
         model_monitor=None,
     )
@@ -146,35 +152,37 @@ def hl() -> HostingLab:
     s = stack("Serverless")
     _, net, artifacts, _, repo = _platform(s)
     objects["serverless"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-sls", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", serverless=Serverless(memory_size_mb=4096, max_concurrency=20),
+        s, "Ep", endpoint_name="churn-sls", repository=repo, model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket, serverless=ServerlessOptions(memory_size_mb=4096, max_concurrency=20),
         strict=False)
     objects["no_scaling"] = _basic(s, "NoScaling", repo, artifacts, net, endpoint_name="churn-fixed",
-                                   autoscaling=None)
+                                   autoscaling=False)
 
     # Model Monitor in a region: the image account is literal
     s = stack("Regional", env=Environment(region="eu-central-1"))
     _, net, artifacts, data, repo = _platform(s)
     objects["regional"] = _basic(s, "Ep", repo, artifacts, net,
-                                 data_capture=DataCapture(bucket=data.bucket),
-                                 model_monitor=ModelMonitor(output_bucket=data.bucket, schedule_expression="cron(0 0 ? * * *)"))
+                                 data_capture=DataCaptureOptions(bucket=data.bucket),
+                                 model_monitor=ModelMonitorOptions(output_bucket=data.bucket,
+                                                                   schedule_expression="cron(0 0 ? * * *)"))
 
     # Model promotion: the approved model package version instead of image + model data; a second
     # endpoint with the next version; a variant keeping its own image + model data
     s = stack("Package")
     _, net, artifacts, data, repo = _platform(s)
     objects["package"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo,
-                                        artifacts_bucket=artifacts.bucket, model_package=PACKAGE, network=net)
+                                        artifacts_bucket=artifacts.bucket,
+                                        model_source=ModelSource.from_model_package(PACKAGE), network=net)
     s2 = stack("PackageNext")  # the same endpoint, the next approved version
     _, net2, artifacts2, _, repo2 = _platform(s2)
     objects["package_next"] = SecureEndpoint(s2, "Ep", endpoint_name="churn", repository=repo2,
-                                             artifacts_bucket=artifacts2.bucket, model_package=NEXT_PACKAGE,
-                                             network=net2)
+                                             artifacts_bucket=artifacts2.bucket,
+                                             model_source=ModelSource.from_model_package(NEXT_PACKAGE), network=net2)
     objects["package_ab"] = SecureEndpoint(
         s, "Ab", endpoint_name="churn-ab", repository=repo, artifacts_bucket=artifacts.bucket, network=net,
-        image=DIGEST, model_data="models/churn/v1/model.tar.gz",
-        variants=[EndpointVariant("Champion", weight=0.9), EndpointVariant("Challenger", weight=0.1,
-                                                                           model_package=PACKAGE)])
+        model_source=ModelSource.from_image(DIGEST, MODEL),
+        variants=[EndpointVariantOptions("Champion", weight=0.9),
+                  EndpointVariantOptions("Challenger", weight=0.1, source=ModelSource.from_model_package(PACKAGE))])
     app.synth()
     return HostingLab(stacks, objects)
 
@@ -637,10 +645,10 @@ def bad_scope():
     return {"stack": stack, "vpc": vpc, "one_az": one_az, "bucket": bucket, "repo": repo, "n": [0]}
 
 
-def _build(scope, **overrides) -> SecureEndpoint:
+def _build(scope, *, image: str = DIGEST, model_data: str = "churn/model.tar.gz", **overrides) -> SecureEndpoint:
     scope["n"][0] += 1
-    options = {"endpoint_name": "churn", "repository": scope["repo"], "image": DIGEST,
-               "artifacts_bucket": scope["bucket"], "model_data": "churn/model.tar.gz", "vpc": scope["vpc"]}
+    options = {"endpoint_name": "churn", "repository": scope["repo"], "artifacts_bucket": scope["bucket"],
+               "model_source": ModelSource.from_image(image, model_data), "vpc": scope["vpc"]}
     options.update(overrides)
     return SecureEndpoint(scope["stack"], f"E{scope['n'][0]}", **options)
 
@@ -648,25 +656,29 @@ def _build(scope, **overrides) -> SecureEndpoint:
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"subnets": "first-only"}, "1 subnet(s) given; hosting needs at least 2 subnets in distinct AZs"),
     ({"subnets": "one-az"}, "all subnets are in ['eu-west-1a']; hosting needs subnets in at least 2 distinct AZs"),
-    ({"autoscaling": AutoScaling(min_capacity=5, max_capacity=3)}, "min_capacity 5 > max_capacity 3"),
-    ({"autoscaling": AutoScaling(target_invocations_per_instance=0)}, "target_invocations_per_instance is 0"),
-    ({"variants": [EndpointVariant("A", weight=0), EndpointVariant("B", weight=0)]}, "all variant weights are 0"),
+    ({"autoscaling": AutoScalingOptions(min_capacity=5, max_capacity=3)},
+     "autoscaling min_capacity 5 > max_capacity 3; make min <= max"),
+    ({"autoscaling": AutoScalingOptions(target_invocations_per_instance=0)}, "target_invocations_per_instance is 0"),
+    ({"variants": [EndpointVariantOptions("A", weight=0), EndpointVariantOptions("B", weight=0)]},
+     "all variant weights are 0"),
     ({"model_data": "churn/model.pkl"}, "'churn/model.pkl' is not an s3://…tar.gz"),
     ({"model_data": "s3://other-bucket/churn/model.tar.gz"}, "is not in the artifacts bucket 'models'"),
-    ({"variants": [EndpointVariant(instance_type="m5.large")]}, "instance_type 'm5.large' is not a SageMaker instance"),
-    ({"data_capture": "sampling:101"}, "sampling_percentage 101 is outside 0-100"),
-    ({"rollout": Rollout.canary(0)}, "canary size 0% is outside 1-100 %"),
-    ({"rollout": Rollout.linear(150)}, "linear step 150% is outside 1-100 %"),
-    ({"serverless": Serverless()}, "serverless inference cannot run in a VPC"),
-    ({"variants": [EndpointVariant(instance_count=1)]}, "production endpoints need 2 or more"),
-    ({"variants": [EndpointVariant(instance_count=1)], "production": False}, "pass allow_single_instance=True"),
-    ({"autoscaling": AutoScaling(min_capacity=1)}, "min_capacity is 1; production endpoints keep 2 or more"),
+    ({"variants": [EndpointVariantOptions(instance_type="m5.large")]},
+     "variant 'AllTraffic': instance_type 'm5.large' is not a SageMaker instance"),
+    ({"data_capture": "sampling:101"}, "data_capture sampling_percentage 101 is outside 0-100"),
+    ({"rollout": RolloutOptions.canary(0)}, "rollout canary size 0 % is outside 1-100 %"),
+    ({"rollout": RolloutOptions.linear(150)}, "linear step 150 % is outside 1-100 %"),
+    ({"serverless": ServerlessOptions()}, "serverless inference cannot run in a VPC"),
+    ({"variants": [EndpointVariantOptions(instance_count=1)]}, "production endpoints need 2 or more"),
+    ({"variants": [EndpointVariantOptions(instance_count=1)], "production": False},
+     "set allow_single_instance to true to accept a single instance outside production"),
+    ({"autoscaling": AutoScalingOptions(min_capacity=1)}, "min_capacity is 1; production endpoints keep 2 or more"),
     ({"image": "sha256:abc"}, "is not a digest"),
     ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
     ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
-    ({"variants": [EndpointVariant("A"), EndpointVariant("A")]}, "repeat a name"),
-    ({"variants": [EndpointVariant(str(i)) for i in range(6)]}, "12 rollback alarms exceed the 10"),
-    ({"serverless": Serverless(memory_size_mb=1000), "strict": False}, "memory_size_mb 1000 is not one of"),
+    ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]}, "repeat a name"),
+    ({"variants": [EndpointVariantOptions(str(i)) for i in range(6)]}, "12 rollback alarms exceed the 10"),
+    ({"serverless": ServerlessOptions(memory_size_mb=1000), "strict": False}, "memory_size_mb 1000 is not one of"),
 ])
 def test_bad_input(bad_scope, overrides, message):
     if overrides.get("subnets") == "first-only":
@@ -674,20 +686,21 @@ def test_bad_input(bad_scope, overrides, message):
     elif overrides.get("subnets") == "one-az":
         overrides = {**overrides, "subnets": bad_scope["one_az"]}
     if overrides.get("data_capture") == "sampling:101":
-        overrides = {**overrides, "data_capture": DataCapture(bucket=bad_scope["bucket"], sampling_percentage=101)}
+        overrides = {**overrides,
+                     "data_capture": DataCaptureOptions(bucket=bad_scope["bucket"], sampling_percentage=101)}
     if overrides.get("model_monitor") == "no-capture":
-        overrides = {**overrides, "model_monitor": ModelMonitor(output_bucket=bad_scope["bucket"])}
+        overrides = {**overrides, "model_monitor": ModelMonitorOptions(output_bucket=bad_scope["bucket"])}
     with pytest.raises(ValueError, match=re.escape(message)):
         _build(bad_scope, **overrides)
 
 
 def test_bad_input_reports_every_problem_at_once(bad_scope):
     with pytest.raises(ValueError) as info:
-        _build(bad_scope, model_data="model.zip", autoscaling=AutoScaling(min_capacity=9, max_capacity=3),
-               rollout=Rollout.canary(200), variants=[EndpointVariant(instance_type="p3.2xlarge")])
+        _build(bad_scope, model_data="model.zip", autoscaling=AutoScalingOptions(min_capacity=9, max_capacity=3),
+               rollout=RolloutOptions.canary(200), variants=[EndpointVariantOptions(instance_type="p3.2xlarge")])
     text = str(info.value)
     assert text.startswith("SecureEndpoint churn: ")
-    for part in ("'model.zip' is not an s3://", "min_capacity 9 > max_capacity 3", "canary size 200%",
+    for part in ("'model.zip' is not an s3://", "min_capacity 9 > max_capacity 3", "canary size 200 %",
                  "instance_type 'p3.2xlarge'"):
         assert part in text
 
@@ -697,10 +710,11 @@ def test_unknown_region_needs_a_monitor_image():
     vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-1", availability_zones=["a", "b"],
                                       isolated_subnet_ids=["subnet-1", "subnet-2"])
     bucket = s3.Bucket.from_bucket_name(stack, "B", "models")
-    with pytest.raises(ValueError, match="pass ModelMonitor\\(image_uri=...\\)"):
+    with pytest.raises(ValueError, match=r"SecureEndpoint far: model_monitor image_uri is needed: no Model Monitor "
+                                         r"image account is known for region ap-southeast-4; give image_uri"):
         SecureEndpoint(stack, "E", endpoint_name="far", repository=ecr.Repository.from_repository_name(stack, "R", "x"),
-                       image=DIGEST, artifacts_bucket=bucket, model_data="m/model.tar.gz", vpc=vpc,
-                       data_capture=DataCapture(bucket=bucket), model_monitor=ModelMonitor(output_bucket=bucket))
+                       model_source=ModelSource.from_image(DIGEST, "m/model.tar.gz"), artifacts_bucket=bucket, vpc=vpc,
+                       data_capture=DataCaptureOptions(bucket=bucket), model_monitor=ModelMonitorOptions(output_bucket=bucket))
 
 
 # -- model promotion: a model package version instead of image + model data ------------------------
@@ -744,8 +758,9 @@ def test_model_package_is_validated():
     _, net, artifacts, _, repo = _platform(stack)
     with pytest.raises(ValueError, match=r"model_package 'arn:aws:s3:::b/m' is not a model package version ARN"):
         SecureEndpoint(stack, "Ep", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
-                       model_package="arn:aws:s3:::b/m", network=net)
-    with pytest.raises(ValueError, match=r"variant 'AllTraffic' has no image and model_data; give image and "
-                                         r"model_data, or model_package"):
+                       model_source=ModelSource.from_model_package("arn:aws:s3:::b/m"), network=net)
+    with pytest.raises(ValueError, match=r"no model for variant\(s\) \['AllTraffic'\]: give model_source="
+                                         r"ModelSource.from_image\(image, model_data\) or "
+                                         r"ModelSource.from_model_package\(arn\)"):
         SecureEndpoint(stack, "None", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
                        network=net)

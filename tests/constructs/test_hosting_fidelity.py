@@ -13,10 +13,11 @@ from aws_cdk.assertions import Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.hosting import (
-    AsyncInference,
-    DataCapture,
-    EndpointVariant,
-    ModelMonitor,
+    AsyncInferenceOptions,
+    DataCaptureOptions,
+    EndpointVariantOptions,
+    ModelMonitorOptions,
+    ModelSource,
     SecureEndpoint,
 )
 from cdk_secure_ml.constructs.network import MlNetwork
@@ -36,14 +37,15 @@ def _endpoint(stack: Stack, construct_id: str = "Ep", **kwargs) -> SecureEndpoin
     data = SecureBucket(stack, f"{construct_id}Data", encryption_key=keys.data,
                         server_access_logs_bucket=artifacts.server_access_logs_bucket)
     repo = ecr.Repository.from_repository_name(stack, f"{construct_id}Repo", "team-a/churn")
-    options = {"endpoint_name": "churn", "repository": repo, "image": DIGEST, "artifacts_bucket": artifacts.bucket,
-               "model_data": MODEL, "network": net, "volume_key": keys.volumes, "logs_key": keys.logs}
+    options = {"endpoint_name": "churn", "repository": repo, "artifacts_bucket": artifacts.bucket,
+               "model_source": ModelSource.from_image(DIGEST, kwargs.pop("model_data", MODEL)), "network": net,
+               "volume_key": keys.volumes, "logs_key": keys.logs}
     makers = {
-        "data_capture": lambda _: DataCapture(bucket=data.bucket, prefix="team-a/data-capture"),
-        "model_monitor": lambda value: ModelMonitor(output_bucket=data.bucket, output_prefix="team-a/mm",
-                                                    image_uri=OWN_IMAGE if value == "own-image" else None),
-        "async_inference": lambda _: AsyncInference(bucket=data.bucket, input_prefix="team-a/in",
-                                                    output_prefix="team-a/out", failure_prefix="team-a/failed"),
+        "data_capture": lambda _: DataCaptureOptions(bucket=data.bucket, prefix="team-a/data-capture"),
+        "model_monitor": lambda value: ModelMonitorOptions(output_bucket=data.bucket, output_prefix="team-a/mm",
+                                                           image_uri=OWN_IMAGE if value == "own-image" else None),
+        "async_inference": lambda _: AsyncInferenceOptions(bucket=data.bucket, input_prefix="team-a/in",
+                                                           output_prefix="team-a/out", failure_prefix="team-a/failed"),
     }
     for key, make in makers.items():
         if isinstance(kwargs.get(key), str):
@@ -53,15 +55,15 @@ def _endpoint(stack: Stack, construct_id: str = "Ep", **kwargs) -> SecureEndpoin
 
 #: One endpoint in several stacks: what changes its physical name and what does not.
 CASES = {
-    "Base": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large")]},
-    "MoreInstances": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large", instance_count=3)]},
-    "NewModel": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large")],
+    "Base": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large")]},
+    "MoreInstances": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large", instance_count=3)]},
+    "NewModel": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large")],
                  "model_data": "team-a/models/churn/v2/model.tar.gz"},
-    "NewInstanceType": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.xlarge")]},
-    "RenamedVariant": {"variants": [EndpointVariant("Blue", instance_type="ml.m5.large")]},
-    "AddedVariant": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large"),
-                                  EndpointVariant("Challenger", instance_type="ml.m5.large", weight=0.1)]},
-    "NoScaling": {"autoscaling": None},
+    "NewInstanceType": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.xlarge")]},
+    "RenamedVariant": {"variants": [EndpointVariantOptions("Blue", instance_type="ml.m5.large")]},
+    "AddedVariant": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large"),
+                                  EndpointVariantOptions("Challenger", instance_type="ml.m5.large", weight=0.1)]},
+    "NoScaling": {"autoscaling": False},
     "Monitored": {"data_capture": "on", "model_monitor": "on", "async_inference": "on"},
     "Oregon": {"data_capture": "on", "model_monitor": "on", "env": "us-west-2"},
     "OwnImage": {"data_capture": "on", "model_monitor": "own-image", "env": "eu-west-2"},
