@@ -65,7 +65,9 @@ def test_mapping_to_construct_options():
     assert [(v.name, v.weight, v.instance_type) for v in options["variants"]] == [
         ("A", 3, "ml.m5.large"), ("B", 1, "ml.c5.xlarge")]
     # a variant's own model data, with the endpoint's image; the other variant uses the endpoint's model
-    assert options["variants"][1].source == ModelSource.from_image(DIGEST, "team-a/models/churn/v2/model.tar.gz")
+    assert options["variants"][1].source == ModelSource.from_image(
+        DIGEST, "team-a/models/churn/v2/model.tar.gz"
+    )
     assert options["variants"][0].source is None
     assert options["model_source"] == ModelSource.from_image(DIGEST, "team-a/models/churn/v1/model.tar.gz")
     scaling = options["autoscaling"]
@@ -90,40 +92,112 @@ def test_demo_config_has_the_sample_endpoint():
     assert endpoint.rollout.traffic_routing == "CANARY"
 
 
-@pytest.mark.parametrize(("yaml_tail", "stage", "path", "message"), [
-    ("    model_data: models/churn/model.pkl\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
-    ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
-    ("    variants: [{instance_type: m5.large}]\n", "dev", "endpoints.0.variants.0.instance_type",
-     "'m5.large' is not a SageMaker instance type"),
-    ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0",
-     "all variant weights are 0"),
-    ("    autoscaling: {min_capacity: 5, max_capacity: 3}\n", "dev", "endpoints.0.autoscaling",
-     "min_capacity 5 > max_capacity 3"),
-    ("    autoscaling: {target_invocations_per_instance: 0}\n", "dev", "endpoints.0.autoscaling",
-     "target_invocations_per_instance is 0.0"),
-    ("    autoscaling: {target_invocations_per_instance: -5}\n", "dev", "endpoints.0.autoscaling",
-     "use a positive number"),
-    ("    data_capture: {sampling_percentage: 101}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
-     "sampling percentage 101 is outside 0-100"),
-    ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
-     "outside 0-100"),
-    ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout",
-     "canary size 0.0 % is outside 1-100 %"),
-    ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout", "canary size None % is outside"),
-    ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout",
-     "linear step 101.0 % is outside 1-100 %"),
-    ("    serverless: {}\n", "dev", "endpoints.0", "serverless inference cannot run in a VPC"),
-    ("    variants: [{instance_count: 1}]\n", "prod", "endpoints",
-     "endpoints[0] (churn).variants[0].instance_count is 1; production endpoints need 2 or more"),
-    ("    variants: [{instance_count: 1}]\n", "dev", "endpoints", "set allow_single_instance: true"),
-    ("    allow_single_instance: true\n", "staging", "endpoints", "only a dev stage may run a single instance"),
-    ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints",
-     "endpoints[0] (churn).autoscaling.min_capacity is 1; production endpoints keep 2 or more"),
-    ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
-    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
-    ("    model_monitor: {}\n", "dev", "endpoints.0", "model_monitor needs data_capture"),
-    ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
-])
+@pytest.mark.parametrize(
+    ("yaml_tail", "stage", "path", "message"),
+    [
+        (
+            "    model_data: models/churn/model.pkl\n",
+            "dev",
+            "endpoints.0.model_data",
+            "is not an s3://…tar.gz",
+        ),
+        (
+            "    model_data: s3://bucket/model.tar.gz\n",
+            "dev",
+            "endpoints.0.model_data",
+            "is not an s3://…tar.gz",
+        ),
+        (
+            "    variants: [{instance_type: m5.large}]\n",
+            "dev",
+            "endpoints.0.variants.0.instance_type",
+            "'m5.large' is not a SageMaker instance type",
+        ),
+        (
+            "    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n",
+            "dev",
+            "endpoints.0",
+            "all variant weights are 0",
+        ),
+        (
+            "    autoscaling: {min_capacity: 5, max_capacity: 3}\n",
+            "dev",
+            "endpoints.0.autoscaling",
+            "min_capacity 5 > max_capacity 3",
+        ),
+        (
+            "    autoscaling: {target_invocations_per_instance: 0}\n",
+            "dev",
+            "endpoints.0.autoscaling",
+            "target_invocations_per_instance is 0.0",
+        ),
+        (
+            "    autoscaling: {target_invocations_per_instance: -5}\n",
+            "dev",
+            "endpoints.0.autoscaling",
+            "use a positive number",
+        ),
+        (
+            "    data_capture: {sampling_percentage: 101}\n",
+            "dev",
+            "endpoints.0.data_capture.sampling_percentage",
+            "sampling percentage 101 is outside 0-100",
+        ),
+        (
+            "    data_capture: {sampling_percentage: -1}\n",
+            "dev",
+            "endpoints.0.data_capture.sampling_percentage",
+            "outside 0-100",
+        ),
+        (
+            "    rollout: {traffic_routing: CANARY, size_percent: 0}\n",
+            "dev",
+            "endpoints.0.rollout",
+            "canary size 0.0 % is outside 1-100 %",
+        ),
+        (
+            "    rollout: {traffic_routing: CANARY}\n",
+            "dev",
+            "endpoints.0.rollout",
+            "canary size None % is outside",
+        ),
+        (
+            "    rollout: {traffic_routing: LINEAR, size_percent: 101}\n",
+            "dev",
+            "endpoints.0.rollout",
+            "linear step 101.0 % is outside 1-100 %",
+        ),
+        ("    serverless: {}\n", "dev", "endpoints.0", "serverless inference cannot run in a VPC"),
+        (
+            "    variants: [{instance_count: 1}]\n",
+            "prod",
+            "endpoints",
+            "endpoints[0] (churn).variants[0].instance_count is 1; production endpoints need 2 or more",
+        ),
+        ("    variants: [{instance_count: 1}]\n", "dev", "endpoints", "set allow_single_instance: true"),
+        (
+            "    allow_single_instance: true\n",
+            "staging",
+            "endpoints",
+            "only a dev stage may run a single instance",
+        ),
+        (
+            "    autoscaling: {min_capacity: 1}\n",
+            "prod",
+            "endpoints",
+            "endpoints[0] (churn).autoscaling.min_capacity is 1; production endpoints keep 2 or more",
+        ),
+        ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
+        (
+            "    image_repository: Team/Churn\n",
+            "dev",
+            "endpoints.0.image_repository",
+            "is not an ECR repository name",
+        ),
+        ("    model_monitor: {}\n", "dev", "endpoints.0", "model_monitor needs data_capture"),
+        ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
+    ],
+)
 def test_bad_input(yaml_tail, stage, path, message):
     lines = ENDPOINT.splitlines(keepends=True)
     key = yaml_tail.strip().split(":")[0]
@@ -135,10 +209,16 @@ def test_bad_input(yaml_tail, stage, path, message):
 
 def test_problems_carry_lines_and_are_reported_together():
     with pytest.raises(ConfigError) as info:
-        config_of(ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n")
+        config_of(
+            ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n"
+        )
     problems = {p.path: p for p in info.value.problems}
-    assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(problems)
-    assert problems["endpoints.0.data_capture.sampling_percentage"].line == 10  # after name, region, stage and 6 lines
+    assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(
+        problems
+    )
+    assert (
+        problems["endpoints.0.data_capture.sampling_percentage"].line == 10
+    )  # after name, region, stage and 6 lines
 
 
 def test_duplicate_endpoint_names():
@@ -147,7 +227,9 @@ def test_duplicate_endpoint_names():
 
 
 def test_serverless_accepted_outside_strict_mode():
-    (endpoint,) = config_of(ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n").endpoints
+    (endpoint,) = config_of(
+        ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n"
+    ).endpoints
     assert endpoint_options(endpoint)["serverless"].memory_size_mb == 3072
     assert isinstance(endpoint, EndpointConfig)
 
@@ -197,17 +279,32 @@ def test_variant_model_package_group():
     assert [v.source for v in options["variants"]] == [None, ModelSource.from_model_package(PACKAGE)]
 
 
-@pytest.mark.parametrize(("body", "path", "message"), [
-    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n", "endpoints.0",
-     "no model: give image + model_data, or model_package_group"),
-    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n    image: v1\n", "endpoints.0.model_data",
-     "image and model_data go together"),
-    (GROUP_ENDPOINT.replace("ml-dev-models", "ml_dev models"), "endpoints.0.model_package_group",
-     "is not a model package group name"),
-    (GROUP_ENDPOINT.replace("    model_package_group: ml-dev-models\n", "")
-     + "    variants: [{name: A, model_package_group: g}, {name: B}]\n", "endpoints.0.variants.1",
-     "no model"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            "endpoints:\n  - name: churn\n    image_repository: team-a/churn\n",
+            "endpoints.0",
+            "no model: give image + model_data, or model_package_group",
+        ),
+        (
+            "endpoints:\n  - name: churn\n    image_repository: team-a/churn\n    image: v1\n",
+            "endpoints.0.model_data",
+            "image and model_data go together",
+        ),
+        (
+            GROUP_ENDPOINT.replace("ml-dev-models", "ml_dev models"),
+            "endpoints.0.model_package_group",
+            "is not a model package group name",
+        ),
+        (
+            GROUP_ENDPOINT.replace("    model_package_group: ml-dev-models\n", "")
+            + "    variants: [{name: A, model_package_group: g}, {name: B}]\n",
+            "endpoints.0.variants.1",
+            "no model",
+        ),
+    ],
+)
 def test_bad_model_source(body, path, message):
     problems = problems_of(body)
     assert path in problems, problems
@@ -219,19 +316,40 @@ def test_bad_model_source(body, path, message):
 
 
 @pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
-@pytest.mark.parametrize(("body", "path", "message"), [
-    (ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"), "endpoints.0.model_data",
-     ("model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's buckets accept writes "
-      "only through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
-      "endpoint's team and put it under <team>/, e.g. team: research and model_data: research/models/churn/v1/")),
-    (ENDPOINT.replace("team-a/models", "models"), "endpoints.0.model_data",
-     ("model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix 'team-a/', the only place "
-      "the team-a team's personas can write; use team-a/models/churn/v1/model.tar.gz")),
-    (ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n", "endpoints.0.variants.0.model_data",
-     "is not under the endpoint's team prefix 'team-a/'"),
-    (ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"), "endpoints.0.team",
-     "team 'nobody' of endpoint churn is not in identity.teams ['team-a', 'team-b']"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"),
+            "endpoints.0.model_data",
+            (
+                "model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's "
+                "buckets accept writes only through the VPC's S3 endpoint, and personas write only "
+                "<team>/..., so nobody could put it there. Set the endpoint's team and put it under <team>/, "
+                "e.g. team: research and model_data: research/models/churn/v1/"
+            ),
+        ),
+        (
+            ENDPOINT.replace("team-a/models", "models"),
+            "endpoints.0.model_data",
+            (
+                "model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix "
+                "'team-a/', the only place the team-a team's personas can write; use "
+                "team-a/models/churn/v1/model.tar.gz"
+            ),
+        ),
+        (
+            ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n",
+            "endpoints.0.variants.0.model_data",
+            "is not under the endpoint's team prefix 'team-a/'",
+        ),
+        (
+            ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"),
+            "endpoints.0.team",
+            "team 'nobody' of endpoint churn is not in identity.teams ['team-a', 'team-b']",
+        ),
+    ],
+)
 def test_model_data_must_be_under_the_team_prefix(body, path, message):
     problems = problems_of(body)
     assert path in problems, problems
@@ -245,7 +363,9 @@ def test_what_the_endpoint_writes_needs_a_team(feature):
     assert "endpoints.0.team" in problems
     assert "under the endpoint's team prefix, where the team's personas can read the results; set team" in \
         problems["endpoints.0.team"]
-    (endpoint,) = config_of(body.replace("  - name: churn\n", "  - name: churn\n    team: team-b\n")).endpoints
+    (endpoint,) = config_of(
+        body.replace("  - name: churn\n", "  - name: churn\n    team: team-b\n")
+    ).endpoints
     assert endpoint.team == "team-b"
 
 
@@ -270,9 +390,13 @@ def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
 @pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
 def test_model_monitor_image_uri_override():
     uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/model-monitor@sha256:" + "d" * 64
-    (endpoint,) = config_of(ENDPOINT + f"    data_capture: {{}}\n    model_monitor: {{image_uri: '{uri}'}}\n").endpoints
+    (endpoint,) = config_of(
+        ENDPOINT + f"    data_capture: {{}}\n    model_monitor: {{image_uri: '{uri}'}}\n"
+    ).endpoints
     assert endpoint.model_monitor.image_uri == uri
-    problems = problems_of(ENDPOINT + "    data_capture: {}\n    model_monitor: {image_uri: 'not an image'}\n")
+    problems = problems_of(
+        ENDPOINT + "    data_capture: {}\n    model_monitor: {image_uri: 'not an image'}\n"
+    )
     assert "is not an image URI" in problems["endpoints.0.model_monitor.image_uri"]
 
 
