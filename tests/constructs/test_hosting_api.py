@@ -40,7 +40,7 @@ from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.core.hosting import is_unresolved
 from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
-from tests.conftest import new_app
+from tests.conftest import ROOT, new_app
 
 DIGEST = "sha256:" + "a" * 64
 SOURCE = ModelSource.from_image(DIGEST, "models/churn/v1/model.tar.gz")
@@ -512,3 +512,18 @@ def test_problem_text_reads_like_the_keyword_arguments():
         == "model_monitor needs data_capture"
     )
     assert re.fullmatch(r"no model", problem_text((), "no model"))
+
+
+def test_the_docs_example_builds():
+    """docs/hosting.md, "A complete endpoint": the first Python block is the example a user copies."""
+    text = (ROOT / "docs" / "hosting.md").read_text()
+    code = re.search(r"## A complete endpoint\n\n```python\n(.*?)```", text, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "docs/hosting.md", "exec"), namespace)  # our own documentation
+    churn = namespace["churn"]
+    assert isinstance(churn, SecureEndpoint) and churn.name == "churn"
+    namespace["app"].synth()
+    t = Template.from_stack(namespace["stack"])
+    assert _only(t, "AWS::SageMaker::EndpointConfig")["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
+    routing = _only(t, "AWS::SageMaker::Endpoint")["DeploymentConfig"]["BlueGreenUpdatePolicy"]
+    assert routing["TrafficRoutingConfiguration"]["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
