@@ -37,10 +37,17 @@ def test_serving_stack_shows_every_feature(demo_app):
     _, stage, _ = demo_app
     assert stage.serving is not None
     t = Template.from_stack(stage.serving)
-    for type_, count in {"AWS::SageMaker::Model": 1, "AWS::SageMaker::EndpointConfig": 1,
-                         "AWS::SageMaker::Endpoint": 1, "AWS::ApplicationAutoScaling::ScalableTarget": 1,
-                         "AWS::SageMaker::DataQualityJobDefinition": 1, "AWS::SageMaker::MonitoringSchedule": 1,
-                         "AWS::SNS::Topic": 1, "AWS::Logs::LogGroup": 1, "AWS::CloudWatch::Alarm": 6}.items():
+    for type_, count in {
+        "AWS::SageMaker::Model": 1,
+        "AWS::SageMaker::EndpointConfig": 1,
+        "AWS::SageMaker::Endpoint": 1,
+        "AWS::ApplicationAutoScaling::ScalableTarget": 1,
+        "AWS::SageMaker::DataQualityJobDefinition": 1,
+        "AWS::SageMaker::MonitoringSchedule": 1,
+        "AWS::SNS::Topic": 1,
+        "AWS::Logs::LogGroup": 1,
+        "AWS::CloudWatch::Alarm": 6,
+    }.items():
         t.resource_count_is(type_, count)
     endpoint = next(iter(t.find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
     routing = endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]
@@ -52,7 +59,9 @@ def test_serving_stack_shows_every_feature(demo_app):
     model = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
     assert "Foundation" in json.dumps(model["VpcConfig"])
     policies = t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy")
-    targets = [p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] for p in policies.values()]
+    targets = [
+        p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] for p in policies.values()
+    ]
     assert sorted(targets) == [120, 140]  # invocations 4 rps * 0.5 * 60; CPU 70 % x 2 vCPUs of ml.m5.large
 
 
@@ -72,7 +81,9 @@ def test_the_endpoint_reads_and_writes_under_its_team_prefix(demo_app):
     assert flatten_cfn_reference(model["PrimaryContainer"]["ModelDataUrl"]).endswith(
         "/research/models/churn/v1/model.tar.gz")
     config = next(iter(t.find_resources("AWS::SageMaker::EndpointConfig").values()))["Properties"]
-    assert flatten_cfn_reference(config["DataCaptureConfig"]["DestinationS3Uri"]).endswith("/research/data-capture")
+    assert flatten_cfn_reference(config["DataCaptureConfig"]["DestinationS3Uri"]).endswith(
+        "/research/data-capture"
+    )
     job = next(iter(t.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))["Properties"]
     output = job["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
     assert flatten_cfn_reference(output).endswith(f"/research/model-monitor/{endpoint.endpoint_name}")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Annotations, CfnOutput, Duration, Stack, Tags
+from aws_cdk import Annotations, CfnOutput, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
@@ -14,18 +14,19 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from cdk_secure_ml.config import EndpointConfig
+from cdk_secure_ml.config import EndpointConfig, EndpointRolloutConfig, EndpointVariantConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.hosting import (
-    AlarmThresholds,
-    AsyncInference,
-    AutoScaling,
-    DataCapture,
-    EndpointVariant,
-    ModelMonitor,
-    Rollout,
+    AlarmOptions,
+    AsyncInferenceOptions,
+    AutoScalingOptions,
+    DataCaptureOptions,
+    EndpointVariantOptions,
+    ModelMonitorOptions,
+    ModelSource,
+    RolloutOptions,
     SecureEndpoint,
-    Serverless,
+    ServerlessOptions,
     new_alarm_topic,
 )
 from cdk_secure_ml.constructs.identity import execution_role_path
@@ -48,9 +49,11 @@ def approved_model_packages(scope: Construct) -> dict[str, str]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
+            example = f"""-c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{"<group>": "<model package ARN>"}}'"""
             raise ValueError(f"context {APPROVED_MODEL_PACKAGES_CONTEXT} is not JSON ({exc}); pass "
-                             f"""-c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{"<group>": "<model package ARN>"}}'""") from None
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                             f"{example}") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in value.items()):
         raise ValueError(f"context {APPROVED_MODEL_PACKAGES_CONTEXT} must be a JSON object "
                          "{model package group name: model package version ARN}")
     return dict(value)
@@ -68,10 +71,10 @@ def _package_of(endpoint: str, where: str, group: str | None, approved: Mapping[
         fallbacks.append(f"{where}: {group}")
         return None
     raise ValueError(
-        f"endpoint {endpoint}: {where} deploys model package group {group!r}, but no approved version of it was "
-        f"passed; pass -c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{\"{group}\": \"<model package version ARN>\"}}' "
-        f"(the pipeline runs python -m cdk_secure_ml.delivery_context --group {group}), or give image and "
-        "model_data as the offline fallback")
+        f"endpoint {endpoint}: {where} deploys model package group {group!r}, but no approved version of it "
+        f"was passed; pass -c {APPROVED_MODEL_PACKAGES_CONTEXT}='{{\"{group}\": \"<model package version "
+        f"ARN>\"}}' (the pipeline runs python -m cdk_secure_ml.delivery_context --group {group}), or give "
+        "image and model_data as the offline fallback")
 
 
 def _construct_id(name: str) -> str:
@@ -79,13 +82,43 @@ def _construct_id(name: str) -> str:
     return pascal_case(name) + "Endpoint"
 
 
+def _image_source(image: str | None, model_data: str | None) -> ModelSource | None:
+    return ModelSource.from_image(image, model_data) if image is not None and model_data is not None else None
+
+
+def _variant_source(config: EndpointConfig, variant: EndpointVariantConfig, approved: Mapping[str, str],
+                    fallbacks: list[str]) -> ModelSource | None:
+    """A variant's own model: its approved package, else its own image and/or model data completed by the
+    endpoint's; None (the endpoint's model) when it names neither."""
+    image, model_data = variant.image or config.image, variant.model_data or config.model_data
+    package = _package_of(config.name, f"variant {variant.name}", variant.model_package_group, approved,
+                          image is not None and model_data is not None, fallbacks)
+    if package is not None:
+        return ModelSource.from_model_package(package)
+    if variant.image is None and variant.model_data is None:
+        return None
+    return _image_source(image, model_data)
+
+
+def _rollout(config: EndpointRolloutConfig) -> RolloutOptions:
+    common: dict[str, Any] = {"wait": config.wait_minutes * 60,
+                              "termination_wait": config.termination_wait_minutes * 60,
+                              "auto_rollback": config.auto_rollback}
+    if config.traffic_routing == "CANARY":
+        return RolloutOptions.canary(config.size_percent or 10, **common)
+    if config.traffic_routing == "LINEAR":
+        return RolloutOptions.linear(config.size_percent or 20, **common)
+    return RolloutOptions.all_at_once(**common)
+
+
 def endpoint_options(config: EndpointConfig, approved: Mapping[str, str] | None = None,
                      fallbacks: list[str] | None = None) -> dict[str, Any]:
     """The :class:`SecureEndpoint` keyword arguments a config entry maps to (resources excluded).
 
-    ``model_package_group`` (endpoint or variant) becomes ``model_package`` = ``approved[group]``.
+    ``model_package_group`` (endpoint or variant) becomes ``ModelSource.from_model_package(approved[group])``.
     Without an approved version the config's image + model_data are used (listed in ``fallbacks``);
-    without those either, ValueError names the group and the context to pass."""
+    without those either, ValueError names the group and the context to pass. Durations become seconds;
+    ``autoscaling: null`` becomes ``autoscaling=False``."""
     approved = approved or {}
     fallbacks = fallbacks if fallbacks is not None else []
     endpoint_fallback = config.image is not None and config.model_data is not None
@@ -94,53 +127,40 @@ def endpoint_options(config: EndpointConfig, approved: Mapping[str, str] | None 
                                                             for v in config.variants), fallbacks)
     scaling = config.autoscaling
     alarms = config.alarms
-    rollout = config.rollout
-    routing = {
-        "ALL_AT_ONCE": lambda: Rollout.all_at_once(wait=Duration.minutes(rollout.wait_minutes),
-                                                   termination_wait=Duration.minutes(rollout.termination_wait_minutes),
-                                                   auto_rollback=rollout.auto_rollback),
-        "CANARY": lambda: Rollout.canary(rollout.size_percent or 10, wait=Duration.minutes(rollout.wait_minutes),
-                                         termination_wait=Duration.minutes(rollout.termination_wait_minutes),
-                                         auto_rollback=rollout.auto_rollback),
-        "LINEAR": lambda: Rollout.linear(rollout.size_percent or 20, wait=Duration.minutes(rollout.wait_minutes),
-                                         termination_wait=Duration.minutes(rollout.termination_wait_minutes),
-                                         auto_rollback=rollout.auto_rollback),
-    }[rollout.traffic_routing]
     return {
         "endpoint_name": config.name,
-        "image": config.image,
-        "model_data": config.model_data,
-        "model_package": endpoint_package,
+        "model_source": ModelSource.from_model_package(endpoint_package) if endpoint_package is not None
+        else _image_source(config.image, config.model_data),
         "environment": dict(config.environment) or None,
         "variants": [
-            EndpointVariant(name=v.name, instance_type=v.instance_type, instance_count=v.instance_count,
-                            weight=v.weight, model_data=v.model_data, image=v.image,
-                            model_package=_package_of(
-                                config.name, f"variant {v.name}", v.model_package_group, approved,
-                                (v.image or config.image) is not None and (v.model_data or config.model_data) is not None,
-                                fallbacks))
+            EndpointVariantOptions(name=v.name, instance_type=v.instance_type,
+                                   instance_count=v.instance_count, weight=v.weight,
+                                   source=_variant_source(config, v, approved, fallbacks))
             for v in config.variants
         ],
         "allow_single_instance": config.allow_single_instance,
         "network_isolation": config.network_isolation,
-        "autoscaling": AutoScaling(
+        "autoscaling": AutoScalingOptions(
             min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
             target_invocations_per_instance=scaling.target(),
-            scale_in_cooldown=Duration.seconds(scaling.scale_in_cooldown_seconds),
-            scale_out_cooldown=Duration.seconds(scaling.scale_out_cooldown_seconds),
+            scale_in_cooldown=scaling.scale_in_cooldown_seconds,
+            scale_out_cooldown=scaling.scale_out_cooldown_seconds,
             disable_scale_in=scaling.disable_scale_in, cpu_target_percent=scaling.cpu_target_percent,
-        ) if scaling is not None else None,
-        "alarms": AlarmThresholds(
-            invocation_5xx_errors=alarms.invocation_5xx_errors, invocation_4xx_errors=alarms.invocation_4xx_errors,
-            model_latency_p99=Duration.millis(alarms.model_latency_p99_ms)
-            if alarms.model_latency_p99_ms is not None else None,
+        ) if scaling is not None else False,
+        "alarms": AlarmOptions(
+            invocation_5xx_errors=alarms.invocation_5xx_errors,
+            invocation_4xx_errors=alarms.invocation_4xx_errors,
+            # seconds; config milliseconds
+            model_latency_p99=alarms.model_latency_p99_ms / 1000 if alarms.model_latency_p99_ms is not None
+            else None,
             cpu_utilization_percent=alarms.cpu_utilization_percent,
             memory_utilization_percent=alarms.memory_utilization_percent,
             disk_utilization_percent=alarms.disk_utilization_percent,
         ),
-        "rollout": routing(),
-        "serverless": Serverless(memory_size_mb=config.serverless.memory_size_mb,
-                                 max_concurrency=config.serverless.max_concurrency) if config.serverless else None,
+        "rollout": _rollout(config.rollout),
+        "serverless": ServerlessOptions(memory_size_mb=config.serverless.memory_size_mb,
+                                        max_concurrency=config.serverless.max_concurrency)
+        if config.serverless else None,
         "strict": config.strict,
     }
 
@@ -197,15 +217,16 @@ class ServingStack(Stack):
             if consumer_role_arn and consumer_endpoint_names else None
         for config in endpoints:
             cid = _construct_id(config.name)
-            repository = ecr.Repository.from_repository_name(self, f"{cid}Repository", config.image_repository)
+            repository = ecr.Repository.from_repository_name(self, f"{cid}Repository",
+                                                              config.image_repository)
             fallbacks: list[str] = []
             options = endpoint_options(config, approved, fallbacks)
             if fallbacks:
                 Annotations.of(self).add_warning_v2(
                     "secure-ml:model-package-fallback",
-                    f"endpoint {config.name}: no approved model package version was passed for {fallbacks}; it "
-                    f"deploys the config's image and model_data instead (pass -c {APPROVED_MODEL_PACKAGES_CONTEXT}="
-                    "..., as the delivery pipeline's synth step does)")
+                    f"endpoint {config.name}: no approved model package version was passed for {fallbacks}; "
+                    "it deploys the config's image and model_data instead (pass -c "
+                    f"{APPROVED_MODEL_PACKAGES_CONTEXT}=..., as the delivery pipeline's synth step does)")
             capture = config.data_capture
             monitor = config.model_monitor
             async_config = config.async_inference
@@ -226,9 +247,11 @@ class ServingStack(Stack):
                 production=production,
                 role_path=execution_role_path(platform, "serving") if platform else None,
                 model_source_account=model_source_account,
-                data_capture=DataCapture(bucket=data_bucket.bucket, key=keys.data, prefix=f"{team}{capture.prefix}",
-                                         sampling_percentage=capture.sampling_percentage) if capture else None,
-                model_monitor=ModelMonitor(
+                data_capture=DataCaptureOptions(bucket=data_bucket.bucket, key=keys.data,
+                                                prefix=f"{team}{capture.prefix}",
+                                                sampling_percentage=capture.sampling_percentage)
+                if capture else None,
+                model_monitor=ModelMonitorOptions(
                     output_bucket=data_bucket.bucket, output_prefix=f"{team}{monitor.output_prefix}",
                     schedule_expression=monitor.schedule_expression, instance_type=monitor.instance_type,
                     baseline_constraints_key=monitor.baseline_constraints,
@@ -236,12 +259,13 @@ class ServingStack(Stack):
                     output_key=keys.data, volume_key=keys.volumes, image_uri=monitor.image_uri,
                 ) if monitor else None,
                 # Per endpoint (its base name, stable across replacements) under the team prefix.
-                async_inference=AsyncInference(
+                async_inference=AsyncInferenceOptions(
                     bucket=data_bucket.bucket, key=keys.data,
                     input_prefix=f"{team}{async_config.prefix}/{config.name}/input",
                     output_prefix=f"{team}{async_config.prefix}/{config.name}/output",
                     failure_prefix=f"{team}{async_config.prefix}/{config.name}/failures",
-                    max_concurrent_invocations_per_instance=async_config.max_concurrent_invocations_per_instance,
+                    max_concurrent_invocations_per_instance=(
+                        async_config.max_concurrent_invocations_per_instance),
                     scale_to_zero=async_config.scale_to_zero,
                 ) if async_config else None,
                 **options,
@@ -251,12 +275,15 @@ class ServingStack(Stack):
                 Tags.of(endpoint).add(team_tag_key, config.team, priority=300)
             # The physical name changes on a replacement: clients look it up here, never hard-code it.
             CfnOutput(self, f"{cid}Name", value=endpoint.endpoint.attr_endpoint_name,
-                      description=f"Physical name of endpoint {config.name} (<name>-<8 hex>; changes on replacement)")
+                      description=f"Physical name of endpoint {config.name} (<name>-<8 hex>; changes on "
+                                  "replacement)")
             if platform:
                 self.name_parameters[config.name] = ssm.StringParameter(
-                    self, f"{cid}NameParameter", parameter_name=f"/{platform}/endpoints/{config.name}/endpoint-name",
+                    self, f"{cid}NameParameter",
+                    parameter_name=f"/{platform}/endpoints/{config.name}/endpoint-name",
                     string_value=endpoint.endpoint.attr_endpoint_name,
-                    description=f"{platform}: physical name of SageMaker endpoint {config.name} (cdk-secure-ml)")
+                    description=f"{platform}: physical name of SageMaker endpoint {config.name} "
+                                "(cdk-secure-ml)")
             if consumer is not None and config.name in consumer_endpoint_names:
                 endpoint.grant_invoke(consumer)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from cdk_secure_ml.config import ConfigError, EndpointConfig, load_config, parse_config
+from cdk_secure_ml.core.hosting import ModelSource
 from cdk_secure_ml.stacks.serving import endpoint_options
 from tests.conftest import ROOT
 
@@ -63,15 +64,25 @@ def test_mapping_to_construct_options():
     options = endpoint_options(endpoint)
     assert [(v.name, v.weight, v.instance_type) for v in options["variants"]] == [
         ("A", 3, "ml.m5.large"), ("B", 1, "ml.c5.xlarge")]
-    assert options["variants"][1].model_data == "team-a/models/churn/v2/model.tar.gz"
+    # a variant's own model data, with the endpoint's image; the other variant uses the endpoint's model
+    assert options["variants"][1].source == ModelSource.from_image(
+        DIGEST, "team-a/models/churn/v2/model.tar.gz"
+    )
+    assert options["variants"][0].source is None
+    assert options["model_source"] == ModelSource.from_image(DIGEST, "team-a/models/churn/v1/model.tar.gz")
     scaling = options["autoscaling"]
     assert scaling.target_invocations_per_instance == 120  # 5 * 0.4 * 60
-    assert scaling.max_capacity == 6 and scaling.scale_in_cooldown.to_seconds() == 900
+    assert scaling.max_capacity == 6 and scaling.scale_in_cooldown == 900  # seconds
     assert scaling.disable_scale_in and scaling.cpu_target_percent == 60
-    assert options["alarms"].model_latency_p99.to_milliseconds() == 250
+    assert options["alarms"].model_latency_p99 == 0.25  # seconds
     assert options["alarms"].invocation_4xx_errors is None
     assert (options["rollout"].traffic_routing, options["rollout"].size_percent) == ("LINEAR", 25)
-    assert options["rollout"].wait.to_seconds() == 120
+    assert options["rollout"].wait == 120  # seconds
+
+
+def test_autoscaling_null_turns_autoscaling_off():
+    (endpoint,) = config_of(ENDPOINT + "    autoscaling: null\n").endpoints
+    assert endpoint_options(endpoint)["autoscaling"] is False
 
 
 def test_demo_config_has_the_sample_endpoint():
@@ -131,10 +142,16 @@ def test_bad_input(yaml_tail, stage, path, message):
 
 def test_problems_carry_lines_and_are_reported_together():
     with pytest.raises(ConfigError) as info:
-        config_of(ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n")
+        config_of(
+            ENDPOINT + "    data_capture: {sampling_percentage: 500}\n    variants: [{instance_type: x1}]\n"
+        )
     problems = {p.path: p for p in info.value.problems}
-    assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(problems)
-    assert problems["endpoints.0.data_capture.sampling_percentage"].line == 10  # after name, region, stage and 6 lines
+    assert {"endpoints.0.data_capture.sampling_percentage", "endpoints.0.variants.0.instance_type"} <= set(
+        problems
+    )
+    assert (
+        problems["endpoints.0.data_capture.sampling_percentage"].line == 10
+    )  # after name, region, stage and 6 lines
 
 
 def test_duplicate_endpoint_names():
@@ -144,7 +161,9 @@ def test_duplicate_endpoint_names():
 
 
 def test_serverless_accepted_outside_strict_mode():
-    (endpoint,) = config_of(ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n").endpoints
+    (endpoint,) = config_of(
+        ENDPOINT + "    strict: false\n    serverless: {memory_size_mb: 3072}\n"
+    ).endpoints
     assert endpoint_options(endpoint)["serverless"].memory_size_mb == 3072
     assert isinstance(endpoint, EndpointConfig)
 
@@ -166,8 +185,8 @@ def test_model_package_group_instead_of_image_and_model_data():
     assert endpoint.image is None and endpoint.model_data is None
     assert endpoint.model_package_groups() == ["ml-dev-models"]
     options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
-    assert options["model_package"] == PACKAGE and options["image"] is None
-    assert [v.model_package for v in options["variants"]] == [None]  # the endpoint's package
+    assert options["model_source"] == ModelSource.from_model_package(PACKAGE)
+    assert [v.source for v in options["variants"]] == [None]  # the endpoint's package
 
 
 def test_no_approved_version_without_fallback_names_the_group_and_the_context():
@@ -180,30 +199,46 @@ def test_no_approved_version_falls_back_to_image_and_model_data():
     (endpoint,) = config_of(ENDPOINT + "    model_package_group: ml-dev-models\n").endpoints
     fallbacks: list[str] = []
     options = endpoint_options(endpoint, {}, fallbacks)
-    assert options["model_package"] is None and options["model_data"] == "team-a/models/churn/v1/model.tar.gz"
+    assert options["model_source"] == ModelSource.from_image(DIGEST, "team-a/models/churn/v1/model.tar.gz")
     assert fallbacks == ["model_package_group: ml-dev-models"]
-    assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_package"] == PACKAGE
+    assert endpoint_options(endpoint, {"ml-dev-models": PACKAGE})["model_source"] == \
+        ModelSource.from_model_package(PACKAGE)
 
 
 def test_variant_model_package_group():
     (endpoint,) = config_of(ENDPOINT + "    variants:\n      - {name: A}\n"
                             "      - {name: B, weight: 0.1, model_package_group: ml-dev-models}\n").endpoints
     options = endpoint_options(endpoint, {"ml-dev-models": PACKAGE})
-    assert options["model_package"] is None
-    assert [v.model_package for v in options["variants"]] == [None, PACKAGE]
+    assert options["model_source"].kind == "image"
+    assert [v.source for v in options["variants"]] == [None, ModelSource.from_model_package(PACKAGE)]
 
 
-@pytest.mark.parametrize(("body", "path", "message"), [
-    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n", "endpoints.0",
-     "no model: give image + model_data, or model_package_group"),
-    ("endpoints:\n  - name: churn\n    image_repository: team-a/churn\n    image: v1\n", "endpoints.0.model_data",
-     "image and model_data go together"),
-    (GROUP_ENDPOINT.replace("ml-dev-models", "ml_dev models"), "endpoints.0.model_package_group",
-     "is not a model package group name"),
-    (GROUP_ENDPOINT.replace("    model_package_group: ml-dev-models\n", "")
-     + "    variants: [{name: A, model_package_group: g}, {name: B}]\n", "endpoints.0.variants.1",
-     "no model"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            "endpoints:\n  - name: churn\n    image_repository: team-a/churn\n",
+            "endpoints.0",
+            "no model: give image + model_data, or model_package_group",
+        ),
+        (
+            "endpoints:\n  - name: churn\n    image_repository: team-a/churn\n    image: v1\n",
+            "endpoints.0.model_data",
+            "image and model_data go together",
+        ),
+        (
+            GROUP_ENDPOINT.replace("ml-dev-models", "ml_dev models"),
+            "endpoints.0.model_package_group",
+            "is not a model package group name",
+        ),
+        (
+            GROUP_ENDPOINT.replace("    model_package_group: ml-dev-models\n", "")
+            + "    variants: [{name: A, model_package_group: g}, {name: B}]\n",
+            "endpoints.0.variants.1",
+            "no model",
+        ),
+    ],
+)
 def test_bad_model_source(body, path, message):
     problems = problems_of(body)
     assert path in problems, problems
@@ -215,19 +250,40 @@ def test_bad_model_source(body, path, message):
 
 
 @pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
-@pytest.mark.parametrize(("body", "path", "message"), [
-    (ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"), "endpoints.0.model_data",
-     ("model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's buckets accept writes "
-      "only through the VPC's S3 endpoint, and personas write only <team>/..., so nobody could put it there. Set the "
-      "endpoint's team and put it under <team>/, e.g. team: research and model_data: research/models/churn/v1/")),
-    (ENDPOINT.replace("team-a/models", "models"), "endpoints.0.model_data",
-     ("model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix 'team-a/', the only place "
-      "the team-a team's personas can write; use team-a/models/churn/v1/model.tar.gz")),
-    (ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n", "endpoints.0.variants.0.model_data",
-     "is not under the endpoint's team prefix 'team-a/'"),
-    (ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"), "endpoints.0.team",
-     "team 'nobody' of endpoint churn is not in identity.teams ['team-a', 'team-b']"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            ENDPOINT.replace("    team: team-a\n", "").replace("team-a/models", "models"),
+            "endpoints.0.model_data",
+            (
+                "model_data 'models/churn/v1/model.tar.gz' is outside every team prefix: the platform's "
+                "buckets accept writes only through the VPC's S3 endpoint, and personas write only "
+                "<team>/..., so nobody could put it there. Set the endpoint's team and put it under <team>/, "
+                "e.g. team: research and model_data: research/models/churn/v1/"
+            ),
+        ),
+        (
+            ENDPOINT.replace("team-a/models", "models"),
+            "endpoints.0.model_data",
+            (
+                "model_data 'models/churn/v1/model.tar.gz' is not under the endpoint's team prefix "
+                "'team-a/', the only place the team-a team's personas can write; use "
+                "team-a/models/churn/v1/model.tar.gz"
+            ),
+        ),
+        (
+            ENDPOINT + "    variants: [{name: A, model_data: team-b/m/model.tar.gz}]\n",
+            "endpoints.0.variants.0.model_data",
+            "is not under the endpoint's team prefix 'team-a/'",
+        ),
+        (
+            ENDPOINT.replace("team: team-a", "team: nobody").replace("team-a/models", "nobody/models"),
+            "endpoints.0.team",
+            "team 'nobody' of endpoint churn is not in identity.teams ['team-a', 'team-b']",
+        ),
+    ],
+)
 def test_model_data_must_be_under_the_team_prefix(body, path, message):
     problems = problems_of(body)
     assert path in problems, problems
@@ -241,7 +297,9 @@ def test_what_the_endpoint_writes_needs_a_team(feature):
     assert "endpoints.0.team" in problems
     assert "under the endpoint's team prefix, where the team's personas can read the results; set team" in \
         problems["endpoints.0.team"]
-    (endpoint,) = config_of(body.replace("  - name: churn\n", "  - name: churn\n    team: team-b\n")).endpoints
+    (endpoint,) = config_of(
+        body.replace("  - name: churn\n", "  - name: churn\n    team: team-b\n")
+    ).endpoints
     assert endpoint.team == "team-b"
 
 
@@ -266,9 +324,13 @@ def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
 @pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
 def test_model_monitor_image_uri_override():
     uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/model-monitor@sha256:" + "d" * 64
-    (endpoint,) = config_of(ENDPOINT + f"    data_capture: {{}}\n    model_monitor: {{image_uri: '{uri}'}}\n").endpoints
+    (endpoint,) = config_of(
+        ENDPOINT + f"    data_capture: {{}}\n    model_monitor: {{image_uri: '{uri}'}}\n"
+    ).endpoints
     assert endpoint.model_monitor.image_uri == uri
-    problems = problems_of(ENDPOINT + "    data_capture: {}\n    model_monitor: {image_uri: 'not an image'}\n")
+    problems = problems_of(
+        ENDPOINT + "    data_capture: {}\n    model_monitor: {image_uri: 'not an image'}\n"
+    )
     assert "is not an image URI" in problems["endpoints.0.model_monitor.image_uri"]
 
 

@@ -15,26 +15,28 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
-from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from cdk_secure_ml.constructs.hosting import (
     INSTANCE_METRICS_NAMESPACE,
-    AlarmThresholds,
-    AsyncInference,
-    AutoScaling,
-    DataCapture,
-    EndpointVariant,
-    ModelMonitor,
-    Rollout,
+    AlarmOptions,
+    AsyncInferenceOptions,
+    AutoScalingOptions,
+    DataCaptureOptions,
+    EndpointVariantOptions,
+    ModelMonitorOptions,
+    ModelSource,
+    RolloutOptions,
     SecureEndpoint,
-    Serverless,
+    ServerlessOptions,
     invocations_target,
 )
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
 from tests.conftest import new_app
 
 DIGEST = "sha256:" + "a" * 64
 OTHER_DIGEST = "sha256:" + "b" * 64
+MODEL = "models/churn/v1/model.tar.gz"
 PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/3"
 NEXT_PACKAGE = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-models/4"
 
@@ -58,9 +60,17 @@ def _platform(stack: Stack):
     return keys, net, artifacts, data, repo
 
 
-def _basic(stack: Stack, construct_id: str, repo, artifacts, net, **kwargs) -> SecureEndpoint:
-    options = {"endpoint_name": "churn", "repository": repo, "image": DIGEST, "artifacts_bucket": artifacts.bucket,
-               "model_data": "models/churn/v1/model.tar.gz", "network": net, **kwargs}
+def _basic(
+    stack: Stack, construct_id: str, repo, artifacts, net, *, image: str = DIGEST, **kwargs
+) -> SecureEndpoint:
+    options = {
+        "endpoint_name": "churn",
+        "repository": repo,
+        "model_source": ModelSource.from_image(image, MODEL),
+        "artifacts_bucket": artifacts.bucket,
+        "network": net,
+        **kwargs,
+    }
     return SecureEndpoint(stack, construct_id, **options)
 
 
@@ -78,19 +88,43 @@ def hl() -> HostingLab:
     s = stack("Full")
     keys, net, artifacts, data, repo = _platform(s)
     full = SecureEndpoint(
-        s, "Churn", endpoint_name="churn", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", network=net, volume_key=keys.volumes, logs_key=keys.logs,
-        variants=[EndpointVariant("Champion", weight=0.9),
-                  EndpointVariant("Challenger", instance_type="ml.c5.xlarge", weight=0.1,
-                                  model_data="models/churn/v2/model.tar.gz", image=OTHER_DIGEST)],
+        s,
+        "Churn",
+        endpoint_name="churn",
+        repository=repo,
+        model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket,
+        network=net,
+        volume_key=keys.volumes,
+        logs_key=keys.logs,
+        variants=[
+            EndpointVariantOptions("Champion", weight=0.9),
+            EndpointVariantOptions(
+                "Challenger",
+                instance_type="ml.c5.xlarge",
+                weight=0.1,
+                source=ModelSource.from_image(OTHER_DIGEST, "models/churn/v2/model.tar.gz"),
+            ),
+        ],
         environment={"SAGEMAKER_PROGRAM": "inference.py"},
-        autoscaling=AutoScaling(min_capacity=2, max_capacity=8, target_invocations_per_instance=invocations_target(4, 0.5),
-                                scale_in_cooldown=Duration.seconds(600), scale_out_cooldown=Duration.seconds(60),
-                                cpu_target_percent=70),
-        data_capture=DataCapture(bucket=data.bucket, prefix="capture", sampling_percentage=25),
-        rollout=Rollout.canary(10, wait=Duration.minutes(10), maximum_execution_timeout=Duration.hours(2)),
-        model_monitor=ModelMonitor(output_bucket=data.bucket, baseline_constraints_key="baselines/churn/constraints.json",
-                                   baseline_statistics_key="baselines/churn/statistics.json"),
+        # durations as Durations here, as seconds elsewhere: both are accepted
+        autoscaling=AutoScalingOptions(
+            min_capacity=2,
+            max_capacity=8,
+            target_invocations_per_instance=invocations_target(4, 0.5),
+            scale_in_cooldown=Duration.seconds(600),
+            scale_out_cooldown=60,
+            cpu_target_percent=70,
+        ),
+        data_capture=DataCaptureOptions(bucket=data.bucket, prefix="capture", sampling_percentage=25),
+        rollout=RolloutOptions.canary(
+            10, wait=Duration.minutes(10), maximum_execution_timeout=Duration.hours(2)
+        ),
+        model_monitor=ModelMonitorOptions(
+            output_bucket=data.bucket,
+            baseline_constraints_key="baselines/churn/constraints.json",
+            baseline_statistics_key="baselines/churn/statistics.json",
+        ),
     )
     objects.update(full=full, full_keys=keys, full_net=net, full_data=data, full_artifacts=artifacts)
     consumer = iam.Role(s, "Consumer", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
@@ -102,9 +136,9 @@ def hl() -> HostingLab:
     # defaults: keys, topic and security group created; mutable tag; no data capture
     s = stack("Defaults")
     _, net, artifacts, _, repo = _platform(s)
-    objects["defaults"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo, image="v1.2.0",
-                                         artifacts_bucket=artifacts.bucket, model_data="models/churn/v1/model.tar.gz",
-                                         network=net)
+    objects["defaults"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo,
+                                         model_source=ModelSource.from_image("v1.2.0", MODEL),
+                                         artifacts_bucket=artifacts.bucket, network=net)
     # the same endpoint with another image digest in an otherwise identical stack: new names
     for name, image in (("SameA", DIGEST), ("SameB", DIGEST), ("Changed", OTHER_DIGEST)):
         s = stack(name)
@@ -116,12 +150,19 @@ def hl() -> HostingLab:
     keys, net, artifacts, data, repo = _platform(s)
     sg = ec2.SecurityGroup(s, "Sg", vpc=net.vpc, allow_all_outbound=False)
     objects["async"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-async", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", vpc=net.vpc, subnets=net.subnets, security_groups=[sg],
-        async_inference=AsyncInference(bucket=data.bucket, max_concurrent_invocations_per_instance=4),
-        rollout=Rollout.linear(25, wait=Duration.minutes(3)),
-        autoscaling=AutoScaling(disable_scale_in=True),
-        alarms=AlarmThresholds(invocation_4xx_errors=None, cpu_utilization_percent=95),
+        s,
+        "Ep",
+        endpoint_name="churn-async",
+        repository=repo,
+        model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket,
+        vpc=net.vpc,
+        subnets=net.subnets,
+        security_groups=[sg],
+        async_inference=AsyncInferenceOptions(bucket=data.bucket, max_concurrent_invocations_per_instance=4),
+        rollout=RolloutOptions.linear(25, wait=180),
+        autoscaling=AutoScalingOptions(disable_scale_in=True),
+        alarms=AlarmOptions(invocation_4xx_errors=None, cpu_utilization_percent=95),
     )
     objects["async_sg"] = sg
     objects["async_data"] = data
@@ -134,10 +175,18 @@ def hl() -> HostingLab:
     bucket = s3.Bucket.from_bucket_name(s, "Models", "team-a-models")
     repo = ecr.Repository.from_repository_name(s, "Repo", "team-a/churn")
     objects["dev"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-dev", repository=repo, image=DIGEST, artifacts_bucket=bucket,
-        model_data="s3://team-a-models/churn/model.tar.gz", vpc=vpc, production=False, allow_single_instance=True,
-        variants=[EndpointVariant(instance_count=1, instance_type="ml.g5.xlarge")],
-        autoscaling=AutoScaling(min_capacity=1, max_capacity=2), rollout=Rollout(auto_rollback=False),
+        s,
+        "Ep",
+        endpoint_name="churn-dev",
+        repository=repo,
+        artifacts_bucket=bucket,
+        model_source=ModelSource.from_image(DIGEST, "s3://team-a-models/churn/model.tar.gz"),
+        vpc=vpc,
+        production=False,
+        allow_single_instance=True,
+        variants=[EndpointVariantOptions(instance_count=1, instance_type="ml.g5.xlarge")],
+        autoscaling=AutoScalingOptions(min_capacity=1, max_capacity=2),
+        rollout=RolloutOptions(auto_rollback=False),
         network_isolation=False,
         model_monitor=None,
     )
@@ -146,35 +195,57 @@ def hl() -> HostingLab:
     s = stack("Serverless")
     _, net, artifacts, _, repo = _platform(s)
     objects["serverless"] = SecureEndpoint(
-        s, "Ep", endpoint_name="churn-sls", repository=repo, image=DIGEST, artifacts_bucket=artifacts.bucket,
-        model_data="models/churn/v1/model.tar.gz", serverless=Serverless(memory_size_mb=4096, max_concurrency=20),
-        strict=False)
+        s,
+        "Ep",
+        endpoint_name="churn-sls",
+        repository=repo,
+        model_source=ModelSource.from_image(DIGEST, MODEL),
+        artifacts_bucket=artifacts.bucket,
+        serverless=ServerlessOptions(memory_size_mb=4096, max_concurrency=20),
+        strict=False,
+    )
     objects["no_scaling"] = _basic(s, "NoScaling", repo, artifacts, net, endpoint_name="churn-fixed",
-                                   autoscaling=None)
+                                   autoscaling=False)
 
     # Model Monitor in a region: the image account is literal
     s = stack("Regional", env=Environment(region="eu-central-1"))
     _, net, artifacts, data, repo = _platform(s)
     objects["regional"] = _basic(s, "Ep", repo, artifacts, net,
-                                 data_capture=DataCapture(bucket=data.bucket),
-                                 model_monitor=ModelMonitor(output_bucket=data.bucket, schedule_expression="cron(0 0 ? * * *)"))
+                                 data_capture=DataCaptureOptions(bucket=data.bucket),
+                                 model_monitor=ModelMonitorOptions(output_bucket=data.bucket,
+                                                                   schedule_expression="cron(0 0 ? * * *)"))
 
     # Model promotion: the approved model package version instead of image + model data; a second
     # endpoint with the next version; a variant keeping its own image + model data
     s = stack("Package")
     _, net, artifacts, data, repo = _platform(s)
     objects["package"] = SecureEndpoint(s, "Ep", endpoint_name="churn", repository=repo,
-                                        artifacts_bucket=artifacts.bucket, model_package=PACKAGE, network=net)
+                                        artifacts_bucket=artifacts.bucket,
+                                        model_source=ModelSource.from_model_package(PACKAGE), network=net)
     s2 = stack("PackageNext")  # the same endpoint, the next approved version
     _, net2, artifacts2, _, repo2 = _platform(s2)
-    objects["package_next"] = SecureEndpoint(s2, "Ep", endpoint_name="churn", repository=repo2,
-                                             artifacts_bucket=artifacts2.bucket, model_package=NEXT_PACKAGE,
-                                             network=net2)
+    objects["package_next"] = SecureEndpoint(
+        s2,
+        "Ep",
+        endpoint_name="churn",
+        repository=repo2,
+        artifacts_bucket=artifacts2.bucket,
+        model_source=ModelSource.from_model_package(NEXT_PACKAGE),
+        network=net2,
+    )
     objects["package_ab"] = SecureEndpoint(
-        s, "Ab", endpoint_name="churn-ab", repository=repo, artifacts_bucket=artifacts.bucket, network=net,
-        image=DIGEST, model_data="models/churn/v1/model.tar.gz",
-        variants=[EndpointVariant("Champion", weight=0.9), EndpointVariant("Challenger", weight=0.1,
-                                                                           model_package=PACKAGE)])
+        s,
+        "Ab",
+        endpoint_name="churn-ab",
+        repository=repo,
+        artifacts_bucket=artifacts.bucket,
+        network=net,
+        model_source=ModelSource.from_image(DIGEST, MODEL),
+        variants=[
+            EndpointVariantOptions("Champion", weight=0.9),
+            EndpointVariantOptions("Challenger", weight=0.1, source=ModelSource.from_model_package(PACKAGE)),
+        ],
+    )
     app.synth()
     return HostingLab(stacks, objects)
 
@@ -204,7 +275,10 @@ def test_flatten_cfn_reference_matches_cdk_nag():
     ref = {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket1", "Arn"]}, "/models/*"]]}
     assert flatten_cfn_reference(ref) == "<Bucket1.Arn>/models/*"
     assert flatten_cfn_reference({"Ref": "X"}) == "<X>"
-    assert flatten_cfn_reference({"Fn::Sub": "arn:${AWS::Partition}:s3:::b/*"}) == "arn:<AWS::Partition>:s3:::b/*"
+    assert (
+        flatten_cfn_reference({"Fn::Sub": "arn:${AWS::Partition}:s3:::b/*"})
+        == "arn:<AWS::Partition>:s3:::b/*"
+    )
 
 
 # -- model ------------------------------------------------------------------------------------------
@@ -221,7 +295,9 @@ def test_models_pinned_in_vpc_isolated(hl):
         assert len(props["VpcConfig"]["Subnets"]) == 2
         assert props["VpcConfig"]["SecurityGroupIds"] == [
             {"Fn::GetAtt": [stack.get_logical_id(ep.security_groups[0].node.default_child), "GroupId"]}]
-        assert props["ExecutionRoleArn"] == {"Fn::GetAtt": [stack.get_logical_id(ep.role.node.default_child), "Arn"]}
+        assert props["ExecutionRoleArn"] == {
+            "Fn::GetAtt": [stack.get_logical_id(ep.role.node.default_child), "Arn"]
+        }
         assert props["PrimaryContainer"]["Mode"] == "SingleModel"
         assert props["PrimaryContainer"]["Environment"] == {"SAGEMAKER_PROGRAM": "inference.py"}
         assert props["ModelName"].startswith("churn-")
@@ -250,16 +326,24 @@ def test_execution_role_is_least_privilege(hl):
     assert st["DecryptModelData"]["Action"] == "kms:Decrypt"
     assert st["DecryptModelData"]["Resource"] == {
         "Fn::GetAtt": [stack.get_logical_id(keys.artifacts.node.default_child), "Arn"]}
-    assert "ecr:BatchGetImage" in st["PullImage"]["Action"] and "team-a/churn" in str(st["PullImage"]["Resource"])
+    assert "ecr:BatchGetImage" in st["PullImage"]["Action"] and "team-a/churn" in str(
+        st["PullImage"]["Resource"]
+    )
     assert st["EcrAuthorizationToken"]["Resource"] == "*"
     log_id = stack.get_logical_id(ep.log_group.node.default_child)
     assert {"Fn::GetAtt": [log_id, "Arn"]} in st["WriteLogGroup"]["Resource"]
-    assert "Condition" in st["ManageEnisInThisVpc"] and "ec2:Vpc" in str(st["ManageEnisInThisVpc"]["Condition"])
+    assert "Condition" in st["ManageEnisInThisVpc"] and "ec2:Vpc" in str(
+        st["ManageEnisInThisVpc"]["Condition"]
+    )
     assert st["PutEndpointMetrics"]["Condition"]["StringLike"]["cloudwatch:namespace"]
     # data capture writes only under the endpoint's own prefix, with the data key
-    assert flatten_cfn_reference(st["WriteDataCapture"]["Resource"]).endswith(f"/capture/{ep.endpoint_name}/*")
+    assert flatten_cfn_reference(st["WriteDataCapture"]["Resource"]).endswith(
+        f"/capture/{ep.endpoint_name}/*"
+    )
     every_action = str([s["Action"] for s in st.values()])
-    assert "s3:*" not in every_action and "sagemaker:" not in every_action and "iam:PassRole" not in every_action
+    assert (
+        "s3:*" not in every_action and "sagemaker:" not in every_action and "iam:PassRole" not in every_action
+    )
 
 
 def test_log_group_precreated_encrypted_retained(hl):
@@ -303,7 +387,10 @@ def test_endpoint_config_variants_kms_and_capture(hl):
     assert flatten_cfn_reference(capture["DestinationS3Uri"]) == (
         f"s3://<{stack.get_logical_id(data.bucket.node.default_child)}>/capture")
     assert capture["CaptureOptions"] == [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]
-    assert props["EndpointConfigName"].startswith("churn-") and len(props["EndpointConfigName"]) == len("churn-") + 8
+    assert (
+        props["EndpointConfigName"].startswith("churn-")
+        and len(props["EndpointConfigName"]) == len("churn-") + 8
+    )
 
 
 def test_names_derive_from_content(hl):
@@ -325,14 +412,35 @@ def test_defaults_create_keys_topic_and_security_group(hl):
         "Fn::GetAtt": [stack.get_logical_id(ep.volume_key.node.default_child), "Arn"]}
     topic = _one(t, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in topic["Properties"]
-    t.has_resource_properties("AWS::KMS::Key", {"KeyPolicy": {"Statement": Match.array_with([Match.object_like({
-        "Sid": "AllowCloudWatchAlarmsToPublishEncrypted", "Principal": {"Service": "cloudwatch.amazonaws.com"}})])}})
+    t.has_resource_properties(
+        "AWS::KMS::Key",
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Sid": "AllowCloudWatchAlarmsToPublishEncrypted",
+                                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
     t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": Match.array_with([
         Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
-    sg = t.find_resources("AWS::EC2::SecurityGroup")[stack.get_logical_id(ep.security_groups[0].node.default_child)]
-    assert sg["Properties"]["SecurityGroupEgress"][0]["IpProtocol"] != "-1" or "DestinationSecurityGroupId" in str(sg)
+    sg = t.find_resources("AWS::EC2::SecurityGroup")[
+        stack.get_logical_id(ep.security_groups[0].node.default_child)
+    ]
+    assert sg["Properties"]["SecurityGroupEgress"][0][
+        "IpProtocol"
+    ] != "-1" or "DestinationSecurityGroupId" in str(sg)
     assert "0.0.0.0/0" not in str(sg["Properties"].get("SecurityGroupIngress", []))
-    Annotations.from_stack(stack).has_warning("/Defaults/Ep", Match.string_like_regexp("captures no inference data"))
+    Annotations.from_stack(stack).has_warning(
+        "/Defaults/Ep", Match.string_like_regexp("captures no inference data")
+    )
     # defaults: autoscaling 2-4 on invocations per instance, target 70; all-at-once with rollback
     target = _one(t, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 4)
@@ -340,7 +448,10 @@ def test_defaults_create_keys_topic_and_security_group(hl):
     cfg = policy["TargetTrackingScalingPolicyConfiguration"]
     assert cfg["TargetValue"] == 70 and cfg["ScaleInCooldown"] == 300 and cfg["ScaleOutCooldown"] == 300
     endpoint = _one(t, "AWS::SageMaker::Endpoint")["Properties"]
-    assert endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"] == "ALL_AT_ONCE"
+    assert (
+        endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"]
+        == "ALL_AT_ONCE"
+    )
     assert len(endpoint["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 2  # 5XX and latency
     assert ep.node.default_child is ep.endpoint
 
@@ -358,8 +469,12 @@ def test_autoscaling_per_variant_with_cpu_policy(hl):
         props = target["Properties"]
         assert props["ServiceNamespace"] == "sagemaker"
         assert props["ScalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
-        assert props["ResourceId"] == {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]},
-                                                        f"/variant/{variant}"]]}
+        assert props["ResourceId"] == {
+            "Fn::Join": [
+                "",
+                ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]}, f"/variant/{variant}"],
+            ]
+        }
         assert (props["MinCapacity"], props["MaxCapacity"]) == (2, 8)
         assert "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint" in str(props["RoleARN"])
     policies = [p["Properties"]["TargetTrackingScalingPolicyConfiguration"]
@@ -371,7 +486,9 @@ def test_autoscaling_per_variant_with_cpu_policy(hl):
     assert invocations[0]["TargetValue"] == 120  # 4 rps * 0.5 * 60
     assert invocations[0]["ScaleInCooldown"] == 600 and invocations[0]["ScaleOutCooldown"] == 60
     assert "DisableScaleIn" not in invocations[0] or invocations[0]["DisableScaleIn"] is False
-    cpu = sorted((p for p in policies if "CustomizedMetricSpecification" in p), key=lambda p: p["TargetValue"])
+    cpu = sorted(
+        (p for p in policies if "CustomizedMetricSpecification" in p), key=lambda p: p["TargetValue"]
+    )
     # 70 % of the instance; CPUUtilization is summed over vCPUs: ml.m5.large has 2, ml.c5.xlarge 4
     assert len(cpu) == 2 and [p["TargetValue"] for p in cpu] == [140, 280]
     assert cpu[0]["CustomizedMetricSpecification"]["Namespace"] == INSTANCE_METRICS_NAMESPACE
@@ -388,7 +505,9 @@ def test_autoscaling_disabled_scale_in_and_off(hl):
     t = hl.template("Serverless")
     stack, fixed = hl.stacks["Serverless"], hl.objects["no_scaling"]
     assert t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget") == {}
-    Annotations.from_stack(stack).has_warning("/Serverless/NoScaling", Match.string_like_regexp("does not autoscale"))
+    Annotations.from_stack(stack).has_warning(
+        "/Serverless/NoScaling", Match.string_like_regexp("does not autoscale")
+    )
     assert fixed.scalable_targets == {}
 
 
@@ -425,7 +544,9 @@ def test_alarms_per_variant_to_encrypted_topic(hl):
 def test_alarm_thresholds_can_be_turned_off(hl):
     alarms = hl.template("Async").find_resources("AWS::CloudWatch::Alarm")
     metrics = {a["Properties"]["MetricName"]: a["Properties"] for a in alarms.values()}
-    assert "Invocation4XXErrors" not in metrics and metrics["CPUUtilization"]["Threshold"] == 190  # 95 % x 2 vCPUs
+    assert (
+        "Invocation4XXErrors" not in metrics and metrics["CPUUtilization"]["Threshold"] == 190
+    )  # 95 % x 2 vCPUs
 
 
 def test_metric_helpers(hl):
@@ -450,7 +571,10 @@ def test_canary_rollout_with_rollback_on_alarms(hl):
     config = _one(t, "AWS::SageMaker::Endpoint")["Properties"]["DeploymentConfig"]
     policy = config["BlueGreenUpdatePolicy"]
     assert policy["TrafficRoutingConfiguration"] == {
-        "Type": "CANARY", "WaitIntervalInSeconds": 600, "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}
+        "Type": "CANARY",
+        "WaitIntervalInSeconds": 600,
+        "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10},
+    }
     assert policy["MaximumExecutionTimeoutInSeconds"] == 7200 and policy["TerminationWaitInSeconds"] == 300
     rollback = [a["AlarmName"] for a in config["AutoRollbackConfiguration"]["Alarms"]]
     expected = [{"Ref": stack.get_logical_id(ep.alarms[f"{v}/{k}"].node.default_child)}
@@ -462,7 +586,10 @@ def test_canary_rollout_with_rollback_on_alarms(hl):
 def test_linear_and_no_rollback(hl):
     linear = _one(hl.template("Async"), "AWS::SageMaker::Endpoint")["Properties"]["DeploymentConfig"]
     assert linear["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"] == {
-        "Type": "LINEAR", "WaitIntervalInSeconds": 180, "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 25}}
+        "Type": "LINEAR",
+        "WaitIntervalInSeconds": 180,
+        "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 25},
+    }
     assert len(linear["AutoRollbackConfiguration"]["Alarms"]) == 2  # 5XX and latency
     dev = _one(hl.template("Dev"), "AWS::SageMaker::Endpoint")["Properties"]["DeploymentConfig"]
     assert "AutoRollbackConfiguration" not in dev
@@ -477,15 +604,21 @@ def test_model_monitor_in_vpc_encrypted_isolated(hl):
     job = _one(t, "AWS::SageMaker::DataQualityJobDefinition")["Properties"]
     keys = hl.objects["full_keys"]
     network = job["NetworkConfig"]
-    assert network["EnableNetworkIsolation"] is True and network["EnableInterContainerTrafficEncryption"] is True
+    assert (
+        network["EnableNetworkIsolation"] is True and network["EnableInterContainerTrafficEncryption"] is True
+    )
     assert len(network["VpcConfig"]["Subnets"]) == 2 and network["VpcConfig"]["SecurityGroupIds"]
     cluster = job["JobResources"]["ClusterConfig"]
-    assert cluster["VolumeKmsKeyId"] == {"Fn::GetAtt": [stack.get_logical_id(keys.volumes.node.default_child), "Arn"]}
+    assert cluster["VolumeKmsKeyId"] == {
+        "Fn::GetAtt": [stack.get_logical_id(keys.volumes.node.default_child), "Arn"]
+    }
     assert cluster["InstanceType"] == "ml.m5.xlarge"
     assert job["DataQualityJobOutputConfig"]["KmsKeyId"] == {
         "Fn::GetAtt": [stack.get_logical_id(keys.data.node.default_child), "Arn"]}
     baseline = job["DataQualityBaselineConfig"]
-    assert flatten_cfn_reference(baseline["ConstraintsResource"]["S3Uri"]).endswith("/baselines/churn/constraints.json")
+    assert flatten_cfn_reference(baseline["ConstraintsResource"]["S3Uri"]).endswith(
+        "/baselines/churn/constraints.json"
+    )
     assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == {
         "Fn::GetAtt": [stack.get_logical_id(ep.endpoint), "EndpointName"]}
     assert "sagemaker-model-monitor-analyzer" in str(job["DataQualityAppSpecification"]["ImageUri"])
@@ -494,7 +627,9 @@ def test_model_monitor_in_vpc_encrypted_isolated(hl):
     schedule = _one(t, "AWS::SageMaker::MonitoringSchedule")["Properties"]
     assert schedule["MonitoringScheduleName"] == "churn-data-quality"
     assert schedule["MonitoringScheduleConfig"]["MonitoringType"] == "DataQuality"
-    assert schedule["MonitoringScheduleConfig"]["ScheduleConfig"] == {"ScheduleExpression": "cron(0 * ? * * *)"}
+    assert schedule["MonitoringScheduleConfig"]["ScheduleConfig"] == {
+        "ScheduleExpression": "cron(0 * ? * * *)"
+    }
     trust = t.find_resources("AWS::IAM::Role")[stack.get_logical_id(ep.monitor_role.node.default_child)]
     assert "aws:SourceAccount" in str(trust["Properties"]["AssumeRolePolicyDocument"])
 
@@ -516,7 +651,9 @@ def test_async_inference(hl):
     data = hl.objects["async_data"]
     assert flatten_cfn_reference(output["S3OutputPath"]).endswith("/async/output")
     assert flatten_cfn_reference(output["S3FailurePath"]).endswith("/async/failures")
-    assert output["KmsKeyId"] == {"Fn::GetAtt": [stack.get_logical_id(data.encryption_key.node.default_child), "Arn"]}
+    assert output["KmsKeyId"] == {
+        "Fn::GetAtt": [stack.get_logical_id(data.encryption_key.node.default_child), "Arn"]
+    }
     notify = output["NotificationConfig"]
     assert notify["SuccessTopic"] == {"Ref": stack.get_logical_id(ep.success_topic.node.default_child)}
     assert notify["ErrorTopic"] == {"Ref": stack.get_logical_id(ep.error_topic.node.default_child)}
@@ -527,7 +664,9 @@ def test_async_inference(hl):
     # scale to zero: min 0, backlog tracking and a step policy from zero
     target = _one(t, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
     assert target["MinCapacity"] == 0
-    policies = [p["Properties"] for p in t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()]
+    policies = [
+        p["Properties"] for p in t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()
+    ]
     backlog = next(p for p in policies if "TargetTrackingScalingPolicyConfiguration" in p)
     assert backlog["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"][
         "MetricName"] == "ApproximateBacklogSizePerInstance"
@@ -548,7 +687,9 @@ def test_async_grant_includes_invoke_async(hl):
     role = iam.Role(Stack(new_app(), "G"), "R", assumed_by=iam.AccountRootPrincipal())
     grant = ep.grant_invoke(role)
     assert grant.success
-    assert "sagemaker:InvokeEndpointAsync" in str(stack.resolve(grant.principal_statements[0].to_statement_json()))
+    assert "sagemaker:InvokeEndpointAsync" in str(
+        stack.resolve(grant.principal_statements[0].to_statement_json())
+    )
 
 
 def test_serverless_outside_strict_mode(hl):
@@ -562,9 +703,15 @@ def test_serverless_outside_strict_mode(hl):
     models = [m["Properties"] for m in t.find_resources("AWS::SageMaker::Model").values()
               if m["Properties"]["ModelName"].startswith("churn-sls")]
     assert "VpcConfig" not in models[0]
-    Annotations.from_stack(stack).has_warning("/Serverless/Ep", Match.string_like_regexp("runs outside your VPC"))
-    alarms = [a["Properties"]["MetricName"] for a in t.find_resources("AWS::CloudWatch::Alarm").values()
-              if {"Name": "EndpointName", "Value": hl.objects["serverless"].endpoint_name} in a["Properties"]["Dimensions"]]
+    Annotations.from_stack(stack).has_warning(
+        "/Serverless/Ep", Match.string_like_regexp("runs outside your VPC")
+    )
+    alarms = [
+        a["Properties"]["MetricName"]
+        for a in t.find_resources("AWS::CloudWatch::Alarm").values()
+        if {"Name": "EndpointName", "Value": hl.objects["serverless"].endpoint_name}
+        in a["Properties"]["Dimensions"]
+    ]
     assert sorted(alarms) == ["Invocation4XXErrors", "Invocation5XXErrors", "ModelLatency"]
 
 
@@ -586,8 +733,15 @@ def test_dev_single_instance_imported_vpc(hl):
     warnings.has_warning("/Dev/Ep", Match.string_like_regexp("network isolation is off"))
     # its own security group: HTTPS out only
     sg = _one(t, "AWS::EC2::SecurityGroup")["Properties"]
-    assert sg["SecurityGroupEgress"] == [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS to AWS service endpoints",
-                                          "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}]
+    assert sg["SecurityGroupEgress"] == [
+        {
+            "CidrIp": "0.0.0.0/0",
+            "Description": "HTTPS to AWS service endpoints",
+            "FromPort": 443,
+            "IpProtocol": "tcp",
+            "ToPort": 443,
+        }
+    ]
     assert "SecurityGroupIngress" not in sg
 
 
@@ -617,8 +771,10 @@ def test_grant_invoke_scoped_to_endpoint_and_vpce(hl):
 
 def test_grant_invoke_via_vpce_needs_an_endpoint(hl):
     with pytest.raises(ValueError, match="needs the sagemaker.runtime interface endpoint"):
-        hl.objects["dev"].grant_invoke(iam.Role(Stack(new_app(), "G"), "R", assumed_by=iam.AccountRootPrincipal()),
-                                       only_via_vpc_endpoint=True)
+        hl.objects["dev"].grant_invoke(
+            iam.Role(Stack(new_app(), "G"), "R", assumed_by=iam.AccountRootPrincipal()),
+            only_via_vpc_endpoint=True,
+        )
 
 
 # -- bad input --------------------------------------------------------------------------------------
@@ -630,64 +786,106 @@ def bad_scope():
     vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-0123456789abcdef0",
                                       availability_zones=["eu-west-1a", "eu-west-1b"],
                                       isolated_subnet_ids=["subnet-aaaa1111", "subnet-bbbb2222"])
-    one_az = [ec2.Subnet.from_subnet_attributes(stack, f"S{i}", subnet_id=f"subnet-{i}", availability_zone="eu-west-1a")
-              for i in range(2)]
+    one_az = [
+        ec2.Subnet.from_subnet_attributes(
+            stack, f"S{i}", subnet_id=f"subnet-{i}", availability_zone="eu-west-1a"
+        )
+        for i in range(2)
+    ]
     bucket = s3.Bucket.from_bucket_name(stack, "B", "models")
     repo = ecr.Repository.from_repository_name(stack, "R", "churn")
     return {"stack": stack, "vpc": vpc, "one_az": one_az, "bucket": bucket, "repo": repo, "n": [0]}
 
 
-def _build(scope, **overrides) -> SecureEndpoint:
+def _build(
+    scope, *, image: str = DIGEST, model_data: str = "churn/model.tar.gz", **overrides
+) -> SecureEndpoint:
     scope["n"][0] += 1
-    options = {"endpoint_name": "churn", "repository": scope["repo"], "image": DIGEST,
-               "artifacts_bucket": scope["bucket"], "model_data": "churn/model.tar.gz", "vpc": scope["vpc"]}
+    options = {"endpoint_name": "churn", "repository": scope["repo"], "artifacts_bucket": scope["bucket"],
+               "model_source": ModelSource.from_image(image, model_data), "vpc": scope["vpc"]}
     options.update(overrides)
     return SecureEndpoint(scope["stack"], f"E{scope['n'][0]}", **options)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"subnets": "first-only"}, "1 subnet(s) given; hosting needs at least 2 subnets in distinct AZs"),
-    ({"subnets": "one-az"}, "all subnets are in ['eu-west-1a']; hosting needs subnets in at least 2 distinct AZs"),
-    ({"autoscaling": AutoScaling(min_capacity=5, max_capacity=3)}, "min_capacity 5 > max_capacity 3"),
-    ({"autoscaling": AutoScaling(target_invocations_per_instance=0)}, "target_invocations_per_instance is 0"),
-    ({"variants": [EndpointVariant("A", weight=0), EndpointVariant("B", weight=0)]}, "all variant weights are 0"),
-    ({"model_data": "churn/model.pkl"}, "'churn/model.pkl' is not an s3://…tar.gz"),
-    ({"model_data": "s3://other-bucket/churn/model.tar.gz"}, "is not in the artifacts bucket 'models'"),
-    ({"variants": [EndpointVariant(instance_type="m5.large")]}, "instance_type 'm5.large' is not a SageMaker instance"),
-    ({"data_capture": "sampling:101"}, "sampling_percentage 101 is outside 0-100"),
-    ({"rollout": Rollout.canary(0)}, "canary size 0% is outside 1-100 %"),
-    ({"rollout": Rollout.linear(150)}, "linear step 150% is outside 1-100 %"),
-    ({"serverless": Serverless()}, "serverless inference cannot run in a VPC"),
-    ({"variants": [EndpointVariant(instance_count=1)]}, "production endpoints need 2 or more"),
-    ({"variants": [EndpointVariant(instance_count=1)], "production": False}, "pass allow_single_instance=True"),
-    ({"autoscaling": AutoScaling(min_capacity=1)}, "min_capacity is 1; production endpoints keep 2 or more"),
-    ({"image": "sha256:abc"}, "is not a digest"),
-    ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
-    ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
-    ({"variants": [EndpointVariant("A"), EndpointVariant("A")]}, "repeat a name"),
-    ({"variants": [EndpointVariant(str(i)) for i in range(6)]}, "12 rollback alarms exceed the 10"),
-    ({"serverless": Serverless(memory_size_mb=1000), "strict": False}, "memory_size_mb 1000 is not one of"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"subnets": "first-only"}, "1 subnet(s) given; hosting needs at least 2 subnets in distinct AZs"),
+        (
+            {"subnets": "one-az"},
+            "all subnets are in ['eu-west-1a']; hosting needs subnets in at least 2 distinct AZs",
+        ),
+        (
+            {"autoscaling": AutoScalingOptions(min_capacity=5, max_capacity=3)},
+            "autoscaling min_capacity 5 > max_capacity 3; make min <= max",
+        ),
+        (
+            {"autoscaling": AutoScalingOptions(target_invocations_per_instance=0)},
+            "target_invocations_per_instance is 0",
+        ),
+        (
+            {"variants": [EndpointVariantOptions("A", weight=0), EndpointVariantOptions("B", weight=0)]},
+            "all variant weights are 0",
+        ),
+        ({"model_data": "churn/model.pkl"}, "'churn/model.pkl' is not an s3://…tar.gz"),
+        ({"model_data": "s3://other-bucket/churn/model.tar.gz"}, "is not in the artifacts bucket 'models'"),
+        (
+            {"variants": [EndpointVariantOptions(instance_type="m5.large")]},
+            "variant 'AllTraffic': instance_type 'm5.large' is not a SageMaker instance",
+        ),
+        ({"data_capture": "sampling:101"}, "data_capture sampling_percentage 101 is outside 0-100"),
+        ({"rollout": RolloutOptions.canary(0)}, "rollout canary size 0 % is outside 1-100 %"),
+        ({"rollout": RolloutOptions.linear(150)}, "linear step 150 % is outside 1-100 %"),
+        ({"serverless": ServerlessOptions()}, "serverless inference cannot run in a VPC"),
+        ({"variants": [EndpointVariantOptions(instance_count=1)]}, "production endpoints need 2 or more"),
+        (
+            {"variants": [EndpointVariantOptions(instance_count=1)], "production": False},
+            "set allow_single_instance to true to accept a single instance outside production",
+        ),
+        (
+            {"autoscaling": AutoScalingOptions(min_capacity=1)},
+            "min_capacity is 1; production endpoints keep 2 or more",
+        ),
+        ({"image": "sha256:abc"}, "is not a digest"),
+        ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
+        ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
+        ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]}, "repeat a name"),
+        (
+            {"variants": [EndpointVariantOptions(str(i)) for i in range(6)]},
+            "12 rollback alarms exceed the 10",
+        ),
+        (
+            {"serverless": ServerlessOptions(memory_size_mb=1000), "strict": False},
+            "memory_size_mb 1000 is not one of",
+        ),
+    ],
+)
 def test_bad_input(bad_scope, overrides, message):
     if overrides.get("subnets") == "first-only":
         overrides = {**overrides, "subnets": [bad_scope["vpc"].isolated_subnets[0]]}
     elif overrides.get("subnets") == "one-az":
         overrides = {**overrides, "subnets": bad_scope["one_az"]}
     if overrides.get("data_capture") == "sampling:101":
-        overrides = {**overrides, "data_capture": DataCapture(bucket=bad_scope["bucket"], sampling_percentage=101)}
+        overrides = {**overrides,
+                     "data_capture": DataCaptureOptions(bucket=bad_scope["bucket"], sampling_percentage=101)}
     if overrides.get("model_monitor") == "no-capture":
-        overrides = {**overrides, "model_monitor": ModelMonitor(output_bucket=bad_scope["bucket"])}
+        overrides = {**overrides, "model_monitor": ModelMonitorOptions(output_bucket=bad_scope["bucket"])}
     with pytest.raises(ValueError, match=re.escape(message)):
         _build(bad_scope, **overrides)
 
 
 def test_bad_input_reports_every_problem_at_once(bad_scope):
     with pytest.raises(ValueError) as info:
-        _build(bad_scope, model_data="model.zip", autoscaling=AutoScaling(min_capacity=9, max_capacity=3),
-               rollout=Rollout.canary(200), variants=[EndpointVariant(instance_type="p3.2xlarge")])
+        _build(
+            bad_scope,
+            model_data="model.zip",
+            autoscaling=AutoScalingOptions(min_capacity=9, max_capacity=3),
+            rollout=RolloutOptions.canary(200),
+            variants=[EndpointVariantOptions(instance_type="p3.2xlarge")],
+        )
     text = str(info.value)
     assert text.startswith("SecureEndpoint churn: ")
-    for part in ("'model.zip' is not an s3://", "min_capacity 9 > max_capacity 3", "canary size 200%",
+    for part in ("'model.zip' is not an s3://", "min_capacity 9 > max_capacity 3", "canary size 200 %",
                  "instance_type 'p3.2xlarge'"):
         assert part in text
 
@@ -697,10 +895,22 @@ def test_unknown_region_needs_a_monitor_image():
     vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-1", availability_zones=["a", "b"],
                                       isolated_subnet_ids=["subnet-1", "subnet-2"])
     bucket = s3.Bucket.from_bucket_name(stack, "B", "models")
-    with pytest.raises(ValueError, match="pass ModelMonitor\\(image_uri=...\\)"):
-        SecureEndpoint(stack, "E", endpoint_name="far", repository=ecr.Repository.from_repository_name(stack, "R", "x"),
-                       image=DIGEST, artifacts_bucket=bucket, model_data="m/model.tar.gz", vpc=vpc,
-                       data_capture=DataCapture(bucket=bucket), model_monitor=ModelMonitor(output_bucket=bucket))
+    with pytest.raises(
+        ValueError,
+        match=r"SecureEndpoint far: model_monitor image_uri is needed: no Model Monitor "
+        r"image account is known for region ap-southeast-4; give image_uri",
+    ):
+        SecureEndpoint(
+            stack,
+            "E",
+            endpoint_name="far",
+            repository=ecr.Repository.from_repository_name(stack, "R", "x"),
+            model_source=ModelSource.from_image(DIGEST, "m/model.tar.gz"),
+            artifacts_bucket=bucket,
+            vpc=vpc,
+            data_capture=DataCaptureOptions(bucket=bucket),
+            model_monitor=ModelMonitorOptions(output_bucket=bucket),
+        )
 
 
 # -- model promotion: a model package version instead of image + model data ------------------------
@@ -711,7 +921,9 @@ def test_model_from_a_model_package(hl):
     model = t.find_resources("AWS::SageMaker::Model")[stack.get_logical_id(ep.model)]["Properties"]
     assert model["PrimaryContainer"] == {"ModelPackageName": PACKAGE}  # no image, no model data URL
     assert model["EnableNetworkIsolation"] is True and len(model["VpcConfig"]["Subnets"]) == 2
-    assert model["ExecutionRoleArn"] == {"Fn::GetAtt": [stack.get_logical_id(ep.role.node.default_child), "Arn"]}
+    assert model["ExecutionRoleArn"] == {
+        "Fn::GetAtt": [stack.get_logical_id(ep.role.node.default_child), "Arn"]
+    }
     statements = _statements(t, stack, ep._policy)
     assert statements["DescribeModelPackage"]["Action"] == "sagemaker:DescribeModelPackage"
     assert statements["DescribeModelPackage"]["Resource"] == PACKAGE
@@ -720,11 +932,20 @@ def test_model_from_a_model_package(hl):
 
 def test_a_new_package_version_renames_model_and_config(hl):
     first, second = hl.objects["package"], hl.objects["package_next"]
-    names = [(t.find_resources("AWS::SageMaker::Model")[stack.get_logical_id(ep.model)]["Properties"]["ModelName"],
-              t.find_resources("AWS::SageMaker::EndpointConfig")[stack.get_logical_id(ep.endpoint_config)]
-              ["Properties"]["EndpointConfigName"])
-             for t, stack, ep in ((hl.template("Package"), hl.stacks["Package"], first),
-                                  (hl.template("PackageNext"), hl.stacks["PackageNext"], second))]
+    names = [
+        (
+            t.find_resources("AWS::SageMaker::Model")[stack.get_logical_id(ep.model)]["Properties"][
+                "ModelName"
+            ],
+            t.find_resources("AWS::SageMaker::EndpointConfig")[stack.get_logical_id(ep.endpoint_config)][
+                "Properties"
+            ]["EndpointConfigName"],
+        )
+        for t, stack, ep in (
+            (hl.template("Package"), hl.stacks["Package"], first),
+            (hl.template("PackageNext"), hl.stacks["PackageNext"], second),
+        )
+    ]
     assert all(n.startswith("churn-") for pair in names for n in pair)
     assert names[0][0] != names[1][0] and names[0][1] != names[1][1]
 
@@ -732,8 +953,10 @@ def test_a_new_package_version_renames_model_and_config(hl):
 def test_variant_model_package_beside_image_and_model_data(hl):
     t, stack, ep = hl.template("Package"), hl.stacks["Package"], hl.objects["package_ab"]
     models = t.find_resources("AWS::SageMaker::Model")
-    containers = sorted(json.dumps(models[stack.get_logical_id(m)]["Properties"]["PrimaryContainer"], sort_keys=True)
-                        for m in ep.models.values())
+    containers = sorted(
+        json.dumps(models[stack.get_logical_id(m)]["Properties"]["PrimaryContainer"], sort_keys=True)
+        for m in ep.models.values()
+    )
     assert len(containers) == 2 and sum("ModelPackageName" in c for c in containers) == 1
     statements = _statements(t, stack, ep._policy)
     assert statements["DescribeModelPackage"]["Resource"] == PACKAGE and "ReadModelData" in statements
@@ -742,10 +965,19 @@ def test_variant_model_package_beside_image_and_model_data(hl):
 def test_model_package_is_validated():
     stack = Stack(new_app(), "Bad")
     _, net, artifacts, _, repo = _platform(stack)
-    with pytest.raises(ValueError, match=r"model_package 'arn:aws:s3:::b/m' is not a model package version ARN"):
+    with pytest.raises(
+        ValueError, match=r"model_package 'arn:aws:s3:::b/m' is not a model package version ARN"
+    ):
         SecureEndpoint(stack, "Ep", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
-                       model_package="arn:aws:s3:::b/m", network=net)
-    with pytest.raises(ValueError, match=r"variant 'AllTraffic' has no image and model_data; give image and "
-                                         r"model_data, or model_package"):
-        SecureEndpoint(stack, "None", endpoint_name="churn", repository=repo, artifacts_bucket=artifacts.bucket,
-                       network=net)
+                       model_source=ModelSource.from_model_package("arn:aws:s3:::b/m"), network=net)
+    with pytest.raises(ValueError, match=r"no model for variant\(s\) \['AllTraffic'\]: give model_source="
+                                         r"ModelSource.from_image\(image, model_data\) or "
+                                         r"ModelSource.from_model_package\(arn\)"):
+        SecureEndpoint(
+            stack,
+            "None",
+            endpoint_name="churn",
+            repository=repo,
+            artifacts_bucket=artifacts.bucket,
+            network=net,
+        )

@@ -13,10 +13,11 @@ from aws_cdk.assertions import Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.hosting import (
-    AsyncInference,
-    DataCapture,
-    EndpointVariant,
-    ModelMonitor,
+    AsyncInferenceOptions,
+    DataCaptureOptions,
+    EndpointVariantOptions,
+    ModelMonitorOptions,
+    ModelSource,
     SecureEndpoint,
 )
 from cdk_secure_ml.constructs.network import MlNetwork
@@ -36,14 +37,28 @@ def _endpoint(stack: Stack, construct_id: str = "Ep", **kwargs) -> SecureEndpoin
     data = SecureBucket(stack, f"{construct_id}Data", encryption_key=keys.data,
                         server_access_logs_bucket=artifacts.server_access_logs_bucket)
     repo = ecr.Repository.from_repository_name(stack, f"{construct_id}Repo", "team-a/churn")
-    options = {"endpoint_name": "churn", "repository": repo, "image": DIGEST, "artifacts_bucket": artifacts.bucket,
-               "model_data": MODEL, "network": net, "volume_key": keys.volumes, "logs_key": keys.logs}
+    options = {
+        "endpoint_name": "churn",
+        "repository": repo,
+        "artifacts_bucket": artifacts.bucket,
+        "model_source": ModelSource.from_image(DIGEST, kwargs.pop("model_data", MODEL)),
+        "network": net,
+        "volume_key": keys.volumes,
+        "logs_key": keys.logs,
+    }
     makers = {
-        "data_capture": lambda _: DataCapture(bucket=data.bucket, prefix="team-a/data-capture"),
-        "model_monitor": lambda value: ModelMonitor(output_bucket=data.bucket, output_prefix="team-a/mm",
-                                                    image_uri=OWN_IMAGE if value == "own-image" else None),
-        "async_inference": lambda _: AsyncInference(bucket=data.bucket, input_prefix="team-a/in",
-                                                    output_prefix="team-a/out", failure_prefix="team-a/failed"),
+        "data_capture": lambda _: DataCaptureOptions(bucket=data.bucket, prefix="team-a/data-capture"),
+        "model_monitor": lambda value: ModelMonitorOptions(
+            output_bucket=data.bucket,
+            output_prefix="team-a/mm",
+            image_uri=OWN_IMAGE if value == "own-image" else None,
+        ),
+        "async_inference": lambda _: AsyncInferenceOptions(
+            bucket=data.bucket,
+            input_prefix="team-a/in",
+            output_prefix="team-a/out",
+            failure_prefix="team-a/failed",
+        ),
     }
     for key, make in makers.items():
         if isinstance(kwargs.get(key), str):
@@ -53,15 +68,23 @@ def _endpoint(stack: Stack, construct_id: str = "Ep", **kwargs) -> SecureEndpoin
 
 #: One endpoint in several stacks: what changes its physical name and what does not.
 CASES = {
-    "Base": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large")]},
-    "MoreInstances": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large", instance_count=3)]},
-    "NewModel": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large")],
-                 "model_data": "team-a/models/churn/v2/model.tar.gz"},
-    "NewInstanceType": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.xlarge")]},
-    "RenamedVariant": {"variants": [EndpointVariant("Blue", instance_type="ml.m5.large")]},
-    "AddedVariant": {"variants": [EndpointVariant("AllTraffic", instance_type="ml.m5.large"),
-                                  EndpointVariant("Challenger", instance_type="ml.m5.large", weight=0.1)]},
-    "NoScaling": {"autoscaling": None},
+    "Base": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large")]},
+    "MoreInstances": {
+        "variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large", instance_count=3)]
+    },
+    "NewModel": {
+        "variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large")],
+        "model_data": "team-a/models/churn/v2/model.tar.gz",
+    },
+    "NewInstanceType": {"variants": [EndpointVariantOptions("AllTraffic", instance_type="ml.m5.xlarge")]},
+    "RenamedVariant": {"variants": [EndpointVariantOptions("Blue", instance_type="ml.m5.large")]},
+    "AddedVariant": {
+        "variants": [
+            EndpointVariantOptions("AllTraffic", instance_type="ml.m5.large"),
+            EndpointVariantOptions("Challenger", instance_type="ml.m5.large", weight=0.1),
+        ]
+    },
+    "NoScaling": {"autoscaling": False},
     "Monitored": {"data_capture": "on", "model_monitor": "on", "async_inference": "on"},
     "Oregon": {"data_capture": "on", "model_monitor": "on", "env": "us-west-2"},
     "OwnImage": {"data_capture": "on", "model_monitor": "own-image", "env": "eu-west-2"},
@@ -94,8 +117,11 @@ def _name(fid, case: str) -> str:
 # -- D8: what SageMaker cannot update in place renames the endpoint ------------------------------------
 
 
-@pytest.mark.aws_behaviour("sagemaker.update-endpoint-autoscaled-variant", "sagemaker.blue-green-same-variant-names",
-                           "cloudformation.sagemaker-endpoint-name-replaces")
+@pytest.mark.aws_behaviour(
+    "sagemaker.update-endpoint-autoscaled-variant",
+    "sagemaker.blue-green-same-variant-names",
+    "cloudformation.sagemaker-endpoint-name-replaces",
+)
 def test_instance_type_or_variant_change_renames_the_endpoint(fid):
     base = _name(fid, "Base")
     assert re.fullmatch(r"churn-[0-9a-f]{8}", base)
@@ -116,22 +142,28 @@ def test_everything_naming_the_endpoint_follows_its_physical_name(fid):
     log_group = t.find_resources("AWS::Logs::LogGroup")[stack.get_logical_id(ep.log_group.node.default_child)]
     assert log_group["Properties"]["LogGroupName"] == f"/aws/sagemaker/Endpoints/{name}"
     target = _props(t, "AWS::ApplicationAutoScaling::ScalableTarget")
-    assert target["ResourceId"] == {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]},
-                                                     "/variant/AllTraffic"]]}
+    assert target["ResourceId"] == {
+        "Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]}, "/variant/AllTraffic"]]
+    }
     endpoint_dimensions = [d["Value"] for a in t.find_resources("AWS::CloudWatch::Alarm").values()
                            for d in a["Properties"].get("Dimensions", []) if d["Name"] == "EndpointName"]
     assert len(endpoint_dimensions) >= 6 and set(endpoint_dimensions) == {name}
     job = _props(t, "AWS::SageMaker::DataQualityJobDefinition")
-    assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
-    assert flatten_cfn_reference(job["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]) \
-        .endswith(f"/team-a/mm/{name}")
+    assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == {
+        "Fn::GetAtt": [endpoint_id, "EndpointName"]
+    }
+    assert flatten_cfn_reference(
+        job["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
+    ).endswith(f"/team-a/mm/{name}")
     # the schedule keeps the base name (updated in place to the new job definition on a replacement)
     assert _props(t, "AWS::SageMaker::MonitoringSchedule")["MonitoringScheduleName"] == "churn-data-quality"
     # models and configs keep the base name as prefix (at most 63 characters)
     assert _props(t, "AWS::SageMaker::EndpointConfig")["EndpointConfigName"].startswith("churn-")
     grantee = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
     grant = ep.grant_invoke(grantee)
-    assert stack.resolve(grant.principal_statements[0].to_statement_json())["Resource"] == {"Ref": endpoint_id}
+    assert stack.resolve(grant.principal_statements[0].to_statement_json())["Resource"] == {
+        "Ref": endpoint_id
+    }
 
 
 # -- E7: a deploy keeps the auto-scaled instance count ----------------------------------------------
@@ -178,16 +210,30 @@ def test_cpu_alarm_is_scaled_by_the_vcpus_of_the_instance_type(fid):
 
     assert cpu_threshold("Base") == 160  # 80 % of ml.m5.large's 2 vCPUs
     assert cpu_threshold("NewInstanceType") == 320  # ml.m5.xlarge: 4 vCPUs
-    memory = [a["Properties"]["Threshold"] for a in fid[0]["Base"].find_resources("AWS::CloudWatch::Alarm").values()
-              if a["Properties"].get("MetricName") == "MemoryUtilization"]
+    memory = [
+        a["Properties"]["Threshold"]
+        for a in fid[0]["Base"].find_resources("AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("MetricName") == "MemoryUtilization"
+    ]
     assert memory == [80]  # memory is 0-100 %
 
 
 def test_vcpus_of_instance_types():
     from cdk_secure_ml.core.instance_vcpus import vcpus
 
-    assert [vcpus(t) for t in ("ml.m5.large", "ml.m5.xlarge", "ml.c5.9xlarge", "ml.g5.48xlarge", "ml.t3.medium",
-                               "ml.m6g.medium", "ml.c4.8xlarge", "ml.p3.8xlarge")] == [2, 4, 36, 192, 2, 1, 36, 32]
+    assert [
+        vcpus(t)
+        for t in (
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.c5.9xlarge",
+            "ml.g5.48xlarge",
+            "ml.t3.medium",
+            "ml.m6g.medium",
+            "ml.c4.8xlarge",
+            "ml.p3.8xlarge",
+        )
+    ] == [2, 4, 36, 192, 2, 1, 36, 32]
     with pytest.raises(ValueError, match=r"the vCPUs of 'ml\.m5\.metal' are not known"):
         vcpus("ml.m5.metal")
 
@@ -199,7 +245,9 @@ def test_vcpus_of_instance_types():
 def test_rollback_alarms_exclude_client_errors(fid):
     templates, endpoints, stacks = fid
     t, ep, stack = templates["Base"], endpoints["Base"], stacks["Base"]
-    rollback = _props(t, "AWS::SageMaker::Endpoint")["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]
+    rollback = _props(t, "AWS::SageMaker::Endpoint")["DeploymentConfig"]["AutoRollbackConfiguration"][
+        "Alarms"
+    ]
     expected = {stack.get_logical_id(ep.alarms[f"AllTraffic/{kind}"].node.default_child)
                 for kind in ("Invocation5xx", "ModelLatencyP99")}
     assert {a["AlarmName"]["Ref"] for a in rollback} == expected
@@ -217,11 +265,16 @@ def test_derived_names_stay_within_63_characters():
     app = new_app()
     ok = _endpoint(Stack(app, "Long"), endpoint_name="e" * 54)
     assert len(ok.endpoint_name) == 63
-    with pytest.raises(ValueError, match=r"endpoint_name 'e{55}' has 55 characters; .* shorten it to 54 or fewer"):
+    with pytest.raises(
+        ValueError, match=r"endpoint_name 'e{55}' has 55 characters; .* shorten it to 54 or fewer"
+    ):
         _endpoint(Stack(app, "TooLong"), endpoint_name="e" * 55)
-    with pytest.raises(ValueError, match=r"SecureEndpoint e{51}: endpoint_name 'e{51}' has 51 characters; its "
-                                         r"monitoring schedule 'e{51}-data-quality' would exceed SageMaker's 63: "
-                                         r"shorten the name to 50 characters or fewer"):
+    with pytest.raises(
+        ValueError,
+        match=r"SecureEndpoint e{51}: endpoint_name 'e{51}' has 51 characters; its "
+        r"monitoring schedule 'e{51}-data-quality' would exceed SageMaker's 63: "
+        r"shorten the name to 50 characters or fewer",
+    ):
         _endpoint(Stack(app, "Monitored"), endpoint_name="e" * 51, data_capture="on", model_monitor="on")
     monitored = _endpoint(Stack(app, "Fits"), endpoint_name="e" * 50, data_capture="on", model_monitor="on")
     assert len(monitored.monitoring_schedule.monitoring_schedule_name) == 63
@@ -232,10 +285,14 @@ def test_derived_names_stay_within_63_characters():
 
 @pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
 def test_model_monitor_image_of_every_sdk_region_and_override(fid):
-    image = _props(fid[0]["Oregon"], "AWS::SageMaker::DataQualityJobDefinition")["DataQualityAppSpecification"]
+    image = _props(fid[0]["Oregon"], "AWS::SageMaker::DataQualityJobDefinition")[
+        "DataQualityAppSpecification"
+    ]
     assert flatten_cfn_reference(image["ImageUri"]) == (
         "159807026194.dkr.ecr.us-west-2.<AWS::URLSuffix>/sagemaker-model-monitor-analyzer")
-    own = _props(fid[0]["OwnImage"], "AWS::SageMaker::DataQualityJobDefinition")["DataQualityAppSpecification"]
+    own = _props(fid[0]["OwnImage"], "AWS::SageMaker::DataQualityJobDefinition")[
+        "DataQualityAppSpecification"
+    ]
     assert own["ImageUri"] == OWN_IMAGE
     from cdk_secure_ml.constructs.hosting import MODEL_MONITOR_IMAGE_ACCOUNTS
 

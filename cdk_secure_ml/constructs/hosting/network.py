@@ -1,0 +1,83 @@
+"""Where an endpoint runs: the network it takes (:class:`EndpointNetwork`), its subnets and security groups.
+
+``SecureEndpoint`` takes ``network=`` any object with the attributes below (``MlNetwork`` is one), or ``vpc``
+with ``subnets`` and ``security_groups``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from aws_cdk import Token
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+
+class EndpointNetwork(Protocol):
+    """What ``SecureEndpoint`` uses of a network; ``MlNetwork`` is one.
+
+    ``interface_endpoints``: service name -> endpoint; ``grant_invoke(only_via_vpc_endpoint=True)`` looks up
+    ``"sagemaker.runtime"``.
+    """
+
+    @property
+    def vpc(self) -> ec2.IVpc: ...
+
+    @property
+    def subnets(self) -> Sequence[ec2.ISubnet]: ...
+
+    @property
+    def interface_endpoints(self) -> Mapping[str, ec2.IVpcEndpoint]: ...
+
+    def new_workload_security_group(
+        self, scope: Construct, construct_id: str, *, description: str = ...
+    ) -> ec2.ISecurityGroup: ...
+
+
+def subnet_az(subnet: ec2.ISubnet) -> str | None:
+    """The subnet's AZ, or None when it is not known at synth time (a token, or an imported subnet)."""
+    try:
+        az = subnet.availability_zone
+    except RuntimeError:  # imported subnet without an AZ
+        return None
+    return None if az is None or Token.is_unresolved(az) else az
+
+
+def placement(
+    network: EndpointNetwork | None, vpc: ec2.IVpc | None, subnets: Sequence[ec2.ISubnet] | None
+) -> tuple[ec2.IVpc | None, list[ec2.ISubnet]]:
+    """The VPC and subnets: given, else the network's, else the VPC's isolated (or private) subnets."""
+    if network is not None and vpc is None:
+        vpc = network.vpc
+    if subnets is None:
+        if network is not None:
+            subnets = list(network.subnets)
+        elif vpc is not None:
+            subnets = list(vpc.isolated_subnets) or list(vpc.private_subnets)
+    return vpc, list(subnets or [])
+
+
+def endpoint_security_groups(
+    scope: Construct,
+    *,
+    network: EndpointNetwork | None,
+    vpc: ec2.IVpc | None,
+    security_groups: Sequence[ec2.ISecurityGroup] | None,
+    description: str,
+) -> list[ec2.ISecurityGroup]:
+    """The given groups; else a new workload group of the network; else a new group (id ``SecurityGroup``)
+    that allows HTTPS out only: S3 (gateway endpoint), ECR, CloudWatch and KMS (interface endpoints)."""
+    if security_groups:
+        return list(security_groups)
+    if network is not None:
+        return [network.new_workload_security_group(scope, "SecurityGroup", description=description)]
+    group = ec2.SecurityGroup(
+        scope,
+        "SecurityGroup",
+        vpc=vpc,
+        allow_all_outbound=False,
+        description=description,  # type: ignore[arg-type]
+    )
+    group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS service endpoints")
+    return [group]

@@ -1,0 +1,193 @@
+"""The option types of ``SecureEndpoint`` and its feature constructs.
+
+The plain ones live in :mod:`cdk_secure_ml.core.hosting.options` (CDK-free, shared with the config) and are
+re-exported here. The three that name AWS resources extend their plain settings with the buckets, keys and
+topics: :class:`DataCaptureOptions`, :class:`ModelMonitorOptions`, :class:`AsyncInferenceOptions` (keyword
+arguments only).
+
+**Names.** Option types end in ``Options`` so they do not read like constructs (``ModelMonitorOptions`` beside
+the ``DataQualityMonitor`` construct, ``AutoScalingOptions`` beside ``EndpointAutoScaling``). The names
+before the hosting package (``EndpointVariant``, ``AutoScaling``, ``DataCapture``, ``AlarmThresholds``,
+``Rollout``, ``ModelMonitor``, ``AsyncInference``, ``Serverless``) are aliases of the same classes, kept for
+one release.
+
+**Durations** are seconds, or an ``aws_cdk.Duration``.
+
+**Turning a feature off.** A feature argument of ``SecureEndpoint`` is ``None`` for its default and ``False``
+for off: ``autoscaling=None`` (the default) scales 2-4 instances, ``autoscaling=False`` does not scale;
+``data_capture``, ``model_monitor``, ``async_inference`` and ``serverless`` are off by default (``None``) and
+``False`` says the same explicitly. ``None`` never turns a default-on feature off. (Before the hosting
+package, ``autoscaling=None`` meant off; it now means the default.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from aws_cdk import Duration
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+
+from cdk_secure_ml.core.hosting.checks import Path, Problem
+from cdk_secure_ml.core.hosting.options import (
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_INVOCATIONS_TARGET,
+    AlarmOptions,
+    AsyncInferenceSettings,
+    AutoScalingOptions,
+    DataCaptureSettings,
+    EndpointVariantOptions,
+    ModelMonitorSettings,
+    RolloutOptions,
+    Seconds,
+    ServerlessOptions,
+    TrafficRouting,
+    invocations_target,
+    removed_arguments,
+    seconds,
+)
+
+__all__ = [
+    "DEFAULT_INSTANCE_TYPE",
+    "DEFAULT_INVOCATIONS_TARGET",
+    "AlarmOptions",
+    "AlarmThresholds",
+    "AsyncInference",
+    "AsyncInferenceOptions",
+    "AutoScaling",
+    "AutoScalingOptions",
+    "DataCapture",
+    "DataCaptureOptions",
+    "EndpointVariant",
+    "EndpointVariantOptions",
+    "Feature",
+    "ModelMonitor",
+    "ModelMonitorOptions",
+    "Rollout",
+    "RolloutOptions",
+    "Seconds",
+    "Serverless",
+    "ServerlessOptions",
+    "TrafficRouting",
+    "duration",
+    "feature",
+    "invocations_target",
+    "problem_text",
+    "raise_for_problems",
+    "removed_arguments",
+    "seconds",
+]
+
+_T = TypeVar("_T")
+#: A feature argument: its options, ``None`` for the default, ``False`` for off.
+Feature = _T | Literal[False] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataCaptureOptions(DataCaptureSettings):
+    """Capture requests and responses to ``bucket`` (``s3://bucket/<prefix>/<endpoint>/<variant>/...``),
+    encrypted with ``key`` (default: the bucket's key). The inference audit trail: InvokeEndpoint is not in
+    CloudTrail management events.
+
+    Also: ``prefix="data-capture"``, ``sampling_percentage=100``, ``capture_request=True``,
+    ``capture_response=True`` (:class:`~cdk_secure_ml.core.hosting.options.DataCaptureSettings`).
+    """
+
+    bucket: s3.IBucket
+    key: kms.IKey | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelMonitorOptions(ModelMonitorSettings):
+    """A Model Monitor data-quality schedule over the captured data (needs data capture).
+
+    The baseline (``constraints.json``, ``statistics.json``) is produced by a baselining job over the training
+    data (e.g. the SageMaker SDK's ``DefaultModelMonitor.suggest_baseline``); pass the keys of its two files
+    in ``output_bucket``. Without them the job reports statistics only. The job runs in the endpoint's subnets
+    and security groups, network-isolated, with inter-container traffic encryption and KMS keys for its volume
+    and output.
+
+    :param output_key: key of the reports. Default: the output bucket's key, else the capture key.
+    :param volume_key: key of the job's volume. Default: the endpoint's volume key.
+
+    Also ``output_prefix``, ``schedule_expression``, ``instance_type``, ``volume_size_gb``, the baseline keys,
+    ``max_runtime`` (seconds) and ``image_uri``
+    (:class:`~cdk_secure_ml.core.hosting.options.ModelMonitorSettings`).
+    """
+
+    output_bucket: s3.IBucket
+    output_key: kms.IKey | None = None
+    volume_key: kms.IKey | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AsyncInferenceOptions(AsyncInferenceSettings):
+    """Asynchronous inference: requests are read from ``bucket`` (``input_prefix``), results written to
+    ``output_prefix`` and failures to ``failure_prefix``, encrypted with ``key`` (default: the bucket's key);
+    success and error notifications go to SNS topics (created, KMS-encrypted, unless given). With
+    ``scale_to_zero`` the variants scale in to 0 instances and back out on a backlog.
+    """
+
+    bucket: s3.IBucket
+    key: kms.IKey | None = None
+    success_topic: sns.ITopic | None = None
+    error_topic: sns.ITopic | None = None
+
+
+# The names before the hosting package, kept for one release.
+EndpointVariant = EndpointVariantOptions
+AutoScaling = AutoScalingOptions
+DataCapture = DataCaptureOptions
+AlarmThresholds = AlarmOptions
+Rollout = RolloutOptions
+ModelMonitor = ModelMonitorOptions
+AsyncInference = AsyncInferenceOptions
+Serverless = ServerlessOptions
+
+
+def feature(value: _T | Literal[False] | None, default: _T | None) -> _T | None:
+    """A feature argument resolved: ``None`` gives ``default``, ``False`` gives None (off), options stay."""
+    if value is None:
+        return default
+    if value is False:
+        return None
+    return value  # type: ignore[return-value]
+
+
+def duration(value: Seconds) -> Duration:
+    """``value`` as a ``Duration``: a ``Duration`` as it is, seconds converted."""
+    if isinstance(value, Duration):
+        return value
+    return Duration.seconds(seconds(value))
+
+
+def problem_text(path: Path, message: str, variant_names: Sequence[str] = ()) -> str:
+    """One problem as a construct's error reads it: ``autoscaling min_capacity 5 > ...``,
+    ``variant 'B': instance_count is 1; ...``. A message names its own key, so the last key of the path is
+    not repeated."""
+    parts = list(path)
+    if parts and isinstance(parts[-1], str):
+        parts.pop()
+    words: list[str] = []
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if part == "variants" and isinstance(following, int):
+            name = variant_names[following] if following < len(variant_names) else str(following)
+            words.append(f"variant {name!r}:")
+            index += 2
+        else:
+            words.append(str(part))
+            index += 1
+    return " ".join([*words, message])
+
+
+def raise_for_problems(owner: str, problems: Sequence[Problem], variant_names: Sequence[str] = ()) -> None:
+    """Raise one ``ValueError`` ``"<owner>: <problem>; <problem>; ..."`` when there are problems."""
+    if problems:
+        texts = dict.fromkeys(problem_text(path, message, variant_names) for path, message in problems)
+        raise ValueError(f"{owner}: " + "; ".join(texts))
