@@ -72,7 +72,7 @@ from cdk_secure_ml.core.hosting import EndpointFeatures, endpoint_physical_name,
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import DIGEST_RE
 from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
-from cdk_secure_ml.policies.plugin import ack_id
+from cdk_secure_ml.policies.ids import ack_id
 
 _MODEL_SOURCE_FIX = (
     "give model_source=ModelSource.from_image(image, model_data) or ModelSource.from_model_package(arn)"

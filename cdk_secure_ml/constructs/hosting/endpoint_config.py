@@ -29,7 +29,7 @@ from cdk_secure_ml.constructs.hosting.options import (
 from cdk_secure_ml.core.hosting.endpoint import EndpointFeatures
 from cdk_secure_ml.core.instance_types import has_instance_storage
 from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs
-from cdk_secure_ml.policies.plugin import ack_id
+from cdk_secure_ml.policies.ids import ack_id
 
 if TYPE_CHECKING:
     from cdk_secure_ml.constructs.hosting.endpoint import SecureEndpoint

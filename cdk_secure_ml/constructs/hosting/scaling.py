@@ -36,7 +36,7 @@ from cdk_secure_ml.constructs.hosting.options import (
 from cdk_secure_ml.core.hosting import checks
 from cdk_secure_ml.core.instance_vcpus import vcpus
 from cdk_secure_ml.policies.acknowledgements import acknowledge
-from cdk_secure_ml.policies.plugin import ack_id
+from cdk_secure_ml.policies.ids import ack_id
 
 _SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
