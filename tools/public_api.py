@@ -2,13 +2,13 @@
 
 Nothing is listed twice. The public API is the union of the ``__all__`` lists of:
 
-- every module of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source with
-  :mod:`ast`); a name a module lists but does not define is a re-export: it is credited to the module of those
-  that defines it, or else to the first module that lists it (e.g. a CDK-free fact of ``core``);
-- the packages ``cdk_secure_ml.config`` and ``cdk_secure_ml.policies``.
+- the modules and packages of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source
+  with :mod:`ast`); a name is imported from the shallowest module that lists it (a package before its
+  modules), and documented from where it is defined (there, in a module of the package, or in ``core``);
+- the modules of :data:`DECLARING_MODULES`: the config package and the policy modules an app uses.
 
-``problems()`` (run by the tests) says what is missing: a construct or stack module without ``__all__``, a
-public class it defines but does not list, a listed name without a docstring. Two public names that collide
+``problems()`` (run by the tests) says what is missing: a module without ``__all__`` whose package declares
+none either, a public class listed nowhere, a listed name without a docstring. Two public names that collide
 are an
 error: rename one.
 
@@ -28,8 +28,14 @@ from tools.generated import ROOT, write_or_check
 PACKAGE = ROOT / "cdk_secure_ml"
 #: Packages whose every module's public definitions are public API.
 DEFINING_PACKAGES = ("constructs", "stacks")
-#: Packages that declare their public API in ``__all__``.
-DECLARING_PACKAGES = ("config", "policies")
+#: Modules whose ``__all__`` is public API as a whole (``policies`` holds internals beside them).
+DECLARING_MODULES = (
+    "cdk_secure_ml.config",
+    "cdk_secure_ml.policies.acknowledgements",
+    "cdk_secure_ml.policies.packs",
+    "cdk_secure_ml.policies.plugin",
+    "cdk_secure_ml.policies.runner",
+)
 INIT = PACKAGE / "__init__.py"
 DOC = ROOT / "docs" / "api.md"
 
@@ -80,66 +86,90 @@ def _comment_above(lines: list[str], lineno: int) -> str:
     return " ".join(comment)
 
 
+def _declaring_modules(package: str) -> list[tuple[str, Path, dict[str, tuple[str, str]], list[str] | None]]:
+    """(module, path, definitions, __all__) of the package's public modules, packages before their modules."""
+    found = []
+    for module, path in _modules(package):
+        defined, declared = _definitions(path)
+        found.append((module, path, defined, declared))
+    return sorted(found, key=lambda m: (m[0].count("."), m[0]))
+
+
+def _covering_package(module: str, declared_packages: dict[str, list[str]]) -> str | None:
+    """The closest enclosing package of ``module`` that declares ``__all__``."""
+    parts = module.split(".")
+    for end in range(len(parts) - 1, 2, -1):
+        package = ".".join(parts[:end])
+        if package in declared_packages:
+            return package
+    return None
+
+
 def problems() -> list[str]:
-    """What keeps the public API from being complete and documented (empty when it is)."""
+    """What keeps the public API from being complete and documented (empty when it is).
+
+    A module needs ``__all__`` unless its package's ``__init__`` declares one (then that is the API of the
+    package's modules). Every public class a module defines is listed in one of the two.
+    """
     found = []
     for package in DEFINING_PACKAGES:
-        for module, path in _modules(package):
-            defined, declared = _definitions(path)
-            if declared is None:
-                if defined:
-                    found.append(f"{module} defines public names but has no __all__")
+        modules = _declaring_modules(package)
+        packages = {m: d for m, p, _, d in modules if p.name == "__init__.py" and d is not None}
+        for module, path, defined, declared in modules:
+            covering = _covering_package(module, packages) if path.name != "__init__.py" else None
+            listed = set(declared or ()) | set(packages.get(covering, ()) if covering else ())
+            if declared is None and covering is None and defined:
+                found.append(f"{module} defines public names but has no __all__ (nor has its package)")
                 continue
-            for name, (kind, _) in defined.items():
-                if kind == "class" and name not in declared:
-                    found.append(
-                        f"{module}.{name} is a public class missing from __all__ "
-                        f"(or make it private: _{name})"
-                    )
-            for name in declared:
-                if name in defined and not defined[name][1]:
-                    found.append(
-                        f"{module}.{name} is exported without a docstring (a #: comment for a constant)"
-                    )
+            for name, (kind, summary) in defined.items():
+                if kind == "class" and name not in listed:
+                    found.append(f"{module}.{name} is a public class missing from __all__ "
+                                 f"(or make it private: _{name})")
+                if name in listed and not summary:
+                    found.append(f"{module}.{name} is exported without a docstring (a #: comment for a "
+                                 "constant)")
     return found
 
 
 def collect() -> dict[str, tuple[str, str, str]]:
-    """name -> (module, kind, summary) for the whole public API."""
-    api: dict[str, tuple[str, str, str]] = {}
+    """name -> (module it is imported from, kind, summary) for the whole public API.
 
-    def add(name: str, module: str, kind: str, summary: str) -> None:
-        if name in api and api[name][0] != module:
-            raise SystemExit(f"public name {name} is defined in {api[name][0]} and {module}; rename one")
-        api[name] = (module, kind, summary)
-
-    reexports: dict[str, str] = {}
+    A name is credited to the shallowest module that lists it in ``__all__`` (a package before its
+    modules); its kind and summary come from where it is defined: that module, one of the package's
+    modules, or :mod:`cdk_secure_ml.core`.
+    """
+    sys.path.insert(0, str(ROOT))
+    definitions: dict[str, tuple[str, str]] = {}
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        definitions.update(_definitions(path)[0])
+    listed: list[tuple[str, list[str]]] = []
     for package in DEFINING_PACKAGES:
-        for module, path in _modules(package):
-            defined, declared = _definitions(path)
-            for name in declared or ():
-                if name in defined:
-                    add(name, module, *defined[name])
-                else:
-                    reexports.setdefault(name, module)
-    core = {}
-    for path in sorted((PACKAGE / "core").glob("*.py")):
-        core.update(_definitions(path)[0])
-    for name, module in reexports.items():  # e.g. a CDK-free fact from core, public through its construct
-        if name not in api:
-            if name in core:
-                api[name] = (module, *core[name])
+        modules = _declaring_modules(package)
+        packages = {m: d for m, p, _, d in modules if p.name == "__init__.py" and d is not None}
+        for module, path, defined, declared in modules:
+            definitions.update(defined)
+            covered = path.name != "__init__.py" and _covering_package(module, packages) is not None
+            if declared is not None and not covered:  # a package's __all__ is the API of its modules
+                listed.append((module, declared))
+    api: dict[str, tuple[str, str, str]] = {}
+    for module, names in listed:
+        for name in names:
+            if name in api:
+                continue
+            if name in definitions and definitions[name][1]:
+                api[name] = (module, *definitions[name])
             else:
                 value = getattr(importlib.import_module(module), name)
                 kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
                 api[name] = (module, kind, _first_line(value.__doc__) if kind != "constant" else "")
-    sys.path.insert(0, str(ROOT))
-    for package in DECLARING_PACKAGES:
-        module = importlib.import_module(f"cdk_secure_ml.{package}")
-        for name in module.__all__:
-            value = getattr(module, name)
+    for module in DECLARING_MODULES:
+        imported = importlib.import_module(module)
+        for name in imported.__all__:
+            if name in api:
+                raise SystemExit(f"public name {name} is in {api[name][0]} and {module}; rename one")
+            value = getattr(imported, name)
             kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
-            add(name, module.__name__, kind, _first_line(value.__doc__) if kind != "constant" else "")
+            api[name] = (imported.__name__, kind, _first_line(value.__doc__) if kind != "constant" else "")
     return api
 
 
@@ -148,9 +178,13 @@ def render_init(api: dict[str, tuple[str, str, str]]) -> str:
     for name, (module, _, _) in api.items():
         by_module.setdefault(module, []).append(name)
     exports = "\n".join(f'    "{name}": "{api[name][0]}",' for name in sorted(api))
+
+    def isort_key(name: str) -> tuple[int, str]:  # ruff's order: CONSTANTS, Classes, functions
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
     imports = []
     for module in sorted(by_module):
-        names = sorted(by_module[module])
+        names = sorted(by_module[module], key=isort_key)
         body = "".join(f"        {n},\n" for n in names)
         imports.append(f"    from {module} import (  # noqa: F401\n{body}    )")
     return f'''"""cdk-secure-ml: AWS CDK v2 constructs for secure machine-learning environments.

@@ -34,7 +34,7 @@ from cdk_secure_ml.constructs.hosting import (
     RolloutOptions,
     SecureEndpoint,
 )
-from cdk_secure_ml.constructs.hosting.endpoint_config import EndpointConfigBuilder
+from cdk_secure_ml.constructs.hosting.endpoint_config import _EndpointConfigBuilder
 from cdk_secure_ml.constructs.hosting.options import problem_text
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
@@ -473,7 +473,7 @@ def test_metrics_pass_options_through_and_include_gpu(lab):
 
 def test_durations_as_seconds_or_duration():
     def wait(rollout: RolloutOptions) -> float:
-        return EndpointConfigBuilder.deployment_config(
+        return _EndpointConfigBuilder.deployment_config(
             rollout, []
         ).blue_green_update_policy.traffic_routing_configuration.wait_interval_in_seconds
 

@@ -39,14 +39,14 @@ from constructs import Construct
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.alarms import EndpointAlarms
 from cdk_secure_ml.constructs.hosting.base import EndpointBase
-from cdk_secure_ml.constructs.hosting.endpoint_config import EndpointConfigBuilder
+from cdk_secure_ml.constructs.hosting.endpoint_config import _EndpointConfigBuilder
 from cdk_secure_ml.constructs.hosting.model_source import (
     ModelSource,
     container_definition,
     model_access_statements,
 )
 from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
-from cdk_secure_ml.constructs.hosting.naming import HashedName, camel
+from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     EndpointNetwork,
     endpoint_security_groups,
@@ -236,7 +236,7 @@ class SecureEndpoint(EndpointBase):
         self._execution_role(role_path, sources)  # type: ignore[arg-type]
         self._models(variant_list, sources, environment, network_isolation)  # type: ignore[arg-type]
 
-        config = EndpointConfigBuilder(self, features)
+        config = _EndpointConfigBuilder(self, features)
         self.endpoint_config = config.build(variant_list, self._model_of_variant, production, self._statement)
         self.data_capture_key, self.success_topic, self.error_topic = (
             config.data_capture_key,
@@ -477,7 +477,7 @@ class SecureEndpoint(EndpointBase):
         }
         model = sagemaker.CfnModel(self, construct_id, **props)
         # Models are immutable: the name changes with the content (the package version ARN included).
-        model.model_name = Lazy.uncached_string(HashedName(self.name, props, model))
+        model.model_name = Lazy.uncached_string(_HashedName(self.name, props, model))
         model.node.add_dependency(self._policy)
         if not network_isolation:
             Annotations.of(self).add_warning_v2(
@@ -514,7 +514,7 @@ class SecureEndpoint(EndpointBase):
             "Resource",
             endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            deployment_config=EndpointConfigBuilder.deployment_config(rollout, rollback),
+            deployment_config=_EndpointConfigBuilder.deployment_config(rollout, rollback),
             retain_all_variant_properties=True if retain else None,
             exclude_retained_variant_properties=[
                 sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")

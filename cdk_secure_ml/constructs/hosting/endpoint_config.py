@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 
-from cdk_secure_ml.constructs.hosting.naming import HashedName
+from cdk_secure_ml.constructs.hosting.naming import _HashedName
 from cdk_secure_ml.constructs.hosting.options import (
     AsyncInferenceOptions,
     DataCaptureOptions,
@@ -38,7 +38,7 @@ EC = sagemaker.CfnEndpointConfig
 Statement = Callable[..., None]
 
 
-class EndpointConfigBuilder:
+class _EndpointConfigBuilder:
     """Builds the endpoint config of ``endpoint`` (its children, in the order the template lists them)."""
 
     def __init__(self, endpoint: SecureEndpoint, features: EndpointFeatures) -> None:
@@ -72,7 +72,7 @@ class EndpointConfigBuilder:
         # Endpoint configs are immutable: the name changes with the content (the model names included,
         # which change with the models' content), so CloudFormation creates a new config and rolls it out.
         config.endpoint_config_name = Lazy.uncached_string(
-            HashedName(ep.name, {**props, "models": [m.model_name for m in ep.models.values()]}, config)
+            _HashedName(ep.name, {**props, "models": [m.model_name for m in ep.models.values()]}, config)
         )
         for cfn_model in ep.models.values():
             config.node.add_dependency(cfn_model)

@@ -26,7 +26,7 @@ def camel(name: str) -> str:
 
 
 @jsii.implements(IStringProducer)
-class HashedName:
+class _HashedName:
     """``<prefix>-<hash>`` of a resource's resolved properties and tags, computed at synth time (after
     tags are applied), so any change to the immutable resource gives it a new name."""
 

@@ -138,13 +138,21 @@ class AsyncInferenceOptions(AsyncInferenceSettings):
 
 
 # The names before the hosting package, kept for one release.
+#: The earlier name of :class:`EndpointVariantOptions` (an alias).
 EndpointVariant = EndpointVariantOptions
+#: The earlier name of :class:`AutoScalingOptions` (an alias).
 AutoScaling = AutoScalingOptions
+#: The earlier name of :class:`DataCaptureOptions` (an alias).
 DataCapture = DataCaptureOptions
+#: The earlier name of :class:`AlarmOptions` (an alias).
 AlarmThresholds = AlarmOptions
+#: The earlier name of :class:`RolloutOptions` (an alias).
 Rollout = RolloutOptions
+#: The earlier name of :class:`ModelMonitorOptions` (an alias).
 ModelMonitor = ModelMonitorOptions
+#: The earlier name of :class:`AsyncInferenceOptions` (an alias).
 AsyncInference = AsyncInferenceOptions
+#: The earlier name of :class:`ServerlessOptions` (an alias).
 Serverless = ServerlessOptions
 
 
