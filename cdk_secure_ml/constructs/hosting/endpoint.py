@@ -23,7 +23,7 @@ endpoint's scope under the ids they always had (``<Variant><Kind>Alarm``, ``<Var
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import Annotations, Lazy, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
@@ -576,9 +576,9 @@ class SecureEndpoint(EndpointBase):
             "DataQualityMonitor",
             endpoint=self,
             options=features.model_monitor,  # type: ignore[arg-type]
-            data_capture=features.data_capture,
+            data_capture=cast(DataCaptureOptions, features.data_capture),
             vpc=self.vpc,
-            subnets=subnets,  # type: ignore[arg-type]
+            subnets=subnets,
             security_groups=self.security_groups,
             schedule_name=monitoring_schedule_name(self.name),
             volume_key=self.volume_key,

@@ -10,7 +10,7 @@ endpoint's execution policy; async inference creates its notification topics (``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_cdk import Annotations, Lazy, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -58,7 +58,9 @@ class _EndpointConfigBuilder:
         capture = features.data_capture
         async_inference = features.async_inference
         capture_config = self._data_capture(capture, statement) if capture else None  # type: ignore[arg-type]
-        async_config = self._async(async_inference, statement) if async_inference else None
+        async_config = (
+            self._async(cast(AsyncInferenceOptions, async_inference), statement) if async_inference else None
+        )
         production_variants = [self._variant(v, model_of_variant[v.name]) for v in variants]
         instance_storage = not ep.serverless and any(has_instance_storage(v.instance_type) for v in variants)
         volume_key = ep.volume_key
@@ -249,6 +251,7 @@ class _EndpointConfigBuilder:
         """Blue/green with ``rollout``'s traffic shifting; automatic rollback on ``rollback_alarms``."""
         size = None
         if rollout.traffic_routing != "ALL_AT_ONCE":
+            assert rollout.size_percent is not None  # the rollout's checks require it here
             size = sagemaker.CfnEndpoint.CapacitySizeProperty(
                 type="CAPACITY_PERCENT", value=rollout.size_percent
             )

@@ -34,7 +34,8 @@ class _HashedName:
         self._prefix, self._props, self._resource = prefix, props, resource
 
     def produce(self, context: IResolveContext) -> str:
-        tags = self._resource.tags.render_tags() if TagManager.is_taggable(self._resource) else None
+        manager = TagManager.of(self._resource)
+        tags = manager.render_tags() if manager is not None else None
         return f"{self._prefix}-{content_hash(context.resolve({'properties': self._props, 'tags': tags}))}"
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeAlias, TypeVar, Union
 
 from aws_cdk import Duration
 from aws_cdk import aws_kms as kms
@@ -83,7 +83,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 #: A feature argument: its options, ``None`` for the default, ``False`` for off.
-Feature = _T | Literal[False] | None
+Feature: TypeAlias = Union[_T, Literal[False], None]  # noqa: UP007 (a generic alias)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,7 +162,7 @@ def feature(value: _T | Literal[False] | None, default: _T | None) -> _T | None:
         return default
     if value is False:
         return None
-    return value  # type: ignore[return-value]
+    return value
 
 
 def duration(value: Seconds) -> Duration:
