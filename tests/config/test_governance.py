@@ -30,7 +30,8 @@ def test_secure_defaults():
 
 
 def test_every_key_set():
-    config = parse_config(textwrap.dedent(f"""\
+    config = parse_config(
+        textwrap.dedent(f"""\
         name: ml-dev
         region: eu-west-1
         governance:
@@ -54,11 +55,12 @@ def test_every_key_set():
             allowed_regions: [eu-west-1, eu-central-1]
             ai_services_opt_out: false
             deployer_role_arns:
-            ["arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"]
+              - "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"
             break_glass_role_arns: ["arn:aws:iam::*:role/breakglass"]
             attached_scps_per_target: 2
             merge_scps: true
-        """))
+        """)
+    )
     gov = config.governance
     assert gov.central_log_archive.bucket_name == "org-log-archive"
     assert gov.central_log_archive.kms_key_arn == KEY_ARN
@@ -77,8 +79,10 @@ def test_every_key_set():
 @pytest.mark.parametrize("days", [0, 36501, -5])
 def test_object_lock_retention_range(days):
     problems = problems_of(f"governance:\n  object_lock_retention_days: {days}\n")
-    assert problems == {"governance.object_lock_retention_days":
-                        f"Object Lock retention {days} days is outside 1-36500; pick a value in that range"}
+    assert problems == {
+        "governance.object_lock_retention_days": f"Object Lock retention {days} days is outside 1-36500; "
+                                                 "pick a value in that range"
+    }
 
 
 def test_central_bucket_needs_its_key_arn():
@@ -87,48 +91,63 @@ def test_central_bucket_needs_its_key_arn():
 
 
 def test_central_bucket_name_and_key_shape():
-    problems = problems_of("governance:\n  central_log_archive:\n    bucket_name: Org_Logs\n    "
-                           "kms_key_arn: alias/x\n")
+    problems = problems_of(
+        "governance:\n  central_log_archive:\n    bucket_name: Org_Logs\n    kms_key_arn: alias/x\n"
+    )
     assert "'Org_Logs' is not an S3 bucket name" in problems["governance.central_log_archive.bucket_name"]
     assert "'alias/x' is not a KMS key ARN" in problems["governance.central_log_archive.kms_key_arn"]
 
 
 def test_emails_must_be_addresses():
     problems = problems_of("governance:\n  alert_emails: [ops@example.com, ops, a@b, 'x y@example.com']\n")
-    assert problems == {"governance.alert_emails":
-                        "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
-                        "(name@example.com)"}
+    assert problems == {
+        "governance.alert_emails": "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
+        "(name@example.com)"
+    }
 
 
 def test_ou_ids_must_be_shaped():
-    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56, ou-1, "
-                           "r-ab12, OU-AB12-CD34EF56]\n")
+    problems = problems_of(
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56, ou-1, "
+        "r-ab12, OU-AB12-CD34EF56]\n"
+    )
     message = problems["governance.organization.target_ou_ids"]
     assert "['ou-1', 'r-ab12', 'OU-AB12-CD34EF56'] are not OU ids" in message
     assert "^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$" in message
 
 
 def test_ou_ids_required_and_non_empty():
-    assert "required key is missing" in problems_of("governance:\n  organization: {}\n")[
-        "governance.organization.target_ou_ids"]
-    assert "target_ou_ids is empty" in problems_of("governance:\n  organization:\n    target_ou_ids: []\n")[
-        "governance.organization.target_ou_ids"]
+    assert (
+        "required key is missing"
+        in problems_of("governance:\n  organization: {}\n")["governance.organization.target_ou_ids"]
+    )
+    assert (
+        "target_ou_ids is empty"
+        in problems_of("governance:\n  organization:\n    target_ou_ids: []\n")[
+            "governance.organization.target_ou_ids"
+        ]
+    )
 
 
 def test_region_allow_list_regions_must_be_known():
     problems = problems_of(
         "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n    allowed_regions: "
-        "[eu-west-1, moon-1]\n")
-    assert problems == {"governance.organization.allowed_regions":
-                        "unknown region(s) ['moon-1'] in the allow-list; use AWS region codes such as "
-                        "eu-west-1"}
+        "[eu-west-1, moon-1]\n"
+    )
+    assert problems == {
+        "governance.organization.allowed_regions": "unknown region(s) ['moon-1'] in the allow-list; use AWS "
+                                                   "region codes such as "
+        "eu-west-1"
+    }
 
 
 @pytest.mark.parametrize("severity", [0.9, 9, 10])
 def test_guardduty_severity_range(severity):
     problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
-    message = problems["governance.guardduty_min_severity"]
-    assert f"guardduty_min_severity {severity:g} is outside 1-8.9" in message
+    assert (
+        f"guardduty_min_severity {severity:g} is outside 1-8.9"
+        in problems["governance.guardduty_min_severity"]
+    )
 
 
 def test_other_validations_with_paths_and_lines():
@@ -185,7 +204,7 @@ delivery:
   tooling_account: "111111111111"
   source:
     connection_arn:
-    arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a
+      arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a
     repository: acme/ml-platform
   stages:
     - {name: dev, account: "222222222222", region: eu-west-1}
