@@ -80,3 +80,8 @@ def test_a_module_missing_its_class_from_all_is_reported(tmp_path, monkeypatch):
         in found
     )
     assert not any("Listed" in f for f in found)
+
+
+def test_every_public_name_has_a_summary_in_docs_api_md():
+    missing = [name for name, (_, _, summary) in public_api.collect().items() if not summary]
+    assert missing == []

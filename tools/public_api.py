@@ -69,12 +69,13 @@ def _definitions(path: Path) -> tuple[dict[str, tuple[str, str]], list[str] | No
                 if target.id == "__all__" and node.value is not None:
                     declared = list(ast.literal_eval(node.value))
                 elif not target.id.startswith("_"):
-                    defined[target.id] = ("constant", _comment_above(lines, node.lineno))
+                    alias = target.id[0].isupper() and not target.id.isupper()  # CamelCase = ...: a type
+                    defined[target.id] = ("type" if alias else "constant", _comment_above(lines, node.lineno))
     return defined, declared
 
 
 def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().split("\n\n")[0].replace("\n", " ").strip()
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
 
 
 def _comment_above(lines: list[str], lineno: int) -> str:
@@ -131,45 +132,60 @@ def problems() -> list[str]:
     return found
 
 
-def collect() -> dict[str, tuple[str, str, str]]:
-    """name -> (module it is imported from, kind, summary) for the whole public API.
+def _all_definitions() -> dict[str, tuple[str, str]]:
+    """Every public definition in the package -> (kind, summary), documented ones first."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for name, (kind, summary) in _definitions(path)[0].items():
+            if name not in found or (summary and not found[name][1]):
+                found[name] = (kind, summary)
+    return found
 
-    A name is credited to the shallowest module that lists it in ``__all__`` (a package before its
-    modules); its kind and summary come from where it is defined: that module, one of the package's
-    modules, or :mod:`cdk_secure_ml.core`.
-    """
-    sys.path.insert(0, str(ROOT))
-    definitions: dict[str, tuple[str, str]] = {}
-    for path in sorted((PACKAGE / "core").rglob("*.py")):
-        definitions.update(_definitions(path)[0])
+
+def _describe(name: str, module: str, definitions: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(kind, summary) of ``module.name``: from its definition in the source, else from the object."""
+    if name in definitions and (definitions[name][1] or definitions[name][0] != "constant"):
+        return definitions[name]
+    value = getattr(importlib.import_module(module), name)
+    if not isinstance(value, type) and getattr(value, "__module__", None) == "typing":
+        return "type", definitions.get(name, ("", ""))[1]
+    kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
+    return kind, _first_line(value.__doc__) if kind != "constant" else ""
+
+
+def _listed() -> list[tuple[str, list[str]]]:
+    """(module, its __all__) of the construct and stack modules that declare the API, shallowest first;
+    a package's ``__all__`` is the API of its modules."""
     listed: list[tuple[str, list[str]]] = []
     for package in DEFINING_PACKAGES:
         modules = _declaring_modules(package)
         packages = {m: d for m, p, _, d in modules if p.name == "__init__.py" and d is not None}
-        for module, path, defined, declared in modules:
-            definitions.update(defined)
+        for module, path, _, declared in modules:
             covered = path.name != "__init__.py" and _covering_package(module, packages) is not None
-            if declared is not None and not covered:  # a package's __all__ is the API of its modules
+            if declared is not None and not covered:
                 listed.append((module, declared))
+    return listed
+
+
+def collect() -> dict[str, tuple[str, str, str]]:
+    """name -> (module it is imported from, kind, summary) for the whole public API.
+
+    A name is credited to the shallowest module that lists it in ``__all__`` (a package before its
+    modules), then to the modules of :data:`DECLARING_MODULES`; its kind and summary come from where it is
+    defined in the package (a docstring, or the ``#:`` comment above a constant).
+    """
+    sys.path.insert(0, str(ROOT))
+    definitions = _all_definitions()
     api: dict[str, tuple[str, str, str]] = {}
-    for module, names in listed:
+    for module, names in _listed():
         for name in names:
-            if name in api:
-                continue
-            if name in definitions and definitions[name][1]:
-                api[name] = (module, *definitions[name])
-            else:
-                value = getattr(importlib.import_module(module), name)
-                kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
-                api[name] = (module, kind, _first_line(value.__doc__) if kind != "constant" else "")
+            if name not in api:
+                api[name] = (module, *_describe(name, module, definitions))
     for module in DECLARING_MODULES:
-        imported = importlib.import_module(module)
-        for name in imported.__all__:
+        for name in importlib.import_module(module).__all__:
             if name in api:
                 raise SystemExit(f"public name {name} is in {api[name][0]} and {module}; rename one")
-            value = getattr(imported, name)
-            kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
-            api[name] = (imported.__name__, kind, _first_line(value.__doc__) if kind != "constant" else "")
+            api[name] = (module, *_describe(name, module, definitions))
     return api
 
 

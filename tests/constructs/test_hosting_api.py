@@ -527,3 +527,25 @@ def test_the_docs_example_builds():
     assert _only(t, "AWS::SageMaker::EndpointConfig")["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
     routing = _only(t, "AWS::SageMaker::Endpoint")["DeploymentConfig"]["BlueGreenUpdatePolicy"]
     assert routing["TrafficRoutingConfiguration"]["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
+
+
+
+def test_a_feature_or_source_of_the_wrong_type_names_the_keyword_and_the_choices():
+    stack = Stack(new_app(), "WrongTypes")
+    common = {
+        "endpoint_name": "churn",
+        "repository": ecr.Repository.from_repository_name(stack, "R", "r"),
+        "artifacts_bucket": SecureBucket(stack, "B").bucket,
+    }
+    with pytest.raises(
+        TypeError,
+        match=r"autoscaling=True is not AutoScalingOptions; pass AutoScalingOptions\(\.\.\.\) to configure "
+        r"it, None \(or leave it out\) for the default, or False to turn it off",
+    ):
+        SecureEndpoint(stack, "E", model_source=SOURCE, autoscaling=True, **common)
+    with pytest.raises(
+        TypeError,
+        match=r"model_source=\('img', 'x.tar.gz'\) is not a ModelSource; give "
+        r"model_source=ModelSource.from_image\(image, model_data\)",
+    ):
+        SecureEndpoint(stack, "F", model_source=("img", "x.tar.gz"), **common)

@@ -923,3 +923,12 @@ def test_execution_roles_create_and_read_sagemaker_log_groups():
         evaluate(docs, "logs:CreateLogGroup", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/x")
         == "implicit-deny"
     )
+
+
+
+def test_grant_to_something_that_is_not_grantable_is_a_type_error():
+    stack = Stack(new_app(), "S")
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    with pytest.raises(TypeError, match=r"MlPersonas.grant: grantee 'arn:aws:iam::1:role/r' is not an "
+                                        r"iam.IGrantable; pass an iam.Role, User or Group"):
+        personas.grant("ml-engineer", "arn:aws:iam::1:role/r")

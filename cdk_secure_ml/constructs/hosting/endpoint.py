@@ -177,13 +177,21 @@ class SecureEndpoint(EndpointBase):
         super().__init__(scope, construct_id)
         variant_list = list(variants) if variants is not None else [EndpointVariantOptions()]
         features = EndpointFeatures(
-            autoscaling=feature(autoscaling, AutoScalingOptions()),
-            data_capture=feature(data_capture, None),
-            alarms=feature(alarms, AlarmOptions()),
-            model_monitor=feature(model_monitor, None),
-            async_inference=feature(async_inference, None),
-            serverless=feature(serverless, None),
+            autoscaling=feature(
+                autoscaling, AutoScalingOptions(), name="autoscaling", kind=AutoScalingOptions
+            ),
+            data_capture=feature(data_capture, None, name="data_capture", kind=DataCaptureOptions),
+            alarms=feature(alarms, AlarmOptions(), name="alarms", kind=AlarmOptions),
+            model_monitor=feature(model_monitor, None, name="model_monitor", kind=ModelMonitorOptions),
+            async_inference=feature(
+                async_inference, None, name="async_inference", kind=AsyncInferenceOptions
+            ),
+            serverless=feature(serverless, None, name="serverless", kind=ServerlessOptions),
         )
+        if model_source is not None and not isinstance(model_source, ModelSource):
+            raise TypeError(
+                f"model_source={model_source!r} is not a ModelSource; {_MODEL_SOURCE_FIX}"
+            )
         rollout = rollout or RolloutOptions.all_at_once()
         vpc, subnet_list = placement(network, vpc, subnets)
         self._validate(

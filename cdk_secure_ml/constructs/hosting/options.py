@@ -156,12 +156,22 @@ AsyncInference = AsyncInferenceOptions
 Serverless = ServerlessOptions
 
 
-def feature(value: _T | Literal[False] | None, default: _T | None) -> _T | None:
-    """A feature argument resolved: ``None`` gives ``default``, ``False`` gives None (off), options stay."""
+def feature(value: _T | Literal[False] | None, default: _T | None, *, name: str, kind: type) -> _T | None:
+    """A feature argument resolved: ``None`` gives ``default``, ``False`` gives None (off), options stay.
+
+    :param name: the keyword, for the error.
+    :param kind: the options type the feature takes.
+    :raises TypeError: ``value`` is neither None, False nor a ``kind`` (e.g. ``autoscaling=True``).
+    """
     if value is None:
         return default
     if value is False:
         return None
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{name}={value!r} is not {kind.__name__}; pass {kind.__name__}(...) to configure it, "
+            f"None (or leave it out) for the default, or False to turn it off"
+        )
     return value
 
 
