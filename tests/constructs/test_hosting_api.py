@@ -167,7 +167,7 @@ def lab() -> Lab:
     )
     objects["imported"] = imported
 
-    # None is the default for every feature
+    # None is the default for every feature but autoscaling, which is left out (None turned it off before 0.2)
     s = stacks["Defaults"] = Stack(app, "Defaults")
     _, net, artifacts, _, repo = _platform(s)
     objects["defaults"] = SecureEndpoint(
@@ -178,7 +178,6 @@ def lab() -> Lab:
         model_source=SOURCE,
         artifacts_bucket=artifacts.bucket,
         network=net,
-        autoscaling=None,
         alarms=None,
         rollout=None,
         variants=None,
@@ -549,3 +548,9 @@ def test_a_feature_or_source_of_the_wrong_type_names_the_keyword_and_the_choices
         r"model_source=ModelSource.from_image\(image, model_data\)",
     ):
         SecureEndpoint(stack, "F", model_source=("img", "x.tar.gz"), **common)
+    with pytest.raises(
+        TypeError,
+        match=r"autoscaling=None no longer turns autoscaling off \(it did before 0.2\); pass "
+        r"autoscaling=False to turn it off, or leave it out for the default",
+    ):
+        SecureEndpoint(stack, "G", model_source=SOURCE, autoscaling=None, **common)

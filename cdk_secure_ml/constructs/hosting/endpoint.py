@@ -54,6 +54,7 @@ from cdk_secure_ml.constructs.hosting.network import (
     subnet_az,
 )
 from cdk_secure_ml.constructs.hosting.options import (
+    DEFAULT,
     AlarmOptions,
     AsyncInferenceOptions,
     AutoScalingOptions,
@@ -63,6 +64,7 @@ from cdk_secure_ml.constructs.hosting.options import (
     ModelMonitorOptions,
     RolloutOptions,
     ServerlessOptions,
+    _Default,
     feature,
     raise_for_problems,
     removed_arguments,
@@ -161,7 +163,7 @@ class SecureEndpoint(EndpointBase):
         production: bool = True,
         allow_single_instance: bool = False,
         network_isolation: bool = True,
-        autoscaling: Feature[AutoScalingOptions] = None,
+        autoscaling: Feature[AutoScalingOptions] | _Default = DEFAULT,
         data_capture: Feature[DataCaptureOptions] = None,
         alarm_topic: sns.ITopic | None = None,
         alarms: Feature[AlarmOptions] = None,
@@ -178,7 +180,11 @@ class SecureEndpoint(EndpointBase):
         variant_list = list(variants) if variants is not None else [EndpointVariantOptions()]
         features = EndpointFeatures(
             autoscaling=feature(
-                autoscaling, AutoScalingOptions(), name="autoscaling", kind=AutoScalingOptions
+                autoscaling,
+                AutoScalingOptions(),
+                name="autoscaling",
+                kind=AutoScalingOptions,
+                none_was_off=True,
             ),
             data_capture=feature(data_capture, None, name="data_capture", kind=DataCaptureOptions),
             alarms=feature(alarms, AlarmOptions(), name="alarms", kind=AlarmOptions),

@@ -51,6 +51,7 @@ from cdk_secure_ml.core.hosting.options import (
 )
 
 __all__ = [
+    "DEFAULT",
     "DEFAULT_INSTANCE_TYPE",
     "DEFAULT_INVOCATIONS_TARGET",
     "AlarmOptions",
@@ -156,14 +157,37 @@ AsyncInference = AsyncInferenceOptions
 Serverless = ServerlessOptions
 
 
-def feature(value: _T | Literal[False] | None, default: _T | None, *, name: str, kind: type) -> _T | None:
-    """A feature argument resolved: ``None`` gives ``default``, ``False`` gives None (off), options stay.
+class _Default:
+    """The default of a feature whose ``None`` meant "off" before 0.2 (``autoscaling``): an explicit ``None``
+    there is refused, so old code that turned the feature off with it does not silently turn it on."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+#: Leave the argument out (or pass this) for the feature's default.
+DEFAULT = _Default()
+
+
+def feature(
+    value: _T | Literal[False] | _Default | None, default: _T | None, *, name: str, kind: type,
+    none_was_off: bool = False,
+) -> _T | None:
+    """A feature argument resolved: ``None`` (or :data:`DEFAULT`) gives ``default``, ``False`` gives None
+    (off), options stay.
 
     :param name: the keyword, for the error.
     :param kind: the options type the feature takes.
-    :raises TypeError: ``value`` is neither None, False nor a ``kind`` (e.g. ``autoscaling=True``).
+    :param none_was_off: ``None`` turned this feature off before 0.2: refuse it with the fix.
+    :raises TypeError: ``value`` is neither None, False nor a ``kind`` (e.g. ``autoscaling=True``), or it is
+        an explicit ``None`` where ``None`` used to mean off.
     """
-    if value is None:
+    if value is None and none_was_off:
+        raise TypeError(
+            f"{name}=None no longer turns {name} off (it did before 0.2); pass {name}=False to turn it off, "
+            f"or leave it out for the default"
+        )
+    if value is None or isinstance(value, _Default):
         return default
     if value is False:
         return None
