@@ -395,7 +395,8 @@ def test_custom_tag_keys_and_consumer_endpoints_and_no_instance_list(options_lab
     assert decide(consumer, "sagemaker:InvokeEndpoint") == "allow"
     assert decide(consumer, "sagemaker:CreateEndpoint") == "implicit-deny"
     invoke = _statement(consumer, "InvokeNamedEndpoints")
-    assert json.dumps(invoke["Resource"]).endswith(':endpoint/fraud-scorer"]]}')
+    # the physical names <name>-<8 hex> of SecureEndpoint, lower-cased as in SageMaker ARNs
+    assert json.dumps(invoke["Resource"]).endswith(':endpoint/fraud-scorer-????????"]]}')
 
 
 def test_lookup_errors_name_what_exists(options_lab):
@@ -932,3 +933,21 @@ def test_grant_to_something_that_is_not_grantable_is_a_type_error():
     with pytest.raises(TypeError, match=r"MlPersonas.grant: grantee 'arn:aws:iam::1:role/r' is not an "
                                         r"iam.IGrantable; pass an iam.Role, User or Group"):
         personas.grant("ml-engineer", "arn:aws:iam::1:role/r")
+
+
+def test_grant_to_imported_principals_names_them_on_the_policies():
+    """CDK's imported groups and immutable roles ignore add_managed_policy and imported users refuse it
+    (aws/aws-cdk#22482): grant names them on the persona's policies instead."""
+    stack = Stack(new_app(), "S", env={"account": "111111111111", "region": "eu-west-1"})
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    personas.grant("ml-admin", iam.Group.from_group_name(stack, "G", "admins"))
+    personas.grant("ml-admin", iam.User.from_user_name(stack, "U", "break-glass"))
+    personas.grant("ml-admin", iam.Role.from_role_arn(stack, "R", "arn:aws:iam::111111111111:role/ops",
+                                                      mutable=False))
+    t = Template.from_stack(stack)
+    admin = t.find_resources("AWS::IAM::ManagedPolicy")[
+        stack.get_logical_id(personas.policies["MlAdmin"].node.default_child)]["Properties"]
+    assert admin["Groups"] == ["admins"] and admin["Users"] == ["break-glass"] and admin["Roles"] == ["ops"]
+    with pytest.raises(ValueError, match=r"grantee .* is in account 222222222222, the persona policies in "
+                                         r"111111111111; a managed policy attaches only in its own account"):
+        personas.grant("ml-admin", iam.Role.from_role_arn(stack, "X", "arn:aws:iam::222222222222:role/x"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import jsii
-from aws_cdk import Duration, Stack, Tags
+from aws_cdk import Duration, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -335,9 +335,10 @@ class MlPersonas(Construct):
             )
         principal = grantee.grant_principal
         _check_attachable(principal, team)
+        _check_same_account(principal, Stack.of(self).account)
         policies = [self.policies[i] for i in policy_ids]
         for managed in policies:
-            principal.add_managed_policy(managed)  # type: ignore[attr-defined]
+            _attach(managed, principal)
         if team is not None:
             Tags.of(principal).add(self.context.team_tag_key, team, priority=300)  # type: ignore[arg-type]
         attached = _AttachedPolicies(principal, DependencyGroup(*policies, *_constructs(principal)))
@@ -409,6 +410,34 @@ def _check_attachable(principal: iam.IPrincipal, team: str | None) -> None:
             f"MlPersonas.grant: team={team!r} tags the grantee, and {_describe(principal)} is not an "
             "iam.Role or iam.User defined in this app; tag it where it is defined, or pass the team as a "
             "session tag and call grant without team"
+        )
+
+
+def _attach(policy: iam.ManagedPolicy, principal: iam.IPrincipal) -> None:
+    """Attach ``policy`` to a role, user or group. One defined in this app takes it in its own
+    ``ManagedPolicyArns``; an imported one is named on the policy (``Roles``/``Users``/``Groups``), because
+    CDK's imported groups and immutable roles ignore ``add_managed_policy`` and imported users refuse it
+    (https://github.com/aws/aws-cdk/issues/22482)."""
+    if isinstance(principal, iam.Role | iam.User | iam.Group):
+        principal.add_managed_policy(policy)
+    elif getattr(principal, "role_name", None) is not None:
+        policy.attach_to_role(principal)  # type: ignore[arg-type]
+    elif getattr(principal, "user_name", None) is not None:
+        policy.attach_to_user(principal)  # type: ignore[arg-type]
+    else:
+        policy.attach_to_group(principal)  # type: ignore[arg-type]
+
+
+def _check_same_account(principal: iam.IPrincipal, account: str) -> None:
+    """A managed policy attaches only in its own account: refuse a grantee of another account."""
+    env = getattr(principal, "env", None)
+    other = getattr(env, "account", None)
+    if isinstance(other, str) and not Token.is_unresolved(other) and not Token.is_unresolved(account) \
+            and other != account:
+        raise ValueError(
+            f"MlPersonas.grant: grantee {_describe(principal)} is in account {other}, the persona policies "
+            f"in {account}; a managed policy attaches only in its own account: let a role of {account} "
+            "trust the grantee (identity.trusted_account_id, docs/identity.md)"
         )
 
 

@@ -268,7 +268,11 @@ def model_consumer_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             sid="InvokeNamedEndpoints",
             actions=["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync",
                      "sagemaker:InvokeEndpointWithResponseStream"],
-            resources=[ctx.sagemaker(f"endpoint/{name}") for name in ctx.consumer_endpoint_names],
+            # A SecureEndpoint's physical name is <name>-<8 hex> (docs/hosting.md); "?" matches one
+            # character. Names are lower-cased: SageMaker ARNs carry resource names in lower case (seen in
+            # practice: https://github.com/philschmid/cdk-samples/issues/2).
+            resources=[ctx.sagemaker(f"endpoint/{name.lower()}-????????")
+                       for name in ctx.consumer_endpoint_names],
         )
     ]
 
