@@ -67,10 +67,11 @@ def test_object_lock_severity_frequency_and_emails():
     assert object_lock_problems(1.5, "GOVERNANCE") == [
         ("object_lock_retention",
          "object_lock_retention is 1.5 days; use a whole number of days from 1 to 36500")]
-    assert guardduty_severity_problems(9) == [
+    assert guardduty_severity_problems(10.5) == [
         ("guardduty_min_severity",
-         "guardduty_min_severity 9 is outside 1-8.9; use e.g. 4 (medium and up) or 7 (high only)")]
-    assert guardduty_severity_problems(8.9) == [] and guardduty_severity_problems(1) == []
+         "guardduty_min_severity 10.5 is outside 1-10; use e.g. 4 (medium and up), 7 (high and up) or 9 "
+         "(critical only)")]
+    assert guardduty_severity_problems(9) == [] and guardduty_severity_problems(1) == []
     assert finding_frequency_problems("DAILY")[0][1] == (
         "finding_publishing_frequency 'DAILY' is not one of ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS']")
     assert [p for p, _ in email_problems(["ops@", "a@example.com", "a@example.com"])] == ["emails", "emails"]

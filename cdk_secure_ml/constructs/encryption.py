@@ -216,7 +216,8 @@ class EncryptionKeys(Construct):
 
 
 def _grantee_first(method: str, grantee: object, data_class: object) -> tuple[iam.IGrantable, str]:
-    """Accept the old order ``(data_class, grantee)`` for one more release, with a DeprecationWarning.
+    """Accept the old order ``(data_class, grantee)`` for one more release, with a FutureWarning (shown by
+    default, unlike a DeprecationWarning raised outside __main__).
 
     A ``str`` first argument can only be a data class (a grantee is never a string), so the old order is
     recognised without guessing.
@@ -225,7 +226,7 @@ def _grantee_first(method: str, grantee: object, data_class: object) -> tuple[ia
         warnings.warn(
             f"EncryptionKeys.{method}({grantee!r}, grantee) is deprecated; pass the grantee first, as in "
             f"CDK: {method}(grantee, {grantee!r})",
-            DeprecationWarning,
+            FutureWarning,
             stacklevel=3,
         )
         return data_class, grantee  # type: ignore[return-value]

@@ -27,8 +27,10 @@ MAX_OBJECT_LOCK_DAYS = 36500
 #: GuardDuty's finding publishing frequencies
 #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-detector.html).
 FINDING_PUBLISHING_FREQUENCIES: tuple[str, ...] = ("FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")
-#: The range of GuardDuty finding severities an alert threshold may take.
-GUARDDUTY_SEVERITY_RANGE: tuple[float, float] = (1.0, 8.9)
+#: The range of GuardDuty finding severities an alert threshold may take: low 1.0 to critical 10.0
+#: (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html; the API counts critical
+#: findings, https://docs.aws.amazon.com/guardduty/latest/APIReference/API_SeverityBreakdown.html).
+GUARDDUTY_SEVERITY_RANGE: tuple[float, float] = (1.0, 10.0)
 
 
 def _checkable(value: str | None) -> bool:
@@ -112,8 +114,8 @@ def guardduty_severity_problems(severity: float, *, name: str = "guardduty_min_s
     low, high = GUARDDUTY_SEVERITY_RANGE
     if low <= severity <= high:
         return []
-    return [(name, f"{name} {severity:g} is outside {low:g}-{high:g}; use e.g. 4 (medium and up) or 7 "
-                   "(high only)")]
+    return [(name, f"{name} {severity:g} is outside {low:g}-{high:g}; use e.g. 4 (medium and up), 7 "
+                   "(high and up) or 9 (critical only)")]
 
 
 def finding_frequency_problems(frequency: str) -> list[Problem]:

@@ -26,8 +26,8 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 #: A container image tag (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html).
 IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-#: A SageMaker instance type (``ml.<family>.<size>``).
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+#: A SageMaker instance type (``ml.<family>.<size>``; families may hold a hyphen, e.g. ml.p6-b200.48xlarge).
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
 #: SageMaker resource names (domains, user profiles, model package groups, ...): letters, digits and
 #: hyphens, 1-63 characters, starting and ending with a letter or digit.
 SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -46,9 +46,11 @@ KMS_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 def kms_alias_prefix_problem(prefix: str) -> str | None:
     """What is wrong with ``prefix`` as a KMS alias prefix, or None. Shared by EncryptionKeys and the
     config."""
-    if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith(("aws", "alias/")):
-        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/' and not "
-                "starting with 'aws'")
+    # The aliases are alias/<prefix>/<data class>; KMS reserves alias/aws/ for AWS managed keys
+    # (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
+    if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith("alias/") or prefix.split("/")[0] == "aws":
+        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/', and not 'aws' "
+                "(alias/aws/ is reserved for AWS managed keys)")
     return None
 
 

@@ -22,16 +22,15 @@ def test_key_layout_must_cover_the_platform_classes():
     assert "['Data']" in problems["encryption.data_classes"]
 
 
-@pytest.mark.parametrize("prefix", ["alias/x", "aws-team", "team a"])
+@pytest.mark.parametrize("prefix", ["alias/x", "aws", "aws/team", "team a"])
 def test_alias_prefix_is_checked_as_encryption_keys_checks_it(prefix):
     problems = problems_of(f"name: ml-dev\nregion: us-east-1\nencryption:\n  alias_prefix: '{prefix}'\n")
     assert problems["encryption.alias_prefix"].startswith(
         f"alias prefix {prefix!r} is invalid; use letters, digits")
 
 
-def test_a_platform_name_that_cannot_prefix_the_key_aliases_needs_an_alias_prefix():
-    problems = problems_of("name: aws-ml\nregion: us-east-1\n")
-    assert "the key aliases default to alias/<name>/<data class>" in problems["name"]
-    assert "set encryption.alias_prefix" in problems["name"]
-    config = parse_config("name: aws-ml\nregion: us-east-1\nencryption: {alias_prefix: ml}\n")
-    assert config.key_alias_prefix == "ml"
+def test_an_alias_prefix_may_start_with_aws_but_not_be_aws():
+    """KMS reserves alias/aws/ only (API_CreateAlias): alias/aws-ml/data is a customer alias."""
+    assert parse_config("name: aws-ml\nregion: us-east-1\n").key_alias_prefix == "aws-ml"
+    problems = problems_of("name: ml-dev\nregion: us-east-1\nencryption:\n  alias_prefix: aws\n")
+    assert "alias/aws/ is reserved for AWS managed keys" in problems["encryption.alias_prefix"]

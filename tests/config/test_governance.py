@@ -141,11 +141,11 @@ def test_region_allow_list_regions_must_be_known():
     }
 
 
-@pytest.mark.parametrize("severity", [0.9, 9, 10])
+@pytest.mark.parametrize("severity", [0.9, 10.1, 11])
 def test_guardduty_severity_range(severity):
     problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
     assert (
-        f"guardduty_min_severity {severity:g} is outside 1-8.9"
+        f"guardduty_min_severity {severity:g} is outside 1-10"
         in problems["governance.guardduty_min_severity"]
     )
 

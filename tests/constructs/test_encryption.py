@@ -131,7 +131,7 @@ def test_grant_helpers_scope_to_the_class_key():
         ({"data_classes": ["Data"]}, "['Data']"),
         ({"data_classes": ["data", "data"]}, "repeat a name"),
         ({"alias_prefix": "alias/x"}, "alias_prefix 'alias/x' is invalid"),
-        ({"alias_prefix": "aws-team"}, "alias_prefix 'aws-team' is invalid"),
+        ({"alias_prefix": "aws/team"}, "alias_prefix 'aws/team' is invalid"),
     ],
 )
 def test_bad_input(kwargs, message):
@@ -154,7 +154,7 @@ def test_the_old_argument_order_still_grants_with_a_deprecation_warning():
     role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
     for method in ("grant_encrypt_decrypt", "grant_decrypt", "grant_encrypt"):
         with pytest.warns(
-            DeprecationWarning,
+            FutureWarning,
             match=rf"EncryptionKeys.{method}\('data', grantee\) is "
             r"deprecated; pass the grantee first, as in CDK: "
             rf"{method}\(grantee, 'data'\)",

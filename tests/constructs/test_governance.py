@@ -950,7 +950,7 @@ def test_alerts_options_and_given_key(gov):
     [
         ({"emails": ["ops@", "x@example.com"]}, ["emails ['ops@'] are not email addresses"]),
         ({"emails": ["a@example.com", "a@example.com"]}, ["listed more than once"]),
-        ({"guardduty_min_severity": 9}, ["guardduty_min_severity 9 is outside 1-8.9"]),
+        ({"guardduty_min_severity": 11}, ["guardduty_min_severity 11 is outside 1-10"]),
         ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
         (
             {"accepted_non_compliance": {"s3-default-encryption-kms": ["b"]}, "config_compliance": False},

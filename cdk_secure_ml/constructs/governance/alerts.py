@@ -41,7 +41,7 @@ class Alerts(Construct):
     :param emails: addresses subscribed to the topic (each must confirm the subscription).
     :param encryption_key: the topic's key. Default: a dedicated key with rotation, whose policy lets
         EventBridge of this account publish.
-    :param guardduty_min_severity: 1 to 8.9. Default 7 (high).
+    :param guardduty_min_severity: 1 to 10. Default 7 (high and critical).
     :param model_approval_changes: also notify when a model package is approved or rejected. Default True.
     :param accepted_non_compliance: Config rule name → resource ids whose NON_COMPLIANT result is known and
         accepted (e.g. the SSE-S3 access-log buckets under ``s3-default-encryption-kms``: S3 delivers
@@ -52,7 +52,7 @@ class Alerts(Construct):
     :param sagemaker_failures, config_compliance, guardduty_findings: each family of rules above. Default
         True.
     :raises ValueError: every problem of the arguments at once (bad or repeated e-mails, a severity outside
-        1-8.9, accepted_non_compliance without config_compliance or with an empty list).
+        1-10, accepted_non_compliance without config_compliance or with an empty list).
     """
 
     def __init__(
