@@ -267,6 +267,17 @@ def test_features_turned_off_with_false(lab):
     warnings.has_warning(
         "/Standalone/Churn", Match.string_like_regexp(r"does not autoscale \(autoscaling=False\)")
     )
+    # feature constructs added to it afterwards say what they cannot do for it
+    warnings.has_warning(
+        "/Standalone/ChurnAlarms",
+        Match.string_like_regexp(r"these alarms notify but do not roll back .* pass alarms=AlarmOptions"),
+    )
+    warnings.has_warning(
+        "/Standalone/ChurnScaling",
+        Match.string_like_regexp(r"do not keep the scaled instance counts \(RetainAllVariantProperties\)"),
+    )
+    imported = Annotations.from_stack(stack).find_warning("/Standalone/ImportedAlarms", Match.any_value())
+    assert imported == []
 
 
 def test_endpoint_alarms_on_their_own(lab):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import Annotations, ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
@@ -131,6 +131,13 @@ class EndpointAlarms(Construct):
         thresholds = thresholds or AlarmOptions()
         self._validate(variants, thresholds, instance_metrics)
         target = resource_scope or self
+        if resource_scope is None and hasattr(endpoint, "autoscaled"):  # added to a SecureEndpoint afterwards
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:alarms-without-rollback",
+                "these alarms notify but do not roll back the endpoint's blue/green deployments (its "
+                "AutoRollbackConfiguration is written by SecureEndpoint); pass alarms=AlarmOptions(...) to "
+                "the SecureEndpoint instead for both",
+            )
         self.topic: sns.ITopic = topic or new_alarm_topic(target, "AlarmTopic")
         self.metrics = (
             endpoint

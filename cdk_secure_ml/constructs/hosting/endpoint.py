@@ -333,8 +333,8 @@ class SecureEndpoint(EndpointBase):
             Annotations.of(self).add_warning_v2(
                 "secure-ml:endpoint-no-alarms",
                 f"endpoint {self.name} has no alarms (alarms=False): nothing notifies on errors or latency "
-                "and a deployment does not roll back automatically; add EndpointAlarms or pass "
-                "alarms=AlarmOptions(...)",
+                "and a deployment does not roll back automatically; pass alarms=AlarmOptions(...) "
+                "(EndpointAlarms added afterwards notify but do not roll back)",
             )
 
     # ------------------------------------------------------------------------------------------

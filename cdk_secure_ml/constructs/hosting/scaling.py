@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -84,6 +84,14 @@ class EndpointAutoScaling(Construct):
         self._validate(variants, options, allow_single_instance)
         self._scope = resource_scope or self
         self._endpoint = endpoint
+        if resource_scope is None and getattr(endpoint, "autoscaled", None) is False:
+            # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:scaling-added-afterwards",
+                "the SecureEndpoint was built with autoscaling=False, so its updates do not keep the scaled "
+                "instance counts (RetainAllVariantProperties): each blue/green update starts from "
+                "instance_count; pass autoscaling=AutoScalingOptions(...) to the SecureEndpoint instead",
+            )
         self.metrics = (
             endpoint
             if isinstance(endpoint, EndpointMetrics)
