@@ -849,7 +849,8 @@ def _build(
         ({"image": "sha256:abc"}, "is not a digest"),
         ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
         ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
-        ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]}, "repeat a name"),
+        ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]},
+         "variant name 'A' is listed twice (first at variants.0)"),
         (
             {"variants": [EndpointVariantOptions(str(i)) for i in range(6)]},
             "12 rollback alarms exceed the 10",
@@ -898,7 +899,8 @@ def test_unknown_region_needs_a_monitor_image():
     with pytest.raises(
         ValueError,
         match=r"SecureEndpoint far: model_monitor image_uri is needed: no Model Monitor "
-        r"image account is known for region ap-southeast-4; give image_uri",
+        r"image is known for region ap-southeast-4 \(.*\); set image_uri to the analyzer image of "
+        r"ap-southeast-4, <account>\.dkr\.ecr\.ap-southeast-4\.amazonaws\.com/",
     ):
         SecureEndpoint(
             stack,

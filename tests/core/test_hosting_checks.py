@@ -74,8 +74,8 @@ def only(problems):
         ),
         (
             checks.variant_set_problems(names=["A", "A"], weights=[1, 1]),
-            (),
-            "variant names ['A', 'A'] repeat a name; name each variant once",
+            (1, "name"),
+            "variant name 'A' is listed twice (first at variants.0); name each variant once",
         ),
         (
             checks.variant_set_problems(names=["A", "B"], weights=[0, 0]),
@@ -180,7 +180,7 @@ def only(problems):
             checks.rollback_alarm_problems(
                 variant_count=6, rollback_alarms_per_variant=2, auto_rollback=True
             ),
-            (),
+            ("alarms",),
             "12 rollback alarms exceed the 10 SageMaker allows; use at most 5 variants",
         ),
         (
@@ -216,7 +216,8 @@ def only(problems):
         (
             checks.monitor_image_problems(region="ap-southeast-4", image_uri=None),
             ("image_uri",),
-            "image_uri is needed: no Model Monitor image account is known for region ap-southeast-4",
+            "image_uri is needed: no Model Monitor image is known for region ap-southeast-4 (the SageMaker "
+            "SDK's table lists",
         ),
         (
             checks.async_inference_problems(

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdk_secure_ml.core.hosting import checks
-from cdk_secure_ml.core.hosting.checks import Problem, nested
 from cdk_secure_ml.core.hosting.model_source import ModelSource
 from cdk_secure_ml.core.hosting.naming import endpoint_name_problems
 from cdk_secure_ml.core.hosting.options import (
@@ -26,6 +25,7 @@ from cdk_secure_ml.core.hosting.options import (
     RolloutOptions,
     ServerlessOptions,
 )
+from cdk_secure_ml.core.hosting.problem import Problem, nested
 
 
 @dataclass(frozen=True)
