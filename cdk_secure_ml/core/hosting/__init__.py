@@ -13,7 +13,7 @@
 - :mod:`.naming`: the endpoint's physical name and SageMaker's name limits.
 - :mod:`.endpoint`: every check of one endpoint together (:func:`endpoint_problems`).
 
-Nothing here imports aws_cdk or jsii (``tests/core/test_hosting_core.py`` checks it).
+Nothing here imports aws_cdk or jsii (``tests/core/test_hosting_checks.py`` checks it).
 """
 
 from cdk_secure_ml.core.hosting.endpoint import EndpointFeatures, endpoint_problems
