@@ -16,7 +16,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # Synthesis never needs AWS: don't let SDKs probe instance metadata for credentials.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: setup test synth check bench clean
+.PHONY: setup test lint synth check bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -34,12 +34,18 @@ synth: setup
 	rm -rf cdk.out  # no stale assemblies of another config in the checks
 	$(CDK) synth --quiet -c config=$(CONFIG)
 
-## test: unit and synth tests, then the CI policy gates
+## test: lint and types, unit and synth tests, then the CI policy gates
 test: setup
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check CONFIG=config/demo.yaml
 	$(MAKE) --no-print-directory check CONFIG=config/multi-account.yaml
+
+## lint: ruff (pyproject's selection: line length 110, complexity 12) on the repository, mypy on the package
+lint: setup
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/mypy
 
 ## check: policy gates on the synthesized templates (the same ones CI runs)
 check: synth $(CHECKOV)

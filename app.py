@@ -8,6 +8,12 @@ from aws_cdk import App
 from cdk_secure_ml.config import ConfigError, load_config
 from cdk_secure_ml.stacks.reference_app import build_reference_app
 
+if len(sys.argv) > 1:
+    # The config comes from CDK context, which only the cdk CLI passes (an argument here would be ignored).
+    print(f"app.py takes no arguments (got {sys.argv[1:]}); run it through the cdk CLI: "
+          "node_modules/.bin/cdk synth -c config=config/demo.yaml", file=sys.stderr)
+    sys.exit(2)
+
 app = App()
 # `cdk synth` must fail on an unacknowledged policy finding. The CLI (2.1148) asks the app to leave
 # reporting to it (failSynthOnValidationErrors=false) but then exits 0, and in "process" mode the

@@ -262,7 +262,7 @@ def audit(emulator: Emulator) -> Any:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases, in order)
     parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)"

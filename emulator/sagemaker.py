@@ -191,7 +191,7 @@ def _autoscaled_variants(backend: SageMakerModelBackend, endpoint_name: str) -> 
     }
 
 
-def update_endpoint(
+def update_endpoint(  # noqa: C901 (one refusal per documented UpdateEndpoint rule)
     backend: SageMakerModelBackend,
     endpoint_name: str,
     endpoint_config_name: str,

@@ -440,7 +440,7 @@ def _sagemaker(response: SageMakerResponse) -> SageMakerModelBackend:
     return response.sagemaker_backend
 
 
-def _handlers(
+def _handlers(  # noqa: C901 (a dispatch table of stand-in API actions)
     moto_create_notebook: Callable[..., Any], moto_describe_notebook: Callable[..., Any]
 ) -> dict[str, Callable]:
     """The action handlers, named ``<action>_handler``; moto's two notebook handlers are wrapped."""

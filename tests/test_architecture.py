@@ -206,3 +206,34 @@ def test_no_deferred_import_postpones_a_cycle() -> None:
     assert not found, "cycles closed by imports inside functions:\n" + "\n".join(
         " -> ".join(cycle) for cycle in found
     )
+
+
+#: The size above which a module must say in its docstring why it is not split (issue 12: "No module over
+#: ~600 lines without a stated reason").
+MAX_MODULE_LINES = 600
+#: The phrase that states the reason, in the module docstring: "Longer than 600 lines because ...".
+SIZE_REASON = "Longer than 600 lines because"
+
+
+def long_modules_without_a_reason(root: Path = ROOT) -> list[str]:
+    """Modules over :data:`MAX_MODULE_LINES` lines whose docstring does not give :data:`SIZE_REASON`."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.count("\n") + 1
+        if lines > MAX_MODULE_LINES and SIZE_REASON not in (ast.get_docstring(ast.parse(source)) or ""):
+            found.append(f"{path.relative_to(root.parent)}: {lines} lines")
+    return found
+
+
+def test_no_module_is_long_without_a_stated_reason() -> None:
+    assert long_modules_without_a_reason() == []
+
+
+def test_a_long_module_needs_its_reason(tmp_path: Path) -> None:
+    body = "x = 1\n" * MAX_MODULE_LINES
+    (tmp_path / "long.py").write_text('"""A module."""\n' + body)
+    (tmp_path / "explained.py").write_text(f'"""A table. {SIZE_REASON} it is one table."""\n' + body)
+    (tmp_path / "short.py").write_text('"""Short."""\nx = 1\n')
+    expected = f"{tmp_path.name}/long.py: {MAX_MODULE_LINES + 2} lines"
+    assert long_modules_without_a_reason(tmp_path) == [expected]

@@ -34,7 +34,9 @@ def test_every_line_has_an_aws_source_and_one_sentence():
 
 def test_references_name_known_behaviours():
     known = {b.id for b in BEHAVIOURS}
-    unknown = {i: where for i, where in {**references_in_tests(), **emulator_references()}.items() if i not in known}
+    unknown = {
+        i: where for i, where in {**references_in_tests(), **emulator_references()}.items() if i not in known
+    }
     assert unknown == {}
 
 
@@ -48,8 +50,11 @@ def test_the_page_is_current():
 
 
 def test_get_names_the_unknown_id_and_the_fix():
-    with pytest.raises(KeyError, match=r"unknown AWS behaviour 'cloudformation\.custom-name-replacment'.*did you mean "
-                                       r"cloudformation\.custom-name-replacement"):
+    with pytest.raises(
+        KeyError,
+        match=r"unknown AWS behaviour 'cloudformation\.custom-name-replacment'.*did "
+        r"you mean cloudformation\.custom-name-replacement",
+    ):
         get("cloudformation.custom-name-replacment")
 
 

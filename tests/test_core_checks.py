@@ -34,9 +34,10 @@ def test_persona_problems_are_placed_at_their_argument():
                                 team_tag_key="bad key!", user_tag_key="user", human_personas=["admin"])
     assert [path for path, _ in problems] == [
         "teams", "teams", "instance_types", "team_tag_key", "human_personas"]
-    assert problems[3] == ("team_tag_key", "team_tag_key 'bad key!' is not a usable tag key: it names a session "
-                                           "tag and appears in policies as aws:PrincipalTag/<key>; use a letter "
-                                           "followed by up to 63 letters, digits and _.:/=+-@ (e.g. team)")
+    assert problems[3] == ("team_tag_key", "team_tag_key 'bad key!' is not a usable tag key: it names a "
+                                           "session tag and appears in policies as aws:PrincipalTag/<key>; "
+                                           "use a letter followed by up to 63 letters, digits and _.:/=+-@ "
+                                           "(e.g. team)")
     assert persona_problems(teams=["fraud"], instance_types=["ml.m5.*"]) == []
     assert persona_problems(teams=[])[0] == (
         "teams", "teams is empty; name at least one team (execution roles are per team)")

@@ -54,7 +54,9 @@ def test_an_empty_group_is_not_an_error_its_endpoints_wait(sagemaker, capsys):
 
 
 def test_require_approved_restores_the_strict_exit_2(sagemaker, capsys):
-    assert delivery_context.main(["--group", "secure-ml-models", "--region", REGION, "--require-approved"]) == 2
+    assert (
+        delivery_context.main(["--group", "secure-ml-models", "--region", REGION, "--require-approved"]) == 2
+    )
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "model package group 'secure-ml-models' has no Approved model package version" in captured.err
@@ -63,7 +65,10 @@ def test_require_approved_restores_the_strict_exit_2(sagemaker, capsys):
 def test_only_groups_with_an_approved_version_are_printed(sagemaker, capsys):
     sagemaker.create_model_package_group(ModelPackageGroupName="fraud-models")
     approved = _package(sagemaker, "Approved")
-    assert delivery_context.main(["--group", "secure-ml-models", "--group", "fraud-models", "--region", REGION]) == 0
+    assert (
+        delivery_context.main(["--group", "secure-ml-models", "--group", "fraud-models", "--region", REGION])
+        == 0
+    )
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"secure-ml-models": approved}
     assert "'fraud-models' has no Approved version yet" in captured.err
@@ -87,10 +92,21 @@ def test_endpoints_wait_only_for_resolved_groups_without_an_approved_version():
         return EndpointConfig(name=name, image_repository="ml/churn", **kwargs)
 
     endpoints = [
-        endpoint("churn", model_package_group="g1", image="latest", team="research", model_data="research/m/model.tar.gz"),
+        endpoint(
+            "churn",
+            model_package_group="g1",
+            image="latest",
+            team="research",
+            model_data="research/m/model.tar.gz",
+        ),
         endpoint("fraud", model_package_group="g2"),
-        endpoint("ab", image="latest", team="research", model_data="research/m/model.tar.gz",
-                 variants=[{"name": "a"}, {"name": "b", "model_package_group": "g3"}]),
+        endpoint(
+            "ab",
+            image="latest",
+            team="research",
+            model_data="research/m/model.tar.gz",
+            variants=[{"name": "a"}, {"name": "b", "model_package_group": "g3"}],
+        ),
         endpoint("plain", image="latest", team="research", model_data="research/m/model.tar.gz"),
     ]
     waiting = delivery_context.endpoints_awaiting_approval(endpoints, {"g2": "arn:g2/1"}, {"g1", "g2", "g3"})

@@ -30,8 +30,9 @@ def audit_cli(emulator: Emulator, monkeypatch) -> tuple[int, dict]:
     for name, value in emulator.env({}).items():
         monkeypatch.setenv(name, value)
     out = io.StringIO()
-    code = main_audit(["--region", emulator.region, "--endpoint-url", emulator.endpoint_url, "--format", "json"],
-                      stdout=out)
+    code = main_audit(
+        ["--region", emulator.region, "--endpoint-url", emulator.endpoint_url, "--format", "json"], stdout=out
+    )
     return code, json.loads(out.getvalue())
 
 
@@ -57,9 +58,12 @@ def test_deploy_audit_drift(tmp_path, monkeypatch):
         # The stand-ins answer boto3 as AWS would.
         sagemaker = emulator.client("sagemaker")
         assert len(sagemaker.list_user_profiles()["UserProfiles"]) == sum(
-            r.deployed["AWS::SageMaker::UserProfile"] for r in platform)
+            r.deployed["AWS::SageMaker::UserProfile"] for r in platform
+        )
         schedule = sagemaker.list_monitoring_schedules()["MonitoringScheduleSummaries"][0]
-        job = sagemaker.describe_data_quality_job_definition(JobDefinitionName=schedule["MonitoringJobDefinitionName"])
+        job = sagemaker.describe_data_quality_job_definition(
+            JobDefinitionName=schedule["MonitoringJobDefinitionName"]
+        )
         assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
         assert sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
         # The adapters did their work: a default security group without rules, a TLS-only bucket policy.
@@ -75,7 +79,15 @@ def test_deploy_audit_drift(tmp_path, monkeypatch):
 
         drifts = platform_drifts(emulator.client, config.name)
         rules = {d.rule for d in drifts}
-        assert {"SML-IAM-8", "SML-ENC-8", "SML-ENC-9", "SML-ENC-10", "SML-ENC-11", "SML-NET-12", "SML-NET-16"} <= rules
+        assert {
+            "SML-IAM-8",
+            "SML-ENC-8",
+            "SML-ENC-9",
+            "SML-ENC-10",
+            "SML-ENC-11",
+            "SML-NET-12",
+            "SML-NET-16",
+        } <= rules
         for change in drifts:
             assert not caught(before.findings, change), f"failing before the drift: {change}"
             change.apply()
@@ -98,23 +110,36 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     deployed = next(line for line in lines if line.startswith("demo: deployed ") and "audit" in line)
     assert re.fullmatch(r"demo: deployed \d+ resources \(0 skipped\), audit \d+ passed / 0 failed", deployed)
     # The alarm topic's policy lets CloudWatch publish: the notification reaches a subscriber (E5).
-    assert any(re.match(r"demo: alarm .*5xx.* set to ALARM; the notification arrived on a subscribed SQS queue",
-                        line, re.IGNORECASE) for line in lines)
+    assert any(
+        re.match(
+            r"demo: alarm .*5xx.* set to ALARM; the notification arrived on a subscribed SQS "
+            r"queue",
+            line,
+            re.IGNORECASE,
+        )
+        for line in lines
+    )
     updated = next(line for line in lines if line.startswith("demo: updated "))
     match = re.match(r"demo: updated (\d+) resources \((\d+) replaced\)", updated)
     assert match and int(match.group(2)) > 0 and updated.endswith("0 failed")
-    # What day 2 changed: a new profile, new lifecycle configs, the endpoint replaced under a new name (D7, D8).
+    # What day 2 changed: a new profile, new lifecycle configs, the endpoint replaced under a new name (D7,
+    # D8).
     assert re.search(r"UsersFraud: .*added ProfileDana \(UserProfile\)", out)
     assert re.search(r"Serving: .*replaced .*ChurnEndpointF69ED4C8 \(Endpoint\)", out)
     assert re.search(r"replaced .*\(StudioLifecycleConfig\)", out)
-    # The teardown deleted what users left in Studio, then cdk destroy kept only what holds data, with reasons.
+    # The teardown deleted what users left in Studio, then cdk destroy kept only what holds data, with
+    # reasons.
     assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out
     assert re.search(r"deleted \d+ lifecycle config\(s\)", out)
     destroyed = next(line for line in lines if line.startswith("demo: destroyed, retained "))
     kept = destroyed.split(": ", 2)[2].split(", ")
-    assert any("databucket" in name for name in kept) and any("/aws/sagemaker/Endpoints/churn-" in name for name in kept)
+    assert any("databucket" in name for name in kept) and any(
+        "/aws/sagemaker/Endpoints/churn-" in name for name in kept
+    )
     retained = [line for line in out.splitlines() if line.startswith("  retained ")]
     assert len(retained) == len(kept)
-    assert not any("AWS::SageMaker::Domain" in line or "AWS::SageMaker::UserProfile" in line for line in retained)
+    assert not any(
+        "AWS::SageMaker::Domain" in line or "AWS::SageMaker::UserProfile" in line for line in retained
+    )
     assert any("KeysDataKey" in line and "AWS::KMS::Key" in line for line in retained)
     assert "stacks left after cdk destroy" not in out

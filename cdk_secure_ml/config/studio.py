@@ -13,10 +13,12 @@ from cdk_secure_ml.config._types import check_tags
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS, SAGEMAKER_NAME_RE
 
 _SSO_INSTANCE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$")
+#: The persona names a Studio user may have (``studio.users[].persona``).
 PERSONA_NAMES = PERSONAS
 #: Personas that work in Studio: the ones with execution roles.
 STUDIO_PERSONAS = EXECUTION_PERSONAS
 
+#: What the config says when ``auth_mode: SSO`` has no IAM Identity Center instance.
 SSO_SETUP_MESSAGE = (
     "auth_mode SSO needs an IAM Identity Center setup: set studio.sso_instance_arn "
     "(arn:aws:sso:::instance/ssoins-...) or use auth_mode IAM"

@@ -8,8 +8,10 @@ do not edit. The image is ``<account>.dkr.ecr.<region>.<domain>/<repository>``
 
 from __future__ import annotations
 
+#: The ECR repository of the Model Monitor analyzer image.
 MODEL_MONITOR_REPOSITORY = "sagemaker-model-monitor-analyzer"
 
+#: Region -> the account that publishes the Model Monitor analyzer image there.
 MODEL_MONITOR_IMAGE_ACCOUNTS: dict[str, str] = {
     "af-south-1": "875698925577",
     "ap-east-1": "001633400207",

@@ -13,6 +13,8 @@ from constructs import IConstruct, IValidation
 
 #: The three regulatory packs share rule names; ``in_regulatory_packs("S3BucketLoggingEnabled")``
 #: gives the three ids.
+__all__ = ["acknowledge", "acknowledge_wildcards", "in_regulatory_packs", "skip_checkov"]
+
 REGULATORY_PACK_PREFIXES = ("HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321")
 
 

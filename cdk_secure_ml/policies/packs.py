@@ -14,6 +14,9 @@ COMPLIANCE_PACKS: tuple[type[NagPack], ...] = (
 )
 
 
+__all__ = ["add_compliance_packs", "compliance_packs"]
+
+
 def compliance_packs(app: App) -> list[NagPack]:
     """New instances of every pack in :data:`COMPLIANCE_PACKS` for ``app``."""
     return [pack(app) for pack in COMPLIANCE_PACKS]

@@ -9,6 +9,8 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.delivery import PipelineAuditRole
 
+__all__ = ["DeliveryAccessStack", "NO_HUMAN_WRITE_PERSONAS"]
+
 #: Human personas a production stage keeps: the model consumer only invokes named endpoints. No
 #: human role there writes anything; the pipeline's deploy role is the only writer (docs/delivery.md).
 NO_HUMAN_WRITE_PERSONAS: tuple[str, ...] = ("model-consumer",)

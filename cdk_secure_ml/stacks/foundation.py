@@ -16,6 +16,8 @@ from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBou
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
 
+__all__ = ["FoundationStack", "retention_days"]
+
 
 def retention_days(days: int) -> logs.RetentionDays:
     """The ``logs.RetentionDays`` member for a number of days (validated in config)."""

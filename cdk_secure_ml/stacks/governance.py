@@ -17,7 +17,7 @@ from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.policies import scp
 from cdk_secure_ml.stacks.foundation import retention_days
 
-__all__ = ["MAX_SCPS_PER_TARGET", "GovernanceStack", "OrganizationGuardrailsStack"]
+__all__ = ["GovernanceStack", "OrganizationGuardrailsStack"]
 
 #: The Config rule the platform's SSE-S3 access-log buckets are known to fail: S3 server access logging
 #: delivers only to SSE-S3 buckets, and the rule cannot exclude resources

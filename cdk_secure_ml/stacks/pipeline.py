@@ -15,6 +15,8 @@ from cdk_secure_ml.constructs.delivery import DeliveryStage, MlPlatformPipeline,
 from cdk_secure_ml.constructs.identity import PlatformPermissionsBoundary
 from cdk_secure_ml.stacks.stage import MlPlatformStage
 
+__all__ = ["DeliveryPipelineStack"]
+
 
 class DeliveryPipelineStack(Stack):
     """The pipeline and model registry for ``config`` (which must have a ``delivery`` section).

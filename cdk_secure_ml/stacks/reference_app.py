@@ -11,6 +11,8 @@ from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
 from cdk_secure_ml.stacks.pipeline import DeliveryPipelineStack
 from cdk_secure_ml.stacks.stage import MlPlatformStage
 
+__all__ = ["build_reference_app"]
+
 
 def build_reference_app(
     config: PlatformConfig,

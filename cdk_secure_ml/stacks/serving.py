@@ -34,6 +34,8 @@ from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 
+__all__ = ["ServingStack", "endpoint_options", "approved_model_packages", "APPROVED_MODEL_PACKAGES_CONTEXT"]
+
 #: CDK context: {model package group name: approved model package version ARN}, a JSON object (the
 #: pipeline's synth step passes the output of ``python -m cdk_secure_ml.delivery_context``).
 APPROVED_MODEL_PACKAGES_CONTEXT = "approved-model-packages"

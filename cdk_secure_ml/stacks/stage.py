@@ -16,6 +16,8 @@ from cdk_secure_ml.stacks.governance import GovernanceStack
 from cdk_secure_ml.stacks.serving import ServingStack, approved_model_packages
 from cdk_secure_ml.stacks.studio import StudioStack, StudioUsersStack, user_stack_slices
 
+__all__ = ["MlPlatformStage"]
+
 
 class MlPlatformStage(Stage):
     """One deployment of the platform (one account). Stacks are environment-agnostic unless ``env``

@@ -15,6 +15,8 @@ from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.studio import SdkDefaultsLifecycleConfigs, SecureStudioDomain, sdk_defaults
 from cdk_secure_ml.stacks.foundation import FoundationStack
 
+__all__ = ["StudioStack", "StudioUsersStack", "user_stack_slices", "DEFAULT_MAX_PROFILES_PER_STACK"]
+
 #: A user profile is one resource (~0.6 KB of template); 400 per stack stays far below
 #: CloudFormation's 500 resources and 1 MB.
 DEFAULT_MAX_PROFILES_PER_STACK = 400

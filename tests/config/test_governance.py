@@ -30,7 +30,8 @@ def test_secure_defaults():
 
 
 def test_every_key_set():
-    config = parse_config(textwrap.dedent(f"""\
+    config = parse_config(
+        textwrap.dedent(f"""\
         name: ml-dev
         region: eu-west-1
         governance:
@@ -53,11 +54,13 @@ def test_every_key_set():
             target_ou_ids: [ou-ab12-cd34ef56]
             allowed_regions: [eu-west-1, eu-central-1]
             ai_services_opt_out: false
-            deployer_role_arns: ["arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"]
+            deployer_role_arns:
+              - "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-west-1"
             break_glass_role_arns: ["arn:aws:iam::*:role/breakglass"]
             attached_scps_per_target: 2
             merge_scps: true
-        """))
+        """)
+    )
     gov = config.governance
     assert gov.central_log_archive.bucket_name == "org-log-archive"
     assert gov.central_log_archive.kms_key_arn == KEY_ARN
@@ -76,8 +79,10 @@ def test_every_key_set():
 @pytest.mark.parametrize("days", [0, 36501, -5])
 def test_object_lock_retention_range(days):
     problems = problems_of(f"governance:\n  object_lock_retention_days: {days}\n")
-    assert problems == {"governance.object_lock_retention_days":
-                        f"Object Lock retention {days} days is outside 1-36500; pick a value in that range"}
+    assert problems == {
+        "governance.object_lock_retention_days": f"Object Lock retention {days} days is outside 1-36500; "
+                                                 "pick a value in that range"
+    }
 
 
 def test_central_bucket_needs_its_key_arn():
@@ -86,48 +91,69 @@ def test_central_bucket_needs_its_key_arn():
 
 
 def test_central_bucket_name_and_key_shape():
-    problems = problems_of("governance:\n  central_log_archive:\n    bucket_name: Org_Logs\n    kms_key_arn: alias/x\n")
+    problems = problems_of(
+        "governance:\n  central_log_archive:\n    bucket_name: Org_Logs\n    kms_key_arn: alias/x\n"
+    )
     assert "'Org_Logs' is not an S3 bucket name" in problems["governance.central_log_archive.bucket_name"]
     assert "'alias/x' is not a KMS key ARN" in problems["governance.central_log_archive.kms_key_arn"]
 
 
 def test_emails_must_be_addresses():
     problems = problems_of("governance:\n  alert_emails: [ops@example.com, ops, a@b, 'x y@example.com']\n")
-    assert problems == {"governance.alert_emails":
-                        "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
-                        "(name@example.com)"}
+    assert problems == {
+        "governance.alert_emails": "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
+        "(name@example.com)"
+    }
 
 
 def test_ou_ids_must_be_shaped():
-    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56, ou-1, r-ab12, OU-AB12-CD34EF56]\n")
+    problems = problems_of(
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56, ou-1, "
+        "r-ab12, OU-AB12-CD34EF56]\n"
+    )
     message = problems["governance.organization.target_ou_ids"]
     assert "['ou-1', 'r-ab12', 'OU-AB12-CD34EF56'] are not OU ids" in message
     assert "^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$" in message
 
 
 def test_ou_ids_required_and_non_empty():
-    assert "required key is missing" in problems_of("governance:\n  organization: {}\n")[
-        "governance.organization.target_ou_ids"]
-    assert "target_ou_ids is empty" in problems_of("governance:\n  organization:\n    target_ou_ids: []\n")[
-        "governance.organization.target_ou_ids"]
+    assert (
+        "required key is missing"
+        in problems_of("governance:\n  organization: {}\n")["governance.organization.target_ou_ids"]
+    )
+    assert (
+        "target_ou_ids is empty"
+        in problems_of("governance:\n  organization:\n    target_ou_ids: []\n")[
+            "governance.organization.target_ou_ids"
+        ]
+    )
 
 
 def test_region_allow_list_regions_must_be_known():
     problems = problems_of(
-        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n    allowed_regions: [eu-west-1, moon-1]\n")
-    assert problems == {"governance.organization.allowed_regions":
-                        "unknown region(s) ['moon-1'] in the allow-list; use AWS region codes such as eu-west-1"}
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n    allowed_regions: "
+        "[eu-west-1, moon-1]\n"
+    )
+    assert problems == {
+        "governance.organization.allowed_regions": "unknown region(s) ['moon-1'] in the allow-list; use AWS "
+                                                   "region codes such as "
+        "eu-west-1"
+    }
 
 
 @pytest.mark.parametrize("severity", [0.9, 9, 10])
 def test_guardduty_severity_range(severity):
     problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
-    assert f"guardduty_min_severity {severity:g} is outside 1-8.9" in problems["governance.guardduty_min_severity"]
+    assert (
+        f"guardduty_min_severity {severity:g} is outside 1-8.9"
+        in problems["governance.guardduty_min_severity"]
+    )
 
 
 def test_other_validations_with_paths_and_lines():
     with pytest.raises(ConfigError) as info:
-        parse_config(textwrap.dedent("""\
+        parse_config(
+            textwrap.dedent("""\
             name: ml-dev
             region: eu-west-1
             governance:
@@ -140,16 +166,25 @@ def test_other_validations_with_paths_and_lines():
                 management_account_id: "12"
                 break_glass_role_arns: [breakglass]
               colour: blue
-            """), source="gov.yaml")
+            """),
+            source="gov.yaml",
+        )
     by_path = {p.path: p for p in info.value.problems}
     assert set(by_path) == {
-        "governance.auditor_role_arns", "governance.trail_log_retention_days", "governance.disabled_config_rules",
-        "governance.object_lock_mode", "governance.organization.management_account_id",
-        "governance.organization.break_glass_role_arns", "governance.colour",
+        "governance.auditor_role_arns",
+        "governance.trail_log_retention_days",
+        "governance.disabled_config_rules",
+        "governance.object_lock_mode",
+        "governance.organization.management_account_id",
+        "governance.organization.break_glass_role_arns",
+        "governance.colour",
     }
     assert by_path["governance.auditor_role_arns"].line == 4
     assert "['auditor'] are not IAM role ARNs" in by_path["governance.auditor_role_arns"].message
-    assert "42 is not a CloudWatch Logs retention period" in by_path["governance.trail_log_retention_days"].message
+    assert (
+        "42 is not a CloudWatch Logs retention period"
+        in by_path["governance.trail_log_retention_days"].message
+    )
     assert "sagemaker-domain-in-vcp" in by_path["governance.disabled_config_rules"].message
     assert by_path["governance.organization.break_glass_role_arns"].line == 11
     assert "unknown key" in by_path["governance.colour"].message
@@ -160,29 +195,40 @@ def test_every_table_rule_may_be_disabled():
     assert set(gov.disabled_config_rules) == set(CONFIG_RULES)
 
 
-# ------------------------------------------------------------------ D4: one recorder, channel, detector per account
+# ------------------------------------------------------------------ D4: one recorder, channel, detector per
+# account
 
 
 STAGES = """\
 delivery:
   tooling_account: "111111111111"
   source:
-    connection_arn: arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a
+    connection_arn:
+      arn:aws:codeconnections:eu-west-1:111111111111:connection/0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a
     repository: acme/ml-platform
   stages:
     - {name: dev, account: "222222222222", region: eu-west-1}
 """
 
 
-@pytest.mark.aws_behaviour("config.one-recorder-per-region", "config.one-delivery-channel-per-region",
-                           "guardduty.one-detector-per-region")
-@pytest.mark.parametrize(("extra", "created"), [
-    ("", True),                                                     # a standalone account has none yet
-    (STAGES, False),                                                # stage accounts of a landing zone have them
-    ("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n", False),
-    ("governance:\n  config_recorder: true\n  guardduty_detector: true\n" + STAGES, True),   # explicit wins
-    ("governance:\n  config_recorder: false\n  guardduty_detector: false\n", False),
-])
+@pytest.mark.aws_behaviour(
+    "config.one-recorder-per-region",
+    "config.one-delivery-channel-per-region",
+    "guardduty.one-detector-per-region",
+)
+@pytest.mark.parametrize(
+    ("extra", "created"),
+    [
+        ("", True),  # a standalone account has none yet
+        (STAGES, False),  # stage accounts of a landing zone have them
+        ("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n", False),
+        (
+            "governance:\n  config_recorder: true\n  guardduty_detector: true\n" + STAGES,
+            True,
+        ),  # explicit wins
+        ("governance:\n  config_recorder: false\n  guardduty_detector: false\n", False),
+    ],
+)
 def test_recorder_and_detector_default_to_the_account_kind(extra, created):
     config = parse_config("name: ml-dev\nregion: eu-west-1\n" + extra)
     assert (config.governance.config_recorder, config.governance.guardduty_detector) == (created, created)
@@ -205,18 +251,22 @@ def test_multi_account_example_leaves_the_landing_zone_its_recorder_and_detector
 
 
 def test_exempt_principal_arns_was_split():
-    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
-                           "    exempt_principal_arns: [arn:aws:iam::*:role/x]\n")
+    problems = problems_of(
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
+        "    exempt_principal_arns: [arn:aws:iam::*:role/x]\n"
+    )
     message = problems["governance.organization.exempt_principal_arns"]
     assert "exempt_principal_arns was split in two" in message
     assert "deployer_role_arns" in message and "break_glass_role_arns" in message
 
 
 def test_deployer_roles_must_not_be_empty():
-    problems = problems_of("governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
-                           "    deployer_role_arns: []\n")
+    problems = problems_of(
+        "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n    deployer_role_arns: []\n"
+    )
     assert problems["governance.organization.deployer_role_arns"].startswith(
-        "deployer_role_arns is empty: protect-audit would deny CloudFormation")
+        "deployer_role_arns is empty: protect-audit would deny CloudFormation"
+    )
 
 
 def test_organization_defaults():
@@ -233,22 +283,35 @@ def test_scps_already_on_the_ous_count_against_the_quota():
     base = "governance:\n  organization:\n    target_ou_ids: [ou-ab12-cd34ef56]\n"
     assert problems_of(base + "    attached_scps_per_target: 2\n    allowed_regions: [eu-west-1]\n") == {
         "governance.organization": (
-            "the platform attaches 4 SCP(s) to each OU and attached_scps_per_target says 2 are already there: 6 is "
-            "more than the 5 SCPs AWS attaches to one OU; set merge_scps: true (the platform's statements packed into as "
-            "few SCPs as fit), "
-            "or detach SCPs you no longer need from the OUs, or target OUs with fewer SCPs")}
-    merged = parse_config("name: ml-dev\nregion: eu-west-1\n" + base + "    attached_scps_per_target: 4\n"
-                          "    merge_scps: true\n").governance.organization
+            "the platform attaches 4 SCP(s) to each OU and attached_scps_per_target says 2 are already "
+            "there: 6 is more than the 5 SCPs AWS attaches to one OU; set merge_scps: true (the platform's "
+            "statements packed into as few SCPs as fit), or detach SCPs you no longer need from the OUs, or "
+            "target OUs with fewer SCPs"
+        )
+    }
+    merged = parse_config(
+        "name: ml-dev\nregion: eu-west-1\n" + base + "    attached_scps_per_target: 4\n    merge_scps: true\n"
+    ).governance.organization
     assert merged.platform_scp_count == 1
-    assert "detach SCPs" in problems_of(base + "    attached_scps_per_target: 5\n    merge_scps: true\n")[
-        "governance.organization"]
-    assert "outside 1-5" in problems_of(base + "    attached_scps_per_target: 0\n")[
-        "governance.organization.attached_scps_per_target"]
+    assert (
+        "detach SCPs"
+        in problems_of(base + "    attached_scps_per_target: 5\n    merge_scps: true\n")[
+            "governance.organization"
+        ]
+    )
+    assert (
+        "outside 1-5"
+        in problems_of(base + "    attached_scps_per_target: 0\n")[
+            "governance.organization.attached_scps_per_target"
+        ]
+    )
 
 
 def test_an_alert_address_listed_twice_is_refused():
     """Each address becomes one subscription named after it: a repeat would fail synth (Alerts refuses it)."""
     emails = "[ops@example.com, sec@example.com, ops@example.com]"
     problems = problems_of(f"governance:\n  alert_emails: {emails}\n")
-    assert problems == {"governance.alert_emails":
-                        "alert_emails ['ops@example.com'] are listed more than once; list each address once"}
+    assert problems == {
+        "governance.alert_emails": "alert_emails ['ops@example.com'] are listed more than once; list each "
+                                   "address once"
+    }

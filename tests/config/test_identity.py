@@ -25,8 +25,8 @@ def test_bad_team_tag_key_is_a_config_error_with_path_line_and_fix():
     team = problems["identity.team_tag_key"]
     assert team.line == 5
     assert team.message == ("team_tag_key 'bad key!' is not a usable tag key: it names a session tag and "
-                            "appears in policies as aws:PrincipalTag/<key>; use a letter followed by up to 63 "
-                            "letters, digits and _.:/=+-@ (e.g. team)")
+                            "appears in policies as aws:PrincipalTag/<key>; use a letter followed by up to "
+                            "63 letters, digits and _.:/=+-@ (e.g. team)")
     assert problems["identity.user_tag_key"].line == 6
 
 

@@ -1,4 +1,5 @@
-"""network.endpoint_policy and network.availability_zone_ids: defaults, validation, and the stacks they build."""
+"""network.endpoint_policy and network.availability_zone_ids: defaults, validation, and the stacks they
+build."""
 
 from __future__ import annotations
 
@@ -22,25 +23,33 @@ def test_endpoint_policy_defaults_to_this_account():
 
 
 def test_endpoint_policy_options_are_validated_all_together():
-    problems = problems_of(HEAD + "network:\n  endpoint_policy:\n"
-                           "    organization_id: org-1\n    trusted_accounts: ['123']\n"
-                           "    allowed_s3_objects: [jumpstart-cache-prod-us-east-1]\n")
+    problems = problems_of(
+        HEAD + "network:\n  endpoint_policy:\n"
+        "    organization_id: org-1\n    trusted_accounts: ['123']\n"
+        "    allowed_s3_objects: [jumpstart-cache-prod-us-east-1]\n"
+    )
     assert "'org-1' is not an AWS Organizations id" in problems["network.endpoint_policy.organization_id"]
     assert "['123'] are not 12-digit account ids" in problems["network.endpoint_policy.trusted_accounts"]
     assert "are not S3 object ARN patterns" in problems["network.endpoint_policy.allowed_s3_objects"]
-    good = parse_config(HEAD + "network:\n  endpoint_policy:\n    organization_id: o-a1b2c3d4e5\n"
-                        "    trusted_accounts: [555555555555]\n").network.endpoint_policy
+    good = parse_config(
+        HEAD + "network:\n  endpoint_policy:\n    organization_id: o-a1b2c3d4e5\n"
+        "    trusted_accounts: [555555555555]\n"
+    ).network.endpoint_policy
     assert good.organization_id == "o-a1b2c3d4e5" and good.trusted_accounts == ["555555555555"]
 
 
 @pytest.mark.aws_behaviour("ec2.az-ids-consistent-across-accounts")
 def test_availability_zone_ids_are_checked_against_the_region():
-    network = parse_config(HEAD + "network: {availability_zone_ids: [use1-az1, use1-az2, use1-az4]}\n").network
+    network = parse_config(
+        HEAD + "network: {availability_zone_ids: [use1-az1, use1-az2, use1-az4]}\n"
+    ).network
     assert network.azs() == 3
     problems = problems_of(HEAD + "network: {availability_zone_ids: [euw1-az1, use1-az2]}\n")
     assert "are not in region us-east-1" in next(iter(problems.values()))
-    problems = problems_of(HEAD + "network: {availability_zones: [us-east-1a, us-east-1b], "
-                                  "availability_zone_ids: [use1-az1, use1-az2]}\n")
+    problems = problems_of(
+        HEAD + "network: {availability_zones: [us-east-1a, us-east-1b], "
+        "availability_zone_ids: [use1-az1, use1-az2]}\n"
+    )
     assert "not both" in problems["network.availability_zone_ids"]
 
 
@@ -74,8 +83,7 @@ def test_bad_cidr(cidr, expected):
 
 def test_overlapping_cidr():
     problems = problems_of(
-        "name: ml-dev\nregion: us-east-1\nnetwork:\n  cidr: 10.20.0.0/16\n"
-        "  reserved_cidrs: [10.0.0.0/8]\n"
+        "name: ml-dev\nregion: us-east-1\nnetwork:\n  cidr: 10.20.0.0/16\n  reserved_cidrs: [10.0.0.0/8]\n"
     )
     assert "overlaps 10.0.0.0/8" in problems["network.cidr"]
 
@@ -98,15 +106,24 @@ def test_more_than_two_azs_need_explicit_names():
 
 
 def test_azs_must_be_in_region_distinct_and_two():
-    assert "not in region us-east-1" in problems_of(
-        "name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [eu-west-1a, eu-west-1b]\n"
-    )["network.availability_zones"]
-    assert "repeats a zone" in problems_of(
-        "name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [us-east-1a, us-east-1a]\n"
-    )["network.availability_zones"]
-    assert "fewer than 2" in problems_of(
-        "name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [us-east-1a]\n"
-    )["network.availability_zones"]
+    assert (
+        "not in region us-east-1"
+        in problems_of(
+            "name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [eu-west-1a, eu-west-1b]\n"
+        )["network.availability_zones"]
+    )
+    assert (
+        "repeats a zone"
+        in problems_of(
+            "name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [us-east-1a, us-east-1a]\n"
+        )["network.availability_zones"]
+    )
+    assert (
+        "fewer than 2"
+        in problems_of("name: ml-dev\nregion: us-east-1\nnetwork:\n  availability_zones: [us-east-1a]\n")[
+            "network.availability_zones"
+        ]
+    )
 
 
 def test_removing_a_service_that_is_not_a_default():
@@ -116,13 +133,24 @@ def test_removing_a_service_that_is_not_a_default():
     assert "codebuild" in problems["network.interface_endpoints.remove"]
 
 
-@pytest.mark.parametrize(("network", "expected"), [
-    ("{cidr: 10.20.0.0/20, subnet_cidr_mask: 16}",
-     "subnet_cidr_mask /16 does not fit VPC 10.20.0.0/20; use /20 to /28"),
-    ("{cidr: 10.20.0.0/24, subnet_cidr_mask: 24}", "leaves room for fewer than 2 subnets in 10.20.0.0/24"),
-    ("{cidr: 10.20.0.0/22, subnet_cidr_mask: 23, availability_zones: [us-east-1a, us-east-1b, us-east-1c]}",
-     "leaves room for fewer than 3 subnets"),
-])
+@pytest.mark.parametrize(
+    ("network", "expected"),
+    [
+        (
+            "{cidr: 10.20.0.0/20, subnet_cidr_mask: 16}",
+            "subnet_cidr_mask /16 does not fit VPC 10.20.0.0/20; use /20 to /28",
+        ),
+        (
+            "{cidr: 10.20.0.0/24, subnet_cidr_mask: 24}",
+            "leaves room for fewer than 2 subnets in 10.20.0.0/24",
+        ),
+        (
+            "{cidr: 10.20.0.0/22, subnet_cidr_mask: 23, availability_zones: [us-east-1a, us-east-1b, "
+            "us-east-1c]}",
+            "leaves room for fewer than 3 subnets",
+        ),
+    ],
+)
 def test_subnet_mask_is_checked_as_mlnetwork_checks_it(network, expected):
     assert expected in problems_of(HEAD + f"network: {network}\n")["network.subnet_cidr_mask"]
     parse_config(HEAD + "network: {cidr: 10.20.0.0/20, subnet_cidr_mask: 24}\n")

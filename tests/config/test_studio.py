@@ -68,7 +68,11 @@ def test_all_bad_input_is_reported_at_once_with_paths():
     ("x" * 64, False), ("-a", False), ("a-", False), ("a_b", False), ("a.b", False),
 ])
 def test_profile_name_rule(name, ok):
-    text = BASE + f"identity: {{teams: [{{name: t}}]}}\nstudio: {{users: [{{name: '{name}', team: t, persona: data-scientist}}]}}\n"
+    text = (
+        BASE
+        + f"identity: {{teams: [{{name: t}}]}}\nstudio: "
+          f"{{users: [{{name: '{name}', team: t, persona: data-scientist}}]}}\n"
+    )
     if ok:
         assert parse_config(text).studio.users[0].name == name
     else:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from cdk_secure_ml.constructs.encryption import EncryptionKeys

@@ -121,8 +121,11 @@ def test_synth_runs_make_check_before_cdk_synth(delivery_app, template):
     assert commands[-1] == ("npx cdk synth --quiet -c config=config/multi-account.yaml "
                             '-c approved-model-packages="$APPROVED_MODEL_PACKAGES" '
                             "-c resolved-model-package-groups=secure-ml-models")
-    spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
-                if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
+    spec = next(
+        p["Properties"]["Source"]["BuildSpec"]
+        for p in template.find_resources("AWS::CodeBuild::Project").values()
+        if "make check" in p["Properties"]["Source"].get("BuildSpec", "")
+    )
     assert spec.index("make check") < spec.index("cdk synth")
 
 
@@ -130,22 +133,38 @@ def test_synth_runs_make_check_before_cdk_synth(delivery_app, template):
 def test_synth_resolves_the_approved_model_packages_before_cdk_synth(delivery_app, template):
     _, stack, _ = delivery_app
     commands = list(stack.pipeline.synth_step.commands)
-    resolver = ("APPROVED_MODEL_PACKAGES=$(.venv/bin/python -m cdk_secure_ml.delivery_context "
-                "--group secure-ml-models)")
+    resolver = (
+        "APPROVED_MODEL_PACKAGES=$(.venv/bin/python -m cdk_secure_ml.delivery_context "
+        "--group secure-ml-models)"
+    )
     assert commands.index(resolver) == len(commands) - 2
-    spec = next(p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()
-                if "make check" in p["Properties"]["Source"].get("BuildSpec", ""))
-    assert spec.index("make check") < spec.index("cdk_secure_ml.delivery_context") < spec.index("npx cdk synth")
+    spec = next(
+        p["Properties"]["Source"]["BuildSpec"]
+        for p in template.find_resources("AWS::CodeBuild::Project").values()
+        if "make check" in p["Properties"]["Source"].get("BuildSpec", "")
+    )
+    assert (
+        spec.index("make check") < spec.index("cdk_secure_ml.delivery_context") < spec.index("npx cdk synth")
+    )
     # the synth project's role may list model packages, nothing more on SageMaker. On "*": the action
     # has no model-package-group resource type, so a grant on the group ARN matched nothing (D6).
-    statements = [st for policy in template.find_resources("AWS::IAM::Policy").values()
-                  for st in policy["Properties"]["PolicyDocument"]["Statement"]
-                  if any(str(a).startswith("sagemaker:") for a in
-                         (st["Action"] if isinstance(st["Action"], list) else [st["Action"]]))]
-    assert statements == [{
-        "Sid": "ListApprovedModelPackages", "Effect": "Allow", "Action": "sagemaker:ListModelPackages",
-        "Resource": "*",
-    }]
+    statements = [
+        st
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(
+            str(a).startswith("sagemaker:")
+            for a in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])
+        )
+    ]
+    assert statements == [
+        {
+            "Sid": "ListApprovedModelPackages",
+            "Effect": "Allow",
+            "Action": "sagemaker:ListModelPackages",
+            "Resource": "*",
+        }
+    ]
 
 
 def test_list_model_packages_is_authorized_on_the_resource_types_iam_defines():
@@ -166,8 +185,10 @@ def test_endpoints_deploy_the_approved_model_package(delivery_app):
         props = model["Properties"]
         assert props["PrimaryContainer"] == {"ModelPackageName": APPROVED_PACKAGE}, name
         assert props["EnableNetworkIsolation"] is True and len(props["VpcConfig"]["Subnets"]) == 2
-        (policy,) = serving.find_resources("AWS::IAM::ManagedPolicy", {"Properties": {
-            "Description": Match.string_like_regexp("SageMaker endpoint churn")}}).values()
+        (policy,) = serving.find_resources(
+            "AWS::IAM::ManagedPolicy",
+            {"Properties": {"Description": Match.string_like_regexp("SageMaker endpoint churn")}},
+        ).values()
         sids = {st.get("Sid"): st for st in policy["Properties"]["PolicyDocument"]["Statement"]}
         assert sids["DescribeModelPackage"]["Action"] == "sagemaker:DescribeModelPackage"
         assert sids["DescribeModelPackage"]["Resource"] == APPROVED_PACKAGE
@@ -186,7 +207,10 @@ def test_approvals_before_staging_and_prod_only(pipeline_stages):
 
 def test_the_audit_fails_the_run_on_checks_it_could_not_perform(template):
     """docs/delivery.md: error-level drift fails the run; a "not verified" check is no pass either (S3)."""
-    specs = [p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()]
+    specs = [
+        p["Properties"]["Source"]["BuildSpec"]
+        for p in template.find_resources("AWS::CodeBuild::Project").values()
+    ]
     audits = [s for s in specs if "secure-ml audit" in s]
     assert audits and all("--fail-on-not-verified" in s for s in audits)
 
@@ -208,16 +232,36 @@ def test_read_only_audit_after_each_deploy(pipeline_stages, template):
         actions = _actions(stage)
         audit = [order for n, cat, order in actions if n == "Audit"]
         assert audit and audit[0] > max(order for _, cat, order in actions if cat == "Deploy")
-    specs = [p["Properties"]["Source"]["BuildSpec"] for p in template.find_resources("AWS::CodeBuild::Project").values()]
+    specs = [
+        p["Properties"]["Source"]["BuildSpec"]
+        for p in template.find_resources("AWS::CodeBuild::Project").values()
+    ]
     audits = [s for s in specs if "secure-ml audit" in s]
     assert len(audits) == 3
     assert any(f"arn:aws:iam::{PROD}:role/secure-ml/delivery/secure-ml-pipeline-audit" in s for s in audits)
     assert all("--region eu-west-1" in s for s in audits)
     # the step role may assume exactly the three audit roles
-    template.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Sid": "AssumeStageAuditRoles", "Action": "sts:AssumeRole", "Resource": [
-            f"arn:aws:iam::{a}:role/secure-ml/delivery/secure-ml-pipeline-audit" for a in STAGE_ACCOUNTS]}),
-    ])}})
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Sid": "AssumeStageAuditRoles",
+                                "Action": "sts:AssumeRole",
+                                "Resource": [
+                                    f"arn:aws:iam::{a}:role/secure-ml/delivery/secure-ml-pipeline-audit"
+                                    for a in STAGE_ACCOUNTS
+                                ],
+                            }
+                        ),
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(delivery_app):
@@ -225,20 +269,39 @@ def test_audit_role_in_each_stage_is_read_only_and_trusts_only_the_audit_step(de
 
     _, stack, _ = delivery_app
     t = Template.from_stack(stack.stages["prod"].delivery)
-    t.has_resource_properties("AWS::IAM::Role", {
-        "RoleName": "secure-ml-pipeline-audit",
-        "AssumeRolePolicyDocument": {"Statement": [Match.object_like({
-            "Principal": {"AWS": f"arn:aws:iam::{TOOLING}:root"},
-            "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{TOOLING}:role/secure-ml-delivery-audit-step"}},
-        })]},
-    })
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "RoleName": "secure-ml-pipeline-audit",
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    Match.object_like(
+                        {
+                            "Principal": {"AWS": f"arn:aws:iam::{TOOLING}:root"},
+                            "Condition": {
+                                "ArnEquals": {
+                                    "aws:PrincipalArn": (
+                                        f"arn:aws:iam::{TOOLING}:role/secure-ml-delivery-audit-step"
+                                    )
+                                }
+                            },
+                        }
+                    )
+                ]
+            },
+        },
+    )
     policy = next(iter(t.find_resources("AWS::IAM::ManagedPolicy").values()))
     actions = policy["Properties"]["PolicyDocument"]["Statement"][0]["Action"]
     assert sorted(actions) == sorted(AUDIT_READ_ACTIONS) == sorted(AUDIT_IAM_ACTIONS)
     assert all(a.split(":")[1].startswith(("Describe", "Get", "List")) for a in actions)
     # the monitoring checks can run: their List/Describe actions are granted (S3)
-    assert {"sagemaker:ListMonitoringSchedules", "sagemaker:DescribeMonitoringSchedule",
-            "sagemaker:ListDataQualityJobDefinitions", "sagemaker:DescribeModelBiasJobDefinition"} <= set(actions)
+    assert {
+        "sagemaker:ListMonitoringSchedules",
+        "sagemaker:DescribeMonitoringSchedule",
+        "sagemaker:ListDataQualityJobDefinitions",
+        "sagemaker:DescribeModelBiasJobDefinition",
+    } <= set(actions)
 
 
 def test_pipeline_is_self_mutating_with_rotated_cross_account_keys(template, pipeline_stages):
@@ -256,15 +319,21 @@ def test_pipeline_is_self_mutating_with_rotated_cross_account_keys(template, pip
 
 
 def test_cross_account_key_policies_name_exactly_the_stage_accounts(template):
-    statements = [st for k in template.find_resources("AWS::KMS::Key").values()
-                  for st in k["Properties"]["KeyPolicy"]["Statement"]]
+    statements = [
+        st
+        for k in template.find_resources("AWS::KMS::Key").values()
+        for st in k["Properties"]["KeyPolicy"]["Statement"]
+    ]
     # the model-promotion key: the stage accounts' execution roles, through S3 and ECR only
     promote = next(st for st in statements if st.get("Sid") == "StageExecutionRolesDecryptThroughS3AndEcr")
     assert promote["Condition"]["StringEquals"]["kms:ViaService"] == [
-        "s3.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com"]
+        "s3.eu-west-1.amazonaws.com",
+        "ecr.eu-west-1.amazonaws.com",
+    ]
     assert promote["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
     assert promote["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
-        f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
+        f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS
+    ]
     assert promote["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
     # the pipeline's artifact key lets the stage accounts' CDK deploy roles decrypt: any account named
     # in any key policy is the tooling account or a stage account, and every stage account is named
@@ -275,15 +344,32 @@ def test_cross_account_key_policies_name_exactly_the_stage_accounts(template):
 
 
 def test_model_artifacts_bucket_policy_limited_to_execution_roles(template):
-    template.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({
-            "Sid": "StageExecutionRolesReadModels",
-            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-            "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]},
-            "Condition": {"ArnLike": {"aws:PrincipalArn": [
-                f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]}},
-        }),
-    ])}})
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Sid": "StageExecutionRolesReadModels",
+                                "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+                                "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]},
+                                "Condition": {
+                                    "ArnLike": {
+                                        "aws:PrincipalArn": [
+                                            f"arn:aws:iam::{a}:role/secure-ml/execution/*"
+                                            for a in STAGE_ACCOUNTS
+                                        ]
+                                    }
+                                },
+                            }
+                        ),
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_model_package_group_policy_grants_the_stage_accounts_read(template):
@@ -301,30 +387,45 @@ def test_model_package_group_policy_grants_the_stage_accounts_read(template):
 
 
 def test_model_approval_starts_the_pipeline(template):
-    template.has_resource_properties("AWS::Events::Rule", {
-        "EventPattern": {
-            "source": ["aws.sagemaker"],
-            "detail-type": ["SageMaker Model Package State Change"],
-            "detail": {"ModelPackageGroupName": ["secure-ml-models"], "ModelApprovalStatus": ["Approved"]},
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": {
+                "source": ["aws.sagemaker"],
+                "detail-type": ["SageMaker Model Package State Change"],
+                "detail": {
+                    "ModelPackageGroupName": ["secure-ml-models"],
+                    "ModelApprovalStatus": ["Approved"],
+                },
+            },
+            "Targets": [Match.object_like({"Arn": Match.any_value(), "RoleArn": Match.any_value()})],
         },
-        "Targets": [Match.object_like({"Arn": Match.any_value(), "RoleArn": Match.any_value()})],
-    })
+    )
 
 
 def test_notifications_go_to_an_encrypted_topic(template):
     template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
-    template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email",
-                                                                 "Endpoint": "ml-platform@example.com"})
-    template.has_resource_properties("AWS::CodeStarNotifications::NotificationRule", {
-        "EventTypeIds": Match.array_with(["codepipeline-pipeline-manual-approval-needed"]),
-    })
+    template.has_resource_properties(
+        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ml-platform@example.com"}
+    )
+    template.has_resource_properties(
+        "AWS::CodeStarNotifications::NotificationRule",
+        {
+            "EventTypeIds": Match.array_with(["codepipeline-pipeline-manual-approval-needed"]),
+        },
+    )
 
 
 def test_prod_has_no_human_write_roles_and_no_studio_profiles(delivery_app):
     _, stack, _ = delivery_app
     prod, dev = stack.stages["prod"], stack.stages["dev"]
     assert set(prod.foundation.personas.human_roles) == {"model-consumer"}
-    assert set(dev.foundation.personas.human_roles) == {"data-scientist", "ml-engineer", "ml-admin", "model-consumer"}
+    assert set(dev.foundation.personas.human_roles) == {
+        "data-scientist",
+        "ml-engineer",
+        "ml-admin",
+        "model-consumer",
+    }
     assert prod.user_stacks == [] and dev.user_stacks
     roles = Template.from_stack(prod.foundation).find_resources("AWS::IAM::Role")
     paths = [r["Properties"].get("Path", "") for r in roles.values()]
@@ -348,20 +449,37 @@ def _stage_with(app, name: str, group: str, approval: bool = False) -> DeliveryS
 
 def test_waves_above_the_threshold_group_consecutive_stages_of_a_kind():
     app = new_app()
-    stages = [_stage_with(app, n, g) for n, g in
-              [("dev", "dev"), ("stg-eu", "staging"), ("stg-us", "staging"), ("prod-eu", "prod"), ("prod-us", "prod")]]
+    stages = [
+        _stage_with(app, n, g)
+        for n, g in [
+            ("dev", "dev"),
+            ("stg-eu", "staging"),
+            ("stg-us", "staging"),
+            ("prod-eu", "prod"),
+            ("prod-us", "prod"),
+        ]
+    ]
     assert [[s.stage.node.id for s in w] for w in wave_groups(stages, 3)] == [
-        ["dev"], ["stg-eu", "stg-us"], ["prod-eu", "prod-us"]]
-    assert [[s.stage.node.id for s in w] for w in wave_groups(stages, 5)] == [[s.stage.node.id] for s in stages]
+        ["dev"],
+        ["stg-eu", "stg-us"],
+        ["prod-eu", "prod-us"],
+    ]
+    assert [[s.stage.node.id for s in w] for w in wave_groups(stages, 5)] == [
+        [s.stage.node.id] for s in stages
+    ]
 
 
 def test_pipeline_with_waves_puts_one_approval_before_the_prod_wave():
     app = new_app()
     stack = Stack(app, "Tooling", env=Environment(account=TOOLING, region="eu-west-1"))
-    stages = [_stage_with(stack, n, g, approval=g == "prod") for n, g in
-              [("dev", "dev"), ("prod-eu", "prod"), ("prod-us", "prod")]]
+    stages = [
+        _stage_with(stack, n, g, approval=g == "prod")
+        for n, g in [("dev", "dev"), ("prod-eu", "prod"), ("prod-us", "prod")]
+    ]
     source = pipelines.CodePipelineSource.connection("acme/ml", "main", connection_arn=CONNECTION)
-    pipe = MlPlatformPipeline(stack, "Pipeline", platform="ml", source=source, stages=stages, wave_threshold=2)
+    pipe = MlPlatformPipeline(
+        stack, "Pipeline", platform="ml", source=source, stages=stages, wave_threshold=2
+    )
     assert pipe.waves == [["dev"], ["prod-eu", "prod-us"]]
     assert pipe.approvals["prod-eu"] is pipe.approvals["prod-us"]
     pipeline = next(iter(Template.from_stack(stack).find_resources("AWS::CodePipeline::Pipeline").values()))
@@ -377,7 +495,9 @@ def test_pipeline_refuses_stages_without_an_account():
     CfnWaitConditionHandle(Stack(stage, "S"), "Placeholder")
     source = pipelines.CodePipelineSource.connection("acme/ml", "main", connection_arn=CONNECTION)
     with pytest.raises(ValueError, match="'Agnostic' has no explicit account and region"):
-        MlPlatformPipeline(stack, "Pipeline", platform="ml", source=source, stages=[DeliveryStage(stage=stage)])
+        MlPlatformPipeline(
+            stack, "Pipeline", platform="ml", source=source, stages=[DeliveryStage(stage=stage)]
+        )
     with pytest.raises(ValueError, match="stages is empty"):
         MlPlatformPipeline(stack, "Pipeline2", platform="ml", source=source, stages=[])
 
@@ -405,10 +525,17 @@ def test_on_approved_returns_the_registrys_rule_with_the_target():
     assert isinstance(rule, events.Rule) and rule is registry.approved_rule
     t = Template.from_stack(stack)
     t.resource_count_is("AWS::Events::Rule", 1)
-    t.has_resource_properties("AWS::Events::Rule", {
-        "EventPattern": {"detail": {"ModelPackageGroupName": ["ml-models"], "ModelApprovalStatus": ["Approved"]}},
-        "Targets": Match.array_with([Match.object_like({"Arn": {"Ref": Match.string_like_regexp("^Topic")}})]),
-    })
+    t.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": {
+                "detail": {"ModelPackageGroupName": ["ml-models"], "ModelApprovalStatus": ["Approved"]}
+            },
+            "Targets": Match.array_with(
+                [Match.object_like({"Arn": {"Ref": Match.string_like_regexp("^Topic")}})]
+            ),
+        },
+    )
 
 
 def test_the_tooling_account_as_a_stage_account_is_a_synth_warning():
@@ -416,13 +543,19 @@ def test_the_tooling_account_as_a_stage_account_is_a_synth_warning():
     config = parse_config(text)
     app = new_app()
     stack = DeliveryPipelineStack(app, "Pipe", config=config, config_path="config/x.yaml")
-    warnings = Annotations.from_stack(stack).find_warning("/Pipe", Match.string_like_regexp("tooling account"))
+    warnings = Annotations.from_stack(stack).find_warning(
+        "/Pipe", Match.string_like_regexp("tooling account")
+    )
     assert len(warnings) == 1 and "['dev']" in warnings[0].entry.data
 
 
 def test_two_stages_in_one_account_never_reach_the_pipeline():
     text = (ROOT / "config" / "multi-account.yaml").read_text().replace('"333333333333"', '"222222222222"')
-    with pytest.raises(ConfigError, match=r"stages 'dev' \(stages.0\) and 'staging' both deploy to account 222222222222"):
+    with pytest.raises(
+        ConfigError,
+        match=r"stages 'dev' \(stages.0\) and 'staging' both deploy to account "
+        r"222222222222",
+    ):
         parse_config(text)
 
 
@@ -439,12 +572,32 @@ def test_human_personas_option_is_validated():
     bucket = s3.Bucket(stack, "B")
     network = job_network(stack)
     with pytest.raises(ValueError, match=r"human_personas \['admin'\] are not personas"):
-        MlPersonas(stack, "P", platform="ml", teams=["a"], **network,
-                   data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key, volumes_key=key,
-                   human_personas=["admin"])
-    personas = MlPersonas(stack, "Q", platform="ml", teams=["a"], **network,
-                          data_bucket=bucket, artifacts_bucket=bucket, data_key=key, artifacts_key=key,
-                          volumes_key=key, human_personas=())
+        MlPersonas(
+            stack,
+            "P",
+            platform="ml",
+            teams=["a"],
+            **network,
+            data_bucket=bucket,
+            artifacts_bucket=bucket,
+            data_key=key,
+            artifacts_key=key,
+            volumes_key=key,
+            human_personas=["admin"],
+        )
+    personas = MlPersonas(
+        stack,
+        "Q",
+        platform="ml",
+        teams=["a"],
+        **network,
+        data_bucket=bucket,
+        artifacts_bucket=bucket,
+        data_key=key,
+        artifacts_key=key,
+        volumes_key=key,
+        human_personas=(),
+    )
     assert personas.human_roles == {} and personas.execution_roles
     assert isinstance(personas.execution_role("data-scientist", "a"), iam.Role)
 
@@ -453,14 +606,18 @@ def test_stage_execution_roles_may_read_promoted_models_from_the_tooling_account
     _, stack, _ = delivery_app
     foundation = stack.stages["staging"].foundation
     t = Template.from_stack(foundation)
-    execution_id = foundation.get_logical_id(foundation.personas.policies["SageMakerExecution"].node.default_child)
+    execution_id = foundation.get_logical_id(
+        foundation.personas.policies["SageMakerExecution"].node.default_child
+    )
     statements = t.find_resources("AWS::IAM::ManagedPolicy")[execution_id]["Properties"]["PolicyDocument"][
-        "Statement"]
+        "Statement"
+    ]
     by_sid = {s["Sid"]: s for s in statements}
     assert by_sid["ReadPromotedModels"]["Condition"] == {"StringEquals": {"s3:ResourceAccount": TOOLING}}
     assert by_sid["DecryptPromotedModelsThroughS3"]["Resource"] == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
     assert by_sid["DecryptPromotedModelsThroughS3"]["Condition"] == {
-        "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+        "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+    }
 
 
 def test_stage_endpoints_read_promoted_models_and_images_from_the_tooling_account(delivery_app):
@@ -468,14 +625,24 @@ def test_stage_endpoints_read_promoted_models_and_images_from_the_tooling_accoun
     serving = stack.stages["prod"].serving
     assert serving is not None
     t = Template.from_stack(serving)
-    roles = [r for r in t.find_resources("AWS::IAM::Role").values()
-             if "Execution role of SageMaker endpoint" in r["Properties"].get("Description", "")]
+    roles = [
+        r
+        for r in t.find_resources("AWS::IAM::Role").values()
+        if "Execution role of SageMaker endpoint" in r["Properties"].get("Description", "")
+    ]
     assert roles and all(r["Properties"]["Path"] == "/secure-ml/execution/serving/" for r in roles)
-    statements = {s["Sid"]: s for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
-                  for s in p["Properties"]["PolicyDocument"]["Statement"] if "Sid" in s}
+    statements = {
+        s["Sid"]: s
+        for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if "Sid" in s
+    }
     assert statements["ReadPromotedModels"]["Condition"] == {"StringEquals": {"s3:ResourceAccount": TOOLING}}
     assert statements["PullPromotedImages"]["Resource"] == f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*"
-    assert statements["DecryptPromotedModelsThroughS3AndEcr"]["Resource"] == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
+    assert (
+        statements["DecryptPromotedModelsThroughS3AndEcr"]["Resource"]
+        == f"arn:aws:kms:eu-west-1:{TOOLING}:key/*"
+    )
 
 
 def test_registry_image_repository_admits_only_stage_execution_roles(template):
@@ -488,8 +655,11 @@ def test_registry_image_repository_admits_only_stage_execution_roles(template):
     assert statement["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in STAGE_ACCOUNTS]
     patterns = statement["Condition"]["ArnLike"]["aws:PrincipalArn"]
     assert patterns == [f"arn:aws:iam::{a}:role/secure-ml/execution/*" for a in STAGE_ACCOUNTS]
-    assert set(statement["Action"]) == {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-                                        "ecr:BatchCheckLayerAvailability"}
+    assert set(statement["Action"]) == {
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchCheckLayerAvailability",
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -500,8 +670,11 @@ def test_registry_image_repository_admits_only_stage_execution_roles(template):
 def test_empty_registry_deploys_foundation_studio_and_governance_to_every_stage(empty_registry_app):
     stack = empty_registry_app
     pipeline = next(iter(Template.from_stack(stack).find_resources("AWS::CodePipeline::Pipeline").values()))
-    deploys = {s["Name"]: {a["Name"].split(".")[0] for a in s["Actions"] if a["Name"].endswith(".Deploy")}
-               for s in pipeline["Properties"]["Stages"] if s["Name"].startswith("secure-ml-")}
+    deploys = {
+        s["Name"]: {a["Name"].split(".")[0] for a in s["Actions"] if a["Name"].endswith(".Deploy")}
+        for s in pipeline["Properties"]["Stages"]
+        if s["Name"].startswith("secure-ml-")
+    }
     for name in ("dev", "staging", "prod"):
         assert {"Foundation", "Studio", "Governance", "Delivery"} <= deploys[f"secure-ml-{name}"], name
         assert not any("Serving" in d for d in deploys[f"secure-ml-{name}"]), name
@@ -509,14 +682,24 @@ def test_empty_registry_deploys_foundation_studio_and_governance_to_every_stage(
         assert app_stage.serving is None
         assert app_stage.waiting_endpoints == {"churn": ["secure-ml-models"]}
     # the approval still starts the pipeline, which then deploys the Serving stacks
-    Template.from_stack(stack).has_resource_properties("AWS::Events::Rule", {"EventPattern": {
-        "detail-type": ["SageMaker Model Package State Change"],
-        "detail": {"ModelPackageGroupName": ["secure-ml-models"], "ModelApprovalStatus": ["Approved"]}}})
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": {
+                "detail-type": ["SageMaker Model Package State Change"],
+                "detail": {
+                    "ModelPackageGroupName": ["secure-ml-models"],
+                    "ModelApprovalStatus": ["Approved"],
+                },
+            }
+        },
+    )
 
 
 def test_empty_registry_says_which_endpoints_wait(empty_registry_app):
     infos = Annotations.from_stack(empty_registry_app).find_info(
-        "/secure-ml-delivery", Match.string_like_regexp("endpoint churn waits for an approved version"))
+        "/secure-ml-delivery", Match.string_like_regexp("endpoint churn waits for an approved version")
+    )
     assert {i.entry.data.split(":")[0] for i in infos} == {"stage dev", "stage staging", "stage prod"}
     assert all("(no Serving stack)" in i.entry.data for i in infos)
 
@@ -530,8 +713,13 @@ def test_an_approved_version_brings_the_serving_stacks_back(delivery_app):
 def test_stage_s3_endpoint_admits_the_tooling_accounts_model_buckets_not_its_principals(delivery_app):
     _, stack, _ = delivery_app
     t = Template.from_stack(stack.stages["prod"].foundation)
-    (s3,) = [r["Properties"]["PolicyDocument"] for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
-             if r["Properties"]["VpcEndpointType"] == "Gateway"]
+    (s3,) = [
+        r["Properties"]["PolicyDocument"]
+        for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+        if r["Properties"]["VpcEndpointType"] == "Gateway"
+    ]
     (own,) = [s for s in s3["Statement"] if s["Sid"] == "PrincipalsOfAccountsToBucketsOfAccounts"]
-    assert own["Condition"]["StringEquals"] == {"aws:PrincipalAccount": [PROD],
-                                                "s3:ResourceAccount": [PROD, TOOLING]}
+    assert own["Condition"]["StringEquals"] == {
+        "aws:PrincipalAccount": [PROD],
+        "s3:ResourceAccount": [PROD, TOOLING],
+    }

@@ -87,8 +87,9 @@ def test_grant_helpers_scope_to_the_class_key():
     keys.grant_encrypt(role, "volumes")
     service_grant = keys.grant_to_service("artifacts", "cloudwatch.amazonaws.com")
     assert isinstance(service_grant, iam.Grant) and service_grant.success
-    assert [stack.resolve(st.to_statement_json())["Principal"] for st in service_grant.resource_statements] == [
-        {"Service": "cloudwatch.amazonaws.com"}]
+    assert [
+        stack.resolve(st.to_statement_json())["Principal"] for st in service_grant.resource_statements
+    ] == [{"Service": "cloudwatch.amazonaws.com"}]
     t = Template.from_stack(stack)
     statements = next(iter(t.find_resources("AWS::IAM::Policy").values()))["Properties"]["PolicyDocument"][
         "Statement"
@@ -104,10 +105,22 @@ def test_grant_helpers_scope_to_the_class_key():
     assert logs_id not in by_key
     t.has_resource_properties(
         "AWS::KMS::Key",
-        {"KeyPolicy": {"Statement": Match.array_with([Match.object_like({
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-        })])}},
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                                "Condition": {
+                                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                                },
+                            }
+                        )
+                    ]
+                )
+            }
+        },
     )
 
 
@@ -128,10 +141,11 @@ def test_bad_input(kwargs, message):
 
 
 def test_unknown_data_class_names_the_known_ones():
-    keys = EncryptionKeys(Stack(new_app(), "S"), "Keys", data_classes=["data", "logs"],
-                          pending_window=Duration.days(7))
+    keys = EncryptionKeys(
+        Stack(new_app(), "S"), "Keys", data_classes=["data", "logs"], pending_window=Duration.days(7)
+    )
     with pytest.raises(ValueError, match=r"no data class 'volumes'; it has \['data', 'logs'\]"):
-        keys.volumes
+        _ = keys.volumes
 
 
 def test_the_old_argument_order_still_grants_with_a_deprecation_warning():
@@ -139,12 +153,17 @@ def test_the_old_argument_order_still_grants_with_a_deprecation_warning():
     keys = EncryptionKeys(stack, "Keys")
     role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
     for method in ("grant_encrypt_decrypt", "grant_decrypt", "grant_encrypt"):
-        with pytest.warns(DeprecationWarning, match=rf"EncryptionKeys.{method}\('data', grantee\) is deprecated; "
-                                                    rf"pass the grantee first, as in CDK: {method}\(grantee, 'data'\)"):
+        with pytest.warns(
+            DeprecationWarning,
+            match=rf"EncryptionKeys.{method}\('data', grantee\) is "
+            r"deprecated; pass the grantee first, as in CDK: "
+            rf"{method}\(grantee, 'data'\)",
+        ):
             grant = getattr(keys, method)("data", role)
         assert grant.success
         assert getattr(keys, method)(role, "data").principal_statements[0].to_statement_json() == (
-            grant.principal_statements[0].to_statement_json())
+            grant.principal_statements[0].to_statement_json()
+        )
 
 
 def test_grant_to_an_unknown_class_names_the_known_ones():

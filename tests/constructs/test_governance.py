@@ -78,66 +78,127 @@ def gov() -> GovLab:
     s = stack("TrailCentral")
     keys = EncryptionKeys(s, "Keys")
     objects["trail_central"] = AuditTrail(
-        s, "Trail", encryption_key=keys.logs, central_bucket_name="org-log-archive", central_key_arn=CENTRAL_KEY,
+        s,
+        "Trail",
+        encryption_key=keys.logs,
+        central_bucket_name="org-log-archive",
+        central_key_arn=CENTRAL_KEY,
     )
 
     s = stack("Rules")
     key = kms.Key(s, "Key", enable_key_rotation=True)
-    objects["rules"] = ComplianceRules(s, "Rules", delivery_key=key, auditor_role_arns=[AUDITOR],
-                                       rule_parameters={"restricted-ssh": {"x": "y"}})
+    objects["rules"] = ComplianceRules(
+        s,
+        "Rules",
+        delivery_key=key,
+        auditor_role_arns=[AUDITOR],
+        rule_parameters={"restricted-ssh": {"x": "y"}},
+    )
     objects["rules_key"] = key
 
     s = stack("RulesGivenBucket")
     bucket = s3.Bucket(s, "Delivery")
     objects["rules_given"] = ComplianceRules(
-        s, "Rules", delivery_bucket=bucket, rules=["iam-policy-no-statements-with-admin-access"],
-        rule_parameters={"iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "false"}})
+        s,
+        "Rules",
+        delivery_bucket=bucket,
+        rules=["iam-policy-no-statements-with-admin-access"],
+        rule_parameters={
+            "iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "false"}
+        },
+    )
     objects["rules_given_bucket"] = bucket
 
     s = stack("RulesNoRecorder", env=Environment(region="eu-south-2"))
     objects["rules_no_recorder"] = ComplianceRules(
-        s, "Rules", create_recorder=False, exclude_rules=["restricted-ssh"],
+        s,
+        "Rules",
+        create_recorder=False,
+        exclude_rules=["restricted-ssh"],
         rule_parameters={"sagemaker-notebook-instance-inside-vpc": {"SubnetIds": "subnet-1,subnet-2"}},
     )
 
     s = stack("RulesSubset", env=None)
     objects["rules_subset"] = ComplianceRules(
-        s, "Rules", create_recorder=False, rules=["sagemaker-domain-in-vpc", "sagemaker-model-bias-job-isolation"])
+        s,
+        "Rules",
+        create_recorder=False,
+        rules=["sagemaker-domain-in-vpc", "sagemaker-model-bias-job-isolation"],
+    )
 
     s = stack("Threat")
     objects["threat"] = ThreatDetection(s, "Threat")
     s = stack("ThreatNoS3")
-    objects["threat_no_s3"] = ThreatDetection(s, "Threat", s3_protection=False, finding_publishing_frequency="ONE_HOUR")
+    objects["threat_no_s3"] = ThreatDetection(
+        s, "Threat", s3_protection=False, finding_publishing_frequency="ONE_HOUR"
+    )
 
     s = stack("AlertsStack")
-    objects["alerts"] = Alerts(s, "Alerts", emails=["ops@example.com", "sec@example.org"],
-                               guardduty_min_severity=4,
-                               accepted_non_compliance={"s3-default-encryption-kms": ["logs-a", "logs-b"],
-                                                        "vpc-flow-logs-enabled": ["vpc-0default"]})
+    objects["alerts"] = Alerts(
+        s,
+        "Alerts",
+        emails=["ops@example.com", "sec@example.org"],
+        guardduty_min_severity=4,
+        accepted_non_compliance={
+            "s3-default-encryption-kms": ["logs-a", "logs-b"],
+            "vpc-flow-logs-enabled": ["vpc-0default"],
+        },
+    )
     s = stack("AlertsMinimal")
     topic_key = kms.Key(s, "TopicKey", enable_key_rotation=True)
-    objects["alerts_minimal"] = Alerts(s, "Alerts", encryption_key=topic_key, model_approval_changes=False,
-                                       config_compliance=False, guardduty_findings=False)
+    objects["alerts_minimal"] = Alerts(
+        s,
+        "Alerts",
+        encryption_key=topic_key,
+        model_approval_changes=False,
+        config_compliance=False,
+        guardduty_findings=False,
+    )
     objects["alerts_minimal_key"] = topic_key
     objects["threat_skipped"] = ThreatDetection(s, "Threat", create_detector=False)  # needs a non-empty stack
 
     keys = EncryptionKeys(stack("GovKeys"), "Keys")
-    stacks["GovCentral"] = GovernanceStack(app, "GovCentral", env=EU, logs_key=keys.logs, governance=GovernanceConfig(
-        central_log_archive={"bucket_name": "org-log-archive", "kms_key_arn": CENTRAL_KEY},
-        config_recorder=False, guardduty_detector=False))
+    stacks["GovCentral"] = GovernanceStack(
+        app,
+        "GovCentral",
+        env=EU,
+        logs_key=keys.logs,
+        governance=GovernanceConfig(
+            central_log_archive={"bucket_name": "org-log-archive", "kms_key_arn": CENTRAL_KEY},
+            config_recorder=False,
+            guardduty_detector=False,
+        ),
+    )
 
     stacks["Org"] = OrganizationGuardrailsStack(
-        app, "Org", organization=OrganizationConfig(
-            target_ou_ids=["ou-ab12-cd34ef56", "ou-zz99-0000aaaa"], allowed_regions=["eu-west-1", "eu-central-1"]),
-        name_prefix="ml")
+        app,
+        "Org",
+        organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56", "ou-zz99-0000aaaa"],
+            allowed_regions=["eu-west-1", "eu-central-1"],
+        ),
+        name_prefix="ml",
+    )
     stacks["OrgMinimal"] = OrganizationGuardrailsStack(
-        app, "OrgMinimal", organization=OrganizationConfig(
-            target_ou_ids=["ou-ab12-cd34ef56"], ai_services_opt_out=False,
-            break_glass_role_arns=["arn:aws:iam::*:role/breakglass"]))
+        app,
+        "OrgMinimal",
+        organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56"],
+            ai_services_opt_out=False,
+            break_glass_role_arns=["arn:aws:iam::*:role/breakglass"],
+        ),
+    )
     stacks["OrgMerged"] = OrganizationGuardrailsStack(
-        app, "OrgMerged", organization=OrganizationConfig(
-            target_ou_ids=["ou-ab12-cd34ef56"], allowed_regions=["eu-west-1"], merge_scps=True,
-            attached_scps_per_target=3), name_prefix="ml")
+        app,
+        "OrgMerged",
+        organization=OrganizationConfig(
+            target_ou_ids=["ou-ab12-cd34ef56"],
+            allowed_regions=["eu-west-1"],
+            merge_scps=True,
+            attached_scps_per_target=3,
+        ),
+        name_prefix="ml",
+    )
     app.synth()
     return GovLab(stacks=stacks, objects=objects)
 
@@ -152,26 +213,35 @@ def _logical(stack: Stack, construct) -> str:
 def test_trail_is_multi_region_validated_encrypted_and_sent_to_cloudwatch(gov):
     t, stack, trail = gov.template("TrailLocal"), gov.stacks["TrailLocal"], gov.objects["trail_local"]
     key_id = stack.get_logical_id(gov.objects["keys_local"].logs.node.default_child)
-    t.has_resource_properties("AWS::CloudTrail::Trail", {
-        "IsMultiRegionTrail": True,
-        "IncludeGlobalServiceEvents": True,
-        "EnableLogFileValidation": True,
-        "IsLogging": True,
-        "TrailName": "ml-audit",
-        "KMSKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
-        "S3BucketName": {"Ref": _logical(stack, trail.archive.bucket)},
-        "CloudWatchLogsLogGroupArn": {"Fn::GetAtt": [stack.get_logical_id(trail.log_group.node.default_child),
-                                                     "Arn"]},
-    })
-    t.has_resource("AWS::Logs::LogGroup", {
-        "Properties": {"RetentionInDays": 731, "KmsKeyId": {"Fn::GetAtt": [key_id, "Arn"]}},
-        "DeletionPolicy": "Retain",
-    })
+    t.has_resource_properties(
+        "AWS::CloudTrail::Trail",
+        {
+            "IsMultiRegionTrail": True,
+            "IncludeGlobalServiceEvents": True,
+            "EnableLogFileValidation": True,
+            "IsLogging": True,
+            "TrailName": "ml-audit",
+            "KMSKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
+            "S3BucketName": {"Ref": _logical(stack, trail.archive.bucket)},
+            "CloudWatchLogsLogGroupArn": {
+                "Fn::GetAtt": [stack.get_logical_id(trail.log_group.node.default_child), "Arn"]
+            },
+        },
+    )
+    t.has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "Properties": {"RetentionInDays": 731, "KmsKeyId": {"Fn::GetAtt": [key_id, "Arn"]}},
+            "DeletionPolicy": "Retain",
+        },
+    )
 
 
 def test_trail_data_events_for_buckets_and_lambda(gov):
     t, stack = gov.template("TrailLocal"), gov.stacks["TrailLocal"]
-    selectors = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]["EventSelectors"]
+    selectors = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"][
+        "EventSelectors"
+    ]
     assert {"IncludeManagementEvents": True, "ReadWriteType": "All"} in selectors
     data = [r for s in selectors for r in s.get("DataResources", [])]
     types = {r["Type"] for r in data}
@@ -179,8 +249,11 @@ def test_trail_data_events_for_buckets_and_lambda(gov):
     s3_values = str([r["Values"] for r in data if r["Type"] == "AWS::S3::Object"])
     assert _logical(stack, gov.objects["data"]) in s3_values
     defaults = next(iter(gov.template("TrailDefaults").find_resources("AWS::CloudTrail::Trail").values()))
-    assert defaults["Properties"]["EventSelectors"] == [{"IncludeManagementEvents": True, "ReadWriteType": "All"}] \
+    assert (
+        defaults["Properties"]["EventSelectors"]
+        == [{"IncludeManagementEvents": True, "ReadWriteType": "All"}]
         or "EventSelectors" not in defaults["Properties"]
+    )
 
 
 def test_local_archive_is_object_locked_versioned_retained(gov):
@@ -188,13 +261,18 @@ def test_local_archive_is_object_locked_versioned_retained(gov):
     bucket = t.find_resources("AWS::S3::Bucket")[_logical(stack, trail.archive.bucket)]
     props = bucket["Properties"]
     assert props["ObjectLockConfiguration"] == {
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}}}
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}},
+    }
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert bucket["DeletionPolicy"] == "Retain"
     d = gov.template("TrailDefaults").find_resources("AWS::S3::Bucket")[
-        _logical(gov.stacks["TrailDefaults"], gov.objects["trail_defaults"].archive.bucket)]
-    assert d["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE",
-                                                                                        "Days": 365}
+        _logical(gov.stacks["TrailDefaults"], gov.objects["trail_defaults"].archive.bucket)
+    ]
+    assert d["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {
+        "Mode": "GOVERNANCE",
+        "Days": 365,
+    }
 
 
 def _archive_policy(t: Template, stack: Stack, trail: AuditTrail) -> list[dict]:
@@ -216,10 +294,16 @@ def test_local_archive_access_limited_to_log_writers_and_auditors_tls_only(gov):
         "ArnNotLike": {"aws:PrincipalArn": [AUDITOR]},
     }
     assert {"Bool": {"aws:SecureTransport": "false"}} in [s.get("Condition") for s in statements]
-    writes = [s for s in statements if s["Effect"] == "Allow" and s["Principal"] == {"Service": "cloudtrail.amazonaws.com"}]
+    writes = [
+        s
+        for s in statements
+        if s["Effect"] == "Allow" and s["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    ]
     assert {s["Action"] for s in writes} == {"s3:GetBucketAcl", "s3:PutObject"}
     # without auditors, only the services are exempt
-    defaults = _archive_policy(gov.template("TrailDefaults"), gov.stacks["TrailDefaults"], gov.objects["trail_defaults"])
+    defaults = _archive_policy(
+        gov.template("TrailDefaults"), gov.stacks["TrailDefaults"], gov.objects["trail_defaults"]
+    )
     deny = next(s for s in defaults if s.get("Sid") == "DenyObjectAccessExceptLogWritersAndAuditors")
     assert "ArnNotLike" not in deny["Condition"]
 
@@ -227,7 +311,9 @@ def test_local_archive_access_limited_to_log_writers_and_auditors_tls_only(gov):
 def test_logs_key_lets_cloudtrail_of_this_account_encrypt(gov):
     t = gov.template("TrailLocal")
     stack, keys = gov.stacks["TrailLocal"], gov.objects["keys_local"]
-    statements = t.find_resources("AWS::KMS::Key")[_logical(stack, keys.logs)]["Properties"]["KeyPolicy"]["Statement"]
+    statements = t.find_resources("AWS::KMS::Key")[_logical(stack, keys.logs)]["Properties"]["KeyPolicy"][
+        "Statement"
+    ]
     allow = next(s for s in statements if s.get("Sid") == "AllowCloudTrailToEncryptLogs")
     assert allow["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     assert allow["Action"] == "kms:GenerateDataKey*"
@@ -239,9 +325,15 @@ def test_logs_key_lets_cloudtrail_of_this_account_encrypt(gov):
 def test_central_mode_delivers_to_the_log_archive_account(gov):
     t, trail = gov.template("TrailCentral"), gov.objects["trail_central"]
     assert trail.central and trail.archive is None
-    t.has_resource_properties("AWS::CloudTrail::Trail", {
-        "S3BucketName": "org-log-archive", "KMSKeyId": CENTRAL_KEY, "IsMultiRegionTrail": True,
-        "EnableLogFileValidation": True})
+    t.has_resource_properties(
+        "AWS::CloudTrail::Trail",
+        {
+            "S3BucketName": "org-log-archive",
+            "KMSKeyId": CENTRAL_KEY,
+            "IsMultiRegionTrail": True,
+            "EnableLogFileValidation": True,
+        },
+    )
     t.resource_count_is("AWS::S3::Bucket", 0)
     t.resource_count_is("AWS::S3::BucketPolicy", 0)
     t.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 365})
@@ -249,19 +341,33 @@ def test_central_mode_delivers_to_the_log_archive_account(gov):
         trail.grant_read_archive(iam.AccountRootPrincipal())
 
 
-@pytest.mark.parametrize(("kwargs", "messages"), [
-    ({"central_bucket_name": "org-logs"}, ["'org-logs' was given without central_key_arn"]),
-    ({"central_key_arn": CENTRAL_KEY}, ["central_key_arn was given without central_bucket_name"]),
-    ({"central_bucket_name": "Bad_Bucket", "central_key_arn": "alias/x"},
-     ["'Bad_Bucket' is not an S3 bucket name", "'alias/x' is not a KMS key ARN"]),
-    ({"object_lock_retention": Duration.days(36501)}, ["36501 days; use a whole number of days from 1 to 36500"]),
-    ({"object_lock_retention": Duration.days(0)}, ["0 days"]),
-    ({"object_lock_mode": "LEGAL"}, ["'LEGAL' is not GOVERNANCE or COMPLIANCE"]),
-    ({"auditor_role_arns": ["auditor"]}, ["['auditor'] are not IAM role ARNs"]),
-    ({"central_bucket_name": "org-logs", "central_key_arn": CENTRAL_KEY, "auditor_role_arns": [AUDITOR]},
-     ["auditor_role_arns apply to the local archive only"]),
-    ({"trail_name": "x"}, ["trail_name 'x'"]),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "messages"),
+    [
+        ({"central_bucket_name": "org-logs"}, ["'org-logs' was given without central_key_arn"]),
+        ({"central_key_arn": CENTRAL_KEY}, ["central_key_arn was given without central_bucket_name"]),
+        (
+            {"central_bucket_name": "Bad_Bucket", "central_key_arn": "alias/x"},
+            ["'Bad_Bucket' is not an S3 bucket name", "'alias/x' is not a KMS key ARN"],
+        ),
+        (
+            {"object_lock_retention": Duration.days(36501)},
+            ["36501 days; use a whole number of days from 1 to 36500"],
+        ),
+        ({"object_lock_retention": Duration.days(0)}, ["0 days"]),
+        ({"object_lock_mode": "LEGAL"}, ["'LEGAL' is not GOVERNANCE or COMPLIANCE"]),
+        ({"auditor_role_arns": ["auditor"]}, ["['auditor'] are not IAM role ARNs"]),
+        (
+            {
+                "central_bucket_name": "org-logs",
+                "central_key_arn": CENTRAL_KEY,
+                "auditor_role_arns": [AUDITOR],
+            },
+            ["auditor_role_arns apply to the local archive only"],
+        ),
+        ({"trail_name": "x"}, ["trail_name 'x'"]),
+    ],
+)
 def test_audit_trail_bad_input(kwargs, messages):
     stack = Stack(new_app(), "S")
     key = kms.Key(stack, "K")
@@ -298,12 +404,21 @@ def test_iam_rule_is_left_out_where_config_cannot_record_iam():
 
 def test_rule_table_covers_the_requirements():
     required = {
-        "sagemaker-notebook-no-direct-internet-access", "sagemaker-notebook-instance-kms-key-configured",
-        "sagemaker-notebook-instance-inside-vpc", "sagemaker-endpoint-configuration-kms-key-configured",
-        "sagemaker-endpoint-config-prod-instance-count", "sagemaker-model-in-vpc",
-        "sagemaker-model-isolation-enabled", "sagemaker-domain-in-vpc", "s3-bucket-ssl-requests-only",
-        "s3-default-encryption-kms", "cloudtrail-enabled", "cmk-backing-key-rotation-enabled",
-        "vpc-flow-logs-enabled", "restricted-ssh", "iam-policy-no-statements-with-admin-access",
+        "sagemaker-notebook-no-direct-internet-access",
+        "sagemaker-notebook-instance-kms-key-configured",
+        "sagemaker-notebook-instance-inside-vpc",
+        "sagemaker-endpoint-configuration-kms-key-configured",
+        "sagemaker-endpoint-config-prod-instance-count",
+        "sagemaker-model-in-vpc",
+        "sagemaker-model-isolation-enabled",
+        "sagemaker-domain-in-vpc",
+        "s3-bucket-ssl-requests-only",
+        "s3-default-encryption-kms",
+        "cloudtrail-enabled",
+        "cmk-backing-key-rotation-enabled",
+        "vpc-flow-logs-enabled",
+        "restricted-ssh",
+        "iam-policy-no-statements-with-admin-access",
     }
     assert required <= set(CONFIG_RULES)
     assert {s.group for s in CONFIG_RULES.values()} == {"sagemaker", "baseline"}
@@ -324,22 +439,49 @@ def _rules_parts(gov):
 
 def test_recorder_delivery_channel_and_all_rules(gov):
     t, stack, rules, ids = _rules_parts(gov)
-    t.has_resource_properties("AWS::Config::ConfigurationRecorder", {
-        "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
-        "RoleARN": {"Fn::GetAtt": [ids["role"], "Arn"]}})
-    t.has_resource_properties("AWS::Config::DeliveryChannel", {
-        "S3BucketName": {"Ref": ids["bucket"]},
-        "S3KmsKeyArn": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
-        "ConfigSnapshotDeliveryProperties": {"DeliveryFrequency": "TwentyFour_Hours"}})
-    t.has_resource_properties("AWS::IAM::Role", {
-        "AssumeRolePolicyDocument": {"Statement": [Match.object_like(
-            {"Principal": {"Service": "config.amazonaws.com"}})]},
-        "ManagedPolicyArns": Match.array_with([Match.object_like({"Fn::Join": Match.array_with([
-            Match.array_with([":iam::aws:policy/service-role/AWS_ConfigRole"])])})])})
-    deployed = {r["Properties"]["ConfigRuleName"]: r for r in t.find_resources("AWS::Config::ConfigRule").values()}
+    t.has_resource_properties(
+        "AWS::Config::ConfigurationRecorder",
+        {
+            "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
+            "RoleARN": {"Fn::GetAtt": [ids["role"], "Arn"]},
+        },
+    )
+    t.has_resource_properties(
+        "AWS::Config::DeliveryChannel",
+        {
+            "S3BucketName": {"Ref": ids["bucket"]},
+            "S3KmsKeyArn": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
+            "ConfigSnapshotDeliveryProperties": {"DeliveryFrequency": "TwentyFour_Hours"},
+        },
+    )
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [Match.object_like({"Principal": {"Service": "config.amazonaws.com"}})]
+            },
+            "ManagedPolicyArns": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "Fn::Join": Match.array_with(
+                                [Match.array_with([":iam::aws:policy/service-role/AWS_ConfigRole"])]
+                            )
+                        }
+                    )
+                ]
+            ),
+        },
+    )
+    deployed = {
+        r["Properties"]["ConfigRuleName"]: r for r in t.find_resources("AWS::Config::ConfigRule").values()
+    }
     assert set(deployed) == set(CONFIG_RULES) == set(rules.rules)
     for name, resource in deployed.items():
-        assert resource["Properties"]["Source"] == {"Owner": "AWS", "SourceIdentifier": CONFIG_RULES[name].identifier}
+        assert resource["Properties"]["Source"] == {
+            "Owner": "AWS",
+            "SourceIdentifier": CONFIG_RULES[name].identifier,
+        }
         assert ids["recorder"] in resource["DependsOn"]
     assert deployed["cloudtrail-enabled"]["Properties"]["MaximumExecutionFrequency"] == "TwentyFour_Hours"
     assert "MaximumExecutionFrequency" not in deployed["sagemaker-model-in-vpc"]["Properties"]
@@ -357,9 +499,12 @@ def test_config_delivers_to_a_dedicated_bucket_without_object_lock(gov):
     assert bucket["DeletionPolicy"] == "Retain" and bucket["UpdateReplacePolicy"] == "Retain"
     encryption = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert encryption["ServerSideEncryptionByDefault"] == {
-        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]}}
-    statements = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"]["PolicyDocument"][
-        "Statement"]
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
+    }
+    statements = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"][
+        "PolicyDocument"
+    ]["Statement"]
     assert {"Bool": {"aws:SecureTransport": "false"}} in [s.get("Condition") for s in statements]
     assert rules.dedicated_bucket is not None and not has_object_lock(rules.delivery_bucket)
 
@@ -368,13 +513,18 @@ def test_config_delivers_to_a_dedicated_bucket_without_object_lock(gov):
 def test_an_object_lock_delivery_bucket_is_refused():
     stack = Stack(new_app(), "S")
     locked = SecureBucket(stack, "Locked", object_lock_retention=Duration.days(30))
-    with pytest.raises(ValueError, match=r"delivery_bucket S/Locked/Resource has Object Lock, and AWS Config does not "
-                                         r"deliver to such a bucket \(https://docs\.aws\.amazon\.com/.*deliverychannel"):
+    with pytest.raises(
+        ValueError,
+        match=r"delivery_bucket S/Locked/Resource has Object Lock, and AWS Config "
+        r"does not deliver to such a bucket "
+        r"\(https://docs\.aws\.amazon\.com/.*deliverychannel",
+    ):
         ComplianceRules(stack, "R", delivery_bucket=locked.bucket)
 
 
 def _denies_for(statements: list[dict], role_id: str, action: str = "s3:PutObject") -> list[str]:
-    """Sids of the Deny statements of a synthesized bucket policy that would apply to ``action`` by a session of
+    """Sids of the Deny statements of a synthesized bucket policy that would apply to ``action`` by a session
+    of
     the role with logical id ``role_id`` over TLS 1.3 (the conditions the platform writes, evaluated)."""
     applying = []
     for statement in statements:
@@ -391,7 +541,7 @@ def _denies_for(statements: list[dict], role_id: str, action: str = "s3:PutObjec
                 if operator == "Bool" and key == "aws:SecureTransport":
                     holds &= values == ["true"]  # the request comes over TLS
                 elif operator == "NumericLessThan" and key == "s3:TlsVersion":
-                    holds &= 1.3 < float(values[0])
+                    holds &= float(values[0]) > 1.3
                 elif operator == "ArnNotLike" and key == "aws:PrincipalArn":
                     holds &= {"Fn::GetAtt": [role_id, "Arn"]} not in values
                 elif operator == "StringNotEquals" and key == "aws:PrincipalServiceName":
@@ -403,33 +553,57 @@ def _denies_for(statements: list[dict], role_id: str, action: str = "s3:PutObjec
     return applying
 
 
-@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role", "config.recorder-role-delivery-permissions",
-                           "iam.principal-arn-of-role-session")
+@pytest.mark.aws_behaviour(
+    "config.same-account-delivery-uses-recorder-role",
+    "config.recorder-role-delivery-permissions",
+    "iam.principal-arn-of-role-session",
+)
 def test_the_recorder_role_may_write_deliveries_and_no_deny_stops_it(gov):
-    """D2: Config writes as the recorder's role, so the role holds the documented rights and the bucket's denies
+    """D2: Config writes as the recorder's role, so the role holds the documented rights and the bucket's
+    denies
     exempt it (only the role and the auditors may touch objects)."""
     t, stack, _, ids = _rules_parts(gov)
     role = t.find_resources("AWS::IAM::Role")[ids["role"]]["Properties"]
-    assert role["AssumeRolePolicyDocument"]["Statement"] == [{
-        "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
-        "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+        }
+    ]
     policy = t.find_resources("AWS::IAM::ManagedPolicy")[ids["policy"]]["Properties"]
     assert policy["Roles"] == [{"Ref": ids["role"]}]
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     deliver = statements["DeliverConfigurationItems"]
     assert deliver["Action"] == "s3:PutObject"
     assert deliver["Condition"] == {"StringLike": {"s3:x-amz-acl": "bucket-owner-full-control"}}
-    assert deliver["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [ids["bucket"], "Arn"]}, "/AWSLogs/",
-                                                     {"Ref": "AWS::AccountId"}, "/*"]]}
+    assert deliver["Resource"] == {
+        "Fn::Join": [
+            "",
+            [{"Fn::GetAtt": [ids["bucket"], "Arn"]}, "/AWSLogs/", {"Ref": "AWS::AccountId"}, "/*"],
+        ]
+    }
     assert statements["CheckTheDeliveryBucket"]["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
     assert statements["EncryptDeliveries"] == {
-        "Sid": "EncryptDeliveries", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-        "Resource": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]}}
-    bucket_policy = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"]["PolicyDocument"]
+        "Sid": "EncryptDeliveries",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": {"Fn::GetAtt": [_logical(stack, gov.objects["rules_key"]), "Arn"]},
+    }
+    bucket_policy = t.find_resources("AWS::S3::BucketPolicy")[ids["bucket_policy"]]["Properties"][
+        "PolicyDocument"
+    ]
     assert _denies_for(bucket_policy["Statement"], ids["role"]) == []
-    deny = next(s for s in bucket_policy["Statement"] if s.get("Sid") == "DenyObjectAccessExceptConfigAndAuditors")
-    assert deny["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [{"Fn::GetAtt": [ids["role"], "Arn"]}, AUDITOR]}}
-    assert _denies_for(bucket_policy["Statement"], "SomeoneElse") == ["DenyObjectAccessExceptConfigAndAuditors"]
+    deny = next(
+        s for s in bucket_policy["Statement"] if s.get("Sid") == "DenyObjectAccessExceptConfigAndAuditors"
+    )
+    assert deny["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": [{"Fn::GetAtt": [ids["role"], "Arn"]}, AUDITOR]}
+    }
+    assert _denies_for(bucket_policy["Statement"], "SomeoneElse") == [
+        "DenyObjectAccessExceptConfigAndAuditors"
+    ]
     # No service-principal grants: Config does not use them for a bucket of its own account.
     assert "config.amazonaws.com" not in json.dumps(bucket_policy)
 
@@ -443,7 +617,11 @@ def test_the_delivery_policy_needs_nothing_the_permissions_boundary_denies():
     stack = Stack(new_app(), "S")
     rules = ComplianceRules(stack, "R", rules=[])
     document = stack.resolve(rules.delivery_policy.document.to_json())
-    granted = {a for s in document["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    granted = {
+        a
+        for s in document["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
     denied = {a for s in boundary_statements(None) if s.effect == iam.Effect.DENY for a in s.actions}
     assert granted and not {g for g in granted for d in denied if fnmatch.fnmatch(g, d)}
 
@@ -462,22 +640,37 @@ def test_a_given_delivery_bucket_is_used_as_is(gov):
     rules = gov.objects["rules_given"]
     assert rules.dedicated_bucket is None
     t.resource_count_is("AWS::S3::Bucket", 1)
-    t.has_resource_properties("AWS::Config::DeliveryChannel", {
-        "S3BucketName": {"Ref": _logical(stack, gov.objects["rules_given_bucket"])}})
-    assert "S3KmsKeyArn" not in next(iter(t.find_resources("AWS::Config::DeliveryChannel").values()))["Properties"]
+    t.has_resource_properties(
+        "AWS::Config::DeliveryChannel",
+        {"S3BucketName": {"Ref": _logical(stack, gov.objects["rules_given_bucket"])}},
+    )
+    assert (
+        "S3KmsKeyArn"
+        not in next(iter(t.find_resources("AWS::Config::DeliveryChannel").values()))["Properties"]
+    )
     # the user's parameters win over the defaults
-    t.has_resource_properties("AWS::Config::ConfigRule", {
-        "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
-        "InputParameters": {"excludePermissionBoundaryPolicy": "false"}})
+    t.has_resource_properties(
+        "AWS::Config::ConfigRule",
+        {
+            "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
+            "InputParameters": {"excludePermissionBoundaryPolicy": "false"},
+        },
+    )
 
 
 @pytest.mark.aws_behaviour("config.admin-access-rule-excludes-boundaries")
 def test_the_admin_access_rule_leaves_permissions_boundaries_out(gov):
     """S5: the platform's permissions boundary (Allow * on *, then denies) is a ceiling, not a grant."""
-    assert DEFAULT_RULE_PARAMETERS == {"iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "true"}}
-    gov.template("Rules").has_resource_properties("AWS::Config::ConfigRule", {
-        "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
-        "InputParameters": {"excludePermissionBoundaryPolicy": "true"}})
+    assert DEFAULT_RULE_PARAMETERS == {
+        "iam-policy-no-statements-with-admin-access": {"excludePermissionBoundaryPolicy": "true"}
+    }
+    gov.template("Rules").has_resource_properties(
+        "AWS::Config::ConfigRule",
+        {
+            "ConfigRuleName": "iam-policy-no-statements-with-admin-access",
+            "InputParameters": {"excludePermissionBoundaryPolicy": "true"},
+        },
+    )
 
 
 def test_recorder_skipped_rules_excluded_parameters_and_unavailable_regions(gov):
@@ -493,27 +686,48 @@ def test_recorder_skipped_rules_excluded_parameters_and_unavailable_regions(gov)
     assert "iam-policy-no-statements-with-admin-access" in limited  # Spain: after February 2022
     assert limited and names == set(CONFIG_RULES) - limited - {"restricted-ssh"}
     assert set(rules.skipped_rules) == limited
-    t.has_resource_properties("AWS::Config::ConfigRule", {
-        "ConfigRuleName": "sagemaker-notebook-instance-inside-vpc",
-        "InputParameters": {"SubnetIds": "subnet-1,subnet-2"}})
+    t.has_resource_properties(
+        "AWS::Config::ConfigRule",
+        {
+            "ConfigRuleName": "sagemaker-notebook-instance-inside-vpc",
+            "InputParameters": {"SubnetIds": "subnet-1,subnet-2"},
+        },
+    )
     Annotations.from_stack(stack).has_warning(
-        "/RulesNoRecorder/Rules", Match.string_like_regexp("sagemaker-model-bias-job-isolation is not available"))
+        "/RulesNoRecorder/Rules",
+        Match.string_like_regexp("sagemaker-model-bias-job-isolation is not available"),
+    )
 
 
 def test_rule_subset_in_an_environment_agnostic_stack(gov):
     t = gov.template("RulesSubset")
-    names = sorted(r["Properties"]["ConfigRuleName"] for r in t.find_resources("AWS::Config::ConfigRule").values())
+    names = sorted(
+        r["Properties"]["ConfigRuleName"] for r in t.find_resources("AWS::Config::ConfigRule").values()
+    )
     assert names == ["sagemaker-domain-in-vpc", "sagemaker-model-bias-job-isolation"]
 
 
-@pytest.mark.parametrize(("kwargs", "messages"), [
-    ({"create_recorder": False, "rules": ["sagemaker-domain-in-vcp"]}, ["unknown rule name(s) ['sagemaker-domain-in-vcp']"]),
-    ({"create_recorder": False, "exclude_rules": ["nope"], "rule_parameters": {"nah": {}}},
-     ["unknown rule name(s) ['nah', 'nope']"]),
-    ({"create_recorder": False, "auditor_role_arns": [AUDITOR]},
-     ["auditor_role_arns configure the delivery of a recorder this construct creates; with create_recorder=False"]),
-    ({"auditor_role_arns": ["auditor"]}, ["auditor_role_arns ['auditor'] are not IAM role ARNs"]),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "messages"),
+    [
+        (
+            {"create_recorder": False, "rules": ["sagemaker-domain-in-vcp"]},
+            ["unknown rule name(s) ['sagemaker-domain-in-vcp']"],
+        ),
+        (
+            {"create_recorder": False, "exclude_rules": ["nope"], "rule_parameters": {"nah": {}}},
+            ["unknown rule name(s) ['nah', 'nope']"],
+        ),
+        (
+            {"create_recorder": False, "auditor_role_arns": [AUDITOR]},
+            [
+                "auditor_role_arns configure the delivery of a recorder this construct creates; with "
+                "create_recorder=False"
+            ],
+        ),
+        ({"auditor_role_arns": ["auditor"]}, ["auditor_role_arns ['auditor'] are not IAM role ARNs"]),
+    ],
+)
 def test_compliance_rules_bad_input(kwargs, messages):
     with pytest.raises(ValueError) as info:
         ComplianceRules(Stack(new_app(), "S"), "R", **kwargs)
@@ -523,22 +737,38 @@ def test_compliance_rules_bad_input(kwargs, messages):
 
 def test_delivery_settings_without_a_recorder():
     stack = Stack(new_app(), "S")
-    with pytest.raises(ValueError, match="delivery_key configure the delivery of a recorder this construct creates"):
+    with pytest.raises(
+        ValueError, match="delivery_key configure the delivery of a recorder this construct creates"
+    ):
         ComplianceRules(stack, "R", create_recorder=False, delivery_key=kms.Key(stack, "K"))
     with pytest.raises(ValueError, match="server_access_logs_bucket applies to the dedicated bucket only"):
-        ComplianceRules(stack, "R2", delivery_bucket=s3.Bucket(stack, "B"),
-                        server_access_logs_bucket=s3.Bucket(stack, "L"))
+        ComplianceRules(
+            stack,
+            "R2",
+            delivery_bucket=s3.Bucket(stack, "B"),
+            server_access_logs_bucket=s3.Bucket(stack, "L"),
+        )
 
 
 # ---------------------------------------------------------------------------------- ThreatDetection
 
 
 def test_guardduty_detector_with_s3_protection(gov):
-    gov.template("Threat").has_resource_properties("AWS::GuardDuty::Detector", {
-        "Enable": True, "FindingPublishingFrequency": "FIFTEEN_MINUTES",
-        "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]})
-    gov.template("ThreatNoS3").has_resource_properties("AWS::GuardDuty::Detector", {
-        "FindingPublishingFrequency": "ONE_HOUR", "Features": [{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}]})
+    gov.template("Threat").has_resource_properties(
+        "AWS::GuardDuty::Detector",
+        {
+            "Enable": True,
+            "FindingPublishingFrequency": "FIFTEEN_MINUTES",
+            "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}],
+        },
+    )
+    gov.template("ThreatNoS3").has_resource_properties(
+        "AWS::GuardDuty::Detector",
+        {
+            "FindingPublishingFrequency": "ONE_HOUR",
+            "Features": [{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}],
+        },
+    )
 
 
 def test_guardduty_detector_skippable(gov):
@@ -560,11 +790,30 @@ def test_alert_topic_is_kms_encrypted_tls_only_with_email_subscriptions(gov):
     t, stack, alerts = gov.template("AlertsStack"), gov.stacks["AlertsStack"], gov.objects["alerts"]
     key_id = _logical(stack, alerts.key)
     t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}})
-    t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
-        Match.object_like({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-                           "Action": "sns:Publish"})])}})
-    endpoints = sorted(s["Properties"]["Endpoint"] for s in t.find_resources("AWS::SNS::Subscription").values())
+    t.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                        ),
+                        Match.object_like(
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "events.amazonaws.com"},
+                                "Action": "sns:Publish",
+                            }
+                        ),
+                    ]
+                )
+            }
+        },
+    )
+    endpoints = sorted(
+        s["Properties"]["Endpoint"] for s in t.find_resources("AWS::SNS::Subscription").values()
+    )
     assert endpoints == ["ops@example.com", "sec@example.org"]
     t.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email"})
     t.has_resource("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain"})
@@ -580,55 +829,100 @@ def _patterns(t: Template) -> list[dict]:
 def test_sagemaker_failure_rules(gov):
     patterns = _patterns(gov.template("AlertsStack"))
     for detail_type, (field, values) in SAGEMAKER_FAILURE_EVENTS.items():
-        assert {"source": ["aws.sagemaker"], "detail-type": [detail_type], "detail": {field: list(values)}} \
-            in patterns, detail_type
+        assert {
+            "source": ["aws.sagemaker"],
+            "detail-type": [detail_type],
+            "detail": {field: list(values)},
+        } in patterns, detail_type
     assert "TrainingJobStatus" in str(patterns) and "ProcessingJobStatus" in str(patterns)
-    assert {"source": ["aws.sagemaker"], "detail-type": ["SageMaker Model Package State Change"],
-            "detail": {"ModelApprovalStatus": ["Approved", "Rejected"]}} in patterns
+    assert {
+        "source": ["aws.sagemaker"],
+        "detail-type": ["SageMaker Model Package State Change"],
+        "detail": {"ModelApprovalStatus": ["Approved", "Rejected"]},
+    } in patterns
 
 
 def test_config_and_guardduty_rules(gov):
     patterns = _patterns(gov.template("AlertsStack"))
-    assert {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
-            "detail": {"messageType": ["ComplianceChangeNotification"],
-                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
-                       "$or": [
-                           {"configRuleName": [{"anything-but": ["s3-default-encryption-kms", "vpc-flow-logs-enabled"]}]},
-                           {"configRuleName": ["s3-default-encryption-kms"], "resourceId": [{"anything-but": ["logs-a", "logs-b"]}]},
-                           {"configRuleName": ["vpc-flow-logs-enabled"], "resourceId": [{"anything-but": ["vpc-0default"]}]},
-                       ]}} in patterns
-    assert {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
-            "detail": {"severity": [{"numeric": [">=", 4]}]}} in patterns
+    assert {
+        "source": ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        "detail": {
+            "messageType": ["ComplianceChangeNotification"],
+            "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+            "$or": [
+                {
+                    "configRuleName": [
+                        {"anything-but": ["s3-default-encryption-kms", "vpc-flow-logs-enabled"]}
+                    ]
+                },
+                {
+                    "configRuleName": ["s3-default-encryption-kms"],
+                    "resourceId": [{"anything-but": ["logs-a", "logs-b"]}],
+                },
+                {
+                    "configRuleName": ["vpc-flow-logs-enabled"],
+                    "resourceId": [{"anything-but": ["vpc-0default"]}],
+                },
+            ],
+        },
+    } in patterns
+    assert {
+        "source": ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        "detail": {"severity": [{"numeric": [">=", 4]}]},
+    } in patterns
     # without accepted results, every NON_COMPLIANT result is alerted
-    assert {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
-            "detail": {"messageType": ["ComplianceChangeNotification"],
-                       "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}} in _patterns(
-        gov.template("GovCentral"))
+    assert {
+        "source": ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        "detail": {
+            "messageType": ["ComplianceChangeNotification"],
+            "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+        },
+    } in _patterns(gov.template("GovCentral"))
 
 
 def _compliance_event(rule: str, resource: str, compliance: str = "NON_COMPLIANT") -> dict:
-    """A compliance change event as AWS Config sends it to EventBridge (the fields of the documented example)."""
-    return {"source": "aws.config", "detail-type": "Config Rules Compliance Change", "detail": {
-        "messageType": "ComplianceChangeNotification", "configRuleName": rule, "resourceType": "AWS::S3::Bucket",
-        "resourceId": resource, "newEvaluationResult": {"complianceType": compliance}}}
+    """A compliance change event as AWS Config sends it to EventBridge (the fields of the documented
+    example)."""
+    return {
+        "source": "aws.config",
+        "detail-type": "Config Rules Compliance Change",
+        "detail": {
+            "messageType": "ComplianceChangeNotification",
+            "configRuleName": rule,
+            "resourceType": "AWS::S3::Bucket",
+            "resourceId": resource,
+            "newEvaluationResult": {"complianceType": compliance},
+        },
+    }
 
 
-@pytest.mark.aws_behaviour("config.compliance-change-event-fields", "config.s3-default-encryption-kms-no-exclusions")
-@pytest.mark.parametrize(("rule", "resource", "alerted"), [
-    ("s3-default-encryption-kms", "logs-a", False),      # accepted: the SSE-S3 access-log bucket
-    ("s3-default-encryption-kms", "someones-bucket", True),
-    ("s3-bucket-ssl-requests-only", "logs-a", True),     # accepted under one rule only
-    ("vpc-flow-logs-enabled", "vpc-0default", False),
-    ("vpc-flow-logs-enabled", "vpc-0platform", True),
-    ("cloudtrail-enabled", "123456789012", True),
-])
+@pytest.mark.aws_behaviour(
+    "config.compliance-change-event-fields", "config.s3-default-encryption-kms-no-exclusions"
+)
+@pytest.mark.parametrize(
+    ("rule", "resource", "alerted"),
+    [
+        ("s3-default-encryption-kms", "logs-a", False),  # accepted: the SSE-S3 access-log bucket
+        ("s3-default-encryption-kms", "someones-bucket", True),
+        ("s3-bucket-ssl-requests-only", "logs-a", True),  # accepted under one rule only
+        ("vpc-flow-logs-enabled", "vpc-0default", False),
+        ("vpc-flow-logs-enabled", "vpc-0platform", True),
+        ("cloudtrail-enabled", "123456789012", True),
+    ],
+)
 def test_accepted_non_compliance_is_not_alerted(gov, rule, resource, alerted):
-    """S5: the rule cannot exclude the access-log buckets, so the alert does: other rules and buckets still alert."""
+    """S5: the rule cannot exclude the access-log buckets, so the alert does: other rules and buckets still
+    alert."""
     from moto.events.models import EventPattern
 
     pattern = next(p for p in _patterns(gov.template("AlertsStack")) if p["source"] == ["aws.config"])
     assert EventPattern.load(json.dumps(pattern)).matches_event(_compliance_event(rule, resource)) is alerted
-    assert not EventPattern.load(json.dumps(pattern)).matches_event(_compliance_event(rule, resource, "COMPLIANT"))
+    assert not EventPattern.load(json.dumps(pattern)).matches_event(
+        _compliance_event(rule, resource, "COMPLIANT")
+    )
 
 
 def test_every_rule_targets_the_topic(gov):
@@ -645,19 +939,29 @@ def test_alerts_options_and_given_key(gov):
     assert len(t.find_resources("AWS::Events::Rule")) == len(SAGEMAKER_FAILURE_EVENTS)
     t.resource_count_is("AWS::SNS::Subscription", 0)
     t.resource_count_is("AWS::KMS::Key", 1)
-    t.has_resource_properties("AWS::SNS::Topic", {
-        "KmsMasterKeyId": {"Fn::GetAtt": [_logical(stack, gov.objects["alerts_minimal_key"]), "Arn"]}})
+    t.has_resource_properties(
+        "AWS::SNS::Topic",
+        {"KmsMasterKeyId": {"Fn::GetAtt": [_logical(stack, gov.objects["alerts_minimal_key"]), "Arn"]}},
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "messages"), [
-    ({"emails": ["ops@", "x@example.com"]}, ["emails ['ops@'] are not email addresses"]),
-    ({"emails": ["a@example.com", "a@example.com"]}, ["listed more than once"]),
-    ({"guardduty_min_severity": 9}, ["guardduty_min_severity 9 is outside 1-8.9"]),
-    ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
-    ({"accepted_non_compliance": {"s3-default-encryption-kms": ["b"]}, "config_compliance": False},
-     ["accepted_non_compliance filters the Config alert; it needs config_compliance=True"]),
-    ({"accepted_non_compliance": {"restricted-ssh": []}}, ["lists no resource ids for ['restricted-ssh']"]),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "messages"),
+    [
+        ({"emails": ["ops@", "x@example.com"]}, ["emails ['ops@'] are not email addresses"]),
+        ({"emails": ["a@example.com", "a@example.com"]}, ["listed more than once"]),
+        ({"guardduty_min_severity": 9}, ["guardduty_min_severity 9 is outside 1-8.9"]),
+        ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
+        (
+            {"accepted_non_compliance": {"s3-default-encryption-kms": ["b"]}, "config_compliance": False},
+            ["accepted_non_compliance filters the Config alert; it needs config_compliance=True"],
+        ),
+        (
+            {"accepted_non_compliance": {"restricted-ssh": []}},
+            ["lists no resource ids for ['restricted-ssh']"],
+        ),
+    ],
+)
 def test_alerts_bad_input(kwargs, messages):
     with pytest.raises(ValueError) as info:
         Alerts(Stack(new_app(), "S"), "A", **kwargs)
@@ -669,13 +973,21 @@ def test_alerts_bad_input(kwargs, messages):
 
 
 def _policies(t: Template) -> dict[str, dict]:
-    return {r["Properties"]["Name"]: r["Properties"] for r in t.find_resources("AWS::Organizations::Policy").values()}
+    return {
+        r["Properties"]["Name"]: r["Properties"]
+        for r in t.find_resources("AWS::Organizations::Policy").values()
+    }
 
 
 def test_guardrails_attach_scps_and_opt_out_to_ous(gov):
     policies = _policies(gov.template("Org"))
-    assert set(policies) == {"ml-sagemaker-network", "ml-sagemaker-encryption", "ml-protect-audit",
-                             "ml-region-allow-list", "ml-ai-services-opt-out"}
+    assert set(policies) == {
+        "ml-sagemaker-network",
+        "ml-sagemaker-encryption",
+        "ml-protect-audit",
+        "ml-region-allow-list",
+        "ml-ai-services-opt-out",
+    }
     for props in policies.values():
         assert props["TargetIds"] == ["ou-ab12-cd34ef56", "ou-zz99-0000aaaa"]
     assert policies["ml-ai-services-opt-out"]["Type"] == "AISERVICES_OPT_OUT_POLICY"
@@ -684,36 +996,58 @@ def test_guardrails_attach_scps_and_opt_out_to_ous(gov):
     region = policies["ml-region-allow-list"]["Content"]["Statement"][0]["Condition"]
     assert region == {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}
     protect = {s["Sid"]: s for s in policies["ml-protect-audit"]["Content"]["Statement"]}
-    assert "Condition" not in protect["DenyStoppingAuditAndDetection"], "no break-glass role: nobody may stop them"
+    assert "Condition" not in protect["DenyStoppingAuditAndDetection"], (
+        "no break-glass role: nobody may stop them"
+    )
     assert protect["DenyReconfiguringAuditAndDetection"]["Condition"] == {
-        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]}}
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"]}
+    }
 
 
 def test_guardrails_minimal(gov):
     policies = _policies(gov.template("OrgMinimal"))
-    assert set(policies) == {"secure-ml-sagemaker-network", "secure-ml-sagemaker-encryption",
-                             "secure-ml-protect-audit"}
+    assert set(policies) == {
+        "secure-ml-sagemaker-network",
+        "secure-ml-sagemaker-encryption",
+        "secure-ml-protect-audit",
+    }
     protect = {s["Sid"]: s for s in policies["secure-ml-protect-audit"]["Content"]["Statement"]}
     assert protect["DenyStoppingAuditAndDetection"]["Condition"] == {
-        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass"]}}
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass"]}
+    }
     assert protect["DenyReconfiguringAuditAndDetection"]["Condition"] == {
-        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",
-                                            "arn:aws:iam::*:role/breakglass"]}}
+        "ArnNotLike": {
+            "aws:PrincipalArn": [
+                "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",
+                "arn:aws:iam::*:role/breakglass",
+            ]
+        }
+    }
 
 
 @pytest.mark.aws_behaviour("organizations.five-scps-per-target")
 def test_guardrails_merged_into_as_few_scps_as_fit(gov):
-    """D11: with merge_scps the platform takes 1-2 of the 5 SCP slots of an OU instead of 3-4: its statements, in
+    """D11: with merge_scps the platform takes 1-2 of the 5 SCP slots of an OU instead of 3-4: its statements,
+    in
     order, packed into SCPs of at most 5,120 characters; the first keeps the id and name "guardrails"."""
     policies = _policies(gov.template("OrgMerged"))
     guardrails = [name for name in sorted(policies) if name.startswith("ml-guardrails")]
     assert guardrails[0] == "ml-guardrails" and 1 <= len(guardrails) <= 2
     assert set(policies) == {*guardrails, "ml-ai-services-opt-out"}
-    expected = [s for name in ("sagemaker-network", "sagemaker-encryption", "protect-audit", "region-allow-list")
-                for s in scp.load_policy(name, **{
-                    "protect-audit": {"deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
-                                      "break_glass_role_arns": []},
-                    "region-allow-list": {"allowed_regions": ["eu-west-1"]}}.get(name, {}))["Statement"]]
+    expected = [
+        s
+        for name in ("sagemaker-network", "sagemaker-encryption", "protect-audit", "region-allow-list")
+        for s in scp.load_policy(
+            name,
+            **{
+                "protect-audit": {
+                    "deployer_role_arns": ["arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"],
+                    "break_glass_role_arns": [],
+                },
+                "region-allow-list": {"allowed_regions": ["eu-west-1"]},
+            }.get(name, {}),
+        )["Statement"]
+    ]
     assert [s for name in guardrails for s in policies[name]["Content"]["Statement"]] == expected
     for name in guardrails:
         merged = policies[name]
@@ -726,22 +1060,41 @@ def test_guardrails_merged_into_as_few_scps_as_fit(gov):
 def test_guardrails_warn_about_what_cloudformation_cannot_check(gov):
     """D11: enabling the policy types in the root and the SCPs already on an OU are outside the template."""
     warnings = Annotations.from_stack(gov.stacks["Org"])
-    warnings.has_warning("/Org", Match.string_like_regexp(
-        r"enable the policy type\(s\) AISERVICES_OPT_OUT_POLICY, SERVICE_CONTROL_POLICY in the organization's root"
-        r".*PolicyTypeNotEnabledException"))
-    warnings.has_warning("/Org", Match.string_like_regexp(
-        r"Each target OU gets 4 SCP\(s\) here; organization.attached_scps_per_target says 1 are attached already"))
-    Annotations.from_stack(gov.stacks["OrgMinimal"]).has_warning("/OrgMinimal", Match.string_like_regexp(
-        r"enable the policy type\(s\) SERVICE_CONTROL_POLICY in"))
+    warnings.has_warning(
+        "/Org",
+        Match.string_like_regexp(
+            r"enable the policy type\(s\) AISERVICES_OPT_OUT_POLICY, SERVICE_CONTROL_POLICY in the "
+            r"organization's root.*PolicyTypeNotEnabledException"
+        ),
+    )
+    warnings.has_warning(
+        "/Org",
+        Match.string_like_regexp(
+            r"Each target OU gets 4 SCP\(s\) here; organization.attached_scps_per_target says 1 are attached "
+            r"already"
+        ),
+    )
+    Annotations.from_stack(gov.stacks["OrgMinimal"]).has_warning(
+        "/OrgMinimal", Match.string_like_regexp(r"enable the policy type\(s\) SERVICE_CONTROL_POLICY in")
+    )
 
 
 @pytest.mark.aws_behaviour("organizations.five-scps-per-target")
 def test_guardrails_stack_refuses_more_than_five_scps_per_ou():
     org = OrganizationConfig.model_construct(
-        target_ou_ids=["ou-ab12-cd34ef56"], allowed_regions=[], ai_services_opt_out=False, merge_scps=False,
-        deployer_role_arns=["arn:aws:iam::*:role/x"], break_glass_role_arns=[], attached_scps_per_target=3)
-    with pytest.raises(ValueError, match=r"3 platform SCP\(s\) plus the 3 already attached exceed the 5 SCPs AWS "
-                                         r"allows per OU; set organization.merge_scps: true"):
+        target_ou_ids=["ou-ab12-cd34ef56"],
+        allowed_regions=[],
+        ai_services_opt_out=False,
+        merge_scps=False,
+        deployer_role_arns=["arn:aws:iam::*:role/x"],
+        break_glass_role_arns=[],
+        attached_scps_per_target=3,
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"3 platform SCP\(s\) plus the 3 already attached exceed the 5 SCPs "
+        r"AWS allows per OU; set organization.merge_scps: true",
+    ):
         OrganizationGuardrailsStack(new_app(), "Org", organization=org)
 
 
@@ -756,11 +1109,16 @@ def test_reference_stage_has_a_governance_stack_on_the_foundation_logs_key(refer
     t.resource_count_is("AWS::Config::ConfigurationRecorder", 1)  # default.yaml: a standalone account
     t.resource_count_is("AWS::GuardDuty::Detector", 1)
     t.resource_count_is("AWS::SNS::Topic", 1)
-    t.has_resource_properties("AWS::CloudTrail::Trail", {"TrailName": "secure-ml-audit", "IsMultiRegionTrail": True})
+    t.has_resource_properties(
+        "AWS::CloudTrail::Trail", {"TrailName": "secure-ml-audit", "IsMultiRegionTrail": True}
+    )
     trail = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]
     assert "Foundation" in str(trail["KMSKeyId"]), "the trail uses the Foundation stack's logs key"
     assert "DataBucket" in str(trail["EventSelectors"]) and "ArtifactsBucket" in str(trail["EventSelectors"])
-    assert stage.governance.dependencies == [stage.foundation] or stage.foundation in stage.governance.dependencies
+    assert (
+        stage.governance.dependencies == [stage.foundation]
+        or stage.foundation in stage.governance.dependencies
+    )
 
 
 @pytest.mark.aws_behaviour("config.delivery-bucket-no-object-lock")
@@ -769,20 +1127,28 @@ def test_reference_stage_keeps_object_lock_on_the_trail_archive_only(reference_a
     _, stage, _ = reference_app
     t = Template.from_stack(stage.governance)
     buckets = t.find_resources("AWS::S3::Bucket")
-    trail_bucket = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"]["S3BucketName"]["Ref"]
+    trail_bucket = next(iter(t.find_resources("AWS::CloudTrail::Trail").values()))["Properties"][
+        "S3BucketName"
+    ]["Ref"]
     channel = next(iter(t.find_resources("AWS::Config::DeliveryChannel").values()))
     config_bucket = channel["Properties"]["S3BucketName"]["Ref"]
     assert trail_bucket != config_bucket
     assert buckets[trail_bucket]["Properties"]["ObjectLockEnabled"] is True
     assert "ObjectLockEnabled" not in buckets[config_bucket]["Properties"]
-    encryption = buckets[config_bucket]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    encryption = buckets[config_bucket]["Properties"]["BucketEncryption"][
+        "ServerSideEncryptionConfiguration"
+    ][0]
     assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
-    assert "Foundation" in json.dumps(encryption), "Config deliveries are encrypted with the Foundation's logs key"
+    assert "Foundation" in json.dumps(encryption), (
+        "Config deliveries are encrypted with the Foundation's logs key"
+    )
     assert "Foundation" in json.dumps(channel["Properties"]["S3KmsKeyArn"])
     # the archive is CloudTrail's alone now
-    archive_policy = next(p["Properties"]["PolicyDocument"]["Statement"]
-                          for p in t.find_resources("AWS::S3::BucketPolicy").values()
-                          if p["Properties"]["Bucket"] == {"Ref": trail_bucket})
+    archive_policy = next(
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in t.find_resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": trail_bucket}
+    )
     assert "config.amazonaws.com" not in json.dumps(archive_policy)
 
 
@@ -792,8 +1158,11 @@ def _only(t: Template, resource_type: str) -> tuple[str, dict]:
     return next(iter(found.items()))
 
 
-@pytest.mark.aws_behaviour("config.same-account-delivery-uses-recorder-role", "config.recorder-role-delivery-permissions",
-                           "iam.principal-arn-of-role-session")
+@pytest.mark.aws_behaviour(
+    "config.same-account-delivery-uses-recorder-role",
+    "config.recorder-role-delivery-permissions",
+    "iam.principal-arn-of-role-session",
+)
 def test_reference_stage_config_can_write_as_its_recorder_role(reference_app):
     """D2 in the deployed stage: the recorder's role may put objects under AWSLogs/<account>/ of the channel's
     bucket, and no Deny of that bucket's policy applies to a session of the role."""
@@ -803,17 +1172,28 @@ def test_reference_stage_config_can_write_as_its_recorder_role(reference_app):
     role_id = recorder["Properties"]["RoleARN"]["Fn::GetAtt"][0]
     _, channel = _only(t, "AWS::Config::DeliveryChannel")
     bucket_id = channel["Properties"]["S3BucketName"]["Ref"]
-    grants = [s for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
-              if {"Ref": role_id} in p["Properties"].get("Roles", [])
-              for s in p["Properties"]["PolicyDocument"]["Statement"]]
-    grants += [s for p in t.find_resources("AWS::IAM::Policy").values()
-               if {"Ref": role_id} in p["Properties"].get("Roles", [])
-               for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    grants = [
+        s
+        for p in t.find_resources("AWS::IAM::ManagedPolicy").values()
+        if {"Ref": role_id} in p["Properties"].get("Roles", [])
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    grants += [
+        s
+        for p in t.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"].get("Roles", [])
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
     puts = [s for s in grants if s["Effect"] == "Allow" and "s3:PutObject" in json.dumps(s["Action"])]
-    assert puts and all(f'"{bucket_id}"' in json.dumps(s["Resource"]) and "/AWSLogs/" in json.dumps(s["Resource"])
-                        for s in puts)
-    policy = next(p["Properties"]["PolicyDocument"]["Statement"] for p in t.find_resources("AWS::S3::BucketPolicy").values()
-                  if p["Properties"]["Bucket"] == {"Ref": bucket_id})
+    assert puts and all(
+        f'"{bucket_id}"' in json.dumps(s["Resource"]) and "/AWSLogs/" in json.dumps(s["Resource"])
+        for s in puts
+    )
+    policy = next(
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in t.find_resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    )
     assert _denies_for(policy, role_id) == []
 
 
@@ -851,7 +1231,8 @@ def reference_app_with_organization():
     from cdk_secure_ml.stacks.reference_app import build_reference_app
     from tests.conftest import strict_app
 
-    config = parse_config(textwrap.dedent("""\
+    config = parse_config(
+        textwrap.dedent("""\
         name: ml-org
         region: eu-central-1
         governance:
@@ -865,7 +1246,8 @@ def reference_app_with_organization():
             management_account_id: "999988887777"
             target_ou_ids: [ou-ab12-cd34ef56]
             allowed_regions: [eu-central-1]
-        """))
+        """)
+    )
     app, stage = build_reference_app(config, app=strict_app())
     app.synth()  # raises on any unacknowledged cdk-nag finding
     return app, stage

@@ -34,7 +34,7 @@ from cdk_secure_ml.constructs.hosting import (
     RolloutOptions,
     SecureEndpoint,
 )
-from cdk_secure_ml.constructs.hosting.endpoint_config import EndpointConfigBuilder
+from cdk_secure_ml.constructs.hosting.endpoint_config import _EndpointConfigBuilder
 from cdk_secure_ml.constructs.hosting.options import problem_text
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
@@ -167,7 +167,7 @@ def lab() -> Lab:
     )
     objects["imported"] = imported
 
-    # None is the default for every feature
+    # None is the default for every feature but autoscaling, which is left out (None turned it off before 0.2)
     s = stacks["Defaults"] = Stack(app, "Defaults")
     _, net, artifacts, _, repo = _platform(s)
     objects["defaults"] = SecureEndpoint(
@@ -178,7 +178,6 @@ def lab() -> Lab:
         model_source=SOURCE,
         artifacts_bucket=artifacts.bucket,
         network=net,
-        autoscaling=None,
         alarms=None,
         rollout=None,
         variants=None,
@@ -473,7 +472,7 @@ def test_metrics_pass_options_through_and_include_gpu(lab):
 
 def test_durations_as_seconds_or_duration():
     def wait(rollout: RolloutOptions) -> float:
-        return EndpointConfigBuilder.deployment_config(
+        return _EndpointConfigBuilder.deployment_config(
             rollout, []
         ).blue_green_update_policy.traffic_routing_configuration.wait_interval_in_seconds
 
@@ -527,3 +526,31 @@ def test_the_docs_example_builds():
     assert _only(t, "AWS::SageMaker::EndpointConfig")["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
     routing = _only(t, "AWS::SageMaker::Endpoint")["DeploymentConfig"]["BlueGreenUpdatePolicy"]
     assert routing["TrafficRoutingConfiguration"]["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
+
+
+
+def test_a_feature_or_source_of_the_wrong_type_names_the_keyword_and_the_choices():
+    stack = Stack(new_app(), "WrongTypes")
+    common = {
+        "endpoint_name": "churn",
+        "repository": ecr.Repository.from_repository_name(stack, "R", "r"),
+        "artifacts_bucket": SecureBucket(stack, "B").bucket,
+    }
+    with pytest.raises(
+        TypeError,
+        match=r"autoscaling=True is not AutoScalingOptions; pass AutoScalingOptions\(\.\.\.\) to configure "
+        r"it, None \(or leave it out\) for the default, or False to turn it off",
+    ):
+        SecureEndpoint(stack, "E", model_source=SOURCE, autoscaling=True, **common)
+    with pytest.raises(
+        TypeError,
+        match=r"model_source=\('img', 'x.tar.gz'\) is not a ModelSource; give "
+        r"model_source=ModelSource.from_image\(image, model_data\)",
+    ):
+        SecureEndpoint(stack, "F", model_source=("img", "x.tar.gz"), **common)
+    with pytest.raises(
+        TypeError,
+        match=r"autoscaling=None no longer turns autoscaling off \(it did before 0.2\); pass "
+        r"autoscaling=False to turn it off, or leave it out for the default",
+    ):
+        SecureEndpoint(stack, "G", model_source=SOURCE, autoscaling=None, **common)

@@ -65,7 +65,12 @@ def _docs(foundation, persona, team=None):
 
 def test_every_role_in_every_stack_has_the_boundary(reference_app):
     _, stage, _ = reference_app
-    stacks = [stage.foundation, stage.governance, *( [stage.studio] if stage.studio else []), *stage.user_stacks]
+    stacks = [
+        stage.foundation,
+        stage.governance,
+        *([stage.studio] if stage.studio else []),
+        *stage.user_stacks,
+    ]
     checked = 0
     for stack in stacks:
         for logical_id, role in Template.from_stack(stack).find_resources("AWS::IAM::Role").items():
@@ -78,10 +83,20 @@ def test_boundary_denies_what_no_role_may_do(foundation):
     stack, t = foundation
     boundary_id = stack.get_logical_id(stack.permissions_boundary.policy.node.default_child)
     doc = t.find_resources("AWS::IAM::ManagedPolicy")[boundary_id]["Properties"]["PolicyDocument"]
-    for action in ("iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
-                   "organizations:LeaveOrganization", "cloudtrail:StopLogging", "config:StopConfigurationRecorder",
-                   "guardduty:DeleteDetector", "ec2:CreateInternetGateway", "ec2:CreateNatGateway",
-                   "kms:ScheduleKeyDeletion", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock"):
+    for action in (
+        "iam:CreateRole",
+        "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "organizations:LeaveOrganization",
+        "cloudtrail:StopLogging",
+        "config:StopConfigurationRecorder",
+        "guardduty:DeleteDetector",
+        "ec2:CreateInternetGateway",
+        "ec2:CreateNatGateway",
+        "kms:ScheduleKeyDeletion",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketPublicAccessBlock",
+    ):
         assert decide([doc], action) == "deny", action
     for action in ("sagemaker:CreateTrainingJob", "s3:GetObject", "kms:Decrypt", "iam:PassRole"):
         assert decide([doc], action) == "allow", action
@@ -107,18 +122,24 @@ def test_human_roles_are_assumed_through_the_account_with_session_tags(foundatio
 def test_execution_roles_per_team_trust_sagemaker_for_this_account_only(foundation):
     stack, t = foundation
     roles = t.find_resources("AWS::IAM::Role")
-    assert set(stack.personas.execution_roles) == {(p, team) for p in EXECUTION_PERSONAS for team in ("research", "fraud")}
+    assert set(stack.personas.execution_roles) == {
+        (p, team) for p in EXECUTION_PERSONAS for team in ("research", "fraud")
+    }
     for (persona, team), role in stack.personas.execution_roles.items():
         props = roles[stack.get_logical_id(role.node.default_child)]["Properties"]
         trust = props["AssumeRolePolicyDocument"]["Statement"]
-        actions = sorted(a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+        actions = sorted(
+            a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        )
         # E1: the domain propagates the profile name as source identity, so SageMaker assumes
         # execution roles with sts:SetSourceIdentity.
         assert actions == ["sts:AssumeRole", "sts:SetSourceIdentity"]
         for statement in trust:
             assert statement["Effect"] == "Allow"
             assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
-            assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+            assert statement["Condition"] == {
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+            }
         assert props["Path"] == f"/secure-ml/execution/{persona}/{team}/"
         tags = {tag["Key"]: tag["Value"] for tag in props["Tags"]}
         assert tags["team"] == team and tags["secure-ml:persona"] == persona
@@ -136,21 +157,37 @@ def test_no_aws_managed_full_access_policies(foundation):
 
 def test_data_scientist_trains_but_does_not_deploy_or_touch_cicd(foundation):
     for docs in (_docs(foundation, "data-scientist"), _docs(foundation, "data-scientist", "research")):
-        for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
-                       "sagemaker:CreateHyperParameterTuningJob"):
+        for action in (
+            "sagemaker:CreateTrainingJob",
+            "sagemaker:CreateProcessingJob",
+            "sagemaker:CreateHyperParameterTuningJob",
+        ):
             assert decide(docs, action) == "allow", action
-        for action in ("sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:UpdateEndpoint",
-                       "sagemaker:DeleteEndpoint", "sagemaker:CreateModel", "codepipeline:StartPipelineExecution",
-                       "codebuild:StartBuild", "codecommit:GitPush", "sagemaker:StartPipelineExecution",
-                       "sagemaker:UpdateModelPackage"):
+        for action in (
+            "sagemaker:CreateEndpoint",
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:UpdateEndpoint",
+            "sagemaker:DeleteEndpoint",
+            "sagemaker:CreateModel",
+            "codepipeline:StartPipelineExecution",
+            "codebuild:StartBuild",
+            "codecommit:GitPush",
+            "sagemaker:StartPipelineExecution",
+            "sagemaker:UpdateModelPackage",
+        ):
             assert decide(docs, action) == "deny", action
 
 
 def test_ml_engineer_deploys_but_does_not_train(foundation):
     for docs in (_docs(foundation, "ml-engineer"), _docs(foundation, "ml-engineer", "fraud")):
-        for action in ("sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint",
-                       "sagemaker:UpdateEndpoint", "sagemaker:StartPipelineExecution",
-                       "application-autoscaling:RegisterScalableTarget"):
+        for action in (
+            "sagemaker:CreateModel",
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:CreateEndpoint",
+            "sagemaker:UpdateEndpoint",
+            "sagemaker:StartPipelineExecution",
+            "application-autoscaling:RegisterScalableTarget",
+        ):
             assert decide(docs, action) == "allow", action
         for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"):
             assert decide(docs, action) == "deny", action
@@ -189,9 +226,13 @@ def test_creation_requires_the_callers_team_and_operations_require_a_team_match(
     create = _statement(docs, "CreateTeamJobs")
     assert create["Condition"] == {"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}
     operate = _statement(docs, "OperateTeamJobs")
-    assert operate["Condition"] == {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+    assert operate["Condition"] == {
+        "StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}
+    }
     tag = _statement(docs, "TagOnlyWithOwnTeam")
-    assert tag["Condition"]["StringEqualsIfExists"] == {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}
+    assert tag["Condition"]["StringEqualsIfExists"] == {
+        "sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"
+    }
 
 
 def test_s3_access_is_per_team_prefix_and_keys_only_through_s3(foundation):
@@ -200,7 +241,9 @@ def test_s3_access_is_per_team_prefix_and_keys_only_through_s3(foundation):
     rendered = json.dumps(objects["Resource"])
     assert rendered.count("/${aws:PrincipalTag/team}/*") == 2
     listing = _statement(docs, "ListTeamPrefix")
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["${aws:PrincipalTag/team}/*", "${aws:PrincipalTag/team}"]}}
+    assert listing["Condition"] == {
+        "StringLike": {"s3:prefix": ["${aws:PrincipalTag/team}/*", "${aws:PrincipalTag/team}"]}
+    }
     keys = _statement(docs, "TeamDataKeysThroughS3")
     assert keys["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
     read_only = _docs(foundation, "ml-engineer")
@@ -213,7 +256,9 @@ def test_presigned_url_only_for_own_profile(foundation):
     statement = _statement(docs, "OpenOwnStudioProfile")
     assert statement["Action"] == "sagemaker:CreatePresignedDomainUrl"
     assert json.dumps(statement["Resource"]).endswith(':user-profile/*/${aws:PrincipalTag/user}"]]}')
-    assert statement["Condition"] == {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+    assert statement["Condition"] == {
+        "StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}
+    }
 
 
 def test_pass_role_only_own_team_execution_roles_to_sagemaker(foundation):
@@ -221,7 +266,8 @@ def test_pass_role_only_own_team_execution_roles_to_sagemaker(foundation):
         statement = _statement(_docs(foundation, persona), "PassOwnTeamExecutionRole")
         assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
         assert json.dumps(statement["Resource"]).endswith(
-            f':role/secure-ml/execution/{persona}/${{aws:PrincipalTag/team}}/*"]]}}')
+            f':role/secure-ml/execution/{persona}/${{aws:PrincipalTag/team}}/*"]]}}'
+        )
 
 
 def test_guardrails_on_sagemaker_condition_keys(foundation):
@@ -231,27 +277,38 @@ def test_guardrails_on_sagemaker_condition_keys(foundation):
     subnets = _statement(docs, "DenyJobsInOtherSubnets")
     assert subnets["Effect"] == "Deny"
     assert subnets["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:VpcSubnets"] == [
-        resolved(s) for s in stack.network.subnet_ids]
+        resolved(s) for s in stack.network.subnet_ids
+    ]
     expectations = {
         "DenyJobsOutsideTheVpc": {"Null": {"sagemaker:VpcSubnets": "true"}},
-        "DenyUnencryptedJobVolumes": {"Null": {"sagemaker:VolumeKmsKey": "true"},
-                                      "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()}},
-        "DenyUnencryptedJobVolumesWithoutInstanceType": {"Null": {"sagemaker:VolumeKmsKey": "true",
-                                                                  "sagemaker:InstanceTypes": "true"}},
+        "DenyUnencryptedJobVolumes": {
+            "Null": {"sagemaker:VolumeKmsKey": "true"},
+            "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": instance_store_patterns()},
+        },
+        "DenyUnencryptedJobVolumesWithoutInstanceType": {
+            "Null": {"sagemaker:VolumeKmsKey": "true", "sagemaker:InstanceTypes": "true"}
+        },
         "DenySharedSpaces": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}},
         "DenyUnencryptedJobOutput": {"Null": {"sagemaker:OutputKmsKey": "true"}},
-        "DenyPlaintextInterContainerTraffic": {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}},
+        "DenyPlaintextInterContainerTraffic": {
+            "BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}
+        },
         "DenyContainersWithoutNetworkIsolation": {"BoolIfExists": {"sagemaker:NetworkIsolation": "false"}},
         "DenyInternetNotebooks": {"StringNotEqualsIfExists": {"sagemaker:DirectInternetAccess": "Disabled"}},
         "DenyRootNotebooks": {"StringEquals": {"sagemaker:RootAccess": "Enabled"}},
-        "DenyDomainsOutsideTheVpc": {"StringEquals": {"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}},
+        "DenyDomainsOutsideTheVpc": {
+            "StringEquals": {"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}
+        },
     }
     for sid, condition in expectations.items():
         statement = _statement(docs, sid)
         assert statement["Effect"] == "Deny" and statement["Condition"] == condition, sid
     types = _statement(docs, "DenyInstanceTypesOutsideTheAllowList")
-    assert types["Condition"] == {"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": [
-        "ml.t3.*", "ml.m5.*", "ml.m6i.*", "ml.c5.*", "ml.g5.*", "system"]}}
+    assert types["Condition"] == {
+        "ForAnyValue:StringNotLike": {
+            "sagemaker:InstanceTypes": ["ml.t3.*", "ml.m5.*", "ml.m6i.*", "ml.c5.*", "ml.g5.*", "system"]
+        }
+    }
     assert "sagemaker:CreateTrainingJob" in _statement(docs, "DenyUnencryptedJobVolumes")["Action"]
 
 
@@ -286,12 +343,24 @@ def options_lab():
     keys = EncryptionKeys(stack, "Keys")
     data = SecureBucket(stack, "Data", encryption_key=keys.data)
     artifacts = SecureBucket(stack, "Artifacts", encryption_key=keys.artifacts)
-    provider = iam.SamlProvider.from_saml_provider_arn(stack, "Idp", "arn:aws:iam::111122223333:saml-provider/corp")
+    provider = iam.SamlProvider.from_saml_provider_arn(
+        stack, "Idp", "arn:aws:iam::111122223333:saml-provider/corp"
+    )
     personas = MlPersonas(
-        stack, "Personas", platform="lab", teams=["vision"], **job_network(stack, ["subnet-1", "subnet-2"], ["sg-1"]),
-        data_bucket=data.bucket, artifacts_bucket=artifacts.bucket,
-        data_key=keys.data, artifacts_key=keys.artifacts, volumes_key=keys.volumes, instance_types=[],
-        trusted_principal=iam.SamlConsolePrincipal(provider), team_tag_key="cost-center", user_tag_key="login",
+        stack,
+        "Personas",
+        platform="lab",
+        teams=["vision"],
+        **job_network(stack, ["subnet-1", "subnet-2"], ["sg-1"]),
+        data_bucket=data.bucket,
+        artifacts_bucket=artifacts.bucket,
+        data_key=keys.data,
+        artifacts_key=keys.artifacts,
+        volumes_key=keys.volumes,
+        instance_types=[],
+        trusted_principal=iam.SamlConsolePrincipal(provider),
+        team_tag_key="cost-center",
+        user_tag_key="login",
         consumer_endpoint_names=["fraud-scorer"],
     )
     app.synth()
@@ -300,7 +369,9 @@ def options_lab():
 
 def test_saml_federation_trust(options_lab):
     stack, personas, t = options_lab
-    role = t.find_resources("AWS::IAM::Role")[stack.get_logical_id(personas.human_role("data-scientist").node.default_child)]
+    role = t.find_resources("AWS::IAM::Role")[
+        stack.get_logical_id(personas.human_role("data-scientist").node.default_child)
+    ]
     trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     actions = {a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert actions == {"sts:AssumeRoleWithSAML", "sts:TagSession"}
@@ -311,9 +382,15 @@ def test_custom_tag_keys_and_consumer_endpoints_and_no_instance_list(options_lab
     stack, personas, t = options_lab
     docs = _policies_of(t, stack, personas.human_role("data-scientist"))
     assert _statement(docs, "CreateTeamJobs")["Condition"] == {
-        "StringEquals": {"aws:RequestTag/cost-center": "${aws:PrincipalTag/cost-center}"}}
-    assert json.dumps(_statement(docs, "OpenOwnStudioProfile")["Resource"]).count("${aws:PrincipalTag/login}") == 1
-    assert not [s for d in docs for s in d["Statement"] if s.get("Sid") == "DenyInstanceTypesOutsideTheAllowList"]
+        "StringEquals": {"aws:RequestTag/cost-center": "${aws:PrincipalTag/cost-center}"}
+    }
+    assert (
+        json.dumps(_statement(docs, "OpenOwnStudioProfile")["Resource"]).count("${aws:PrincipalTag/login}")
+        == 1
+    )
+    assert not [
+        s for d in docs for s in d["Statement"] if s.get("Sid") == "DenyInstanceTypesOutsideTheAllowList"
+    ]
     consumer = _policies_of(t, stack, personas.human_role("model-consumer"))
     assert decide(consumer, "sagemaker:InvokeEndpoint") == "allow"
     assert decide(consumer, "sagemaker:CreateEndpoint") == "implicit-deny"
@@ -335,16 +412,25 @@ def test_lookup_errors_name_what_exists(options_lab):
 def test_a_subnet_selection_pins_jobs_to_the_selected_subnets():
     stack = Stack(new_app(), "S")
     kwargs = _kwargs(stack, ["subnet-1", "subnet-2"], ["sg-1", "sg-2"])
-    personas = MlPersonas(stack, "P", **{**kwargs, "teams": ["a"],
-                                         "subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)})
+    personas = MlPersonas(
+        stack,
+        "P",
+        **{
+            **kwargs,
+            "teams": ["a"],
+            "subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        },
+    )
     assert stack.resolve(personas.context.subnet_ids) == ["subnet-1", "subnet-2"]
     assert stack.resolve(personas.context.security_group_ids) == ["sg-1", "sg-2"]
     guardrails = personas.policies["Guardrails"].document.to_json()["Statement"]
     by_sid = {st["Sid"]: st for st in stack.resolve(guardrails)}
     assert by_sid["DenyJobsInOtherSubnets"]["Condition"] == {
-        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSubnets": ["subnet-1", "subnet-2"]}}
+        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSubnets": ["subnet-1", "subnet-2"]}
+    }
     assert by_sid["DenyJobsWithOtherSecurityGroups"]["Condition"] == {
-        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSecurityGroupIds": ["sg-1", "sg-2"]}}
+        "ForAnyValue:StringNotEquals": {"sagemaker:VpcSecurityGroupIds": ["sg-1", "sg-2"]}
+    }
 
 
 # ----------------------------------------------------------------------------- grant
@@ -367,9 +453,15 @@ class GrantLab:
 def grant_lab() -> GrantLab:
     app = new_app()
     stack = Stack(app, "Grants")
-    personas = MlPersonas(stack, "Personas", **{**_kwargs(stack), "teams": ["vision", "nlp"],
-                                                 "consumer_endpoint_names": ["fraud-scorer"]})
-    roles = {p: iam.Role(stack, f"Existing{i}", assumed_by=iam.AccountRootPrincipal()) for i, p in enumerate(PERSONAS)}
+    personas = MlPersonas(
+        stack,
+        "Personas",
+        **{**_kwargs(stack), "teams": ["vision", "nlp"], "consumer_endpoint_names": ["fraud-scorer"]},
+    )
+    roles = {
+        p: iam.Role(stack, f"Existing{i}", assumed_by=iam.AccountRootPrincipal())
+        for i, p in enumerate(PERSONAS)
+    }
     grants = {p: personas.grant(p, role) for p, role in roles.items()}
     # A role of another stack, for team nlp; an imported role, a user and a group.
     other = Stack(app, "Elsewhere")
@@ -400,7 +492,8 @@ def test_a_grant_is_an_iam_grant_of_the_attached_allow_statements(grant_lab):
     allows = [st for d in docs for st in d["Statement"] if st["Effect"] == "Allow"]
     assert len(grant.principal_statements) == len(allows)
     assert {a for st in grant.principal_statements for a in st.actions} == {
-        a for st in allows for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+        a for st in allows for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+    }
     # The separation-of-duty denials come with the attached policies.
     assert decide(docs, "sagemaker:CreateEndpoint") == "deny"
 
@@ -408,18 +501,22 @@ def test_a_grant_is_an_iam_grant_of_the_attached_allow_statements(grant_lab):
 def test_apply_before_waits_for_the_policies_and_the_grantee(grant_lab):
     stack, t = grant_lab.stack, grant_lab.template()
     depends = t.find_resources("AWS::CloudFormation::WaitConditionHandle")[
-        stack.get_logical_id(grant_lab.waiter)]["DependsOn"]
+        stack.get_logical_id(grant_lab.waiter)
+    ]["DependsOn"]
     role_id = stack.get_logical_id(grant_lab.roles["data-scientist"].node.default_child)
-    policy_ids = {stack.get_logical_id(grant_lab.personas.policies[i].node.default_child)
-                  for i in ("Guardrails", "TeamData", "DataScientist", "StudioAccess")}
+    policy_ids = {
+        stack.get_logical_id(grant_lab.personas.policies[i].node.default_child)
+        for i in ("Guardrails", "TeamData", "DataScientist", "StudioAccess")
+    }
     assert {role_id, *policy_ids} <= set(depends)
 
 
 @pytest.mark.aws_behaviour("iam.role-tags-are-principal-tags")
 def test_grant_with_a_team_tags_the_grantee_like_an_execution_role(grant_lab):
     other, t = grant_lab.other, grant_lab.template(grant_lab.other)
-    props = t.find_resources("AWS::IAM::Role")[other.get_logical_id(grant_lab.roles["nlp-engineer"].node.default_child)][
-        "Properties"]
+    props = t.find_resources("AWS::IAM::Role")[
+        other.get_logical_id(grant_lab.roles["nlp-engineer"].node.default_child)
+    ]["Properties"]
     assert {"Key": "team", "Value": "nlp"} in props["Tags"]
     # A role of another stack gets the Foundation-side policies by exported ARN.
     assert len(props["ManagedPolicyArns"]) == 4
@@ -431,7 +528,9 @@ def test_imported_roles_users_and_groups_get_the_policies_by_name(grant_lab):
     policies = t.find_resources("AWS::IAM::ManagedPolicy")
 
     def props(policy_id: str) -> dict:
-        return policies[stack.get_logical_id(grant_lab.personas.policies[policy_id].node.default_child)]["Properties"]
+        return policies[stack.get_logical_id(grant_lab.personas.policies[policy_id].node.default_child)][
+            "Properties"
+        ]
 
     for policy_id in ("Guardrails", "TeamData", "DataScientist", "StudioAccess"):
         assert props(policy_id)["Roles"] == ["ci-trainer"], policy_id
@@ -440,22 +539,38 @@ def test_imported_roles_users_and_groups_get_the_policies_by_name(grant_lab):
     assert [len(u["Properties"]["ManagedPolicyArns"]) for u in user.values()] == [2]  # guardrails, ML admin
     group = next(iter(t.find_resources("AWS::IAM::Group").values()))
     assert group["Properties"]["ManagedPolicyArns"] == [
-        {"Ref": stack.get_logical_id(grant_lab.personas.policies["ModelConsumer"].node.default_child)}]
+        {"Ref": stack.get_logical_id(grant_lab.personas.policies["ModelConsumer"].node.default_child)}
+    ]
 
 
-@pytest.mark.parametrize(("persona", "grantee", "team", "message"), [
-    ("wizard", "role", None, r"unknown persona 'wizard'; use one of \['data-scientist', 'ml-engineer', 'ml-admin', "
-                             r"'model-consumer'\]"),
-    ("data-scientist", "role", "audio", r"unknown team 'audio'; use one of \['vision', 'nlp'\]"),
-    ("data-scientist", "service", None, r"grantee .* is not an IAM role, user or group"),
-    ("data-scientist", "imported", "nlp", r"team='nlp' tags the grantee, and .*/Imported is not an iam.Role"),
-])
+@pytest.mark.parametrize(
+    ("persona", "grantee", "team", "message"),
+    [
+        (
+            "wizard",
+            "role",
+            None,
+            r"unknown persona 'wizard'; use one of \['data-scientist', 'ml-engineer', "
+            r"'ml-admin', 'model-consumer'\]",
+        ),
+        ("data-scientist", "role", "audio", r"unknown team 'audio'; use one of \['vision', 'nlp'\]"),
+        ("data-scientist", "service", None, r"grantee .* is not an IAM role, user or group"),
+        (
+            "data-scientist",
+            "imported",
+            "nlp",
+            r"team='nlp' tags the grantee, and .*/Imported is not an iam.Role",
+        ),
+    ],
+)
 def test_grant_errors_name_the_value_and_the_choices(persona, grantee, team, message):
     stack = Stack(new_app(), "S")
     personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["vision", "nlp"]})
-    grantees = {"role": iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal()),
-                "service": iam.ServicePrincipal("sagemaker.amazonaws.com"),
-                "imported": iam.Role.from_role_name(stack, "Imported", "ci-trainer")}
+    grantees = {
+        "role": iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal()),
+        "service": iam.ServicePrincipal("sagemaker.amazonaws.com"),
+        "imported": iam.Role.from_role_name(stack, "Imported", "ci-trainer"),
+    }
     with pytest.raises(ValueError, match=message):
         personas.grant(persona, grantees[grantee], team=team)
 
@@ -463,8 +578,9 @@ def test_grant_errors_name_the_value_and_the_choices(persona, grantee, team, mes
 def test_no_grant_of_a_consumer_without_endpoints():
     stack = Stack(new_app(), "S")
     personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
-    with pytest.raises(ValueError, match="'model-consumer' has no policy to attach because consumer_endpoint_names "
-                                         "is empty"):
+    with pytest.raises(
+        ValueError, match="'model-consumer' has no policy to attach because consumer_endpoint_names is empty"
+    ):
         personas.grant("model-consumer", iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal()))
 
 
@@ -473,28 +589,40 @@ def test_no_grant_to_a_role_iam_identity_center_provisions():
     stack = Stack(new_app(), "S")
     personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
     sso_role = iam.Role.from_role_name(stack, "Sso", "AWSReservedSSO_DataScientist_0123456789abcdef")
-    with pytest.raises(ValueError, match=r"AWSReservedSSO_DataScientist_0123456789abcdef is provisioned by IAM "
-                                         r"Identity Center.*assume the persona roles"):
+    with pytest.raises(
+        ValueError,
+        match=r"AWSReservedSSO_DataScientist_0123456789abcdef is provisioned by "
+        r"IAM Identity Center.*assume the persona roles",
+    ):
         personas.grant("data-scientist", sso_role)
 
 
 def _kwargs(stack, subnet_ids=("subnet-1",), security_group_ids=("sg-1",)):
     keys = EncryptionKeys(stack, "Keys")
     bucket = SecureBucket(stack, "B", encryption_key=keys.data)
-    return dict(platform="p", **job_network(stack, subnet_ids, security_group_ids), data_bucket=bucket.bucket,
-                artifacts_bucket=bucket.bucket, data_key=keys.data, artifacts_key=keys.artifacts,
-                volumes_key=keys.volumes)
+    return dict(
+        platform="p",
+        **job_network(stack, subnet_ids, security_group_ids),
+        data_bucket=bucket.bucket,
+        artifacts_bucket=bucket.bucket,
+        data_key=keys.data,
+        artifacts_key=keys.artifacts,
+        volumes_key=keys.volumes,
+    )
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"teams": []}, "teams is empty"),
-    ({"teams": ["Bad Team"]}, "['Bad Team']"),
-    ({"teams": ["a", "a"]}, "repeat a name"),
-    ({"teams": ["a"], "instance_types": ["p3.2xlarge"]}, "['p3.2xlarge'] are not SageMaker types"),
-    ({"teams": ["a"], "subnets": []}, "subnets is empty"),
-    ({"teams": ["a"], "security_groups": []}, "security_groups is empty"),
-    ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"teams": []}, "teams is empty"),
+        ({"teams": ["Bad Team"]}, "['Bad Team']"),
+        ({"teams": ["a", "a"]}, "repeat a name"),
+        ({"teams": ["a"], "instance_types": ["p3.2xlarge"]}, "['p3.2xlarge'] are not SageMaker types"),
+        ({"teams": ["a"], "subnets": []}, "subnets is empty"),
+        ({"teams": ["a"], "security_groups": []}, "security_groups is empty"),
+        ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
+    ],
+)
 def test_bad_input(overrides, message):
     stack = Stack(new_app(), "S")
     with pytest.raises(ValueError) as info:
@@ -506,15 +634,38 @@ def test_bad_input(overrides, message):
 
 
 def _all_statements() -> list[iam.PolicyStatement]:
-    ctx = PlatformContext(partition="aws", region="eu-west-1", account="111122223333", platform="p",
-                          subnet_ids=["subnet-1"], security_group_ids=["sg-1"], data_bucket_arn="arn:aws:s3:::d",
-                          artifacts_bucket_arn="arn:aws:s3:::a", data_key_arn="k1", artifacts_key_arn="k2",
-                          volumes_key_arn="k3", instance_types=["ml.m5.*"], consumer_endpoint_names=["e"],
-                          model_source_account="444455556666")
-    builders = (boundary_statements, guardrail_statements, team_data_statements, data_scientist_statements,
-                data_scientist_denials, ml_engineer_statements, ml_engineer_denials, ml_admin_statements,
-                ml_admin_denials, model_consumer_statements, studio_access_statements, execution_role_statements,
-                promoted_model_statements, studio_user_statements)
+    ctx = PlatformContext(
+        partition="aws",
+        region="eu-west-1",
+        account="111122223333",
+        platform="p",
+        subnet_ids=["subnet-1"],
+        security_group_ids=["sg-1"],
+        data_bucket_arn="arn:aws:s3:::d",
+        artifacts_bucket_arn="arn:aws:s3:::a",
+        data_key_arn="k1",
+        artifacts_key_arn="k2",
+        volumes_key_arn="k3",
+        instance_types=["ml.m5.*"],
+        consumer_endpoint_names=["e"],
+        model_source_account="444455556666",
+    )
+    builders = (
+        boundary_statements,
+        guardrail_statements,
+        team_data_statements,
+        data_scientist_statements,
+        data_scientist_denials,
+        ml_engineer_statements,
+        ml_engineer_denials,
+        ml_admin_statements,
+        ml_admin_denials,
+        model_consumer_statements,
+        studio_access_statements,
+        execution_role_statements,
+        promoted_model_statements,
+        studio_user_statements,
+    )
     return [s for build in builders for s in build(ctx)]
 
 
@@ -522,17 +673,24 @@ def test_every_action_and_condition_key_exists_in_the_iam_database():
     from policy_sentry.querying.actions import get_actions_for_service
     from policy_sentry.querying.conditions import get_condition_keys_for_service
 
-    global_keys = {"aws:RequestTag", "aws:ResourceTag", "aws:PrincipalTag", "aws:SourceAccount", "aws:TagKeys"}
+    global_keys = {
+        "aws:RequestTag",
+        "aws:ResourceTag",
+        "aws:PrincipalTag",
+        "aws:SourceAccount",
+        "aws:TagKeys",
+    }
     unknown_actions, unknown_keys = [], []
     cache: dict[str, list[str]] = {}
     for statement in _all_statements():
         doc = statement.to_statement_json()
-        for action in ([doc["Action"]] if isinstance(doc["Action"], str) else doc["Action"]):
+        for action in [doc["Action"]] if isinstance(doc["Action"], str) else doc["Action"]:
             if action == "*":
                 continue
             service, name = action.split(":")
             known = cache.setdefault(service, [a.split(":")[1] for a in get_actions_for_service(service)])
             import fnmatch
+
             if not [a for a in known if fnmatch.fnmatchcase(a.lower(), name.lower())]:
                 unknown_actions.append(action)
         for operator_block in (doc.get("Condition") or {}).values():
@@ -555,11 +713,20 @@ ACCOUNT, REGION, DOMAIN = "111122223333", "eu-west-1", "d-abc123"
 
 
 def _ctx() -> PlatformContext:
-    return PlatformContext(partition="aws", region=REGION, account=ACCOUNT, platform="p",
-                           subnet_ids=["subnet-1", "subnet-2"], security_group_ids=["sg-1"],
-                           data_bucket_arn="arn:aws:s3:::d", artifacts_bucket_arn="arn:aws:s3:::a",
-                           data_key_arn="k1", artifacts_key_arn="k2", volumes_key_arn="k3",
-                           instance_types=["ml.m5.*", "ml.g5.*", "ml.t3.*"])
+    return PlatformContext(
+        partition="aws",
+        region=REGION,
+        account=ACCOUNT,
+        platform="p",
+        subnet_ids=["subnet-1", "subnet-2"],
+        security_group_ids=["sg-1"],
+        data_bucket_arn="arn:aws:s3:::d",
+        artifacts_bucket_arn="arn:aws:s3:::a",
+        data_key_arn="k1",
+        artifacts_key_arn="k2",
+        volumes_key_arn="k3",
+        instance_types=["ml.m5.*", "ml.g5.*", "ml.t3.*"],
+    )
 
 
 def _documents(*builders) -> list[dict]:
@@ -573,27 +740,48 @@ def _arn(resource: str) -> str:
 
 def _studio_call(owner: str, sharing: str = "Private", **extra) -> dict:
     """What SageMaker puts in the request context when alice's Studio acts as her execution role."""
-    return {"sagemaker:DomainId": DOMAIN, "sagemaker:UserProfileName": "alice",
-            "sagemaker:OwnerUserProfileArn": _arn(f"user-profile/{DOMAIN}/{owner}"),
-            "sagemaker:SpaceSharingType": sharing, "sagemaker:InstanceTypes": ["ml.t3.medium"],
-            "aws:PrincipalTag/team": "research", **extra}
+    return {
+        "sagemaker:DomainId": DOMAIN,
+        "sagemaker:UserProfileName": "alice",
+        "sagemaker:OwnerUserProfileArn": _arn(f"user-profile/{DOMAIN}/{owner}"),
+        "sagemaker:SpaceSharingType": sharing,
+        "sagemaker:InstanceTypes": ["ml.t3.medium"],
+        "aws:PrincipalTag/team": "research",
+        **extra,
+    }
 
 
 def _execution_role_documents() -> list[dict]:
-    return _documents(guardrail_statements, data_scientist_statements, data_scientist_denials,
-                      execution_role_statements, studio_user_statements)
+    return _documents(
+        guardrail_statements,
+        data_scientist_statements,
+        data_scientist_denials,
+        execution_role_statements,
+        studio_user_statements,
+    )
 
 
 def test_execution_roles_carry_the_studio_user_policy_and_people_do_not(foundation):
     for persona in EXECUTION_PERSONAS:
         docs = _docs(foundation, persona, "research")
         assert sorted(_statement(docs, "ManageOwnPrivateSpaces")["Action"]) == [
-            "sagemaker:CreateSpace", "sagemaker:DeleteSpace", "sagemaker:UpdateSpace"]
-        assert not [s for d in _docs(foundation, persona) for s in d["Statement"] if s.get("Sid") == "ManageOwnPrivateSpaces"]
+            "sagemaker:CreateSpace",
+            "sagemaker:DeleteSpace",
+            "sagemaker:UpdateSpace",
+        ]
+        assert not [
+            s
+            for d in _docs(foundation, persona)
+            for s in d["Statement"]
+            if s.get("Sid") == "ManageOwnPrivateSpaces"
+        ]
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-private-space-permissions", "sagemaker.studio-policy-variables",
-                           "iam.set-operators-and-missing-keys")
+@pytest.mark.aws_behaviour(
+    "sagemaker.studio-private-space-permissions",
+    "sagemaker.studio-policy-variables",
+    "iam.set-operators-and-missing-keys",
+)
 def test_studio_as_the_execution_role_runs_only_its_users_own_private_spaces():
     docs = _execution_role_documents()
     space, app = _arn(f"space/{DOMAIN}/alice-lab"), _arn(f"app/{DOMAIN}/alice-lab/jupyterlab/default")
@@ -604,16 +792,38 @@ def test_studio_as_the_execution_role_runs_only_its_users_own_private_spaces():
         assert evaluate(docs, action, app, _studio_call("alice")) == "allow", action
         assert evaluate(docs, action, app, _studio_call("bob")) == "implicit-deny", action
     # Another domain's profile, or a call without Studio's context, match nothing.
-    other_domain = {**_studio_call("alice"), "sagemaker:OwnerUserProfileArn": _arn("user-profile/d-other/alice")}
+    other_domain = {
+        **_studio_call("alice"),
+        "sagemaker:OwnerUserProfileArn": _arn("user-profile/d-other/alice"),
+    }
     assert evaluate(docs, "sagemaker:CreateSpace", _arn("space/d-other/x"), other_domain) == "implicit-deny"
-    assert evaluate(docs, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "implicit-deny"
+    assert (
+        evaluate(docs, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"})
+        == "implicit-deny"
+    )
     # Studio tags what it creates: AddTags only as part of a create call.
-    assert evaluate(docs, "sagemaker:AddTags", space, _studio_call("alice", **{"sagemaker:TaggingAction": "CreateSpace"})) == "allow"
+    assert (
+        evaluate(
+            docs,
+            "sagemaker:AddTags",
+            space,
+            _studio_call("alice", **{"sagemaker:TaggingAction": "CreateSpace"}),
+        )
+        == "allow"
+    )
     assert evaluate(docs, "sagemaker:AddTags", space, _studio_call("alice")) == "implicit-deny"
-    for action in ("sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:DescribeSpace",
-                   "sagemaker:DescribeApp"):
-        resource = {"DescribeDomain": _arn(f"domain/{DOMAIN}"), "DescribeUserProfile": _arn(f"user-profile/{DOMAIN}/alice"),
-                    "DescribeSpace": space, "DescribeApp": app}[action.split(":")[1]]
+    for action in (
+        "sagemaker:DescribeDomain",
+        "sagemaker:DescribeUserProfile",
+        "sagemaker:DescribeSpace",
+        "sagemaker:DescribeApp",
+    ):
+        resource = {
+            "DescribeDomain": _arn(f"domain/{DOMAIN}"),
+            "DescribeUserProfile": _arn(f"user-profile/{DOMAIN}/alice"),
+            "DescribeSpace": space,
+            "DescribeApp": app,
+        }[action.split(":")[1]]
         assert evaluate(docs, action, resource, _studio_call("alice")) == "allow", action
     assert evaluate(docs, "sagemaker:ListSpaces", "*", {}) == "allow"
 
@@ -623,19 +833,33 @@ def test_nobody_creates_shared_spaces():
     docs = _execution_role_documents()
     space = _arn(f"space/{DOMAIN}/team-room")
     assert evaluate(docs, "sagemaker:CreateSpace", space, _studio_call("alice", sharing="Shared")) == "deny"
-    assert evaluate(docs, "sagemaker:CreateApp", _arn(f"app/{DOMAIN}/team-room/jupyterlab/default"),
-                    _studio_call("alice", sharing="Shared")) == "deny"
+    assert (
+        evaluate(
+            docs,
+            "sagemaker:CreateApp",
+            _arn(f"app/{DOMAIN}/team-room/jupyterlab/default"),
+            _studio_call("alice", sharing="Shared"),
+        )
+        == "deny"
+    )
     admin = _documents(guardrail_statements, ml_admin_statements)
     assert evaluate(admin, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Shared"}) == "deny"
-    assert evaluate(admin, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "allow"
+    assert (
+        evaluate(admin, "sagemaker:CreateSpace", space, {"sagemaker:SpaceSharingType": "Private"}) == "allow"
+    )
 
 
 def _job(instance_types, volume_key: bool = True) -> dict:
     """A training job request that satisfies every guardrail but (maybe) the volume key."""
-    request = {"sagemaker:VpcSubnets": ["subnet-1"], "sagemaker:VpcSecurityGroupIds": ["sg-1"],
-               "sagemaker:OutputKmsKey": "k2", "sagemaker:InterContainerTrafficEncryption": "true",
-               "sagemaker:NetworkIsolation": "true", "aws:RequestTag/team": "research",
-               "aws:PrincipalTag/team": "research"}
+    request = {
+        "sagemaker:VpcSubnets": ["subnet-1"],
+        "sagemaker:VpcSecurityGroupIds": ["sg-1"],
+        "sagemaker:OutputKmsKey": "k2",
+        "sagemaker:InterContainerTrafficEncryption": "true",
+        "sagemaker:NetworkIsolation": "true",
+        "aws:RequestTag/team": "research",
+        "aws:PrincipalTag/team": "research",
+    }
     if instance_types is not None:
         request["sagemaker:InstanceTypes"] = instance_types
     if volume_key:
@@ -643,30 +867,49 @@ def _job(instance_types, volume_key: bool = True) -> dict:
     return request
 
 
-@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage", "iam.set-operators-and-missing-keys")
-@pytest.mark.parametrize(("instance_types", "volume_key", "expected"), [
-    (["ml.m5.xlarge"], True, "allow"),
-    (["ml.m5.xlarge"], False, "deny"),           # EBS volume without our key
-    (["ml.g5.2xlarge"], False, "allow"),         # SageMaker refuses a volume key here: none is right
-    (["ml.g5.2xlarge"], True, "allow"),
-    (["ml.g5.2xlarge", "ml.m5.xlarge"], False, "deny"),  # one EBS type is enough to need the key
-    (None, False, "deny"),                       # no instance type in the request: still denied
-])
-def test_instance_store_jobs_need_no_volume_key_and_nothing_else_is_exempt(instance_types, volume_key, expected):
+@pytest.mark.aws_behaviour(
+    "sagemaker.no-volume-key-on-instance-storage", "iam.set-operators-and-missing-keys"
+)
+@pytest.mark.parametrize(
+    ("instance_types", "volume_key", "expected"),
+    [
+        (["ml.m5.xlarge"], True, "allow"),
+        (["ml.m5.xlarge"], False, "deny"),  # EBS volume without our key
+        (["ml.g5.2xlarge"], False, "allow"),  # SageMaker refuses a volume key here: none is right
+        (["ml.g5.2xlarge"], True, "allow"),
+        (["ml.g5.2xlarge", "ml.m5.xlarge"], False, "deny"),  # one EBS type is enough to need the key
+        (None, False, "deny"),  # no instance type in the request: still denied
+    ],
+)
+def test_instance_store_jobs_need_no_volume_key_and_nothing_else_is_exempt(
+    instance_types, volume_key, expected
+):
     docs = _execution_role_documents()
     resource = _arn("training-job/j")
-    assert evaluate(docs, "sagemaker:CreateTrainingJob", resource, _job(instance_types, volume_key)) == expected
+    assert (
+        evaluate(docs, "sagemaker:CreateTrainingJob", resource, _job(instance_types, volume_key)) == expected
+    )
 
 
 def test_every_instance_store_family_is_exempt():
     docs = _execution_role_documents()
     for family in INSTANCE_STORE_FAMILIES:
         request = _job([f"ml.{family}.xlarge"], volume_key=False)
-        statements = [s for d in docs for s in d["Statement"] if s.get("Sid", "").startswith("DenyUnencryptedJobVolumes")]
-        assert evaluate([{"Statement": statements}], "sagemaker:CreateProcessingJob", "*", request) == "implicit-deny", family
+        statements = [
+            s
+            for d in docs
+            for s in d["Statement"]
+            if s.get("Sid", "").startswith("DenyUnencryptedJobVolumes")
+        ]
+        assert (
+            evaluate([{"Statement": statements}], "sagemaker:CreateProcessingJob", "*", request)
+            == "implicit-deny"
+        ), family
 
 
-@pytest.mark.aws_behaviour("sagemaker.execution-role-writes-job-logs", "sagemaker-python-sdk.fit-streams-job-logs")
+@pytest.mark.aws_behaviour(
+    "sagemaker.execution-role-writes-job-logs", "sagemaker-python-sdk.fit-streams-job-logs"
+)
 def test_execution_roles_create_and_read_sagemaker_log_groups():
     docs = _documents(execution_role_statements)
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs"
@@ -676,4 +919,16 @@ def test_execution_roles_create_and_read_sagemaker_log_groups():
         assert evaluate(docs, action, stream) == "allow", action
     for action in ("logs:DescribeLogStreams", "logs:FilterLogEvents"):
         assert evaluate(docs, action, group) == "allow", action
-    assert evaluate(docs, "logs:CreateLogGroup", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/x") == "implicit-deny"
+    assert (
+        evaluate(docs, "logs:CreateLogGroup", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/x")
+        == "implicit-deny"
+    )
+
+
+
+def test_grant_to_something_that_is_not_grantable_is_a_type_error():
+    stack = Stack(new_app(), "S")
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    with pytest.raises(TypeError, match=r"MlPersonas.grant: grantee 'arn:aws:iam::1:role/r' is not an "
+                                        r"iam.IGrantable; pass an iam.Role, User or Group"):
+        personas.grant("ml-engineer", "arn:aws:iam::1:role/r")

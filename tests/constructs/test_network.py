@@ -163,7 +163,8 @@ def test_default_security_group_is_closed(lab):
     t = lab.template("NetworkDefaults")
     vpc = _ids(t, "AWS::EC2::VPC")[0]
     t.has_resource_properties(
-        "Custom::VpcRestrictDefaultSG", {"DefaultSecurityGroupId": {"Fn::GetAtt": [vpc, "DefaultSecurityGroup"]}}
+        "Custom::VpcRestrictDefaultSG",
+        {"DefaultSecurityGroupId": {"Fn::GetAtt": [vpc, "DefaultSecurityGroup"]}},
     )
     handler = next(iter(t.find_resources("AWS::Lambda::Function").values()))
     skipped = {s["id"] for s in handler["Metadata"]["checkov"]["skip"]}
@@ -189,8 +190,11 @@ def test_options_endpoints_list_extra_dynamodb(lab):
     names = " ".join(_service_names(t))
     assert ".dynamodb" in names and ".codeartifact.api" in names and ".studio" not in names
     assert net.dynamodb_endpoint is not None
-    gateways = [r for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
-                if r["Properties"].get("VpcEndpointType") == "Gateway"]
+    gateways = [
+        r
+        for r in t.find_resources("AWS::EC2::VPCEndpoint").values()
+        if r["Properties"].get("VpcEndpointType") == "Gateway"
+    ]
     assert len(gateways) == 2
 
 
@@ -202,18 +206,29 @@ def test_options_endpoint_access_from_vpc_cidr_and_prefix_list(lab):
     vpc = _ids(t, "AWS::EC2::VPC")[0]
     props = t.find_resources("AWS::EC2::SecurityGroup")[endpoint_sg]["Properties"]
     assert props["SecurityGroupIngress"] == [
-        {"CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]}, "Description": "HTTPS from the VPC CIDR",
-         "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+        {
+            "CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]},
+            "Description": "HTTPS from the VPC CIDR",
+            "FromPort": 443,
+            "IpProtocol": "tcp",
+            "ToPort": 443,
+        }
     ]
     sg = stack.get_logical_id(lab.objects["net_options_sg"].node.default_child)
     assert "SecurityGroupEgress" not in t.find_resources("AWS::EC2::SecurityGroup")[sg]["Properties"]
     t.has_resource_properties(
         "AWS::EC2::SecurityGroupEgress",
-        {"GroupId": {"Fn::GetAtt": [sg, "GroupId"]}, "DestinationPrefixListId": "pl-6da54004",
-         "FromPort": 443, "ToPort": 443, "IpProtocol": "tcp"},
+        {
+            "GroupId": {"Fn::GetAtt": [sg, "GroupId"]},
+            "DestinationPrefixListId": "pl-6da54004",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpProtocol": "tcp",
+        },
     )
-    cidr_egress = [r for r in t.find_resources("AWS::EC2::SecurityGroupEgress").values()
-                   if "CidrIp" in r["Properties"]]
+    cidr_egress = [
+        r for r in t.find_resources("AWS::EC2::SecurityGroupEgress").values() if "CidrIp" in r["Properties"]
+    ]
     assert cidr_egress == []
 
 
@@ -238,8 +253,11 @@ def test_imported_vpc_gets_endpoints_and_flow_logs(lab):
     t.resource_count_is("Custom::VpcRestrictDefaultSG", 0)
     t.has_resource_properties(
         "AWS::EC2::VPCEndpoint",
-        {"VpcEndpointType": "Gateway", "VpcId": "vpc-0123456789abcdef0",
-         "RouteTableIds": ["rtb-aaaa1111", "rtb-bbbb2222"]},
+        {
+            "VpcEndpointType": "Gateway",
+            "VpcId": "vpc-0123456789abcdef0",
+            "RouteTableIds": ["rtb-aaaa1111", "rtb-bbbb2222"],
+        },
     )
     t.has_resource_properties(
         "AWS::EC2::VPCEndpoint",
@@ -268,7 +286,10 @@ def _stack():
         ({"cidr": "10.0.0.5/16"}, "did you mean 10.0.0.0/16"),
         ({"cidr": "10.20.0.0/16", "reserved_cidrs": ["10.20.128.0/17"]}, "overlaps 10.20.128.0/17"),
         ({"cidr": "10.20.0.0/16", "reserved_cidrs": ["bogus"]}, "reserved CIDR 'bogus'"),
-        ({"extra_interface_endpoints": ["sagemaker.apii"]}, "unknown interface endpoint service(s) ['sagemaker.apii']"),
+        (
+            {"extra_interface_endpoints": ["sagemaker.apii"]},
+            "unknown interface endpoint service(s) ['sagemaker.apii']",
+        ),
         ({"interface_endpoints": ["s3"]}, "['s3']"),
         ({"s3_prefix_list_id": "prefix-1"}, "'prefix-1' is not a prefix-list id"),
         ({"subnet_cidr_mask": 12}, "/12 does not fit"),
@@ -291,7 +312,10 @@ def test_all_problems_of_one_input_are_reported_together():
 
 def _imported(stack, subnets, azs, route_tables=True):
     return ec2.Vpc.from_vpc_attributes(
-        stack, "Vpc", vpc_id="vpc-1", availability_zones=azs,
+        stack,
+        "Vpc",
+        vpc_id="vpc-1",
+        availability_zones=azs,
         isolated_subnet_ids=subnets,
         isolated_subnet_route_table_ids=[f"rtb-{i}" for i in range(len(subnets))] if route_tables else None,
     )
@@ -306,8 +330,12 @@ def test_imported_vpc_with_one_subnet_is_refused():
 def test_imported_vpc_with_subnets_in_one_az_is_refused():
     stack = _stack()
     vpc = ec2.Vpc.from_vpc_attributes(
-        stack, "Vpc", vpc_id="vpc-1", availability_zones=["eu-west-1a"],
-        isolated_subnet_ids=["subnet-a", "subnet-b"], isolated_subnet_route_table_ids=["rtb-a", "rtb-b"],
+        stack,
+        "Vpc",
+        vpc_id="vpc-1",
+        availability_zones=["eu-west-1a"],
+        isolated_subnet_ids=["subnet-a", "subnet-b"],
+        isolated_subnet_route_table_ids=["rtb-a", "rtb-b"],
     )
     with pytest.raises(ValueError, match="distinct AZs"):
         MlNetwork(stack, "Net", vpc=vpc)
@@ -316,13 +344,26 @@ def test_imported_vpc_with_subnets_in_one_az_is_refused():
 def test_imported_vpc_without_route_tables_is_refused():
     stack = _stack()
     with pytest.raises(ValueError, match="route tables of subnets"):
-        MlNetwork(stack, "Net", vpc=_imported(stack, ["subnet-a", "subnet-b"], ["eu-west-1a", "eu-west-1b"],
-                                              route_tables=False))
+        MlNetwork(
+            stack,
+            "Net",
+            vpc=_imported(stack, ["subnet-a", "subnet-b"], ["eu-west-1a", "eu-west-1b"], route_tables=False),
+        )
 
 
 # ------------------------------------------------------------------ endpoint policies (review S1)
 
-RESTRICTED = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "kms", "ssm")
+RESTRICTED = (
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "sts",
+    "logs",
+    "monitoring",
+    "ecr.api",
+    "ecr.dkr",
+    "kms",
+    "ssm",
+)
 ACCOUNT = {"Ref": "AWS::AccountId"}
 ORG = "o-a1b2c3d4e5"
 TOOLING = "111111111111"
@@ -338,8 +379,13 @@ def perimeters():
     app = new_app()
     variants = {
         "account": {},
-        "org": {"organization_id": ORG, "trusted_accounts": [PARTNER], "trusted_resource_accounts": [TOOLING],
-                "allowed_s3_objects": [JUMPSTART], "extra_interface_endpoints": ["codeartifact.api"]},
+        "org": {
+            "organization_id": ORG,
+            "trusted_accounts": [PARTNER],
+            "trusted_resource_accounts": [TOOLING],
+            "allowed_s3_objects": [JUMPSTART],
+            "extra_interface_endpoints": ["codeartifact.api"],
+        },
         "open": {"restrict_endpoints": False},
     }
     built = {name: (Stack(app, f"Perimeter{name.title()}"), kwargs) for name, kwargs in variants.items()}
@@ -357,72 +403,149 @@ def _policies(template) -> dict[str, dict | None]:
     return found
 
 
-INTERFACE_SUFFIXES = ("sagemaker.api", "sagemaker.runtime", "notebook", "studio", "sts", "logs", "monitoring",
-                      "ecr.api", "ecr.dkr", "kms", "ssm", "codeartifact.api")
+INTERFACE_SUFFIXES = (
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "notebook",
+    "studio",
+    "sts",
+    "logs",
+    "monitoring",
+    "ecr.api",
+    "ecr.dkr",
+    "kms",
+    "ssm",
+    "codeartifact.api",
+)
 
 
-@pytest.mark.aws_behaviour("vpc.endpoint-default-policy-full-access", "s3.endpoint-policy-resource-account",
-                           "ecr.image-layers-from-starport-bucket")
+@pytest.mark.aws_behaviour(
+    "vpc.endpoint-default-policy-full-access",
+    "s3.endpoint-policy-resource-account",
+    "ecr.image-layers-from-starport-bucket",
+)
 def test_s3_gateway_endpoint_admits_only_this_accounts_principals_and_buckets(perimeters):
     """Without a policy the gateway endpoint lets foreign credentials write to any bucket (S1)."""
     _, t = perimeters["account"]
     policy = _policies(t)["s3"]
     assert policy["Statement"] == [
-        {"Sid": "PrincipalsOfAccountsToBucketsOfAccounts", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
-         "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT],
-                                                         "s3:ResourceAccount": [ACCOUNT]}}},
-        {"Sid": "AwsServicePrincipals", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}},
+        {
+            "Sid": "PrincipalsOfAccountsToBucketsOfAccounts",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:PrincipalAccount": [ACCOUNT], "s3:ResourceAccount": [ACCOUNT]}
+            },
+        },
+        {
+            "Sid": "AwsServicePrincipals",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}},
+        },
         # ECR presigns the layer download with its own credentials: no principal condition here
-        {"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-         "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::prod-", {"Ref": "AWS::Region"},
-                                        "-starport-layer-bucket/*"]]}},
+        {
+            "Sid": "EcrImageLayers",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":s3:::prod-",
+                        {"Ref": "AWS::Region"},
+                        "-starport-layer-bucket/*",
+                    ],
+                ]
+            },
+        },
     ]
     # nothing else is allowed: no statement without a principal or a resource perimeter but the two above
     unconditioned = [s["Sid"] for s in policy["Statement"] if "Condition" not in s]
     assert unconditioned == ["EcrImageLayers"]
 
 
-@pytest.mark.aws_behaviour("vpc.endpoint-default-policy-full-access", "sts.endpoint-policy-principal-keys",
-                           "vpc.endpoint-policy-support-varies")
+@pytest.mark.aws_behaviour(
+    "vpc.endpoint-default-policy-full-access",
+    "sts.endpoint-policy-principal-keys",
+    "vpc.endpoint-policy-support-varies",
+)
 def test_interface_endpoints_admit_only_this_accounts_principals(perimeters):
     _, t = perimeters["account"]
     policies = _policies(t)
-    expected = {"Version": "2012-10-17", "Statement": [
-        {"Sid": "PrincipalsOfAccounts", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-         "Condition": {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT]}}},
-        {"Sid": "AwsServicePrincipals", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}},
-    ]}
+    expected = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PrincipalsOfAccounts",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT]}},
+            },
+            {
+                "Sid": "AwsServicePrincipals",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}},
+            },
+        ],
+    }
     for service in RESTRICTED:
         assert policies[service] == expected, service
-    # the browser path to Studio apps and notebooks keeps the default policy (presigned URLs from sagemaker.api)
+    # the browser path to Studio apps and notebooks keeps the default policy (presigned URLs from
+    # sagemaker.api)
     assert policies["notebook"] is None and policies["studio"] is None
 
 
-@pytest.mark.aws_behaviour("s3.endpoint-policy-resource-account", "sagemaker.vpc-model-download-through-s3-endpoint")
+@pytest.mark.aws_behaviour(
+    "s3.endpoint-policy-resource-account", "sagemaker.vpc-model-download-through-s3-endpoint"
+)
 def test_organization_trusted_accounts_and_aws_owned_objects(perimeters):
     net, t = perimeters["org"]
     policies = _policies(t)
     s3 = {s["Sid"]: s for s in policies["s3"]["Statement"]}
-    principals = {"Accounts": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]},
-                  "Organization": {"aws:PrincipalOrgID": ORG}}
-    buckets = {"Accounts": {"s3:ResourceAccount": [ACCOUNT, PARTNER, TOOLING]},
-               "Organization": {"aws:ResourceOrgID": ORG}}
+    principals = {
+        "Accounts": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]},
+        "Organization": {"aws:PrincipalOrgID": ORG},
+    }
+    buckets = {
+        "Accounts": {"s3:ResourceAccount": [ACCOUNT, PARTNER, TOOLING]},
+        "Organization": {"aws:ResourceOrgID": ORG},
+    }
     for p, p_condition in principals.items():
         for b, b_condition in buckets.items():
             sid = f"PrincipalsOf{p}ToBucketsOf{b}"
             assert s3[sid]["Condition"] == {"StringEquals": {**p_condition, **b_condition}}, sid
             assert s3[sid]["Action"] == "s3:*"
-    assert s3["AllowedAwsOwnedObjects"] == {"Sid": "AllowedAwsOwnedObjects", "Effect": "Allow", "Principal": "*",
-                                            "Action": "s3:GetObject", "Resource": JUMPSTART}
+    assert s3["AllowedAwsOwnedObjects"] == {
+        "Sid": "AllowedAwsOwnedObjects",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": JUMPSTART,
+    }
     # the tooling account's buckets, not its principals
     sts = {s["Sid"]: s for s in policies["sts"]["Statement"]}
-    assert sts["PrincipalsOfAccounts"]["Condition"] == {"StringEquals": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]}}
+    assert sts["PrincipalsOfAccounts"]["Condition"] == {
+        "StringEquals": {"aws:PrincipalAccount": [ACCOUNT, PARTNER]}
+    }
     assert sts["PrincipalsOfOrganization"]["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORG}}
     # a service without documented endpoint-policy support keeps the default policy
     assert policies["codeartifact.api"] is None
-    assert "codeartifact.api" not in net.restricted_endpoints and set(net.restricted_endpoints) == set(RESTRICTED)
+    assert "codeartifact.api" not in net.restricted_endpoints and set(net.restricted_endpoints) == set(
+        RESTRICTED
+    )
 
 
 def test_restrict_endpoints_false_keeps_the_default_policies(perimeters):
@@ -436,7 +559,11 @@ def test_restrict_endpoints_false_keeps_the_default_policies(perimeters):
         ({"organization_id": "123"}, r"organization_id '123' is not an AWS Organizations id"),
         ({"trusted_accounts": ["12345"]}, r"trusted_accounts \['12345'\] are not 12-digit account ids"),
         ({"trusted_resource_accounts": ["x"]}, r"trusted_resource_accounts \['x'\] are not 12-digit"),
-        ({"allowed_s3_objects": ["my-bucket/*"]}, r"allowed_s3_objects \['my-bucket/\*'\] are not S3 object ARN"),
+        (
+            {"allowed_s3_objects": ["my-bucket/*"]},
+            r"allowed_s3_objects \['my-bucket/\*'\] are not S3 "
+            r"object ARN",
+        ),
     ],
 )
 def test_bad_perimeter_input_is_named(kwargs, message):
@@ -473,4 +600,6 @@ def test_bad_availability_zone_ids_are_named(ids, message):
     from aws_cdk import Environment
 
     with pytest.raises(ValueError, match=message):
-        MlNetwork(Stack(new_app(), "S", env=Environment(region="us-east-1")), "Net", availability_zone_ids=ids)
+        MlNetwork(
+            Stack(new_app(), "S", env=Environment(region="us-east-1")), "Net", availability_zone_ids=ids
+        )

@@ -73,21 +73,37 @@ def test_access_logs_bucket_is_sse_s3_locked_down_and_receives_logs(lab):
     logs_id = stack.get_logical_id(sb.server_access_logs_bucket.node.default_child)
     logs_bucket = t.find_resources("AWS::S3::Bucket")[logs_id]
     props = logs_bucket["Properties"]
-    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
-        "SSEAlgorithm": "AES256"}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
     assert props["PublicAccessBlockConfiguration"] == BLOCK_ALL
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert "AccessControl" not in props, "log delivery must use the bucket policy, not an ACL"
     assert [s["id"] for s in logs_bucket["Metadata"]["checkov"]["skip"]] == ["CKV_AWS_18"]
     assert "checkov" not in _bucket(t, stack, sb).get("Metadata", {}), "secure buckets skip nothing"
     assert logs_bucket["DeletionPolicy"] == "Retain"
-    assert _bucket(t, stack, sb)["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": logs_id}
-    t.has_resource_properties("AWS::S3::BucketPolicy", {
-        "Bucket": {"Ref": logs_id},
-        "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-        })])},
-    })
+    assert _bucket(t, stack, sb)["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {
+        "Ref": logs_id
+    }
+    t.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": logs_id},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                                "Action": "s3:PutObject",
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
 
 
 def test_options_object_lock_compliance_and_shared_logs(lab):
@@ -96,10 +112,15 @@ def test_options_object_lock_compliance_and_shared_logs(lab):
     props = _bucket(t, stack, sb)["Properties"]
     assert props["ObjectLockEnabled"] is True
     assert props["ObjectLockConfiguration"] == {
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}}
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+    }
     assert props["LoggingConfiguration"]["LogFilePrefix"] == "artifacts/"
     governed = _bucket(t, stack, lab.objects["bucket_governance"])["Properties"]
-    assert governed["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE", "Days": 30}
+    assert governed["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {
+        "Mode": "GOVERNANCE",
+        "Days": 30,
+    }
     # one shared access-log bucket, not one per SecureBucket: 4 secure buckets + 1 log bucket
     t.resource_count_is("AWS::S3::Bucket", 5)
 
@@ -113,8 +134,11 @@ def test_options_vpc_endpoint_restriction_with_exception(lab):
     assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
     assert sorted(deny["Action"]) == sorted(VPC_ENDPOINT_RESTRICTED_ACTIONS)
     assert "s3:PutBucketPolicy" not in deny["Action"], "CloudFormation must still manage the bucket"
-    endpoint_id = [k for k, v in t.find_resources("AWS::EC2::VPCEndpoint").items()
-                   if v["Properties"]["VpcEndpointType"] == "Gateway"][0]
+    endpoint_id = [
+        k
+        for k, v in t.find_resources("AWS::EC2::VPCEndpoint").items()
+        if v["Properties"]["VpcEndpointType"] == "Gateway"
+    ][0]
     assert deny["Condition"] == {
         "StringNotEquals": {"aws:SourceVpce": [{"Ref": endpoint_id}]},
         "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/ingest"]},
@@ -128,21 +152,26 @@ def test_unversioned_bucket_warns(lab):
     t, stack = lab.template("BucketOptions"), lab.stacks["BucketOptions"]
     props = _bucket(t, stack, lab.objects["bucket_unversioned"])["Properties"]
     assert "VersioningConfiguration" not in props
-    Annotations.from_stack(stack).has_warning("/BucketOptions/Scratch", Match.string_like_regexp("versioning is off"))
+    Annotations.from_stack(stack).has_warning(
+        "/BucketOptions/Scratch", Match.string_like_regexp("versioning is off")
+    )
 
 
 def test_names_lifecycle_and_log_expiry(lab):
     t, stack = lab.template("Extras"), lab.stacks["Extras"]
     named = _bucket(t, stack, lab.objects["bucket_named"])["Properties"]
     assert named["BucketName"] == "team-a-features"
-    assert named["LifecycleConfiguration"] == {"Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 400},
-                                                          "Status": "Enabled"}]}
+    assert named["LifecycleConfiguration"] == {
+        "Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 400}, "Status": "Enabled"}]
+    }
     logs = _bucket(t, stack, lab.objects["logs_named"])["Properties"]
     assert logs["BucketName"] == "team-a-access-logs"
-    assert logs["LifecycleConfiguration"] == {"Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 30},
-                                                         "Status": "Enabled"}]}
+    assert logs["LifecycleConfiguration"] == {
+        "Rules": [{"NoncurrentVersionExpiration": {"NoncurrentDays": 30}, "Status": "Enabled"}]
+    }
     assert named["LoggingConfiguration"]["DestinationBucketName"] == {
-        "Ref": stack.get_logical_id(lab.objects["logs_named"].bucket.node.default_child)}
+        "Ref": stack.get_logical_id(lab.objects["logs_named"].bucket.node.default_child)
+    }
 
 
 def test_grants_include_the_key():
@@ -152,8 +181,11 @@ def test_grants_include_the_key():
     sb.grant_read(role, "team-a/*")
     t = Template.from_stack(stack)
     statements = next(iter(t.find_resources("AWS::IAM::Policy").values()))["Properties"]["PolicyDocument"][
-        "Statement"]
-    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+        "Statement"
+    ]
+    actions = {
+        a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
     assert "kms:Decrypt" in actions and "s3:GetObject*" in actions and "s3:PutObject" not in actions
     resources = str([s["Resource"] for s in statements])
     assert "/team-a/*" in resources
@@ -162,7 +194,10 @@ def test_grants_include_the_key():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"object_lock_retention": Duration.days(36501)}, "36501 days; use a whole number of days from 1 to 36500"),
+        (
+            {"object_lock_retention": Duration.days(36501)},
+            "36501 days; use a whole number of days from 1 to 36500",
+        ),
         ({"object_lock_retention": Duration.hours(12)}, "0.5 days; use a whole number"),
         ({"object_lock_retention": Duration.days(10), "versioned": False}, "Object Lock needs versioning"),
         ({"object_lock_mode": "STRICT"}, "'STRICT' is not GOVERNANCE or COMPLIANCE"),
@@ -179,8 +214,13 @@ def test_exceptions_must_be_arns():
     stack = Stack(new_app(), "S")
     from aws_cdk import aws_ec2 as ec2
 
-    vpc = ec2.Vpc(stack, "V", max_azs=2, nat_gateways=0,
-                  subnet_configuration=[ec2.SubnetConfiguration(name="i", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
+    vpc = ec2.Vpc(
+        stack,
+        "V",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[ec2.SubnetConfiguration(name="i", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)],
+    )
     endpoint = vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
     with pytest.raises(ValueError, match=r"\['ingest-role'\] are not ARNs"):
         SecureBucket(stack, "B", allowed_vpc_endpoints=[endpoint], vpc_endpoint_exceptions=["ingest-role"])

@@ -72,29 +72,41 @@ def _lifecycle_config(content: str, name: str | None = "sdk-defaults") -> dict:
 
 @pytest.mark.aws_behaviour("cloudformation.create-only-properties")
 def test_create_only_properties_come_from_the_resource_schema():
-    assert changed_create_only("AWS::SageMaker::StudioLifecycleConfig",
-                               {"StudioLifecycleConfigContent": "a"}, {"StudioLifecycleConfigContent": "b"}) == [
-        "StudioLifecycleConfigContent"]
+    assert changed_create_only(
+        "AWS::SageMaker::StudioLifecycleConfig",
+        {"StudioLifecycleConfigContent": "a"},
+        {"StudioLifecycleConfigContent": "b"},
+    ) == ["StudioLifecycleConfigContent"]
     # EndpointConfigName is updatable on an endpoint (UpdateEndpoint); EndpointName is not.
-    assert changed_create_only("AWS::SageMaker::Endpoint", {"EndpointConfigName": "a", "EndpointName": "e"},
-                               {"EndpointConfigName": "b", "EndpointName": "e"}) == []
+    assert (
+        changed_create_only(
+            "AWS::SageMaker::Endpoint",
+            {"EndpointConfigName": "a", "EndpointName": "e"},
+            {"EndpointConfigName": "b", "EndpointName": "e"},
+        )
+        == []
+    )
     assert changed_create_only("AWS::SageMaker::Endpoint", {"EndpointName": "e"}, {"EndpointName": "f"}) == [
-        "EndpointName"]
+        "EndpointName"
+    ]
     assert changed_create_only("AWS::CDK::Metadata", {"Analytics": "a"}, {"Analytics": "b"}) == []
 
 
-@pytest.mark.parametrize(("resource_type", "name"), [
-    ("AWS::SageMaker::StudioLifecycleConfig", "StudioLifecycleConfigName"),
-    ("AWS::SageMaker::Endpoint", "EndpointName"),
-    ("AWS::IAM::Role", "RoleName"),
-    ("AWS::KMS::Alias", "AliasName"),
-    ("AWS::SSM::Parameter", "Name"),
-    ("AWS::Logs::LogGroup", "LogGroupName"),
-    ("AWS::S3::Bucket", "BucketName"),
-    ("AWS::Config::DeliveryChannel", "Name"),
-    ("AWS::EC2::VPC", None),
-    ("AWS::ApplicationAutoScaling::ScalingPolicy", None),  # PolicyName is unique per scalable target only
-])
+@pytest.mark.parametrize(
+    ("resource_type", "name"),
+    [
+        ("AWS::SageMaker::StudioLifecycleConfig", "StudioLifecycleConfigName"),
+        ("AWS::SageMaker::Endpoint", "EndpointName"),
+        ("AWS::IAM::Role", "RoleName"),
+        ("AWS::KMS::Alias", "AliasName"),
+        ("AWS::SSM::Parameter", "Name"),
+        ("AWS::Logs::LogGroup", "LogGroupName"),
+        ("AWS::S3::Bucket", "BucketName"),
+        ("AWS::Config::DeliveryChannel", "Name"),
+        ("AWS::EC2::VPC", None),
+        ("AWS::ApplicationAutoScaling::ScalingPolicy", None),  # PolicyName is unique per scalable target only
+    ],
+)
 def test_the_custom_name_property_of_a_type(resource_type, name):
     assert name_property(resource_type) == name
 
@@ -116,11 +128,18 @@ def test_dependency_order_puts_every_resource_after_what_it_refers_to():
 
 @pytest.mark.aws_behaviour("cloudformation.failed-operation-rolls-back")
 def test_a_failed_create_rolls_back_what_it_created_and_names_the_resource(aws):
-    stack = _create(aws, "failing", {
-        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "kept-only-if-retained"}},
-        "Broken": {"Type": "AWS::SSM::Parameter", "DependsOn": "Topic",
-                   "Properties": {"Type": "String", "Value": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}}},
-    })
+    stack = _create(
+        aws,
+        "failing",
+        {
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "kept-only-if-retained"}},
+            "Broken": {
+                "Type": "AWS::SSM::Parameter",
+                "DependsOn": "Topic",
+                "Properties": {"Type": "String", "Value": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
+            },
+        },
+    )
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     failed = [e for e in _events(aws, "failing") if e["ResourceStatus"] == "CREATE_FAILED"]
     assert [e["LogicalResourceId"] for e in failed] == ["Broken"]
@@ -128,7 +147,9 @@ def test_a_failed_create_rolls_back_what_it_created_and_names_the_resource(aws):
     assert aws("sns").list_topics()["Topics"] == []
 
 
-@pytest.mark.aws_behaviour("cloudformation.failed-operation-rolls-back", "cloudformation.custom-name-replacement")
+@pytest.mark.aws_behaviour(
+    "cloudformation.failed-operation-rolls-back", "cloudformation.custom-name-replacement"
+)
 def test_a_failed_update_rolls_back_to_the_previous_template(aws):
     _create(aws, "lifecycle", {"Config": _lifecycle_config("v1")})
     stack = _update(aws, "lifecycle", {"Config": _lifecycle_config("v2")})
@@ -158,7 +179,9 @@ def test_replacing_a_custom_named_resource_is_refused(aws):
     assert [c["StudioLifecycleConfigName"] for c in configs] == ["sdk-defaults"]
 
 
-@pytest.mark.aws_behaviour("cloudformation.replacement-creates-first", "cloudformation.create-only-properties")
+@pytest.mark.aws_behaviour(
+    "cloudformation.replacement-creates-first", "cloudformation.create-only-properties"
+)
 def test_a_replacement_with_a_new_name_creates_the_new_then_deletes_the_old(aws):
     _create(aws, "renamed", {"Config": _lifecycle_config("v1", name="sdk-defaults-1")})
     stack = _update(aws, "renamed", {"Config": _lifecycle_config("v2", name="sdk-defaults-2")})
@@ -171,13 +194,33 @@ def test_a_replacement_with_a_new_name_creates_the_new_then_deletes_the_old(aws)
 @pytest.mark.aws_behaviour("cloudformation.replacement-creates-first")
 def test_a_resource_that_refers_to_a_replaced_one_is_updated(aws):
     """moto compares raw templates; CloudFormation updates whatever refers to a new physical id."""
+
     def resources(path: str) -> dict:
         return {
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {"Path": path, "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                        "Principal": {"Service": "sagemaker.amazonaws.com"}}]}}},
-            "RoleArn": {"Type": "AWS::SSM::Parameter", "Properties": {
-                "Name": "/test/role-arn", "Type": "String", "Value": {"Fn::GetAtt": ["Role", "Arn"]}}},
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "Path": path,
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                            }
+                        ],
+                    },
+                },
+            },
+            "RoleArn": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {
+                    "Name": "/test/role-arn",
+                    "Type": "String",
+                    "Value": {"Fn::GetAtt": ["Role", "Arn"]},
+                },
+            },
         }
 
     _create(aws, "refs", resources("/one/"))
@@ -194,21 +237,34 @@ def test_a_removed_resource_with_retain_is_kept(aws):
     kept = {"Type": "AWS::SNS::Topic", "DeletionPolicy": "Retain", "Properties": {"TopicName": "kept"}}
     gone = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "gone"}}
     _create(aws, "cleanup", {"Kept": kept, "Gone": gone})
-    stack = _update(aws, "cleanup", {"Other": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "other"}}},
-                    change_set=False)
+    stack = _update(
+        aws,
+        "cleanup",
+        {"Other": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "other"}}},
+        change_set=False,
+    )
     assert stack["StackStatus"] == "UPDATE_COMPLETE"
     names = sorted(t["TopicArn"].rsplit(":", 1)[1] for t in aws("sns").list_topics()["Topics"])
     assert names == ["kept", "other"]
     assert [(logical, kind) for logical, kind, _ in retained_resources(_moto_stack("cleanup"))] == [
-        ("Kept", "AWS::SNS::Topic")]
+        ("Kept", "AWS::SNS::Topic")
+    ]
 
 
 @pytest.mark.aws_behaviour("cloudformation.deletion-policy-retain")
 def test_deleting_a_stack_keeps_retained_resources(aws):
-    _create(aws, "doomed", {
-        "Kept": {"Type": "AWS::SNS::Topic", "DeletionPolicy": "Retain", "Properties": {"TopicName": "kept"}},
-        "Gone": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "gone"}},
-    })
+    _create(
+        aws,
+        "doomed",
+        {
+            "Kept": {
+                "Type": "AWS::SNS::Topic",
+                "DeletionPolicy": "Retain",
+                "Properties": {"TopicName": "kept"},
+            },
+            "Gone": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "gone"}},
+        },
+    )
     stack = _moto_stack("doomed")
     aws("cloudformation").delete_stack(StackName="doomed")
     assert stack.status == "DELETE_COMPLETE"
@@ -221,21 +277,31 @@ def test_deleting_a_stack_keeps_retained_resources(aws):
 
 
 def _producer(topic_name: str) -> tuple[dict, dict]:
-    return ({"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic_name}}},
-            {"TopicArn": {"Value": {"Ref": "Topic"}, "Export": {"Name": "shared-topic"}}})
+    return (
+        {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic_name}}},
+        {"TopicArn": {"Value": {"Ref": "Topic"}, "Export": {"Name": "shared-topic"}}},
+    )
 
 
 def _consumer() -> dict:
-    return {"Arn": {"Type": "AWS::SSM::Parameter", "Properties": {
-        "Type": "String", "Value": {"Fn::ImportValue": "shared-topic"}}}}
+    return {
+        "Arn": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {"Type": "String", "Value": {"Fn::ImportValue": "shared-topic"}},
+        }
+    }
 
 
 @pytest.mark.aws_behaviour("cloudformation.export-in-use")
 def test_a_stack_whose_export_is_imported_cannot_be_deleted(aws):
     resources, outputs = _producer("alerts")
     cloudformation = aws("cloudformation")
-    cloudformation.create_change_set(StackName="producer", ChangeSetName="c", ChangeSetType="CREATE",
-                                     TemplateBody=json.dumps({"Resources": resources, "Outputs": outputs}))
+    cloudformation.create_change_set(
+        StackName="producer",
+        ChangeSetName="c",
+        ChangeSetType="CREATE",
+        TemplateBody=json.dumps({"Resources": resources, "Outputs": outputs}),
+    )
     cloudformation.execute_change_set(StackName="producer", ChangeSetName="c")
     assert [e["Name"] for e in cloudformation.list_exports()["Exports"]] == ["shared-topic"]
     assert _create(aws, "consumer", _consumer())["StackStatus"] == "CREATE_COMPLETE"
@@ -243,7 +309,9 @@ def test_a_stack_whose_export_is_imported_cannot_be_deleted(aws):
     cloudformation.delete_stack(StackName="producer")
     stack = _stack(aws, "producer")
     assert stack["StackStatus"] == "DELETE_FAILED"
-    reason = next(e for e in _events(aws, "producer") if e["ResourceStatus"] == "DELETE_FAILED")["ResourceStatusReason"]
+    reason = next(e for e in _events(aws, "producer") if e["ResourceStatus"] == "DELETE_FAILED")[
+        "ResourceStatusReason"
+    ]
     assert "Export shared-topic cannot be deleted as it is in use by consumer" in reason
 
     cloudformation.delete_stack(StackName="consumer")
@@ -259,19 +327,31 @@ def test_an_imported_export_cannot_change(aws):
     resources, outputs = _producer("alerts-v2")
     assert _update(aws, "producer", resources, outputs)["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     reason = _stack(aws, "producer").get("StackStatusReason", "") or " ".join(
-        e.get("ResourceStatusReason", "") for e in _events(aws, "producer"))
+        e.get("ResourceStatusReason", "") for e in _events(aws, "producer")
+    )
     assert "Cannot update export shared-topic as it is in use by consumer" in reason
 
 
 @pytest.mark.aws_behaviour("iam.delete-policy-detach-first", "cloudformation.deletion-policy-retain")
 def test_a_stack_whose_role_has_a_managed_policy_can_be_deleted(aws):
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
-    _create(aws, "roles", {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-            "Version": "2012-10-17", "Statement": []}}},
-        "Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Roles": [{"Ref": "Role"}],
-                                                                    "PolicyDocument": document}},
-    })
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    _create(
+        aws,
+        "roles",
+        {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}},
+            },
+            "Policy": {
+                "Type": "AWS::IAM::ManagedPolicy",
+                "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": document},
+            },
+        },
+    )
     stack = _moto_stack("roles")
     aws("cloudformation").delete_stack(StackName="roles")
     assert stack.status == "DELETE_COMPLETE"
@@ -282,19 +362,41 @@ def test_a_stack_whose_role_has_a_managed_policy_can_be_deleted(aws):
 def test_a_network_stack_can_be_deleted(aws):
     """moto has no CloudFormation delete for route tables, their associations, VPC endpoints and flow logs;
     without one the VPC's deletion fails and no network stack could be destroyed."""
-    _create(aws, "network", {
-        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
-        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24"}},
-        "Routes": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
-        "Association": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {
-            "SubnetId": {"Ref": "Subnet"}, "RouteTableId": {"Ref": "Routes"}}},
-        "S3": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
-            "VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.us-east-1.s3", "VpcEndpointType": "Gateway",
-            "RouteTableIds": [{"Ref": "Routes"}]}},
-        "Logs": {"Type": "AWS::EC2::FlowLog", "Properties": {
-            "ResourceId": {"Ref": "Vpc"}, "ResourceType": "VPC", "TrafficType": "ALL",
-            "LogDestinationType": "s3", "LogDestination": "arn:aws:s3:::flow-logs"}},
-    })
+    _create(
+        aws,
+        "network",
+        {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "Subnet": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24"},
+            },
+            "Routes": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+            "Association": {
+                "Type": "AWS::EC2::SubnetRouteTableAssociation",
+                "Properties": {"SubnetId": {"Ref": "Subnet"}, "RouteTableId": {"Ref": "Routes"}},
+            },
+            "S3": {
+                "Type": "AWS::EC2::VPCEndpoint",
+                "Properties": {
+                    "VpcId": {"Ref": "Vpc"},
+                    "ServiceName": "com.amazonaws.us-east-1.s3",
+                    "VpcEndpointType": "Gateway",
+                    "RouteTableIds": [{"Ref": "Routes"}],
+                },
+            },
+            "Logs": {
+                "Type": "AWS::EC2::FlowLog",
+                "Properties": {
+                    "ResourceId": {"Ref": "Vpc"},
+                    "ResourceType": "VPC",
+                    "TrafficType": "ALL",
+                    "LogDestinationType": "s3",
+                    "LogDestination": "arn:aws:s3:::flow-logs",
+                },
+            },
+        },
+    )
     stack = _moto_stack("network")
     aws("cloudformation").delete_stack(StackName="network")
     assert stack.status == "DELETE_COMPLETE", stack.stack_status_reason

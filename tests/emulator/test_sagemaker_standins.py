@@ -31,14 +31,34 @@ def studio(resources: dict | None = None) -> dict:
 def job_definition(**overrides) -> dict:
     props = {
         "RoleArn": ROLE,
-        "DataQualityAppSpecification": {"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
-        "DataQualityJobInput": {"EndpointInput": {"EndpointName": "churn", "LocalPath": "/opt/ml/processing/input/endpoint"}},
-        "DataQualityJobOutputConfig": {"KmsKeyId": KEY, "MonitoringOutputs": [{"S3Output": {
-            "S3Uri": "s3://monitoring/churn", "LocalPath": "/opt/ml/processing/output"}}]},
-        "JobResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": "20",
-                                           "VolumeKmsKeyId": KEY}},
-        "NetworkConfig": {"EnableNetworkIsolation": "true", "EnableInterContainerTrafficEncryption": True,
-                          "VpcConfig": {"Subnets": [{"Ref": "SubnetA"}], "SecurityGroupIds": [{"Fn::GetAtt": ["Group", "GroupId"]}]}},
+        "DataQualityAppSpecification": {
+            "ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+        },
+        "DataQualityJobInput": {
+            "EndpointInput": {"EndpointName": "churn", "LocalPath": "/opt/ml/processing/input/endpoint"}
+        },
+        "DataQualityJobOutputConfig": {
+            "KmsKeyId": KEY,
+            "MonitoringOutputs": [
+                {"S3Output": {"S3Uri": "s3://monitoring/churn", "LocalPath": "/opt/ml/processing/output"}}
+            ],
+        },
+        "JobResources": {
+            "ClusterConfig": {
+                "InstanceCount": 1,
+                "InstanceType": "ml.m5.large",
+                "VolumeSizeInGB": "20",
+                "VolumeKmsKeyId": KEY,
+            }
+        },
+        "NetworkConfig": {
+            "EnableNetworkIsolation": "true",
+            "EnableInterContainerTrafficEncryption": True,
+            "VpcConfig": {
+                "Subnets": [{"Ref": "SubnetA"}],
+                "SecurityGroupIds": [{"Fn::GetAtt": ["Group", "GroupId"]}],
+            },
+        },
         "StoppingCondition": {"MaxRuntimeInSeconds": 1800},
     }
     props.update(overrides)
@@ -46,27 +66,48 @@ def job_definition(**overrides) -> dict:
 
 
 def test_the_platforms_sagemaker_types_are_all_implemented():
-    types = ["AWS::SageMaker::UserProfile", "AWS::SageMaker::StudioLifecycleConfig",
-             "AWS::SageMaker::MonitoringSchedule", "AWS::SageMaker::DataQualityJobDefinition"]
+    types = [
+        "AWS::SageMaker::UserProfile",
+        "AWS::SageMaker::StudioLifecycleConfig",
+        "AWS::SageMaker::MonitoringSchedule",
+        "AWS::SageMaker::DataQualityJobDefinition",
+    ]
     assert unsupported_types(types) == []
     # Only the types moto has no API for are stand-ins; the job definition goes through moto's backend.
-    assert STAND_INS == set(types[:3])
+    assert set(types[:3]) == STAND_INS
     assert "AWS::SageMaker::DataQualityJobDefinition" in ADAPTERS
 
 
 def test_user_profiles(aws):
-    resources = studio({
-        "Alice": {"Type": "AWS::SageMaker::UserProfile", "Properties": {
-            "DomainId": {"Ref": "Domain"}, "UserProfileName": "alice",
-            "UserSettings": {"ExecutionRole": "arn:aws:iam::123456789012:role/alice",
-                             "SecurityGroups": [{"Fn::GetAtt": ["Group", "GroupId"]}]},
-            "Tags": [{"Key": "team", "Value": "fraud"}]}},
-        "Bob": {"Type": "AWS::SageMaker::UserProfile", "Properties": {
-            "DomainId": {"Ref": "Domain"}, "UserProfileName": "bob"}},
-    })
-    outputs = deploy(aws, resources, {"Ref": {"Value": {"Ref": "Alice"}},
-                                      "Arn": {"Value": {"Fn::GetAtt": ["Alice", "UserProfileArn"]}},
-                                      "Domain": {"Value": {"Ref": "Domain"}}})
+    resources = studio(
+        {
+            "Alice": {
+                "Type": "AWS::SageMaker::UserProfile",
+                "Properties": {
+                    "DomainId": {"Ref": "Domain"},
+                    "UserProfileName": "alice",
+                    "UserSettings": {
+                        "ExecutionRole": "arn:aws:iam::123456789012:role/alice",
+                        "SecurityGroups": [{"Fn::GetAtt": ["Group", "GroupId"]}],
+                    },
+                    "Tags": [{"Key": "team", "Value": "fraud"}],
+                },
+            },
+            "Bob": {
+                "Type": "AWS::SageMaker::UserProfile",
+                "Properties": {"DomainId": {"Ref": "Domain"}, "UserProfileName": "bob"},
+            },
+        }
+    )
+    outputs = deploy(
+        aws,
+        resources,
+        {
+            "Ref": {"Value": {"Ref": "Alice"}},
+            "Arn": {"Value": {"Fn::GetAtt": ["Alice", "UserProfileArn"]}},
+            "Domain": {"Value": {"Ref": "Domain"}},
+        },
+    )
     domain = outputs["Domain"]
     assert outputs["Ref"] == f"alice|{domain}"  # CloudFormation's Ref: <name>|<domain id>
     assert outputs["Arn"] == f"arn:aws:sagemaker:us-east-1:123456789012:user-profile/{domain}/alice"
@@ -75,7 +116,9 @@ def test_user_profiles(aws):
     assert alice["UserProfileArn"] == outputs["Arn"] and alice["Status"] == "InService"
     assert alice["UserSettings"]["ExecutionRole"].endswith("role/alice")
     assert alice["UserSettings"]["SecurityGroups"][0].startswith("sg-")
-    listed = sagemaker.list_user_profiles(DomainIdEquals=domain, SortBy="UserProfileName", SortOrder="Ascending")
+    listed = sagemaker.list_user_profiles(
+        DomainIdEquals=domain, SortBy="UserProfileName", SortOrder="Ascending"
+    )
     assert [p["UserProfileName"] for p in listed["UserProfiles"]] == ["alice", "bob"]
     first = sagemaker.list_user_profiles(MaxResults=1)
     assert len(first["UserProfiles"]) == 1 and first["NextToken"]
@@ -100,17 +143,39 @@ def test_user_profile_api_checks_the_domain_and_duplicates(aws):
 
 
 def test_user_profiles_go_with_their_stack(aws):
-    deploy(aws, studio({"P": {"Type": "AWS::SageMaker::UserProfile", "Properties": {
-        "DomainId": {"Ref": "Domain"}, "UserProfileName": "p"}}}))
+    deploy(
+        aws,
+        studio(
+            {
+                "P": {
+                    "Type": "AWS::SageMaker::UserProfile",
+                    "Properties": {"DomainId": {"Ref": "Domain"}, "UserProfileName": "p"},
+                }
+            }
+        ),
+    )
     aws("cloudformation").delete_stack(StackName="adapter-test")
     assert aws("sagemaker").list_user_profiles()["UserProfiles"] == []
 
 
 def test_studio_lifecycle_config(aws):
-    outputs = deploy(aws, {"Config": {"Type": "AWS::SageMaker::StudioLifecycleConfig", "Properties": {
-        "StudioLifecycleConfigName": "studio-sdk-defaults", "StudioLifecycleConfigAppType": "JupyterLab",
-        "StudioLifecycleConfigContent": {"Fn::Base64": "#!/bin/bash\necho hi\n"}}}},
-        {"Ref": {"Value": {"Ref": "Config"}}, "Arn": {"Value": {"Fn::GetAtt": ["Config", "StudioLifecycleConfigArn"]}}})
+    outputs = deploy(
+        aws,
+        {
+            "Config": {
+                "Type": "AWS::SageMaker::StudioLifecycleConfig",
+                "Properties": {
+                    "StudioLifecycleConfigName": "studio-sdk-defaults",
+                    "StudioLifecycleConfigAppType": "JupyterLab",
+                    "StudioLifecycleConfigContent": {"Fn::Base64": "#!/bin/bash\necho hi\n"},
+                },
+            }
+        },
+        {
+            "Ref": {"Value": {"Ref": "Config"}},
+            "Arn": {"Value": {"Fn::GetAtt": ["Config", "StudioLifecycleConfigArn"]}},
+        },
+    )
     assert outputs["Ref"] == "studio-sdk-defaults"
     sagemaker = aws("sagemaker")
     config = sagemaker.describe_studio_lifecycle_config(StudioLifecycleConfigName="studio-sdk-defaults")
@@ -122,8 +187,11 @@ def test_studio_lifecycle_config(aws):
     assert [c["StudioLifecycleConfigName"] for c in listed] == ["studio-sdk-defaults"]
     assert sagemaker.list_studio_lifecycle_configs(AppTypeEquals="CodeEditor")["StudioLifecycleConfigs"] == []
     with pytest.raises(ClientError) as bad:
-        sagemaker.create_studio_lifecycle_config(StudioLifecycleConfigName="x", StudioLifecycleConfigContent="e",
-                                                 StudioLifecycleConfigAppType="Nope")
+        sagemaker.create_studio_lifecycle_config(
+            StudioLifecycleConfigName="x",
+            StudioLifecycleConfigContent="e",
+            StudioLifecycleConfigAppType="Nope",
+        )
     assert bad.value.response["Error"]["Code"] == "ValidationException"
     sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="studio-sdk-defaults")
     with pytest.raises(ClientError):
@@ -132,20 +200,35 @@ def test_studio_lifecycle_config(aws):
 
 def test_data_quality_job_definition_through_motos_backend(aws):
     resources = {**vpc_resources(), "Job": job_definition()}
-    outputs = deploy(aws, resources, {"Ref": {"Value": {"Ref": "Job"}},
-                                      "Arn": {"Value": {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}},
-                                      "Created": {"Value": {"Fn::GetAtt": ["Job", "CreationTime"]}}})
+    outputs = deploy(
+        aws,
+        resources,
+        {
+            "Ref": {"Value": {"Ref": "Job"}},
+            "Arn": {"Value": {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}},
+            "Created": {"Value": {"Fn::GetAtt": ["Job", "CreationTime"]}},
+        },
+    )
     # Ref is the ARN, with a name CloudFormation generated (no JobDefinitionName given).
-    assert outputs["Ref"] == outputs["Arn"] and ":data-quality-job-definition/adapter-test-Job-" in outputs["Arn"]
+    assert (
+        outputs["Ref"] == outputs["Arn"]
+        and ":data-quality-job-definition/adapter-test-Job-" in outputs["Arn"]
+    )
     name = outputs["Arn"].rsplit("/", 1)[-1]
     sagemaker = aws("sagemaker")
     job = sagemaker.describe_data_quality_job_definition(JobDefinitionName=name)
     assert job["JobDefinitionArn"] == outputs["Arn"]
     network = job["NetworkConfig"]
-    assert network["EnableNetworkIsolation"] is True and network["EnableInterContainerTrafficEncryption"] is True
+    assert (
+        network["EnableNetworkIsolation"] is True and network["EnableInterContainerTrafficEncryption"] is True
+    )
     assert network["VpcConfig"]["SecurityGroupIds"][0].startswith("sg-")
-    assert job["JobResources"]["ClusterConfig"] == {"InstanceCount": 1, "InstanceType": "ml.m5.large",
-                                                    "VolumeSizeInGB": 20, "VolumeKmsKeyId": KEY}
+    assert job["JobResources"]["ClusterConfig"] == {
+        "InstanceCount": 1,
+        "InstanceType": "ml.m5.large",
+        "VolumeSizeInGB": 20,
+        "VolumeKmsKeyId": KEY,
+    }
     assert job["DataQualityJobOutputConfig"]["KmsKeyId"] == KEY
     summaries = sagemaker.list_data_quality_job_definitions()["JobDefinitionSummaries"]
     assert [s["MonitoringJobDefinitionName"] for s in summaries] == [name]
@@ -156,14 +239,30 @@ def test_data_quality_job_definition_through_motos_backend(aws):
 def test_monitoring_schedule_naming_a_job_definition(aws):
     """As SecureEndpoint writes it: the job definition's name cut from its ARN."""
     resources = {**vpc_resources(), "Job": job_definition(JobDefinitionName="churn-data-quality")}
-    resources["Schedule"] = {"Type": "AWS::SageMaker::MonitoringSchedule", "Properties": {
-        "MonitoringScheduleName": "churn-data-quality",
-        "MonitoringScheduleConfig": {
-            "MonitoringJobDefinitionName": {"Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]},
-            "MonitoringType": "DataQuality", "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}}}}
-    outputs = deploy(aws, resources, {"Ref": {"Value": {"Ref": "Schedule"}},
-                                      "Arn": {"Value": {"Fn::GetAtt": ["Schedule", "MonitoringScheduleArn"]}}})
-    assert outputs["Ref"] == outputs["Arn"] and outputs["Arn"].endswith(":monitoring-schedule/churn-data-quality")
+    resources["Schedule"] = {
+        "Type": "AWS::SageMaker::MonitoringSchedule",
+        "Properties": {
+            "MonitoringScheduleName": "churn-data-quality",
+            "MonitoringScheduleConfig": {
+                "MonitoringJobDefinitionName": {
+                    "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]
+                },
+                "MonitoringType": "DataQuality",
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+            },
+        },
+    }
+    outputs = deploy(
+        aws,
+        resources,
+        {
+            "Ref": {"Value": {"Ref": "Schedule"}},
+            "Arn": {"Value": {"Fn::GetAtt": ["Schedule", "MonitoringScheduleArn"]}},
+        },
+    )
+    assert outputs["Ref"] == outputs["Arn"] and outputs["Arn"].endswith(
+        ":monitoring-schedule/churn-data-quality"
+    )
     sagemaker = aws("sagemaker")
     schedule = sagemaker.describe_monitoring_schedule(MonitoringScheduleName="churn-data-quality")
     assert schedule["MonitoringScheduleStatus"] == "Scheduled" and schedule["MonitoringType"] == "DataQuality"
@@ -177,25 +276,40 @@ def test_monitoring_schedule_naming_a_job_definition(aws):
 
 def test_monitoring_schedule_api_checks_its_job_definition(aws):
     sagemaker = aws("sagemaker")
-    config = {"MonitoringJobDefinitionName": "missing", "MonitoringType": "DataQuality",
-              "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}}
+    config = {
+        "MonitoringJobDefinitionName": "missing",
+        "MonitoringType": "DataQuality",
+        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+    }
     with pytest.raises(ClientError) as missing:
         sagemaker.create_monitoring_schedule(MonitoringScheduleName="s", MonitoringScheduleConfig=config)
     assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
     with pytest.raises(ClientError) as neither:
-        sagemaker.create_monitoring_schedule(MonitoringScheduleName="s", MonitoringScheduleConfig={"MonitoringType": "DataQuality"})
+        sagemaker.create_monitoring_schedule(
+            MonitoringScheduleName="s", MonitoringScheduleConfig={"MonitoringType": "DataQuality"}
+        )
     assert neither.value.response["Error"]["Code"] == "ValidationException"
 
 
 def test_monitoring_schedule_with_an_inline_job_definition(aws):
     sagemaker = aws("sagemaker")
-    sagemaker.create_monitoring_schedule(MonitoringScheduleName="inline", MonitoringScheduleConfig={
-        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
-        "MonitoringJobDefinition": {
-            "MonitoringInputs": [{"EndpointInput": {"EndpointName": "churn", "LocalPath": "/in"}}],
-            "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/out"}}]},
-            "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}},
-            "MonitoringAppSpecification": {"ImageUri": "image"}, "RoleArn": ROLE}})
+    sagemaker.create_monitoring_schedule(
+        MonitoringScheduleName="inline",
+        MonitoringScheduleConfig={
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+            "MonitoringJobDefinition": {
+                "MonitoringInputs": [{"EndpointInput": {"EndpointName": "churn", "LocalPath": "/in"}}],
+                "MonitoringOutputConfig": {
+                    "MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/out"}}]
+                },
+                "MonitoringResources": {
+                    "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}
+                },
+                "MonitoringAppSpecification": {"ImageUri": "image"},
+                "RoleArn": ROLE,
+            },
+        },
+    )
     schedule = sagemaker.describe_monitoring_schedule(MonitoringScheduleName="inline")
     assert schedule["EndpointName"] == "churn"
     assert schedule["MonitoringScheduleConfig"]["MonitoringJobDefinition"]["RoleArn"] == ROLE
@@ -207,25 +321,38 @@ def test_stand_in_state_is_reset_with_moto(aws):
     """moto's reset (the emulator's /moto-api/reset) empties the stand-in store too."""
     from moto.core.base_backend import BackendDict
 
-    aws("sagemaker").create_studio_lifecycle_config(StudioLifecycleConfigName="c", StudioLifecycleConfigContent="e",
-                                                    StudioLifecycleConfigAppType="JupyterLab")
+    aws("sagemaker").create_studio_lifecycle_config(
+        StudioLifecycleConfigName="c",
+        StudioLifecycleConfigContent="e",
+        StudioLifecycleConfigAppType="JupyterLab",
+    )
     BackendDict.reset()
     assert aws("sagemaker").list_studio_lifecycle_configs()["StudioLifecycleConfigs"] == []
 
 
 def test_notebook_instance_keeps_its_metadata_service_settings(aws):
     resources = vpc_resources()
-    resources["Notebook"] = {"Type": "AWS::SageMaker::NotebookInstance", "Properties": {
-        "NotebookInstanceName": "lab", "InstanceType": "ml.t3.medium", "RoleArn": "arn:aws:iam::123456789012:role/e",
-        "SubnetId": {"Ref": "SubnetA"}, "DirectInternetAccess": "Disabled",
-        "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": 2}}}
+    resources["Notebook"] = {
+        "Type": "AWS::SageMaker::NotebookInstance",
+        "Properties": {
+            "NotebookInstanceName": "lab",
+            "InstanceType": "ml.t3.medium",
+            "RoleArn": "arn:aws:iam::123456789012:role/e",
+            "SubnetId": {"Ref": "SubnetA"},
+            "DirectInternetAccess": "Disabled",
+            "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": 2},
+        },
+    }
     deploy(aws, resources)
     sagemaker = aws("sagemaker")
     notebook = sagemaker.describe_notebook_instance(NotebookInstanceName="lab")
     assert notebook["InstanceMetadataServiceConfiguration"] == {"MinimumInstanceMetadataServiceVersion": "2"}
     # UpdateNotebookInstance (which moto lacks) changes it, and root access, as in AWS.
-    sagemaker.update_notebook_instance(NotebookInstanceName="lab", RootAccess="Enabled",
-                                       InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "1"})
+    sagemaker.update_notebook_instance(
+        NotebookInstanceName="lab",
+        RootAccess="Enabled",
+        InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "1"},
+    )
     notebook = sagemaker.describe_notebook_instance(NotebookInstanceName="lab")
     assert notebook["InstanceMetadataServiceConfiguration"] == {"MinimumInstanceMetadataServiceVersion": "1"}
     assert notebook["RootAccess"] == "Enabled"
@@ -233,28 +360,41 @@ def test_notebook_instance_keeps_its_metadata_service_settings(aws):
 
 def test_notebook_instance_api_keeps_metadata_service_settings_and_omits_them_when_unset(aws):
     sagemaker = aws("sagemaker")
-    sagemaker.create_notebook_instance(NotebookInstanceName="v2", InstanceType="ml.t3.medium",
-                                       RoleArn="arn:aws:iam::123456789012:role/e",
-                                       InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"})
-    sagemaker.create_notebook_instance(NotebookInstanceName="unset", InstanceType="ml.t3.medium",
-                                       RoleArn="arn:aws:iam::123456789012:role/e")
-    assert sagemaker.describe_notebook_instance(NotebookInstanceName="v2")["InstanceMetadataServiceConfiguration"] == {
-        "MinimumInstanceMetadataServiceVersion": "2"}
-    assert "InstanceMetadataServiceConfiguration" not in sagemaker.describe_notebook_instance(NotebookInstanceName="unset")
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="v2",
+        InstanceType="ml.t3.medium",
+        RoleArn="arn:aws:iam::123456789012:role/e",
+        InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
+    )
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="unset", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/e"
+    )
+    assert sagemaker.describe_notebook_instance(NotebookInstanceName="v2")[
+        "InstanceMetadataServiceConfiguration"
+    ] == {"MinimumInstanceMetadataServiceVersion": "2"}
+    assert "InstanceMetadataServiceConfiguration" not in sagemaker.describe_notebook_instance(
+        NotebookInstanceName="unset"
+    )
 
 
 def test_api_typed_and_generated_names():
-    assert api_typed({"NetworkConfig": {"EnableNetworkIsolation": "false", "VpcConfig": {"Subnets": ["a"]}},
-                      "ClusterConfig": {"VolumeSizeInGB": "20", "InstanceType": "ml.m5.large"}}) == {
+    assert api_typed(
+        {
+            "NetworkConfig": {"EnableNetworkIsolation": "false", "VpcConfig": {"Subnets": ["a"]}},
+            "ClusterConfig": {"VolumeSizeInGB": "20", "InstanceType": "ml.m5.large"},
+        }
+    ) == {
         "NetworkConfig": {"EnableNetworkIsolation": False, "VpcConfig": {"Subnets": ["a"]}},
-        "ClusterConfig": {"VolumeSizeInGB": 20, "InstanceType": "ml.m5.large"}}
+        "ClusterConfig": {"VolumeSizeInGB": 20, "InstanceType": "ml.m5.large"},
+    }
     long = "secure-ml-demo-Serving-ChurnEndpointDataQualityJob20689433-" + "AbCdEf123456"
     name = sagemaker_name(long)
     assert len(name) <= 63 and name.endswith("-AbCdEf123456") and name.startswith("secure-ml-demo-Serving")
     assert sagemaker_name("stack-Logical_Id-xyz") == "stack-Logical-Id-xyz"
 
 
-# ------------------------------------------------------------------------------- updates, as CloudFormation does them
+# ------------------------------------------------------------------------------- updates, as CloudFormation
+# does them
 
 
 def _update(client, resources: dict, name: str = "adapter-test") -> dict:
@@ -264,18 +404,32 @@ def _update(client, resources: dict, name: str = "adapter-test") -> dict:
 
 
 def _lifecycle(name: str, script: str = "#!/bin/bash\necho hi\n", **extra) -> dict:
-    return {"Type": "AWS::SageMaker::StudioLifecycleConfig", **extra, "Properties": {
-        "StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": "JupyterLab",
-        "StudioLifecycleConfigContent": {"Fn::Base64": script}}}
+    return {
+        "Type": "AWS::SageMaker::StudioLifecycleConfig",
+        **extra,
+        "Properties": {
+            "StudioLifecycleConfigName": name,
+            "StudioLifecycleConfigAppType": "JupyterLab",
+            "StudioLifecycleConfigContent": {"Fn::Base64": script},
+        },
+    }
 
 
 def _profile(settings: dict) -> dict:
-    return {"Type": "AWS::SageMaker::UserProfile", "Properties": {
-        "DomainId": {"Ref": "Domain"}, "UserProfileName": "ana", "UserSettings": settings,
-        "Tags": [{"Key": "team", "Value": "nlp"}]}}
+    return {
+        "Type": "AWS::SageMaker::UserProfile",
+        "Properties": {
+            "DomainId": {"Ref": "Domain"},
+            "UserProfileName": "ana",
+            "UserSettings": settings,
+            "Tags": [{"Key": "team", "Value": "nlp"}],
+        },
+    }
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.custom-name-replacement")
+@pytest.mark.aws_behaviour(
+    "sagemaker.studio-lifecycle-config-immutable", "cloudformation.custom-name-replacement"
+)
 def test_a_lifecycle_config_is_never_updated_in_place(aws):
     """Every property of the type is create-only, so a content change replaces it, and a replacement under
     the same custom name fails the update (emulator.cloudformation), as in AWS."""
@@ -289,18 +443,29 @@ def test_a_lifecycle_config_is_never_updated_in_place(aws):
     assert config["StudioLifecycleConfigContent"] == "IyEvYmluL2Jhc2gKZWNobyBoaQo="  # unchanged
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-immutable", "cloudformation.replacement-creates-first")
+@pytest.mark.aws_behaviour(
+    "sagemaker.studio-lifecycle-config-immutable", "cloudformation.replacement-creates-first"
+)
 def test_a_renamed_lifecycle_config_replaces_the_old_one(aws):
     deploy(aws, {"Config": _lifecycle("sdk-defaults-1")}, name="lcc")
     stack = _update(aws, {"Config": _lifecycle("sdk-defaults-2", "#!/bin/bash\necho v2\n")}, name="lcc")
     assert stack["StackStatus"] == "UPDATE_COMPLETE"
     sagemaker = aws("sagemaker")
-    names = {c["StudioLifecycleConfigName"] for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]}
+    names = {
+        c["StudioLifecycleConfigName"]
+        for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
+    }
     assert names == {"sdk-defaults-2"}
     # With UpdateReplacePolicy Retain (what the platform sets) the old one stays.
-    _update(aws, {"Config": _lifecycle("sdk-defaults-3", "#!/bin/bash\necho v3\n", UpdateReplacePolicy="Retain")},
-            name="lcc")
-    names = {c["StudioLifecycleConfigName"] for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]}
+    _update(
+        aws,
+        {"Config": _lifecycle("sdk-defaults-3", "#!/bin/bash\necho v3\n", UpdateReplacePolicy="Retain")},
+        name="lcc",
+    )
+    names = {
+        c["StudioLifecycleConfigName"]
+        for c in sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
+    }
     assert names == {"sdk-defaults-2", "sdk-defaults-3"}
 
 
@@ -321,29 +486,52 @@ def test_user_profile_settings_update_in_place(aws):
     assert profile["CreationTime"] == created["CreationTime"]
 
 
-@pytest.mark.aws_behaviour("sagemaker.studio-lifecycle-config-in-use", "cloudformation.user-profile-settings-update-in-place")
+@pytest.mark.aws_behaviour(
+    "sagemaker.studio-lifecycle-config-in-use", "cloudformation.user-profile-settings-update-in-place"
+)
 def test_a_lifecycle_config_a_profile_lists_cannot_be_deleted(aws):
     outputs = deploy(aws, studio(), {"Domain": {"Value": {"Ref": "Domain"}}})
     sagemaker = aws("sagemaker")
     arn = sagemaker.create_studio_lifecycle_config(
-        StudioLifecycleConfigName="defaults", StudioLifecycleConfigContent="ZWNobw==",
-        StudioLifecycleConfigAppType="JupyterLab")["StudioLifecycleConfigArn"]
-    sagemaker.create_user_profile(DomainId=outputs["Domain"], UserProfileName="ana", UserSettings={
-        "JupyterLabAppSettings": {"LifecycleConfigArns": [arn], "DefaultResourceSpec": {"LifecycleConfigArn": arn}}})
-    with pytest.raises(ClientError, match=r"in use by user profile ana.*sagemaker\.studio-lifecycle-config-in-use") as info:
+        StudioLifecycleConfigName="defaults",
+        StudioLifecycleConfigContent="ZWNobw==",
+        StudioLifecycleConfigAppType="JupyterLab",
+    )["StudioLifecycleConfigArn"]
+    sagemaker.create_user_profile(
+        DomainId=outputs["Domain"],
+        UserProfileName="ana",
+        UserSettings={
+            "JupyterLabAppSettings": {
+                "LifecycleConfigArns": [arn],
+                "DefaultResourceSpec": {"LifecycleConfigArn": arn},
+            }
+        },
+    )
+    with pytest.raises(
+        ClientError,
+        match=r"in use by user profile "
+        r"ana.*sagemaker\.studio-lifecycle-config-in-use",
+    ) as info:
         sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="defaults")
     assert info.value.response["Error"]["Code"] == "ResourceInUse"
-    sagemaker.update_user_profile(DomainId=outputs["Domain"], UserProfileName="ana",
-                                  UserSettings={"JupyterLabAppSettings": {"LifecycleConfigArns": []}})
+    sagemaker.update_user_profile(
+        DomainId=outputs["Domain"],
+        UserProfileName="ana",
+        UserSettings={"JupyterLabAppSettings": {"LifecycleConfigArns": []}},
+    )
     sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="defaults")
     assert sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"] == []
 
 
-@pytest.mark.aws_behaviour("cloudformation.domain-settings-update-in-place", "sagemaker.studio-lifecycle-config-in-use")
+@pytest.mark.aws_behaviour(
+    "cloudformation.domain-settings-update-in-place", "sagemaker.studio-lifecycle-config-in-use"
+)
 def test_domain_settings_update_in_place(aws):
     resources = studio({"Config": _lifecycle("domain-defaults-1")})
     arn = {"Fn::GetAtt": ["Config", "StudioLifecycleConfigArn"]}
-    resources["Domain"]["Properties"]["DefaultUserSettings"]["JupyterLabAppSettings"] = {"LifecycleConfigArns": [arn]}
+    resources["Domain"]["Properties"]["DefaultUserSettings"]["JupyterLabAppSettings"] = {
+        "LifecycleConfigArns": [arn]
+    }
     deploy(aws, resources)
     sagemaker = aws("sagemaker")
     [before] = sagemaker.list_domains()["Domains"]
@@ -351,11 +539,15 @@ def test_domain_settings_update_in_place(aws):
         sagemaker.delete_studio_lifecycle_config(StudioLifecycleConfigName="domain-defaults-1")
     changed = json.loads(json.dumps(resources))
     changed["Config"] = _lifecycle("domain-defaults-2", "#!/bin/bash\necho v2\n")
-    changed["Domain"]["Properties"]["DefaultSpaceSettings"] = {"ExecutionRole": "arn:aws:iam::123456789012:role/space"}
+    changed["Domain"]["Properties"]["DefaultSpaceSettings"] = {
+        "ExecutionRole": "arn:aws:iam::123456789012:role/space"
+    }
     assert _update(aws, changed)["StackStatus"] == "UPDATE_COMPLETE"
     [after] = sagemaker.list_domains()["Domains"]
     assert after["DomainId"] == before["DomainId"]
     described = sagemaker.describe_domain(DomainId=after["DomainId"])
-    new_arn = sagemaker.describe_studio_lifecycle_config(StudioLifecycleConfigName="domain-defaults-2")["StudioLifecycleConfigArn"]
+    new_arn = sagemaker.describe_studio_lifecycle_config(StudioLifecycleConfigName="domain-defaults-2")[
+        "StudioLifecycleConfigArn"
+    ]
     assert described["DefaultUserSettings"]["JupyterLabAppSettings"]["LifecycleConfigArns"] == [new_arn]
     assert described["DefaultSpaceSettings"] == {"ExecutionRole": "arn:aws:iam::123456789012:role/space"}

@@ -15,21 +15,43 @@ from .conftest import REGION
 def domain(aws):
     ec2 = aws("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")["Subnet"][
+        "SubnetId"
+    ]
     sagemaker = aws("sagemaker")
-    arns = {name: sagemaker.create_studio_lifecycle_config(
-        StudioLifecycleConfigName=name, StudioLifecycleConfigContent="ZWNobw==",
-        StudioLifecycleConfigAppType="JupyterLab")["StudioLifecycleConfigArn"] for name in ("domain-jl", "team-jl")}
+    arns = {
+        name: sagemaker.create_studio_lifecycle_config(
+            StudioLifecycleConfigName=name,
+            StudioLifecycleConfigContent="ZWNobw==",
+            StudioLifecycleConfigAppType="JupyterLab",
+        )["StudioLifecycleConfigArn"]
+        for name in ("domain-jl", "team-jl")
+    }
     domain_id = sagemaker.create_domain(
-        DomainName="studio", AuthMode="IAM", VpcId=vpc, SubnetIds=[subnet],
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x", "JupyterLabAppSettings": {
-            "LifecycleConfigArns": [arns["domain-jl"]], "DefaultResourceSpec": {"LifecycleConfigArn": arns["domain-jl"]}}},
+        DomainName="studio",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=[subnet],
+        DefaultUserSettings={
+            "ExecutionRole": "arn:aws:iam::123456789012:role/x",
+            "JupyterLabAppSettings": {
+                "LifecycleConfigArns": [arns["domain-jl"]],
+                "DefaultResourceSpec": {"LifecycleConfigArn": arns["domain-jl"]},
+            },
+        },
     )["DomainArn"].rsplit("/", 1)[1]
     for name in ("alice", "bob"):
-        sagemaker.create_user_profile(DomainId=domain_id, UserProfileName=name, UserSettings={
-            "JupyterLabAppSettings": {"LifecycleConfigArns": [arns["team-jl"]]}})
-    sagemaker.create_space(DomainId=domain_id, SpaceName="alice-lab", OwnershipSettings={"OwnerUserProfileName": "alice"},
-                           SpaceSharingSettings={"SharingType": "Private"})
+        sagemaker.create_user_profile(
+            DomainId=domain_id,
+            UserProfileName=name,
+            UserSettings={"JupyterLabAppSettings": {"LifecycleConfigArns": [arns["team-jl"]]}},
+        )
+    sagemaker.create_space(
+        DomainId=domain_id,
+        SpaceName="alice-lab",
+        OwnershipSettings={"OwnerUserProfileName": "alice"},
+        SpaceSharingSettings={"SharingType": "Private"},
+    )
     sagemaker.create_app(DomainId=domain_id, SpaceName="alice-lab", AppType="JupyterLab", AppName="default")
     return sagemaker, domain_id
 
@@ -61,12 +83,16 @@ def test_without_confirm_the_teardown_only_plans(domain):
     assert len(sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]) == 2
 
 
-@pytest.mark.aws_behaviour("sagemaker.delete-domain-needs-no-members", "sagemaker.delete-user-profile-needs-no-apps",
-                           "sagemaker.delete-domain-home-efs-retention")
+@pytest.mark.aws_behaviour(
+    "sagemaker.delete-domain-needs-no-members",
+    "sagemaker.delete-user-profile-needs-no-apps",
+    "sagemaker.delete-domain-home-efs-retention",
+)
 def test_the_teardown_deletes_in_the_order_sagemaker_accepts(domain):
     sagemaker, domain_id = domain
-    report = teardown_studio_domain(sagemaker, domain_id, delete_home_efs=True, confirm=True, interval=0.01,
-                                    timeout=5)
+    report = teardown_studio_domain(
+        sagemaker, domain_id, delete_home_efs=True, confirm=True, interval=0.01, timeout=5
+    )
     assert report.done
     assert sagemaker.list_spaces(DomainIdEquals=domain_id)["Spaces"] == []
     assert sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"] == []
@@ -87,7 +113,11 @@ def test_the_cli_plans_then_deletes_with_yes(domain, capsys):
     assert len(sagemaker.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]) == 2
     assert main(["teardown-studio", "--domain-id", domain_id, "--region", REGION, "--yes"]) == 0
     out = capsys.readouterr().out
-    assert f"deleted domain {domain_id}; home EFS" in out and "RETAINED" in out and "back up and delete EFS" in out
+    assert (
+        f"deleted domain {domain_id}; home EFS" in out
+        and "RETAINED" in out
+        and "back up and delete EFS" in out
+    )
     assert sagemaker.list_domains()["Domains"] == []
     assert main(["teardown-studio", "--domain-id", domain_id, "--region", REGION]) == 1  # gone now
 

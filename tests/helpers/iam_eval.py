@@ -19,7 +19,9 @@ def _as_list(value):
 
 
 def _matches(patterns, value: str) -> bool:
-    return any(isinstance(p, str) and fnmatch.fnmatchcase(value.lower(), p.lower()) for p in _as_list(patterns))
+    return any(
+        isinstance(p, str) and fnmatch.fnmatchcase(value.lower(), p.lower()) for p in _as_list(patterns)
+    )
 
 
 def _resource_text(resource) -> str:

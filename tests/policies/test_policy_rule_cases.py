@@ -36,7 +36,11 @@ def add(resources: dict[str, Any], **more: Any) -> dict[str, Any]:
 
 # -- building blocks -------------------------------------------------------------------------------
 
-AZ = lambda i: {"Fn::Select": [i, {"Fn::GetAZs": ""}]}
+def AZ(i):
+    return {"Fn::Select": [i, {"Fn::GetAZs": ""}]}
+
+
+
 NETWORK = {
     "Vpc": res("AWS::EC2::VPC", CidrBlock="10.0.0.0/16"),
     "VpcFlowLog": res("AWS::EC2::FlowLog", ResourceId={"Ref": "Vpc"}, ResourceType="VPC", TrafficType="ALL"),

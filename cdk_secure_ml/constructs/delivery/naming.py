@@ -19,6 +19,7 @@ def audit_role_name(platform: str) -> str:
 
 
 def audit_role_path(platform: str) -> str:
+    """IAM path of the read-only audit role in every target account, ``/<platform>/delivery/``."""
     return f"/{platform}/delivery/"
 
 
@@ -29,6 +30,7 @@ def audit_step_role_name(platform: str) -> str:
 
 
 def audit_role_arn(platform: str, account: str, partition: str = "aws") -> str:
+    """ARN of the read-only audit role of ``platform`` in ``account``."""
     return f"arn:{partition}:iam::{account}:role{audit_role_path(platform)}{audit_role_name(platform)}"
 
 

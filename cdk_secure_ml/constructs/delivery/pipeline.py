@@ -33,6 +33,7 @@ from cdk_secure_ml.policies.acknowledgements import (
 #: (https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html).
 DEFAULT_RUNTIME_VERSIONS: Mapping[str, str] = {"python": "3.12", "nodejs": "22"}
 
+#: Why the pipeline's artifact bucket has no cross-region replication (the acknowledgement's reason).
 REPLICATION_REASON = (
     "Pipeline artifacts are rebuilt from the repository on every run; cross-region replication of this "
     "bucket would add a second region's key and bucket for nothing the source cannot restore."

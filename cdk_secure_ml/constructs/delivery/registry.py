@@ -23,6 +23,7 @@ MODEL_PACKAGE_READ_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListModelPackages",
 )
 
+#: The EventBridge detail-type of a model package's approval change.
 MODEL_PACKAGE_STATE_CHANGE = "SageMaker Model Package State Change"
 
 

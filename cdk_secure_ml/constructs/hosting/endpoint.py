@@ -23,7 +23,7 @@ endpoint's scope under the ids they always had (``<Variant><Kind>Alarm``, ``<Var
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import Annotations, Lazy, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
@@ -39,14 +39,14 @@ from constructs import Construct
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.alarms import EndpointAlarms
 from cdk_secure_ml.constructs.hosting.base import EndpointBase
-from cdk_secure_ml.constructs.hosting.endpoint_config import EndpointConfigBuilder
+from cdk_secure_ml.constructs.hosting.endpoint_config import _EndpointConfigBuilder
 from cdk_secure_ml.constructs.hosting.model_source import (
     ModelSource,
     container_definition,
     model_access_statements,
 )
 from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
-from cdk_secure_ml.constructs.hosting.naming import HashedName, camel
+from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     EndpointNetwork,
     endpoint_security_groups,
@@ -54,6 +54,7 @@ from cdk_secure_ml.constructs.hosting.network import (
     subnet_az,
 )
 from cdk_secure_ml.constructs.hosting.options import (
+    DEFAULT,
     AlarmOptions,
     AsyncInferenceOptions,
     AutoScalingOptions,
@@ -63,6 +64,7 @@ from cdk_secure_ml.constructs.hosting.options import (
     ModelMonitorOptions,
     RolloutOptions,
     ServerlessOptions,
+    _Default,
     feature,
     raise_for_problems,
     removed_arguments,
@@ -161,7 +163,7 @@ class SecureEndpoint(EndpointBase):
         production: bool = True,
         allow_single_instance: bool = False,
         network_isolation: bool = True,
-        autoscaling: Feature[AutoScalingOptions] = None,
+        autoscaling: Feature[AutoScalingOptions] | _Default = DEFAULT,
         data_capture: Feature[DataCaptureOptions] = None,
         alarm_topic: sns.ITopic | None = None,
         alarms: Feature[AlarmOptions] = None,
@@ -177,13 +179,25 @@ class SecureEndpoint(EndpointBase):
         super().__init__(scope, construct_id)
         variant_list = list(variants) if variants is not None else [EndpointVariantOptions()]
         features = EndpointFeatures(
-            autoscaling=feature(autoscaling, AutoScalingOptions()),
-            data_capture=feature(data_capture, None),
-            alarms=feature(alarms, AlarmOptions()),
-            model_monitor=feature(model_monitor, None),
-            async_inference=feature(async_inference, None),
-            serverless=feature(serverless, None),
+            autoscaling=feature(
+                autoscaling,
+                AutoScalingOptions(),
+                name="autoscaling",
+                kind=AutoScalingOptions,
+                none_was_off=True,
+            ),
+            data_capture=feature(data_capture, None, name="data_capture", kind=DataCaptureOptions),
+            alarms=feature(alarms, AlarmOptions(), name="alarms", kind=AlarmOptions),
+            model_monitor=feature(model_monitor, None, name="model_monitor", kind=ModelMonitorOptions),
+            async_inference=feature(
+                async_inference, None, name="async_inference", kind=AsyncInferenceOptions
+            ),
+            serverless=feature(serverless, None, name="serverless", kind=ServerlessOptions),
         )
+        if model_source is not None and not isinstance(model_source, ModelSource):
+            raise TypeError(
+                f"model_source={model_source!r} is not a ModelSource; {_MODEL_SOURCE_FIX}"
+            )
         rollout = rollout or RolloutOptions.all_at_once()
         vpc, subnet_list = placement(network, vpc, subnets)
         self._validate(
@@ -236,7 +250,7 @@ class SecureEndpoint(EndpointBase):
         self._execution_role(role_path, sources)  # type: ignore[arg-type]
         self._models(variant_list, sources, environment, network_isolation)  # type: ignore[arg-type]
 
-        config = EndpointConfigBuilder(self, features)
+        config = _EndpointConfigBuilder(self, features)
         self.endpoint_config = config.build(variant_list, self._model_of_variant, production, self._statement)
         self.data_capture_key, self.success_topic, self.error_topic = (
             config.data_capture_key,
@@ -477,7 +491,7 @@ class SecureEndpoint(EndpointBase):
         }
         model = sagemaker.CfnModel(self, construct_id, **props)
         # Models are immutable: the name changes with the content (the package version ARN included).
-        model.model_name = Lazy.uncached_string(HashedName(self.name, props, model))
+        model.model_name = Lazy.uncached_string(_HashedName(self.name, props, model))
         model.node.add_dependency(self._policy)
         if not network_isolation:
             Annotations.of(self).add_warning_v2(
@@ -514,7 +528,7 @@ class SecureEndpoint(EndpointBase):
             "Resource",
             endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            deployment_config=EndpointConfigBuilder.deployment_config(rollout, rollback),
+            deployment_config=_EndpointConfigBuilder.deployment_config(rollout, rollback),
             retain_all_variant_properties=True if retain else None,
             exclude_retained_variant_properties=[
                 sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")
@@ -576,9 +590,9 @@ class SecureEndpoint(EndpointBase):
             "DataQualityMonitor",
             endpoint=self,
             options=features.model_monitor,  # type: ignore[arg-type]
-            data_capture=features.data_capture,
+            data_capture=cast(DataCaptureOptions, features.data_capture),
             vpc=self.vpc,
-            subnets=subnets,  # type: ignore[arg-type]
+            subnets=subnets,
             security_groups=self.security_groups,
             schedule_name=monitoring_schedule_name(self.name),
             volume_key=self.volume_key,

@@ -10,7 +10,7 @@ endpoint's execution policy; async inference creates its notification topics (``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_cdk import Annotations, Lazy, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 
-from cdk_secure_ml.constructs.hosting.naming import HashedName
+from cdk_secure_ml.constructs.hosting.naming import _HashedName
 from cdk_secure_ml.constructs.hosting.options import (
     AsyncInferenceOptions,
     DataCaptureOptions,
@@ -38,7 +38,7 @@ EC = sagemaker.CfnEndpointConfig
 Statement = Callable[..., None]
 
 
-class EndpointConfigBuilder:
+class _EndpointConfigBuilder:
     """Builds the endpoint config of ``endpoint`` (its children, in the order the template lists them)."""
 
     def __init__(self, endpoint: SecureEndpoint, features: EndpointFeatures) -> None:
@@ -58,7 +58,9 @@ class EndpointConfigBuilder:
         capture = features.data_capture
         async_inference = features.async_inference
         capture_config = self._data_capture(capture, statement) if capture else None  # type: ignore[arg-type]
-        async_config = self._async(async_inference, statement) if async_inference else None
+        async_config = (
+            self._async(cast(AsyncInferenceOptions, async_inference), statement) if async_inference else None
+        )
         production_variants = [self._variant(v, model_of_variant[v.name]) for v in variants]
         instance_storage = not ep.serverless and any(has_instance_storage(v.instance_type) for v in variants)
         volume_key = ep.volume_key
@@ -72,7 +74,7 @@ class EndpointConfigBuilder:
         # Endpoint configs are immutable: the name changes with the content (the model names included,
         # which change with the models' content), so CloudFormation creates a new config and rolls it out.
         config.endpoint_config_name = Lazy.uncached_string(
-            HashedName(ep.name, {**props, "models": [m.model_name for m in ep.models.values()]}, config)
+            _HashedName(ep.name, {**props, "models": [m.model_name for m in ep.models.values()]}, config)
         )
         for cfn_model in ep.models.values():
             config.node.add_dependency(cfn_model)
@@ -249,6 +251,7 @@ class EndpointConfigBuilder:
         """Blue/green with ``rollout``'s traffic shifting; automatic rollback on ``rollback_alarms``."""
         size = None
         if rollout.traffic_routing != "ALL_AT_ONCE":
+            assert rollout.size_percent is not None  # the rollout's checks require it here
             size = sagemaker.CfnEndpoint.CapacitySizeProperty(
                 type="CAPACITY_PERCENT", value=rollout.size_percent
             )

@@ -36,7 +36,10 @@ class EndpointMetrics:
     ``variant_names``.
     """
 
-    endpoint_name: str
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name, the ``EndpointName`` dimension of its metrics."""
+        raise NotImplementedError
     variant_names: list[str]
 
     @staticmethod
@@ -135,5 +138,9 @@ class EndpointMetrics:
 
 class _NamedEndpointMetrics(EndpointMetrics):
     def __init__(self, endpoint_name: str, variant_names: list[str]) -> None:
-        self.endpoint_name = endpoint_name
+        self._endpoint_name = endpoint_name
         self.variant_names = variant_names
+
+    @property
+    def endpoint_name(self) -> str:
+        return self._endpoint_name

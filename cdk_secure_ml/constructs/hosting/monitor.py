@@ -84,6 +84,7 @@ class DataQualityMonitor(Construct):
         base = getattr(endpoint, "name", None)
         schedule_name = schedule_name or (monitoring_schedule_name(base) if isinstance(base, str) else None)
         self._validate(options, schedule_name)
+        assert schedule_name is not None  # _validate refused a missing name
         target = resource_scope or self
         stack = Stack.of(target)
         endpoint_name = endpoint.endpoint_name

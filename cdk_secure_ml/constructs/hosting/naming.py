@@ -26,7 +26,7 @@ def camel(name: str) -> str:
 
 
 @jsii.implements(IStringProducer)
-class HashedName:
+class _HashedName:
     """``<prefix>-<hash>`` of a resource's resolved properties and tags, computed at synth time (after
     tags are applied), so any change to the immutable resource gives it a new name."""
 
@@ -34,7 +34,8 @@ class HashedName:
         self._prefix, self._props, self._resource = prefix, props, resource
 
     def produce(self, context: IResolveContext) -> str:
-        tags = self._resource.tags.render_tags() if TagManager.is_taggable(self._resource) else None
+        manager = TagManager.of(self._resource)
+        tags = manager.render_tags() if manager is not None else None
         return f"{self._prefix}-{content_hash(context.resolve({'properties': self._props, 'tags': tags}))}"
 
 

@@ -72,12 +72,15 @@ def endpoint_security_groups(
         return list(security_groups)
     if network is not None:
         return [network.new_workload_security_group(scope, "SecurityGroup", description=description)]
+    if vpc is None:
+        raise ValueError("pass a network, a vpc or security_groups: the endpoint's security group needs "
+                         "a VPC")
     group = ec2.SecurityGroup(
         scope,
         "SecurityGroup",
         vpc=vpc,
         allow_all_outbound=False,
-        description=description,  # type: ignore[arg-type]
+        description=description,
     )
     group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS service endpoints")
     return [group]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeAlias, TypeVar, Union
 
 from aws_cdk import Duration
 from aws_cdk import aws_kms as kms
@@ -51,6 +51,7 @@ from cdk_secure_ml.core.hosting.options import (
 )
 
 __all__ = [
+    "DEFAULT",
     "DEFAULT_INSTANCE_TYPE",
     "DEFAULT_INVOCATIONS_TARGET",
     "AlarmOptions",
@@ -83,7 +84,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 #: A feature argument: its options, ``None`` for the default, ``False`` for off.
-Feature = _T | Literal[False] | None
+Feature: TypeAlias = Union[_T, Literal[False], None]  # noqa: UP007 (a generic alias)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,23 +139,64 @@ class AsyncInferenceOptions(AsyncInferenceSettings):
 
 
 # The names before the hosting package, kept for one release.
+#: The earlier name of :class:`EndpointVariantOptions` (an alias).
 EndpointVariant = EndpointVariantOptions
+#: The earlier name of :class:`AutoScalingOptions` (an alias).
 AutoScaling = AutoScalingOptions
+#: The earlier name of :class:`DataCaptureOptions` (an alias).
 DataCapture = DataCaptureOptions
+#: The earlier name of :class:`AlarmOptions` (an alias).
 AlarmThresholds = AlarmOptions
+#: The earlier name of :class:`RolloutOptions` (an alias).
 Rollout = RolloutOptions
+#: The earlier name of :class:`ModelMonitorOptions` (an alias).
 ModelMonitor = ModelMonitorOptions
+#: The earlier name of :class:`AsyncInferenceOptions` (an alias).
 AsyncInference = AsyncInferenceOptions
+#: The earlier name of :class:`ServerlessOptions` (an alias).
 Serverless = ServerlessOptions
 
 
-def feature(value: _T | Literal[False] | None, default: _T | None) -> _T | None:
-    """A feature argument resolved: ``None`` gives ``default``, ``False`` gives None (off), options stay."""
-    if value is None:
+class _Default:
+    """The default of a feature whose ``None`` meant "off" before 0.2 (``autoscaling``): an explicit ``None``
+    there is refused, so old code that turned the feature off with it does not silently turn it on."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+#: Leave the argument out (or pass this) for the feature's default.
+DEFAULT = _Default()
+
+
+def feature(
+    value: _T | Literal[False] | _Default | None, default: _T | None, *, name: str, kind: type,
+    none_was_off: bool = False,
+) -> _T | None:
+    """A feature argument resolved: ``None`` (or :data:`DEFAULT`) gives ``default``, ``False`` gives None
+    (off), options stay.
+
+    :param name: the keyword, for the error.
+    :param kind: the options type the feature takes.
+    :param none_was_off: ``None`` turned this feature off before 0.2: refuse it with the fix.
+    :raises TypeError: ``value`` is neither None, False nor a ``kind`` (e.g. ``autoscaling=True``), or it is
+        an explicit ``None`` where ``None`` used to mean off.
+    """
+    if value is None and none_was_off:
+        raise TypeError(
+            f"{name}=None no longer turns {name} off (it did before 0.2); pass {name}=False to turn it off, "
+            f"or leave it out for the default"
+        )
+    if value is None or isinstance(value, _Default):
         return default
     if value is False:
         return None
-    return value  # type: ignore[return-value]
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{name}={value!r} is not {kind.__name__}; pass {kind.__name__}(...) to configure it, "
+            f"None (or leave it out) for the default, or False to turn it off"
+        )
+    return value
 
 
 def duration(value: Seconds) -> Duration:

@@ -16,6 +16,7 @@ existed; see :mod:`.alarms` for why a construct in between would replace them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -129,7 +130,7 @@ class EndpointAutoScaling(Construct):
         )
         target.node.add_dependency(endpoint_dependency(self._endpoint))
         self.scalable_targets[variant] = target
-        common = {
+        common: dict[str, Any] = {
             "scale_in_cooldown": duration(a.scale_in_cooldown),
             "scale_out_cooldown": duration(a.scale_out_cooldown),
             "disable_scale_in": a.disable_scale_in,

@@ -328,6 +328,11 @@ class MlPersonas(Construct):
                 "MlPersonas.grant: persona 'model-consumer' has no policy to attach because "
                 "consumer_endpoint_names is empty; name the endpoints it may invoke"
             )
+        if not hasattr(grantee, "grant_principal"):
+            raise TypeError(
+                f"MlPersonas.grant: grantee {grantee!r} is not an iam.IGrantable; pass an iam.Role, User or "
+                "Group (iam.Role.from_role_arn(scope, id, arn) for an existing role)"
+            )
         principal = grantee.grant_principal
         _check_attachable(principal, team)
         policies = [self.policies[i] for i in policy_ids]

@@ -290,6 +290,7 @@ def studio_access_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
 #: AWS's AmazonSageMakerFullAccess uses them to keep spaces to their owner
 #: (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html).
 STUDIO_DOMAIN_VARIABLE = "${sagemaker:DomainId}"
+#: The policy variable of the caller's Studio user profile (see STUDIO_DOMAIN_VARIABLE).
 STUDIO_PROFILE_VARIABLE = "${sagemaker:UserProfileName}"
 
 

@@ -24,6 +24,7 @@ HASH_LENGTH = 8
 SAGEMAKER_NAME_MAX = 63
 #: ``endpoint_name`` + ``-<8 hex>`` (the endpoint, its configs and models) stays within 63 characters.
 MAX_ENDPOINT_NAME = SAGEMAKER_NAME_MAX - 1 - HASH_LENGTH
+#: The suffix of the data-quality monitoring schedule's name: ``<endpoint_name>-data-quality``.
 MONITORING_SCHEDULE_SUFFIX = "-data-quality"
 #: ``endpoint_name`` + ``-data-quality`` stays within 63 characters.
 MAX_MONITORED_ENDPOINT_NAME = SAGEMAKER_NAME_MAX - len(MONITORING_SCHEDULE_SUFFIX)

@@ -20,10 +20,12 @@ from cdk_secure_ml.core.hosting import checks, values
 from cdk_secure_ml.core.hosting.model_source import ModelSource
 from cdk_secure_ml.core.hosting.problem import Problem, nested
 
+#: The instance type of a variant that names none.
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 #: Target tracking default when neither a target nor a load-test result is given: invocations per instance
 #: per minute.
 DEFAULT_INVOCATIONS_TARGET = 70.0
+#: How a blue/green deployment shifts traffic to the new fleet.
 TrafficRouting = Literal["ALL_AT_ONCE", "CANARY", "LINEAR"]
 
 
