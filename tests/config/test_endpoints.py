@@ -131,7 +131,8 @@ def test_demo_config_has_the_sample_endpoint():
      "stage 'prod' is production: min_capacity is 1; production endpoints keep 2 or more"),
     ("    image: latest:tag\n", "dev", "endpoints.0.image",
      "is neither a digest (sha256:<64 hex>) nor an image tag"),
-    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
+    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository",
+     "is not an ECR repository name"),
     ("    model_monitor: {}\n", "dev", "endpoints.0.model_monitor", "model_monitor needs data_capture"),
     ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
 ])
