@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 
 from cdk_secure_ml.core.governance import MAX_OBJECT_LOCK_DAYS, email_problems, guardduty_severity_problems
+from cdk_secure_ml.core.hosting.problem import Problem as HostingProblem
 from cdk_secure_ml.core.identity import tag_key_problems
 from cdk_secure_ml.core.names import (
     ACCOUNT_ID_RE,
-    INSTANCE_TYPE_RE,
     ROLE_ARN_RE,
     TAG_KEY_RE,
 )
@@ -51,6 +51,34 @@ def core_check(check: Callable[..., list[tuple[str, str]]]) -> AfterValidator:
         return value
 
     return AfterValidator(validate)
+
+
+#: A one-value check of :mod:`cdk_secure_ml.core.hosting.values`: ``(path, message)`` pairs at its key.
+HostingCheck = Callable[..., list[HostingProblem]]
+
+
+def hosting_check(check: HostingCheck, *, keyed: bool = False, before: tuple[type, ...] = ()) -> Any:
+    """A key's validator from a one-value hosting check, so the config refuses a value in the words
+    ``SecureEndpoint`` uses. The check's paths are the key itself, so only its messages are kept; None (a
+    key left out) is not checked.
+
+    :param keyed: call ``check(key, value)``, the key spelled as the config spells it (e.g. a prefix's).
+    :param before: check input of these types before pydantic's own constraints of the key (``ge``/``le``,
+        ``Literal``), which stay for the JSON schema and docs/config.md: a value outside them is refused by
+        the check first, in its words (tests/config/test_endpoints.py checks that the two agree). Input of
+        other types is left to pydantic's type check. Without ``before`` the check runs on the validated
+        value.
+    """
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        if value is None or (before and (isinstance(value, bool) or not isinstance(value, before))):
+            return value
+        problems = check(info.field_name or "value", value) if keyed else check(value)
+        if problems:
+            raise ValueError("; ".join(message for _, message in problems))
+        return value
+
+    return BeforeValidator(validate) if before else AfterValidator(validate)
 
 
 def _tag_key_problems(key: str, *, name: str) -> list[tuple[str, str]]:
@@ -121,22 +149,6 @@ def check_tags(tags: dict[str, str], what: str) -> dict[str, str]:
     return tags
 
 
-def check_instance_type(value: str) -> str:
-    if not INSTANCE_TYPE_RE.match(value):
-        raise ValueError(f"{value!r} is not a SageMaker instance type; use an ml.* type such as ml.m5.large")
-    return value
-
-
-_S3_PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")
-
-
-def check_prefix(value: str) -> str:
-    if not _S3_PREFIX_RE.match(value) or ".." in value.split("/"):
-        raise ValueError(f"{value!r} is not an S3 key prefix; use segments of letters, digits and -_.!*'() "
-                         "joined by /, without a leading or trailing /")
-    return value
-
-
 def _json_schema(**schema: Any) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
@@ -164,7 +176,5 @@ RoleArns = Annotated[list[str], AfterValidator(check_role_arns)]
 Emails = Annotated[list[str], core_check(email_problems)]
 TagKey = Annotated[str, core_check(_tag_key_problems),
                    _json_schema(type="string", pattern=TAG_KEY_RE.pattern)]
-InstanceType = Annotated[str, AfterValidator(check_instance_type)]
 #: A GuardDuty finding severity an alert threshold may take.
 Severity = Annotated[float, core_check(guardduty_severity_problems)]
-S3Prefix = Annotated[str, AfterValidator(check_prefix)]

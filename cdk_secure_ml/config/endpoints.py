@@ -1,10 +1,14 @@
 """``endpoints``: the SageMaker endpoints of the ServingStack (docs/hosting.md, ``SecureEndpoint``).
 
-The checks are the config's side of the hosting checks (``SecureEndpoint._validate`` makes them on the
-construct's side). Each check is one function below, named ``*_problems``, returning ``(path, message)``
-pairs relative to the section it is listed on (an endpoint, or the platform for the checks that need the
-stage or the region), so it can be replaced by a call to a CDK-free option type's check without touching
-the others. The endpoint's options (autoscaling, capture, alarms, ...) are in
+The checks are ``SecureEndpoint``'s, from :mod:`cdk_secure_ml.core.hosting`, so the config refuses what the
+construct refuses, in the same words: a key's own check is a field validator running a one-value check of
+:mod:`~cdk_secure_ml.core.hosting.values`; a check that compares keys is a rule (a function named
+``*_problems`` returning ``(path, message)`` pairs relative to the section it is listed on: an endpoint, or
+the platform for the checks that need the stage or the region) calling
+:mod:`~cdk_secure_ml.core.hosting.checks`. The config adds the placement (each problem at its key and line,
+all in one pass), the stage (production or not, per delivery stage) and what only the config has: where the
+model comes from (``image`` + ``model_data`` or ``model_package_group``), the team's prefix, names across
+endpoints. The endpoint's options (autoscaling, capture, alarms, ...) are in
 :mod:`cdk_secure_ml.config.endpoint_options`.
 """
 
@@ -12,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
 from cdk_secure_ml.config._section import Path, Problem, Section, Unknown, each_item
-from cdk_secure_ml.config._types import InstanceType
+from cdk_secure_ml.config._types import hosting_check
 from cdk_secure_ml.config.endpoint_options import (
     EndpointAlarmsConfig,
     EndpointAsyncConfig,
@@ -27,33 +32,15 @@ from cdk_secure_ml.config.endpoint_options import (
     EndpointRolloutConfig,
     EndpointServerlessConfig,
 )
-from cdk_secure_ml.core.instance_vcpus import vcpus
-from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
-from cdk_secure_ml.core.names import DIGEST_RE, IMAGE_TAG_RE, SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.hosting import checks, values
+from cdk_secure_ml.core.hosting.model_source import image_problems, model_data_problems
+from cdk_secure_ml.core.hosting.naming import endpoint_name_problems
+from cdk_secure_ml.core.hosting.problem import nested
+from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 
-_ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,53}$")
 _ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _TEAM_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-#: SageMaker allows at most this many rollback alarms in a deployment config.
-MAX_ROLLBACK_ALARMS = 10
-#: SageMaker names are at most 63 characters; the monitoring schedule is <name>-data-quality.
-MAX_MONITORED_NAME = 63 - len("-data-quality")
-MODEL_MONITOR_IMAGE_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html"
-
-
-def _check_model_data(value: str) -> str:
-    if not value.endswith(".tar.gz") or "://" in value:
-        raise ValueError(
-            f"{value!r} is not an s3://…tar.gz in the artifacts bucket; give the key of the model's .tar.gz "
-            "inside the platform's artifacts bucket, e.g. models/churn/v3/model.tar.gz"
-        )
-    return value
-
-
-def _check_image(value: str) -> str:
-    if not (DIGEST_RE.match(value) or IMAGE_TAG_RE.match(value)):
-        raise ValueError(f"{value!r} is neither an image digest (sha256:<64 hex>) nor an image tag")
-    return value
+_NUMBER = (int, float)
 
 
 def _check_model_package_group(value: str) -> str:
@@ -63,24 +50,27 @@ def _check_model_package_group(value: str) -> str:
     return value
 
 
-#: The key of a model's .tar.gz in the artifacts bucket.
-ModelDataKey = Annotated[str, AfterValidator(_check_model_data)]
+#: The key of a model's .tar.gz in the artifacts bucket (no bucket name: ServingStack's bucket is not known
+#: when the config loads, so an s3:// URL is refused as SecureEndpoint refuses it then).
+ModelDataKey = Annotated[str, hosting_check(model_data_problems)]
 #: An image digest (sha256:...) or tag of the endpoint's repository.
-ImageRef = Annotated[str, AfterValidator(_check_image)]
-#: A SageMaker model package group name.
+ImageRef = Annotated[str, hosting_check(image_problems)]
+#: A SageMaker model package group name (config only: ServingStack turns it into a ModelSource).
 ModelPackageGroupName = Annotated[str, AfterValidator(_check_model_package_group)]
 
 
 class EndpointVariantConfig(Section):
     """One production variant; several split traffic by weight (A/B)."""
 
-    name: str = Field("AllTraffic", description="Variant name: letters, digits and hyphens, each once.")
-    instance_type: InstanceType = Field("ml.m5.large", description="An ml.* instance type.")
-    instance_count: int = Field(
+    name: Annotated[str, hosting_check(values.variant_name_problems)] = Field(
+        "AllTraffic", description="Variant name: 1-63 letters, digits and hyphens, each once.")
+    instance_type: Annotated[str, hosting_check(values.instance_type_problems)] = Field(
+        "ml.m5.large", description="An ml.* instance type.")
+    instance_count: Annotated[int, hosting_check(values.instance_count_problems, before=_NUMBER)] = Field(
         2, ge=1, description="Instances; 2 or more (spread across AZs) except in a dev stage with "
         "allow_single_instance.")
-    weight: float = Field(1.0, ge=0, description="Share of the traffic, relative to the other variants' "
-                                                 "weights.")
+    weight: Annotated[float, hosting_check(values.weight_problems, before=_NUMBER)] = Field(
+        1.0, ge=0, description="Share of the traffic, relative to the other variants' weights.")
     model_data: ModelDataKey | None = Field(None, description="A different model for this variant (key in "
                                                               "the artifacts bucket).")
     image: ImageRef | None = Field(None, description="A different image (digest or tag) of the endpoint's "
@@ -89,12 +79,13 @@ class EndpointVariantConfig(Section):
         None, description="Deploy the latest approved package of this SageMaker model package group "
                           "(docs/delivery.md).")
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, name: str) -> str:
-        if not _ENDPOINT_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not a variant name; use letters, digits and hyphens")
-        return name
+
+def _or_none(item: Any, name: str) -> Any:
+    """``item.<name>``, or None when that value failed its own check (reported at its key)."""
+    try:
+        return getattr(item, name)
+    except Unknown:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,95 +118,63 @@ def model_source_problems(endpoint: Any) -> list[Problem]:
 
 
 def variant_list_problems(endpoint: Any) -> list[Problem]:
-    """Hosting checks "variants given", "repeated variant names" and "all weights 0"."""
+    """The variants together: given, each name once, some traffic. A variant whose name (or weight) failed
+    its own check is left out of the comparison."""
     variants = endpoint.variants
     if not variants:
-        return [(("variants",), "variants is empty; list at least one")]
-    first: dict[str, int] = {}
-
-    def check(index: int, variant: Any) -> list[Problem]:
-        if variant.name in first:
-            message = (f"variant name {variant.name!r} is listed twice (first at "
-                       f"variants.{first[variant.name]}); name each variant once")
-            return [(("variants", index, "name"), message)]
-        first[variant.name] = index
-        return []
-
-    problems = each_item(variants, check)
+        return nested(("variants",), checks.variant_set_problems(names=[], weights=[]))
+    names = [_or_none(variant, "name") for variant in variants]
+    problems = nested(("variants",), checks.repeated_name_problems(names))
     try:
-        if all(v.weight == 0 for v in variants):
-            names = [v.name for v in variants]
-            problems.append((("variants",), f"all variant weights are 0 ({names}); give at least one variant "
-                                            "a weight > 0"))
+        weights = [variant.weight for variant in variants]
+        problems += nested(("variants",), checks.zero_weight_problems(names=[v.name for v in variants],
+                                                                      weights=weights))
     except Unknown:
         pass  # a weight (or name) that failed its own check is reported there
     return problems
 
 
-def serverless_problems(endpoint: Any) -> list[Problem]:
-    """Hosting checks "serverless vs strict" and "serverless vs async"."""
-    if endpoint.serverless is None:
-        return []
-    problems: list[Problem] = []
-    if endpoint.strict:
-        problems.append((("serverless",), ("serverless inference cannot run in a VPC and takes no volume KMS "
-                                           "key, so strict mode refuses it; use instance-based variants or "
-                                           "set strict: false")))
-    if endpoint.async_inference is not None:
-        problems.append((("async_inference",), "serverless and async_inference exclude each other; choose "
-                                               "one"))
-    return problems
+def feature_problems(endpoint: Any) -> list[Problem]:
+    """Features that need or exclude each other: serverless and strict, serverless and async inference,
+    Model Monitor without capture or on a serverless endpoint."""
+    return checks.feature_combination_problems(
+        serverless=endpoint.serverless is not None, strict=endpoint.strict,
+        async_inference=endpoint.async_inference is not None,
+        model_monitor=endpoint.model_monitor is not None, data_capture=endpoint.data_capture is not None)
 
 
-def model_monitor_problems(endpoint: Any) -> list[Problem]:
-    """Hosting check "model monitor needs capture", plus what SecureEndpoint also refuses: a monitor on a
-    serverless endpoint, and a name too long for the monitoring schedule."""
+def monitored_name_problems(endpoint: Any) -> list[Problem]:
+    """With Model Monitor the name also leaves room for the schedule's (``<name>-data-quality``)."""
     if endpoint.model_monitor is None:
         return []
-    problems: list[Problem] = []
-    if endpoint.data_capture is None:
-        problems.append((("model_monitor",), "model_monitor needs data_capture (Model Monitor analyses the "
-                                             "captured data)"))
-    if endpoint.serverless is not None:
-        problems.append((("model_monitor",), "model_monitor is not available for serverless endpoints; "
-                                             "remove it"))
-    if len(endpoint.name) > MAX_MONITORED_NAME:
-        problems.append((("name",), (f"name {endpoint.name!r} has {len(endpoint.name)} characters; its "
-                                     f"monitoring schedule {endpoint.name}-data-quality would exceed "
-                                     f"SageMaker's 63: use a name of {MAX_MONITORED_NAME} characters or "
-                                     "fewer, or remove model_monitor")))
-    return problems
+    return endpoint_name_problems(endpoint.name, model_monitor=True, key="name")
 
 
 def rollback_alarm_problems(endpoint: Any) -> list[Problem]:
-    """Hosting check "rollback alarms <= 10": 5XX and latency alarms roll back, 4XX only notifies."""
-    alarms = endpoint.alarms
-    per_variant = sum(x is not None for x in (alarms.invocation_5xx_errors, alarms.model_latency_p99_ms))
-    count = per_variant * len(endpoint.variants)
-    if endpoint.rollout.auto_rollback and count > MAX_ROLLBACK_ALARMS:
-        return [(("alarms",), (f"{count} rollback alarms exceed the {MAX_ROLLBACK_ALARMS} SageMaker allows; "
-                               "use at most 5 variants or turn alarms off"))]
-    return []
+    """SageMaker's limit on rollback alarms (5XX and latency per variant) with auto_rollback."""
+    return checks.rollback_alarm_problems(
+        variant_count=len(endpoint.variants),
+        rollback_alarms_per_variant=endpoint.alarms.rollback_alarms_per_variant(),
+        auto_rollback=endpoint.rollout.auto_rollback)
 
 
 def cpu_scaling_problems(endpoint: Any) -> list[Problem]:
     """CPU thresholds are scaled by the instance's vCPUs (SecureEndpoint), so each variant's vCPUs must be
-    known when a CPU alarm or CPU target applies."""
+    known when a CPU alarm or CPU target applies. Reported at the variant's instance type, which the file
+    names (the CPU alarm is on by default)."""
     if endpoint.serverless is not None:
         return []
     scaling = endpoint.autoscaling
-    cpu_target = scaling.cpu_target_percent if scaling is not None else None
-    if endpoint.alarms.cpu_utilization_percent is None and cpu_target is None:
-        return []
+    thresholds = (("cpu_utilization_percent", endpoint.alarms.cpu_utilization_percent),
+                  ("cpu_target_percent", scaling.cpu_target_percent if scaling is not None else None))
+    keys = [key for key, threshold in thresholds if threshold is not None]
 
     def variant_problems(index: int, variant: Any) -> list[Problem]:
-        try:
-            vcpus(variant.instance_type)
-        except ValueError as exc:
-            return [(("variants", index, "instance_type"), str(exc))]
-        return []
+        types = {variant.name: variant.instance_type}
+        return [(("variants", index, "instance_type"), message)
+                for key in keys for _, message in checks.vcpu_problems(key, types)]
 
-    return each_item(endpoint.variants, variant_problems)
+    return each_item(endpoint.variants, variant_problems) if keys else []
 
 
 def team_prefix_problems(endpoint: Any) -> list[Problem]:
@@ -249,10 +208,10 @@ def team_prefix_problems(endpoint: Any) -> list[Problem]:
     monitor = endpoint.model_monitor
     keys: list[tuple[Path, str, Callable[[], str | None]]] = [
         (("model_data",), "model_data", lambda: endpoint.model_data)]
-    keys += [(("variants", i, "model_data"), "model_data", lambda v=v: v.model_data)
+    keys += [(("variants", i, "model_data"), "model_data", partial(getattr, v, "model_data"))
              for i, v in enumerate(endpoint.variants)]
     if monitor is not None:
-        keys += [(("model_monitor", name), name, lambda name=name: getattr(monitor, name))
+        keys += [(("model_monitor", name), name, partial(getattr, monitor, name))
                  for name in ("baseline_constraints", "baseline_statistics")]
     problems = each_item(keys, lambda _, key: key_problems(*key))
     features = [name for name, on in (("data_capture", endpoint.data_capture), ("model_monitor", monitor),
@@ -267,9 +226,9 @@ def team_prefix_problems(endpoint: Any) -> list[Problem]:
 class EndpointConfig(Section):
     """One SecureEndpoint of the ServingStack."""
 
-    name: str = Field(description="Endpoint base name (1-54 letters, digits, hyphens; 1-50 with "
-                                  "model_monitor). The endpoint is named <name>-<8 hex> of its variant names "
-                                  "and instance types.")
+    name: Annotated[str, hosting_check(partial(endpoint_name_problems, key="name"))] = Field(
+        description="Endpoint base name (1-54 letters, digits, hyphens; 1-50 with model_monitor). The "
+                    "endpoint is named <name>-<8 hex> of its variant names and instance types.")
     team: str | None = Field(
         None, description="The team (identity.teams) that owns the endpoint: model_data, captured data, "
                           "Model Monitor reports and async I/O live under <team>/ in the buckets, where its "
@@ -309,16 +268,8 @@ class EndpointConfig(Section):
         None, description="Serverless inference (no VPC, no volume key); needs strict: false.")
     strict: bool = Field(True, description="Refuse what escapes the VPC and KMS controls (serverless).")
 
-    rules = (model_source_problems, variant_list_problems, serverless_problems, model_monitor_problems,
+    rules = (model_source_problems, variant_list_problems, feature_problems, monitored_name_problems,
              rollback_alarm_problems, cpu_scaling_problems, team_prefix_problems)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, name: str) -> str:
-        if not _ENDPOINT_NAME_RE.match(name):
-            raise ValueError(f"{name!r} is not an endpoint name; use 1-54 letters, digits and hyphens (the "
-                             "endpoint, its configs and models are <name>-<8 hex>, at most 63 characters)")
-        return name
 
     @field_validator("team")
     @classmethod
@@ -344,7 +295,7 @@ class EndpointConfig(Section):
 # Checks of the endpoints list that need the platform (paths relative to the platform config)
 
 
-def endpoint_name_problems(platform: Any) -> list[Problem]:
+def repeated_endpoint_name_problems(platform: Any) -> list[Problem]:
     """Each endpoint name once."""
     first: dict[str, int] = {}
 
@@ -360,38 +311,23 @@ def endpoint_name_problems(platform: Any) -> list[Problem]:
 
 
 def endpoint_stage_problems(platform: Any) -> list[Problem]:
-    """Hosting check "2 or more instances in production": every stage but dev is production."""
+    """Instances per variant and the autoscaling minimum for the platform's stage: every stage but dev is
+    production (SecureEndpoint's ``production``). Each message names the stage."""
     stage = platform.stage
     production = stage != "dev"
+    context = f"stage {stage!r} is production" if production else f"in stage {stage!r}"
 
     def check(index: int, endpoint: Any) -> list[Problem]:
         if endpoint.serverless is not None:
             return []
-        where: Path = ("endpoints", index)
-        problems: list[Problem] = []
-        if production and endpoint.allow_single_instance:
-            problems.append(((*where, "allow_single_instance"), ("allow_single_instance is true in stage "
-                                                                 f"{stage!r}; only a dev stage may run a "
-                                                                 "single instance")))
-
-        def variant_problems(j: int, variant: Any) -> list[Problem]:
-            if variant.instance_count >= 2 or (not production and endpoint.allow_single_instance):
-                return []
-            fix = ("production endpoints need 2 or more" if production
-                   else "set allow_single_instance: true to accept one instance in dev")
-            return [((*where, "variants", j, "instance_count"),
-                     f"instance_count is {variant.instance_count} in stage {stage!r}; {fix}")]
-
-        problems += each_item(endpoint.variants, variant_problems)
-        scaling = endpoint.autoscaling
-        scale_to_zero = endpoint.async_inference is not None and endpoint.async_inference.scale_to_zero
-        if (scaling is not None and scaling.min_capacity < 2 and not scale_to_zero
-                and (production or scaling.min_capacity < 1 or not endpoint.allow_single_instance)):
-            fix = ("production endpoints keep 2 or more" if production
-                   else "use 2, or 1 with allow_single_instance: true")
-            problems.append(((*where, "autoscaling", "min_capacity"),
-                             f"min_capacity is {scaling.min_capacity} in stage {stage!r}; {fix}"))
-        return problems
+        scaling, async_inference = endpoint.autoscaling, endpoint.async_inference
+        problems = checks.capacity_problems(
+            instance_counts=[_or_none(variant, "instance_count") for variant in endpoint.variants],
+            production=production,
+            allow_single_instance=endpoint.allow_single_instance,
+            min_capacity=_or_none(scaling, "min_capacity") if scaling is not None else None,
+            scale_to_zero=async_inference is not None and async_inference.scale_to_zero)
+        return [(("endpoints", index, *path), f"{context}: {message}") for path, message in problems]
 
     return each_item(platform.endpoints, check)
 
@@ -414,17 +350,12 @@ def model_monitor_image_problems(platform: Any) -> list[Problem]:
     """A Model Monitor schedule needs the analyzer image of the region: AWS's, where the SageMaker SDK's table
     knows its account, or ``image_uri``."""
     region = platform.region
-    if region in MODEL_MONITOR_IMAGE_ACCOUNTS:
-        return []
 
     def check(index: int, endpoint: Any) -> list[Problem]:
         monitor = endpoint.model_monitor
-        if monitor is None or monitor.image_uri is not None:
+        if monitor is None:
             return []
-        return [(("endpoints", index, "model_monitor", "image_uri"), (
-            f"no Model Monitor image is known for region {region} (the SageMaker SDK's table lists "
-            f"{len(MODEL_MONITOR_IMAGE_ACCOUNTS)} regions); set image_uri to the analyzer image of {region}, "
-            f"<account>.dkr.ecr.{region}.amazonaws.com/{MODEL_MONITOR_REPOSITORY} "
-            f"({MODEL_MONITOR_IMAGE_PAGE})"))]
+        image = checks.monitor_image_problems(region=region, image_uri=monitor.image_uri)
+        return nested(("endpoints", index, "model_monitor"), image)
 
     return each_item(platform.endpoints, check)

@@ -14,10 +14,10 @@ from cdk_secure_ml.config.delivery import DeliveryConfig, DeliveryStageConfig
 from cdk_secure_ml.config.encryption import EncryptionConfig
 from cdk_secure_ml.config.endpoints import (
     EndpointConfig,
-    endpoint_name_problems,
     endpoint_stage_problems,
     endpoint_team_problems,
     model_monitor_image_problems,
+    repeated_endpoint_name_problems,
 )
 from cdk_secure_ml.config.governance import GovernanceConfig
 from cdk_secure_ml.config.identity import IdentityConfig
@@ -178,7 +178,7 @@ class PlatformConfig(Section):
     )
 
     rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
-             endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
+             repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems)
 
     @field_validator("name")

@@ -214,7 +214,8 @@ def test_stage_kind_revalidates_the_platform():
         "endpoints.0.autoscaling.min_capacity",
     }
     assert all(m.startswith("in delivery stage 'prod' (prod in eu-west-1): ") for m in problems.values())
-    assert "only a dev stage may run a single instance" in problems["endpoints.0.allow_single_instance"]
+    assert ("only a non-production (dev) endpoint may run a single instance"
+            in problems["endpoints.0.allow_single_instance"])
 
 
 @pytest.mark.aws_behaviour("iam.names-unique-per-account", "kms.alias-unique-per-account-region")

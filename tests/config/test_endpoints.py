@@ -94,7 +94,9 @@ def test_demo_config_has_the_sample_endpoint():
 
 @pytest.mark.parametrize(("yaml_tail", "stage", "path", "message"), [
     ("    model_data: models/churn/model.pkl\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
-    ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data", "is not an s3://…tar.gz"),
+    ("    model_data: s3://bucket/model.tar.gz\n", "dev", "endpoints.0.model_data",
+     "the artifacts bucket's name is only known at deploy time, so the URL cannot be checked against it; "
+     "give the key inside the bucket instead"),
     ("    variants: [{instance_type: m5.large}]\n", "dev", "endpoints.0.variants.0.instance_type",
      "'m5.large' is not a SageMaker instance type"),
     ("    variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "dev", "endpoints.0.variants",
@@ -108,26 +110,29 @@ def test_demo_config_has_the_sample_endpoint():
      "endpoints.0.autoscaling.target_invocations_per_instance",
      "use a positive number"),
     ("    data_capture: {sampling_percentage: 101}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
-     "sampling percentage 101 is outside 0-100"),
+     "sampling_percentage 101 is outside 0-100; give the percentage of requests to capture"),
     ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "outside 0-100"),
     ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout.size_percent",
-     "canary size 0.0 % is outside 1-100 %"),
+     "canary size 0 % is outside 1-100 %; give size_percent"),
     ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout.size_percent",
-     "canary size None % is outside"),
+     "the canary size is missing; give size_percent, a percentage of the new fleet (1-100), e.g. 10"),
     ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout.size_percent",
-     "linear step 101.0 % is outside 1-100 %"),
+     "linear step 101 % is outside 1-100 %"),
     ("    serverless: {}\n", "dev", "endpoints.0.serverless", "serverless inference cannot run in a VPC"),
     ("    variants: [{instance_count: 1}]\n", "prod", "endpoints.0.variants.0.instance_count",
-     "instance_count is 1 in stage 'prod'; production endpoints need 2 or more"),
+     "stage 'prod' is production: instance_count is 1; production endpoints need 2 or more"),
     ("    variants: [{instance_count: 1}]\n", "dev", "endpoints.0.variants.0.instance_count",
-     "set allow_single_instance: true"),
+     "in stage 'dev': instance_count is 1; set allow_single_instance to true"),
     ("    allow_single_instance: true\n", "staging", "endpoints.0.allow_single_instance",
-     "only a dev stage may run a single instance"),
+     "stage 'staging' is production: allow_single_instance is true for a production endpoint; only a "
+     "non-production (dev) endpoint may run a single instance"),
     ("    autoscaling: {min_capacity: 1}\n", "prod", "endpoints.0.autoscaling.min_capacity",
-     "min_capacity is 1 in stage 'prod'; production endpoints keep 2 or more"),
-    ("    image: latest:tag\n", "dev", "endpoints.0.image", "neither an image digest"),
-    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository", "is not an ECR repository name"),
+     "stage 'prod' is production: min_capacity is 1; production endpoints keep 2 or more"),
+    ("    image: latest:tag\n", "dev", "endpoints.0.image",
+     "is neither a digest (sha256:<64 hex>) nor an image tag"),
+    ("    image_repository: Team/Churn\n", "dev", "endpoints.0.image_repository",
+     "is not an ECR repository name"),
     ("    model_monitor: {}\n", "dev", "endpoints.0.model_monitor", "model_monitor needs data_capture"),
     ("    colour: blue\n", "dev", "endpoints.0.colour", "unknown key"),
 ])
@@ -315,8 +320,8 @@ def test_baselines_must_be_under_the_team_prefix():
 def test_monitored_endpoint_name_leaves_room_for_the_schedule_name():
     name = "e" * 51
     body = ENDPOINT.replace("name: churn", f"name: {name}") + "    data_capture: {}\n    model_monitor: {}\n"
-    assert ("its monitoring schedule " + name + "-data-quality would exceed SageMaker's 63: use a name of 50 "
-            "characters or fewer") in problems_of(body)["endpoints.0.name"]
+    assert ("its monitoring schedule '" + name + "-data-quality' would exceed SageMaker's 63: shorten the "
+            "name to 50 characters or fewer") in problems_of(body)["endpoints.0.name"]
     config_of(body.replace(name, "e" * 50))
     config_of(ENDPOINT.replace("name: churn", "name: " + "e" * 54))  # no monitor: 54 fits <name>-<8 hex>
 
@@ -336,7 +341,7 @@ def test_model_monitor_image_uri_override():
 
 def test_prefixes_are_key_prefixes():
     problems = problems_of(ENDPOINT + "    data_capture: {prefix: /abs/}\n")
-    assert "is not an S3 key prefix" in problems["endpoints.0.data_capture.prefix"]
+    assert "prefix '/abs/' starts or ends with /" in problems["endpoints.0.data_capture.prefix"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -375,7 +380,8 @@ def test_model_monitor_in_a_region_without_a_known_image_needs_image_uri():
     (problem,) = info.value.problems
     assert problem.path == "endpoints.0.model_monitor.image_uri"
     assert problem.line == 10  # the model_monitor line: image_uri is not in the file
-    assert problem.message.startswith("no Model Monitor image is known for region ap-south-2")
+    assert problem.message.startswith(
+        "image_uri is needed: no Model Monitor image is known for region ap-south-2")
     assert "set image_uri to the analyzer image of ap-south-2" in problem.message
     uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/sagemaker-model-monitor-analyzer"
     fixed = text.replace("schedule_expression: 'rate(1 hour)'", f"image_uri: {uri}")
@@ -392,5 +398,5 @@ def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
         '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n')
     problems = problems_of(monitored + stages)
     assert problems["endpoints.0.model_monitor.image_uri"].startswith(
-        "in delivery stage 'dev' (dev in ap-southeast-4): no Model Monitor image is known for region "
-        "ap-southeast-4")
+        "in delivery stage 'dev' (dev in ap-southeast-4): image_uri is needed: no Model Monitor image is "
+        "known for region ap-southeast-4")

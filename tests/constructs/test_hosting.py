@@ -32,6 +32,7 @@ from cdk_secure_ml.constructs.hosting import (
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
+from tests.config.test_endpoint_checks_agree import config_problems
 from tests.conftest import new_app
 
 DIGEST = "sha256:" + "a" * 64
@@ -849,7 +850,22 @@ def _build(
         ({"image": "sha256:abc"}, "is not a digest"),
         ({"endpoint_name": "churn_v1"}, "endpoint_name 'churn_v1' is invalid"),
         ({"model_monitor": "no-capture"}, "model_monitor needs data_capture"),
-        ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]}, "repeat a name"),
+        ({"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]},
+         "variant name 'A' is listed twice (first at variants.0)"),
+        (
+            {"rollout": RolloutOptions.canary(10, wait=3660)},
+            "rollout the wait between traffic shifts is 3660 seconds, outside 0-3600 seconds",
+        ),
+        (
+            {"rollout": RolloutOptions(termination_wait=-1)},
+            "rollout the wait before the old fleet is terminated is -1 seconds, outside 0-3600 seconds",
+        ),
+        (
+            {"rollout": RolloutOptions(maximum_execution_timeout=Duration.minutes(5))},
+            "rollout maximum_execution_timeout 300 seconds is outside 600-28800 seconds",
+        ),
+        ({"data_capture": "prefix:a*b"}, "data_capture prefix 'a*b' is not an S3 key prefix"),
+        ({"model_monitor": "image:bad"}, "model_monitor image_uri 'not an image' is not an image URI"),
         (
             {"variants": [EndpointVariantOptions(str(i)) for i in range(6)]},
             "12 rollback alarms exceed the 10",
@@ -868,10 +884,50 @@ def test_bad_input(bad_scope, overrides, message):
     if overrides.get("data_capture") == "sampling:101":
         overrides = {**overrides,
                      "data_capture": DataCaptureOptions(bucket=bad_scope["bucket"], sampling_percentage=101)}
+    if overrides.get("data_capture") == "prefix:a*b":
+        overrides = {**overrides,
+                     "data_capture": DataCaptureOptions(bucket=bad_scope["bucket"], prefix="a*b")}
     if overrides.get("model_monitor") == "no-capture":
         overrides = {**overrides, "model_monitor": ModelMonitorOptions(output_bucket=bad_scope["bucket"])}
+    if overrides.get("model_monitor") == "image:bad":
+        overrides = {**overrides, "data_capture": DataCaptureOptions(bucket=bad_scope["bucket"]),
+                     "model_monitor": ModelMonitorOptions(output_bucket=bad_scope["bucket"],
+                                                          image_uri="not an image")}
     with pytest.raises(ValueError, match=re.escape(message)):
         _build(bad_scope, **overrides)
+
+
+@pytest.mark.parametrize(
+    ("tail", "config_path", "overrides"),
+    [
+        ("autoscaling: {min_capacity: 5, max_capacity: 3}\n", "autoscaling.min_capacity",
+         {"autoscaling": AutoScalingOptions(min_capacity=5, max_capacity=3)}),
+        ("rollout: {traffic_routing: CANARY, size_percent: 0}\n", "rollout.size_percent",
+         {"rollout": RolloutOptions.canary(0)}),
+        ("variants: [{name: A}, {name: A}]\n", "variants.1.name",
+         {"variants": [EndpointVariantOptions("A"), EndpointVariantOptions("A")]}),
+        ("variants: [{name: A, weight: 0}, {name: B, weight: 0}]\n", "variants",
+         {"variants": [EndpointVariantOptions("A", weight=0), EndpointVariantOptions("B", weight=0)]}),
+        ("data_capture: {sampling_percentage: 101}\n", "data_capture.sampling_percentage",
+         {"data_capture": "sampling:101"}),
+        ("data_capture: {}\nmodel_monitor: {schedule_expression: hourly}\n",
+         "model_monitor.schedule_expression", {"model_monitor": "schedule:hourly"}),
+    ],
+)
+def test_secure_endpoint_refuses_what_the_config_refuses_in_the_same_words(
+    bad_scope, tail, config_path, overrides
+):
+    """One check in core.hosting, two callers: the config's message is the construct's."""
+    config_message = config_problems(tail)[f"endpoints.0.{config_path}"]
+    bucket = bad_scope["bucket"]
+    if overrides.get("data_capture") == "sampling:101":
+        overrides = {"data_capture": DataCaptureOptions(bucket=bucket, sampling_percentage=101)}
+    if overrides.get("model_monitor") == "schedule:hourly":
+        overrides = {"data_capture": DataCaptureOptions(bucket=bucket),
+                     "model_monitor": ModelMonitorOptions(output_bucket=bucket, schedule_expression="hourly")}
+    with pytest.raises(ValueError) as info:
+        _build(bad_scope, **overrides)
+    assert config_message in str(info.value)
 
 
 def test_bad_input_reports_every_problem_at_once(bad_scope):
@@ -898,7 +954,8 @@ def test_unknown_region_needs_a_monitor_image():
     with pytest.raises(
         ValueError,
         match=r"SecureEndpoint far: model_monitor image_uri is needed: no Model Monitor "
-        r"image account is known for region ap-southeast-4; give image_uri",
+        r"image is known for region ap-southeast-4 \(.*\); set image_uri to the analyzer image of "
+        r"ap-southeast-4, <account>\.dkr\.ecr\.ap-southeast-4\.amazonaws\.com/",
     ):
         SecureEndpoint(
             stack,

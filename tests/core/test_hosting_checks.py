@@ -25,6 +25,7 @@ from cdk_secure_ml.core.hosting import (
     invocations_target,
     is_unresolved,
     seconds,
+    values,
 )
 from cdk_secure_ml.core.hosting.naming import content_hash, endpoint_name_problems
 
@@ -74,8 +75,8 @@ def only(problems):
         ),
         (
             checks.variant_set_problems(names=["A", "A"], weights=[1, 1]),
-            (),
-            "variant names ['A', 'A'] repeat a name; name each variant once",
+            (1, "name"),
+            "variant name 'A' is listed twice (first at variants.0); name each variant once",
         ),
         (
             checks.variant_set_problems(names=["A", "B"], weights=[0, 0]),
@@ -180,7 +181,7 @@ def only(problems):
             checks.rollback_alarm_problems(
                 variant_count=6, rollback_alarms_per_variant=2, auto_rollback=True
             ),
-            (),
+            ("alarms",),
             "12 rollback alarms exceed the 10 SageMaker allows; use at most 5 variants",
         ),
         (
@@ -216,7 +217,8 @@ def only(problems):
         (
             checks.monitor_image_problems(region="ap-southeast-4", image_uri=None),
             ("image_uri",),
-            "image_uri is needed: no Model Monitor image account is known for region ap-southeast-4",
+            "image_uri is needed: no Model Monitor image is known for region ap-southeast-4 (the SageMaker "
+            "SDK's table lists",
         ),
         (
             checks.async_inference_problems(
@@ -327,6 +329,104 @@ def test_capacity_in_and_outside_production(kwargs, problems):
         assert expected in message
 
 
+# -- one value at a time (what the config runs as each key's validator) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("problems", "path", "message"),
+    [
+        (values.instance_count_problems(0), ("instance_count",), "instance_count 0 must be at least 1"),
+        (
+            values.instance_type_problems("m5", example="ml.m5.xlarge"),
+            ("instance_type",),
+            "use an ml.* type such as ml.m5.xlarge",
+        ),
+        (
+            values.cooldown_problems("scale_out_cooldown", -1),
+            ("scale_out_cooldown",),
+            "a cooldown of -1 seconds",
+        ),
+        (
+            values.rollout_wait_problems("wait", 3601),
+            ("wait",),
+            "the wait between traffic shifts is 3601 seconds, outside 0-3600 seconds",
+        ),
+        (
+            values.rollout_wait_problems("termination_wait", -1),
+            ("termination_wait",),
+            "the wait before the old fleet is terminated is -1 seconds",
+        ),
+        (
+            values.execution_timeout_problems(599),
+            ("maximum_execution_timeout",),
+            "maximum_execution_timeout 599 seconds is outside 600-28800 seconds",
+        ),
+        (
+            values.key_prefix_problems("prefix", "team-a/*"),
+            ("prefix",),
+            "prefix 'team-a/*' is not an S3 key prefix; use segments of letters, digits and -_.!'() "
+            "joined by / (no * or ..",
+        ),
+        (
+            values.key_prefix_problems("output_prefix", "a/../b"),
+            ("output_prefix",),
+            "is not an S3 key prefix",
+        ),
+        (values.key_prefix_problems("prefix", "a//b"), ("prefix",), "is not an S3 key prefix"),
+        (
+            values.image_uri_problems("not an image"),
+            ("image_uri",),
+            "image_uri 'not an image' is not an image URI; use <registry>/<repository>[:tag|@sha256:...]",
+        ),
+        (
+            checks.scaling_range_problems(min_capacity=3, max_capacity=2),
+            ("min_capacity",),
+            "min_capacity 3 > max_capacity 2",
+        ),
+        (
+            checks.baseline_problems(has_baseline_constraints=False, has_baseline_statistics=True),
+            ("baseline_constraints",),
+            "give both (or neither",
+        ),
+    ],
+)
+def test_each_value_check_names_its_path_and_fix(problems, path, message):
+    found_path, found = only(problems)
+    assert found_path == path
+    assert message in found
+
+
+def test_value_checks_accept_what_secure_endpoint_takes():
+    assert values.key_prefix_problems("prefix", "/team-a/data-capture/") == []  # the construct drops the /
+    assert values.key_prefix_problems("prefix", "${Token[TOKEN.7]}") == []
+    assert (
+        values.image_uri_problems(
+            "159807026194.dkr.ecr.us-west-2.amazonaws.com/sagemaker-model-monitor-analyzer@sha256:" + "d" * 64
+        )
+        == []
+    )
+    assert values.rollout_wait_problems("wait", 0) == values.rollout_wait_problems("wait", 3600) == []
+    assert values.execution_timeout_problems(600) == values.execution_timeout_problems(28800) == []
+
+
+def test_variant_sets_skip_what_is_not_known():
+    """The config passes None for a value that failed its own check (reported at its key)."""
+    assert checks.repeated_name_problems(["A", None, "A", None]) == [
+        ((2, "name"), "variant name 'A' is listed twice (first at variants.0); name each variant once")
+    ]
+    assert checks.capacity_problems(instance_counts=[None, 1], production=True, allow_single_instance=False)[
+        0
+    ][0] == ("variants", 1, "instance_count")
+    assert checks.zero_weight_problems(names=["A"], weights=[0.0]) != []
+    assert checks.zero_weight_problems(names=["A", "B"], weights=[0, 1]) == []
+
+
+def test_rollback_alarms_per_variant():
+    assert AlarmOptions().rollback_alarms_per_variant == 2
+    assert AlarmOptions(model_latency_p99=None).rollback_alarms_per_variant == 1
+    assert checks.rollback_alarms_per_variant(invocation_5xx_errors=None, model_latency_p99=None) == 0
+
+
 def test_feature_combinations():
     found = checks.feature_combination_problems(
         serverless=True, strict=True, async_inference=True, model_monitor=True, data_capture=False
@@ -431,6 +531,16 @@ def test_option_types_check_themselves():
     assert [
         p for p, _ in EndpointVariantOptions(source=ModelSource.from_image("bad tag", MODEL)).problems()
     ] == [("source", "image")]
+    assert [p for p, _ in RolloutOptions(wait=4000, maximum_execution_timeout=30).problems()] == [
+        ("wait",),
+        ("maximum_execution_timeout",),
+    ]
+    assert [p for p, _ in DataCaptureSettings(prefix="a*").problems()] == [("prefix",)]
+    assert [p for p, _ in ModelMonitorSettings(output_prefix="..", image_uri="x y").problems()] == [
+        ("output_prefix",),
+        ("image_uri",),
+    ]
+    assert [p for p, _ in AsyncInferenceSettings(failure_prefix="f*").problems()] == [("failure_prefix",)]
 
 
 def test_endpoint_problems_puts_every_problem_at_its_path():

@@ -1,7 +1,11 @@
 """CDK-free hosting vocabulary: a SageMaker endpoint's option types, names and checks.
 
-- :mod:`.checks`: the checks over plain values, each returning ``(path, message)`` pairs; the config
-  validators and the hosting constructs both call them.
+- :mod:`.problem`: the ``(path, message)`` shape of every check's result.
+- :mod:`.values`: the checks of one value each (a weight, a schedule expression, a prefix), which the
+  config runs as each key's validator.
+- :mod:`.checks`: the checks that compare values (min and max capacity, instance counts in production,
+  features that exclude each other) and each option's checks together; the config validators and the
+  hosting constructs both call them.
 - :mod:`.options`: the option types without AWS resources (variants, autoscaling, alarms, rollout,
   serverless, and the plain settings of data capture, Model Monitor and async inference), durations in
   seconds.
@@ -9,10 +13,9 @@
 - :mod:`.naming`: the endpoint's physical name and SageMaker's name limits.
 - :mod:`.endpoint`: every check of one endpoint together (:func:`endpoint_problems`).
 
-Nothing here imports aws_cdk or jsii (``tests/core/test_hosting_core.py`` checks it).
+Nothing here imports aws_cdk or jsii (``tests/core/test_hosting_checks.py`` checks it).
 """
 
-from cdk_secure_ml.core.hosting.checks import Path, Problem, is_unresolved, nested
 from cdk_secure_ml.core.hosting.endpoint import EndpointFeatures, endpoint_problems
 from cdk_secure_ml.core.hosting.model_source import ModelSource
 from cdk_secure_ml.core.hosting.naming import (
@@ -37,6 +40,7 @@ from cdk_secure_ml.core.hosting.options import (
     invocations_target,
     seconds,
 )
+from cdk_secure_ml.core.hosting.problem import Path, Problem, is_unresolved, nested
 
 __all__ = [
     "DEFAULT_INSTANCE_TYPE",

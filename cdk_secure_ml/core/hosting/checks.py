@@ -1,4 +1,5 @@
-"""The checks of a SageMaker endpoint's options, over plain values: each returns ``(path, message)`` pairs.
+"""The checks of a SageMaker endpoint's options that compare values, and each option's checks together:
+each returns ``(path, message)`` pairs.
 
 Both callers use these functions: the hosting constructs (``SecureEndpoint``, ``EndpointAutoScaling``, ...)
 and the config validators (``endpoints:`` section). So every check exists once and reads the same in both.
@@ -6,6 +7,10 @@ and the config validators (``endpoints:`` section). So every check exists once a
 - **Plain values in, problems out.** Arguments are keyword-only numbers, strings and booleans (durations in
   seconds), so a pydantic validator can call them with its fields. Nothing raises: the caller collects every
   problem and reports them together.
+- **One value, or several.** A check of one value is in :mod:`.values` (the config runs it as the key's
+  field validator); the functions here compare values (``min_capacity`` with ``max_capacity``, instance
+  counts with the endpoint being production) and combine each option's checks (:func:`autoscaling_problems`
+  is what ``AutoScalingOptions.problems()`` returns).
 - **Paths are relative** to the object checked, e.g. ``("min_capacity",)`` for :func:`autoscaling_problems`,
   ``("variants", 1, "instance_count")`` for :func:`capacity_problems` (relative to the endpoint). The
   caller prefixes its own location (:func:`nested`).
@@ -19,44 +24,24 @@ CDK-free: nothing here imports aws_cdk or jsii. Unresolved CDK tokens are recogn
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+from cdk_secure_ml.core.hosting import values
+from cdk_secure_ml.core.hosting.problem import Path as Path
+from cdk_secure_ml.core.hosting.problem import Problem as Problem
+from cdk_secure_ml.core.hosting.problem import is_unresolved as is_unresolved
+from cdk_secure_ml.core.hosting.problem import nested as nested
 from cdk_secure_ml.core.instance_vcpus import vcpus
-from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS
-from cdk_secure_ml.core.names import INSTANCE_TYPE_RE, SAGEMAKER_NAME_RE
-
-#: A location relative to the checked object: keys and list indexes.
-Path = tuple[str | int, ...]
-#: One problem: where, and what is wrong with the fix.
-Problem = tuple[Path, str]
+from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
+from cdk_secure_ml.core.names import INSTANCE_TYPE_RE
 
 #: ``AWS::SageMaker::Endpoint`` ``AutoRollbackConfig.Alarms`` holds at most 10 alarms
 #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/
 #: aws-properties-sagemaker-endpoint-autorollbackconfig.html).
 MAX_ROLLBACK_ALARMS = 10
-#: ``ServerlessConfig.MemorySizeInMB`` accepts these sizes
-#: (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html).
-SERVERLESS_MEMORY_SIZES_MB = (1024, 2048, 3072, 4096, 5120, 6144)
-TRAFFIC_ROUTINGS = ("ALL_AT_ONCE", "CANARY", "LINEAR")
-
-# aws-cdk-lib encodes an unresolved string token as "${Token[...]}" (core/lib/private/encoding.ts);
-# Token.is_unresolved(str) tests for that marker (tests/constructs/test_hosting_api.py compares the two).
-_TOKEN_RE = re.compile(r"\$\{Token\[")
-_SCHEDULE_RE = re.compile(r"^(cron|rate)\(.+\)$")
 _MONITOR_IMAGES_PAGE = (
     "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html"
 )
-
-
-def is_unresolved(value: object) -> bool:
-    """True when ``value`` is a string holding an unresolved CDK token (known only at deploy time)."""
-    return isinstance(value, str) and _TOKEN_RE.search(value) is not None
-
-
-def nested(prefix: Path, problems: Iterable[Problem]) -> list[Problem]:
-    """``problems`` with ``prefix`` put in front of each path."""
-    return [((*prefix, *path), message) for path, message in problems]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -65,41 +50,52 @@ def nested(prefix: Path, problems: Iterable[Problem]) -> list[Problem]:
 
 def variant_problems(*, name: str, instance_type: str, weight: float) -> list[Problem]:
     """One production variant. Paths: ``name``, ``instance_type``, ``weight``."""
+    return (
+        values.variant_name_problems(name)
+        + values.instance_type_problems(instance_type)
+        + values.weight_problems(weight)
+    )
+
+
+def repeated_name_problems(names: Sequence[str | None]) -> list[Problem]:
+    """Variant names given more than once; a name that is None (not known) is skipped. Paths, relative to
+    the list: ``(i, "name")`` of each repeat."""
+    first: dict[str, int] = {}
     problems: list[Problem] = []
-    if not SAGEMAKER_NAME_RE.match(name):
-        problems.append(
-            (("name",), f"name {name!r} is not a variant name; use 1-63 letters, digits and hyphens")
-        )
-    if not INSTANCE_TYPE_RE.match(instance_type):
-        problems.append(
-            (
-                ("instance_type",),
-                f"instance_type {instance_type!r} is not a SageMaker instance "
-                "type; use an ml.* type such as ml.m5.large",
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        if name in first:
+            problems.append(
+                (
+                    (index, "name"),
+                    f"variant name {name!r} is listed twice (first at variants.{first[name]}); name each "
+                    "variant once",
+                )
             )
-        )
-    if weight < 0:
-        problems.append((("weight",), f"weight {weight} is negative; use 0 or more"))
+        else:
+            first[name] = index
     return problems
+
+
+def zero_weight_problems(*, names: Sequence[str], weights: Sequence[float]) -> list[Problem]:
+    """No variant would get traffic. Path: ``()`` (the list)."""
+    if not weights or any(weight != 0 for weight in weights):
+        return []
+    return [((), f"all variant weights are 0 ({list(names)}); give at least one variant a weight > 0")]
 
 
 def variant_set_problems(*, names: Sequence[str], weights: Sequence[float]) -> list[Problem]:
-    """The variants of one endpoint together (empty, repeated names, no traffic). Path: ``()`` (the list)."""
+    """The variants of one endpoint together: empty, repeated names, no traffic. Paths, relative to the
+    list: ``()``, and ``(i, "name")`` for a repeated name."""
     if not names:
         return [((), "variants is empty; give at least one variant")]
-    problems: list[Problem] = []
-    if len(set(names)) != len(names):
-        problems.append(((), f"variant names {list(names)} repeat a name; name each variant once"))
-    if all(weight == 0 for weight in weights):
-        problems.append(
-            ((), f"all variant weights are 0 ({list(names)}); give at least one variant a weight > 0")
-        )
-    return problems
+    return repeated_name_problems(names) + zero_weight_problems(names=names, weights=weights)
 
 
 def capacity_problems(
     *,
-    instance_counts: Sequence[int],
+    instance_counts: Sequence[int | None],
     production: bool,
     allow_single_instance: bool,
     min_capacity: int | None = None,
@@ -109,7 +105,8 @@ def capacity_problems(
 
     Production endpoints run >= 2 instances per variant (SageMaker spreads them across AZs) and scale in to
     no fewer than 2; a non-production endpoint may run one with ``allow_single_instance``. ``min_capacity``
-    is None without autoscaling; ``scale_to_zero`` (async inference) allows a minimum of 0.
+    is None without autoscaling; ``scale_to_zero`` (async inference) allows a minimum of 0. An instance
+    count that is None (not known) is skipped.
     Paths, relative to the endpoint: ``("variants", i, "instance_count")``,
     ``("autoscaling", "min_capacity")``, ``("allow_single_instance",)``.
     """
@@ -125,9 +122,11 @@ def capacity_problems(
         )
     for index, count in enumerate(instance_counts):
         path: Path = ("variants", index, "instance_count")
+        if count is None or count >= 2:
+            continue
         if count < 1:
-            problems.append((path, f"instance_count {count} must be at least 1"))
-        elif count < 2 and production:
+            problems += nested(("variants", index), values.instance_count_problems(count))
+        elif production:
             problems.append(
                 (
                     path,
@@ -136,7 +135,7 @@ def capacity_problems(
                     "run one instance, with allow_single_instance",
                 )
             )
-        elif count < 2 and not allow_single_instance:
+        elif not allow_single_instance:
             problems.append(
                 (
                     path,
@@ -176,6 +175,15 @@ def _min_capacity_problems(min_capacity: int, production: bool, allow_single_ins
 # Autoscaling
 
 
+def scaling_range_problems(*, min_capacity: int, max_capacity: int) -> list[Problem]:
+    """The minimum is not above the maximum. Path: ``min_capacity``."""
+    if min_capacity <= max_capacity:
+        return []
+    return [
+        (("min_capacity",), f"min_capacity {min_capacity} > max_capacity {max_capacity}; make min <= max")
+    ]
+
+
 def autoscaling_problems(
     *,
     min_capacity: int,
@@ -186,63 +194,22 @@ def autoscaling_problems(
     cpu_target_percent: float | None = None,
 ) -> list[Problem]:
     """Target tracking on invocations per instance (and CPU). Paths: the argument names, the cooldowns as
-    ``scale_in_cooldown`` / ``scale_out_cooldown``."""
-    problems: list[Problem] = []
-    if min_capacity > max_capacity:
-        problems.append(
-            (("min_capacity",), f"min_capacity {min_capacity} > max_capacity {max_capacity}; make min <= max")
-        )
-    if max_capacity < 1:
-        problems.append((("max_capacity",), f"max_capacity {max_capacity} must be at least 1"))
-    if min_capacity < 0:
-        problems.append((("min_capacity",), f"min_capacity {min_capacity} must be 0 or more"))
-    if target_invocations_per_instance <= 0:
-        problems.append(
-            (
-                ("target_invocations_per_instance",),
-                f"target_invocations_per_instance is {target_invocations_per_instance}; use a "
-                "positive number of invocations per instance per minute, e.g. from a load test: "
-                "max_rps * safety_factor * 60 (invocations_target)",
-            )
-        )
-    for key, cooldown in (
-        ("scale_in_cooldown", scale_in_cooldown_seconds),
-        ("scale_out_cooldown", scale_out_cooldown_seconds),
-    ):
-        if cooldown < 0:
-            problems.append(
-                ((key,), f"a cooldown of {cooldown:g} seconds is negative; use 0 or more seconds")
-            )
+    ``scale_in_cooldown`` / ``scale_out_cooldown``. The minimum of a production endpoint:
+    :func:`capacity_problems`."""
+    problems = scaling_range_problems(min_capacity=min_capacity, max_capacity=max_capacity)
+    problems += values.max_capacity_problems(max_capacity)
+    problems += values.min_capacity_problems(min_capacity)
+    problems += values.target_invocations_problems(target_invocations_per_instance)
+    problems += values.cooldown_problems("scale_in_cooldown", scale_in_cooldown_seconds)
+    problems += values.cooldown_problems("scale_out_cooldown", scale_out_cooldown_seconds)
     if cpu_target_percent is not None:
-        problems += percent_of_instance_problems("cpu_target_percent", cpu_target_percent)
+        problems += values.percent_of_instance_problems("cpu_target_percent", cpu_target_percent)
     return problems
 
 
 def invocations_target_problems(*, max_rps: float, safety_factor: float) -> list[Problem]:
     """The load-test inputs of an invocations target. Paths: ``max_rps``, ``safety_factor``."""
-    problems: list[Problem] = []
-    if not max_rps > 0:
-        problems.append(
-            (("max_rps",), f"max_rps is {max_rps}; use the requests per second one instance sustained (> 0)")
-        )
-    if not 0 < safety_factor <= 1:
-        problems.append(
-            (("safety_factor",), f"safety_factor is {safety_factor}; use a value in (0, 1], e.g. 0.5")
-        )
-    return problems
-
-
-def percent_of_instance_problems(key: str, percent: float) -> list[Problem]:
-    """A CPU percentage of the whole instance (alarm threshold or scaling target). Path: ``(key,)``."""
-    if 0 < percent <= 100:
-        return []
-    return [
-        (
-            (key,),
-            f"{key} {percent} is outside (0, 100]; give a percentage of the whole instance (it is "
-            "multiplied by the instance's vCPUs)",
-        )
-    ]
+    return values.max_rps_problems(max_rps) + values.safety_factor_problems(safety_factor)
 
 
 def vcpu_problems(key: str, instance_types: Mapping[str, str]) -> list[Problem]:
@@ -267,15 +234,7 @@ def data_capture_problems(
     *, sampling_percentage: int, capture_request: bool = True, capture_response: bool = True
 ) -> list[Problem]:
     """Data capture. Paths: ``sampling_percentage``, ``capture_request``."""
-    problems: list[Problem] = []
-    if not 0 <= sampling_percentage <= 100:
-        problems.append(
-            (
-                ("sampling_percentage",),
-                f"sampling_percentage {sampling_percentage} is outside "
-                "0-100; give the percentage of requests to capture",
-            )
-        )
+    problems = values.sampling_percentage_problems(sampling_percentage)
     if not (capture_request or capture_response):
         problems.append(
             (
@@ -301,19 +260,16 @@ def alarm_problems(
             )
         )
     if cpu_utilization_percent is not None:
-        problems += percent_of_instance_problems("cpu_utilization_percent", cpu_utilization_percent)
+        problems += values.percent_of_instance_problems("cpu_utilization_percent", cpu_utilization_percent)
     return problems
 
 
 def rollout_problems(*, traffic_routing: str, size_percent: float | None) -> list[Problem]:
-    """Blue/green traffic shifting. Paths: ``traffic_routing``, ``size_percent``."""
-    if traffic_routing not in TRAFFIC_ROUTINGS:
-        return [
-            (
-                ("traffic_routing",),
-                f"traffic_routing {traffic_routing!r} is not ALL_AT_ONCE, CANARY or LINEAR",
-            )
-        ]
+    """Blue/green traffic shifting: the routing and its step size. Paths: ``traffic_routing``,
+    ``size_percent``. (The waits, one value each: :func:`.values.rollout_wait_problems`.)"""
+    problems = values.traffic_routing_problems(traffic_routing)
+    if problems:
+        return problems
     if traffic_routing == "ALL_AT_ONCE":
         if size_percent is not None:
             return [
@@ -342,18 +298,24 @@ def rollout_problems(*, traffic_routing: str, size_percent: float | None) -> lis
     return []
 
 
+def rollback_alarms_per_variant(*, invocation_5xx_errors: object, model_latency_p99: object) -> int:
+    """The alarms per variant that roll a deployment back: the 5XX and the p99 latency alarm, each when its
+    threshold is not None (the 4XX alarm only notifies)."""
+    return sum(threshold is not None for threshold in (invocation_5xx_errors, model_latency_p99))
+
+
 def rollback_alarm_problems(
     *, variant_count: int, rollback_alarms_per_variant: int, auto_rollback: bool
 ) -> list[Problem]:
     """Automatic rollback names every rollback alarm (5XX and latency per variant; 4XX only notifies).
-    Path: ``()`` (the endpoint)."""
+    Path, relative to the endpoint: ``("alarms",)``."""
     total = variant_count * rollback_alarms_per_variant
     if not auto_rollback or total <= MAX_ROLLBACK_ALARMS:
         return []
     most = MAX_ROLLBACK_ALARMS // max(rollback_alarms_per_variant, 1)
     return [
         (
-            (),
+            ("alarms",),
             f"{total} rollback alarms exceed the {MAX_ROLLBACK_ALARMS} SageMaker allows; use at most "
             f"{most} variants, turn some alarms off, or turn auto_rollback off",
         )
@@ -362,6 +324,27 @@ def rollback_alarm_problems(
 
 # --------------------------------------------------------------------------------------------------
 # Model Monitor, async, serverless, and how the features combine
+
+
+def baseline_problems(
+    *,
+    has_baseline_constraints: bool,
+    has_baseline_statistics: bool,
+    baseline_keys: tuple[str, str] = ("baseline_constraints", "baseline_statistics"),
+) -> list[Problem]:
+    """Both files of a baseline, or neither. Path: the key of the missing file (``baseline_keys``: the keys
+    of the constraints and statistics files, as the caller spells them)."""
+    if has_baseline_constraints == has_baseline_statistics:
+        return []
+    missing = baseline_keys[1] if has_baseline_constraints else baseline_keys[0]
+    return [
+        (
+            (missing,),
+            "a baseline is two files of one baselining job, constraints.json and "
+            "statistics.json: give both (or neither, for statistics without "
+            "checks)",
+        )
+    ]
 
 
 def model_monitor_problems(
@@ -373,37 +356,14 @@ def model_monitor_problems(
     baseline_keys: tuple[str, str] = ("baseline_constraints", "baseline_statistics"),
 ) -> list[Problem]:
     """A data-quality schedule. Paths: ``instance_type``, ``schedule_expression``, and the key of the missing
-    baseline file (``baseline_keys``: the keys of the constraints and statistics files, as the caller spells
-    them)."""
-    problems: list[Problem] = []
-    if not INSTANCE_TYPE_RE.match(instance_type):
-        problems.append(
-            (
-                ("instance_type",),
-                f"instance_type {instance_type!r} is not a SageMaker instance "
-                "type; use an ml.* type such as ml.m5.xlarge",
-            )
-        )
-    if has_baseline_constraints != has_baseline_statistics:
-        missing = baseline_keys[1] if has_baseline_constraints else baseline_keys[0]
-        problems.append(
-            (
-                (missing,),
-                "a baseline is two files of one baselining job, constraints.json and "
-                "statistics.json: give both (or neither, for statistics without "
-                "checks)",
-            )
-        )
-    if not _SCHEDULE_RE.match(schedule_expression):
-        problems.append(
-            (
-                ("schedule_expression",),
-                f"schedule_expression {schedule_expression!r} is not "
-                "cron(...) or rate(...); e.g. cron(0 * ? * * *) for "
-                "hourly",
-            )
-        )
-    return problems
+    baseline file (:func:`baseline_problems`)."""
+    problems = values.instance_type_problems(instance_type, example="ml.m5.xlarge")
+    problems += baseline_problems(
+        has_baseline_constraints=has_baseline_constraints,
+        has_baseline_statistics=has_baseline_statistics,
+        baseline_keys=baseline_keys,
+    )
+    return problems + values.schedule_expression_problems(schedule_expression)
 
 
 def monitor_image_problems(*, region: str | None, image_uri: str | None) -> list[Problem]:
@@ -417,9 +377,10 @@ def monitor_image_problems(*, region: str | None, image_uri: str | None) -> list
     return [
         (
             ("image_uri",),
-            f"image_uri is needed: no Model Monitor image account is known for region "
-            f"{region}; give image_uri, the analyzer image of that region (see "
-            f"{_MONITOR_IMAGES_PAGE})",
+            f"image_uri is needed: no Model Monitor image is known for region {region} (the SageMaker SDK's "
+            f"table lists {len(MODEL_MONITOR_IMAGE_ACCOUNTS)} regions); set image_uri to the analyzer image "
+            f"of {region}, <account>.dkr.ecr.{region}.amazonaws.com/{MODEL_MONITOR_REPOSITORY} "
+            f"({_MONITOR_IMAGES_PAGE})",
         )
     ]
 
@@ -429,35 +390,14 @@ def async_inference_problems(
 ) -> list[Problem]:
     """Async inference. Paths: the argument names."""
     problems: list[Problem] = []
-    mci = max_concurrent_invocations_per_instance
-    if mci is not None and not 1 <= mci <= 1000:
-        problems.append(
-            (
-                ("max_concurrent_invocations_per_instance",),
-                f"max_concurrent_invocations_per_instance {mci} is outside 1-1000",
-            )
-        )
-    if backlog_target_per_instance <= 0:
-        problems.append(
-            (
-                ("backlog_target_per_instance",),
-                f"backlog_target_per_instance is {backlog_target_per_instance}; use a positive "
-                "number of queued requests per instance",
-            )
-        )
-    return problems
+    if max_concurrent_invocations_per_instance is not None:
+        problems += values.max_concurrent_invocations_problems(max_concurrent_invocations_per_instance)
+    return problems + values.backlog_target_problems(backlog_target_per_instance)
 
 
 def serverless_problems(*, memory_size_mb: int, max_concurrency: int) -> list[Problem]:
     """Serverless inference. Paths: the argument names."""
-    problems: list[Problem] = []
-    if memory_size_mb not in SERVERLESS_MEMORY_SIZES_MB:
-        problems.append(
-            (("memory_size_mb",), f"memory_size_mb {memory_size_mb} is not one of 1024, 2048, ... 6144")
-        )
-    if not 1 <= max_concurrency <= 200:
-        problems.append((("max_concurrency",), f"max_concurrency {max_concurrency} is outside 1-200"))
-    return problems
+    return values.memory_size_problems(memory_size_mb) + values.max_concurrency_problems(max_concurrency)
 
 
 def feature_combination_problems(
@@ -485,7 +425,9 @@ def feature_combination_problems(
             (("model_monitor",), "model_monitor needs data_capture: Model Monitor analyses the captured data")
         )
     if model_monitor and serverless:
-        problems.append((("model_monitor",), "model_monitor is not available for serverless endpoints"))
+        problems.append(
+            (("model_monitor",), "model_monitor is not available for serverless endpoints; remove it")
+        )
     return problems
 
 

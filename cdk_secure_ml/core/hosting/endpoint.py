@@ -3,8 +3,9 @@
 :func:`endpoint_problems` takes the option objects (``None`` for a feature that is off) and returns every
 problem at once, each with its path relative to the endpoint, spelled as ``SecureEndpoint``'s keyword
 arguments: ``("autoscaling", "min_capacity")``, ``("variants", 1, "instance_count")``,
-``("model_source", "image")``. Config validators may call the same function with the core option types built
-from their fields, or the smaller functions of :mod:`.checks` one by one.
+``("model_source", "image")``. The config validators call the same checks key by key (:mod:`.values` as
+each key's validator, :mod:`.checks` as the rules that compare keys), so that each problem is reported at its
+own key and line, in one pass (``cdk_secure_ml.config.endpoints``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdk_secure_ml.core.hosting import checks
-from cdk_secure_ml.core.hosting.checks import Problem, nested
 from cdk_secure_ml.core.hosting.model_source import ModelSource
 from cdk_secure_ml.core.hosting.naming import endpoint_name_problems
 from cdk_secure_ml.core.hosting.options import (
@@ -26,6 +26,7 @@ from cdk_secure_ml.core.hosting.options import (
     RolloutOptions,
     ServerlessOptions,
 )
+from cdk_secure_ml.core.hosting.problem import Problem, nested
 
 
 @dataclass(frozen=True)

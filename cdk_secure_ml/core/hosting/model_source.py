@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from cdk_secure_ml.core.hosting.checks import Problem, is_unresolved
+from cdk_secure_ml.core.hosting.problem import Problem, is_unresolved
 from cdk_secure_ml.core.names import DIGEST_RE, IMAGE_TAG_RE
 
 MODEL_PACKAGE_ARN_RE = re.compile(

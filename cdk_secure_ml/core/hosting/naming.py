@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from cdk_secure_ml.core.hosting.checks import Problem, is_unresolved
+from cdk_secure_ml.core.hosting.problem import Problem, is_unresolved
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 
 #: Hex digits of the content hash in derived names.

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
-from cdk_secure_ml.core.hosting import checks
-from cdk_secure_ml.core.hosting.checks import Problem, nested
+from cdk_secure_ml.core.hosting import checks, values
 from cdk_secure_ml.core.hosting.model_source import ModelSource
+from cdk_secure_ml.core.hosting.problem import Problem, nested
 
 #: The instance type of a variant that names none.
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
@@ -46,7 +46,7 @@ def removed_arguments(**fixes: str) -> Callable[[_C], _C]:
     names their replacement (``fixes``: argument name -> fix), not Python's bare "unexpected keyword"."""
 
     def decorate(cls: _C) -> _C:
-        init = cls.__init__
+        init: Callable[..., None] = vars(cls)["__init__"]  # the dataclass's own
 
         @functools.wraps(init)
         def checked(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -169,7 +169,9 @@ class AlarmOptions:
     @property
     def rollback_alarms_per_variant(self) -> int:
         """Alarms per variant that roll a deployment back: 5XX and latency (4XX only notifies)."""
-        return sum(x is not None for x in (self.invocation_5xx_errors, self.model_latency_p99))
+        return checks.rollback_alarms_per_variant(
+            invocation_5xx_errors=self.invocation_5xx_errors, model_latency_p99=self.model_latency_p99
+        )
 
     def problems(self) -> list[Problem]:
         """Paths: ``datapoints_to_alarm``, ``cpu_utilization_percent``."""
@@ -216,8 +218,16 @@ class RolloutOptions:
         return cls("LINEAR", step_percent, 300 if wait is None else wait, **kwargs)
 
     def problems(self) -> list[Problem]:
-        """Paths: ``traffic_routing``, ``size_percent``."""
-        return checks.rollout_problems(traffic_routing=self.traffic_routing, size_percent=self.size_percent)
+        """Paths: ``traffic_routing``, ``size_percent``, ``wait``, ``termination_wait``,
+        ``maximum_execution_timeout``."""
+        problems = checks.rollout_problems(
+            traffic_routing=self.traffic_routing, size_percent=self.size_percent
+        )
+        problems += values.rollout_wait_problems("wait", seconds(self.wait))
+        problems += values.rollout_wait_problems("termination_wait", seconds(self.termination_wait))
+        if self.maximum_execution_timeout is not None:
+            problems += values.execution_timeout_problems(seconds(self.maximum_execution_timeout))
+        return problems
 
 
 @dataclass(frozen=True)
@@ -253,8 +263,8 @@ class DataCaptureSettings:
     capture_response: bool = True
 
     def problems(self) -> list[Problem]:
-        """Paths: ``sampling_percentage``, ``capture_request``."""
-        return checks.data_capture_problems(
+        """Paths: ``prefix``, ``sampling_percentage``, ``capture_request``."""
+        return values.key_prefix_problems("prefix", self.prefix) + checks.data_capture_problems(
             sampling_percentage=self.sampling_percentage,
             capture_request=self.capture_request,
             capture_response=self.capture_response,
@@ -282,15 +292,20 @@ class ModelMonitorSettings:
     image_uri: str | None = None
 
     def problems(self) -> list[Problem]:
-        """Paths: ``instance_type``, ``schedule_expression``, and ``baseline_constraints_key`` /
-        ``baseline_statistics_key`` for the missing half of a baseline."""
-        return checks.model_monitor_problems(
+        """Paths: ``output_prefix``, ``instance_type``, ``schedule_expression``, ``baseline_constraints_key``
+        / ``baseline_statistics_key`` for the missing half of a baseline, ``image_uri``. (Whether the region
+        has an image: :func:`.checks.monitor_image_problems`.)"""
+        problems = values.key_prefix_problems("output_prefix", self.output_prefix)
+        problems += checks.model_monitor_problems(
             instance_type=self.instance_type,
             schedule_expression=self.schedule_expression,
             has_baseline_constraints=self.baseline_constraints_key is not None,
             has_baseline_statistics=self.baseline_statistics_key is not None,
             baseline_keys=("baseline_constraints_key", "baseline_statistics_key"),
         )
+        if self.image_uri is not None:
+            problems += values.image_uri_problems(self.image_uri)
+        return problems
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -310,7 +325,12 @@ class AsyncInferenceSettings:
 
     def problems(self) -> list[Problem]:
         """Paths: the field names."""
-        return checks.async_inference_problems(
+        problems = [
+            problem
+            for key in ("input_prefix", "output_prefix", "failure_prefix")
+            for problem in values.key_prefix_problems(key, getattr(self, key))
+        ]
+        return problems + checks.async_inference_problems(
             max_concurrent_invocations_per_instance=self.max_concurrent_invocations_per_instance,
             backlog_target_per_instance=self.backlog_target_per_instance,
         )
