@@ -248,7 +248,7 @@ class GovernanceConfig(Section):
         "detector per account and region)."
     )
     guardduty_min_severity: Severity = Field(
-        7.0, description="Alert on GuardDuty findings at or above this severity, 1-10 (7: high and critical).")
+        7.0, description="Alert on GuardDuty findings at or above this severity, 1-10 (7: high and up).")
     alert_emails: Emails = Field(
         default_factory=list, description="Email addresses subscribed to the alert topic, each once; each "
                                           "must confirm its subscription.")

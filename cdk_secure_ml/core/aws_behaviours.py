@@ -158,6 +158,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "e.g. one the organization's delegated administrator enabled.",
        "https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html",
        "D4"),
+    _b("guardduty.severity-up-to-critical",
+       "Amazon GuardDuty",
+       "GuardDuty finding severities run from low to critical (9.0-10.0); the API counts critical findings "
+       "apart.",
+       "https://docs.aws.amazon.com/guardduty/latest/APIReference/API_SeverityBreakdown.html"),
     _b("organizations.policy-type-enabled-on-root",
        "AWS Organizations",
        "Policies of a type (SERVICE_CONTROL_POLICY, AISERVICES_OPT_OUT_POLICY) can be attached only after "
@@ -419,6 +424,15 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "the AutoRollbackConfiguration trips during a baking period.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html",
        "M4"),
+    _b("sagemaker.rollout-step-sizes",
+       "Amazon SageMaker AI",
+       "A blue/green canary is at most 50 % of the variant's instances and a linear step 10-50 %.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html"),
+    _b("sagemaker.monitoring-schedule-expressions",
+       "Amazon SageMaker AI",
+       "A monitoring schedule is hourly cron(0 * ? * * *), daily cron(0 H ? * * *), every N hours "
+       "cron(0 H/N ? * * *), or NOW; no other expression is supported.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ScheduleConfig.html"),
 
 
     # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints,

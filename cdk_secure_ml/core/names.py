@@ -49,8 +49,8 @@ def kms_alias_prefix_problem(prefix: str) -> str | None:
     # The aliases are alias/<prefix>/<data class>; KMS reserves alias/aws/ for AWS managed keys
     # (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
     if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith("alias/") or prefix.split("/")[0] == "aws":
-        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/', and not 'aws' "
-                "(alias/aws/ is reserved for AWS managed keys)")
+        return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/', and not "
+                "'aws' (alias/aws/ is reserved for AWS managed keys)")
     return None
 
 

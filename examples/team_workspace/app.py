@@ -2,8 +2,8 @@
 """A separate CDK app that uses cdk-secure-ml as a library: one team's isolated workspace.
 
 It imports only the package's public API (``from cdk_secure_ml import ...``). Run it with
-``node_modules/.bin/cdk synth --app ".venv/bin/python examples/team_workspace/app.py"`` from the repository root
-(after ``make setup``).
+``node_modules/.bin/cdk synth --app ".venv/bin/python examples/team_workspace/app.py"`` from the
+repository root (after ``make setup``).
 """
 
 from __future__ import annotations

@@ -114,11 +114,11 @@ def test_demo_config_has_the_sample_endpoint():
     ("    data_capture: {sampling_percentage: -1}\n", "dev", "endpoints.0.data_capture.sampling_percentage",
      "outside 0-100"),
     ("    rollout: {traffic_routing: CANARY, size_percent: 0}\n", "dev", "endpoints.0.rollout.size_percent",
-     "canary size 0 % is outside 1-100 %; give size_percent"),
+     "canary size 0 % is outside 1-50 %, what SageMaker takes for a CANARY rollout; give size_percent"),
     ("    rollout: {traffic_routing: CANARY}\n", "dev", "endpoints.0.rollout.size_percent",
-     "the canary size is missing; give size_percent, a percentage of the new fleet (1-100), e.g. 10"),
+     "the canary size is missing; give size_percent, a percentage of the new fleet (1-50), e.g. 10"),
     ("    rollout: {traffic_routing: LINEAR, size_percent: 101}\n", "dev", "endpoints.0.rollout.size_percent",
-     "linear step 101 % is outside 1-100 %"),
+     "linear step 101 % is outside 10-50 %"),
     ("    serverless: {}\n", "dev", "endpoints.0.serverless", "serverless inference cannot run in a VPC"),
     ("    variants: [{instance_count: 1}]\n", "prod", "endpoints.0.variants.0.instance_count",
      "stage 'prod' is production: instance_count is 1; production endpoints need 2 or more"),
@@ -373,7 +373,9 @@ def test_an_unknown_instance_size_is_fine_without_cpu_thresholds():
 @pytest.mark.aws_behaviour("sagemaker.model-monitor-image-per-region")
 def test_model_monitor_in_a_region_without_a_known_image_needs_image_uri():
     """Review defect 1: the config must say so (path, line, fix), not SecureEndpoint at synth."""
-    monitored = ENDPOINT + "    data_capture: {}\n    model_monitor: {schedule_expression: 'rate(1 hour)'}\n"
+    monitored = (
+        ENDPOINT + "    data_capture: {}\n    model_monitor: {schedule_expression: 'cron(0 0/6 ? * * *)'}\n"
+    )
     text = f"name: ml-dev\nregion: ap-south-2\n{monitored}{TEAMS}"
     with pytest.raises(ConfigError) as info:
         parse_config(text, source="t.yaml")
@@ -381,10 +383,11 @@ def test_model_monitor_in_a_region_without_a_known_image_needs_image_uri():
     assert problem.path == "endpoints.0.model_monitor.image_uri"
     assert problem.line == 10  # the model_monitor line: image_uri is not in the file
     assert problem.message.startswith(
-        "image_uri is needed: no Model Monitor image is known for region ap-south-2")
+        "image_uri is needed: no Model Monitor image is known for region ap-south-2"
+    )
     assert "set image_uri to the analyzer image of ap-south-2" in problem.message
     uri = "123456789012.dkr.ecr.ap-south-2.amazonaws.com/sagemaker-model-monitor-analyzer"
-    fixed = text.replace("schedule_expression: 'rate(1 hour)'", f"image_uri: {uri}")
+    fixed = text.replace("schedule_expression: 'cron(0 0/6 ? * * *)'", f"image_uri: {uri}")
     assert parse_config(fixed).endpoints[0].model_monitor.image_uri == uri
     parse_config(text.replace("ap-south-2", "us-west-2"))  # in the SDK's table since the table is generated
 
@@ -395,8 +398,10 @@ def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
         'delivery:\n  tooling_account: "111111111111"\n'
         "  source: {connection_arn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/"
         "0f5d3c2a-8b1e-4c6f-9a7d-2e4b6c8d0f1a', repository: acme/ml}\n"
-        '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n')
+        '  stages:\n    - {name: dev, account: "222222222222", region: ap-southeast-4}\n'
+    )
     problems = problems_of(monitored + stages)
     assert problems["endpoints.0.model_monitor.image_uri"].startswith(
         "in delivery stage 'dev' (dev in ap-southeast-4): image_uri is needed: no Model Monitor image is "
-        "known for region ap-southeast-4")
+        "known for region ap-southeast-4"
+    )

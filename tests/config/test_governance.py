@@ -141,8 +141,11 @@ def test_region_allow_list_regions_must_be_known():
     }
 
 
+@pytest.mark.aws_behaviour("guardduty.severity-up-to-critical")
 @pytest.mark.parametrize("severity", [0.9, 10.1, 11])
 def test_guardduty_severity_range(severity):
+    critical = parse_config("name: ml-dev\nregion: eu-west-1\ngovernance:\n  guardduty_min_severity: 9\n")
+    assert critical.governance.guardduty_min_severity == 9
     problems = problems_of(f"governance:\n  guardduty_min_severity: {severity}\n")
     assert (
         f"guardduty_min_severity {severity:g} is outside 1-10"

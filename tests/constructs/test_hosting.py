@@ -835,8 +835,8 @@ def _build(
             "variant 'AllTraffic': instance_type 'm5.large' is not a SageMaker instance",
         ),
         ({"data_capture": "sampling:101"}, "data_capture sampling_percentage 101 is outside 0-100"),
-        ({"rollout": RolloutOptions.canary(0)}, "rollout canary size 0 % is outside 1-100 %"),
-        ({"rollout": RolloutOptions.linear(150)}, "linear step 150 % is outside 1-100 %"),
+        ({"rollout": RolloutOptions.canary(0)}, "rollout canary size 0 % is outside 1-50 %"),
+        ({"rollout": RolloutOptions.linear(150)}, "linear step 150 % is outside 10-50 %"),
         ({"serverless": ServerlessOptions()}, "serverless inference cannot run in a VPC"),
         ({"variants": [EndpointVariantOptions(instance_count=1)]}, "production endpoints need 2 or more"),
         (

@@ -160,12 +160,23 @@ def only(problems):
         (
             checks.rollout_problems(traffic_routing="CANARY", size_percent=0),
             ("size_percent",),
-            "canary size 0 % is outside 1-100 %; give size_percent, a percentage of the new fleet, e.g. 10",
+            "canary size 0 % is outside 1-50 %, what SageMaker takes for a CANARY rollout; give "
+            "size_percent, a percentage of the new fleet, e.g. 10",
         ),
         (
             checks.rollout_problems(traffic_routing="LINEAR", size_percent=101.0),
             ("size_percent",),
-            "linear step 101 % is outside 1-100 %",
+            "linear step 101 % is outside 10-50 %",
+        ),
+        (
+            checks.rollout_problems(traffic_routing="CANARY", size_percent=60),
+            ("size_percent",),
+            "canary size 60 % is outside 1-50 %",
+        ),
+        (
+            checks.rollout_problems(traffic_routing="LINEAR", size_percent=5),
+            ("size_percent",),
+            "linear step 5 % is outside 10-50 %",
         ),
         (
             checks.rollout_problems(traffic_routing="CANARY", size_percent=None),
@@ -202,12 +213,32 @@ def only(problems):
                 has_baseline_statistics=False,
             ),
             ("schedule_expression",),
-            "schedule_expression 'hourly' is not cron(...) or rate(...)",
+            "schedule_expression 'hourly' is not a schedule Model Monitor takes; use cron(0 * ? * * *)",
         ),
         (
             checks.model_monitor_problems(
                 instance_type="ml.m5.xlarge",
                 schedule_expression="rate(1 hour)",
+                has_baseline_constraints=False,
+                has_baseline_statistics=False,
+            ),
+            ("schedule_expression",),
+            "schedule_expression 'rate(1 hour)' is not a schedule Model Monitor takes",
+        ),
+        (
+            checks.model_monitor_problems(
+                instance_type="ml.m5.xlarge",
+                schedule_expression="cron(0/5 * ? * * *)",
+                has_baseline_constraints=False,
+                has_baseline_statistics=False,
+            ),
+            ("schedule_expression",),
+            "schedule_expression 'cron(0/5 * ? * * *)' is not a schedule Model Monitor takes",
+        ),
+        (
+            checks.model_monitor_problems(
+                instance_type="ml.m5.xlarge",
+                schedule_expression="cron(0 17/12 ? * * *)",
                 has_baseline_constraints=True,
                 has_baseline_statistics=False,
             ),
@@ -638,3 +669,28 @@ def test_removed_variant_arguments_name_the_replacement():
         r"source=ModelSource.from_image\(image, model_data\)",
     ):
         EndpointVariantOptions("A", image=DIGEST)
+
+
+@pytest.mark.aws_behaviour("sagemaker.rollout-step-sizes")
+@pytest.mark.parametrize(
+    ("routing", "size", "refused"),
+    [("CANARY", 1, False), ("CANARY", 50, False), ("CANARY", 51, True),
+     ("LINEAR", 10, False), ("LINEAR", 50, False), ("LINEAR", 9, True), ("LINEAR", 60, True)],
+)
+def test_rollout_sizes_are_the_ones_sagemaker_takes(routing, size, refused):
+    assert bool(checks.rollout_problems(traffic_routing=routing, size_percent=size)) is refused
+
+
+@pytest.mark.aws_behaviour("sagemaker.monitoring-schedule-expressions")
+@pytest.mark.parametrize(
+    ("expression", "refused"),
+    [("cron(0 * ? * * *)", False), ("cron(0 12 ? * * *)", False), ("cron(0 17/12 ? * * *)", False),
+     ("cron(0 0/2 ? * * *)", False), ("NOW", False), ("rate(1 hour)", True), ("cron(0/5 * ? * * *)", True),
+     ("cron(0 24 ? * * *)", True), ("cron(0 0/25 ? * * *)", True), ("cron(0 * * * ? *)", True)],
+)
+def test_monitoring_schedules_are_the_forms_model_monitor_takes(expression, refused):
+    problems = checks.model_monitor_problems(
+        instance_type="ml.m5.xlarge", schedule_expression=expression,
+        has_baseline_constraints=False, has_baseline_statistics=False,
+    )
+    assert bool(problems) is refused

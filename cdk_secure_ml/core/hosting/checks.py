@@ -264,6 +264,11 @@ def alarm_problems(
     return problems
 
 
+#: The step sizes SageMaker takes, in percent of the variant's instances: a canary at most 50 %, a linear step
+#: 10-50 % (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html).
+ROLLOUT_SIZE_RANGES: dict[str, tuple[int, int]] = {"CANARY": (1, 50), "LINEAR": (10, 50)}
+
+
 def rollout_problems(*, traffic_routing: str, size_percent: float | None) -> list[Problem]:
     """Blue/green traffic shifting: the routing and its step size. Paths: ``traffic_routing``,
     ``size_percent``. (The waits, one value each: :func:`.values.rollout_wait_problems`.)"""
@@ -280,19 +285,21 @@ def rollout_problems(*, traffic_routing: str, size_percent: float | None) -> lis
             ]
         return []
     what = "canary size" if traffic_routing == "CANARY" else "linear step"
+    low, high = ROLLOUT_SIZE_RANGES[traffic_routing]
     if size_percent is None:
         return [
             (
                 ("size_percent",),
-                f"the {what} is missing; give size_percent, a percentage of the new fleet (1-100), e.g. 10",
+                f"the {what} is missing; give size_percent, a percentage of the new fleet ({low}-{high}), "
+                "e.g. 10",
             )
         ]
-    if not 1 <= size_percent <= 100:
+    if not low <= size_percent <= high:
         return [
             (
                 ("size_percent",),
-                f"{what} {size_percent:g} % is outside 1-100 %; give size_percent, a "
-                "percentage of the new fleet, e.g. 10",
+                f"{what} {size_percent:g} % is outside {low}-{high} %, what SageMaker takes for a "
+                f"{traffic_routing} rollout; give size_percent, a percentage of the new fleet, e.g. 10",
             )
         ]
     return []
