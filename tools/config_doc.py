@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cdk_secure_ml.config import PlatformConfig
+from cdk_secure_ml.config._section import section_class
 from tools.generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,19 +64,6 @@ def render_schema() -> str:
 
 # --------------------------------------------------------------------------------------------------
 # The key tables
-
-
-def _section_of(annotation: Any) -> tuple[str, type[BaseModel]] | None:
-    """("one", M) for a section or an optional one, ("list", M) for a list of sections."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "one", annotation
-    origin = typing.get_origin(annotation)
-    if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
-        return "list", args[0]
-    if origin in (typing.Union, types.UnionType) and len(args) == 1:
-        return _section_of(args[0])
-    return None
 
 
 def _type_name(annotation: Any) -> str:
@@ -130,7 +118,7 @@ def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, s
     """(key, type, default, description) of every key of ``model``, nested sections flattened."""
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
-        nested = _section_of(field.annotation)
+        nested = section_class(field.annotation)
         kind = _type_name(field.annotation) + _bounds(field)
         yield (f"`{key}`", kind, _default(field), field.description or "")
         if nested is not None:
@@ -146,12 +134,12 @@ def _table(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def tables() -> str:
     """The generated part of docs/config.md: the top-level keys, then one table per section."""
-    top = [(n, f) for n, f in PlatformConfig.model_fields.items() if _section_of(f.annotation) is None]
+    top = [(n, f) for n, f in PlatformConfig.model_fields.items() if section_class(f.annotation) is None]
     lines = ["## Top level", "", "| Key | Type | Default | Description |", "|---|---|---|---|"]
     lines += [f"| `{n}` | {_cell(_type_name(f.annotation))} | {_default(f)} | {_cell(f.description or '')} |"
               for n, f in top]
     for name, field in PlatformConfig.model_fields.items():
-        nested = _section_of(field.annotation)
+        nested = section_class(field.annotation)
         if nested is None:
             continue
         kind, section = nested

@@ -139,7 +139,7 @@ def _below(error: ErrorDetails, depth: int) -> ErrorDetails:
     return typing.cast(ErrorDetails, moved)
 
 
-def _section_class(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+def section_class(annotation: Any) -> tuple[str, type[BaseModel]] | None:
     """("one", M) for ``M`` or ``M | None``, ("list", M) for ``list[M]``, where M is a section."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -148,7 +148,7 @@ def _section_class(annotation: Any) -> tuple[str, type[BaseModel]] | None:
     if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
         return "list", args[0]
     if origin in (typing.Union, types.UnionType) and len(args) == 1:
-        return _section_class(args[0])
+        return section_class(args[0])
     return None
 
 
@@ -160,7 +160,7 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
 
 
 def _value(model: type[BaseModel], name: str, raw: Any, errors: list[ErrorDetails]) -> Any:
-    nested = _section_class(model.model_fields[name].annotation)
+    nested = section_class(model.model_fields[name].annotation)
     if nested is not None and raw is not None:
         kind, section = nested
         if kind == "one" and isinstance(raw, Mapping):

@@ -150,7 +150,8 @@ class EndpointRolloutConfig(Section):
                                                                    before=(str,))] = Field(
         "ALL_AT_ONCE", description="How traffic moves to the new fleet: ALL_AT_ONCE, CANARY or LINEAR.")
     size_percent: float | None = Field(
-        None, description="Canary size (1-50 %) or linear step (10-50 %) of the new fleet (CANARY and LINEAR only)."
+        None,
+        description="Canary size (1-50 %) or linear step (10-50 %) of the new fleet (CANARY, LINEAR only).",
     )
     wait_minutes: Annotated[int, hosting_check(partial(_minutes, "wait"), before=_NUMBER)] = Field(
         5, ge=0, le=60, description="Minutes between traffic shifts (baking), 0-60.")

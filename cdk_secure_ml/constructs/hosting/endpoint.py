@@ -48,6 +48,7 @@ from cdk_secure_ml.constructs.hosting.model_source import (
 from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
 from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
+    DESCRIBE_NETWORK_ACTIONS,
     EndpointNetwork,
     endpoint_security_groups,
     placement,
@@ -428,13 +429,7 @@ class SecureEndpoint(EndpointBase):
             self._statement(
                 sid="DescribeNetwork",
                 resources=["*"],
-                actions=[
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeDhcpOptions",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                ],
+                actions=list(DESCRIBE_NETWORK_ACTIONS),
             )
             vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=self.vpc.vpc_id)
             self._statement(

@@ -26,6 +26,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.hosting.images import model_monitor_image_uri
 from cdk_secure_ml.constructs.hosting.naming import deployed_endpoint_name, endpoint_dependency
+from cdk_secure_ml.constructs.hosting.network import DESCRIBE_NETWORK_ACTIONS
 from cdk_secure_ml.constructs.hosting.options import (
     DataCaptureOptions,
     ModelMonitorOptions,
@@ -228,13 +229,7 @@ class DataQualityMonitor(Construct):
             iam.PolicyStatement(
                 sid="DescribeNetwork",
                 resources=["*"],
-                actions=[
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeDhcpOptions",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                ],
+                actions=list(DESCRIBE_NETWORK_ACTIONS),
             ),
             iam.PolicyStatement(
                 sid="ManageEnisInThisVpc",

@@ -35,6 +35,17 @@ class EndpointNetwork(Protocol):
     ) -> ec2.ISecurityGroup: ...
 
 
+#: What SageMaker reads to place a model's or a job's network interfaces in the VPC (the execution role's
+#: "DescribeNetwork" statement: https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+DESCRIBE_NETWORK_ACTIONS: tuple[str, ...] = (
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+)
+
+
 def subnet_az(subnet: ec2.ISubnet) -> str | None:
     """The subnet's AZ, or None when it is not known at synth time (a token, or an imported subnet)."""
     try:
