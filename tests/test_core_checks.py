@@ -33,14 +33,14 @@ def test_persona_problems_are_placed_at_their_argument():
     problems = persona_problems(teams=["Bad Team", "Bad Team"], instance_types=["p3.2xlarge"],
                                 team_tag_key="bad key!", user_tag_key="user", human_personas=["admin"])
     assert [path for path, _ in problems] == [
-        "teams", "teams", "instance_types", "team_tag_key", "human_personas"]
-    assert problems[3] == ("team_tag_key", "team_tag_key 'bad key!' is not a usable tag key: it names a "
+        ("teams",), ("teams",), ("instance_types",), ("team_tag_key",), ("human_personas",)]
+    assert problems[3] == (("team_tag_key",), "team_tag_key 'bad key!' is not a usable tag key: it names a "
                                            "session tag and appears in policies as aws:PrincipalTag/<key>; "
                                            "use a letter followed by up to 63 letters, digits and _.:/=+-@ "
                                            "(e.g. team)")
     assert persona_problems(teams=["fraud"], instance_types=["ml.m5.*"]) == []
     assert persona_problems(teams=[])[0] == (
-        "teams", "teams is empty; name at least one team (execution roles are per team)")
+        ("teams",), "teams is empty; name at least one team (execution roles are per team)")
 
 
 @pytest.mark.parametrize(("key", "usable"), [
@@ -55,9 +55,10 @@ def test_tag_keys(key, usable):
 def test_audit_trail_problems_in_argument_order_and_tokens_unchecked():
     problems = audit_trail_problems(central_bucket_name="Bad_Bucket", auditor_role_arns=["auditor"],
                                     trail_name="x", object_lock_days=0, object_lock_mode="LEGAL")
-    assert [path for path, _ in problems] == [
+    assert [path[0] for path, _ in problems] == [
         "central_bucket_name", "central_key_arn", "auditor_role_arns", "auditor_role_arns", "trail_name",
         "object_lock_mode"]  # a central archive's Object Lock is configured in the log-archive account
+    assert all(len(path) == 1 for path, _ in problems)
     assert audit_trail_problems(central_bucket_name=TOKEN, central_key_arn=TOKEN, trail_name=TOKEN) == []
     assert audit_trail_problems(auditor_role_arns=[TOKEN, "arn:aws:iam::123456789012:role/auditor"]) == []
 
@@ -65,13 +66,14 @@ def test_audit_trail_problems_in_argument_order_and_tokens_unchecked():
 def test_object_lock_severity_frequency_and_emails():
     assert object_lock_problems(365, "COMPLIANCE") == []
     assert object_lock_problems(1.5, "GOVERNANCE") == [
-        ("object_lock_retention",
+        (("object_lock_retention",),
          "object_lock_retention is 1.5 days; use a whole number of days from 1 to 36500")]
     assert guardduty_severity_problems(10.5) == [
-        ("guardduty_min_severity",
+        (("guardduty_min_severity",),
          "guardduty_min_severity 10.5 is outside 1-10; use e.g. 4 (medium and up), 7 (high and up) or 9 "
          "(critical only)")]
     assert guardduty_severity_problems(9) == [] and guardduty_severity_problems(1) == []
     assert finding_frequency_problems("DAILY")[0][1] == (
         "finding_publishing_frequency 'DAILY' is not one of ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS']")
-    assert [p for p, _ in email_problems(["ops@", "a@example.com", "a@example.com"])] == ["emails", "emails"]
+    paths = [p for p, _ in email_problems(["ops@", "a@example.com", "a@example.com"])]
+    assert paths == [("emails",), ("emails",)]

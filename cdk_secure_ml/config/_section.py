@@ -28,10 +28,10 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-#: A path inside the config: keys and list indexes, e.g. ``("endpoints", 0, "variants", 1, "weight")``.
-Path = tuple[str | int, ...]
-#: One problem: where (relative to the validated section) and what, with the fix.
-Problem = tuple[Path, str]
+# A problem is core's (path, message) pair; a path in the config is keys and list indexes, relative to the
+# validated section, e.g. ("endpoints", 0, "variants", 1, "weight").
+from cdk_secure_ml.core.problems import Problem
+
 #: A cross-field rule: the section (validated, or a :class:`Partial` view) → its problems.
 Rule = Callable[[Any], list[Problem]]
 

@@ -15,13 +15,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 
 from cdk_secure_ml.core.governance import MAX_OBJECT_LOCK_DAYS, email_problems, guardduty_severity_problems
-from cdk_secure_ml.core.hosting.problem import Problem as HostingProblem
 from cdk_secure_ml.core.identity import tag_key_problems
 from cdk_secure_ml.core.names import (
     ACCOUNT_ID_RE,
     ROLE_ARN_RE,
     TAG_KEY_RE,
 )
+from cdk_secure_ml.core.problems import Problem
 from cdk_secure_ml.core.regions import known_regions
 
 #: Retention periods CloudWatch Logs accepts: ``aws_logs.RetentionDays`` member name -> days
@@ -40,7 +40,7 @@ OBJECT_LOCK_DAYS = (1, MAX_OBJECT_LOCK_DAYS)
 _AWS_TAG_KEY_RE = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
 
 
-def core_check(check: Callable[..., list[tuple[str, str]]]) -> AfterValidator:
+def core_check(check: Callable[..., list[Problem]]) -> AfterValidator:
     """A validator that runs a CDK-free check of :mod:`cdk_secure_ml.core` on a key's value, with the key's
     name, so the config and the construct refuse the same values with the same words."""
 
@@ -54,7 +54,7 @@ def core_check(check: Callable[..., list[tuple[str, str]]]) -> AfterValidator:
 
 
 #: A one-value check of :mod:`cdk_secure_ml.core.hosting.values`: ``(path, message)`` pairs at its key.
-HostingCheck = Callable[..., list[HostingProblem]]
+HostingCheck = Callable[..., list[Problem]]
 
 
 def hosting_check(check: HostingCheck, *, keyed: bool = False, before: tuple[type, ...] = ()) -> Any:
@@ -81,7 +81,7 @@ def hosting_check(check: HostingCheck, *, keyed: bool = False, before: tuple[typ
     return BeforeValidator(validate) if before else AfterValidator(validate)
 
 
-def _tag_key_problems(key: str, *, name: str) -> list[tuple[str, str]]:
+def _tag_key_problems(key: str, *, name: str) -> list[Problem]:
     return tag_key_problems(**{name: key})
 
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
-from cdk_secure_ml.config._section import Path, Problem, Section, Unknown, each_item
+from cdk_secure_ml.config._section import Section, Unknown, each_item
 from cdk_secure_ml.config._types import hosting_check
 from cdk_secure_ml.config.endpoint_options import (
     EndpointAlarmsConfig,
@@ -35,8 +35,8 @@ from cdk_secure_ml.config.endpoint_options import (
 from cdk_secure_ml.core.hosting import checks, values
 from cdk_secure_ml.core.hosting.model_source import image_problems, model_data_problems
 from cdk_secure_ml.core.hosting.naming import endpoint_name_problems
-from cdk_secure_ml.core.hosting.problem import nested
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.problems import Path, Problem, nested
 
 _ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _TEAM_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")

@@ -12,8 +12,7 @@ import re
 from collections.abc import Sequence
 
 from cdk_secure_ml.core.names import BUCKET_NAME_RE, EMAIL_RE, ROLE_ARN_RE
-from cdk_secure_ml.core.network import is_token
-from cdk_secure_ml.core.problems import Problem
+from cdk_secure_ml.core.problems import Problem, is_unresolved
 
 #: A KMS key ARN (not an alias), in any partition; multi-Region keys start with ``mrk-``.
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$")
@@ -34,7 +33,7 @@ GUARDDUTY_SEVERITY_RANGE: tuple[float, float] = (1.0, 10.0)
 
 
 def _checkable(value: str | None) -> bool:
-    return value is not None and not is_token(value)
+    return value is not None and not is_unresolved(value)
 
 
 def central_archive_problems(bucket_name: str | None, key_arn: str | None) -> list[Problem]:
@@ -44,17 +43,17 @@ def central_archive_problems(bucket_name: str | None, key_arn: str | None) -> li
         not BUCKET_NAME_RE.match(bucket_name) or ".." in bucket_name
     ):
         problems.append(
-            ("central_bucket_name", f"central_bucket_name {bucket_name!r} is not an S3 bucket name")
+            (("central_bucket_name",), f"central_bucket_name {bucket_name!r} is not an S3 bucket name")
         )
     if bucket_name is not None and key_arn is None:
-        problems.append(("central_key_arn",
+        problems.append((("central_key_arn",),
                          f"central_bucket_name {bucket_name!r} was given without central_key_arn; pass "
                          "the ARN of the KMS key the log-archive account uses for CloudTrail"))
     if key_arn is not None and bucket_name is None:
-        problems.append(("central_bucket_name",
+        problems.append((("central_bucket_name",),
                          "central_key_arn was given without central_bucket_name; pass both or neither"))
     if _checkable(key_arn) and not KMS_KEY_ARN_RE.match(key_arn):  # type: ignore[arg-type]
-        problems.append(("central_key_arn", f"central_key_arn {key_arn!r} is not a KMS key ARN "
+        problems.append((("central_key_arn",), f"central_key_arn {key_arn!r} is not a KMS key ARN "
                                             "(arn:aws:kms:<region>:<account>:key/<id>)"))
     return problems
 
@@ -64,14 +63,14 @@ def role_arn_problems(arns: Sequence[str], *, name: str = "auditor_role_arns") -
     bad = [a for a in arns if _checkable(a) and not ROLE_ARN_RE.match(a)]
     if not bad:
         return []
-    return [(name, f"{name} {bad} are not IAM role ARNs (arn:aws:iam::<account>:role/<name>)")]
+    return [((name,), f"{name} {bad} are not IAM role ARNs (arn:aws:iam::<account>:role/<name>)")]
 
 
 def trail_name_problems(trail_name: str | None) -> list[Problem]:
     """A trail name CloudTrail accepts (:data:`TRAIL_NAME_RE`); None: CloudFormation generates one."""
     if not _checkable(trail_name) or TRAIL_NAME_RE.match(trail_name):  # type: ignore[arg-type]
         return []
-    return [("trail_name", f"trail_name {trail_name!r} must be 3-128 letters, digits, '.', '_' or '-'")]
+    return [(("trail_name",), f"trail_name {trail_name!r} must be 3-128 letters, digits, '.', '_' or '-'")]
 
 
 def object_lock_problems(days: float, mode: str) -> list[Problem]:
@@ -79,10 +78,10 @@ def object_lock_problems(days: float, mode: str) -> list[Problem]:
     :data:`OBJECT_LOCK_MODES`."""
     problems: list[Problem] = []
     if not 1 <= days <= MAX_OBJECT_LOCK_DAYS or days != int(days):
-        problems.append(("object_lock_retention", f"object_lock_retention is {days:g} days; use a whole "
+        problems.append((("object_lock_retention",), f"object_lock_retention is {days:g} days; use a whole "
                                                   f"number of days from 1 to {MAX_OBJECT_LOCK_DAYS}"))
     if mode not in OBJECT_LOCK_MODES:
-        problems.append(("object_lock_mode", f"object_lock_mode {mode!r} is not GOVERNANCE or COMPLIANCE"))
+        problems.append((("object_lock_mode",), f"object_lock_mode {mode!r} is not GOVERNANCE or COMPLIANCE"))
     return problems
 
 
@@ -100,12 +99,12 @@ def audit_trail_problems(
     central = central_bucket_name is not None or central_key_arn is not None
     problems = central_archive_problems(central_bucket_name, central_key_arn)
     if central and auditor_role_arns:
-        problems.append(("auditor_role_arns", "auditor_role_arns apply to the local archive only; grant "
+        problems.append((("auditor_role_arns",), "auditor_role_arns apply to the local archive only; grant "
                                               "auditors in the log-archive account"))
     problems += role_arn_problems(auditor_role_arns)
     problems += trail_name_problems(trail_name)
     problems += [p for p in object_lock_problems(object_lock_days, object_lock_mode)
-                 if not central or p[0] != "object_lock_retention"]
+                 if not central or p[0] != ("object_lock_retention",)]
     return problems
 
 
@@ -114,7 +113,7 @@ def guardduty_severity_problems(severity: float, *, name: str = "guardduty_min_s
     low, high = GUARDDUTY_SEVERITY_RANGE
     if low <= severity <= high:
         return []
-    return [(name, f"{name} {severity:g} is outside {low:g}-{high:g}; use e.g. 4 (medium and up), 7 "
+    return [((name,), f"{name} {severity:g} is outside {low:g}-{high:g}; use e.g. 4 (medium and up), 7 "
                    "(high and up) or 9 (critical only)")]
 
 
@@ -122,7 +121,7 @@ def finding_frequency_problems(frequency: str) -> list[Problem]:
     """One of :data:`FINDING_PUBLISHING_FREQUENCIES`."""
     if frequency in FINDING_PUBLISHING_FREQUENCIES:
         return []
-    return [("finding_publishing_frequency", f"finding_publishing_frequency {frequency!r} is not one of "
+    return [(("finding_publishing_frequency",), f"finding_publishing_frequency {frequency!r} is not one of "
                                              f"{list(FINDING_PUBLISHING_FREQUENCIES)}")]
 
 
@@ -131,9 +130,9 @@ def email_problems(emails: Sequence[str], *, name: str = "emails") -> list[Probl
     problems: list[Problem] = []
     bad = [e for e in emails if not EMAIL_RE.match(e)]
     if bad:
-        problems.append((name, f"{name} {bad} are not email addresses (name@example.com)"))
+        problems.append(((name,), f"{name} {bad} are not email addresses (name@example.com)"))
     repeated = sorted({e for e in emails if list(emails).count(e) > 1})
     if repeated:
         # Each address becomes one SNS subscription whose construct id is the address: a repeat fails synth.
-        problems.append((name, f"{name} {repeated} are listed more than once; list each address once"))
+        problems.append(((name,), f"{name} {repeated} are listed more than once; list each address once"))
     return problems

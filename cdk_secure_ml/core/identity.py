@@ -19,14 +19,14 @@ def team_problems(teams: Sequence[str]) -> list[Problem]:
     no repeats."""
     problems: list[Problem] = []
     if not teams:
-        problems.append(("teams", "teams is empty; name at least one team (execution roles are per team)"))
+        problems.append((("teams",), "teams is empty; name at least one team (execution roles are per team)"))
     bad = [t for t in teams if not TEAM_NAME_RE.match(t)]
     if bad:
         problems.append(
-            ("teams", f"team names {bad} must be lower-case words matching {TEAM_NAME_RE.pattern}")
+            (("teams",), f"team names {bad} must be lower-case words matching {TEAM_NAME_RE.pattern}")
         )
     if len(set(teams)) != len(teams):
-        problems.append(("teams", f"teams {list(teams)} repeat a name"))
+        problems.append((("teams",), f"teams {list(teams)} repeat a name"))
     return problems
 
 
@@ -38,12 +38,12 @@ def tag_key_problems(**keys: str) -> list[Problem]:
     problems: list[Problem] = []
     for name, key in keys.items():
         if not isinstance(key, str) or not TAG_KEY_RE.match(key):
-            problems.append((name, f"{name} {key!r} is not a usable tag key: it names a session tag and "
+            problems.append(((name,), f"{name} {key!r} is not a usable tag key: it names a session tag and "
                                    "appears in policies as aws:PrincipalTag/<key>; use a letter followed by "
                                    "up to 63 letters, digits and _.:/=+-@ (e.g. team)"))
         elif key.lower().startswith("aws:"):
-            problems.append((name, f"{name} {key!r} starts with 'aws:', which AWS reserves for its own tags; "
-                                   "drop the prefix"))
+            problems.append(((name,), f"{name} {key!r} starts with 'aws:', which AWS reserves for its own "
+                                      "tags; drop the prefix"))
     return problems
 
 
@@ -52,7 +52,7 @@ def human_persona_problems(human_personas: Sequence[str] | None) -> list[Problem
     unknown = [p for p in human_personas or () if p not in PERSONAS]
     if not unknown:
         return []
-    return [("human_personas", f"human_personas {unknown} are not personas; use some of {list(PERSONAS)}")]
+    return [(("human_personas",), f"human_personas {unknown} are not personas; use some of {list(PERSONAS)}")]
 
 
 def instance_type_problems(instance_types: Sequence[str]) -> list[Problem]:
@@ -60,7 +60,7 @@ def instance_type_problems(instance_types: Sequence[str]) -> list[Problem]:
     bad = [t for t in instance_types if not str(t).startswith("ml.")]
     if not bad:
         return []
-    return [("instance_types",
+    return [(("instance_types",),
              f"instance types {bad} are not SageMaker types; use ml.* names such as ml.m5.xlarge")]
 
 

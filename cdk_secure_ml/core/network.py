@@ -9,12 +9,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
-
-def is_token(value: str) -> bool:
-    """True for a string that encodes an unresolved CDK token (``${Token[...]}``): a value known only at
-    deploy time, such as the region of an environment-agnostic stack."""
-    return "${Token[" in value
-
+from cdk_secure_ml.core.problems import is_unresolved
 
 #: Interface endpoints a VpcOnly SageMaker Studio domain needs (REQUIREMENTS.md, "Network isolation").
 #: Missing sts or logs makes Studio kernels hang.
@@ -128,7 +123,7 @@ def az_id_problems(ids: Sequence[str], region: str | None) -> list[str]:
         problems.append(f"availability_zone_ids {bad} are not AZ IDs (e.g. use1-az1; aws ec2 "
                         "describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]' lists "
                         "them)")
-    prefix = az_id_prefix(region) if region and not is_token(region) else None
+    prefix = az_id_prefix(region) if region and not is_unresolved(region) else None
     foreign = [i for i in ids if AZ_ID_RE.match(i) and prefix and not i.startswith(prefix + "-az")]
     if foreign:
         problems.append(f"availability_zone_ids {foreign} are not in region {region} (its AZ IDs are "

@@ -40,7 +40,7 @@ from cdk_secure_ml.core.hosting.options import (
     invocations_target,
     seconds,
 )
-from cdk_secure_ml.core.hosting.problem import Path, Problem, is_unresolved, nested
+from cdk_secure_ml.core.problems import Path, Problem, is_unresolved, nested
 
 __all__ = [
     "DEFAULT_INSTANCE_TYPE",

@@ -27,13 +27,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cdk_secure_ml.core.hosting import values
-from cdk_secure_ml.core.hosting.problem import Path as Path
-from cdk_secure_ml.core.hosting.problem import Problem as Problem
-from cdk_secure_ml.core.hosting.problem import is_unresolved as is_unresolved
-from cdk_secure_ml.core.hosting.problem import nested as nested
 from cdk_secure_ml.core.instance_vcpus import vcpus
 from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS, MODEL_MONITOR_REPOSITORY
 from cdk_secure_ml.core.names import INSTANCE_TYPE_RE
+from cdk_secure_ml.core.problems import Path as Path
+from cdk_secure_ml.core.problems import Problem as Problem
+from cdk_secure_ml.core.problems import is_unresolved as is_unresolved
+from cdk_secure_ml.core.problems import nested as nested
 
 #: ``AWS::SageMaker::Endpoint`` ``AutoRollbackConfig.Alarms`` holds at most 10 alarms
 #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/

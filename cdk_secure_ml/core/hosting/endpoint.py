@@ -26,7 +26,7 @@ from cdk_secure_ml.core.hosting.options import (
     RolloutOptions,
     ServerlessOptions,
 )
-from cdk_secure_ml.core.hosting.problem import Problem, nested
+from cdk_secure_ml.core.problems import Problem, nested
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from cdk_secure_ml.core.hosting.problem import Problem, is_unresolved
 from cdk_secure_ml.core.names import DIGEST_RE, IMAGE_TAG_RE
+from cdk_secure_ml.core.problems import Problem, is_unresolved
 
 MODEL_PACKAGE_ARN_RE = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/\d+$"

@@ -15,8 +15,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from cdk_secure_ml.core.hosting.problem import Problem, is_unresolved
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.problems import Problem, is_unresolved
 
 #: Hex digits of the content hash in derived names.
 HASH_LENGTH = 8

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from cdk_secure_ml.core.hosting import checks, values
 from cdk_secure_ml.core.hosting.model_source import ModelSource
-from cdk_secure_ml.core.hosting.problem import Problem, nested
+from cdk_secure_ml.core.problems import Problem, nested
 
 #: The instance type of a variant that names none.
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"

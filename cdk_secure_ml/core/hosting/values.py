@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from cdk_secure_ml.core.hosting.problem import Problem, is_unresolved
 from cdk_secure_ml.core.names import INSTANCE_TYPE_RE, SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.problems import Problem, is_unresolved
 
 #: ``ServerlessConfig.MemorySizeInMB`` accepts these sizes
 #: (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html).
