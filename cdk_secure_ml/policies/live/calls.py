@@ -4,7 +4,8 @@ into "not verified" (never a pass), and the verdicts the checks record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,23 @@ class NotVerified(Exception):
         self.operation, self.code, self.message = operation, code, message
 
 
+@contextmanager
+def _not_verified(service: str, operation: str) -> Iterator[None]:
+    """An AWS error of the call becomes :class:`NotVerified` (the check did not run); a missing endpoint or
+    missing credentials stay errors of the whole audit."""
+    try:
+        yield
+    except ClientError as error:
+        info = error.response.get("Error", {})
+        raise NotVerified(
+            f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))
+        ) from None
+    except (EndpointConnectionError, NoCredentialsError):
+        raise
+    except BotoCoreError as error:
+        raise NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
+
+
 class AwsCalls:
     """One audit run's connection to an account and region, and its :class:`AuditResult`.
 
@@ -76,37 +94,19 @@ class AwsCalls:
         return self._clients[service]
 
     def call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
+        with _not_verified(service, operation):
             return getattr(self.client(service), operation)(**kwargs)
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise NotVerified(
-                f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))
-            ) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
 
     def pages(self, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
         """Every item of a paginated list call (or of one call, when it cannot paginate)."""
         client = self.client(service)
         items: list[Any] = []
-        try:
+        with _not_verified(service, operation):
             if client.can_paginate(operation):
                 for page in client.get_paginator(operation).paginate(**kwargs):
                     items.extend(page.get(key, []))
             else:
                 items.extend(getattr(client, operation)(**kwargs).get(key, []))
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            raise NotVerified(
-                f"{service}:{operation}", str(info.get("Code", "")), str(info.get("Message", ""))
-            ) from None
-        except (EndpointConnectionError, NoCredentialsError):
-            raise
-        except BotoCoreError as error:
-            raise NotVerified(f"{service}:{operation}", type(error).__name__, str(error)) from None
         return items
 
     def verdict(self, rule: str, resource: str, resource_type: str, problems: Iterable[str]) -> None:
