@@ -15,7 +15,7 @@ from cdk_secure_ml.core.names import DATA_CLASS_RE, kms_alias_prefix_problem
 
 __all__ = ["EncryptionKeys", "DEFAULT_DATA_CLASSES", "DEFAULT_PENDING_WINDOW_DAYS", "allow_cloudwatch_logs"]
 
-#: The data classes of REQUIREMENTS.md ("Encryption"): training data, model artifacts, EBS/EFS
+#: The platform's data classes (docs/encryption.md): training data, model artifacts, EBS/EFS
 #: volumes, and logs.
 DEFAULT_DATA_CLASSES: tuple[str, ...] = ("data", "artifacts", "volumes", "logs")
 

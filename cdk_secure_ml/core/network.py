@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from cdk_secure_ml.core.problems import is_unresolved
 
-#: Interface endpoints a VpcOnly SageMaker Studio domain needs (REQUIREMENTS.md, "Network isolation").
+#: Interface endpoints a VpcOnly SageMaker Studio domain needs (docs/network.md).
 #: Missing sts or logs makes Studio kernels hang.
 DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = (
     "sagemaker.api",

@@ -1,6 +1,6 @@
 """Audit and detective controls: AuditTrail, ComplianceRules, ThreatDetection, Alerts.
 
-Each answers a line of REQUIREMENTS.md, "Audit and compliance"; docs/governance.md maps control to threat.
+Each is a detective control; docs/governance.md maps control to threat.
 One module per job:
 
 - :mod:`.trail`: :class:`AuditTrail` (CloudTrail, its Object Lock archive or a central one, the logs copy);

@@ -1,7 +1,7 @@
 """MlPersonas: the people's persona roles, the per-team SageMaker execution roles, their managed policies,
 and :meth:`MlPersonas.grant` to give an existing role, user or group a persona.
 
-Personas (REQUIREMENTS.md, "Identity and access"; docs/identity.md):
+Personas (docs/identity.md):
 
 - **data-scientist**: trains, processes and tunes in their team's space and opens their own Studio
   profile; cannot create or change endpoints and cannot touch CI/CD;

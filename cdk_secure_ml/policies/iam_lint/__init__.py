@@ -1,6 +1,6 @@
 """``secure-ml iam-lint``: parliament over every IAM policy document in CloudFormation templates.
 
-The CI gate of issue 3, item 5: 0 findings above LOW, or each justified.
+The CI gate (docs/iam-lint.md): 0 findings above LOW, or each justified.
 
 Steps, per template (loaded and resolved by :mod:`..template`):
 
