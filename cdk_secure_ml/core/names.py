@@ -38,8 +38,8 @@ TEAM_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 TAG_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:/=+\-@]{0,63}$")
 
 #: A KMS alias prefix (the keys are ``alias/<prefix>/<data class>``): AWS reserves ``alias/aws/``
-#: (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html); EncryptionKeys refuses
-#: any prefix starting with ``aws``.
+#: (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html), so the prefix ``aws`` (in any
+#: case) is refused.
 KMS_ALIAS_PREFIX_RE = re.compile(r"^[a-zA-Z0-9/_-]{1,200}$")
 
 
@@ -48,7 +48,8 @@ def kms_alias_prefix_problem(prefix: str) -> str | None:
     config."""
     # The aliases are alias/<prefix>/<data class>; KMS reserves alias/aws/ for AWS managed keys
     # (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
-    if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith("alias/") or prefix.split("/")[0] == "aws":
+    reserved = prefix.split("/")[0].lower() == "aws"
+    if not KMS_ALIAS_PREFIX_RE.match(prefix) or prefix.startswith("alias/") or reserved:
         return (f"{prefix!r} is invalid; use letters, digits, '/', '_' or '-', without 'alias/', and not "
                 "'aws' (alias/aws/ is reserved for AWS managed keys)")
     return None

@@ -132,6 +132,7 @@ def test_grant_helpers_scope_to_the_class_key():
         ({"data_classes": ["data", "data"]}, "repeat a name"),
         ({"alias_prefix": "alias/x"}, "alias_prefix 'alias/x' is invalid"),
         ({"alias_prefix": "aws/team"}, "alias_prefix 'aws/team' is invalid"),
+        ({"alias_prefix": "AWS"}, "alias_prefix 'AWS' is invalid"),
     ],
 )
 def test_bad_input(kwargs, message):

@@ -951,3 +951,18 @@ def test_grant_to_imported_principals_names_them_on_the_policies():
     with pytest.raises(ValueError, match=r"grantee .* is in account 222222222222, the persona policies in "
                                          r"111111111111; a managed policy attaches only in its own account"):
         personas.grant("ml-admin", iam.Role.from_role_arn(stack, "X", "arn:aws:iam::222222222222:role/x"))
+
+
+def test_grant_refuses_users_and_groups_of_another_account_and_groups_imported_with_a_path():
+    stack = Stack(new_app(), "S2", env={"account": "111111111111", "region": "eu-west-1"})
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"]})
+    other_user = iam.User.from_user_arn(stack, "U", "arn:aws:iam::222222222222:user/ci-user")
+    with pytest.raises(ValueError, match=r"is in account 222222222222, the persona policies in 111111111111"):
+        personas.grant("ml-admin", other_user)
+    other_group = iam.Group.from_group_arn(stack, "G", "arn:aws:iam::222222222222:group/ops")
+    with pytest.raises(ValueError, match=r"is in account 222222222222"):
+        personas.grant("ml-admin", other_group)
+    with_path = iam.Group.from_group_arn(stack, "H", "arn:aws:iam::111111111111:group/ops/ci-group")
+    with pytest.raises(ValueError, match=r"group 'ops/ci-group' was imported with its path; import it by "
+                                         r"name \(iam.Group.from_group_name\(scope, id, 'ci-group'\)\)"):
+        personas.grant("ml-admin", with_path)

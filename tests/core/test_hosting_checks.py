@@ -681,16 +681,37 @@ def test_rollout_sizes_are_the_ones_sagemaker_takes(routing, size, refused):
     assert bool(checks.rollout_problems(traffic_routing=routing, size_percent=size)) is refused
 
 
+@pytest.mark.aws_behaviour("sagemaker.rollout-step-sizes")
+def test_a_fractional_rollout_size_is_refused():
+    """CapacitySize.Value is an integer (API_CapacitySize)."""
+    assert checks.rollout_problems(traffic_routing="CANARY", size_percent=12.5) == [
+        (("size_percent",), "canary size 12.5 % is not a whole number; SageMaker takes whole percent, e.g. "
+                            "10")]
+    assert checks.rollout_problems(traffic_routing="CANARY", size_percent=12.0) == []
+
+
 @pytest.mark.aws_behaviour("sagemaker.monitoring-schedule-expressions")
 @pytest.mark.parametrize(
     ("expression", "refused"),
-    [("cron(0 * ? * * *)", False), ("cron(0 12 ? * * *)", False), ("cron(0 17/12 ? * * *)", False),
-     ("cron(0 0/2 ? * * *)", False), ("NOW", False), ("rate(1 hour)", True), ("cron(0/5 * ? * * *)", True),
-     ("cron(0 24 ? * * *)", True), ("cron(0 0/25 ? * * *)", True), ("cron(0 * * * ? *)", True)],
+    [
+        ("cron(0 * ? * * *)", False),
+        ("cron(0 12 ? * * *)", False),
+        ("cron(0 17/12 ? * * *)", False),
+        ("cron(0 0/2 ? * * *)", False),
+        ("cron(0 0/01 ? * * *)", False),
+        ("NOW", True),
+        ("rate(1 hour)", True),
+        ("cron(0/5 * ? * * *)", True),
+        ("cron(0 24 ? * * *)", True),
+        ("cron(0 0/25 ? * * *)", True),
+        ("cron(0 * * * ? *)", True),
+    ],
 )
 def test_monitoring_schedules_are_the_forms_model_monitor_takes(expression, refused):
     problems = checks.model_monitor_problems(
-        instance_type="ml.m5.xlarge", schedule_expression=expression,
-        has_baseline_constraints=False, has_baseline_statistics=False,
+        instance_type="ml.m5.xlarge",
+        schedule_expression=expression,
+        has_baseline_constraints=False,
+        has_baseline_statistics=False,
     )
     assert bool(problems) is refused

@@ -13,11 +13,12 @@ one release.
 
 **Durations** are seconds, or an ``aws_cdk.Duration``.
 
-**Turning a feature off.** A feature argument of ``SecureEndpoint`` is ``None`` for its default and ``False``
-for off: ``autoscaling=None`` (the default) scales 2-4 instances, ``autoscaling=False`` does not scale;
-``data_capture``, ``model_monitor``, ``async_inference`` and ``serverless`` are off by default (``None``) and
-``False`` says the same explicitly. ``None`` never turns a default-on feature off. (Before the hosting
-package, ``autoscaling=None`` meant off; it now means the default.)
+**Turning a feature off.** Leave a feature argument of ``SecureEndpoint`` out (or pass ``None``) for its
+default, and pass ``False`` for off: without ``autoscaling`` the endpoint scales 2-4 instances,
+``autoscaling=False`` does not scale; ``data_capture``, ``model_monitor``, ``async_inference`` and
+``serverless`` are off by default and ``False`` says the same explicitly. ``None`` never turns a default-on
+feature off. (Before the hosting package, ``autoscaling=None`` meant off, so an explicit ``autoscaling=None``
+is refused with the fix for now.)
 """
 
 from __future__ import annotations

@@ -425,13 +425,21 @@ def _attach(policy: iam.ManagedPolicy, principal: iam.IPrincipal) -> None:
     elif getattr(principal, "user_name", None) is not None:
         policy.attach_to_user(principal)  # type: ignore[arg-type]
     else:
+        name = getattr(principal, "group_name", "")
+        if isinstance(name, str) and "/" in name and not Token.is_unresolved(name):
+            # CDK keeps an ARN's path in an imported group's name; a policy's Groups take the bare name.
+            raise ValueError(
+                f"MlPersonas.grant: group {name!r} was imported with its path; import it by name "
+                f"(iam.Group.from_group_name(scope, id, {name.rsplit('/', 1)[-1]!r}))"
+            )
         policy.attach_to_group(principal)  # type: ignore[arg-type]
 
 
 def _check_same_account(principal: iam.IPrincipal, account: str) -> None:
-    """A managed policy attaches only in its own account: refuse a grantee of another account."""
+    """A managed policy attaches only in its own account: refuse a grantee of another account. The
+    principal's account is the one of its ARN (an imported user's or group's ``env`` is the stack's)."""
     env = getattr(principal, "env", None)
-    other = getattr(env, "account", None)
+    other = getattr(principal, "principal_account", None) or getattr(env, "account", None)
     if isinstance(other, str) and not Token.is_unresolved(other) and not Token.is_unresolved(account) \
             and other != account:
         raise ValueError(

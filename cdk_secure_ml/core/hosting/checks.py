@@ -294,6 +294,13 @@ def rollout_problems(*, traffic_routing: str, size_percent: float | None) -> lis
                 "e.g. 10",
             )
         ]
+    if size_percent != int(size_percent):
+        return [
+            (
+                ("size_percent",),
+                f"{what} {size_percent:g} % is not a whole number; SageMaker takes whole percent, e.g. 10",
+            )
+        ]
     if not low <= size_percent <= high:
         return [
             (

@@ -187,7 +187,7 @@ class RolloutOptions:
     """Blue/green deployment of a changed endpoint config, with automatic rollback on the error and
     latency alarms. Use :meth:`all_at_once`, :meth:`canary` or :meth:`linear`.
 
-    :param size_percent: canary size, or linear step, in percent of the new fleet (1-100).
+    :param size_percent: canary size (1-50), or linear step (10-50), in whole percent of the new fleet.
     :param wait: baking time after each traffic shift: seconds (or a ``Duration``).
     :param termination_wait: how long the old fleet is kept after all traffic moved: seconds.
     :param maximum_execution_timeout: seconds; default SageMaker's.

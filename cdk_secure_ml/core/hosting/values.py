@@ -31,9 +31,11 @@ MAX_ROLLOUT_WAIT_SECONDS = 3600
 #: ``MaximumExecutionTimeoutInSeconds``: 600-28800 (same page as ``TerminationWaitInSeconds``).
 EXECUTION_TIMEOUT_SECONDS = (600, 28800)
 
-#: The schedules Model Monitor takes: hourly ``cron(0 * ? * * *)``, daily ``cron(0 H ? * * *)``, every N hours
-#: ``cron(0 H/N ? * * *)``, or ``NOW`` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ScheduleConfig.html).
-_SCHEDULE_RE = re.compile(r"^(NOW|cron\(0 (\*|([01]?[0-9]|2[0-3])(/([1-9]|1[0-9]|2[0-4]))?) \? \* \* \*\))$")
+#: The recurring schedules Model Monitor takes: hourly ``cron(0 * ? * * *)``, daily ``cron(0 H ? * * *)``,
+#: every N hours ``cron(0 H/N ? * * *)``
+#: (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ScheduleConfig.html).
+#: ``NOW`` (one run) is not offered: it needs a data-analysis window the construct does not set.
+_SCHEDULE_RE = re.compile(r"^cron\(0 (\*|([01]?[0-9]|2[0-3])(/(0?[1-9]|1[0-9]|2[0-4]))?) \? \* \* \*\)$")
 _IMAGE_URI_RE = re.compile(
     r"^[a-z0-9.-]+(:\d+)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})?$"
 )
@@ -234,7 +236,7 @@ def schedule_expression_problems(schedule_expression: str) -> list[Problem]:
             ("schedule_expression",),
             f"schedule_expression {schedule_expression!r} is not a schedule Model Monitor takes; use "
             "cron(0 * ? * * *) (hourly), cron(0 H ? * * *) (daily at hour H), cron(0 H/N ? * * *) (every N "
-            "hours from H) or NOW",
+            "hours from H)",
         )
     ]
 
