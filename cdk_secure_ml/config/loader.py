@@ -6,15 +6,22 @@ file and, where it can be found, the line number, so a user fixes everything in 
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from cdk_secure_ml.config._section import NestedProblems, error_message
+from cdk_secure_ml.config._section import NestedProblems, error_message, section_class
 from cdk_secure_ml.config.platform import PlatformConfig
+
+#: Plain scalars YAML 1.1 reads as booleans and YAML 1.2 as text: PyYAML (like CloudFormation's and many
+#: tools' YAML 1.1 parsers) turns ``off`` into false, so ``mode: off`` silently means something else.
+_YAML11_BOOLEAN_RE = re.compile(r"^(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
 
 __all__ = ["ConfigError", "ConfigProblem", "NestedProblems", "load_config", "parse_config"]
 
@@ -70,14 +77,78 @@ def _line_of(root: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _keys_at(path: tuple[Any, ...]) -> list[str]:
+    """The keys the config section at ``path`` accepts (empty when ``path`` is not a section)."""
+    model: type[BaseModel] = PlatformConfig
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        nested = section_class(field.annotation) if field is not None else None
+        if nested is None:
+            return []
+        model = nested[1]
+    return list(model.model_fields)
+
+
+def _message(err: Any) -> str:
+    message = error_message(err)
+    if err["type"] == "extra_forbidden" and err["loc"]:
+        keys = _keys_at(tuple(err["loc"][:-1]))
+        close = difflib.get_close_matches(str(err["loc"][-1]), keys, n=1, cutoff=0.7)
+        if close:
+            message = f"unknown key; did you mean {close[0]!r}? (docs/config.md lists the keys)"
+    return message
+
+
 def _problems_from(error: ValidationError, root: yaml.Node | None) -> list[ConfigProblem]:
     problems = []
     for err in error.errors():
         loc = tuple(err["loc"])
-        problem = ConfigProblem(".".join(str(p) for p in loc), error_message(err), _line_of(root, loc))
+        problem = ConfigProblem(".".join(str(p) for p in loc), _message(err), _line_of(root, loc))
         if problem not in problems:
             problems.append(problem)
     return problems
+
+
+def _strict_yaml_problems(node: yaml.Node | None, path: tuple[Any, ...] = ()) -> Iterator[ConfigProblem]:
+    """What YAML accepts but a config must not: a key given twice (YAML keeps the last value silently), and
+    YAML 1.1 booleans (``yes``/``no``/``on``/``off``, which PyYAML reads as true/false), as keys or values."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            if name in seen:
+                yield ConfigProblem(
+                    _dotted((*path, name)),
+                    f"key {name!r} is given twice (first at line {seen[name]}); YAML would keep only the "
+                    "last value: remove one",
+                    line,
+                )
+            seen.setdefault(name, line)
+            yield from _yaml11_boolean(key, (*path, name))
+            yield from _strict_yaml_problems(value, (*path, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _strict_yaml_problems(item, (*path, index))
+    else:
+        yield from _yaml11_boolean(node, path)
+
+
+def _yaml11_boolean(node: yaml.Node | None, path: tuple[Any, ...]) -> Iterator[ConfigProblem]:
+    if isinstance(node, yaml.ScalarNode) and node.style is None and _YAML11_BOOLEAN_RE.match(node.value):
+        meaning = "true" if node.value.lower() in ("yes", "on") else "false"
+        yield ConfigProblem(
+            _dotted(path),
+            f"{node.value!r} is a YAML 1.1 boolean (read as {meaning}); write {meaning}, or quote it "
+            f"('{node.value}') for the text",
+            node.start_mark.line + 1,
+        )
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path)
 
 
 def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
@@ -106,10 +177,16 @@ def parse_config(text: str, source: str = "<config>") -> PlatformConfig:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(source, [ConfigProblem("", "the config must be a YAML mapping (key: value)", 1)])
+    strict = list(_strict_yaml_problems(root))
     try:
-        return PlatformConfig.model_validate(data)
+        config = PlatformConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, _problems_from(exc, root)) from None
+        # a YAML 1.1 boolean explains the type error pydantic reports at the same key: keep the explanation
+        problems = strict + [p for p in _problems_from(exc, root) if p.path not in {s.path for s in strict}]
+        raise ConfigError(source, sorted(problems, key=lambda p: p.line or 0)) from None
+    if strict:
+        raise ConfigError(source, strict)
+    return config
 
 
 def load_config(path: str | Path) -> PlatformConfig:

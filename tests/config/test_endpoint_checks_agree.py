@@ -48,7 +48,11 @@ V = EndpointVariantOptions
 
 
 def config_problems(tail: str, *, stage: str = "dev", region: str = "eu-west-1") -> dict[str, str]:
-    text = (f"name: ml-dev\nregion: {region}\nstage: {stage}\n" + ENDPOINT + textwrap.indent(tail, "    ")
+    endpoint = ENDPOINT
+    for line in tail.splitlines():  # a key of the tail replaces the base's (a repeated key is refused)
+        key = line.split(":", 1)[0]
+        endpoint = "".join(b for b in endpoint.splitlines(keepends=True) if not b.startswith(f"    {key}:"))
+    text = (f"name: ml-dev\nregion: {region}\nstage: {stage}\n" + endpoint + textwrap.indent(tail, "    ")
             + "identity:\n  teams: [{name: team-a}]\n")
     with pytest.raises(ConfigError) as info:
         parse_config(text, source="t.yaml")

@@ -97,3 +97,51 @@ def test_missing_file(tmp_path):
 def test_bad_tag_keys():
     problems = problems_of("name: ml-dev\nregion: us-east-1\ntags:\n  'aws:owner': x\n")
     assert "aws:owner" in problems["tags"]
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line():
+    with pytest.raises(ConfigError) as info:
+        parse_config("name: ml-dev\nregion: us-east-1\nnetwork:\n  cidr: 10.1.0.0/16\n  cidr: 10.2.0.0/16\n")
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == ("network.cidr", 5)
+    assert problem.message == ("key 'cidr' is given twice (first at line 4); YAML would keep only the last "
+                               "value: remove one")
+
+
+@pytest.mark.parametrize(("text", "path", "line", "message"), [
+    ("storage:\n  restrict_to_vpc_endpoint: off\n", "storage.restrict_to_vpc_endpoint", 4,
+     "'off' is a YAML 1.1 boolean (read as false); write false, or quote it ('off') for the text"),
+    ("tags: {project: yes}\n", "tags.project", 3,
+     "'yes' is a YAML 1.1 boolean (read as true); write true, or quote it ('yes') for the text"),
+    ("tags: {on: x}\n", "tags.on", 3, "'on' is a YAML 1.1 boolean (read as true)"),
+])
+def test_yaml_1_1_booleans_are_refused_where_they_are_written(text, path, line, message):
+    with pytest.raises(ConfigError) as info:
+        parse_config("name: ml-dev\nregion: us-east-1\n" + text)
+    found = {p.path: p for p in info.value.problems}
+    assert found[path].line == line and found[path].message.startswith(message)
+
+
+def test_quoted_or_yaml_1_2_booleans_are_fine():
+    config = parse_config("name: ml-dev\nregion: us-east-1\nstorage: {restrict_to_vpc_endpoint: false}\n"
+                          "tags: {project: 'yes', 'on': 'off'}\n")
+    assert config.tags == {"project": "yes", "on": "off"} and config.storage.restrict_to_vpc_endpoint is False
+
+
+def test_a_misspelt_key_gets_a_did_you_mean_and_problems_come_in_line_order():
+    problems = problems_of("""\
+        name: ml-dev
+        region: us-east-1
+        network:
+          dynamodb_gatway_endpoint: true
+        identity:
+          team_tag_ky: team
+          colour: blue
+        """)
+    assert problems["network.dynamodb_gatway_endpoint"] == (
+        "unknown key; did you mean 'dynamodb_gateway_endpoint'? (docs/config.md lists the keys)")
+    assert problems["identity.team_tag_ky"].startswith("unknown key; did you mean 'team_tag_key'?")
+    assert problems["identity.colour"] == "unknown key; check the spelling against docs/config.md"
+    with pytest.raises(ConfigError) as info:
+        parse_config("name: ml-dev\nregion: us-east-1\nidentity: {colour: blue}\nnetwork: {colour: red}\n")
+    assert [p.line for p in info.value.problems] == [3, 4]
