@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import App, Environment, Validations
+from aws_cdk import App, Environment
 
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.policies.packs import add_compliance_packs
-from cdk_secure_ml.policies.plugin import SecureMlChecks
 from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
 from cdk_secure_ml.stacks.pipeline import DeliveryPipelineStack
 from cdk_secure_ml.stacks.stage import MlPlatformStage
@@ -33,7 +32,6 @@ def build_reference_app(
     app = app or App()
     if compliance_packs:
         # Our own rule pack first, then the four cdk-nag packs: synth fails on any unacknowledged error.
-        Validations.of(app).add_plugins(SecureMlChecks())
         add_compliance_packs(app)
     stage: MlPlatformStage | DeliveryPipelineStack
     if config.delivery is not None:

@@ -138,3 +138,28 @@ def test_check_matches_the_cli(tmp_path: Path) -> None:
     template.write_text(json.dumps({"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}))
     report = SecureMlChecks().check([str(template)])
     assert [f.rule for f in report.findings] == ["SML-ENC-14"]
+
+
+def _synth_report(outdir: Path, secure_ml_checks: bool) -> tuple[str, list]:
+    from cdk_secure_ml.policies.packs import add_compliance_packs
+
+    app = cdk.App(outdir=str(outdir), context={"@aws-cdk/core:validationReportPrettyPrint": False})
+    packs = add_compliance_packs(app, secure_ml_checks=secure_ml_checks)
+    stack = cdk.Stack(app, "Nb")
+    sagemaker.CfnNotebookInstance(stack, "Root", **{**COMPLIANT_NOTEBOOK, "root_access": "Enabled"})
+    with contextlib.suppress(Exception):
+        app.synth()
+    report = json.loads((outdir / "validation-report.json").read_text())
+    plugins = " ".join(f"{p['pluginName']}:" + ",".join(v["ruleName"] for v in p.get("violations", []))
+                       for p in report["pluginReports"])
+    return plugins, packs
+
+
+def test_add_compliance_packs_registers_our_pack_with_an_opt_out(tmp_path):
+    """add_compliance_packs(app) registers SecureMlChecks beside cdk-nag's packs (issue 15, item 3)."""
+    with_ours, packs = _synth_report(tmp_path / "with", secure_ml_checks=True)
+    assert f"{PLUGIN_NAME}:SML-NET-3" in with_ours
+    assert sorted(type(p).__name__ for p in packs) == [
+        "AwsSolutionsChecks", "HIPAASecurityChecks", "NIST80053R5Checks", "PCIDSS321Checks"]
+    without, packs = _synth_report(tmp_path / "without", secure_ml_checks=False)
+    assert PLUGIN_NAME not in without and len(packs) == 4
