@@ -20,14 +20,21 @@ export AWS_EC2_METADATA_DISABLED := true
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# Each step says what it does before it starts and how long it took (the first run installs for minutes).
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -q --disable-pip-version-check -e '.[dev]'
-	touch $@
+	@echo "setup: installing this package and its [dev] extra into $(VENV) (the first time takes a few minutes) ..."
+	@start=$$(date +%s); \
+	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	  $(PY) -m pip install -q -q --disable-pip-version-check -e '.[dev]' && \
+	  echo "setup: $(VENV) ready in $$(( $$(date +%s) - start )) s"
+	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "setup: installing the pinned AWS CDK CLI into node_modules ..."
+	@start=$$(date +%s); \
+	  npm ci --no-audit --no-fund --loglevel=error && \
+	  echo "setup: node_modules ready in $$(( $$(date +%s) - start )) s"
+	@touch $@
 
 ## synth: the reference app for $(CONFIG) into cdk.out (no credentials, no network)
 synth: setup
@@ -56,8 +63,11 @@ check: synth $(CHECKOV)
 
 # checkov pins boto3==1.35.49, so it lives in its own tool environment, never in .venv.
 $(CHECKOV):
-	rm -rf $(CHECKOV_ENV) && $(PYTHON) -m venv $(CHECKOV_ENV)
-	$(CHECKOV_ENV)/bin/pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)"
+	@echo "setup: installing checkov $(CHECKOV_VERSION) into $(CHECKOV_ENV) (the first time takes a minute or two) ..."
+	@start=$$(date +%s); \
+	  rm -rf $(CHECKOV_ENV) && $(PYTHON) -m venv $(CHECKOV_ENV) && \
+	  $(CHECKOV_ENV)/bin/pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)" && \
+	  echo "setup: checkov ready in $$(( $$(date +%s) - start )) s"
 
 ## bench: the speed goals of the issues (never timed tests): synth overhead, check vs checkov, profiles at scale, demo time
 bench: synth $(CHECKOV)
