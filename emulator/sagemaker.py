@@ -36,7 +36,7 @@ Hosting (:func:`install` patches moto's backend, so boto3 and the CloudFormation
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
@@ -379,14 +379,6 @@ class Domain(AdapterMixin, CloudFormationModel):
         if resource_name in backend.domains:
             backend.delete_domain(resource_name, None)
 
-    #: Properties whose change replaces the domain; the rest update in place
-    #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html).
-    REPLACING: ClassVar[dict[str, str]] = {
-        "AuthMode": "auth_mode",
-        "DomainName": "domain_name",
-        "KmsKeyId": "kms_key_id",
-    }
-
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
         cls,
@@ -396,13 +388,13 @@ class Domain(AdapterMixin, CloudFormationModel):
         account_id: str,
         region_name: str,
     ) -> Any:
-        """In place, as in AWS, unless a create-only property changes (then: replace)."""
+        """In place, as in AWS. A change of a create-only property never gets here: the emulator's
+        CloudFormation replaces the resource first (emulator.cloudformation, from the provider schema);
+        a domain that is gone is created again."""
         props = cloudformation_json["Properties"]
         backend = sagemaker_backends[account_id][region_name]
         domain = backend.domains.get(original_resource.physical_id)
-        if domain is None or any(
-            props.get(key) != getattr(domain, attribute) for key, attribute in cls.REPLACING.items()
-        ):
+        if domain is None:
             return super().update_from_cloudformation_json(
                 original_resource, new_resource_name, cloudformation_json, account_id, region_name
             )
@@ -606,10 +598,6 @@ class UserProfile(AdapterMixin, CloudFormationModel):
             )
         )
 
-    #: Properties whose change replaces the profile; UserSettings and Tags update in place
-    #: (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html).
-    REPLACING = ("DomainId", "UserProfileName", "SingleSignOnUserIdentifier", "SingleSignOnUserValue")
-
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
         cls,
@@ -619,12 +607,13 @@ class UserProfile(AdapterMixin, CloudFormationModel):
         account_id: str,
         region_name: str,
     ) -> Any:
-        """In place, as in AWS, unless a create-only property changes (then: replace)."""
+        """In place, as in AWS (create-only changes are replaced before, as for Domain);
+        a profile that is gone is created again."""
         props = api_typed(cloudformation_json["Properties"])
         name, _, domain_id = original_resource.physical_id.partition("|")
         backend = standins.backend(account_id, region_name)
         existing = standins.store(backend, "user_profiles").get((domain_id, name))
-        if existing is None or any(props.get(key) != existing.get(key) for key in cls.REPLACING):
+        if existing is None:
             return super().update_from_cloudformation_json(
                 original_resource, new_resource_name, cloudformation_json, account_id, region_name
             )
