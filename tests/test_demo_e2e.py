@@ -9,11 +9,11 @@ import json
 import re
 
 from cdk_secure_ml.config import load_config
+from cdk_secure_ml.emulator import demo
+from cdk_secure_ml.emulator.drift import caught, platform_drifts
+from cdk_secure_ml.emulator.server import Emulator
 from cdk_secure_ml.policies.live import run_audit
 from cdk_secure_ml.policies.live.cli import main_audit
-from emulator import demo
-from emulator.drift import caught, platform_drifts
-from emulator.server import Emulator
 
 from .conftest import ROOT
 
