@@ -545,7 +545,9 @@ def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, 
         say(f"  retained {name} ({resource_type}) {physical_id}: {why}")
     if left:
         say(f"demo: stacks left after cdk destroy: {', '.join(left)}")
-    say(f"demo: destroyed, retained {len(kept)}: {', '.join(physical for _, _, physical, _ in kept)}")
+    # A bucket and its policy share a physical id (the bucket name): name each once.
+    names = dict.fromkeys(physical for _, _, physical, _ in kept)
+    say(f"demo: destroyed, retained {len(kept)}: {', '.join(names)}")
     return not left
 
 
