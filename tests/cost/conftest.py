@@ -14,7 +14,7 @@ from tests.conftest import ROOT, cdk_context
 
 
 def _synth(name: str, outdir: Path) -> Path:
-    """config/<name>.yaml synthesized into ``outdir`` (compliance packs off: the cost reads templates only)."""
+    """config/<name>.yaml synthesized into ``outdir``, no compliance packs (cost reads templates only)."""
     config = load_config(ROOT / "config" / f"{name}.yaml")
     app = App(context=cdk_context(), outdir=str(outdir))
     build_reference_app(config, app=app, compliance_packs=False, config_path=f"config/{name}.yaml")

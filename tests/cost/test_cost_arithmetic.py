@@ -32,10 +32,14 @@ PRICES = {
     "sagemaker.hosting.ml.m5.large": 0.115,
     "sagemaker.studio.ml.t3.medium": 0.05,
 }
-BOOK = parse_price_book({
-    "snapshot_date": "2026-11-30",
-    "regions": {REGION: {k: {"usd": v, "unit": "u", "source": URL, "checked": [URL]} for k, v in PRICES.items()}},
-})
+BOOK = parse_price_book(
+    {
+        "snapshot_date": "2026-11-30",
+        "regions": {
+            REGION: {k: {"usd": v, "unit": "u", "source": URL, "checked": [URL]} for k, v in PRICES.items()}
+        },
+    }
+)
 SUBNETS = [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}, {"Ref": "SubnetC"}]
 
 
@@ -54,27 +58,65 @@ TEMPLATE = {
         "Rule1": _res("AWS::Config::ConfigRule"),
         "Rule2": _res("AWS::Config::ConfigRule"),
         "Rule3": _res("AWS::Config::ConfigRule"),
-        "Detector": _res("AWS::GuardDuty::Detector", Enable=True,
-                         Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]),
+        "Detector": _res(
+            "AWS::GuardDuty::Detector",
+            Enable=True,
+            Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}],
+        ),
         "TrailA": _res("AWS::CloudTrail::Trail"),
-        "TrailB": _res("AWS::CloudTrail::Trail", EventSelectors=[
-            {"IncludeManagementEvents": True, "DataResources": [{"Type": "AWS::S3::Object", "Values": ["x"]}]}]),
+        "TrailB": _res(
+            "AWS::CloudTrail::Trail",
+            EventSelectors=[
+                {
+                    "IncludeManagementEvents": True,
+                    "DataResources": [{"Type": "AWS::S3::Object", "Values": ["x"]}],
+                }
+            ],
+        ),
         "LogA": _res("AWS::Logs::LogGroup", RetentionInDays=90),
         "LogB": _res("AWS::Logs::LogGroup"),
-        "Cfg": _res("AWS::SageMaker::EndpointConfig", ProductionVariants=[
-            {"VariantName": "A", "InstanceType": "ml.m5.large", "InitialInstanceCount": 3},
-            {"VariantName": "S", "ServerlessConfig": {"MaxConcurrency": 1, "MemorySizeInMB": 2048}},
-        ]),
-        "Ep": _res("AWS::SageMaker::Endpoint", EndpointConfigName={"Fn::GetAtt": ["Cfg", "EndpointConfigName"]}),
-        "Target": _res("AWS::ApplicationAutoScaling::ScalableTarget", ServiceNamespace="sagemaker", MinCapacity=1,
-                       MaxCapacity=4, ResourceId={"Fn::Join": ["", [
-                           "endpoint/", {"Fn::GetAtt": ["Ep", "EndpointName"]}, "/variant/A"]]}),
-        "GpuCfg": _res("AWS::SageMaker::EndpointConfig", ProductionVariants=[
-            {"VariantName": "G", "InstanceType": "ml.p5.48xlarge", "InitialInstanceCount": 1}]),
-        "GpuEp": _res("AWS::SageMaker::Endpoint", EndpointConfigName={"Fn::GetAtt": ["GpuCfg", "EndpointConfigName"]}),
-        "Domain": _res("AWS::SageMaker::Domain", DefaultUserSettings={"JupyterLabAppSettings": {
-            "AppLifecycleManagement": {"IdleSettings": {
-                "LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 60, "MaxIdleTimeoutInMinutes": 120}}}}),
+        "Cfg": _res(
+            "AWS::SageMaker::EndpointConfig",
+            ProductionVariants=[
+                {"VariantName": "A", "InstanceType": "ml.m5.large", "InitialInstanceCount": 3},
+                {"VariantName": "S", "ServerlessConfig": {"MaxConcurrency": 1, "MemorySizeInMB": 2048}},
+            ],
+        ),
+        "Ep": _res(
+            "AWS::SageMaker::Endpoint", EndpointConfigName={"Fn::GetAtt": ["Cfg", "EndpointConfigName"]}
+        ),
+        "Target": _res(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            ServiceNamespace="sagemaker",
+            MinCapacity=1,
+            MaxCapacity=4,
+            ResourceId={
+                "Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Ep", "EndpointName"]}, "/variant/A"]]
+            },
+        ),
+        "GpuCfg": _res(
+            "AWS::SageMaker::EndpointConfig",
+            ProductionVariants=[
+                {"VariantName": "G", "InstanceType": "ml.p5.48xlarge", "InitialInstanceCount": 1}
+            ],
+        ),
+        "GpuEp": _res(
+            "AWS::SageMaker::Endpoint", EndpointConfigName={"Fn::GetAtt": ["GpuCfg", "EndpointConfigName"]}
+        ),
+        "Domain": _res(
+            "AWS::SageMaker::Domain",
+            DefaultUserSettings={
+                "JupyterLabAppSettings": {
+                    "AppLifecycleManagement": {
+                        "IdleSettings": {
+                            "LifecycleManagement": "ENABLED",
+                            "IdleTimeoutInMinutes": 60,
+                            "MaxIdleTimeoutInMinutes": 120,
+                        }
+                    }
+                }
+            },
+        ),
         "Alice": _res("AWS::SageMaker::UserProfile"),
         "Bob": _res("AWS::SageMaker::UserProfile"),
     }
@@ -162,8 +204,9 @@ def test_total_is_the_sum_of_the_priced_fixed_items(result) -> None:
     assert result.total == 140.80
     document = result.to_json()
     assert document["total"] == 140.80 and document["unpriced"] == 1
-    assert document["accounts"] == [{"account": "unknown-account", "region": REGION, "total": 140.80,
-                                     "ceiling": 4.20, "unpriced": 1}]
+    assert document["accounts"] == [
+        {"account": "unknown-account", "region": REGION, "total": 140.80, "ceiling": 4.20, "unpriced": 1}
+    ]
 
 
 def test_without_a_region_nothing_is_priced(tmp_path) -> None:

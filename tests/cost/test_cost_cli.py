@@ -17,16 +17,34 @@ KEY = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}
 def _assembly(root, *, nested: bool = True):
     """A cdk.out with one stack in the app and one in a nested stage assembly (as CDK Pipelines writes)."""
     (root / "t.template.json").write_text(json.dumps({"Resources": {"AppKey": KEY}}))
-    artifacts = {"App": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/us-east-1",
-                         "properties": {"templateFile": "t.template.json"}}}
+    artifacts = {
+        "App": {
+            "type": "aws:cloudformation:stack",
+            "environment": "aws://111111111111/us-east-1",
+            "properties": {"templateFile": "t.template.json"},
+        }
+    }
     if nested:
         stage = root / "assembly-stage"
         stage.mkdir()
         (stage / "s.template.json").write_text(json.dumps({"Resources": {"StageKey": KEY}}))
-        (stage / "manifest.json").write_text(json.dumps({"artifacts": {"S": {
-            "type": "aws:cloudformation:stack", "environment": "aws://222222222222/eu-west-1",
-            "properties": {"templateFile": "s.template.json"}}}}))
-        artifacts["assembly-stage"] = {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-stage"}}
+        (stage / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "artifacts": {
+                        "S": {
+                            "type": "aws:cloudformation:stack",
+                            "environment": "aws://222222222222/eu-west-1",
+                            "properties": {"templateFile": "s.template.json"},
+                        }
+                    }
+                }
+            )
+        )
+        artifacts["assembly-stage"] = {
+            "type": "cdk:cloud-assembly",
+            "properties": {"directoryName": "assembly-stage"},
+        }
     (root / "manifest.json").write_text(json.dumps({"artifacts": artifacts}))
     return root
 
@@ -34,7 +52,9 @@ def _assembly(root, *, nested: bool = True):
 def test_environments_are_read_from_the_manifests(tmp_path) -> None:
     stacks = read_assembly(_assembly(tmp_path))
     assert [(s.stack, s.account, s.region) for s in stacks] == [
-        ("App", "111111111111", "us-east-1"), ("S", "222222222222", "eu-west-1")]
+        ("App", "111111111111", "us-east-1"),
+        ("S", "222222222222", "eu-west-1"),
+    ]
     assert parse_environment("aws://unknown-account/unknown-region") == ("unknown-account", "unknown-region")
     assert parse_environment(None) == ("unknown-account", "unknown-region")
 
@@ -44,11 +64,33 @@ def test_json_report_shape(tmp_path, capsys) -> None:
     document = json.loads(capsys.readouterr().out)
     assert set(document) >= {"accounts", "items", "total", "currency", "price_date", "assumptions"}
     assert [(a["account"], a["region"], a["total"]) for a in document["accounts"]] == [
-        ("111111111111", "us-east-1", 1.0), ("222222222222", "eu-west-1", 1.0)]  # one key-month each
+        ("111111111111", "us-east-1", 1.0),
+        ("222222222222", "eu-west-1", 1.0),
+    ]  # one key-month each
     item = document["items"][0]
-    assert set(item) == {"account", "region", "category", "resource", "stack", "quantity", "unit", "unit_price",
-                         "monthly", "source", "price_date", "verified", "kind", "assumption", "note"}
-    assert (item["category"], item["resource"], item["quantity"], item["unit_price"]) == ("KMS keys", "AppKey", 1, 1.0)
+    assert set(item) == {
+        "account",
+        "region",
+        "category",
+        "resource",
+        "stack",
+        "quantity",
+        "unit",
+        "unit_price",
+        "monthly",
+        "source",
+        "price_date",
+        "verified",
+        "kind",
+        "assumption",
+        "note",
+    }
+    assert (item["category"], item["resource"], item["quantity"], item["unit_price"]) == (
+        "KMS keys",
+        "AppKey",
+        1,
+        1.0,
+    )
     assert item["source"] == "https://aws.amazon.com/kms/pricing/" and document["total"] == 2.0
 
 
@@ -78,7 +120,10 @@ def test_region_for_environment_agnostic_stacks(tmp_path, capsys) -> None:
         (["cost", "{bad_json}"], "line 2: not valid JSON"),
         (["cost", "{not_template}"], "not a CloudFormation template"),
         (["cost", "{ok}", "--assume", "nope"], "write NAME=VALUE"),
-        (["cost", "{ok}", "--assume", "cofig_items_per_month=1"], "unknown assumption 'cofig_items_per_month'"),
+        (
+            ["cost", "{ok}", "--assume", "cofig_items_per_month=1"],
+            "unknown assumption 'cofig_items_per_month'",
+        ),
         (["cost", "{ok}", "--region", "mars-1"], "--region mars-1: the price snapshot has no prices for it"),
         (["cost", "{ok}", "--format", "csv"], "invalid choice: 'csv'"),
     ],
@@ -89,8 +134,13 @@ def test_bad_input_exits_2_naming_the_problem(tmp_path, capsys, argv, message) -
     (tmp_path / "list.json").write_text('{"AWSTemplateFormatVersion": "2010-09-09"}')
     (tmp_path / "ok").mkdir()
     ok = _assembly(tmp_path / "ok", nested=False)
-    paths = {"missing": tmp_path / "nope", "empty_dir": tmp_path / "empty", "bad_json": tmp_path / "bad.json",
-             "not_template": tmp_path / "list.json", "ok": ok}
+    paths = {
+        "missing": tmp_path / "nope",
+        "empty_dir": tmp_path / "empty",
+        "bad_json": tmp_path / "bad.json",
+        "not_template": tmp_path / "list.json",
+        "ok": ok,
+    }
     assert main([a.format(**paths) for a in argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("secure-ml cost: error: ") and message in err
@@ -98,8 +148,20 @@ def test_bad_input_exits_2_naming_the_problem(tmp_path, capsys, argv, message) -
 
 def test_price_snapshot_entries_are_checked(tmp_path) -> None:
     with pytest.raises(CostInputError, match=r"regions.us-east-1.kms.key_month.usd: 'one' is not a price"):
-        parse_price_book({"snapshot_date": "2026-11-30", "regions": {"us-east-1": {"kms.key_month": {
-            "usd": "one", "unit": "key-month", "source": "https://aws.amazon.com/kms/pricing/"}}}})
+        parse_price_book(
+            {
+                "snapshot_date": "2026-11-30",
+                "regions": {
+                    "us-east-1": {
+                        "kms.key_month": {
+                            "usd": "one",
+                            "unit": "key-month",
+                            "source": "https://aws.amazon.com/kms/pricing/",
+                        }
+                    }
+                },
+            }
+        )
     with pytest.raises(CostInputError, match="needs 'snapshot_date'"):
         parse_price_book({"regions": {}})
     with pytest.raises(CostInputError, match="cannot read the price snapshot"):
@@ -111,7 +173,11 @@ def test_the_shipped_snapshot_covers_the_configs() -> None:
     base = {key for key in book.prices["us-east-1"] if not key.startswith("sagemaker.")}
     for region in ("us-east-1", "eu-west-1"):  # demo.yaml; default.yaml and multi-account.yaml
         assert base <= set(book.prices[region]), region
-        for key in ("sagemaker.hosting.ml.m5.large", "sagemaker.hosting.ml.m5.xlarge", "sagemaker.studio.ml.t3.medium"):
+        for key in (
+            "sagemaker.hosting.ml.m5.large",
+            "sagemaker.hosting.ml.m5.xlarge",
+            "sagemaker.studio.ml.t3.medium",
+        ):
             assert book.get(region, key) is not None, (region, key)  # demo, its day 2, Studio's default
         assert all(p.source.startswith("https://") for p in book.prices[region].values())
     assert book.date == "2026-11-30"

@@ -46,13 +46,18 @@ def test_demo_interface_endpoints(demo) -> None:
     assert len(endpoints) == INTERFACE_ENDPOINTS
     assert {i.quantity for i in endpoints} == {2 * 730}  # az_count 2
     # 11 endpoints x 2 AZs x 730 h x the us-east-1 endpoint-hour ($0.01 in the 2026-11-30 snapshot: $160.60)
-    expected = round(INTERFACE_ENDPOINTS * 2 * 730 * _price("us-east-1", "privatelink.interface_endpoint_hour"), 2)
+    expected = round(
+        INTERFACE_ENDPOINTS * 2 * 730 * _price("us-east-1", "privatelink.interface_endpoint_hour"), 2
+    )
     assert _category(demo.items, "interface endpoints") == expected
 
 
 def test_demo_endpoint_at_its_minimum_of_two_instances(demo) -> None:
     (variant,) = [i for i in demo.items if i.category == "endpoint instances"]
-    assert variant.resource.endswith("/AllTraffic") and variant.note == "2 x ml.m5.large (autoscaling MinCapacity)"
+    assert (
+        variant.resource.endswith("/AllTraffic")
+        and variant.note == "2 x ml.m5.large (autoscaling MinCapacity)"
+    )
     assert variant.monthly == round(2 * 730 * _price("us-east-1", "sagemaker.hosting.ml.m5.large"), 2)
 
 
@@ -72,15 +77,18 @@ def test_default_config_is_priced_in_eu_west_1(default_assembly) -> None:
     result = estimate_assembly(default_assembly)
     assert result.environments() == [("unknown-account", "eu-west-1")]
     assert _category(result.items, "interface endpoints") == round(
-        INTERFACE_ENDPOINTS * 2 * 730 * _price("eu-west-1", "privatelink.interface_endpoint_hour"), 2)
+        INTERFACE_ENDPOINTS * 2 * 730 * _price("eu-west-1", "privatelink.interface_endpoint_hour"), 2
+    )
     assert not result.unpriced
 
 
 @pytest.mark.aws_behaviour("pricing.cloudtrail-first-management-copy-free")
 def test_multi_account_reads_the_nested_stage_assemblies(multi) -> None:
     assert multi.environments() == [
-        ("111111111111", "eu-west-1"), ("222222222222", "eu-west-1"),
-        ("333333333333", "eu-west-1"), ("444444444444", "eu-west-1"),
+        ("111111111111", "eu-west-1"),
+        ("222222222222", "eu-west-1"),
+        ("333333333333", "eu-west-1"),
+        ("444444444444", "eu-west-1"),
     ]
     stages = {a: items for (a, _), items in multi.by_environment().items() if a != "111111111111"}
     for account, items in stages.items():
@@ -88,7 +96,8 @@ def test_multi_account_reads_the_nested_stage_assemblies(multi) -> None:
         assert not [i for i in items if i.category == "GuardDuty"], account
         assert not [i for i in items if i.resource == "ComplianceRulesRecorder"], account
         assert _category(items, "interface endpoints") == round(
-            INTERFACE_ENDPOINTS * 2 * 730 * _price("eu-west-1", "privatelink.interface_endpoint_hour"), 2)
+            INTERFACE_ENDPOINTS * 2 * 730 * _price("eu-west-1", "privatelink.interface_endpoint_hour"), 2
+        )
         trail = [i for i in items if i.category == "CloudTrail" and i.resource.endswith("management events")]
         assert [i.monthly for i in trail] == [0.0], account
     tooling = multi.by_environment()[("111111111111", "eu-west-1")]
