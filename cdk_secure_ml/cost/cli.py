@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .assembly import CostInputError, read_assembly
 from .estimate import estimate
-from .model import Assumptions
+from .model import CostAssumptions
 from .prices import load_price_book
 from .report import format_json, format_text
 
@@ -72,7 +72,7 @@ def main_cost(argv: Sequence[str]) -> int:
     """``secure-ml cost``; returns the exit code."""
     try:
         args = _parser().parse_args(list(argv))
-        assumptions = Assumptions().replace(_overrides(args.assume))
+        assumptions = CostAssumptions().replace(_overrides(args.assume))
         book = load_price_book(args.prices)
         if args.region and args.region not in book.prices:
             raise _UsageError(

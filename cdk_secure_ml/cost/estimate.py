@@ -7,7 +7,7 @@ What is counted, from each stack's template (the AWS billing rule each relies on
 - KMS keys: a key-month each, plus one for each of a rotating key's first two rotations
   (https://aws.amazon.com/kms/pricing/);
 - the Config recorder (configuration items recorded) and rules (evaluations)
-  (https://aws.amazon.com/config/pricing/), from :class:`~.model.Assumptions` volumes;
+  (https://aws.amazon.com/config/pricing/), from :class:`~.model.CostAssumptions` volumes;
 - the GuardDuty detector's foundational analysis (CloudTrail management events, VPC flow and DNS logs) and
   S3 Protection when enabled (https://aws.amazon.com/guardduty/pricing/), from assumed volumes;
 - CloudTrail: the first trail logging management events in an account and region is free, a further one
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assembly import UNKNOWN_REGION, StackTemplate
-from .model import Assumptions, Estimate, LineItem
+from .model import CostAssumptions, CostEstimate, CostItem
 from .prices import PriceBook
 
 DAYS_PER_MONTH = 365 / 12
@@ -64,7 +64,7 @@ class _Pricer:
         assumption: str = "",
         note: str = "",
         kind: str = "fixed",
-    ) -> LineItem:
+    ) -> CostItem:
         price = self.book.get(self.env.region, key)
         if price is None:
             why = (
@@ -72,7 +72,7 @@ class _Pricer:
                 if self.env.region == UNKNOWN_REGION
                 else f"no price for {key} in {self.env.region}"
             )
-            return LineItem(
+            return CostItem(
                 self.env.account,
                 self.env.region,
                 category,
@@ -87,7 +87,7 @@ class _Pricer:
                 assumption=assumption,
                 note=f"no price: {why}" + (f"; {note}" if note else ""),
             )
-        return LineItem(
+        return CostItem(
             self.env.account,
             self.env.region,
             category,
@@ -111,7 +111,7 @@ def _props(resource: dict[str, Any]) -> dict[str, Any]:
     return props if isinstance(props, dict) else {}
 
 
-def _vpc_endpoints(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _vpc_endpoints(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     for stack, lid, resource in env.of_type("AWS::EC2::VPCEndpoint"):
         props = _props(resource)
         if props.get("VpcEndpointType") == "Interface":
@@ -138,7 +138,7 @@ def _vpc_endpoints(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineI
             )
 
 
-def _kms_keys(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _kms_keys(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     for stack, lid, resource in env.of_type("AWS::KMS::Key"):
         yield pricer.item(stack, "KMS keys", lid, 1, "kms.key_month")
         rotations = min(a.kms_rotations, 2)
@@ -153,7 +153,7 @@ def _kms_keys(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
             )
 
 
-def _config(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _config(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     for stack, lid, _ in env.of_type("AWS::Config::ConfigurationRecorder"):
         yield pricer.item(
             stack,
@@ -187,7 +187,7 @@ def _s3_protection(props: dict[str, Any]) -> bool:
     return s3_logs.get("Enable") is True
 
 
-def _guardduty(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _guardduty(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     for stack, lid, resource in env.of_type("AWS::GuardDuty::Detector"):
         props = _props(resource)
         if props.get("Enable") is False:
@@ -250,14 +250,14 @@ def _logs_data_events(props: dict[str, Any]) -> bool:
     )
 
 
-def _cloudtrail(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _cloudtrail(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     free_copy_used = False
     for stack, lid, resource in env.of_type("AWS::CloudTrail::Trail"):
         props = _props(resource)
         if _logs_management_events(props):
             if not free_copy_used:
                 free_copy_used = True
-                yield LineItem(
+                yield CostItem(
                     env.account,
                     env.region,
                     "CloudTrail",
@@ -291,7 +291,7 @@ def _cloudtrail(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem
             )
 
 
-def _log_groups(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _log_groups(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     ingestion = a.log_ingestion_gb_per_group_per_month
     for stack, lid, resource in env.of_type("AWS::Logs::LogGroup"):
         retention = _props(resource).get("RetentionInDays")
@@ -347,7 +347,7 @@ def _scalable_minimums(env: _Env) -> dict[tuple[str, str], int]:
     return minimums
 
 
-def _endpoints(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _endpoints(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     configs = {lid: (stack, _props(r)) for stack, lid, r in env.of_type("AWS::SageMaker::EndpointConfig")}
     minimums = _scalable_minimums(env)
     for stack, lid, resource in env.of_type("AWS::SageMaker::Endpoint"):
@@ -382,7 +382,7 @@ def _idle_timeout(settings: dict[str, Any]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _studio(env: _Env, pricer: _Pricer, a: Assumptions) -> Iterable[LineItem]:
+def _studio(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
     users = len(env.of_type("AWS::SageMaker::UserProfile"))
     for stack, lid, resource in env.of_type("AWS::SageMaker::Domain"):
         timeout, instance = _idle_timeout(_props(resource).get("DefaultUserSettings") or {})
@@ -416,14 +416,14 @@ ESTIMATORS = (_vpc_endpoints, _kms_keys, _config, _guardduty, _cloudtrail, _log_
 def estimate(
     stacks: list[StackTemplate],
     prices: PriceBook,
-    assumptions: Assumptions | None = None,
+    assumptions: CostAssumptions | None = None,
     default_region: str | None = None,
-) -> Estimate:
+) -> CostEstimate:
     """Itemise the fixed monthly cost of ``stacks`` (from :func:`~.assembly.read_assembly`).
 
     ``default_region`` prices stacks whose region is unknown; without it their items have no price.
     """
-    a = assumptions or Assumptions()
+    a = assumptions or CostAssumptions()
     envs: dict[tuple[str, str], _Env] = {}
     warnings: list[str] = []
     for s in stacks:
@@ -442,4 +442,4 @@ def estimate(
         for f in ESTIMATORS
         for item in f(env, _Pricer(env, prices), a)
     ]
-    return Estimate(items, a, prices.date, prices.file, warnings)
+    return CostEstimate(items, a, prices.date, prices.file, warnings)

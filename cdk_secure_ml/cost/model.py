@@ -1,6 +1,6 @@
 """The cost model's data: the named assumptions, one line of the estimate, and the estimate.
 
-Every figure that is not read from a template is an :class:`Assumptions` field, documented here,
+Every figure that is not read from a template is an :class:`CostAssumptions` field, documented here,
 printed with every report, and settable from the command line (``secure-ml cost --assume NAME=VALUE``).
 """
 
@@ -15,7 +15,7 @@ HOURS_PER_MONTH = 730
 
 
 @dataclass(frozen=True)
-class Assumptions:
+class CostAssumptions:
     """What the templates cannot say. Defaults describe a small platform of a few users, one region.
 
     - ``hours_per_month`` (h): hours an always-on resource is billed per month (730).
@@ -55,7 +55,7 @@ class Assumptions:
     studio_instance_type: str = "ml.t3.medium"
     default_az_count: int = 2
 
-    def replace(self, overrides: dict[str, str]) -> Assumptions:
+    def replace(self, overrides: dict[str, str]) -> CostAssumptions:
         """A copy with ``NAME=VALUE`` overrides; raises ValueError naming an unknown name or a bad value."""
         types = {f.name: f.type for f in fields(self)}
         values = asdict(self)
@@ -72,17 +72,17 @@ class Assumptions:
             if kind != "str" and value < 0:
                 raise ValueError(f"assumption {name}={raw!r}: must be >= 0")
             values[name] = value
-        return Assumptions(**values)
+        return CostAssumptions(**values)
 
 
 @dataclass(frozen=True)
-class LineItem:
+class CostItem:
     """One line of the estimate: ``monthly`` = ``quantity`` x ``unit_price`` (USD per month).
 
     ``unit_price`` and ``monthly`` are None when there is no price (unknown region or instance type; the
     ``note`` says which): never a silent 0. ``kind`` is ``fixed`` (in the total) or ``ceiling`` (an upper
     bound such as Studio's idle spend, reported beside the total). ``assumption`` names the
-    :class:`Assumptions` field the quantity comes from, if any.
+    :class:`CostAssumptions` field the quantity comes from, if any.
     """
 
     account: str
@@ -106,17 +106,17 @@ class LineItem:
 
 
 @dataclass
-class Estimate:
+class CostEstimate:
     """The itemised estimate of an assembly: ``items``, the ``assumptions`` and the prices' date."""
 
-    items: list[LineItem]
-    assumptions: Assumptions
+    items: list[CostItem]
+    assumptions: CostAssumptions
     price_date: str
     price_file: str = ""
     warnings: list[str] = field(default_factory=list)
 
     @staticmethod
-    def _sum(items: list[LineItem], kind: str) -> float:
+    def _sum(items: list[CostItem], kind: str) -> float:
         return round(sum(i.monthly for i in items if i.kind == kind and i.monthly is not None), 2)
 
     @property
@@ -130,14 +130,14 @@ class Estimate:
         return self._sum(self.items, "ceiling")
 
     @property
-    def unpriced(self) -> list[LineItem]:
+    def unpriced(self) -> list[CostItem]:
         return [i for i in self.items if i.monthly is None]
 
     def environments(self) -> list[tuple[str, str]]:
         return sorted({(i.account, i.region) for i in self.items})
 
-    def by_environment(self) -> dict[tuple[str, str], list[LineItem]]:
-        grouped: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
+    def by_environment(self) -> dict[tuple[str, str], list[CostItem]]:
+        grouped: dict[tuple[str, str], list[CostItem]] = defaultdict(list)
         for item in self.items:
             grouped[(item.account, item.region)].append(item)
         return dict(sorted(grouped.items()))

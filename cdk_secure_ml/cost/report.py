@@ -1,6 +1,6 @@
 """``secure-ml cost`` output: a text table per account and region with totals, or JSON.
 
-JSON: ``{"accounts": [{"account", "region", "total", "ceiling", "unpriced"}], "items": [LineItem...],
+JSON: ``{"accounts": [{"account", "region", "total", "ceiling", "unpriced"}], "items": [CostItem...],
 "total", "ceiling_total", "unpriced", "currency", "price_date", "assumptions", "warnings"}``; an item is
 ``{"account", "region", "category", "resource", "stack", "quantity", "unit", "unit_price", "monthly",
 "source", "price_date", "verified", "kind", "assumption", "note"}`` (``unit_price`` and ``monthly`` null
@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict
 
 from .assembly import UNKNOWN_ACCOUNT
-from .model import Estimate, LineItem
+from .model import CostEstimate, CostItem
 
 
 def _money(value: float | None) -> str:
@@ -25,8 +25,8 @@ def _account(account: str) -> str:
     return "account not set (env-agnostic stack)" if account == UNKNOWN_ACCOUNT else f"account {account}"
 
 
-def _category_lines(items: list[LineItem]) -> list[str]:
-    by_category: dict[str, list[LineItem]] = defaultdict(list)
+def _category_lines(items: list[CostItem]) -> list[str]:
+    by_category: dict[str, list[CostItem]] = defaultdict(list)
     for item in items:
         by_category[item.category].append(item)
     lines = []
@@ -44,7 +44,7 @@ def _category_lines(items: list[LineItem]) -> list[str]:
     return lines
 
 
-def format_text(estimate: Estimate, verbose: bool = False) -> str:
+def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
     """A table per account and region: each category's items and cost, the subtotal; then the total."""
     lines = [
         f"Fixed monthly cost (USD, prices of {estimate.price_date}; * = price not verified against "
@@ -78,7 +78,7 @@ def format_text(estimate: Estimate, verbose: bool = False) -> str:
         lines.append(f"{len(estimate.unpriced)} item(s) have no price and are not in the total (marked !)")
     lines += [f"warning: {w}" for w in estimate.warnings]
     lines.append(
-        "Assumptions (secure-ml cost --assume NAME=VALUE): "
+        "CostAssumptions (secure-ml cost --assume NAME=VALUE): "
         + ", ".join(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
             for k, v in asdict(estimate.assumptions).items()
@@ -87,11 +87,11 @@ def format_text(estimate: Estimate, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_json(estimate: Estimate) -> str:
+def format_json(estimate: CostEstimate) -> str:
     return json.dumps(estimate.to_json(), indent=2) + "\n"
 
 
-def summary_line(estimate: Estimate) -> str:
+def summary_line(estimate: CostEstimate) -> str:
     """One line for the demo summary: the total and what it covers."""
     return (
         f"fixed monthly cost {_money(estimate.total)} across {len(estimate.environments())} "

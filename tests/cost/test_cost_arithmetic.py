@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from cdk_secure_ml.cost import Assumptions, estimate, read_assembly
+from cdk_secure_ml.cost import CostAssumptions, estimate, read_assembly
 from cdk_secure_ml.cost.prices import parse_price_book
 
 REGION = "us-east-1"
@@ -127,7 +127,7 @@ TEMPLATE = {
 def result(tmp_path_factory):
     path = tmp_path_factory.mktemp("cost-template") / "small.template.json"
     path.write_text(json.dumps(TEMPLATE))
-    return estimate(read_assembly(path), BOOK, Assumptions(kms_rotations=3), default_region=REGION)
+    return estimate(read_assembly(path), BOOK, CostAssumptions(kms_rotations=3), default_region=REGION)
 
 
 def _monthly(result, resource: str) -> float | None:
@@ -217,10 +217,10 @@ def test_without_a_region_nothing_is_priced(tmp_path) -> None:
 
 
 def test_assumptions_are_named_and_checked() -> None:
-    assert Assumptions().replace({"config_items_per_month": "5000"}).config_items_per_month == 5000
+    assert CostAssumptions().replace({"config_items_per_month": "5000"}).config_items_per_month == 5000
     with pytest.raises(ValueError, match="unknown assumption 'config_items'; use one of"):
-        Assumptions().replace({"config_items": "1"})
+        CostAssumptions().replace({"config_items": "1"})
     with pytest.raises(ValueError, match=r"kms_rotations='two': expected an integer"):
-        Assumptions().replace({"kms_rotations": "two"})
+        CostAssumptions().replace({"kms_rotations": "two"})
     with pytest.raises(ValueError, match="must be >= 0"):
-        Assumptions().replace({"hours_per_month": "-1"})
+        CostAssumptions().replace({"hours_per_month": "-1"})

@@ -99,7 +99,7 @@ def test_text_report_per_account_with_a_total_and_the_assumptions(tmp_path, caps
     out = capsys.readouterr().out
     assert "account 111111111111, us-east-1" in out and "account 222222222222, eu-west-1" in out
     assert "Total fixed monthly cost: $2.00 across 2 account/region(s)" in out
-    assert "Assumptions (secure-ml cost --assume NAME=VALUE): hours_per_month=730" in out
+    assert "CostAssumptions (secure-ml cost --assume NAME=VALUE): hours_per_month=730" in out
 
 
 def test_region_for_environment_agnostic_stacks(tmp_path, capsys) -> None:
