@@ -181,3 +181,25 @@ def test_the_shipped_snapshot_covers_the_configs() -> None:
             assert book.get(region, key) is not None, (region, key)  # demo, its day 2, Studio's default
         assert all(p.source.startswith("https://") for p in book.prices[region].values())
     assert book.date == "2026-11-30"
+
+
+def test_a_region_without_prices_is_a_warning_and_its_items_have_no_price(tmp_path, capsys) -> None:
+    (tmp_path / "t.template.json").write_text(json.dumps({"Resources": {"K": KEY}}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "artifacts": {
+                    "S": {
+                        "type": "aws:cloudformation:stack",
+                        "environment": "aws://111111111111/ap-south-2",
+                        "properties": {"templateFile": "t.template.json"},
+                    }
+                }
+            }
+        )
+    )
+    assert main(["cost", str(tmp_path), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "! K: no price: no price for kms.key_month in ap-south-2" in out
+    assert "warning: 111111111111/ap-south-2: the price snapshot has no prices for ap-south-2" in out
+    assert "KMS keys | K | 1 key_month x no price = no price |" in out  # -v lists every item
