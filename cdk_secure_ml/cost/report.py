@@ -47,8 +47,8 @@ def _category_lines(items: list[CostItem]) -> list[str]:
 def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
     """A table per account and region: each category's items and cost, the subtotal; then the total."""
     lines = [
-        f"Fixed monthly cost (USD, prices of {estimate.price_date}; * = price not verified against "
-        "an AWS page, see docs/cost.md)"
+        f"Fixed monthly cost (USD, prices of {estimate.price_date}; * = price not checked against any "
+        "published page, see docs/cost.md)"
     ]
     for (account, region), items in estimate.by_environment().items():
         fixed = [i for i in items if i.kind == "fixed"]
