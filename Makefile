@@ -75,6 +75,7 @@ bench: synth $(CHECKOV)
 	$(PY) bench/check_vs_checkov.py
 	$(PY) bench/profiles.py
 	$(PY) bench/demo.py
+	$(PY) bench/cost.py
 
 clean:
 	rm -rf cdk.out .pytest_cache

@@ -4,6 +4,7 @@
     secure-ml rules [--format text|json|markdown]
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
+    secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
 cannot be read or parsed (the message names the file and line).
@@ -102,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
         "teardown-studio",
         help="delete a Studio domain's apps, spaces and profiles, then the domain "
         "(secure-ml teardown-studio --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "cost", help="fixed monthly cost of a cdk.out, per account and region (secure-ml cost --help)",
         add_help=False,
     )
     rules = commands.add_parser(
@@ -357,6 +362,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .teardown import main_teardown_studio
 
         return main_teardown_studio(args_list[1:])
+    if args_list[:1] == ["cost"]:
+        from .cost.cli import main_cost
+
+        return main_cost(args_list[1:])
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":

@@ -15,6 +15,9 @@ and fails on a behaviour that nothing enforces.
 
 To add a behaviour: verify it against AWS's documentation (the URL must state it), add a line to
 :data:`BEHAVIOURS` under its service, mark the tests that rely on it, and regenerate the page.
+
+Longer than 600 lines because it is one table, one entry per behaviour, and splitting it would scatter
+what a reviewer reads in one place.
 """
 
 from __future__ import annotations
@@ -527,6 +530,46 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    # ---------------------------------------------------------------- Pricing (secure-ml cost, docs/cost.md)
+    _b("pricing.interface-endpoint-per-az-hour",
+       "AWS PrivateLink",
+       "An interface VPC endpoint is billed for every hour it is provisioned in each Availability Zone, "
+       "whatever its traffic; a partial hour is billed as a full hour.",
+       "https://aws.amazon.com/privatelink/pricing/"),
+    _b("pricing.gateway-endpoint-free",
+       "AWS PrivateLink",
+       "Gateway VPC endpoints (S3, DynamoDB) come at no additional charge.",
+       "https://docs.aws.amazon.com/prescriptive-guidance/latest/aws-startup-security-baseline/wkld-12.html"),
+    _b("pricing.cloudtrail-first-management-copy-free",
+       "AWS CloudTrail",
+       "The first copy of management events in each Region is delivered free; a further trail logging the "
+       "same management events pays per event, and data events are charged on every trail, the first "
+       "included.",
+       "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-manage-costs.html"),
+    _b("pricing.kms-key-month",
+       "AWS Key Management Service",
+       "Each customer managed key costs a fixed amount per month until it is deleted, and each automatic "
+       "rotation of its key material adds to it; keys pending deletion are not charged.",
+       "https://aws.amazon.com/kms/pricing/"),
+    _b("pricing.config-items-and-evaluations",
+       "AWS Config",
+       "AWS Config charges per configuration item the recorder records and per rule evaluation.",
+       "https://aws.amazon.com/blogs/mt/cost-optimization-recommendations-for-aws-config/"),
+    _b("pricing.guardduty-foundational-sources",
+       "Amazon GuardDuty",
+       "GuardDuty's foundational threat detection is metered on the CloudTrail management events and the VPC "
+       "flow log and DNS log volume it analyses; S3 Protection on the S3 data events it analyses.",
+       "https://docs.aws.amazon.com/guardduty/latest/ug/monitoring_costs.html"),
+    _b("pricing.studio-default-instance",
+       "Amazon SageMaker AI",
+       "Studio apps are metered on their instance from creation until they are shut down; a CPU image runs "
+       "on ml.t3.medium unless another type is chosen.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-usage-metering.html"),
+    _b("pricing.cdk-environment-agnostic-manifest",
+       "AWS CDK",
+       "A stack synthesized without an account or region is environment-agnostic: the cloud assembly "
+       "manifest gives its environment as aws://unknown-account/unknown-region.",
+       "https://github.com/aws/aws-cdk/pull/2922"),
 
 
 )

@@ -318,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         )
         if not ok:
             return 1
+        from cdk_secure_ml.cost import estimate_assembly
+        from cdk_secure_ml.cost.report import summary_line
+
+        say(f"demo: {summary_line(estimate_assembly(workdir / 'cdk.out'))}")
         if args.drift:
             phase = "drift"
             code, _ = drift(emulator, config.name, result)
