@@ -226,12 +226,16 @@ def check_egress(
     routes = egress_routes(vpc, subnets)
     refused = [r for r in routes if not (inspected_egress and r.inspectable)]
     if refused:
+        how = (
+            "build it with subnet_configuration=[ec2.SubnetConfiguration(name=..., "
+            "subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)] and nat_gateways=0"
+            if isinstance(vpc, ec2.Vpc) else
+            "import only subnets without such routes, as isolated_subnet_ids (Vpc.from_vpc_attributes) "
+            "or tagged aws-cdk:subnet-type=Isolated (Vpc.from_lookup)"
+        )
         fix = (
-            "the platform's subnets must have no path to the internet: give them no route to an "
-            "internet or NAT gateway (ec2.Vpc: subnet_configuration=[ec2.SubnetConfiguration(..., "
-            "subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)], nat_gateways=0; an imported VPC: pass "
-            "subnets without such routes as isolated_subnet_ids), or leave vpc out and let MlNetwork "
-            "create its VPC"
+            "the platform's subnets must have no path to the internet: give them no route to an internet "
+            f"or NAT gateway ({how}), or leave vpc out and let MlNetwork create its VPC"
         )
         if not any(r.inspectable for r in refused):
             fix += "; an internet gateway route is refused even with inspected_egress"

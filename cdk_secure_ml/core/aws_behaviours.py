@@ -526,6 +526,18 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    _b("ec2.cdk-subnet-types",
+       "AWS CDK",
+       "aws-cdk-lib's subnet types carry the routing: a PUBLIC subnet is connected to the internet (an "
+       "internet gateway), a PRIVATE_WITH_EGRESS subnet routes to the internet (through a NAT gateway), a "
+       "PRIVATE_ISOLATED subnet routes to neither.",
+       "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html"),
+    _b("network-firewall.route-through-endpoints",
+       "AWS Network Firewall",
+       "A firewall inspects only the traffic that the VPC route tables send to its endpoints: the protected "
+       "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
+       "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
+       "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
 
 
 )

@@ -52,6 +52,7 @@ from cdk_secure_ml.constructs.hosting.network import (
     EndpointNetwork,
     endpoint_security_groups,
     placement,
+    public_subnet_problems,
     subnet_az,
 )
 from cdk_secure_ml.constructs.hosting.options import (
@@ -116,7 +117,7 @@ class SecureEndpoint(EndpointBase):
     :param network: an ``MlNetwork`` (or anything with ``vpc``, ``subnets``, ``interface_endpoints`` and
         ``new_workload_security_group``): its subnets, and a new workload security group unless
         ``security_groups`` is given. Or pass ``vpc`` (+ ``subnets``, ``security_groups``) instead.
-    :param subnets: at least 2 subnets in distinct AZs (checked when the AZs are known).
+    :param subnets: at least 2 subnets in distinct AZs (checked when the AZs are known); never public ones.
     :param artifacts_key: key of the model data. Default ``artifacts_bucket.encryption_key``.
     :param volume_key: endpoint config ``KmsKeyId``. Default: a new rotated key (RETAIN).
     :param logs_key: key of the log group. Default: a new rotated key CloudWatch Logs may use.
@@ -133,8 +134,7 @@ class SecureEndpoint(EndpointBase):
     :param model_monitor: :class:`ModelMonitorOptions`, needs ``data_capture``. Default off.
     :param async_inference: :class:`AsyncInferenceOptions`. Default off.
     :param serverless: :class:`ServerlessOptions`, only with ``strict=False``. Default off.
-    :param role_path: IAM path of the execution role (a delivery account's registry admits roles by
-        path, ``/<platform>/execution/...``).
+    :param role_path: IAM path of the execution role (a delivery account's registry admits roles by path).
     :param model_source_account: the account model packages come from (the delivery account); the
         role may then read its S3 objects and decrypt through S3 with its keys, and pull its images.
     :param strict: refuse what escapes the network and encryption controls (serverless). Default True.
@@ -313,6 +313,7 @@ class SecureEndpoint(EndpointBase):
             network=(vpc is not None, [subnet_az(s) for s in subnets]),
             region=None if Token.is_unresolved(region) else region,
         )
+        problems += public_subnet_problems(vpc, subnets, serverless=features.serverless is not None)
         raise_for_problems(f"SecureEndpoint {endpoint_name}", problems, [v.name for v in variants])
 
     def _warn(self, features: EndpointFeatures, sources: list[ModelSource]) -> None:
