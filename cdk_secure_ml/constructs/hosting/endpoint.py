@@ -110,7 +110,7 @@ class SecureEndpoint(EndpointBase):
         instance types (:func:`endpoint_physical_name`, attribute ``endpoint_name``), so a change SageMaker
         cannot update in place replaces it under a new name; models and configs are named
         ``<endpoint_name>-<content hash>``, the monitoring schedule ``<endpoint_name>-data-quality``.
-    :param repository: the private ECR repository of the inference image.
+    :param repository: the private ECR repository of ``from_image`` sources (``from_image_uri`` needs none).
     :param artifacts_bucket: the bucket with the model data; the role may read only the models' prefixes.
     :param model_source: :class:`ModelSource`: ``from_image(image, model_data)`` or
         ``from_model_package(arn)``. Required unless every variant has its own ``source``.
@@ -148,7 +148,7 @@ class SecureEndpoint(EndpointBase):
         construct_id: str,
         *,
         endpoint_name: str,
-        repository: ecr.IRepository,
+        repository: ecr.IRepository | None = None,
         artifacts_bucket: s3.IBucket,
         model_source: ModelSource | None = None,
         network: EndpointNetwork | None = None,
@@ -403,7 +403,7 @@ class SecureEndpoint(EndpointBase):
         self.model_packages = list(dict.fromkeys(s.model_package_arn for s in sources if s.model_package_arn))
         for statement in model_access_statements(
             sources,
-            stack=stack,
+            scope=self,
             bucket=self.artifacts_bucket,
             artifacts_key=self.artifacts_key,
             repository=self.repository,
