@@ -144,12 +144,6 @@ class MlNetwork(Construct):
         self._validate_perimeter(
             organization_id, trusted_accounts, trusted_resource_accounts, allowed_s3_objects
         )
-        if inspected_egress is not None and (vpc is None or not inspected_egress.strip()):
-            raise ValueError(
-                f"MlNetwork {self.node.path}: inspected_egress={inspected_egress!r} "
-                + ("is empty; name the firewall that inspects the egress" if vpc is not None else
-                   "applies to a VPC you bring (vpc=...); the VPC MlNetwork creates has no route out")
-            )
         if availability_zone_ids is not None:
             problems = az_id_problems(list(availability_zone_ids), Stack.of(scope).region)
             if availability_zones:
@@ -172,6 +166,7 @@ class MlNetwork(Construct):
             reserved_cidrs=reserved_cidrs,
             services=services,
             s3_prefix_list_id=s3_prefix_list_id,
+            inspected_egress=inspected_egress,
         )
         self._s3_prefix_list_id = s3_prefix_list_id
 
@@ -191,14 +186,7 @@ class MlNetwork(Construct):
             #: True when the VPC was given (``vpc=``), in this app or imported; False when MlNetwork made it.
             self.imported = True
             check_egress(self, vpc, self.subnets, inspected_egress)
-            if vpc.node.try_find_child("RestrictDefaultSecurityGroupCustomResource") is None:
-                Annotations.of(self).add_warning_v2(
-                    "secure-ml:imported-vpc-default-sg",
-                    f"MlNetwork cannot remove the rules of the default security group of the VPC "
-                    f"{vpc.node.path}, which it did not create; make sure it has none (an ec2.Vpc of this "
-                    "app: restrict_default_security_group=True; AWS Config rule "
-                    "vpc-default-security-group-closed).",
-                )
+            self._warn_default_security_group(vpc)
 
         self.availability_zone_ids = (
             list(availability_zone_ids) if availability_zone_ids is not None else None
@@ -457,8 +445,15 @@ class MlNetwork(Construct):
         reserved_cidrs: Sequence[str],
         services: Sequence[str],
         s3_prefix_list_id: str | None,
+        inspected_egress: str | None = None,
     ) -> None:
         problems: list[str] = []
+        if inspected_egress is not None and vpc is None:
+            problems.append(f"inspected_egress={inspected_egress!r} applies to a VPC you bring (vpc=...); "
+                            "the VPC MlNetwork creates has no route out")
+        elif inspected_egress is not None and not inspected_egress.strip():
+            problems.append(f"inspected_egress={inspected_egress!r} is empty; name the firewall that "
+                            "inspects the egress")
         unknown = [s for s in services if s not in INTERFACE_ENDPOINT_SERVICES]
         if unknown:
             problems.append(
@@ -529,6 +524,17 @@ class MlNetwork(Construct):
             "CKV_AWS_116",
             "CKV_AWS_117",
         )
+
+    def _warn_default_security_group(self, vpc: ec2.IVpc) -> None:
+        # An ec2.Vpc of this app with restrict_default_security_group has CDK's custom resource that strips
+        # the group; any other VPC keeps whatever rules its default group has.
+        if vpc.node.try_find_child("RestrictDefaultSecurityGroupCustomResource") is None:
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:imported-vpc-default-sg",
+                "MlNetwork cannot remove the rules of the default security group of the VPC "
+                f"{vpc.node.path}, which it did not create; make sure it has none (an ec2.Vpc of this app: "
+                "restrict_default_security_group=True; AWS Config rule vpc-default-security-group-closed).",
+            )
 
     def _private_subnets_of(self, vpc: ec2.IVpc) -> list[ec2.ISubnet]:
         subnets = list(vpc.isolated_subnets) or list(vpc.private_subnets)

@@ -29,7 +29,7 @@ from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-__all__ = ["EgressRoute", "check_egress", "egress_routes", "is_public_subnet", "subnet_label"]
+__all__ = ["EgressRoute", "egress_routes"]
 
 #: Route targets that always give a path to the internet, whatever the opt-in.
 _INTERNET = "internet gateway"
@@ -212,7 +212,8 @@ def egress_routes(vpc: ec2.IVpc | None, subnets: Sequence[ec2.ISubnet]) -> list[
 
 
 def is_public_subnet(vpc: ec2.IVpc | None, subnet: ec2.ISubnet) -> bool:
-    """True when ``subnet`` is in ``vpc``'s PUBLIC group or (built in this app) routes to an internet gateway."""
+    """True when ``subnet`` is in ``vpc``'s PUBLIC group or (built in this app) routes to an internet
+    gateway."""
     return any(r.target in (_INTERNET, _EGRESS_ONLY) for r in egress_routes(vpc, [subnet]))
 
 
@@ -230,8 +231,7 @@ def check_egress(
             "build it with subnet_configuration=[ec2.SubnetConfiguration(name=..., "
             "subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)] and nat_gateways=0"
             if isinstance(vpc, ec2.Vpc) else
-            "import only subnets without such routes, as isolated_subnet_ids (Vpc.from_vpc_attributes) "
-            "or tagged aws-cdk:subnet-type=Isolated (Vpc.from_lookup)"
+            "import only subnets without such routes, as isolated_subnet_ids of Vpc.from_vpc_attributes"
         )
         fix = (
             "the platform's subnets must have no path to the internet: give them no route to an internet "

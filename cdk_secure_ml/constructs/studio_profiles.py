@@ -21,7 +21,7 @@ from cdk_secure_ml.core.names import EXECUTION_PERSONAS
 if TYPE_CHECKING:
     from cdk_secure_ml.constructs.identity import MlPersonas
 
-__all__ = ["PERSONA_TAG_KEY", "profile_role_and_tags", "role_tags"]
+__all__ = ["profile_role_and_tags"]
 
 #: The tag MlPersonas puts on an execution role (and the reference app on a profile) naming its persona.
 PERSONA_TAG_KEY = "secure-ml:persona"
@@ -62,8 +62,8 @@ def profile_role_and_tags(
             raise ValueError(f"{owner}: persona= and team= need personas=<your MlPersonas>, which holds the "
                              "execution roles")
         if execution_role is None:
-            raise ValueError(f"{owner}: pass personas=, persona= and team= (the role comes from MlPersonas), or "
-                             "execution_role=")
+            raise ValueError(f"{owner}: pass personas=, persona= and team= (the role comes from "
+                             "MlPersonas), or execution_role=")
         role, merged = execution_role, dict(tags)
     else:
         if execution_role is not None:

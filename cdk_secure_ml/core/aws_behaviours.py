@@ -534,8 +534,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html"),
     _b("sagemaker.image-uri-tag-or-digest",
        "Amazon SageMaker AI",
-       "A model container's Image is an Amazon ECR path, registry/repository:tag or registry/repository@digest, "
-       "in the same Region as the model.",
+       "A model container's Image is an Amazon ECR path, registry/repository:tag or "
+       "registry/repository@digest, in the same Region as the model.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html"),
     _b("network-firewall.route-through-endpoints",
        "AWS Network Firewall",

@@ -22,7 +22,8 @@ def _stack() -> Stack:
     return Stack(new_app(), "S", env=ENV)
 
 
-def _endpoint(stack: Stack, source: ModelSource, *, bucket: s3.IBucket | None = None, **kwargs) -> SecureEndpoint:
+def _endpoint(stack: Stack, source: ModelSource, *, bucket: s3.IBucket | None = None,
+              **kwargs) -> SecureEndpoint:
     return SecureEndpoint(
         stack, "Ep", endpoint_name="sentiment", model_source=source, network=MlNetwork(stack, "Net"),
         artifacts_bucket=bucket or SecureBucket(stack, "Artifacts").bucket, **kwargs,
@@ -43,9 +44,9 @@ def by_uri():
         (DLC, ("aws", "eu-west-1", "763104351884", "pytorch-inference", "2.1.0-cpu-py310")),
         (f"111122223333.dkr.ecr.us-east-1.amazonaws.com/team/a/churn@{DIGEST}",
          ("aws", "us-east-1", "111122223333", "team/a/churn", DIGEST)),
-        (f"111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/churn:v1",
+        ("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/churn:v1",
          ("aws-cn", "cn-north-1", "111122223333", "churn", "v1")),
-        (f"111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com/churn:v1",
+        ("111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com/churn:v1",
          ("aws", "us-gov-west-1", "111122223333", "churn", "v1")),
     ],
 )
@@ -100,7 +101,8 @@ def test_the_model_runs_the_uri_and_the_role_pulls_from_its_repository_only(by_u
 def test_an_image_of_another_region_is_refused():
     stack = _stack()
     with pytest.raises(ValueError, match=r"image URI '763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com/"
-                                         r"pytorch-inference:1' is in region us-east-1, the endpoint in eu-west-1"):
+                                         r"pytorch-inference:1' is in region us-east-1, the endpoint in "
+                                         r"eu-west-1"):
         _endpoint(stack, ModelSource.from_image_uri(
             "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:1", MODEL))
 

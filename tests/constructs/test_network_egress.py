@@ -11,7 +11,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk.assertions import Annotations, Match
 
-from cdk_secure_ml import ModelSource, MlNetwork, SecureBucket, SecureEndpoint
+from cdk_secure_ml import MlNetwork, ModelSource, SecureBucket, SecureEndpoint
 from cdk_secure_ml.constructs.network_routes import egress_routes
 from tests.conftest import new_app
 
@@ -52,7 +52,8 @@ def test_cdk_default_vpc_is_refused_naming_route_table_route_and_nat():
     text = str(info.value)
     assert "MlNetwork S/Network: the VPC S/Vpc gives the platform's subnets a path to the internet" in text
     assert ("subnet S/Vpc/PrivateSubnet1: route table S/Vpc/PrivateSubnet1/RouteTable, route "
-            "S/Vpc/PrivateSubnet1/DefaultRoute (0.0.0.0/0) -> NAT gateway S/Vpc/PublicSubnet1/NATGateway") in text
+            "S/Vpc/PrivateSubnet1/DefaultRoute (0.0.0.0/0) -> NAT gateway "
+            "S/Vpc/PublicSubnet1/NATGateway") in text
     assert "S/Vpc/PrivateSubnet2/DefaultRoute" in text
     assert "subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)] and nat_gateways=0" in text
     assert "inspected_egress" in text
@@ -105,7 +106,8 @@ def test_public_and_isolated_subnets_use_the_isolated_ones_and_warn_only_on_the_
     stack = _stack()
     vpc = _vpc(stack, ec2.SubnetType.PUBLIC, ec2.SubnetType.PRIVATE_ISOLATED)
     net = MlNetwork(stack, "Network", vpc=vpc)
-    assert [s.node.path for s in net.subnets] == ["S/Vpc/private_isolatedSubnet1", "S/Vpc/private_isolatedSubnet2"]
+    assert [s.node.path for s in net.subnets] == ["S/Vpc/private_isolatedSubnet1",
+                                                  "S/Vpc/private_isolatedSubnet2"]
     warnings = Annotations.from_stack(stack).find_warning("*", Match.any_value())
     texts = [str(w.entry.data) for w in warnings]
     # cdk.json sets restrictDefaultSecurityGroup, so this ec2.Vpc closes its own default group: no warning.
@@ -175,13 +177,15 @@ def test_imported_isolated_subnets_pass_and_the_default_group_warning_names_the_
                                                    public=["subnet-c", "subnet-d"]))
     assert net.subnet_ids == ["subnet-a", "subnet-b"]
     Annotations.from_stack(stack).has_warning(
-        "/S/Network", Match.string_like_regexp("default security group of the VPC S/Imported, which it did not")
+        "/S/Network",
+        Match.string_like_regexp("default security group of the VPC S/Imported, which it did not"),
     )
 
 
 def test_a_public_only_vpc_names_it_by_path_not_by_token():
     stack = _stack()
-    with pytest.raises(ValueError, match=r"the VPC S/Vpc needs at least 2 private subnets .*found: none") as info:
+    with pytest.raises(ValueError,
+                       match=r"the VPC S/Vpc needs at least 2 private subnets .*found: none") as info:
         MlNetwork(stack, "Network", vpc=_vpc(stack, ec2.SubnetType.PUBLIC))
     assert not TOKEN.search(str(info.value))
 
@@ -202,7 +206,8 @@ def test_secure_endpoint_refuses_public_subnets_of_an_app_vpc():
     stack = _stack()
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
     with pytest.raises(ValueError, match=r"SecureEndpoint churn: subnets \['S/Vpc/PublicSubnet1', "
-                                         r"'S/Vpc/PublicSubnet2'\] are public .*subnets=vpc\.isolated_subnets"):
+                                         r"'S/Vpc/PublicSubnet2'\] are public "
+                                         r".*subnets=vpc\.isolated_subnets"):
         _endpoint(stack, vpc=vpc, subnets=vpc.public_subnets)
 
 

@@ -103,9 +103,10 @@ def endpoint_security_groups(
 def public_subnet_problems(
     vpc: ec2.IVpc | None, subnets: Sequence[ec2.ISubnet], *, serverless: bool = False
 ) -> list[Problem]:
-    """One problem (path ``subnets``) when any of ``subnets`` is public: in ``vpc``'s PUBLIC group (an imported VPC), or built
-    in this app with a route to an internet gateway. Endpoint instances have no public address, but a
-    public subnet's route table still sends their traffic to the internet gateway, past the VPC endpoints
+    """One problem (path ``subnets``) when any of ``subnets`` is public: in ``vpc``'s PUBLIC group (an
+    imported VPC), or built in this app with a route to an internet gateway. Endpoint instances have no
+    public address, but a public subnet's route table still sends their traffic to the internet gateway,
+    past the VPC endpoints
     (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html: a PUBLIC subnet is
     connected to the internet). None for a serverless endpoint (it has no subnets)."""
     public = [] if serverless else [subnet_label(s) for s in subnets if is_public_subnet(vpc, s)]

@@ -148,9 +148,9 @@ class ModelSource:
     @classmethod
     def from_image_uri(cls, uri: str, model_data: str) -> ModelSource:
         """A full Amazon ECR image URI (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`` or
-        ``...@sha256:<64 hex>``, as AWS lists its Deep Learning Containers) and the model data in the artifacts
-        bucket. The endpoint's role may pull from that repository only; the endpoint needs no ``repository``.
-        A URI that does not parse is reported by :meth:`problems` (path ``image``).
+        ``...@sha256:<64 hex>``, as AWS lists its Deep Learning Containers) and the model data in the
+        artifacts bucket. The endpoint's role may pull from that repository only; the endpoint needs no
+        ``repository``. A URI that does not parse is reported by :meth:`problems` (path ``image``).
 
         :param uri: the image URI; the registry's region must be the endpoint's (SageMaker pulls from the
             model's region).
