@@ -82,8 +82,8 @@ clean:
 .PHONY: demo demo-drift
 ## demo: deploy config/demo.yaml with the real cdk CLI into a local AWS emulator (moto) and audit it
 demo: setup
-	$(PY) -m emulator.demo --config config/demo.yaml
+	$(PY) -m cdk_secure_ml.emulator.demo --config config/demo.yaml
 
 ## demo-drift: the demo, then change the platform through boto3 and show the audit catching it
 demo-drift: setup
-	$(PY) -m emulator.demo --config config/demo.yaml --drift
+	$(PY) -m cdk_secure_ml.emulator.demo --config config/demo.yaml --drift

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`make demo` wall time, per phase, against the 3-minute budget of issue 11 (after setup).
 
-Runs ``python -m emulator.demo`` once as ``make demo`` does and notes when each phase's summary line appears:
+Runs ``python -m cdk_secure_ml.emulator.demo`` once as ``make demo`` does and notes when each phase's
+summary line appears:
 deploy (bootstrap + deploy + report + audit), alarm notification, day-2 update (+ audit), teardown (Studio
 teardown + cdk destroy). Prints each phase's seconds and the total as a ratio of the 180-second budget,
 measured in this one run (no timed test: the machine's load varies).
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     started = last = time.monotonic()
     seconds: dict[str, float] = {}
     with subprocess.Popen(
-        [sys.executable, "-m", "emulator.demo", "--config", args.config],
+        [sys.executable, "-m", "cdk_secure_ml.emulator.demo", "--config", args.config],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

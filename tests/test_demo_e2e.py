@@ -9,11 +9,11 @@ import json
 import re
 
 from cdk_secure_ml.config import load_config
+from cdk_secure_ml.emulator import demo
+from cdk_secure_ml.emulator.drift import caught, platform_drifts
+from cdk_secure_ml.emulator.server import Emulator
 from cdk_secure_ml.policies.live import run_audit
 from cdk_secure_ml.policies.live.cli import main_audit
-from emulator import demo
-from emulator.drift import caught, platform_drifts
-from emulator.server import Emulator
 
 from .conftest import ROOT
 
@@ -132,12 +132,14 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out
     assert re.search(r"deleted \d+ lifecycle config\(s\)", out)
     destroyed = next(line for line in lines if line.startswith("demo: destroyed, retained "))
-    kept = destroyed.split(": ", 2)[2].split(", ")
+    count, names = destroyed.removeprefix("demo: destroyed, retained ").split(": ", 1)
+    kept = names.split(", ")
+    assert len(set(kept)) == len(kept), "each retained physical id is named once"
     assert any("databucket" in name for name in kept) and any(
         "/aws/sagemaker/Endpoints/churn-" in name for name in kept
     )
     retained = [line for line in out.splitlines() if line.startswith("  retained ")]
-    assert len(retained) == len(kept)
+    assert len(retained) == int(count) >= len(kept)
     assert not any(
         "AWS::SageMaker::Domain" in line or "AWS::SageMaker::UserProfile" in line for line in retained
     )

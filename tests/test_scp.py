@@ -241,7 +241,7 @@ def test_protect_audit_exempts_only_what_the_deploy_path_needs(who, context, act
     deleting
     takes a break-glass role. (No condition on aws:CalledVia: it is absent when CloudFormation acts with its
     execution role, so such a condition would deny CloudFormation itself.)"""
-    from emulator.iam_eval import denies
+    from cdk_secure_ml.emulator.iam_eval import denies
 
     principal = {
         "deployer via CloudFormation": EXEC_ROLE,

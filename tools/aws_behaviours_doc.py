@@ -8,8 +8,8 @@ in the code, so it cannot drift from it:
 
 - tests: every test function or class decorated with ``pytest.mark.aws_behaviour("<id>", ...)``
   (also inside ``pytest.param(..., marks=...)`` of its parametrize decorator);
-- emulator checks: every call ``refuse("<id>", ...)`` under ``emulator/``, named by its module and
-  enclosing class or function.
+- emulator checks: every call ``refuse("<id>", ...)`` under ``cdk_secure_ml/emulator/``, named by its
+  module and enclosing class or function.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def references_in_tests(root: Path = ROOT) -> dict[str, list[str]]:
 def emulator_references(root: Path = ROOT) -> dict[str, list[str]]:
     """behaviour id → ``emulator/…py::Enclosing`` of every ``refuse("<id>", ...)`` call."""
     found: dict[str, list[str]] = defaultdict(list)
-    for path in sorted((root / "emulator").rglob("*.py")):
+    for path in sorted((root / "cdk_secure_ml" / "emulator").rglob("*.py")):
         if path.name == "refusals.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))

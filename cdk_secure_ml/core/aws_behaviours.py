@@ -6,7 +6,8 @@ passed both (``shared/reviews/deployability-2026-11-30.md``). Each belief is now
 here, with its source, and enforced wherever it can run:
 
 - a test that depends on a behaviour carries ``@pytest.mark.aws_behaviour("<id>")``;
-- an emulator check that refuses what AWS refuses calls ``emulator.refusals.refuse("<id>", ...)``.
+- an emulator check that refuses what AWS refuses calls
+  ``cdk_secure_ml.emulator.refusals.refuse("<id>", ...)``.
 
 ``docs/aws-behaviours.md`` is generated from this table and from those two kinds of reference
 (``python -m tools.aws_behaviours_doc``); a test keeps it current, fails on a reference to an unknown id,

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from emulator.server import install_adapters
+from cdk_secure_ml.emulator.server import install_adapters
 
 REGION = "us-east-1"
 

@@ -344,8 +344,8 @@ def test_config_recorder_channel_and_rule(aws):
         aws,
         {
             "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "config-bucket"}},
-            # Config writes to a bucket of its own account as the recorder's role (emulator/config.py refuses
-            # otherwise)
+            # Config writes to a bucket of its own account as the recorder's role
+            # (cdk_secure_ml/emulator/config.py refuses otherwise)
             "Role": {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
@@ -704,7 +704,7 @@ def test_subnets_by_az_id_land_in_that_zone_and_foreign_ids_are_refused(aws):
 def test_a_subnet_with_a_foreign_az_id_fails_its_stack(aws):
     from moto.ec2.models.subnets import Subnet
 
-    from emulator.refusals import Refused
+    from cdk_secure_ml.emulator.refusals import Refused
 
     from .conftest import REGION
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from emulator.cloudformation import (
+from cdk_secure_ml.emulator.cloudformation import (
     changed_create_only,
     dependency_order,
     name_property,
@@ -34,7 +34,7 @@ def _events(client, name):
 def _moto_stack(name):
     from moto.cloudformation import cloudformation_backends
 
-    from emulator.server import ACCOUNT_ID
+    from cdk_secure_ml.emulator.server import ACCOUNT_ID
 
     backend = cloudformation_backends[ACCOUNT_ID][REGION]
     return next(s for s in backend.stacks.values() if s.name == name)

@@ -9,7 +9,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.iam_eval import allows, denies
+from cdk_secure_ml.emulator.iam_eval import allows, denies
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/config-recorder"

@@ -9,9 +9,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.cloudwatch import fire_alarm
-from emulator.refusals import Refused
-from emulator.sns import evaluate
+from cdk_secure_ml.emulator.cloudwatch import fire_alarm
+from cdk_secure_ml.emulator.refusals import Refused
+from cdk_secure_ml.emulator.sns import evaluate
 
 from .conftest import REGION, deploy
 
@@ -212,7 +212,7 @@ def _resolved(template: dict, config_name: str) -> dict:
     "cloudformation.sagemaker-endpoint-name-replaces",
 )
 def test_endpoint_adapter_updates_through_update_endpoint(aws, sm):
-    from emulator.sagemaker import Endpoint, EndpointConfig
+    from cdk_secure_ml.emulator.sagemaker import Endpoint, EndpointConfig
 
     deploy(aws, _template("churn-c1"), name="hosting")
     assert (
@@ -255,13 +255,13 @@ def test_endpoint_adapter_updates_through_update_endpoint(aws, sm):
 
 @pytest.mark.aws_behaviour("sagemaker.endpoint-config-kms-key-local-storage")
 def test_endpoint_config_adapter_refuses_a_kms_key_on_instance_storage(aws, sm):
-    from emulator.sagemaker import EndpointConfig
+    from cdk_secure_ml.emulator.sagemaker import EndpointConfig
 
     template = _template("gpu", "ml.g4dn.xlarge", kms=True)
     with pytest.raises(Refused, match="sagemaker.endpoint-config-kms-key-local-storage"):
         EndpointConfig.create_from_cloudformation_json("gpu", _cfn(template["Config"]), ACCOUNT, REGION)
-    # the stack operation fails on it (moto lets the error escape CreateStack; emulator.cloudformation rolls
-    # back)
+    # the stack operation fails on it (moto lets the error escape CreateStack;
+    # cdk_secure_ml.emulator.cloudformation rolls back)
     cloudformation = aws("cloudformation")
     try:
         cloudformation.create_stack(
@@ -416,7 +416,7 @@ def test_topic_policy_evaluation(statements, allowed):
 
 
 def test_scalable_target_follows_a_replaced_endpoint(aws):
-    from emulator.applicationautoscaling import ScalableTarget
+    from cdk_secure_ml.emulator.applicationautoscaling import ScalableTarget
 
     def target(resource_id: str) -> dict:
         return {

@@ -9,9 +9,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator._base import ADAPTERS, STAND_INS
-from emulator.sagemaker import api_typed, sagemaker_name
-from emulator.server import unsupported_types
+from cdk_secure_ml.emulator._base import ADAPTERS, STAND_INS
+from cdk_secure_ml.emulator.sagemaker import api_typed, sagemaker_name
+from cdk_secure_ml.emulator.server import unsupported_types
 
 from .conftest import deploy, vpc_resources
 
@@ -432,7 +432,7 @@ def _profile(settings: dict) -> dict:
 )
 def test_a_lifecycle_config_is_never_updated_in_place(aws):
     """Every property of the type is create-only, so a content change replaces it, and a replacement under
-    the same custom name fails the update (emulator.cloudformation), as in AWS."""
+    the same custom name fails the update (cdk_secure_ml.emulator.cloudformation), as in AWS."""
     deploy(aws, {"Config": _lifecycle("sdk-defaults")})
     stack = _update(aws, {"Config": _lifecycle("sdk-defaults", "#!/bin/bash\necho changed\n")})
     assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from emulator.server import Emulator, unsupported_types
+from cdk_secure_ml.emulator.server import Emulator, unsupported_types
 
 
 def test_unsupported_types_names_what_nothing_creates():

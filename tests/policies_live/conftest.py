@@ -11,8 +11,9 @@ REGION = "us-east-1"
 def sagemaker_stand_ins():
     """moto 5.2.5 has no SageMaker monitoring-schedule API (nor user profiles, Studio lifecycle
     configs, a notebook's IMDS settings): the audit's calls would raise NotImplementedError in moto's
-    mock. The emulator's stand-ins (emulator/sagemaker_standins.py) answer them, as in ``make demo``."""
-    from emulator.server import install_adapters
+    mock. The emulator's stand-ins (cdk_secure_ml/emulator/sagemaker_standins.py) answer them, as in
+    ``make demo``."""
+    from cdk_secure_ml.emulator.server import install_adapters
 
     install_adapters()
 

@@ -1,7 +1,7 @@
 """``make demo``: deploy the reference platform into the local emulator with the real cdk CLI, audit it,
 update it to a second config version (day 2), then tear it down.
 
-    python -m emulator.demo [--config config/demo.yaml] [--drift] [--keep DIR]
+    python -m cdk_secure_ml.emulator.demo [--config config/demo.yaml] [--drift] [--keep DIR]
 
 1. start moto's server (127.0.0.1, a free port) with the adapters of this package;
 2. ``cdk bootstrap aws://123456789012/<region>`` and ``cdk deploy '**' --require-approval never``
@@ -41,7 +41,7 @@ from typing import Any
 
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 BOOTSTRAP_STACK = "CDKToolkit"
 
@@ -263,7 +263,9 @@ def audit(emulator: Emulator) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases, in order)
-    parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cdk_secure_ml.emulator.demo", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument(
         "--config", default="config/demo.yaml", help="platform config (default: config/demo.yaml)"
     )
@@ -543,7 +545,9 @@ def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, 
         say(f"  retained {name} ({resource_type}) {physical_id}: {why}")
     if left:
         say(f"demo: stacks left after cdk destroy: {', '.join(left)}")
-    say(f"demo: destroyed, retained {len(kept)}: {', '.join(physical for _, _, physical, _ in kept)}")
+    # A bucket and its policy share a physical id (the bucket name): name each once.
+    names = dict.fromkeys(physical for _, _, physical, _ in kept)
+    say(f"demo: destroyed, retained {len(kept)}: {', '.join(names)}")
     return not left
 
 

@@ -1,0 +1,40 @@
+"""A local AWS emulator for the demo and end-to-end tests: moto's server plus CloudFormation adapters.
+
+Not part of the ``cdk_secure_ml`` distribution, and never imported by it. moto 5.2's CloudFormation
+leaves many resource types as empty placeholders although moto implements the services' APIs; each
+module here adds the missing types of one service as a ``CloudFormationModel`` subclass that
+creates the resource through moto's own backend. moto names a model's service after the second
+part of its module path, so adapters live in ``emulator/<service>.py``.
+
+    from cdk_secure_ml.emulator.server import Emulator
+    with Emulator() as emulator:        # 127.0.0.1, a free port; adapters registered
+        print(emulator.endpoint_url)
+
+Where moto 5.2.5 has no API at all for a type the platform uses (SageMaker user profiles, Studio
+lifecycle configs, monitoring schedules), :mod:`cdk_secure_ml.emulator.sagemaker_standins` emulates the
+API too, a small store on moto's backend answering boto3's Describe/List calls; the demo labels those types
+"[emulator stand-in]" (``cdk_secure_ml.emulator._base.STAND_INS``), the others "[emulator adapter]".
+
+Whatever the emulator still cannot create is reported by name
+(:func:`cdk_secure_ml.emulator.server.unsupported_types`).
+"""
+
+#: Adapter modules, imported (and so registered) by :func:`cdk_secure_ml.emulator.server.install_adapters`.
+ADAPTER_MODULES = (
+    "cdk_secure_ml.emulator.cdk",
+    "cdk_secure_ml.emulator.cloudformation",
+    "cdk_secure_ml.emulator.ec2",
+    "cdk_secure_ml.emulator.iam",
+    "cdk_secure_ml.emulator.ec2_teardown",
+    "cdk_secure_ml.emulator.kms",
+    "cdk_secure_ml.emulator.s3",
+    "cdk_secure_ml.emulator.sns",
+    "cdk_secure_ml.emulator.ssm",
+    "cdk_secure_ml.emulator.sagemaker",
+    "cdk_secure_ml.emulator.studio_apps",
+    "cdk_secure_ml.emulator.cloudtrail",
+    "cdk_secure_ml.emulator.cloudwatch",
+    "cdk_secure_ml.emulator.config",
+    "cdk_secure_ml.emulator.applicationautoscaling",
+    "cdk_secure_ml.emulator.guardduty",
+)
