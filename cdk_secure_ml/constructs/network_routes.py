@@ -37,7 +37,7 @@ _EGRESS_ONLY = "egress-only internet gateway"
 #: Route targets allowed with ``inspected_egress``: a NAT gateway (or NAT instance) whose own subnet routes
 #: through the firewall, or the firewall's endpoint itself (a Gateway Load Balancer endpoint).
 _NAT = "NAT gateway"
-_NAT_INSTANCE = "instance or network interface (a NAT instance?)"
+_NAT_INSTANCE = "instance or network interface (e.g. a NAT instance)"
 _FIREWALL_ENDPOINT = "VPC endpoint (a firewall or Gateway Load Balancer endpoint)"
 INSPECTABLE_TARGETS = frozenset({_NAT, _NAT_INSTANCE, _FIREWALL_ENDPOINT})
 
