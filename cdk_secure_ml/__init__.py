@@ -62,6 +62,7 @@ _EXPORTS = {
     "DeliveryStageConfig": "cdk_secure_ml.config",
     "ENCRYPTED_JOB_ACTIONS": "cdk_secure_ml.constructs.identity",
     "EXECUTION_PERSONAS": "cdk_secure_ml.constructs.identity",
+    "EgressRoute": "cdk_secure_ml.constructs.network_routes",
     "EncryptionConfig": "cdk_secure_ml.config",
     "EncryptionKeys": "cdk_secure_ml.constructs.encryption",
     "EndpointAlarms": "cdk_secure_ml.constructs.hosting",
@@ -174,6 +175,7 @@ _EXPORTS = {
     "delivery_stage_problems": "cdk_secure_ml.config",
     "duplicate_team_problems": "cdk_secure_ml.config",
     "duplicate_user_problems": "cdk_secure_ml.config",
+    "egress_routes": "cdk_secure_ml.constructs.network_routes",
     "endpoint_options": "cdk_secure_ml.stacks.serving",
     "endpoint_physical_name": "cdk_secure_ml.constructs.hosting",
     "estimate_assembly": "cdk_secure_ml.cost",
@@ -198,6 +200,7 @@ _EXPORTS = {
     "model_source_problems": "cdk_secure_ml.config",
     "new_alarm_topic": "cdk_secure_ml.constructs.hosting",
     "parse_config": "cdk_secure_ml.config",
+    "profile_role_and_tags": "cdk_secure_ml.constructs.studio_profiles",
     "promoted_model_statements": "cdk_secure_ml.constructs.identity",
     "retention_days": "cdk_secure_ml.stacks.foundation",
     "sdk_defaults": "cdk_secure_ml.constructs.studio",
@@ -263,6 +266,7 @@ __all__ = [
     "DeliveryStageConfig",
     "ENCRYPTED_JOB_ACTIONS",
     "EXECUTION_PERSONAS",
+    "EgressRoute",
     "EncryptionConfig",
     "EncryptionKeys",
     "EndpointAlarms",
@@ -375,6 +379,7 @@ __all__ = [
     "delivery_stage_problems",
     "duplicate_team_problems",
     "duplicate_user_problems",
+    "egress_routes",
     "endpoint_options",
     "endpoint_physical_name",
     "estimate_assembly",
@@ -399,6 +404,7 @@ __all__ = [
     "model_source_problems",
     "new_alarm_topic",
     "parse_config",
+    "profile_role_and_tags",
     "promoted_model_statements",
     "retention_days",
     "sdk_defaults",
@@ -595,6 +601,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         INTERFACE_ENDPOINT_SERVICES,
         MlNetwork,
     )
+    from cdk_secure_ml.constructs.network_routes import (  # noqa: F401
+        EgressRoute,
+        egress_routes,
+    )
     from cdk_secure_ml.constructs.storage import (  # noqa: F401
         VPC_ENDPOINT_RESTRICTED_ACTIONS,
         AccessLogsBucket,
@@ -609,6 +619,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         sdk_defaults,
         sdk_defaults_script,
         sdk_defaults_yaml,
+    )
+    from cdk_secure_ml.constructs.studio_profiles import (  # noqa: F401
+        profile_role_and_tags,
     )
     from cdk_secure_ml.cost import (  # noqa: F401
         CostAssumptions,

@@ -570,6 +570,23 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A stack synthesized without an account or region is environment-agnostic: the cloud assembly "
        "manifest gives its environment as aws://unknown-account/unknown-region.",
        "https://github.com/aws/aws-cdk/pull/2922"),
+    _b("ec2.cdk-subnet-types",
+       "AWS CDK",
+       "aws-cdk-lib's subnet types carry the routing: a PUBLIC subnet is connected to the internet (an "
+       "internet gateway), a PRIVATE_WITH_EGRESS subnet routes to the internet (through a NAT gateway), a "
+       "PRIVATE_ISOLATED subnet routes to neither.",
+       "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html"),
+    _b("sagemaker.image-uri-tag-or-digest",
+       "Amazon SageMaker AI",
+       "A model container's Image is an Amazon ECR path, registry/repository:tag or "
+       "registry/repository@digest, in the same Region as the model.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html"),
+    _b("network-firewall.route-through-endpoints",
+       "AWS Network Firewall",
+       "A firewall inspects only the traffic that the VPC route tables send to its endpoints: the protected "
+       "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
+       "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
+       "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
 
 
 )

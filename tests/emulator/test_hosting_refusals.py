@@ -446,3 +446,13 @@ def test_scalable_target_follows_a_replaced_endpoint(aws):
         ]
         == []
     )
+
+
+@pytest.mark.aws_behaviour("sagemaker.image-uri-tag-or-digest")
+def test_create_model_refuses_an_image_of_another_region(aws):
+    with pytest.raises(ClientError, match=r"image 763104351884\.dkr\.ecr\.us-west-2\.amazonaws\.com/x:1 "
+                                          rf"is in region us-west-2, the model in {REGION}"):
+        aws("sagemaker").create_model(
+            ModelName="m3", ExecutionRoleArn=ROLE,
+            PrimaryContainer={"Image": "763104351884.dkr.ecr.us-west-2.amazonaws.com/x:1"},
+        )
