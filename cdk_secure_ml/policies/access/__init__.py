@@ -1,0 +1,12 @@
+"""Access proofs: AWS's policy evaluation logic over a cloud assembly (``secure-ml access``, docs/access.md).
+
+:mod:`.conditions` (Condition element and wildcards) → :mod:`.evaluator` (one request) → :mod:`.assembly`
+(principals, resources and policies of a cdk.out) → :mod:`.scenarios` (the catalogue) → :mod:`.cli`.
+"""
+
+from .assembly import Assembly, load_assembly
+from .evaluator import Decision, Hit, Policy, Principal, Request, evaluate
+from .scenarios import Scenario, derive, load_scenarios, run
+
+__all__ = ["Assembly", "Decision", "Hit", "Policy", "Principal", "Request", "Scenario", "derive", "evaluate",
+           "load_assembly", "load_scenarios", "run"]
