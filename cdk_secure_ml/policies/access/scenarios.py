@@ -183,13 +183,11 @@ class _Facts:
         return f"arn:aws:sagemaker:{self.region}:{self.account}:{what}"
 
 
-def _find_path(assembly: Assembly, stack_names: set[str], suffix: str) -> str | None:
-    for stack in assembly.stacks:
-        if stack.name not in stack_names:
-            continue
-        for lid in stack.resources:
-            if stack.path_of(lid).endswith(suffix):
-                return assembly.ids.get(stack.path_of(lid))
+def _find(assembly: Assembly, platform: list[Stack], prefix: str, rtype: str) -> str | None:
+    for stack in platform:
+        for lid, res in stack.resources.items():
+            if lid.startswith(prefix) and res.get("Type") == rtype and lid[len(prefix):].isalnum():
+                return assembly.ids.get(f"{stack.name}/{lid}")
     return None
 
 
@@ -213,11 +211,14 @@ def _facts(assembly: Assembly, platform: list[Stack]) -> _Facts:
                 users.append({"name": props.get("UserProfileName", lid), "domain": props.get("DomainId", ""),
                               "team": tags.get("team", ""), "persona": tags.get("secure-ml:persona", "")})
     resources = {}
-    for name, suffix in (("DataBucket", "Foundation/DataBucket/Resource/Resource"),
-                         ("ArtifactsBucket", "Foundation/ArtifactsBucket/Resource/Resource"),
-                         ("DataKey", "Keys/DataKey/Resource"), ("VolumesKey", "Keys/VolumesKey/Resource"),
-                         ("ArtifactsKey", "Keys/ArtifactsKey/Resource"), ("S3Endpoint", "Vpc/S3Endpoint/Resource")):
-        found = _find_path(assembly, names, suffix)
+    # logical ids come from construct paths, and are there when the path metadata is not
+    for name, prefix, rtype in (("DataBucket", "DataBucket", "AWS::S3::Bucket"),
+                                ("ArtifactsBucket", "ArtifactsBucket", "AWS::S3::Bucket"),
+                                ("DataKey", "KeysDataKey", "AWS::KMS::Key"),
+                                ("VolumesKey", "KeysVolumesKey", "AWS::KMS::Key"),
+                                ("ArtifactsKey", "KeysArtifactsKey", "AWS::KMS::Key"),
+                                ("S3Endpoint", "NetworkVpcS3Endpoint", "AWS::EC2::VPCEndpoint")):
+        found = _find(assembly, platform, prefix, rtype)
         if found:
             resources[name] = found
     return _Facts(assembly, platform[0], personas, users, execution, resources)
@@ -353,7 +354,7 @@ def _serving(facts: _Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
         for lid, res in stack.resources.items():
             if res.get("Type") != "AWS::SageMaker::Endpoint":
                 continue
-            endpoint = assembly.ids[stack.path_of(lid)]
+            endpoint = assembly.ids[f"{stack.name}/{lid}"]
             team = assembly.tags.get(endpoint, {}).get("team", "")
             tags = {"aws:RequestTag/team": team, "aws:TagKeys": ["team"]}
             for user in users:
