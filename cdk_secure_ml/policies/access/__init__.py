@@ -5,8 +5,21 @@
 """
 
 from .assembly import Assembly, load_assembly
+from .catalogue import derive
 from .evaluator import Decision, Hit, Policy, Principal, Request, evaluate
-from .scenarios import Scenario, derive, load_scenarios, run
+from .scenarios import Scenario, load_scenarios, run
 
-__all__ = ["Assembly", "Decision", "Hit", "Policy", "Principal", "Request", "Scenario", "derive", "evaluate",
-           "load_assembly", "load_scenarios", "run"]
+__all__ = [
+    "Assembly",
+    "Decision",
+    "Hit",
+    "Policy",
+    "Principal",
+    "Request",
+    "Scenario",
+    "derive",
+    "evaluate",
+    "load_assembly",
+    "load_scenarios",
+    "run",
+]

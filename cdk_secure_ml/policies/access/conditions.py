@@ -152,8 +152,6 @@ def _ordered(parse: Any, test: Any) -> Any:
     return compare
 
 
-
-
 def _eq(left: Any, right: Any) -> bool:
     return bool(left == right)
 
@@ -245,4 +243,3 @@ def condition_holds(block: Mapping[str, Any] | None, context: Context) -> bool:
             if not _entry_holds(operator, key, values, context):
                 return False
     return True
-

@@ -174,16 +174,21 @@ def full_context(request: Request) -> dict[str, Any]:
 
 def _action_matches(statement: Mapping[str, Any], action: str, context: Context) -> bool:
     if "NotAction" in statement:
-        return not any(wildcard_matches(substitute(str(a), context), action, ignore_case=True)
-                       for a in as_list(statement["NotAction"]))
-    return any(wildcard_matches(substitute(str(a), context), action, ignore_case=True)
-               for a in as_list(statement.get("Action")))
+        return not any(
+            wildcard_matches(substitute(str(a), context), action, ignore_case=True)
+            for a in as_list(statement["NotAction"])
+        )
+    return any(
+        wildcard_matches(substitute(str(a), context), action, ignore_case=True)
+        for a in as_list(statement.get("Action"))
+    )
 
 
 def _resource_matches(statement: Mapping[str, Any], resource: str, context: Context) -> bool:
     if "NotResource" in statement:
-        return not any(arn_matches(substitute(str(r), context), resource)
-                       for r in as_list(statement["NotResource"]))
+        return not any(
+            arn_matches(substitute(str(r), context), resource) for r in as_list(statement["NotResource"])
+        )
     patterns = as_list(statement.get("Resource", "*"))
     return any(arn_matches(substitute(str(r), context), resource) for r in patterns)
 
@@ -196,14 +201,20 @@ def _names(principal_element: Any, principal: Principal) -> str | None:
     if not isinstance(principal_element, Mapping):
         return None
     if principal.is_service:
-        return "specific" if principal.arn in as_list(principal_element.get("Service")) or "*" in as_list(
-            principal_element.get("AWS")) else None
+        return (
+            "specific"
+            if principal.arn in as_list(principal_element.get("Service"))
+            or "*" in as_list(principal_element.get("AWS"))
+            else None
+        )
     found = None
     for value in (str(v) for v in as_list(principal_element.get("AWS"))):
         if value == "*" or value == principal.arn:
             return "specific"
         match = _ACCOUNT_ARN.match(value)
-        if value == principal.account or (match and value.endswith(":root") and match.group(1) == principal.account):
+        if value == principal.account or (
+            match and value.endswith(":root") and match.group(1) == principal.account
+        ):
             found = "account"
     return found
 
@@ -221,7 +232,9 @@ def _applies_to(statement: Mapping[str, Any], kind: PolicyKind, principal: Princ
     return _names(statement["Principal"], principal)
 
 
-def _hits(policies: Iterable[Policy], request: Request, context: Context, effect: str) -> list[tuple[Hit, str]]:
+def _hits(
+    policies: Iterable[Policy], request: Request, context: Context, effect: str
+) -> list[tuple[Hit, str]]:
     """The statements of ``policies`` with ``effect`` that apply, each with how they name the principal."""
     out = []
     for policy in policies:
@@ -232,14 +245,17 @@ def _hits(policies: Iterable[Policy], request: Request, context: Context, effect
             if how is None:
                 continue
             try:
-                if not (_action_matches(statement, request.action, context)
-                        and _resource_matches(statement, request.resource, context)
-                        and condition_holds(statement.get("Condition"), context)):
+                if not (
+                    _action_matches(statement, request.action, context)
+                    and _resource_matches(statement, request.resource, context)
+                    and condition_holds(statement.get("Condition"), context)
+                ):
                     continue
             except MissingVariable:
                 continue  # AWS: an element whose variable cannot be resolved does not match
-            hit = Hit(policy.kind, effect, str(statement.get("Sid", "<no Sid>")), policy.template,
-                      policy.logical_id)
+            hit = Hit(
+                policy.kind, effect, str(statement.get("Sid", "<no Sid>")), policy.template, policy.logical_id
+            )
             out.append((hit, how))
     return out
 
@@ -274,26 +290,39 @@ def evaluate(request: Request) -> Decision:
     direct, via_account = allowed_by("resource", "specific"), allowed_by("resource", "account")
     if principal.is_service:
         if direct:
-            return Decision("allow", "allow", tuple(direct), "the resource policy allows the service")
+            return _allow(direct, "the resource policy allows the service")
         return _deny("no resource policy allows the service principal")
-    granted, bounded = allowed_by("identity"), allowed_by("boundary")
-    if boundary and not bounded:
+    if boundary and not allowed_by("boundary"):
         return _deny("the permissions boundary does not allow it")
-    same_account = (request.resource_account or principal.account) == principal.account
+    return _grants(request, allowed_by("identity"), direct, via_account)
+
+
+def _allow(hits: list[Hit], reason: str) -> Decision:
+    return Decision("allow", "allow", tuple(hits), reason)
+
+
+def _grants(request: Request, granted: list[Hit], direct: list[Hit], via_account: list[Hit]) -> Decision:
+    """Which Allows are enough, once nothing denies and the SCPs, endpoint and boundary allow: a KMS key's
+    policy must allow (directly, or by enabling IAM policies); across accounts both sides must allow; in
+    one account either side is enough."""
+    principal = request.principal
     if _KMS_KEY.match(request.resource):
         if direct:
-            return Decision("allow", "allow", tuple(direct), "the key policy allows the principal")
+            return _allow(direct, "the key policy allows the principal")
         if not via_account:
             return _deny("the key policy neither allows the principal nor enables IAM policies")
         if granted:
-            return Decision("allow", "allow", tuple(granted + via_account),
-                            "the key policy enables IAM policies and an identity policy allows it")
+            return _allow(
+                granted + via_account, "the key policy enables IAM policies and an identity policy allows it"
+            )
         return _deny("the key policy enables IAM policies but no identity policy allows it")
-    if not same_account:
+    if (request.resource_account or principal.account) != principal.account:
         if (direct or via_account) and granted:
-            return Decision("allow", "allow", tuple(granted + direct + via_account),
-                            "cross-account: both the resource policy and an identity policy allow it")
+            return _allow(
+                granted + direct + via_account,
+                "cross-account: both the resource policy and an identity policy allow it",
+            )
         return _deny("cross-account: the resource policy and an identity policy must both allow it")
     if direct or granted:
-        return Decision("allow", "allow", tuple(granted + direct), "an identity or resource policy allows it")
+        return _allow(granted + direct, "an identity or resource policy allows it")
     return _deny("no identity or resource policy allows it")

@@ -40,10 +40,22 @@ def test_the_catalogue_covers_the_issue(results):
     groups = {s.group for s, _ in results}
     assert groups >= {"studio", "data", "jobs", "service", "always-denied"}
     names = " | ".join(s.name for s, _ in results)
-    for phrase in ("presigned URL", "private JupyterLab space", "private CodeEditor space", "team fraud's data",
-                   "without a VPC", "without a volume KMS key", "without network isolation", "stops the trail",
-                   "without TLS", "outside the VPC endpoint", "CloudTrail delivers", "Config delivers",
-                   "EventBridge", "uses the volume key"):
+    for phrase in (
+        "presigned URL",
+        "private JupyterLab space",
+        "private CodeEditor space",
+        "team fraud's data",
+        "without a VPC",
+        "without a volume KMS key",
+        "without network isolation",
+        "stops the trail",
+        "without TLS",
+        "outside the VPC endpoint",
+        "CloudTrail delivers",
+        "Config delivers",
+        "EventBridge",
+        "uses the volume key",
+    ):
         assert phrase in names, phrase
 
 
@@ -59,8 +71,17 @@ def test_json_shape_and_exit_code(assembly_dir, capsys):
     assert main(["access", str(assembly_dir), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     row = data["scenarios"][0]
-    assert set(row) >= {"name", "principal", "action", "resource", "context", "expected", "decision",
-                        "deciding", "statements"}
+    assert set(row) >= {
+        "name",
+        "principal",
+        "action",
+        "resource",
+        "context",
+        "expected",
+        "decision",
+        "deciding",
+        "statements",
+    }
     assert {r["expected"] for r in data["scenarios"]} == {"allow", "deny"}
     assert {r["deciding"] for r in data["scenarios"]} <= {"allow", "explicit-deny", "implicit-deny"}
     assert data["summary"]["differing"] == 0
@@ -71,18 +92,36 @@ def _role(assembly_dir, name):
 
 
 def test_single_query(assembly_dir, capsys):
-    args = ["access", str(assembly_dir), "--principal", _role(assembly_dir, "PersonasDataScientistRole"),
-            "--action", "cloudtrail:StopLogging", "--resource", "*", "--session-tag", "team=research"]
+    args = [
+        "access",
+        str(assembly_dir),
+        "--principal",
+        _role(assembly_dir, "PersonasDataScientistRole"),
+        "--action",
+        "cloudtrail:StopLogging",
+        "--resource",
+        "*",
+        "--session-tag",
+        "team=research",
+    ]
     assert main(args) == 1  # denied
     assert "DenyAuditTampering" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--principal", "NoSuchRole", "--action", "s3:GetObject", "--resource", "*"], "'NoSuchRole' is no resource"),
-    (["--principal", "PersonasDataScientistRole", "--action", "s3:GetObjekt", "--resource", "*"],
-     "'s3:GetObjekt' is not an IAM action"),
-    (["--principal", "x"], "needs --principal, --action and --resource together"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--principal", "NoSuchRole", "--action", "s3:GetObject", "--resource", "*"],
+            "'NoSuchRole' is no resource",
+        ),
+        (
+            ["--principal", "PersonasDataScientistRole", "--action", "s3:GetObjekt", "--resource", "*"],
+            "'s3:GetObjekt' is not an IAM action",
+        ),
+        (["--principal", "x"], "needs --principal, --action and --resource together"),
+    ],
+)
 def test_bad_input_exits_2(assembly_dir, capsys, args, message):
     assert main(["access", str(assembly_dir), *args]) == 2
     assert message in capsys.readouterr().err
@@ -90,8 +129,10 @@ def test_bad_input_exits_2(assembly_dir, capsys, args, message):
 
 def test_user_scenarios_from_yaml(assembly_dir, tmp_path, capsys):
     file = tmp_path / "mine.yaml"
-    file.write_text("scenarios:\n  - name: the ml-admin lists buckets\n    principal: Foundation/Personas/MlAdminRole\n"
-                    "    action: s3:ListAllMyBuckets\n    resource: '*'\n    expected: allow\n    typo: 1\n")
+    file.write_text(
+        "scenarios:\n  - name: the ml-admin lists buckets\n    principal: Foundation/Personas/MlAdminRole\n"
+        "    action: s3:ListAllMyBuckets\n    resource: '*'\n    expected: allow\n    typo: 1\n"
+    )
     assert main(["access", str(assembly_dir), "--scenarios", str(file)]) == 2
     assert "scenarios[0]: unknown key(s) typo" in capsys.readouterr().err
 
@@ -123,14 +164,19 @@ def test_mutation_remove_an_allow(assembly_dir, tmp_path, capsys):
         statements = _statements(resources, "PersonasStudioAccess")
         statements[:] = [s for s in statements if s.get("Sid") != "OpenOwnStudioProfile"]
         statements.append({"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"})
+
     assert "opens Studio (presigned URL) for their own profile" in _differing(
-        _mutate(assembly_dir, tmp_path, "Foundation", drop), capsys)
+        _mutate(assembly_dir, tmp_path, "Foundation", drop), capsys
+    )
 
 
 def test_mutation_add_a_broad_allow(assembly_dir, tmp_path, capsys):
     def widen(resources):
         _statements(resources, "PersonasTeamData")[0]["Resource"] = "*"
-    assert "reads team fraud's data" in _differing(_mutate(assembly_dir, tmp_path, "Foundation", widen), capsys)
+
+    assert "reads team fraud's data" in _differing(
+        _mutate(assembly_dir, tmp_path, "Foundation", widen), capsys
+    )
 
 
 def test_mutation_remove_a_guardrail_deny(assembly_dir, tmp_path, capsys):
@@ -144,4 +190,5 @@ def test_mutation_remove_a_guardrail_deny(assembly_dir, tmp_path, capsys):
     code = main(["access", str(_mutate(assembly_dir, tmp_path / "x", "Foundation", unguard)), "--no-scps"])
     assert code == 1
     assert "starts a training job without a VPC" in "\n".join(
-        line for line in capsys.readouterr().out.splitlines() if line.startswith("XX"))
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("XX")
+    )

@@ -26,13 +26,20 @@ def deny(action="s3:GetObject", resource="*", **extra):
 
 
 def principal(*identity, boundary=None, scps=(), tags=None, account=ACCOUNT, arn=ROLE):
-    return Principal(arn, account, tuple(Policy(doc(*s), "identity") for s in identity),
-                     Policy(doc(*boundary), "boundary") if boundary else None,
-                     tuple(Policy(doc(*s), "scp") for s in scps), tags or {})
+    return Principal(
+        arn,
+        account,
+        tuple(Policy(doc(*s), "identity") for s in identity),
+        Policy(doc(*boundary), "boundary") if boundary else None,
+        tuple(Policy(doc(*s), "scp") for s in scps),
+        tags or {},
+    )
 
 
 def decide(who, resource=f"{BUCKET}/a", action="s3:GetObject", resource_policy=(), account=None, **context):
-    policies = (Policy(doc(*resource_policy), "resource", "t.json", "BucketPolicy"),) if resource_policy else ()
+    policies = (
+        (Policy(doc(*resource_policy), "resource", "t.json", "BucketPolicy"),) if resource_policy else ()
+    )
     return evaluate(Request(who, action, resource, account, policies, (), context))
 
 
@@ -41,8 +48,11 @@ def test_no_allow_is_an_implicit_deny_and_an_explicit_deny_wins():
     assert decide(principal([])).deciding == "implicit-deny"
     assert decide(principal([allow()])).deciding == "allow"
     decision = decide(principal([allow(), deny()]))
-    assert (decision.decision, decision.deciding, [h.sid for h in decision.statements]) == \
-        ("deny", "explicit-deny", ["D"])
+    assert (decision.decision, decision.deciding, [h.sid for h in decision.statements]) == (
+        "deny",
+        "explicit-deny",
+        ["D"],
+    )
 
 
 @pytest.mark.aws_behaviour("iam.boundary-intersection")
@@ -93,17 +103,30 @@ def test_a_key_policy_must_allow():
 @pytest.mark.aws_behaviour("vpc.endpoint-policy-also-applies")
 def test_the_endpoint_policy_filters_requests_through_it():
     endpoint = Policy(doc(allow("s3:ListBucket", Principal="*")), "endpoint", "t.json", "Endpoint")
-    request = Request(principal([allow()]), "s3:GetObject", f"{BUCKET}/a", None, (), (endpoint,),
-                      {"aws:SourceVpce": "vpce-1"})
+    request = Request(
+        principal([allow()]),
+        "s3:GetObject",
+        f"{BUCKET}/a",
+        None,
+        (),
+        (endpoint,),
+        {"aws:SourceVpce": "vpce-1"},
+    )
     assert evaluate(request).reason == "the VPC endpoint policy does not allow it"
 
 
 def test_not_action_not_resource_and_not_principal():
-    assert decide(principal([{"Effect": "Allow", "NotAction": "s3:Put*", "Resource": "*"}])).deciding == "allow"
-    assert decide(principal([{"Effect": "Allow", "NotAction": "s3:Get*", "Resource": "*"}])).deciding \
+    assert (
+        decide(principal([{"Effect": "Allow", "NotAction": "s3:Put*", "Resource": "*"}])).deciding == "allow"
+    )
+    assert (
+        decide(principal([{"Effect": "Allow", "NotAction": "s3:Get*", "Resource": "*"}])).deciding
         == "implicit-deny"
-    assert decide(principal([{"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET}/a"}])).deciding \
+    )
+    assert (
+        decide(principal([{"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET}/a"}])).deciding
         == "implicit-deny"
+    )
     everyone_else = {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "NotPrincipal": {"AWS": ROLE}}
     assert decide(principal([allow()]), resource_policy=[everyone_else]).deciding == "allow"
     other = principal([allow()], arn=f"arn:aws:iam::{ACCOUNT}:role/other")
@@ -133,34 +156,52 @@ def test_policy_variables_and_principal_tags():
 
 
 @pytest.mark.aws_behaviour("iam.set-operators-and-missing-keys", "iam.negated-operator-nor")
-@pytest.mark.parametrize(("block", "context", "expected"), [
-    ({"StringEquals": {"k": "a"}}, {"K": "a"}, True),  # key names are case-insensitive
-    ({"StringEquals": {"k": "a"}}, {"k": "A"}, False),
-    ({"StringEqualsIgnoreCase": {"k": "a"}}, {"k": "A"}, True),
-    ({"StringLike": {"k": "a*"}}, {"k": "abc"}, True),
-    ({"StringNotEquals": {"k": ["a", "b"]}}, {"k": "b"}, False),  # NOR
-    ({"StringNotEquals": {"k": "a"}}, {}, True),  # negated, missing key
-    ({"StringEquals": {"k": "a"}}, {}, False),
-    ({"StringEqualsIfExists": {"k": "a"}}, {}, True),
-    ({"Null": {"k": "true"}}, {}, True),
-    ({"Null": {"k": "false"}}, {}, False),
-    ({"ForAnyValue:StringEquals": {"k": "a"}}, {}, False),
-    ({"ForAllValues:StringEquals": {"k": "a"}}, {}, True),
-    ({"ForAllValues:StringEquals": {"k": ["a", "b"]}}, {"k": ["a", "c"]}, False),
-    ({"ForAnyValue:StringNotEquals": {"k": ["a"]}}, {"k": ["a", "c"]}, True),
-    ({"Bool": {"aws:SecureTransport": "false"}}, {"aws:SecureTransport": "False"}, True),
-    ({"NumericLessThan": {"s3:TlsVersion": 1.2}}, {"s3:TlsVersion": "1.1"}, True),
-    ({"NumericGreaterThanEquals": {"n": "3"}}, {"n": "2"}, False),
-    ({"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}, {"aws:CurrentTime": "2026-11-30T12:00:00Z"}, True),
-    ({"DateGreaterThan": {"aws:EpochTime": "1800000000"}}, {"aws:EpochTime": "1700000000"}, False),
-    ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, {"aws:SourceIp": "10.1.2.3"}, True),
-    ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, {"aws:SourceIp": "192.168.0.1"}, True),
-    ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:1:alarm:*"}},
-     {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:1:alarm:x"}, True),
-    ({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::1:role/a*"}}, {"aws:PrincipalArn": "arn:aws:iam::1:role/ab"}, False),
-    ({"StringEquals": {"a": "1"}, "StringLike": {"b": "2"}}, {"a": "1", "b": "3"}, False),  # AND
-    ({"StringEquals": {"kms:EncryptionContext:aws:s3:arn": "x"}}, {"kms:EncryptionContext:aws:s3:arn": "x"}, True),
-])
+@pytest.mark.parametrize(
+    ("block", "context", "expected"),
+    [
+        ({"StringEquals": {"k": "a"}}, {"K": "a"}, True),  # key names are case-insensitive
+        ({"StringEquals": {"k": "a"}}, {"k": "A"}, False),
+        ({"StringEqualsIgnoreCase": {"k": "a"}}, {"k": "A"}, True),
+        ({"StringLike": {"k": "a*"}}, {"k": "abc"}, True),
+        ({"StringNotEquals": {"k": ["a", "b"]}}, {"k": "b"}, False),  # NOR
+        ({"StringNotEquals": {"k": "a"}}, {}, True),  # negated, missing key
+        ({"StringEquals": {"k": "a"}}, {}, False),
+        ({"StringEqualsIfExists": {"k": "a"}}, {}, True),
+        ({"Null": {"k": "true"}}, {}, True),
+        ({"Null": {"k": "false"}}, {}, False),
+        ({"ForAnyValue:StringEquals": {"k": "a"}}, {}, False),
+        ({"ForAllValues:StringEquals": {"k": "a"}}, {}, True),
+        ({"ForAllValues:StringEquals": {"k": ["a", "b"]}}, {"k": ["a", "c"]}, False),
+        ({"ForAnyValue:StringNotEquals": {"k": ["a"]}}, {"k": ["a", "c"]}, True),
+        ({"Bool": {"aws:SecureTransport": "false"}}, {"aws:SecureTransport": "False"}, True),
+        ({"NumericLessThan": {"s3:TlsVersion": 1.2}}, {"s3:TlsVersion": "1.1"}, True),
+        ({"NumericGreaterThanEquals": {"n": "3"}}, {"n": "2"}, False),
+        (
+            {"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}},
+            {"aws:CurrentTime": "2026-11-30T12:00:00Z"},
+            True,
+        ),
+        ({"DateGreaterThan": {"aws:EpochTime": "1800000000"}}, {"aws:EpochTime": "1700000000"}, False),
+        ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, {"aws:SourceIp": "10.1.2.3"}, True),
+        ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, {"aws:SourceIp": "192.168.0.1"}, True),
+        (
+            {"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:1:alarm:*"}},
+            {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:1:alarm:x"},
+            True,
+        ),
+        (
+            {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::1:role/a*"}},
+            {"aws:PrincipalArn": "arn:aws:iam::1:role/ab"},
+            False,
+        ),
+        ({"StringEquals": {"a": "1"}, "StringLike": {"b": "2"}}, {"a": "1", "b": "3"}, False),  # AND
+        (
+            {"StringEquals": {"kms:EncryptionContext:aws:s3:arn": "x"}},
+            {"kms:EncryptionContext:aws:s3:arn": "x"},
+            True,
+        ),
+    ],
+)
 def test_condition_operators(block, context, expected):
     assert condition_holds(block, context) is expected
 

@@ -1,0 +1,283 @@
+"""Scenarios of models and serving, and of service principals' delivery paths (see :mod:`.catalogue`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .assembly import Stack
+from .facts import Facts, vpce
+from .scenarios import Scenario
+
+__all__ = ["services", "serving"]
+
+
+def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
+    assembly = facts.assembly
+    for stack in assembly.stacks:
+        if stack.account != facts.account or stack.region != facts.region:
+            continue
+        for lid, res in stack.resources.items():
+            if res.get("Type") != "AWS::SageMaker::Endpoint":
+                continue
+            endpoint = assembly.ids[f"{stack.name}/{lid}"]
+            team = assembly.tags.get(endpoint, {}).get("team", "")
+            tags = {"aws:RequestTag/team": team, "aws:TagKeys": ["team"]}
+            for user in users:
+                persona = facts.persona_roles.get(user["persona"])
+                if not persona or user["team"] != team:
+                    continue
+                session = {"team": user["team"], "user": user["name"]}
+                deploys = "allow" if user["persona"] == "ml-engineer" else "deny"
+                yield Scenario(
+                    f"{user['name']} ({user['persona']}) deploys an endpoint",
+                    persona.arn,
+                    "sagemaker:CreateEndpoint",
+                    endpoint,
+                    deploys,
+                    tags,
+                    session,
+                    "serving",
+                )
+                if user["persona"] == "ml-engineer":
+                    yield Scenario(
+                        f"{user['name']} registers a model version",
+                        persona.arn,
+                        "sagemaker:CreateModelPackage",
+                        facts.sm(f"model-package/{team}-churn/1"),
+                        "allow",
+                        tags,
+                        session,
+                        "serving",
+                    )
+            consumer = facts.persona_roles.get("model-consumer")
+            if consumer:
+                yield Scenario(
+                    "the model consumer invokes an endpoint it was not given",
+                    consumer.arn,
+                    "sagemaker:InvokeEndpoint",
+                    facts.sm("endpoint/someone-elses"),
+                    "deny",
+                    {},
+                    {},
+                    "serving",
+                )
+            yield from _serving_roles(facts, stack, endpoint)
+
+
+def _serving_roles(facts: Facts, stack: Stack, endpoint: str) -> Iterator[Scenario]:
+    assembly = facts.assembly
+    for res in stack.resources.values():
+        props = assembly.resolve(stack, res.get("Properties") or {})
+        if res.get("Type") == "AWS::SageMaker::Model":
+            url = str(props.get("PrimaryContainer", {}).get("ModelDataUrl", ""))
+            role = props.get("ExecutionRoleArn")
+            if url.startswith("s3://") and role in assembly.roles:
+                artifact = "arn:aws:s3:::" + url.removeprefix("s3://")
+                yield Scenario(
+                    "the endpoint's execution role reads its model artifact",
+                    role,
+                    "s3:GetObject",
+                    artifact,
+                    "allow",
+                    vpce(facts),
+                    {},
+                    "serving",
+                )
+                team = artifact.split("/")[1] if "/" in artifact else ""
+                uploader = facts.execution_roles.get(("ml-engineer", team))
+                if uploader:  # Studio's path for an ML engineer (the pipeline's in a delivery account)
+                    yield Scenario(
+                        f"team {team}'s ml-engineer execution role uploads the endpoint's model artifact",
+                        uploader.arn,
+                        "s3:PutObject",
+                        artifact,
+                        "allow",
+                        vpce(facts),
+                        {},
+                        "serving",
+                    )
+        if res.get("Type") == "AWS::SageMaker::DataQualityJobDefinition":
+            role = props.get("RoleArn")
+            outputs = props.get("DataQualityJobOutputConfig", {}).get("MonitoringOutputs", [])
+            for output in outputs:
+                uri = str(output.get("S3Output", {}).get("S3Uri", ""))
+                if uri.startswith("s3://") and role in assembly.roles:
+                    report = "arn:aws:s3:::" + uri.removeprefix("s3://") + "/2026/report.json"
+                    yield Scenario(
+                        "Model Monitor writes its report",
+                        role,
+                        "s3:PutObject",
+                        report,
+                        "allow",
+                        vpce(facts),
+                        {},
+                        "serving",
+                    )
+                    bucket_root = report.split("/", 1)[0]
+                    capture = (
+                        f"{bucket_root}/{report.split('/')[1]}/data-capture/" + endpoint.rsplit("/", 1)[-1]
+                    )
+                    yield Scenario(
+                        "Model Monitor reads the captured data",
+                        role,
+                        "s3:GetObject",
+                        capture + "/AllTraffic/2026/11/30/00/capture.jsonl",
+                        "allow",
+                        vpce(facts),
+                        {},
+                        "serving",
+                    )
+
+
+def services(facts: Facts) -> Iterator[Scenario]:  # noqa: C901 - one delivery path per branch
+    assembly, account, region = facts.assembly, facts.account, facts.region
+    source = {"aws:SourceAccount": account}
+    seen: set[tuple[str, str]] = set()
+    for stack in assembly.stacks:
+        if stack.account != account or stack.region != region:
+            continue
+        for lid, res in stack.resources.items():
+            rtype, props = res.get("Type"), assembly.resolve(stack, res.get("Properties") or {})
+            if rtype == "AWS::CloudWatch::Alarm":
+                for topic in props.get("AlarmActions", [])[:1]:
+                    if ("cloudwatch", topic) in seen:
+                        continue
+                    seen.add(("cloudwatch", topic))
+                    alarm = f"arn:aws:cloudwatch:{region}:{account}:alarm:{props.get('AlarmName', lid)}"
+                    yield Scenario(
+                        f"a CloudWatch alarm publishes to {topic.rsplit(':', 1)[-1]}",
+                        "cloudwatch.amazonaws.com",
+                        "sns:Publish",
+                        topic,
+                        "allow",
+                        {**source, "aws:SourceArn": alarm},
+                        {},
+                        "service",
+                    )
+            if rtype == "AWS::Events::Rule":
+                for target in props.get("Targets", [])[:1]:
+                    if ":sns:" in str(target.get("Arn")) and ("events", target["Arn"]) not in seen:
+                        seen.add(("events", target["Arn"]))
+                        yield Scenario(
+                            f"EventBridge ({lid}) publishes to {target['Arn'].rsplit(':', 1)[-1]}",
+                            "events.amazonaws.com",
+                            "sns:Publish",
+                            target["Arn"],
+                            "allow",
+                            {**source, "aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{lid}"},
+                            {},
+                            "service",
+                        )
+                        break
+            if rtype == "AWS::SNS::Topic" and props.get("KmsMasterKeyId"):
+                key = str(props["KmsMasterKeyId"])
+                yield from _topic_key(facts, stack, lid, key)
+            if rtype == "AWS::CloudTrail::Trail":
+                bucket = f"arn:aws:s3:::{props.get('S3BucketName')}"
+                trail = f"arn:aws:cloudtrail:{region}:{account}:trail/{props.get('TrailName', lid)}"
+                yield Scenario(
+                    "CloudTrail checks the trail bucket's ACL",
+                    "cloudtrail.amazonaws.com",
+                    "s3:GetBucketAcl",
+                    bucket,
+                    "allow",
+                    {**source, "aws:SourceArn": trail},
+                    {},
+                    "service",
+                )
+                yield Scenario(
+                    "CloudTrail delivers log files",
+                    "cloudtrail.amazonaws.com",
+                    "s3:PutObject",
+                    f"{bucket}/AWSLogs/{account}/CloudTrail/{region}/2026/11/30/log.json.gz",
+                    "allow",
+                    {**source, "aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"},
+                    {},
+                    "service",
+                )
+                for persona, role in sorted(facts.persona_roles.items()):
+                    yield Scenario(
+                        f"the {persona} role stops the trail",
+                        role.arn,
+                        "cloudtrail:StopLogging",
+                        trail,
+                        "deny",
+                        {},
+                        {"team": "research", "user": "someone"},
+                        "always-denied",
+                    )
+            if rtype == "AWS::Config::DeliveryChannel":
+                bucket = f"arn:aws:s3:::{props.get('S3BucketName')}"
+                for rec in stack.resources.values():
+                    if rec.get("Type") == "AWS::Config::ConfigurationRecorder":
+                        role = assembly.resolve(stack, rec.get("Properties", {}).get("RoleARN"))
+                        if role in assembly.roles:
+                            yield Scenario(
+                                "Config delivers a snapshot through the recorder role",
+                                role,
+                                "s3:PutObject",
+                                f"{bucket}/AWSLogs/{account}/Config/{region}/snapshot.json.gz",
+                                "allow",
+                                {"s3:x-amz-acl": "bucket-owner-full-control"},
+                                {},
+                                "service",
+                            )
+                            yield Scenario(
+                                "Config checks the delivery bucket's ACL through the recorder role",
+                                role,
+                                "s3:GetBucketAcl",
+                                bucket,
+                                "allow",
+                                {},
+                                {},
+                                "service",
+                            )
+    for (persona, team), role in sorted(facts.execution_roles.items())[:1]:
+        volumes = facts.resources.get("VolumesKey")
+        if volumes:
+            yield Scenario(
+                f"SageMaker ({persona} {team} execution role) uses the volume key",
+                role.arn,
+                "kms:CreateGrant",
+                volumes,
+                "allow",
+                {"kms:ViaService": f"sagemaker.{region}.amazonaws.com", "kms:GrantIsForAWSResource": "true"},
+                {},
+                "service",
+            )
+        data = facts.resources.get("DataKey")
+        if data:
+            yield Scenario(
+                f"SageMaker ({persona} {team} execution role) writes with the data key",
+                role.arn,
+                "kms:GenerateDataKey",
+                data,
+                "allow",
+                {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                {},
+                "service",
+            )
+
+
+def _topic_key(facts: Facts, stack: Stack, topic_lid: str, key: str) -> Iterator[Scenario]:
+    assembly = facts.assembly
+    publishers = set()
+    for res in stack.resources.values():
+        props = assembly.resolve(stack, res.get("Properties") or {})
+        if res.get("Type") == "AWS::CloudWatch::Alarm":
+            publishers.add("cloudwatch.amazonaws.com")
+        if res.get("Type") == "AWS::Events::Rule" and any(
+            ":sns:" in str(t.get("Arn")) for t in props.get("Targets", [])
+        ):
+            publishers.add("events.amazonaws.com")
+    for service in sorted(publishers):
+        yield Scenario(
+            f"{service.split('.')[0]} encrypts for topic {topic_lid} with its key",
+            service,
+            "kms:GenerateDataKey",
+            key,
+            "allow",
+            {"aws:SourceAccount": facts.account},
+            {},
+            "service",
+        )
