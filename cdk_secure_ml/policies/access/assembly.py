@@ -28,6 +28,7 @@ from typing import Any
 from ..intrinsics import Resolver
 from ..template import InputError, discover
 from .evaluator import Policy, Principal
+from .managed import AWS_MANAGED_PREFIX, aws_managed_policy
 
 __all__ = ["PLACEHOLDER_ACCOUNT", "Assembly", "Role", "Stack", "load_assembly"]
 
@@ -78,6 +79,7 @@ class Role:
     identity: list[Policy] = field(default_factory=list)
     boundary: Policy | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    aws_managed: list[str] = field(default_factory=list)  # ARNs of attached AWS managed policies
 
     @property
     def path(self) -> str:
@@ -88,7 +90,8 @@ class Role:
     ) -> Principal:
         """The role's session; session tags override the role's tags (AWS: id_session-tags)."""
         tags = {**self.tags, **(session_tags or {})}
-        return Principal(self.arn, self.stack.account, tuple(self.identity), self.boundary, scps, tags)
+        identity = (*self.identity, *(aws_managed_policy(arn) for arn in self.aws_managed))
+        return Principal(self.arn, self.stack.account, identity, self.boundary, scps, tags)
 
 
 def _lower_name(stack: Stack, logical_id: str) -> str:
@@ -346,6 +349,8 @@ class Assembly:
         for ref in resolve(props.get("ManagedPolicyArns") or []):
             if ref in self.managed:
                 role.identity.append(self.managed[ref])
+            elif str(ref).startswith(AWS_MANAGED_PREFIX):
+                role.aws_managed.append(str(ref))
         found = (
             self.managed.get(resolve(props["PermissionsBoundary"]))
             if "PermissionsBoundary" in props
