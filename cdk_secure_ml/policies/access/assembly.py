@@ -197,6 +197,7 @@ class Assembly:
         self.endpoint_policies: dict[tuple[str, str], Policy] = {}  # (account, endpoint id) → policy
         self.ids: dict[str, str] = {}  # logical id / construct path / ARN → ARN (or name)
         self.tags: dict[str, dict[str, str]] = {}  # ARN → the resource's tags
+        self.accounts: dict[str, str] = {}  # ARN → the account of the stack that defines it
         self.managed: dict[str, Policy] = {}  # managed policy ARN → document
         for stack in stacks:
             self._index(stack)
@@ -293,6 +294,7 @@ class Assembly:
         for lid, res in stack.resources.items():
             props, rtype = res.get("Properties") or {}, res.get("Type")
             arn = names.value(lid, "Arn")
+            self.accounts.setdefault(arn, stack.account)
             for key in (lid, f"{stack.name}/{lid}", stack.path_of(lid), arn):
                 if key:
                     self.ids.setdefault(key, arn)
@@ -389,9 +391,20 @@ class Assembly:
             raise InputError(f"{name!r} is not an IAM role of the assembly (it resolves to {arn})")
         return self.roles[arn]
 
+    def owner(self, resource: str) -> str | None:
+        """The account that owns ``resource``: its stack's, else the account field of its ARN, else None."""
+        bucket = resource.split("/", 1)[0] if resource.startswith("arn:aws:s3:::") else resource
+        if bucket in self.accounts:
+            return self.accounts[bucket]
+        parts = resource.split(":")
+        return parts[4] if len(parts) > 4 and _ACCOUNT.match(parts[4]) else None
+
     def policies_for(self, resource: str) -> tuple[Policy, ...]:
-        """The resource policies that apply to ``resource`` (an S3 object gets its bucket's policy)."""
+        """The resource policies that apply to ``resource``: a bucket's to its objects, a role's trust
+        policy to sts:AssumeRole on it."""
         found = list(self.resource_policies.get(resource, ()))
+        if resource in self.roles:
+            found.append(self.roles[resource].trust)
         if resource.startswith("arn:aws:s3:::") and "/" in resource:
             found += self.resource_policies.get(resource.split("/", 1)[0], [])
         return tuple(found)

@@ -15,7 +15,7 @@ from .facts import facts as read_facts
 from .facts import platforms
 from .people import data, jobs, studio
 from .scenarios import Scenario
-from .services import services, serving
+from .services import delivery, services, serving
 
 __all__ = ["derive"]
 
@@ -35,4 +35,5 @@ def derive(assembly: Assembly) -> list[Scenario]:
             out += jobs(facts, user)
         out += serving(facts, facts.users)
         out += services(facts)
+    out += delivery(assembly)
     return out

@@ -93,9 +93,10 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
         if scenario.resource.startswith("arn:") or scenario.resource == "*"
         else assembly.find(scenario.resource)
     )
+    owner = assembly.owner(resource)
     if scenario.principal.endswith(".amazonaws.com"):
         principal = Principal(scenario.principal)
-        account = assembly.stacks[0].account
+        account = owner or assembly.stacks[0].account
     else:
         role = assembly.role(scenario.principal)
         principal = role.principal(scenario.session_tags, scps)
@@ -108,13 +109,13 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
         **scenario.context,
     }
     if resource.startswith("arn:aws:s3:::"):
-        context.setdefault("s3:ResourceAccount", account)  # the platform's buckets are the account's
+        context.setdefault("s3:ResourceAccount", owner or account)
     endpoint = assembly.endpoint_policies.get((account, vpce))
     return Request(
         principal,
         scenario.action,
         resource,
-        account,
+        owner or account,
         assembly.policies_for(resource),
         (endpoint,) if endpoint else (),
         context,

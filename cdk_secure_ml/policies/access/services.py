@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from .assembly import Stack
+from .assembly import Assembly, Role, Stack
 from .facts import Facts, vpce
 from .scenarios import Scenario
 
-__all__ = ["services", "serving"]
+__all__ = ["delivery", "services", "serving"]
 
 
 def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
@@ -281,3 +282,110 @@ def _topic_key(facts: Facts, stack: Stack, topic_lid: str, key: str) -> Iterator
             {},
             "service",
         )
+
+
+def _trusted_role(role: Role) -> tuple[str, str] | None:
+    """(account, role ARN) when ``role``'s trust names another account's root and one role of it."""
+    for statement in role.trust.statements():
+        principals = statement.get("Principal", {})
+        aws = principals.get("AWS", []) if isinstance(principals, dict) else []
+        roots = [str(p) for p in (aws if isinstance(aws, list) else [aws])]
+        arns = statement.get("Condition", {}).get("ArnEquals", {}).get("aws:PrincipalArn")
+        for root in roots:
+            account = root.split(":")[4] if root.endswith(":root") else ""
+            if account and account != role.stack.account and isinstance(arns, str):
+                return account, arns
+    return None
+
+
+def delivery(assembly: Assembly) -> Iterator[Scenario]:
+    """The pipeline's paths across accounts: its audit step assumes each stage's audit role (and no other
+    tooling role may), its synth step looks up approved model packages, and the stages' endpoint roles
+    pull their images from the tooling account's repository."""
+    for role in list(assembly.roles.values()):
+        trusted = _trusted_role(role)
+        if not trusted or trusted[1] not in assembly.roles:
+            continue
+        account, caller = trusted
+        stage = role.stack.name
+        yield Scenario(
+            f"the pipeline's audit step assumes {stage}'s audit role",
+            caller,
+            "sts:AssumeRole",
+            role.arn,
+            "allow",
+            {},
+            {},
+            "pipeline",
+        )
+        other = next(
+            (
+                r
+                for r in assembly.roles.values()
+                if r.stack.account == account and r.arn != caller and "Synth" in r.logical_id
+            ),
+            None,
+        )
+        if other:
+            yield Scenario(
+                f"the pipeline's synth step assumes {stage}'s audit role",
+                other.arn,
+                "sts:AssumeRole",
+                role.arn,
+                "deny",
+                {},
+                {},
+                "pipeline",
+            )
+    for stack in assembly.stacks:
+        for lid, res in stack.resources.items():
+            if res.get("Type") != "AWS::SageMaker::ModelPackageGroup":
+                continue
+            group = assembly.ids[f"{stack.name}/{lid}"]
+            synth = next(
+                (
+                    r
+                    for r in assembly.roles.values()
+                    if r.stack is stack and "SynthCdkBuildProjectRole" in r.logical_id
+                ),
+                None,
+            )
+            if synth:
+                yield Scenario(
+                    "the pipeline's synth step lists the approved model packages",
+                    synth.arn,
+                    "sagemaker:ListModelPackages",
+                    group,
+                    "allow",
+                    {},
+                    {},
+                    "pipeline",
+                )
+    yield from _image_pulls(assembly)
+
+
+def _image_pulls(assembly: Assembly) -> Iterator[Scenario]:
+    for stack in assembly.stacks:
+        for res in stack.resources.values():
+            if res.get("Type") != "AWS::SageMaker::Model":
+                continue
+            props = assembly.resolve(stack, res.get("Properties") or {})
+            image, role = (
+                str(props.get("PrimaryContainer", {}).get("Image", "")),
+                props.get("ExecutionRoleArn"),
+            )
+            match = re.match(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^@:]+)", image)
+            if match and role in assembly.roles:
+                account, region, name = match.groups()
+                repository = f"arn:aws:ecr:{region}:{account}:repository/{name}"
+                where = "the tooling account's" if account != stack.account else "its account's"
+                yield Scenario(
+                    f"{stack.name}'s endpoint role pulls its image from {where} repository",
+                    role,
+                    "ecr:BatchGetImage",
+                    repository,
+                    "allow",
+                    {},
+                    {},
+                    "pipeline",
+                )
