@@ -20,11 +20,15 @@ from .services import delivery, services, serving
 __all__ = ["derive"]
 
 
-def derive(assembly: Assembly) -> list[Scenario]:
-    """The catalogue of ``assembly`` (see the module docstring), in a stable order."""
+def derive(assembly: Assembly, *, team_key: str = "team", user_key: str = "user") -> list[Scenario]:
+    """The catalogue of ``assembly`` (see the module docstring), in a stable order.
+
+    :param team_key: the session tag naming the person's team (the config's identity.team_tag_key);
+        ``user_key``: the one naming their Studio profile (identity.user_tag_key).
+    """
     out: list[Scenario] = []
     for platform in platforms(assembly):
-        facts = read_facts(assembly, platform)
+        facts = read_facts(assembly, platform, team_key, user_key)
         teams = sorted({u["team"] for u in facts.users})
         for user in facts.users:
             others = [u for u in facts.users if u["name"] != user["name"]]

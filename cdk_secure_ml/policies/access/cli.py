@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenarios", help="a YAML file of scenarios, run after the derived catalogue")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-scps", action="store_true", help="evaluate without the platform's SCPs")
+    parser.add_argument("--team-tag-key", default="team", help="the config's identity.team_tag_key")
+    parser.add_argument("--user-tag-key", default="user", help="the config's identity.user_tag_key")
     parser.add_argument(
         "--principal", help="single query: a role (logical id, construct path or ARN) or a service principal"
     )
@@ -163,7 +165,7 @@ def main_access(argv: Sequence[str]) -> int:
             check_actions([query])
             scenarios = [query]
         else:
-            scenarios = derive(assembly)
+            scenarios = derive(assembly, team_key=args.team_tag_key, user_key=args.user_tag_key)
             if args.scenarios:
                 extra = load_scenarios(args.scenarios)
                 check_actions(extra)

@@ -24,6 +24,12 @@ class Facts:
     resources: dict[str, str]  # short name (DataBucket, VolumesKey, ...) → ARN or id
     subnets: list[str] = field(default_factory=list)  # the Studio domain's, which the SDK defaults use
     security_groups: list[str] = field(default_factory=list)
+    team_key: str = "team"  # the session tag keys of the persona setup (identity.team_tag_key, user_tag_key)
+    user_key: str = "user"
+
+    def session(self, user: dict[str, str]) -> dict[str, str]:
+        """The session tags the identity provider sets for ``user`` (docs/identity.md)."""
+        return {self.team_key: user["team"], self.user_key: user["name"]}
 
     @property
     def account(self) -> str:
@@ -45,13 +51,13 @@ def _find(assembly: Assembly, platform: list[Stack], prefix: str, rtype: str) ->
     return None
 
 
-def facts(assembly: Assembly, platform: list[Stack]) -> Facts:
+def facts(assembly: Assembly, platform: list[Stack], team_key: str = "team", user_key: str = "user") -> Facts:
     names = {s.name for s in platform}
     personas, execution = {}, {}
     for role in assembly.roles.values():
         if role.stack.name not in names:
             continue
-        persona, team = role.tags.get("secure-ml:persona"), role.tags.get("team")
+        persona, team = role.tags.get("secure-ml:persona"), role.tags.get(team_key)
         if persona and "/people/" in role.arn:
             personas[persona] = role
         elif persona and team and "/execution/" in role.arn:
@@ -66,7 +72,7 @@ def facts(assembly: Assembly, platform: list[Stack]) -> Facts:
                     {
                         "name": props.get("UserProfileName", lid),
                         "domain": props.get("DomainId", ""),
-                        "team": tags.get("team", ""),
+                        "team": tags.get(team_key, ""),
                         "persona": tags.get("secure-ml:persona", ""),
                     }
                 )
@@ -83,7 +89,9 @@ def facts(assembly: Assembly, platform: list[Stack]) -> Facts:
         found = _find(assembly, platform, prefix, rtype)
         if found:
             resources[name] = found
-    out = Facts(assembly, platform[0], personas, users, execution, resources)
+    out = Facts(
+        assembly, platform[0], personas, users, execution, resources, team_key=team_key, user_key=user_key
+    )
     _read_domain(assembly, platform, out)
     return out
 

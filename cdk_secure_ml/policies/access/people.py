@@ -14,8 +14,8 @@ __all__ = ["data", "jobs", "studio"]
 def _job_context(facts: Facts, team: str, **changes: Any) -> dict[str, Any]:
     """What the SageMaker Python SDK sends with the platform's SDK defaults (docs/studio.md)."""
     context: dict[str, Any] = {
-        "aws:RequestTag/team": team,
-        "aws:TagKeys": ["team"],
+        f"aws:RequestTag/{facts.team_key}": team,
+        "aws:TagKeys": [facts.team_key],
         "sagemaker:VpcSubnets": list(facts.subnets),
         "sagemaker:VpcSecurityGroupIds": list(facts.security_groups),
         "sagemaker:VolumeKmsKey": facts.resources.get("VolumesKey", "volume-key"),
@@ -36,7 +36,7 @@ def _job_context(facts: Facts, team: str, **changes: Any) -> dict[str, Any]:
 def studio(facts: Facts, user: dict[str, str], other: dict[str, str]) -> Iterator[Scenario]:
     persona = facts.persona_roles.get(user["persona"])
     execution = facts.execution_roles.get((user["persona"], user["team"]))
-    tags = {"team": user["team"], "user": user["name"]}
+    tags = facts.session(user)
     me, them = (facts.sm(f"user-profile/{u['domain']}/{u['name']}") for u in (user, other))
     if persona:
         yield Scenario(
@@ -113,7 +113,7 @@ def data(facts: Facts, user: dict[str, str], other_team: str | None) -> Iterator
     bucket, key, vpce = (facts.resources.get(k) for k in ("DataBucket", "DataKey", "S3Endpoint"))
     if not (persona and bucket and key):
         return
-    tags = {"team": user["team"], "user": user["name"]}
+    tags = facts.session(user)
     inside = {"aws:SourceVpce": vpce} if vpce else {}
     via_s3 = {"kms:ViaService": f"s3.{facts.region}.amazonaws.com"}
     own = f"{bucket}/{user['team']}/features/part-0.parquet"
@@ -190,7 +190,7 @@ def jobs(facts: Facts, user: dict[str, str]) -> Iterator[Scenario]:
     persona = facts.persona_roles.get(user["persona"])
     if not persona or user["persona"] != "data-scientist":
         return
-    tags = {"team": user["team"], "user": user["name"]}
+    tags = facts.session(user)
     job = facts.sm(f"training-job/{user['team']}-churn-1")
     name, team = user["name"], user["team"]
     yield Scenario(

@@ -21,13 +21,13 @@ def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
             if res.get("Type") != "AWS::SageMaker::Endpoint":
                 continue
             endpoint = assembly.ids[f"{stack.name}/{lid}"]
-            team = assembly.tags.get(endpoint, {}).get("team", "")
-            tags = {"aws:RequestTag/team": team, "aws:TagKeys": ["team"]}
+            team = assembly.tags.get(endpoint, {}).get(facts.team_key, "")
+            tags = {f"aws:RequestTag/{facts.team_key}": team, "aws:TagKeys": [facts.team_key]}
             for user in users:
                 persona = facts.persona_roles.get(user["persona"])
                 if not persona or user["team"] != team:
                     continue
-                session = {"team": user["team"], "user": user["name"]}
+                session = facts.session(user)
                 deploys = "allow" if user["persona"] == "ml-engineer" else "deny"
                 yield Scenario(
                     f"{user['name']} ({user['persona']}) deploys an endpoint",
@@ -63,6 +63,7 @@ def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
                     "serving",
                 )
             yield from _serving_roles(facts, stack, endpoint)
+            yield from _reports(facts, stack, team)
 
 
 def _serving_roles(facts: Facts, stack: Stack, endpoint: str) -> Iterator[Scenario]:
@@ -204,7 +205,7 @@ def services(facts: Facts) -> Iterator[Scenario]:  # noqa: C901 - one delivery p
                         trail,
                         "deny",
                         {},
-                        {"team": "research", "user": "someone"},
+                        facts.session(facts.users[0]) if facts.users else {},
                         "always-denied",
                     )
             if rtype == "AWS::Config::DeliveryChannel":
@@ -388,4 +389,44 @@ def _image_pulls(assembly: Assembly) -> Iterator[Scenario]:
                     {},
                     {},
                     "pipeline",
+                )
+
+
+def _reports(facts: Facts, stack: Stack, team: str) -> Iterator[Scenario]:
+    """People read their own team's Model Monitor reports, not another team's."""
+    assembly = facts.assembly
+    for res in stack.resources.values():
+        if res.get("Type") != "AWS::SageMaker::DataQualityJobDefinition":
+            continue
+        props = assembly.resolve(stack, res.get("Properties") or {})
+        for output in props.get("DataQualityJobOutputConfig", {}).get("MonitoringOutputs", []):
+            uri = str(output.get("S3Output", {}).get("S3Uri", ""))
+            if not uri.startswith("s3://"):
+                continue
+            report = "arn:aws:s3:::" + uri.removeprefix("s3://") + "/2026/constraint_violations.json"
+            for user in facts.users:
+                persona = facts.persona_roles.get(user["persona"])
+                if persona and user["persona"] in ("data-scientist", "ml-engineer"):
+                    expected = "allow" if user["team"] == team else "deny"
+                    yield Scenario(
+                        f"{user['name']} ({user['team']}) reads team {team}'s monitoring report",
+                        persona.arn,
+                        "s3:GetObject",
+                        report,
+                        expected,
+                        vpce(facts),
+                        facts.session(user),
+                        "serving",
+                    )
+            consumer = facts.persona_roles.get("model-consumer")
+            if consumer:
+                yield Scenario(
+                    "the model consumer reads a monitoring report",
+                    consumer.arn,
+                    "s3:GetObject",
+                    report,
+                    "deny",
+                    vpce(facts),
+                    {},
+                    "serving",
                 )
