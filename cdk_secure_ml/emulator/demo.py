@@ -318,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         )
         if not ok:
             return 1
+        phase = "access proofs"
+        if not access_matrix(workdir / "cdk.out"):
+            return 1
         if args.drift:
             phase = "drift"
             code, _ = drift(emulator, config.name, result)
@@ -350,6 +353,20 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
                 say(f"demo: kept {workdir} for inspection")
         say(f"demo: emulator stopped after {time.monotonic() - started:.0f}s")
     return code
+
+
+def access_matrix(assembly: Path) -> bool:
+    """Print who can do what in the deployed templates, as AWS would decide it (``secure-ml access``,
+    docs/access.md); False when a scenario differs from what the platform promises."""
+    from cdk_secure_ml.policies.access import derive, load_assembly, run
+    from cdk_secure_ml.policies.access.cli import format_text
+
+    loaded = load_assembly(assembly)
+    results = run(loaded, derive(loaded))
+    say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
+    for line in format_text(results).splitlines():
+        say(f"  {line}")
+    return all(scenario.expected == decision.decision for scenario, decision in results)
 
 
 def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
