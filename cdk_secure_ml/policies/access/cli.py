@@ -5,6 +5,7 @@
 
 Exit codes: 0 every scenario matches its expected decision (a single query: the request is allowed);
 1 a scenario differs (a single query: the request is denied); 2 bad usage or input (the message names it).
+A single query prints the decision, the reason and the deciding statements (template, logical id, Sid).
 JSON: ``{"scenarios": [{"name", "principal", "action", "resource", "context", "expected", "decision",
 "deciding", "statements"}], "summary": {"total", "matching", "differing"}}`` (docs/access.md).
 """
@@ -24,7 +25,7 @@ from .conditions import UnknownOperator
 from .evaluator import Decision
 from .scenarios import Scenario, load_scenarios, run
 
-__all__ = ["format_json", "format_text", "main_access"]
+__all__ = ["format_json", "format_query", "format_text", "main_access"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,7 +133,7 @@ def format_text(results: list[tuple[Scenario, Decision]]) -> str:
             f"{mark:2} {scenario.expected:8} {decision.decision + ' (' + decision.deciding + ')':22} "
             f"{scenario.name}"
         )
-        if mark == "XX" or decision.deciding == "explicit-deny" and len(results) == 1:
+        if mark == "XX":
             lines.append(f"{'':35}{decision.reason}: {scenario.action} on {scenario.resource}")
             lines += [f"{'':37}{hit.describe()}" for hit in decision.statements]
     rows = [_row(s, d) for s, d in results]
@@ -141,6 +142,16 @@ def format_text(results: list[tuple[Scenario, Decision]]) -> str:
         f"access: {summary['matching']} of {summary['total']} scenarios as expected, "
         f"{summary['differing']} differ"
     )
+    return "\n".join(lines) + "\n"
+
+
+def format_query(scenario: Scenario, decision: Decision) -> str:
+    """One request's decision, its reason and every statement that decided it."""
+    lines = [
+        f"{decision.decision} ({decision.deciding}): {scenario.action} on {scenario.resource}",
+        f"  {decision.reason}",
+        *(f"  {hit.describe()}" for hit in decision.statements),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -176,5 +187,8 @@ def main_access(argv: Sequence[str]) -> int:
         return 2
     except SystemExit as exit_:  # --help
         return exit_.code if isinstance(exit_.code, int) else 0
-    sys.stdout.write((format_json if args.format == "json" else format_text)(results))
+    if any(single) and args.format == "text":
+        sys.stdout.write(format_query(*results[0]))
+    else:
+        sys.stdout.write((format_json if args.format == "json" else format_text)(results))
     return 0 if all(s.expected == d.decision for s, d in results) else 1
