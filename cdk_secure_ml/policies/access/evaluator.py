@@ -49,7 +49,7 @@ from .conditions import (
     wildcard_matches,
 )
 
-__all__ = ["Decision", "Hit", "Policy", "Principal", "Request", "evaluate"]
+__all__ = ["Decision", "Hit", "Policy", "PolicyKind", "Principal", "Request", "evaluate", "statement_applies"]
 
 PolicyKind = Literal["scp", "resource", "endpoint", "identity", "boundary"]
 _ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
@@ -230,6 +230,31 @@ def _applies_to(statement: Mapping[str, Any], kind: PolicyKind, principal: Princ
     if "Principal" not in statement:
         return "specific" if kind == "endpoint" else None
     return _names(statement["Principal"], principal)
+
+
+def statement_applies(
+    statement: Mapping[str, Any],
+    kind: PolicyKind,
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Context,
+) -> bool:
+    """Whether one statement applies to a request: its Principal (for a resource or endpoint policy),
+    action, resource and conditions all match ``context`` as given (nothing added).
+
+    :raises UnknownOperator: a condition operator IAM does not have (after the rest matched).
+    """
+    if _applies_to(statement, kind, principal) is None:
+        return False
+    try:
+        return (
+            _action_matches(statement, action, context)
+            and _resource_matches(statement, resource, context)
+            and condition_holds(statement.get("Condition"), context)
+        )
+    except MissingVariable:
+        return False
 
 
 def _hits(
