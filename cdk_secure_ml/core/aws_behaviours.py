@@ -15,6 +15,9 @@ and fails on a behaviour that nothing enforces.
 
 To add a behaviour: verify it against AWS's documentation (the URL must state it), add a line to
 :data:`BEHAVIOURS` under its service, mark the tests that rely on it, and regenerate the page.
+
+Longer than 600 lines because it is one table, read whole: splitting it by service would scatter the ids
+that tests and the emulator look up.
 """
 
 from __future__ import annotations

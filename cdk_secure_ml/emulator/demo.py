@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..policies.access.cli import print_matrix
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,8 +319,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         )
         if not ok:
             return 1
-        phase = "access proofs"
-        if not access_matrix(workdir / "cdk.out"):
+        if not print_matrix(workdir / "cdk.out", say):  # the access proofs (docs/access.md)
             return 1
         if args.drift:
             phase = "drift"
@@ -353,20 +353,6 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
                 say(f"demo: kept {workdir} for inspection")
         say(f"demo: emulator stopped after {time.monotonic() - started:.0f}s")
     return code
-
-
-def access_matrix(assembly: Path) -> bool:
-    """Print who can do what in the deployed templates, as AWS would decide it (``secure-ml access``,
-    docs/access.md); False when a scenario differs from what the platform promises."""
-    from cdk_secure_ml.policies.access import derive, load_assembly, run
-    from cdk_secure_ml.policies.access.cli import format_text
-
-    loaded = load_assembly(assembly)
-    results = run(loaded, derive(loaded))
-    say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
-    for line in format_text(results).splitlines():
-        say(f"  {line}")
-    return all(scenario.expected == decision.decision for scenario, decision in results)
 
 
 def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:

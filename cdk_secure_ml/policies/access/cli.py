@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..template import InputError
@@ -25,7 +26,7 @@ from .conditions import UnknownOperator
 from .evaluator import Decision
 from .scenarios import Scenario, load_scenarios, run
 
-__all__ = ["format_json", "format_query", "format_text", "main_access"]
+__all__ = ["format_json", "format_query", "format_text", "main_access", "print_matrix"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -153,6 +154,17 @@ def format_query(scenario: Scenario, decision: Decision) -> str:
         *(f"  {hit.describe()}" for hit in decision.statements),
     ]
     return "\n".join(lines) + "\n"
+
+
+def print_matrix(path: str | Path, say: Callable[[str], None]) -> bool:
+    """Say the derived catalogue of the assembly at ``path`` as a table, indented (``make demo`` prints the
+    deployed templates' matrix this way); False when a scenario differs from its expected decision."""
+    assembly = load_assembly(path)
+    results = run(assembly, derive(assembly))
+    say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
+    for line in format_text(results).splitlines():
+        say(f"  {line}")
+    return all(scenario.expected == decision.decision for scenario, decision in results)
 
 
 def main_access(argv: Sequence[str]) -> int:
