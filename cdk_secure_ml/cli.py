@@ -3,6 +3,7 @@
     secure-ml check PATH... [--format text|json|sarif] [--output FILE]
     secure-ml rules [--format text|json|markdown]
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
+    secure-ml access PATH [--scenarios FILE] [--format text|json]          (docs/access.md)
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
     secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
@@ -358,6 +359,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .policies.live.cli import main_audit
 
         return main_audit(args_list[1:])
+    if args_list[:1] == ["access"]:
+        from .policies.access.cli import main_access
+
+        return main_access(args_list[1:])
     if args_list[:1] == ["teardown-studio"]:
         from .teardown import main_teardown_studio
 

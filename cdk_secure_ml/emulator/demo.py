@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..policies.access.cli import print_matrix
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -322,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         from cdk_secure_ml.cost.report import summary_line
 
         say(f"demo: {summary_line(estimate_assembly(workdir / 'cdk.out'))}")
+        if not print_matrix(workdir / "cdk.out", say):  # the access proofs (docs/access.md)
+            return 1
         if args.drift:
             phase = "drift"
             code, _ = drift(emulator, config.name, result)

@@ -380,14 +380,18 @@ def test_alarm_notification_reaches_a_subscribed_queue_with_the_allow(aws):
         ([{**ALLOW_ALARMS, "Principal": {"Service": "events.amazonaws.com"}}], False),
         ([{**ALLOW_ALARMS, "Principal": {"AWS": "*"}}], True),
         ([{**ALLOW_ALARMS, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}], True),
-        # a condition the evaluator does not model never allows, and always denies
+        # an operator IAM does not have never allows, and always denies
+        ([{**ALLOW_ALARMS, "Condition": {"StringSortOfEquals": {"aws:SourceIp": "10.0.0.0/8"}}}], False),
+        ([ALLOW_ALARMS, {**TLS_ONLY, "Condition": {"StringSortOfEquals": {"aws:SourceArn": "x"}}}], False),
+        # IpAddress and Date* are modelled (the access evaluator): under them, as under any positive
+        # operator, a key missing from the request does not match
         ([{**ALLOW_ALARMS, "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}], False),
         (
             [
                 ALLOW_ALARMS,
                 {**TLS_ONLY, "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}},
             ],
-            False,
+            True,
         ),
         # what it models, it models as IAM does: NotAction, set operators, a missing key under a positive
         # operator
