@@ -28,8 +28,8 @@ class HubSpokeConfig(Section):
     account: AccountId = Field(description="The spoke's 12-digit account id: the transit gateway and the "
                                            "Route 53 Profile are shared with it, and the hub's endpoint "
                                            "policies admit its principals.")
-    cidr: str = Field(description="The spoke VPC's IPv4 range (private, /16 to /24); must overlap neither the "
-                                  "hub's nor another spoke's. With a delivery section, the stage in this "
+    cidr: str = Field(description="The spoke VPC's IPv4 range (private, /16 to /24); must overlap neither "
+                                  "the hub's nor another spoke's. With a delivery section, the stage in this "
                                   "account gets this range as its network.cidr.")
 
     @field_validator("cidr")

@@ -128,7 +128,8 @@ def hub_mode_problems(network: Any) -> list[Problem]:
     if unsupported:
         return [(("interface_endpoints", "extra"),
                  f"the hub layout cannot serve {unsupported}: their private DNS names are not in "
-                 "cdk_secure_ml.core.endpoint_hub.PRIVATE_DNS_NAMES; add them there or use mode: per-account")]
+                 "cdk_secure_ml.core.endpoint_hub.PRIVATE_DNS_NAMES; add them there or use "
+                 "mode: per-account")]
     return []
 
 

@@ -133,8 +133,8 @@ def hub_spoke_problems(platform: Any) -> list[Problem]:
     if delivery is None:
         if not any(s.cidr == platform.network.cidr for s in hub.spokes):
             problems.append((("network", "hub", "spokes"),
-                             f"no spoke has network.cidr {platform.network.cidr}: list this platform's account "
-                             f"with it ({{account: '<12 digits>', cidr: {platform.network.cidr}}})"))
+                             f"no spoke has network.cidr {platform.network.cidr}: list this platform's "
+                             f"account with it ({{account: '<12 digits>', cidr: {platform.network.cidr}}})"))
         if platform.region != hub_region:
             problems.append((("network", "hub", "region"),
                              f"the hub is in {hub_region} but the platform in {platform.region}; interface "
@@ -145,8 +145,8 @@ def hub_spoke_problems(platform: Any) -> list[Problem]:
         found: list[Problem] = []
         if hub.spoke_for(stage.account) is None:
             found.append((("delivery", "stages", index, "account"),
-                          f"stage {stage.name!r} (account {stage.account}) is not a spoke of network.hub; add "
-                          f"{{account: '{stage.account}', cidr: <its VPC range>}} to network.hub.spokes"))
+                          f"stage {stage.name!r} (account {stage.account}) is not a spoke of network.hub; "
+                          f"add {{account: '{stage.account}', cidr: <its VPC range>}} to network.hub.spokes"))
         if stage.region != hub_region:
             found.append((("delivery", "stages", index, "region"),
                           f"stage {stage.name!r} is in {stage.region} but the hub in {hub_region}; interface "

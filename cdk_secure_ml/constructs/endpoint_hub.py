@@ -160,7 +160,7 @@ class MlEndpointHub(Construct):
                     destination_cidr_block=spoke_cidr,
                     transit_gateway_id=self.transit_gateway.ref,
                 )
-                route.add_dependency(attachment)
+                route.node.add_dependency(attachment)
 
     def _zones(self, platform: str, region: str) -> None:
         self.profile = route53profiles.CfnProfile(self, "Route53Profile", name=f"{platform}-endpoint-hub")
@@ -229,7 +229,7 @@ class EndpointHubSpoke(Construct):
                     destination_cidr_block=hub_cidr,
                     transit_gateway_id=transit_gateway_id,
                 )
-                route.add_dependency(self.attachment)
+                route.node.add_dependency(self.attachment)
         else:
             Annotations.of(self).add_warning_v2(
                 "secure-ml:hub-no-transit-gateway",

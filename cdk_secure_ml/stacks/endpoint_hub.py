@@ -49,8 +49,11 @@ class EndpointHubStack(Stack):
             trusted_accounts=endpoint_policy.trusted_accounts,
             flow_log_retention=retention_days(config.network.flow_logs_retention_days),
         )
-        # Its roles (the flow log's, CDK's default-security-group handler's) live under the platform's ceiling.
-        self.permissions_boundary = PlatformPermissionsBoundary(self, "PermissionsBoundary", platform=config.name)
+        # Its roles (the flow log's, CDK's default-security-group handler's) live under the platform's
+        # ceiling.
+        self.permissions_boundary = PlatformPermissionsBoundary(
+            self, "PermissionsBoundary", platform=config.name
+        )
         iam.PermissionsBoundary.of(self).apply(self.permissions_boundary.policy)
         CfnOutput(self, "TransitGatewayId", value=self.hub.transit_gateway_id,
                   description="network.hub.transit_gateway_id of the spokes")

@@ -52,7 +52,8 @@ def build_reference_app(
             app,
             f"{config.name}-EndpointHub",
             config=config,
-            description=f"{config.name}: shared interface endpoints for the platform's accounts (cdk-secure-ml)",
+            description=f"{config.name}: shared interface endpoints for the platform's accounts "
+            "(cdk-secure-ml)",
         )
     organization = config.governance.organization
     if organization is not None:
