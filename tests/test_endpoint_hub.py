@@ -260,3 +260,18 @@ def test_construct_refuses_overlaps_and_env_agnostic_stacks():
                       platform="p", spokes={"222222222222": "10.0.0.0/16"})
     with pytest.raises(ValueError, match="needs an explicit region"):
         MlEndpointHub(Stack(app, "B"), "Hub", platform="p", spokes={"222222222222": "10.21.0.0/16"})
+
+
+def test_network_md_hub_example_synthesizes():
+    """docs/network.md's Python example of the hub layout builds what it says."""
+    text = (ROOT / "docs" / "network.md").read_text()
+    section = text.split("## Hub layout", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, Any] = {}
+    exec(compile(code, "docs/network.md", "exec"), scope)  # noqa: S102 - our own documentation
+    spoke = Template.from_stack(scope["spoke_stack"]).to_json()
+    assert len(of_type(spoke, "AWS::EC2::TransitGatewayAttachment")) == 1
+    assert not [e for e in of_type(spoke, "AWS::EC2::VPCEndpoint").values()
+                if e["Properties"].get("VpcEndpointType") == "Interface"]
+    hub = Template.from_stack(scope["hub_stack"]).to_json()
+    assert len(of_type(hub, "AWS::Route53::HostedZone")) == len(DEFAULT_INTERFACE_ENDPOINTS)
