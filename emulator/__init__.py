@@ -36,4 +36,5 @@ ADAPTER_MODULES = (
     "emulator.config",
     "emulator.applicationautoscaling",
     "emulator.guardduty",
+    "emulator.endpoint_hub",
 )

@@ -4,6 +4,7 @@ the rules on them, and the config's error paths."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -275,3 +276,64 @@ def test_network_md_hub_example_synthesizes():
                 if e["Properties"].get("VpcEndpointType") == "Interface"]
     hub = Template.from_stack(scope["hub_stack"]).to_json()
     assert len(of_type(hub, "AWS::Route53::HostedZone")) == len(DEFAULT_INTERFACE_ENDPOINTS)
+
+
+# -- the emulator ----------------------------------------------------------------------------------
+
+
+def _deployable(template: dict[str, Any], s3: Any) -> str:
+    """The template without CDK's bootstrap-version rule, its Lambda assets uploaded to moto's S3."""
+    out = copy.deepcopy(template)
+    out.pop("Rules", None)
+    out.pop("Parameters", None)
+    for function in of_type(out, "AWS::Lambda::Function").values():
+        code = function["Properties"]["Code"]
+        if isinstance(code.get("S3Bucket"), str):
+            buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+            if code["S3Bucket"] not in buckets:
+                s3.create_bucket(Bucket=code["S3Bucket"],
+                                 CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+            s3.put_object(Bucket=code["S3Bucket"], Key=code["S3Key"], Body=b"zip")
+    return json.dumps(out)
+
+
+def test_emulator_deploys_the_hub_and_a_spoke_that_uses_it(hub_template, spoke_template, monkeypatch):
+    """The hub stack, then a spoke's Foundation given the hub's outputs (as the config is after the
+    hub's first deploy), deploy in the emulator; the stand-ins record the Profile's zones, its share
+    with the spoke accounts and the spoke VPC's association."""
+    import boto3
+    from moto import mock_aws
+
+    from emulator.endpoint_hub import PROFILES, SHARES
+    from emulator.server import install_adapters
+
+    install_adapters()
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        cloudformation = boto3.client("cloudformation", region_name="eu-west-1")
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        cloudformation.create_stack(StackName="hub", TemplateBody=_deployable(hub_template, s3),
+                                    Capabilities=["CAPABILITY_IAM"])
+        hub = cloudformation.describe_stacks(StackName="hub")["Stacks"][0]
+        assert hub["StackStatus"] == "CREATE_COMPLETE", hub.get("StackStatusReason")
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in hub["Outputs"]}
+        profile = PROFILES[outputs["Route53ProfileId"]]
+        assert len(profile["Zones"]) == len(DEFAULT_INTERFACE_ENDPOINTS)
+        (share,) = [s for s in SHARES.values() if profile["Arn"] in s["ResourceArns"]]
+        assert sorted(share["Principals"]) == sorted(SPOKES)
+
+        spoke = json.loads(json.dumps(spoke_template)
+                           .replace("tgw-0a1b2c3d4e5f60718", outputs["TransitGatewayId"])
+                           .replace("rp-0a1b2c3d4e5f6a7b", outputs["Route53ProfileId"]))
+        cloudformation.create_stack(StackName="spoke", TemplateBody=_deployable(spoke, s3),
+                                    Capabilities=["CAPABILITY_IAM"])
+        stack = cloudformation.describe_stacks(StackName="spoke")["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        spoke_vpc = next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "VpcId")
+        assert spoke_vpc in profile["Vpcs"]
+        ec2 = boto3.client("ec2", region_name="eu-west-1")
+        attachments = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
+        assert {a["VpcId"] for a in attachments} == {outputs["VpcId"], spoke_vpc}
