@@ -32,8 +32,9 @@ __all__ = [
 
 #: The private DNS name of each interface endpoint service a hub can serve, ``{region}`` to fill in:
 #: the name the SDKs call, so the name of the private hosted zone that replaces the endpoint's own
-#: private DNS (``aws ec2 describe-vpc-endpoint-services --service-names ... --query
-#: 'ServiceDetails[].PrivateDnsName'`` shows it per region).
+#: private DNS. Written from the services' regional endpoint names, not each checked against a page
+#: of AWS's documentation: ``aws ec2 describe-vpc-endpoint-services --service-names ... --query
+#: 'ServiceDetails[].PrivateDnsName'`` shows the name per region; check it before the first deploy.
 PRIVATE_DNS_NAMES: dict[str, str] = {
     "sagemaker.api": "api.sagemaker.{region}.amazonaws.com",
     "sagemaker.runtime": "runtime.sagemaker.{region}.amazonaws.com",
