@@ -48,6 +48,7 @@ test: setup
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check CONFIG=config/demo.yaml
 	$(MAKE) --no-print-directory check CONFIG=config/multi-account.yaml
+	$(MAKE) --no-print-directory check CONFIG=config/hub.yaml
 
 ## lint: ruff (pyproject's selection: line length 110, complexity 12) on the repository, mypy on the package
 lint: setup

@@ -73,6 +73,9 @@ _EXPORTS = {
     "EndpointBase": "cdk_secure_ml.constructs.hosting",
     "EndpointConfig": "cdk_secure_ml.config",
     "EndpointDataCaptureConfig": "cdk_secure_ml.config",
+    "EndpointHubConfig": "cdk_secure_ml.config",
+    "EndpointHubSpoke": "cdk_secure_ml.constructs.endpoint_hub",
+    "EndpointHubStack": "cdk_secure_ml.stacks.endpoint_hub",
     "EndpointMetrics": "cdk_secure_ml.constructs.hosting",
     "EndpointMonitorConfig": "cdk_secure_ml.config",
     "EndpointNetwork": "cdk_secure_ml.constructs.hosting",
@@ -85,6 +88,7 @@ _EXPORTS = {
     "FoundationStack": "cdk_secure_ml.stacks.foundation",
     "GovernanceConfig": "cdk_secure_ml.config",
     "GovernanceStack": "cdk_secure_ml.stacks.governance",
+    "HubSpokeConfig": "cdk_secure_ml.config",
     "IDLE_TIMEOUT_RANGE": "cdk_secure_ml.constructs.studio",
     "INSTANCE_ACTIONS": "cdk_secure_ml.constructs.identity",
     "INSTANCE_METRICS_NAMESPACE": "cdk_secure_ml.constructs.hosting",
@@ -100,6 +104,7 @@ _EXPORTS = {
     "MODEL_PACKAGE_READ_ACTIONS": "cdk_secure_ml.constructs.delivery",
     "MODEL_PACKAGE_STATE_CHANGE": "cdk_secure_ml.constructs.delivery",
     "MONITORING_SCHEDULE_SUFFIX": "cdk_secure_ml.constructs.hosting",
+    "MlEndpointHub": "cdk_secure_ml.constructs.endpoint_hub",
     "MlNetwork": "cdk_secure_ml.constructs.network",
     "MlPersonas": "cdk_secure_ml.constructs.identity",
     "MlPlatformPipeline": "cdk_secure_ml.constructs.delivery",
@@ -277,6 +282,9 @@ __all__ = [
     "EndpointBase",
     "EndpointConfig",
     "EndpointDataCaptureConfig",
+    "EndpointHubConfig",
+    "EndpointHubSpoke",
+    "EndpointHubStack",
     "EndpointMetrics",
     "EndpointMonitorConfig",
     "EndpointNetwork",
@@ -289,6 +297,7 @@ __all__ = [
     "FoundationStack",
     "GovernanceConfig",
     "GovernanceStack",
+    "HubSpokeConfig",
     "IDLE_TIMEOUT_RANGE",
     "INSTANCE_ACTIONS",
     "INSTANCE_METRICS_NAMESPACE",
@@ -304,6 +313,7 @@ __all__ = [
     "MODEL_PACKAGE_READ_ACTIONS",
     "MODEL_PACKAGE_STATE_CHANGE",
     "MONITORING_SCHEDULE_SUFFIX",
+    "MlEndpointHub",
     "MlNetwork",
     "MlPersonas",
     "MlPlatformPipeline",
@@ -457,12 +467,14 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         EndpointAutoscalingConfig,
         EndpointConfig,
         EndpointDataCaptureConfig,
+        EndpointHubConfig,
         EndpointMonitorConfig,
         EndpointPolicyConfig,
         EndpointRolloutConfig,
         EndpointServerlessConfig,
         EndpointVariantConfig,
         GovernanceConfig,
+        HubSpokeConfig,
         IdentityConfig,
         InterfaceEndpointsConfig,
         NestedProblems,
@@ -509,6 +521,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         DEFAULT_PENDING_WINDOW_DAYS,
         EncryptionKeys,
         allow_cloudwatch_logs,
+    )
+    from cdk_secure_ml.constructs.endpoint_hub import (  # noqa: F401
+        EndpointHubSpoke,
+        MlEndpointHub,
     )
     from cdk_secure_ml.constructs.governance import (  # noqa: F401
         ARCHIVE_RESTRICTED_ACTIONS,
@@ -654,6 +670,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.stacks.delivery import (  # noqa: F401
         NO_HUMAN_WRITE_PERSONAS,
         DeliveryAccessStack,
+    )
+    from cdk_secure_ml.stacks.endpoint_hub import (  # noqa: F401
+        EndpointHubStack,
     )
     from cdk_secure_ml.stacks.foundation import (  # noqa: F401
         FoundationStack,

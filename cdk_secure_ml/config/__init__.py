@@ -27,6 +27,7 @@ from cdk_secure_ml.config.delivery import (
     stage_kind_of,
 )
 from cdk_secure_ml.config.encryption import PLATFORM_DATA_CLASSES, EncryptionConfig
+from cdk_secure_ml.config.endpoint_hub import EndpointHubConfig, HubSpokeConfig
 from cdk_secure_ml.config.endpoints import (
     EndpointAlarmsConfig,
     EndpointAsyncConfig,
@@ -87,7 +88,9 @@ __all__ = [
     "EndpointConfig",
     "EndpointDataCaptureConfig",
     "EndpointMonitorConfig",
+    "EndpointHubConfig",
     "EndpointPolicyConfig",
+    "HubSpokeConfig",
     "EndpointRolloutConfig",
     "EndpointServerlessConfig",
     "EndpointVariantConfig",

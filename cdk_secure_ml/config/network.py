@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from cdk_secure_ml.config._section import NestedProblems, Problem, Section
 from cdk_secure_ml.config._types import AccountIds, RetentionDays
+from cdk_secure_ml.config.endpoint_hub import EndpointHubConfig
+from cdk_secure_ml.core.endpoint_hub import unsupported_hub_services
 from cdk_secure_ml.core.names import ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
@@ -23,8 +25,13 @@ _S3_OBJECT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.*-]{1,62}/
 
 
 class InterfaceEndpointsConfig(Section):
-    """Interface endpoints on top of the set a VpcOnly Studio domain needs."""
+    """Interface endpoints on top of the set a VpcOnly Studio domain needs, and where they live."""
 
+    mode: Literal["per-account", "hub"] = Field(
+        "per-account", description="per-account: every platform VPC has its own interface endpoints. hub: "
+                                   "they live once in the shared-services VPC of network.hub and the "
+                                   "platform VPCs (spokes) keep only the gateway endpoints "
+                                   "(docs/network.md, \"Hub layout\").")
     extra: list[str] = Field(
         default_factory=list, description="Services added to the default set: names of "
                                           "INTERFACE_ENDPOINT_SERVICES (docs/network.md), e.g. "
@@ -106,6 +113,38 @@ def reserved_overlap_problems(network: Any) -> list[Problem]:
     return [(("cidr",), message) for message in reserved_cidr_problems(vpc, network.reserved_cidrs)]
 
 
+def hub_mode_problems(network: Any) -> list[Problem]:
+    """``mode: hub`` needs ``network.hub``, a ``hub`` is used only in hub mode, and the hub serves
+    only services whose private DNS name is known (it hosts a private hosted zone per name)."""
+    hub_mode = network.interface_endpoints.mode == "hub"
+    if hub_mode and network.hub is None:
+        return [(("interface_endpoints", "mode"),
+                 "mode: hub needs a network.hub section with at least the hub's account "
+                 "(hub: {account: '123456789012', spokes: [...]}); or use mode: per-account")]
+    if not hub_mode and network.hub is not None:
+        return [(("hub",), "network.hub is set but interface_endpoints.mode is per-account; set "
+                           "interface_endpoints: {mode: hub} or remove network.hub")]
+    unsupported = unsupported_hub_services(network.interface_endpoints.services()) if hub_mode else []
+    if unsupported:
+        return [(("interface_endpoints", "extra"),
+                 f"the hub layout cannot serve {unsupported}: their private DNS names are not in "
+                 "cdk_secure_ml.core.endpoint_hub.PRIVATE_DNS_NAMES; add them there or use "
+                 "mode: per-account")]
+    return []
+
+
+def hub_overlap_problems(network: Any) -> list[Problem]:
+    """The platform VPC's range does not overlap the hub's (they are joined by the transit gateway)."""
+    if network.hub is None:
+        return []
+    vpc = ipaddress.IPv4Network(network.cidr, strict=True)
+    hub = ipaddress.IPv4Network(network.hub.cidr, strict=True)
+    if vpc.overlaps(hub):
+        return [(("hub", "cidr"), f"the hub CIDR {hub} overlaps network.cidr {vpc}; give the hub its own "
+                                  "range (e.g. 10.0.0.0/22)")]
+    return []
+
+
 def zone_choice_problems(network: Any) -> list[Problem]:
     """AZ names or AZ IDs, not both."""
     if network.availability_zone_ids and network.availability_zones:
@@ -148,7 +187,7 @@ class NetworkConfig(Section):
     )
     interface_endpoints: InterfaceEndpointsConfig = Field(
         default_factory=InterfaceEndpointsConfig, description="Changes to the default interface endpoint "
-                                                              "set.")
+                                                              "set, and the layout (per-account or hub).")
     dynamodb_gateway_endpoint: bool = Field(False, description="Add a DynamoDB gateway endpoint.")
     endpoint_access_from_vpc_cidr: bool = Field(
         False, description="Let the whole VPC CIDR reach the interface endpoints on 443 (default: only the "
@@ -162,7 +201,12 @@ class NetworkConfig(Section):
     endpoint_policy: EndpointPolicyConfig = Field(
         default_factory=EndpointPolicyConfig, description="Who may use the VPC endpoints (docs/network.md).")
 
-    rules = (reserved_overlap_problems, zone_choice_problems, subnet_mask_problems)
+    hub: EndpointHubConfig | None = Field(
+        None, description="The shared-services VPC of the hub layout (interface_endpoints.mode: hub; "
+                          "docs/network.md).")
+
+    rules = (reserved_overlap_problems, zone_choice_problems, subnet_mask_problems, hub_mode_problems,
+             hub_overlap_problems)
 
     @field_validator("cidr")
     @classmethod

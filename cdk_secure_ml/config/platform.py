@@ -99,12 +99,61 @@ def _stage_data(data: dict[str, Any], stage: DeliveryStageConfig, az_count: int)
         raise Unknown("network")
     data["region"] = stage.region
     data["stage"] = stage.stage_kind
+    spoke = _hub_spoke_data(network, stage.account)
+    if spoke is not None:
+        # In the hub layout each stage's VPC is the spoke of its account, with the spoke's own range.
+        network = {**network, "cidr": spoke.get("cidr")}
     if stage.availability_zone_ids:
         data["network"] = {**network, "availability_zone_ids": list(stage.availability_zone_ids),
                            "availability_zones": []}
     else:
         data["network"] = {**network, "availability_zones": stage.azs(az_count), "availability_zone_ids": []}
     return data
+
+
+def _hub_spoke_data(network: dict[str, Any], account: str) -> dict[str, Any] | None:
+    """The ``network.hub.spokes`` entry (as data) of ``account``, in the hub layout."""
+    hub = network.get("hub")
+    if not isinstance(hub, dict):
+        return None
+    spokes = hub.get("spokes") or []
+    return next((s for s in spokes if isinstance(s, dict) and str(s.get("account")) == account), None)
+
+
+def hub_spoke_problems(platform: Any) -> list[Problem]:
+    """In the hub layout every platform VPC is a spoke: each delivery stage's account is listed in
+    ``network.hub.spokes`` (and the stage gets that spoke's range); without delivery, a spoke has
+    ``network.cidr``. Spokes are in the hub's region: an interface endpoint serves its own region."""
+    hub = platform.network.hub
+    if hub is None:
+        return []
+    problems: list[Problem] = []
+    hub_region = hub.region or platform.region
+    delivery = platform.delivery
+    if delivery is None:
+        if not any(s.cidr == platform.network.cidr for s in hub.spokes):
+            problems.append((("network", "hub", "spokes"),
+                             f"no spoke has network.cidr {platform.network.cidr}: list this platform's "
+                             f"account with it ({{account: '<12 digits>', cidr: {platform.network.cidr}}})"))
+        if platform.region != hub_region:
+            problems.append((("network", "hub", "region"),
+                             f"the hub is in {hub_region} but the platform in {platform.region}; interface "
+                             "endpoints serve their own region only: put the hub in the platform's region"))
+        return problems
+
+    def check(index: int, stage: Any) -> list[Problem]:
+        found: list[Problem] = []
+        if hub.spoke_for(stage.account) is None:
+            found.append((("delivery", "stages", index, "account"),
+                          f"stage {stage.name!r} (account {stage.account}) is not a spoke of network.hub; "
+                          f"add {{account: '{stage.account}', cidr: <its VPC range>}} to network.hub.spokes"))
+        if stage.region != hub_region:
+            found.append((("delivery", "stages", index, "region"),
+                          f"stage {stage.name!r} is in {stage.region} but the hub in {hub_region}; interface "
+                          "endpoints serve their own region only"))
+        return found
+
+    return problems + each_item(delivery.stages, check)
 
 
 def _problems_of(data: dict[str, Any]) -> set[tuple[tuple[str | int, ...], str]]:
@@ -179,7 +228,8 @@ class PlatformConfig(Section):
 
     rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
-             model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems)
+             model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
+             hub_spoke_problems)
 
     @field_validator("name")
     @classmethod

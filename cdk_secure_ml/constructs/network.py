@@ -108,6 +108,10 @@ class MlNetwork(Construct):
     :param trusted_accounts: accounts outside the organization whose principals and buckets are admitted.
     :param trusted_resource_accounts: accounts whose buckets (not principals) are admitted, e.g. the
         delivery account that holds promoted model artifacts.
+    :param private_dns_enabled: private DNS on the interface endpoints. Default True. False only for the
+        hub of the hub layout (:class:`MlEndpointHub`), whose private hosted zones take its place.
+    :param endpoint_hub_cidr: the hub VPC's range when this VPC is a spoke of the hub layout: workload
+        groups may send 443 to it (the hub's interface endpoints). Default None.
     :param allowed_s3_objects: AWS-owned object ARN patterns readable (``s3:GetObject``) through the S3
         endpoint by anyone in the VPC, e.g. JumpStart's ``arn:aws:s3:::jumpstart-cache-prod-<region>/*``
         or CodeArtifact's ``arn:aws:s3:::assets-<account>-<region>/*``.
@@ -138,6 +142,8 @@ class MlNetwork(Construct):
         trusted_resource_accounts: Sequence[str] = (),
         allowed_s3_objects: Sequence[str] = (),
         inspected_egress: str | None = None,
+        private_dns_enabled: bool = True,
+        endpoint_hub_cidr: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         services = list(dict.fromkeys([*interface_endpoints, *extra_interface_endpoints]))
@@ -169,6 +175,7 @@ class MlNetwork(Construct):
             inspected_egress=inspected_egress,
         )
         self._s3_prefix_list_id = s3_prefix_list_id
+        self.endpoint_hub_cidr = endpoint_hub_cidr
 
         if vpc is None:
             self.vpc: ec2.IVpc = self._new_vpc(cidr, max_azs, availability_zones, subnet_cidr_mask)
@@ -224,7 +231,7 @@ class MlNetwork(Construct):
                 _construct_id_for(service),
                 vpc=self.vpc,
                 service=getattr(ec2.InterfaceVpcEndpointAwsService, INTERFACE_ENDPOINT_SERVICES[service]),
-                private_dns_enabled=True,
+                private_dns_enabled=private_dns_enabled,
                 security_groups=[self.endpoint_security_group],
                 subnets=self.subnet_selection,
                 # open=True would add 443 from the whole VPC CIDR; access is granted per workload group.
@@ -288,6 +295,10 @@ class MlNetwork(Construct):
             *in_regulatory_packs("EC2RestrictedCommonPorts"),
         )
         self.allow_endpoint_access_from(group)
+        if self.endpoint_hub_cidr:
+            group.add_egress_rule(
+                ec2.Peer.ipv4(self.endpoint_hub_cidr), ec2.Port.tcp(443), "Interface endpoints of the hub VPC"
+            )
         if self._s3_prefix_list_id:
             group.add_egress_rule(
                 ec2.Peer.prefix_list(self._s3_prefix_list_id),

@@ -522,6 +522,29 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "principals with conditions.",
        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
        "S1"),
+    _b("vpc.endpoint-private-dns-own-vpc-only",
+       "AWS PrivateLink",
+       "The private hosted zone AWS manages for an interface endpoint with private DNS answers only in the "
+       "endpoint's own VPC; to serve other VPCs, turn private DNS off and alias the endpoint from your own "
+       "private hosted zone named after the service, associated with those VPCs.",
+       "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html"),
+    _b("route53.profile-shared-by-ram",
+       "Amazon Route 53",
+       "A Route 53 Profile holds private hosted zones (and other DNS resources), can be shared with other "
+       "accounts through AWS RAM, and applies them to each VPC it is associated with (one Profile per VPC).",
+       "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html"),
+    _b("route53.cross-account-zone-association-needs-authorization",
+       "Amazon Route 53",
+       "Associating a VPC with a private hosted zone of another account needs a "
+       "CreateVPCAssociationAuthorization call by the zone's account for each VPC, before the VPC's "
+       "account associates it; the console cannot do either step.",
+       "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html"),
+    _b("ec2.transit-gateway-auto-accept-shared-attachments",
+       "Amazon VPC Transit Gateways",
+       "A transit gateway accepts attachment requests from the accounts it is shared with automatically only "
+       "with AutoAcceptSharedAttachments enabled (disabled by default; AWS Config's "
+       "ec2-transit-gateway-auto-vpc-attach-disabled flags it).",
+       "https://docs.aws.amazon.com/config/latest/developerguide/ec2-transit-gateway-auto-vpc-attach-disabled.html"),
     _b("vpc.endpoint-policy-support-varies",
        "AWS PrivateLink",
        "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full "

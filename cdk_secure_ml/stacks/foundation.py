@@ -12,6 +12,7 @@ from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
+from cdk_secure_ml.constructs.endpoint_hub import EndpointHubSpoke
 from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBoundary
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
@@ -50,6 +51,8 @@ class FoundationStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         net = config.network
         enc = config.encryption
+        # The hub layout: the interface endpoints live in the hub VPC; this VPC keeps the gateway ones.
+        hub = net.hub if net.interface_endpoints.mode == "hub" else None
 
         self.keys = EncryptionKeys(
             self,
@@ -68,7 +71,8 @@ class FoundationStack(Stack):
             availability_zone_ids=net.availability_zone_ids or None,
             subnet_cidr_mask=net.subnet_cidr_mask,
             reserved_cidrs=net.reserved_cidrs,
-            interface_endpoints=net.interface_endpoints.services(),
+            interface_endpoints=net.interface_endpoints.services() if hub is None else (),
+            endpoint_hub_cidr=hub.cidr if hub is not None else None,
             dynamodb_gateway_endpoint=net.dynamodb_gateway_endpoint,
             endpoint_access_from_vpc_cidr=net.endpoint_access_from_vpc_cidr,
             s3_prefix_list_id=net.s3_prefix_list_id,
@@ -82,6 +86,17 @@ class FoundationStack(Stack):
             trusted_resource_accounts=[model_source_account] if model_source_account else [],
             allowed_s3_objects=net.endpoint_policy.allowed_s3_objects,
         )
+        self.endpoint_hub_spoke: EndpointHubSpoke | None = None
+        if hub is not None:
+            self.endpoint_hub_spoke = EndpointHubSpoke(
+                self,
+                "EndpointHubSpoke",
+                network=self.network,
+                hub_cidr=hub.cidr,
+                transit_gateway_id=hub.transit_gateway_id,
+                route53_profile_id=hub.route53_profile_id,
+                name=f"{config.name}-{config.stage}-endpoint-hub",
+            )
         self.workload_security_group = self.network.new_workload_security_group(
             self, "WorkloadSecurityGroup", description="ML workloads: Studio apps, jobs and endpoints"
         )

@@ -6,6 +6,7 @@ from aws_cdk import App, Environment
 
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.policies.packs import add_compliance_packs
+from cdk_secure_ml.stacks.endpoint_hub import EndpointHubStack
 from cdk_secure_ml.stacks.governance import OrganizationGuardrailsStack
 from cdk_secure_ml.stacks.pipeline import DeliveryPipelineStack
 from cdk_secure_ml.stacks.stage import MlPlatformStage
@@ -26,6 +27,7 @@ def build_reference_app(
     credentials and performs no context lookups. With a ``delivery`` section, the app is instead a
     ``DeliveryPipelineStack`` in the tooling account that deploys one stage per configured account
     (``config_path``, default the app's ``config`` context, is the file its synth step builds from).
+    With ``network.hub`` (the hub layout), an ``EndpointHubStack`` for the hub account is added too.
     With ``governance.organization`` in the config, an
     ``OrganizationGuardrailsStack`` for the management account is added beside the stage.
     """
@@ -44,6 +46,15 @@ def build_reference_app(
         )
     else:
         stage = MlPlatformStage(app, config.name, config=config, env=Environment(region=config.region))
+    if config.network.hub is not None:
+        # The hub layout's shared-services VPC, in the hub account; deployed before the spokes.
+        EndpointHubStack(
+            app,
+            f"{config.name}-EndpointHub",
+            config=config,
+            description=f"{config.name}: shared interface endpoints for the platform's accounts "
+            "(cdk-secure-ml)",
+        )
     organization = config.governance.organization
     if organization is not None:
         # Organizations is a global service homed in us-east-1; the stack goes to the management account.

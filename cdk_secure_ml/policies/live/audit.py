@@ -20,6 +20,7 @@ from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
+from .hub import hub_zone_name, routes_to_transit_gateway
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
 
@@ -63,6 +64,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "kms:DescribeKey",
     "kms:GetKeyRotationStatus",
     "kms:ListKeys",
+    "route53:ListHostedZonesByVPC",
     "s3:GetBucketLocation",
     "s3:GetBucketLogging",
     "s3:GetBucketPolicy",
@@ -344,6 +346,8 @@ class Auditor(AwsCalls):
         names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
         missing = [s for s in DEFAULT_INTERFACE_ENDPOINTS
                    if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
+        if missing and routes_to_transit_gateway(tables):
+            missing = []  # a spoke of the hub layout: the interface endpoints are in the hub VPC
         if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
             missing.append("s3 (gateway)")
         self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}"
@@ -369,13 +373,23 @@ class Auditor(AwsCalls):
             endpoint_id, endpoint_kind = endpoint["VpcEndpointId"], "AWS::EC2::VPCEndpoint"
             label = f"{endpoint_id} ({endpoint.get('ServiceName')})"
             self.verdict("SML-NET-14", label, endpoint_kind, [
-                "" if endpoint.get("PrivateDnsEnabled") else "PrivateDnsEnabled is false"
+                "" if endpoint.get("PrivateDnsEnabled") or self._hub_zone_of(endpoint)
+                else "PrivateDnsEnabled is false"
             ])
             attached = [g.get("GroupId") for g in endpoint.get("Groups") or []]
             self.verdict("SML-NET-15", label, endpoint_kind, [
                 "no security group" if not attached else "",
                 "uses the VPC's default security group" if default_group in attached else "",
             ])
+
+    def _hub_zone_of(self, endpoint: dict[str, Any]) -> bool:
+        """An endpoint of a hub: a private hosted zone named after its service is on its VPC."""
+        name = hub_zone_name(endpoint.get("ServiceName", ""), self.region)
+        if name is None:
+            return False
+        zones = self.call("route53", "list_hosted_zones_by_vpc", VPCId=endpoint.get("VpcId", ""),
+                          VPCRegion=self.region).get("HostedZoneSummaries", [])
+        return any(z.get("Name") == name for z in zones)
 
     # S3 ------------------------------------------------------------------------------------------
 

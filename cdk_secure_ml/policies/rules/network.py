@@ -344,15 +344,35 @@ def _interface_endpoint(resource: Resource) -> bool | None:
     "SML-NET-14", "error", "Interface endpoints have private DNS enabled",
     types=("AWS::EC2::VPCEndpoint",),
     rationale="""Without private DNS the AWS SDKs resolve the public service endpoints; calls fail in an
-    isolated VPC or leave through another path. CloudFormation defaults PrivateDnsEnabled to false.""",
-    remediation="Set PrivateDnsEnabled: true on every interface endpoint.",
+    isolated VPC or leave through another path. CloudFormation defaults PrivateDnsEnabled to false. The hub
+    layout's endpoints have it off on purpose: a private hosted zone record in the same template aliases
+    the endpoint instead (docs/network.md, "Hub layout"), which this rule accepts.""",
+    remediation="""Set PrivateDnsEnabled: true on every interface endpoint, or (a hub of shared endpoints)
+    alias the endpoint from a Route 53 private hosted zone named after the service (MlEndpointHub).""",
 )  # fmt: skip
 def endpoint_private_dns(resource: Resource, template: Template) -> Iterator[Violation]:
     interface = _interface_endpoint(resource)
     if interface is None:
         yield cannot_verify(f"VpcEndpointType is {describe(resource.properties.get('VpcEndpointType'))}")
-    elif interface:
+    elif interface and not _aliased_by_hosted_zone(resource, template):
         yield from require_true(resource.properties, "PrivateDnsEnabled")
+
+
+def _aliased_by_hosted_zone(endpoint: Resource, template: Template) -> bool:
+    """A record set of the template aliases ``endpoint``: the centralised pattern's zone per service
+    (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html)."""
+    return any(refers_to(record.properties.get("AliasTarget"), endpoint.logical_id)
+               for record in template.of_type("AWS::Route53::RecordSet"))
+
+
+def _reaches_endpoint_hub(vpc: Resource, template: Template) -> bool:
+    """The VPC is a spoke of the hub layout: attached to a transit gateway and associated with a Route 53
+    Profile (the hub's zones), both in this template."""
+    attached = any(refers_to(a.properties.get("VpcId"), vpc.logical_id)
+                   for a in template.of_type("AWS::EC2::TransitGatewayAttachment"))
+    resolves = any(refers_to(a.properties.get("ResourceId"), vpc.logical_id)
+                   for a in template.of_type("AWS::Route53Profiles::ProfileAssociation"))
+    return attached and resolves
 
 
 @rule(
@@ -396,9 +416,12 @@ REQUIRED_ENDPOINTS = DEFAULT_INTERFACE_ENDPOINTS
     types=("AWS::EC2::VPC",),
     rationale="""Without internet access, Studio and jobs reach AWS only through endpoints; a missing
     STS or Logs endpoint makes Studio kernels hang. Applies to VPCs in templates with SageMaker
-    resources or SageMaker endpoints.""",
+    resources or SageMaker endpoints. A spoke of the hub layout (attached to a transit gateway and
+    associated with a Route 53 Profile in the same template) reaches the interface endpoints in the hub
+    and needs only the S3 gateway endpoint here.""",
     remediation="""Add interface endpoints for sagemaker.api, sagemaker.runtime, notebook, studio, sts,
-    logs, monitoring, ecr.api, ecr.dkr, kms, ssm, and an S3 gateway endpoint (MlNetwork does this).""",
+    logs, monitoring, ecr.api, ecr.dkr, kms, ssm, and an S3 gateway endpoint (MlNetwork does this), or
+    attach the VPC to an endpoint hub (network.interface_endpoints.mode: hub).""",
 )  # fmt: skip
 def vpc_endpoints(resource: Resource, template: Template) -> Iterator[Violation]:
     if not is_ml_template(template):
@@ -419,6 +442,8 @@ def vpc_endpoints(resource: Resource, template: Template) -> Iterator[Violation]
         for s in REQUIRED_ENDPOINTS
         if not any(n.endswith("." + s) and t == "Interface" for n, t in services)
     ]
+    if missing and _reaches_endpoint_hub(resource, template):
+        missing = []  # the hub serves the interface endpoints; the S3 gateway endpoint stays local
     if not any(n.endswith(".s3") and t == "Gateway" for n, t in services):
         missing.append("s3 (gateway)")
     if not missing:

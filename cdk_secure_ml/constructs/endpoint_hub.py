@@ -1,0 +1,250 @@
+"""The hub layout: interface endpoints once in a shared-services VPC (:class:`MlEndpointHub`), reached
+from the platform VPCs (:class:`EndpointHubSpoke`) over a transit gateway, their names resolved through
+a Route 53 Profile.
+
+The pattern is AWS's centralised interface endpoints
+(https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html):
+private DNS off on the hub's endpoints, one private hosted zone per service name with an alias to the
+endpoint, the zones given to the spokes. The zones reach the spokes' accounts in a Route 53 Profile
+shared by AWS RAM, which each spoke associates with its VPC
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html): every piece is a
+CloudFormation resource, where associating a zone with another account's VPC would need a
+CreateVPCAssociationAuthorization call per VPC that CloudFormation has no resource for
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html).
+See :mod:`cdk_secure_ml.core.endpoint_hub` for the facts and docs/network.md ("Hub layout").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Annotations, Stack, Token
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ram as ram
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_route53_targets as route53_targets
+from aws_cdk import aws_route53profiles as route53profiles
+from constructs import Construct
+
+from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.network import MlNetwork
+from cdk_secure_ml.core.endpoint_hub import (
+    WILDCARD_DNS_SERVICES,
+    hub_cidr_problems,
+    private_dns_name,
+    unsupported_hub_services,
+)
+from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
+
+__all__ = ["EndpointHubSpoke", "MlEndpointHub"]
+
+
+class MlEndpointHub(Construct):
+    """The shared-services VPC of the hub layout: the interface endpoints, once, for several accounts.
+
+    Creates an isolated :class:`MlNetwork` (``Network``) whose interface endpoints have private DNS off
+    and admit, by their endpoint policies, the principals of this account, of every spoke account and
+    of ``organization_id``; one Route 53 private hosted zone per service name with an alias record (and
+    a wildcard record where clients call sub-domains) to the endpoint; a Route 53 Profile holding the
+    zones; a transit gateway that accepts the spokes' attachments without a manual step, attached to
+    the hub VPC with routes to every spoke range; and one AWS RAM share of the transit gateway and the
+    Profile with the spoke accounts. The endpoint security group admits 443 from the spoke ranges.
+
+    The spokes need the ids of the transit gateway and the Profile (:attr:`transit_gateway_id`,
+    :attr:`route53_profile_id`; the hub stack outputs them): deploy the hub first.
+
+    :param platform: the platform name: names the Profile and the share.
+    :param cidr: the hub VPC's IPv4 range (private, /16 to /24). Default ``10.0.0.0/22``.
+    :param availability_zones: the hub's AZ names (at least 2).
+    :param spokes: spoke account id → spoke VPC range. The ranges must overlap neither the hub's nor
+        each other's (transit gateway routes by range).
+    :param interface_endpoints: the services served; default :data:`DEFAULT_INTERFACE_ENDPOINTS`. Each
+        needs a known private DNS name (:data:`cdk_secure_ml.core.endpoint_hub.PRIVATE_DNS_NAMES`).
+    :param organization_id: also admit the organization's principals in the endpoint policies.
+    :param trusted_accounts: other accounts whose principals the endpoint policies admit.
+    :param flow_log_key: KMS key of the flow-log group (default: a dedicated key).
+    :param flow_log_retention: retention of the flow-log group. Default one year.
+    :raises ValueError: naming the unsupported services, the overlapping ranges, or an unknown region.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        spokes: dict[str, str],
+        cidr: str = "10.0.0.0/22",
+        availability_zones: Sequence[str] | None = None,
+        interface_endpoints: Sequence[str] = DEFAULT_INTERFACE_ENDPOINTS,
+        organization_id: str | None = None,
+        trusted_accounts: Sequence[str] = (),
+        flow_log_key: kms.IKey | None = None,
+        flow_log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        problems = [f"{account}: {message}" for account, message in hub_cidr_problems(cidr, spokes)]
+        unsupported = unsupported_hub_services(interface_endpoints)
+        if unsupported:
+            problems.append(f"no known private DNS name for {unsupported}; add them to "
+                            "cdk_secure_ml.core.endpoint_hub.PRIVATE_DNS_NAMES")
+        if Token.is_unresolved(stack.region):
+            problems.append("the hub's stack needs an explicit region: the private hosted zones are named "
+                            "after the region's service names")
+        if problems:
+            raise ValueError("MlEndpointHub: " + "; ".join(problems))
+        self.spokes = dict(spokes)
+        self.network = MlNetwork(
+            self,
+            "Network",
+            cidr=cidr,
+            availability_zones=list(availability_zones) if availability_zones else None,
+            interface_endpoints=interface_endpoints,
+            # The zones below take the place of the endpoints' own private DNS, which would answer only
+            # inside this VPC.
+            private_dns_enabled=False,
+            organization_id=organization_id,
+            # A hub endpoint serves the spokes' principals as well as this account's.
+            trusted_accounts=[*spokes, *trusted_accounts],
+            flow_log_key=flow_log_key,
+            flow_log_retention=flow_log_retention,
+        )
+        for account, spoke_cidr in spokes.items():
+            self.network.endpoint_security_group.add_ingress_rule(
+                ec2.Peer.ipv4(spoke_cidr), ec2.Port.tcp(443), f"HTTPS from the spoke VPC of {account}"
+            )
+        self._transit_gateway(platform)
+        self._zones(platform, stack.region)
+        self.share = ram.CfnResourceShare(
+            self,
+            "Share",
+            name=f"{platform}-endpoint-hub",
+            resource_arns=[self.transit_gateway_arn, self.profile.attr_arn],
+            principals=list(spokes),
+            # Only accounts of the same organization (RAM sharing with AWS Organizations turned on).
+            allow_external_principals=False,
+        )
+
+    def _transit_gateway(self, platform: str) -> None:
+        stack = Stack.of(self)
+        self.transit_gateway = ec2.CfnTransitGateway(
+            self,
+            "TransitGateway",
+            description=f"{platform}: spokes to the shared interface endpoints",
+            # Spoke accounts attach their VPCs without the hub account accepting each attachment.
+            auto_accept_shared_attachments="enable",
+            default_route_table_association="enable",
+            default_route_table_propagation="enable",
+            dns_support="enable",
+        )
+        self.transit_gateway_id: str = self.transit_gateway.ref
+        self.transit_gateway_arn = (
+            f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:transit-gateway/{self.transit_gateway.ref}"
+        )
+        attachment = ec2.CfnTransitGatewayAttachment(
+            self,
+            "Attachment",
+            transit_gateway_id=self.transit_gateway.ref,
+            vpc_id=self.network.vpc.vpc_id,
+            subnet_ids=self.network.subnet_ids,
+        )
+        for index, subnet in enumerate(self.network.subnets):
+            for account, spoke_cidr in self.spokes.items():
+                route = ec2.CfnRoute(
+                    self,
+                    f"RouteToSpoke{account}Subnet{index}",
+                    route_table_id=subnet.route_table.route_table_id,
+                    destination_cidr_block=spoke_cidr,
+                    transit_gateway_id=self.transit_gateway.ref,
+                )
+                route.node.add_dependency(attachment)
+
+    def _zones(self, platform: str, region: str) -> None:
+        self.profile = route53profiles.CfnProfile(self, "Route53Profile", name=f"{platform}-endpoint-hub")
+        self.route53_profile_id: str = self.profile.attr_id
+        self.zones: dict[str, route53.PrivateHostedZone] = {}
+        for service, endpoint in self.network.interface_endpoints.items():
+            name = private_dns_name(service, region)
+            zone_id = pascal_case(service) + "Zone"
+            zone = route53.PrivateHostedZone(self, zone_id, zone_name=name, vpc=self.network.vpc)
+            target = route53.RecordTarget.from_alias(route53_targets.InterfaceVpcEndpointTarget(endpoint))
+            route53.ARecord(zone, "Alias", zone=zone, target=target)
+            if service in WILDCARD_DNS_SERVICES:
+                route53.ARecord(zone, "WildcardAlias", zone=zone, record_name=f"*.{name}", target=target)
+            route53profiles.CfnProfileResourceAssociation(
+                zone,
+                "ProfileAssociation",
+                name=f"{platform}-{service}".replace(".", "-")[:64],
+                profile_id=self.profile.attr_id,
+                resource_arn=zone.hosted_zone_arn,
+            )
+            self.zones[service] = zone
+
+
+class EndpointHubSpoke(Construct):
+    """A platform VPC's side of the hub layout: its attachment to the hub's transit gateway, a route to
+    the hub's range on every subnet, and the association of the hub's Route 53 Profile with the VPC.
+
+    The network itself (:class:`MlNetwork` with no interface endpoints and ``endpoint_hub_cidr`` set)
+    keeps the free gateway endpoints; the workload groups it makes may send 443 to the hub.
+
+    :param network: the spoke's network.
+    :param hub_cidr: the hub VPC's range.
+    :param transit_gateway_id: the hub's transit gateway (``tgw-...``, shared with this account by RAM).
+        None: no attachment and no routes yet (a synth warning says so).
+    :param route53_profile_id: the hub's Route 53 Profile (``rp-...``). None: no association; the
+        spoke cannot resolve the endpoints' names (a synth warning says so).
+    :param name: the name of the Profile association.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        network: MlNetwork,
+        hub_cidr: str,
+        transit_gateway_id: str | None,
+        route53_profile_id: str | None,
+        name: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.attachment: ec2.CfnTransitGatewayAttachment | None = None
+        if transit_gateway_id:
+            self.attachment = ec2.CfnTransitGatewayAttachment(
+                self,
+                "Attachment",
+                transit_gateway_id=transit_gateway_id,
+                vpc_id=network.vpc.vpc_id,
+                subnet_ids=network.subnet_ids,
+            )
+            for index, subnet in enumerate(network.subnets):
+                route = ec2.CfnRoute(
+                    self,
+                    f"RouteToHubSubnet{index}",
+                    route_table_id=subnet.route_table.route_table_id,
+                    destination_cidr_block=hub_cidr,
+                    transit_gateway_id=transit_gateway_id,
+                )
+                route.node.add_dependency(self.attachment)
+        else:
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:hub-no-transit-gateway",
+                "no network.hub.transit_gateway_id: this spoke VPC is not attached to the hub and cannot "
+                "reach the interface endpoints; deploy the hub stack and set its TransitGatewayId output",
+            )
+        self.profile_association: route53profiles.CfnProfileAssociation | None = None
+        if route53_profile_id:
+            self.profile_association = route53profiles.CfnProfileAssociation(
+                self, "ProfileAssociation", name=name, profile_id=route53_profile_id,
+                resource_id=network.vpc.vpc_id,
+            )
+        else:
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:hub-no-route53-profile",
+                "no network.hub.route53_profile_id: this spoke VPC cannot resolve the hub's endpoints; "
+                "deploy the hub stack and set its Route53ProfileId output",
+            )
