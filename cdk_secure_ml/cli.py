@@ -87,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     iam_lint.add_argument(
         "--justifications",
         metavar="FILE",
-        help="YAML file of justified findings (default: the one shipped in cdk_secure_ml/policies/data)",
+        help="YAML file of justified findings, added to the ones the templates carry in their resources' "
+        "Metadata.cdk_secure_ml.iam_lint (default: those only)",
     )
     iam_lint.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
@@ -339,8 +340,7 @@ def _iam_lint(args: argparse.Namespace) -> int:
     """``secure-ml iam-lint``; parliament (a dev / CI dependency) is imported only here."""
     from .policies import iam_lint
 
-    justifications = args.justifications or iam_lint.DEFAULT_JUSTIFICATIONS
-    report = iam_lint.lint_paths(args.paths, justifications)
+    report = iam_lint.lint_paths(args.paths, args.justifications)
     _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
     return 0 if report.success else 1
 

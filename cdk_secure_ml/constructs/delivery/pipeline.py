@@ -24,6 +24,8 @@ from cdk_secure_ml.delivery_context import RESOLVED_GROUPS_CONTEXT
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     in_regulatory_packs,
+    justify_iam_lint,
+    justify_tls_version,
     skip_checkov,
     wildcard_finding_ids,
 )
@@ -348,6 +350,7 @@ class MlPlatformPipeline(Construct):
             )
         )
         acknowledge(bucket, REPLICATION_REASON, *in_regulatory_packs("S3BucketReplicationEnabled"))
+        justify_tls_version(bucket.policy)  # type: ignore[arg-type]
 
     def acknowledge_generated(self) -> None:
         """CDK Pipelines writes the roles and projects of its actions; acknowledge, per resource, what
@@ -393,8 +396,72 @@ class MlPlatformPipeline(Construct):
                     sids = {st.get("Sid") for st in document.get("Statement", [])}
                     extra = list_packages_reason if "ListApprovedModelPackages" in sids else ""
                     acknowledge(child, wildcard_reason + extra, *ids)
+                _justify_generated_grants(cfn, document)  # type: ignore[arg-type]
+            elif isinstance(child, s3.CfnBucketPolicy):
+                _justify_generated_grants(child, Stack.of(child).resolve(child.policy_document))
             elif isinstance(child, codebuild.CfnProject):
                 acknowledge(child, source_reason, *in_regulatory_packs("CodeBuildProjectSourceRepoUrl"))
+
+
+_GRANT_READ_REASON = (
+    "aws-cdk-lib's Bucket.grantRead/grantReadWrite writes s3:GetObject*, s3:GetBucket* and s3:List* on the "
+    "pipeline's artifact bucket and its objects (CDK Pipelines' roles for source, synth, self-mutation, "
+    "assets and the audit step, and the cross-account read grant on the bucket for the stage accounts' "
+    "CDK deploy roles). parliament expands the wildcards to every matching S3 action and reports those that "
+    "take other resource types (access points, access grants, jobs, Storage Lens); on the bucket ARNs of "
+    "the statement they grant nothing."
+)
+_CONNECTION_REASON = (
+    "The source action may use exactly the configured connection. Its ARN uses the service's new name "
+    "(arn:aws:codeconnections:...), which the codestar-connections:UseConnection action accepts (AWS "
+    "CodeConnections renamed the service and kept both prefixes: "
+    "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html); parliament's database knows only "
+    "the old ARN format."
+)
+_LIST_BUCKET_REASON = (
+    "CDK Pipelines' self-mutation role lists the CDK bootstrap buckets of the target accounts to publish "
+    "and read the pipeline's own assets; aws-cdk-lib writes s3:ListBucket on '*' there, as it cannot know "
+    "the bootstrap bucket names of other accounts. It writes no object."
+)
+_ASSETS_BUILD_REASON = (
+    "CDK Pipelines' asset-publishing role is both the CodeBuild project role and the action role of the "
+    "asset actions, so aws-cdk-lib grants it codebuild:StartBuild/StopBuild/BatchGetBuilds on '*'."
+)
+
+
+def _actions(document: Mapping[str, object]) -> set[str]:
+    statements = document.get("Statement", [])
+    found: set[str] = set()
+    for statement in statements if isinstance(statements, list) else []:
+        actions = statement.get("Action", []) if isinstance(statement, dict) else []
+        found.update(actions if isinstance(actions, list) else [actions])
+    return found
+
+
+def _justify_generated_grants(
+    cfn: iam.CfnPolicy | s3.CfnBucketPolicy, document: Mapping[str, object]
+) -> None:
+    """Justify parliament's findings on the grants aws-cdk-lib writes for CDK Pipelines, on the policy
+    that holds them (so whatever the construct ids; docs/iam-lint.md)."""
+    actions = _actions(document)
+    if {"s3:GetBucket*", "s3:List*"} <= actions:
+        justify_iam_lint(
+            cfn, _GRANT_READ_REASON, "RESOURCE_MISMATCH", policy="PolicyDocument",
+            detail="*No resources match for the given action: s3:GetObjectAttributes needs "
+            "arn:*:s3:*:*:accesspoint/*, s3:ListAccessGrants *",
+        )
+    if "codestar-connections:UseConnection" in actions:
+        justify_iam_lint(
+            cfn, _CONNECTION_REASON, "RESOURCE_MISMATCH", policy="PolicyDocument",
+            detail="*codestar-connections:UseConnection needs arn:*:codestar-connections:*:*:connection/*",
+        )
+    if "/UpdatePipeline/SelfMutation/" in cfn.node.path and "s3:ListBucket" in actions:
+        justify_iam_lint(cfn, _LIST_BUCKET_REASON, "RESOURCE_STAR", policy="PolicyDocument",
+                         detail="*Unnecessary use of Resource [*]: s3:ListBucket")
+    if "/Assets/FileRole/" in cfn.node.path and "codebuild:StartBuild" in actions:
+        justify_iam_lint(cfn, _ASSETS_BUILD_REASON, "RESOURCE_STAR", policy="PolicyDocument",
+                         detail="*Unnecessary use of Resource [*]: codebuild:BatchGetBuilds, "
+                         "codebuild:StartBuild*")
 
 
 def _problems(stages: Sequence[DeliveryStage], wave_threshold: int) -> list[str]:

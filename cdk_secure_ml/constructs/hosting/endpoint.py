@@ -50,7 +50,10 @@ from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
     EndpointNetwork,
+    acknowledge_cross_stack_azs,
     endpoint_security_groups,
+    eni_statement,
+    justify_eni_statement,
     placement,
     subnet_az,
 )
@@ -250,6 +253,7 @@ class SecureEndpoint(EndpointBase):
         )
         self._execution_role(role_path, sources)  # type: ignore[arg-type]
         self._models(variant_list, sources, environment, network_isolation)  # type: ignore[arg-type]
+        acknowledge_cross_stack_azs(network, self.subnets, list(self.models.values()))
 
         config = _EndpointConfigBuilder(self, features)
         self.endpoint_config = config.build(variant_list, self._model_of_variant, production, self._statement)
@@ -431,18 +435,8 @@ class SecureEndpoint(EndpointBase):
                 resources=["*"],
                 actions=list(DESCRIBE_NETWORK_ACTIONS),
             )
-            vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=self.vpc.vpc_id)
-            self._statement(
-                sid="ManageEnisInThisVpc",
-                resources=["*"],
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}},
-            )
+            self._policy.add_statements(eni_statement(stack, self.vpc))
+            justify_eni_statement(self._policy)
 
     def _models(
         self,

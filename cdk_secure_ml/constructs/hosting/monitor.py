@@ -26,7 +26,11 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.hosting.images import model_monitor_image_uri
 from cdk_secure_ml.constructs.hosting.naming import deployed_endpoint_name, endpoint_dependency
-from cdk_secure_ml.constructs.hosting.network import DESCRIBE_NETWORK_ACTIONS
+from cdk_secure_ml.constructs.hosting.network import (
+    DESCRIBE_NETWORK_ACTIONS,
+    eni_statement,
+    justify_eni_statement,
+)
 from cdk_secure_ml.constructs.hosting.options import (
     DataCaptureOptions,
     ModelMonitorOptions,
@@ -146,6 +150,7 @@ class DataQualityMonitor(Construct):
             ),
         )
         acknowledge_wildcards(self.policy, WILDCARDS_REASON)
+        justify_eni_statement(self.policy)
 
     def _validate(self, options: ModelMonitorOptions, schedule_name: str | None) -> None:
         problems = checks.nested(("model_monitor",), options.problems())
@@ -231,21 +236,7 @@ class DataQualityMonitor(Construct):
                 resources=["*"],
                 actions=list(DESCRIBE_NETWORK_ACTIONS),
             ),
-            iam.PolicyStatement(
-                sid="ManageEnisInThisVpc",
-                resources=["*"],
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                conditions={
-                    "ArnEquals": {
-                        "ec2:Vpc": stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
-                    }
-                },
-            ),
+            eni_statement(stack, vpc),
         ]
         if keys:
             statements.append(
