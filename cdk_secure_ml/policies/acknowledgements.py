@@ -61,8 +61,11 @@ def acknowledge(construct: IConstruct, reason: str, *rule_ids: str) -> None:
     ours = [rule.removeprefix(f"{PLUGIN_NAME}::") for rule in rule_ids if rule.startswith(f"{PLUGIN_NAME}::")]
     if ours:
         # Also in the template, so that a template taken out of cdk.out (`cdk synth Stack > t.yaml`)
-        # still carries them. At validation, so that resources added under the construct later count.
-        construct.node.add_validation(_AcknowledgeInMetadata(construct, reason, ours))
+        # still carries them: now, and again at validation, so that resources added under the construct
+        # later count too.
+        writer = _AcknowledgeInMetadata(construct, reason, ours)
+        writer.validate()
+        construct.node.add_validation(writer)
 
 
 def _metadata_block(cfn: CfnResource) -> dict[str, Any]:
@@ -74,7 +77,8 @@ def _metadata_block(cfn: CfnResource) -> dict[str, Any]:
 class _AcknowledgeInMetadata:
     # Writes {"rule", "reason"} into Metadata.cdk_secure_ml.acknowledge of every CloudFormation resource
     # of the construct's subtree, like CDK's acknowledgement applies to the construct and its children.
-    # An acknowledgement already there wins (the closest construct's reason, written first).
+    # CDK validates constructs parents first, so the last writer of a rule is the resource's closest
+    # acknowledging construct, whose reason wins as in CDK.
     def __init__(self, construct: IConstruct, reason: str, rules: list[str]) -> None:
         self._construct = construct
         self._reason = reason
@@ -85,9 +89,8 @@ class _AcknowledgeInMetadata:
             if not isinstance(child, CfnResource):
                 continue
             block = _metadata_block(child)
-            entries = list(block.get(ACKNOWLEDGE_KEY, []))
-            present = {entry.get("rule") for entry in entries}
-            entries += [{"rule": rule, "reason": self._reason} for rule in self._rules if rule not in present]
+            entries = [e for e in block.get(ACKNOWLEDGE_KEY, []) if e.get("rule") not in self._rules]
+            entries += [{"rule": rule, "reason": self._reason} for rule in self._rules]
             block[ACKNOWLEDGE_KEY] = entries
             child.add_metadata(METADATA_KEY, block)
         return []
