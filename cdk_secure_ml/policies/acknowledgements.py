@@ -33,6 +33,7 @@ __all__ = [
     "acknowledge_wildcards",
     "in_regulatory_packs",
     "justify_iam_lint",
+    "justify_imported_resources",
     "justify_tls_version",
     "skip_checkov",
 ]
@@ -257,3 +258,39 @@ def acknowledge_wildcards(policy: iam.ManagedPolicy, reason: str) -> None:
     if not reason or not reason.strip():
         raise ValueError(f"acknowledging the wildcards of {policy.node.path} needs a reason")
     policy.node.add_validation(_AcknowledgeWildcards(policy, reason))
+
+
+def _imported_statements(document: dict[str, Any]) -> list[str]:
+    """The Sids of the statements whose Resource holds an ``Fn::ImportValue`` (a cross-stack reference)."""
+    return [
+        statement["Sid"]
+        for statement in document.get("Statement", [])
+        if isinstance(statement.get("Sid"), str)
+        and "Fn::ImportValue" in json.dumps(statement.get("Resource"))
+    ]
+
+
+@jsii.implements(IValidation)
+class _JustifyImportedResources:
+    # Runs as node validation: cross-stack references are Fn::ImportValue by then.
+    def __init__(self, policy: iam.ManagedPolicy, reason: str) -> None:
+        self._policy = policy
+        self._reason = reason
+
+    def validate(self) -> list[str]:
+        cfn = self._policy.node.default_child
+        document = Stack.of(self._policy).resolve(cfn.policy_document)  # type: ignore[union-attr]
+        for sid in _imported_statements(document):
+            justify_iam_lint(self._policy, self._reason, "UNRESOLVED", policy=f"PolicyDocument/{sid}",
+                             detail="*Fn::ImportValue*")
+        return []
+
+
+def justify_imported_resources(policy: iam.ManagedPolicy, reason: str) -> None:
+    """Justify iam-lint's "cannot verify" (``PARLIAMENT-UNRESOLVED``) on each statement of one managed policy
+    the library wrote whose resource is a cross-stack import, with ``reason``: say why the statement names
+    exactly the resource the construct was given. Statements without an import get nothing (an entry that
+    matches nothing is a warning). Raises ``ValueError`` without a reason."""
+    if not reason or not reason.strip():
+        raise ValueError(f"justifying the imports of {policy.node.path} needs a reason")
+    policy.node.add_validation(_JustifyImportedResources(policy, reason))

@@ -45,7 +45,7 @@ from cdk_secure_ml.constructs.hosting.model_source import (
     container_definition,
     model_access_statements,
 )
-from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
+from cdk_secure_ml.constructs.hosting.monitor import DataQualityMonitor, acknowledge_policy
 from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
@@ -77,7 +77,7 @@ from cdk_secure_ml.constructs.hosting.scaling import EndpointAutoScaling
 from cdk_secure_ml.core.hosting import EndpointFeatures, endpoint_physical_name, endpoint_problems
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import DIGEST_RE
-from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge
 from cdk_secure_ml.policies.ids import ack_id
 
 _MODEL_SOURCE_FIX = (
@@ -283,7 +283,7 @@ class SecureEndpoint(EndpointBase):
         self.endpoint = self._endpoint(rollout)
         self._scaling(features, variant_list, production, allow_single_instance)
         self._monitor(features, subnet_list)
-        acknowledge_wildcards(self._policy, WILDCARDS_REASON)
+        acknowledge_policy(self._policy)
 
     # ------------------------------------------------------------------------------------------
     # Validation and warnings
