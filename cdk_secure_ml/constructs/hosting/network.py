@@ -121,9 +121,8 @@ def acknowledge_cross_stack_azs(
 
     if not isinstance(network, MlNetwork) or not models or Stack.of(network) is Stack.of(models[0]):
         return
-    own = list(network.subnets)
-    if len(subnets) != len(own) or any(a is not b for a, b in zip(subnets, own, strict=True)):
-        return  # subnets chosen by the caller: the rule checks them
+    if {id(subnet) for subnet in subnets} != {id(subnet) for subnet in network.subnets}:
+        return  # other subnets chosen by the caller: the rule checks them
     azs = [subnet.availability_zone for subnet in subnets]
     if network.imported and (any(Token.is_unresolved(az) for az in azs) or len(set(azs)) < 2):
         return
