@@ -136,6 +136,8 @@ def test_secure_ml_check_has_zero_findings(capsys, assembly: Path) -> None:
     assert code == 0 and zero(out), out
 
 
+@pytest.mark.aws_behaviour("s3.tls-version-numeric-condition")
+@pytest.mark.aws_behaviour("logs.kms-context-is-the-log-group-arn")
 def test_iam_lint_has_zero_findings_with_and_without_a_user_file(
     capsys, assembly: Path, tmp_path: Path
 ) -> None:

@@ -58,10 +58,10 @@ def allow_cloudwatch_logs(key: kms.IKey) -> bool:
     if result.statement_added and isinstance(key.node.default_child, kms.CfnKey):
         justify_iam_lint(
             key,
-            "ArnLike on kms:EncryptionContext:aws:logs:arn is the condition the CloudWatch Logs "
-            "documentation prescribes for KMS-encrypted log groups (https://docs.aws.amazon.com/AmazonCloudWatch/latest/"
-            "logs/encrypt-log-data-kms.html); the context value is a log-group ARN and ARN matching works "
-            "on it as documented. parliament 1.6.4 types the key as a String.",
+            "ArnLike on kms:EncryptionContext:aws:logs:arn: the context CloudWatch Logs passes is a "
+            "log-group ARN, and AWS's own managed policy conditions on it with ArnLike (https://docs.aws.amazon.com/"
+            "aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html). parliament 1.6.4 types "
+            "the key as a String.",
             "MISMATCHED_TYPE",
             policy="KeyPolicy/AllowCloudWatchLogsOfThisAccount",
             detail="*ArnLike requires a value of type Arn but given String",

@@ -526,6 +526,22 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    # ---------------------------------------------------------------- what the gates' justifications state
+    _b("codeconnections.policy-prefix-matches-resource",
+       "AWS CodeConnections",
+       "Both service prefixes (codestar-connections, codeconnections) stay available, and the action "
+       "prefix in an IAM policy must match the prefix of the connection's ARN.",
+       "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html"),
+    _b("s3.tls-version-numeric-condition",
+       "Amazon S3",
+       "s3:TlsVersion is compared numerically: a bucket policy refuses TLS below 1.2 with a Deny on "
+       "NumericLessThan s3:TlsVersion 1.2.",
+       "https://repost.aws/knowledge-center/s3-enforce-modern-tls"),
+    _b("logs.kms-context-is-the-log-group-arn",
+       "Amazon CloudWatch Logs",
+       "CloudWatch Logs calls KMS with the encryption context kms:EncryptionContext:aws:logs:arn set to the "
+       "log group's ARN, which a policy may match with ArnLike.",
+       "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html"),
 
 
 )

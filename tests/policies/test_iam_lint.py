@@ -701,6 +701,7 @@ def test_cli_json(capsys, files: dict[str, str], none: list[str]) -> None:
     assert doc["summary"]["errors"] == 1 and doc["summary"]["warnings"] == 1
 
 
+@pytest.mark.aws_behaviour("s3.tls-version-numeric-condition")
 def test_cli_reads_the_justifications_the_template_carries(capsys, tmp_path: Path) -> None:
     tls = {
         "Effect": "Deny",

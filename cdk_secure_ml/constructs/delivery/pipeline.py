@@ -396,6 +396,7 @@ class MlPlatformPipeline(Construct):
                     sids = {st.get("Sid") for st in document.get("Statement", [])}
                     extra = list_packages_reason if "ListApprovedModelPackages" in sids else ""
                     acknowledge(child, wildcard_reason + extra, *ids)
+                _grant_connection_under_its_prefix(child, document)
                 _justify_generated_grants(cfn, document)  # type: ignore[arg-type]
             elif isinstance(child, s3.CfnBucketPolicy):
                 _justify_generated_grants(child, Stack.of(child).resolve(child.policy_document))
@@ -412,12 +413,32 @@ _GRANT_READ_REASON = (
     "the statement they grant nothing."
 )
 _CONNECTION_REASON = (
-    "The source action may use exactly the configured connection. Its ARN uses the service's new name "
-    "(arn:aws:codeconnections:...), which the codestar-connections:UseConnection action accepts (AWS "
-    "CodeConnections renamed the service and kept both prefixes: "
-    "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html); parliament's database knows only "
-    "the old ARN format."
+    "aws-cdk-lib's source action grants codestar-connections:UseConnection on the configured connection. "
+    "AWS CodeConnections kept both service prefixes, but an IAM policy's action prefix must match the "
+    "resource's (https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html): for a connection "
+    "whose ARN is arn:aws:codeconnections:... this statement grants nothing, and the construct adds "
+    "codeconnections:UseConnection on the same connection (Sid UseConnectionUnderItsPrefix)."
 )
+
+
+def _grant_connection_under_its_prefix(policy: iam.Policy, document: Mapping[str, object]) -> None:
+    """Grant ``codeconnections:UseConnection`` on the connections aws-cdk-lib grants only under the old
+    ``codestar-connections`` prefix while their ARN has the new one (the prefixes must match, see
+    :data:`_CONNECTION_REASON`)."""
+    statements = document.get("Statement", [])
+    arns = sorted({
+        resource
+        for statement in statements if isinstance(statements, list) and isinstance(statement, dict)
+        if statement.get("Action") == "codestar-connections:UseConnection"
+        for resource in (statement.get("Resource") if isinstance(statement.get("Resource"), list)
+                         else [statement.get("Resource")])
+        if isinstance(resource, str) and resource.split(":")[2:3] == ["codeconnections"]
+    })
+    if arns and not any(isinstance(st, dict) and st.get("Sid") == "UseConnectionUnderItsPrefix"
+                        for st in statements if isinstance(statements, list)):
+        policy.add_statements(iam.PolicyStatement(
+            sid="UseConnectionUnderItsPrefix", actions=["codeconnections:UseConnection"], resources=arns
+        ))
 _LIST_BUCKET_REASON = (
     "CDK Pipelines' self-mutation role lists the CDK bootstrap buckets of the target accounts to publish "
     "and read the pipeline's own assets; aws-cdk-lib writes s3:ListBucket on '*' there, as it cannot know "
