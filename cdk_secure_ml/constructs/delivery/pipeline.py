@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack, Stage, Token, pipelines
@@ -421,24 +422,26 @@ _CONNECTION_REASON = (
 )
 
 
-def _grant_connection_under_its_prefix(policy: iam.Policy, document: Mapping[str, object]) -> None:
+def _grant_connection_under_its_prefix(policy: iam.Policy, document: Mapping[str, Any]) -> None:
     """Grant ``codeconnections:UseConnection`` on the connections aws-cdk-lib grants only under the old
     ``codestar-connections`` prefix while their ARN has the new one (the prefixes must match, see
     :data:`_CONNECTION_REASON`)."""
-    statements = document.get("Statement", [])
-    arns = sorted({
-        resource
-        for statement in statements if isinstance(statements, list) and isinstance(statement, dict)
-        if statement.get("Action") == "codestar-connections:UseConnection"
-        for resource in (statement.get("Resource") if isinstance(statement.get("Resource"), list)
-                         else [statement.get("Resource")])
-        if isinstance(resource, str) and resource.split(":")[2:3] == ["codeconnections"]
-    })
-    if arns and not any(isinstance(st, dict) and st.get("Sid") == "UseConnectionUnderItsPrefix"
-                        for st in statements if isinstance(statements, list)):
+    statements = [st for st in document.get("Statement", []) if isinstance(st, dict)]
+    arns: set[str] = set()
+    for statement in statements:
+        if statement.get("Action") != "codestar-connections:UseConnection":
+            continue
+        resources = statement.get("Resource")
+        for resource in resources if isinstance(resources, list) else [resources]:
+            if isinstance(resource, str) and resource.split(":")[2:3] == ["codeconnections"]:
+                arns.add(resource)
+    if arns and not any(st.get("Sid") == "UseConnectionUnderItsPrefix" for st in statements):
         policy.add_statements(iam.PolicyStatement(
-            sid="UseConnectionUnderItsPrefix", actions=["codeconnections:UseConnection"], resources=arns
+            sid="UseConnectionUnderItsPrefix", actions=["codeconnections:UseConnection"],
+            resources=sorted(arns),
         ))
+
+
 _LIST_BUCKET_REASON = (
     "CDK Pipelines' self-mutation role lists the CDK bootstrap buckets of the target accounts to publish "
     "and read the pipeline's own assets; aws-cdk-lib writes s3:ListBucket on '*' there, as it cannot know "
@@ -450,7 +453,7 @@ _ASSETS_BUILD_REASON = (
 )
 
 
-def _actions(document: Mapping[str, object]) -> set[str]:
+def _actions(document: Mapping[str, Any]) -> set[str]:
     statements = document.get("Statement", [])
     found: set[str] = set()
     for statement in statements if isinstance(statements, list) else []:
@@ -460,7 +463,7 @@ def _actions(document: Mapping[str, object]) -> set[str]:
 
 
 def _justify_generated_grants(
-    cfn: iam.CfnPolicy | s3.CfnBucketPolicy, document: Mapping[str, object]
+    cfn: iam.CfnPolicy | s3.CfnBucketPolicy, document: Mapping[str, Any]
 ) -> None:
     """Justify parliament's findings on the grants aws-cdk-lib writes for CDK Pipelines, on the policy
     that holds them (so whatever the construct ids; docs/iam-lint.md)."""
