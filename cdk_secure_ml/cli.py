@@ -89,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     iam_lint.add_argument(
         "--justifications",
         metavar="FILE",
-        help="YAML file of justified findings (default: the one shipped in cdk_secure_ml/policies/data)",
+        help="YAML file of justified findings, added to the ones the templates carry in their resources' "
+        "Metadata.cdk_secure_ml.iam_lint (default: those only)",
     )
     iam_lint.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
@@ -292,6 +293,12 @@ def rules_markdown() -> str:
         "- Plain templates: resource `Metadata`",
         '  `{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-NET-1", "reason": "…"}]}}`.',
         "",
+        "The library's `acknowledge(construct, reason, *rule_ids)` (`from cdk_secure_ml import acknowledge`)",
+        "writes both: CDK's form, and, for our `SML-*` rules, the `Metadata` form on every CloudFormation",
+        "resource under the construct (the closest construct's reason wins, as in CDK). A template taken out",
+        "of the assembly (`cdk synth MyStack > t.yaml`) therefore keeps its acknowledgements:",
+        "`secure-ml check t.yaml` gives the same result as `secure-ml check cdk.out`.",
+        "",
         'In Python, `cdk_secure_ml.policies.ids.ack_id("SML-NET-1")` builds the CDK id; importing',
         "`cdk_secure_ml.policies.ids` (`RULE_IDS`, `ack_id`) loads neither the rules nor aws_cdk.",
         "",
@@ -345,8 +352,7 @@ def _iam_lint(args: argparse.Namespace) -> int:
     """``secure-ml iam-lint``; parliament (a dev / CI dependency) is imported only here."""
     from .policies import iam_lint
 
-    justifications = args.justifications or iam_lint.DEFAULT_JUSTIFICATIONS
-    report = iam_lint.lint_paths(args.paths, justifications)
+    report = iam_lint.lint_paths(args.paths, args.justifications)
     _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
     return 0 if report.success else 1
 

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.core.names import DATA_CLASS_RE, kms_alias_prefix_problem
+from cdk_secure_ml.policies.acknowledgements import justify_iam_lint
 
 __all__ = ["EncryptionKeys", "DEFAULT_DATA_CLASSES", "DEFAULT_PENDING_WINDOW_DAYS", "allow_cloudwatch_logs"]
 
@@ -54,6 +55,17 @@ def allow_cloudwatch_logs(key: kms.IKey) -> bool:
             },
         )
     )
+    if result.statement_added and isinstance(key.node.default_child, kms.CfnKey):
+        justify_iam_lint(
+            key,
+            "ArnLike on kms:EncryptionContext:aws:logs:arn: the context CloudWatch Logs passes is a "
+            "log-group ARN, and AWS's own managed policy conditions on it with ArnLike (https://docs.aws.amazon.com/"
+            "aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html). parliament 1.6.4 types "
+            "the key as a String.",
+            "MISMATCHED_TYPE",
+            policy="KeyPolicy/AllowCloudWatchLogsOfThisAccount",
+            detail="*ArnLike requires a value of type Arn but given String",
+        )
     return result.statement_added
 
 

@@ -12,7 +12,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    in_regulatory_packs,
+    justify_tls_version,
+    skip_checkov,
+)
 from cdk_secure_ml.policies.ids import ack_id
 
 #: Object-level actions denied outside the allowed VPC endpoints. Bucket-configuration actions are
@@ -118,6 +123,7 @@ class AccessLogsBucket(Construct):
             removal_policy=removal_policy,
         )
         _retain_policy_with_bucket(self.bucket, removal_policy)
+        justify_tls_version(self.bucket.policy)  # type: ignore[arg-type]
         no_loop = "This bucket is the server-access-log destination; logging it to itself would loop."
         acknowledge(self.bucket, no_loop, "AwsSolutions-S1", *in_regulatory_packs("S3BucketLoggingEnabled"))
         skip_checkov(self.bucket, no_loop, "CKV_AWS_18")
@@ -226,6 +232,7 @@ class SecureBucket(Construct):
                 "versioning is off: overwritten or deleted datasets and artifacts cannot be recovered",
             )
         _acknowledge_replication(self.bucket)
+        justify_tls_version(self.bucket.policy)  # type: ignore[arg-type]
 
         if allowed_vpc_endpoints:
             conditions: dict[str, dict[str, object]] = {

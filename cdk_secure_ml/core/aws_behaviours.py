@@ -645,6 +645,22 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
        "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
        "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
+    # ---------------------------------------------------------------- what the gates' justifications state
+    _b("codeconnections.policy-prefix-matches-resource",
+       "AWS CodeConnections",
+       "Both service prefixes (codestar-connections, codeconnections) stay available, and the action "
+       "prefix in an IAM policy must match the prefix of the connection's ARN.",
+       "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html"),
+    _b("s3.tls-version-numeric-condition",
+       "Amazon S3",
+       "s3:TlsVersion is compared numerically: a bucket policy refuses TLS below 1.2 with a Deny on "
+       "NumericLessThan s3:TlsVersion 1.2.",
+       "https://repost.aws/knowledge-center/s3-enforce-modern-tls"),
+    _b("logs.kms-context-is-the-log-group-arn",
+       "Amazon CloudWatch Logs",
+       "CloudWatch Logs calls KMS with the encryption context kms:EncryptionContext:aws:logs:arn set to the "
+       "log group's ARN, which a policy may match with ArnLike.",
+       "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html"),
 
 
 )

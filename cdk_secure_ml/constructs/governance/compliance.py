@@ -16,7 +16,7 @@ from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.core.config_rules import CONFIG_RULES, PERIODIC_RULES
 from cdk_secure_ml.core.governance import role_arn_problems
 from cdk_secure_ml.core.problems import messages
-from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, justify_iam_lint
 
 #: Config's documented page for each delivery behaviour the construct relies on.
 CONFIG_OBJECT_LOCK_SOURCE = (
@@ -271,6 +271,19 @@ class ComplianceRules(Construct):
             "Config writes one object per delivery under AWSLogs/<this account>/ of its own bucket, with "
             "names it generates; the prefix is the narrowest resource AWS documents for the role.",
         )
+        if key is not None and Stack.of(key) is not stack:
+            # A key of another stack is a cross-stack import, which iam-lint cannot resolve.
+            justify_iam_lint(
+                policy,
+                "The AWS Config recorder role may encrypt its deliveries with exactly one key, the delivery "
+                "key given to ComplianceRules, whose ARN this stack imports from the key's stack "
+                "(https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html lists "
+                "kms:GenerateDataKey and kms:Decrypt on the delivery key). iam-lint cannot resolve the "
+                "import and reads it as '*'.",
+                "UNRESOLVED",
+                policy="PolicyDocument/EncryptDeliveries",
+                detail="*Fn::ImportValue*",
+            )
         return policy
 
 

@@ -45,12 +45,15 @@ from cdk_secure_ml.constructs.hosting.model_source import (
     container_definition,
     model_access_statements,
 )
-from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
+from cdk_secure_ml.constructs.hosting.monitor import DataQualityMonitor, acknowledge_policy
 from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
     EndpointNetwork,
+    acknowledge_cross_stack_azs,
     endpoint_security_groups,
+    eni_statement,
+    justify_eni_statement,
     placement,
     public_subnet_problems,
     subnet_az,
@@ -75,7 +78,7 @@ from cdk_secure_ml.constructs.hosting.scaling import EndpointAutoScaling
 from cdk_secure_ml.core.hosting import EndpointFeatures, endpoint_physical_name, endpoint_problems
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import DIGEST_RE
-from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge
 from cdk_secure_ml.policies.ids import ack_id
 
 _MODEL_SOURCE_FIX = (
@@ -250,6 +253,7 @@ class SecureEndpoint(EndpointBase):
         )
         self._execution_role(role_path, sources)  # type: ignore[arg-type]
         self._models(variant_list, sources, environment, network_isolation)  # type: ignore[arg-type]
+        acknowledge_cross_stack_azs(network, self.subnets, list(self.models.values()))
 
         config = _EndpointConfigBuilder(self, features)
         self.endpoint_config = config.build(variant_list, self._model_of_variant, production, self._statement)
@@ -279,7 +283,7 @@ class SecureEndpoint(EndpointBase):
         self.endpoint = self._endpoint(rollout)
         self._scaling(features, variant_list, production, allow_single_instance)
         self._monitor(features, subnet_list)
-        acknowledge_wildcards(self._policy, WILDCARDS_REASON)
+        acknowledge_policy(self._policy)
 
     # ------------------------------------------------------------------------------------------
     # Validation and warnings
@@ -432,18 +436,8 @@ class SecureEndpoint(EndpointBase):
                 resources=["*"],
                 actions=list(DESCRIBE_NETWORK_ACTIONS),
             )
-            vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=self.vpc.vpc_id)
-            self._statement(
-                sid="ManageEnisInThisVpc",
-                resources=["*"],
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}},
-            )
+            self._policy.add_statements(eni_statement(stack, self.vpc))
+            justify_eni_statement(self._policy)
 
     def _models(
         self,
