@@ -6,7 +6,8 @@
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
-cannot be read or parsed (the message names the file and line).
+cannot be read or parsed (the message names the file and line). An unreadable file does not stop the
+check: every other file is checked and the report (SARIF included) is written, then the exit code is 2.
 
 Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a second.
 """
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .policies.findings import Finding, Report
+from .policies.findings import Finding, ReadProblem, Report
 from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
 from .policies.runner import check_paths
@@ -59,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="check CloudFormation templates (files, or directories such as cdk.out)",
         description="Check CloudFormation templates (JSON or YAML) against the rule catalogue. "
-        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input.",
+        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input "
+        "(the other files are still checked and the report written).",
     )
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="template file or directory (searched recursively)"
@@ -130,10 +132,14 @@ def format_text(report: Report) -> str:
 
 
 def format_json(report: Report) -> str:
-    document = {
+    document: dict[str, Any] = {
         "findings": [f.to_json() for f in report.findings],
         "summary": report.summary.to_json(),
     }
+    if report.problems:
+        document["problems"] = [
+            {"file": p.file, "line": p.line, "message": p.message} for p in report.problems
+        ]
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -196,10 +202,31 @@ def format_sarif(report: Report) -> str:
                     }
                 },
                 "results": results,
+                # SARIF 2.1.0 §3.20: an invocation that met unreadable input did not succeed; each
+                # problem is a tool execution notification at its file and line.
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.problems,
+                        "toolExecutionNotifications": [_sarif_notification(p) for p in report.problems],
+                    }
+                ],
             }
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _sarif_notification(problem: ReadProblem) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": problem.line or 1}
+    if problem.column:
+        region["startColumn"] = problem.column
+    return {
+        "level": "error",
+        "message": {"text": problem.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(problem.file)}, "region": region}}
+        ],
+    }
 
 
 CHECK_FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif}
@@ -364,8 +391,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "iam-lint":
             return _iam_lint(args)
-        report = check_paths(args.paths)
-        _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+        report = check_paths(args.paths, keep_going=True)
+        # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI
+        # upload step finds its file (with executionSuccessful false).
+        if report.files or not report.problems or args.format == "sarif":
+            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+        for problem in report.problems:
+            print(f"{PROG}: error: {problem.message}", file=sys.stderr)
+        if report.problems:
+            return 2
         return 0 if report.success else 1
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

@@ -365,6 +365,24 @@ class Resolver:
             return base64.b64encode(value.encode()).decode()
         return Unresolved(f"Fn::Base64 {describe(value)}", _refs_of(value))
 
+    def _fn_Length(self, args: Any, depth: int) -> Any:
+        """``Fn::Length`` (AWS::LanguageExtensions): the number of items of a list.
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-length.html
+        """
+        value = self.resolve(args, depth)
+        if isinstance(value, list):
+            return len(value)
+        return Unresolved(f"Fn::Length {describe(value)}", _refs_of(value))
+
+    def _fn_ToJsonString(self, args: Any, depth: int) -> Any:
+        """``Fn::ToJsonString`` (AWS::LanguageExtensions): a mapping or list as a JSON string.
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ToJsonString.html
+        """
+        value = self.resolve(args, depth)
+        if isinstance(value, (dict, list)) and not _contains_unresolved(value):
+            return json.dumps(value, separators=(",", ":"))
+        return Unresolved(f"Fn::ToJsonString {describe(value)}", _refs_of(value))
+
     def _fn_ImportValue(self, args: Any, depth: int) -> Any:
         value = self.resolve(args, depth)
         return Unresolved(f"Fn::ImportValue {describe(value)}", _refs_of(value))

@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .acks import acknowledgements_of
-from .findings import Finding, Report, Severity
+from .findings import CANNOT_VERIFY, Finding, ReadProblem, Report, Severity
 from .ids import RULE_IDS
 from .rule import Rule, RunContext
 from .rules import CATALOGUE, rules_for_type
-from .template import Resource, Template, discover
+from .template import InputError, Resource, Template, TemplateError, discover
 
 __all__ = ["check_paths", "check_templates"]
+
+#: The rule that reports what a template's reader could not read (:mod:`.rules.meta`).
+TEMPLATE_READ = "SML-META-4"
 
 
 def _run_order(rules: Sequence[Rule]) -> list[Rule]:
@@ -49,6 +52,7 @@ def check_templates(
     acknowledged: list[Finding] = []
     resources = 0
     for template in templates:
+        findings += _template_notes(template, selected)
         for resource in template.resources.values():
             if template.is_created(resource) is False:
                 continue
@@ -65,6 +69,21 @@ def check_templates(
     return Report(
         findings=findings, acknowledged=acknowledged, files=[t.file for t in templates], resources=resources
     )
+
+
+def _template_notes(template: Template, rules: Sequence[Rule]) -> list[Finding]:
+    """SML-META-4 findings for what could not be read that belongs to no resource of the template (a
+    transform not expanded, an entry under Resources that is not a resource)."""
+    if not any(r.id == TEMPLATE_READ for r in rules):
+        return []
+    return [
+        Finding(
+            TEMPLATE_READ, "warning", template.file, logical_id, "", CANNOT_VERIFY + message,
+            line=template.resource_lines.get(logical_id),
+        )  # fmt: skip
+        for logical_id, message in template.notes
+        if logical_id not in template.resources
+    ]
 
 
 def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) -> list[Finding]:
@@ -87,9 +106,24 @@ def _finding(resource: Resource, rule: str, severity: Severity, message: str) ->
     )
 
 
-def check_paths(paths: Sequence[Path | str], rules: Sequence[Rule] | None = None) -> Report:
+def check_paths(
+    paths: Sequence[Path | str], rules: Sequence[Rule] | None = None, *, keep_going: bool = False
+) -> Report:
     """Discover templates under ``paths`` and check them (default: the whole catalogue).
 
     Raises :class:`~.template.InputError` on bad input (:class:`~.template.TemplateError` naming the
-    file and line when a file cannot be parsed)."""
-    return check_templates(discover(paths), rules)
+    file and line when a file cannot be parsed). With ``keep_going`` a path or file that cannot be read
+    goes to ``Report.problems`` instead, and every other file is still checked (only an empty ``paths``
+    raises)."""
+    if not keep_going:
+        return check_templates(discover(paths), rules)
+    errors: list[InputError] = []
+    report = check_templates(discover(paths, errors), rules)
+    report.problems = [_problem(error) for error in errors]
+    return report
+
+
+def _problem(error: InputError) -> ReadProblem:
+    if isinstance(error, TemplateError):
+        return ReadProblem(error.file, str(error), error.line, error.column)
+    return ReadProblem(str(error).split(": ", 1)[0], str(error))

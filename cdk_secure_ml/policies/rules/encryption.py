@@ -404,7 +404,9 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
 @rule(
     "SML-ENC-12", "error", "KMS key policies grant to everyone only with conditions",
     types=("AWS::KMS::Key",),
-    rationale="An Allow to Principal * without conditions lets any AWS account use or manage the key.",
+    rationale="""An Allow to Principal * (or with NotPrincipal) without conditions lets any AWS account use or
+    manage the key; so do conditions that restrict nobody (kms:CallerAccount "*" under StringLike,
+    aws:SecureTransport alone).""",
     remediation="""Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID,
     kms:CallerAccount, kms:ViaService).""",
 )  # fmt: skip
