@@ -102,6 +102,15 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "With Transform AWS::LanguageExtensions, Fn::ForEach copies a fragment once per collection item, and "
        "Fn::Length and Fn::ToJsonString are resolved, before any resource is created.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html"),
+    _b("cloudformation.parameter-allowed-values",
+       "AWS CloudFormation",
+       "A parameter with AllowedValues accepts any of them at create or update, whatever its Default.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ParameterConstraints.html"),
+    _b("cloudformation.conditions-evaluated-at-deploy",
+       "AWS CloudFormation",
+       "Conditions are evaluated at create or update from the input parameters (and pseudo parameters); "
+       "Fn::If returns its second or third argument by the condition.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html"),
     _b("sam.function-policies-generated-role",
        "AWS SAM",
        "An AWS::Serverless::Function with Policies and no Role gets a generated execution role: AWS managed "

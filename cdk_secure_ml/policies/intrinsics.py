@@ -141,12 +141,14 @@ class Resolver:
     a resource, ``Resources``. Conditions are evaluated once and memoised.
     """
 
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, data: dict[str, Any], conditions: dict[str, bool] | None = None):
+        """``conditions``: values to take for named conditions instead of evaluating them (a variant of
+        the template where a condition that cannot be evaluated is taken as true, or false)."""
         self.parameters: dict[str, Any] = mapping(data.get("Parameters"))
         self.mappings: dict[str, Any] = mapping(data.get("Mappings"))
         self.conditions: dict[str, Any] = mapping(data.get("Conditions"))
         self.resources: dict[str, Any] = mapping(data.get("Resources"))
-        self._condition_values: dict[str, bool | None] = {}
+        self._condition_values: dict[str, bool | None] = dict(conditions or {})
         self._evaluating: set[str] = set()
 
     # -- conditions --------------------------------------------------------------------------------

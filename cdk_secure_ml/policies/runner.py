@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .acks import acknowledgements_of
@@ -18,6 +19,7 @@ from .ids import RULE_IDS
 from .rule import Rule, RunContext
 from .rules import CATALOGUE, rules_for_type
 from .template import InputError, Resource, Template, TemplateError, discover
+from .variants import Variant, dependencies, variants_of
 
 __all__ = ["check_paths", "check_templates"]
 
@@ -54,13 +56,17 @@ def check_templates(
     for template in templates:
         findings += _template_notes(template, selected)
         for resource in template.resources.values():
-            if template.is_created(resource) is False:
+            created = template.is_created(resource)
+            variants = _variants_for(template, resource)
+            if created is False and not variants:
                 continue
             resources += 1
             if resource.type not in by_type:
                 by_type[resource.type] = rules_for_type(resource.type, selected)
             reasons = acknowledgements_of(resource, cdk=cdk_acknowledgements).reasons
-            for finding in _check_resource(resource, by_type[resource.type], context):
+            found = [] if created is False else _check_resource(resource, by_type[resource.type], context)
+            found += _variant_findings(resource, variants, by_type[resource.type], context, found)
+            for finding in found:
                 reason = reasons.get(finding.rule)
                 if reason is not None and not finding.rule.startswith("SML-META-"):
                     acknowledged.append(finding.acknowledge(reason))
@@ -84,6 +90,44 @@ def _template_notes(template: Template, rules: Sequence[Rule]) -> list[Finding]:
         for logical_id, message in template.notes
         if logical_id not in template.resources
     ]
+
+
+def _variants_for(template: Template, resource: Resource) -> list[Variant]:
+    """The variants of the template that change something this resource depends on."""
+    variants, _ = variants_of(template)
+    if not variants:
+        return []
+    parameters, conditions = dependencies(template, resource)
+    return [v for v in variants if v.parameter in parameters or v.condition in conditions]
+
+
+def _variant_findings(
+    resource: Resource, variants: list[Variant], rules: list[Rule], context: RunContext, base: list[Finding]
+) -> list[Finding]:
+    """Findings the resource gets under a variant and not as written, each naming its variant; a base
+    "cannot verify" that every variant settles is dropped from ``base`` (the variants judged the value)."""
+    if not variants:
+        return []
+    seen = {(f.rule, f.message) for f in base}
+    extra: list[Finding] = []
+    unsettled: set[str] = set()
+    for variant in variants:
+        twin = variant.template.resources[resource.logical_id]
+        if variant.template.is_created(twin) is False:
+            continue
+        for finding in _check_resource(twin, rules, context):
+            if finding.message.startswith(CANNOT_VERIFY) and variant.condition:
+                unsettled.add(finding.rule)
+            if (finding.rule, finding.message) not in seen:
+                seen.add((finding.rule, finding.message))
+                extra.append(replace(finding, message=f"{finding.message} (when {variant.label})"))
+    settled = [
+        f for f in base if f.message.startswith(CANNOT_VERIFY) and f.rule not in unsettled
+        and any(v.condition for v in variants)
+    ]  # fmt: skip
+    for finding in settled:
+        base.remove(finding)
+    return [f for f in extra if not f.message.startswith(CANNOT_VERIFY)]
 
 
 def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) -> list[Finding]:

@@ -193,3 +193,49 @@ def test_a_resource_that_is_not_a_mapping_is_reported() -> None:
     report = check(template({"Bad": ["AWS::SNS::Topic"]}))
     (finding,) = report.findings
     assert finding.rule == "SML-META-4" and finding.resource == "Bad" and "not a mapping" in finding.message
+
+
+# -- values behind Parameters and Conditions -------------------------------------------------------
+
+
+@pytest.mark.aws_behaviour("cloudformation.parameter-allowed-values")
+def test_an_insecure_allowed_value_of_a_defaulted_parameter_is_a_finding_naming_it() -> None:
+    allowed = ["Disabled", "Enabled"]
+    params = {"Internet": {"Type": "String", "Default": "Disabled", "AllowedValues": allowed}}
+    notebook = res(
+        "AWS::SageMaker::NotebookInstance", InstanceType="ml.t3.medium", RoleArn="r", SubnetId="s",
+        SecurityGroupIds=["sg"], KmsKeyId="k", RootAccess="Disabled",
+        DirectInternetAccess={"Ref": "Internet"},
+        InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
+    )  # fmt: skip
+    (finding,) = check(template({"Nb": notebook}, Parameters=params)).findings
+    assert finding.rule == "SML-NET-2" and finding.severity == "error"
+    assert finding.message.endswith("(when parameter Internet is 'Enabled')")
+    # Only secure values allowed: clean.
+    params["Internet"]["AllowedValues"] = ["Disabled"]
+    assert check(template({"Nb": notebook}, Parameters=params)).findings == []
+
+
+@pytest.mark.aws_behaviour("cloudformation.conditions-evaluated-at-deploy")
+def test_a_resource_created_only_under_another_allowed_value_is_checked() -> None:
+    sections = {
+        "Parameters": {"Stage": {"Type": "String", "Default": "dev", "AllowedValues": ["dev", "prod"]}},
+        "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}},
+    }
+    topic = {**res("AWS::SNS::Topic"), "Condition": "IsProd"}
+    report = check(template({"ProdTopic": topic}, **sections))
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("SML-ENC-14", "KmsMasterKeyId is not set (when parameter Stage is 'prod')")
+    ]
+
+
+@pytest.mark.aws_behaviour("cloudformation.conditions-evaluated-at-deploy")
+def test_both_branches_of_an_if_on_a_parameter_without_default_are_judged() -> None:
+    sections = {
+        "Parameters": {"Stage": {"Type": "String", "AllowedValues": ["dev", "prod"]}},
+        "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}},
+    }
+    key = res("AWS::KMS::Key", EnableKeyRotation={"Fn::If": ["IsProd", True, False]})
+    messages = sorted(f.message for f in check(template({"Key": key}, **sections)).findings)
+    assert "EnableKeyRotation is false (when parameter Stage is 'dev')" in messages
+    assert not any("'prod'" in m for m in messages)
