@@ -239,3 +239,46 @@ def test_both_branches_of_an_if_on_a_parameter_without_default_are_judged() -> N
     messages = sorted(f.message for f in check(template({"Key": key}, **sections)).findings)
     assert "EnableKeyRotation is false (when parameter Stage is 'dev')" in messages
     assert not any("'prod'" in m for m in messages)
+
+
+# -- service facts: instance-store families (core/instance_types.py) -------------------------------
+
+
+@pytest.mark.aws_behaviour("sagemaker.endpoint-config-kms-key-local-storage")
+def test_case_09_kms_key_on_an_instance_store_type_is_an_error(reports) -> None:
+    found = reports["case09"]
+    (message,) = found[("SML-ENC-3", "GpuConfigWithKey")]
+    assert "ml.g5.2xlarge" in message and "remove KmsKeyId" in message
+    assert ("SML-ENC-3", "GpuConfigNoKey") not in found
+    assert found[("SML-ENC-3", "CpuConfigNoKey")] == ["KmsKeyId is not set"]
+    assert reports["twin09"] == {}
+
+
+@pytest.mark.aws_behaviour("sagemaker.endpoint-config-kms-key-local-storage")
+def test_every_instance_store_family_of_the_table_is_exempt_from_the_endpoint_key() -> None:
+    from cdk_secure_ml.core.instance_types import INSTANCE_STORE_FAMILIES
+
+    for family in INSTANCE_STORE_FAMILIES:
+        variant = {"VariantName": "v", "ModelName": "m", "InstanceType": f"ml.{family}.xlarge"}
+        config = res("AWS::SageMaker::EndpointConfig", ProductionVariants=[variant])
+        assert not [f for f in check(template({"C": config})).findings if f.rule == "SML-ENC-3"], family
+    mixed = res("AWS::SageMaker::EndpointConfig", ProductionVariants=[
+        {"VariantName": "a", "ModelName": "m", "InstanceType": "ml.g5.xlarge"},
+        {"VariantName": "b", "ModelName": "m", "InstanceType": "ml.m5.xlarge"},
+    ])  # fmt: skip
+    (finding,) = [f for f in check(template({"C": mixed})).findings if f.rule == "SML-ENC-3"]
+    assert finding.severity == "warning" and "own endpoint config" in finding.message
+
+
+@pytest.mark.aws_behaviour("sagemaker.no-volume-key-on-instance-storage")
+def test_monitoring_job_volume_key_on_an_instance_store_type_is_an_error() -> None:
+    cluster = {"InstanceCount": 1, "InstanceType": "ml.m5d.large", "VolumeSizeInGB": 20}
+    job = res(
+        "AWS::SageMaker::DataQualityJobDefinition",
+        JobResources={"ClusterConfig": {**cluster, "VolumeKmsKeyId": "k"}},
+        DataQualityJobOutputConfig={"KmsKeyId": "k"},
+    )
+    (finding,) = [f for f in check(template({"Job": job})).findings if f.rule == "SML-ENC-5"]
+    assert "ml.m5d.large" in finding.message and finding.severity == "error"
+    job["Properties"]["JobResources"]["ClusterConfig"] = cluster
+    assert not [f for f in check(template({"Job": job})).findings if f.rule == "SML-ENC-5"]
