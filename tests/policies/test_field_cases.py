@@ -67,7 +67,17 @@ def test_case_05_conditions_that_restrict_nobody(reports) -> None:
     assert "HttpsOnlyRead" in policy_message and "aws:SecureTransport" in policy_message
 
 
-@pytest.mark.parametrize("twin", ["twin01", "twin02", "twin03", "twin05"])
+def test_case_08_inference_component_endpoint_config_carries_vpc_and_isolation(reports) -> None:
+    found = reports["case08"]
+    assert ("SML-NET-5", "LlmEndpointConfig") in found and ("SML-NET-7", "LlmEndpointConfig") in found
+    # An endpoint config whose variants name models leaves VPC and isolation to the models.
+    variant = {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}
+    config = res("AWS::SageMaker::EndpointConfig", KmsKeyId="k", ProductionVariants=[variant])
+    rules = {f.rule for f in check(template({"C": config})).findings}
+    assert not rules & {"SML-NET-5", "SML-NET-6", "SML-NET-7"}
+
+
+@pytest.mark.parametrize("twin", ["twin01", "twin02", "twin03", "twin05", "twin08"])
 def test_compliant_twins_are_clean(reports, twin: str) -> None:
     assert reports[twin] == {}
 
