@@ -58,7 +58,8 @@ POLICIES: Mapping[str, tuple[str, str]] = {
 COVERAGE_EXCEPTIONS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("sagemaker-network", "sagemaker:VpcSubnets"): {
         "sagemaker:CreateDomain": "denied on sagemaker:AppNetworkAccessType (DenyDomainNotVpcOnly) instead",
-        "sagemaker:UpdateDomain": "denied on sagemaker:AppNetworkAccessType (DenyDomainSwitchToPublicInternet)",
+        "sagemaker:UpdateDomain": "denied on sagemaker:AppNetworkAccessType "
+        "(DenyDomainSwitchToPublicInternet)",
         "sagemaker:CreateEndpointConfig": "VpcConfig on an endpoint config exists only for inference "
         "components; a Null deny would refuse every endpoint config whose models carry the VPC "
         "(CreateModel is denied without subnets; SML-NET-5 checks inference-component configs)",
