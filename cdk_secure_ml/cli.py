@@ -8,7 +8,8 @@
     secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
-cannot be read or parsed (the message names the file and line).
+cannot be read or parsed (the message names the file and line). An unreadable file does not stop the
+check: every other file is checked and the report (SARIF included) is written, then the exit code is 2.
 
 Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a second.
 """
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .policies.findings import Finding, Report
+from .policies.findings import Finding, ReadProblem, Report
 from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
 from .policies.runner import check_paths
@@ -61,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="check CloudFormation templates (files, or directories such as cdk.out)",
         description="Check CloudFormation templates (JSON or YAML) against the rule catalogue. "
-        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input.",
+        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input "
+        "(the other files are still checked and the report written).",
     )
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="template file or directory (searched recursively)"
@@ -137,10 +139,14 @@ def format_text(report: Report) -> str:
 
 
 def format_json(report: Report) -> str:
-    document = {
+    document: dict[str, Any] = {
         "findings": [f.to_json() for f in report.findings],
         "summary": report.summary.to_json(),
     }
+    if report.problems:
+        document["problems"] = [
+            {"file": p.file, "line": p.line, "message": p.message} for p in report.problems
+        ]
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -203,10 +209,31 @@ def format_sarif(report: Report) -> str:
                     }
                 },
                 "results": results,
+                # SARIF 2.1.0 §3.20: an invocation that met unreadable input did not succeed; each
+                # problem is a tool execution notification at its file and line.
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.problems,
+                        "toolExecutionNotifications": [_sarif_notification(p) for p in report.problems],
+                    }
+                ],
             }
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _sarif_notification(problem: ReadProblem) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": problem.line or 1}
+    if problem.column:
+        region["startColumn"] = problem.column
+    return {
+        "level": "error",
+        "message": {"text": problem.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(problem.file)}, "region": region}}
+        ],
+    }
 
 
 CHECK_FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif}
@@ -248,15 +275,22 @@ ENGINE_LAYOUT = [
     "fails on an import cycle, including one postponed into a function):",
     "",
     "1. `ids.py` (rule ids, `ack_id`) and `findings.py` (`Finding`, `Report`): plain data.",
-    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories, line numbers,",
-    "   `Template` and `Resource`; `intrinsics.py` resolves `Ref`, `Fn::Sub`, `Fn::If` … or gives",
-    "   `Unresolved`.",
+    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories (local nested",
+    "   templates followed), line numbers, `Template` and `Resource`; `intrinsics.py` resolves `Ref`,",
+    "   `Fn::Sub`, `Fn::If`, `Fn::Length` … or gives `Unresolved`; `transforms.py` expands",
+    "   `AWS::LanguageExtensions` (`Fn::ForEach`, with cfn-lint's expander) and translates SAM (with",
+    "   aws-sam-translator, offline), and notes what it cannot expand (SML-META-4, \"cannot verify\");",
+    "   `variants.py` makes the variants of a template where a parameter takes another of its",
+    "   `AllowedValues`, or a condition that cannot be evaluated is true or false.",
     "3. `rule.py` (`Rule`, `Violation`, the `@rule` registry, property helpers) and `iam_document.py`",
     "   (statements, principals, actions, conditions: shared by the rules, the live audit and iam-lint).",
     "4. `acks.py`: reading acknowledgements (resource `Metadata`, CDK's in the cloud assembly).",
     "5. `rules/`: the catalogue, one module per area; shared resource types in `rules/_types.py`.",
     "6. `runner.py`: `check_templates(templates, rules)` and `check_paths(paths, rules=None)` (the whole",
-    "   catalogue by default) run the rules and apply acknowledgements.",
+    "   catalogue by default) run the rules and apply acknowledgements. A finding that appears only in a",
+    "   variant names it: `RootAccess is \"Enabled\" (when parameter Access is 'Enabled')`.",
+    "   `check_paths(paths, keep_going=True)` (what `secure-ml check` does) puts a file it cannot read",
+    "   in `report.problems` and checks the others; the CLI writes the report, then exits 2.",
     "",
     "On top: `plugin.py` (`SecureMlChecks`, the CDK validation plugin), `iam_lint/` (parliament),",
     "`live/` (`secure-ml audit`), and `acknowledgements.py` (writing acknowledgements in a CDK app).",
@@ -304,6 +338,24 @@ def rules_markdown() -> str:
         "",
         "`secure-ml check --format sarif` reports each finding at the line of its resource's logical id and",
         "links each rule (`helpUri`) to the CloudFormation reference of the resource type it reads.",
+        "",
+        "What the check reads, beyond a plain template:",
+        "",
+        "- `Transform: AWS::LanguageExtensions`: `Fn::ForEach` loops are expanded (cfn-lint's expander) and",
+        "  each generated resource is judged, reported at the line of its loop; `Fn::Length` and",
+        "  `Fn::ToJsonString` are resolved.",
+        "- `Transform: AWS::Serverless-2016-10-31` (SAM): the template is translated offline with",
+        "  aws-sam-translator, so a function's generated role and policies meet the IAM rules (reported",
+        "  at the line of the SAM resource). Both expanders come with",
+        "  `pip install 'cdk-secure-ml[transforms]'`; without them, and for any other transform or macro,",
+        "  SML-META-4 says what was not checked.",
+        "- Nested stacks whose `TemplateURL` is a local file are followed and checked.",
+        "- Parameters and conditions: a parameter's other `AllowedValues`, and both sides of a condition",
+        "  the template cannot evaluate (one on the region, say), are judged too; a finding only such a",
+        "  variant has names it: `… (when parameter Stage is 'dev')`.",
+        "- A file that cannot be read is reported (file and line) and the others are still checked; the",
+        "  report (SARIF with `invocations[0].executionSuccessful: false`) is written, then the exit code",
+        "  is 2.",
         "",
         "| Id | Severity | Title |",
         "| --- | --- | --- |",
@@ -384,8 +436,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "iam-lint":
             return _iam_lint(args)
-        report = check_paths(args.paths)
-        _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+        report = check_paths(args.paths, keep_going=True)
+        # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI
+        # upload step finds its file (with executionSuccessful false).
+        if report.files or not report.problems or args.format == "sarif":
+            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+        for problem in report.problems:
+            print(f"{PROG}: error: {problem.message}", file=sys.stderr)
+        if report.problems:
+            return 2
         return 0 if report.success else 1
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

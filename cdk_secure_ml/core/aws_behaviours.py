@@ -101,6 +101,35 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "the default subnets of a default VPC have it set by default.",
        "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html"),
 
+    _b("cloudformation.language-extensions",
+       "AWS CloudFormation",
+       "With Transform AWS::LanguageExtensions, Fn::ForEach copies a fragment once per collection item, and "
+       "Fn::Length and Fn::ToJsonString are resolved, before any resource is created.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html"),
+    _b("cloudformation.parameter-allowed-values",
+       "AWS CloudFormation",
+       "A parameter with AllowedValues accepts any of them at create or update, whatever its Default.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ParameterConstraints.html"),
+    _b("cloudformation.conditions-evaluated-at-deploy",
+       "AWS CloudFormation",
+       "Conditions are evaluated at create or update from the input parameters (and pseudo parameters); "
+       "Fn::If returns its second or third argument by the condition.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html"),
+    _b("sam.function-policies-generated-role",
+       "AWS SAM",
+       "An AWS::Serverless::Function with Policies and no Role gets a generated execution role: AWS managed "
+       "policy names become ManagedPolicyArns, inline documents become its inline policies.",
+       "https://repost.aws/knowledge-center/lambda-sam-template-permissions"),
+    _b("iam.notresource-allow-everything-else",
+       "AWS IAM",
+       "An Allow with NotResource allows its actions on every resource except those listed.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"),
+    _b("iam.stringlike-wildcard-matches-any",
+       "AWS IAM",
+       "StringLike/ArnLike values may hold * (any run of characters): a lone * matches every value of a key "
+       "present in the request.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+
     # ---------------------------------------------------------------- SageMaker Studio teardown
     _b("sagemaker.delete-domain-needs-no-members",
        "Amazon SageMaker AI",
