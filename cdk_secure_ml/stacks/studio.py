@@ -73,7 +73,7 @@ class StudioStack(Stack):
     def _publish_settings(
         self, config: PlatformConfig, foundation: FoundationStack, personas: MlPersonas
     ) -> dict[str, ssm.StringParameter]:
-        """Runtime settings jobs and tools read instead of hard-coding ids (REQUIREMENTS: SSM)."""
+        """Runtime settings, as SSM parameters, that jobs and tools read instead of hard-coding ids."""
         prefix = f"/{config.name}"
         values = {
             "network/subnet-ids": ",".join(foundation.network.subnet_ids),

@@ -83,7 +83,7 @@ class AuditTrail(Construct):
       :class:`~cdk_secure_ml.constructs.governance.compliance.ComplianceRules`.) Log files are
       encrypted with ``encryption_key``.
     - **central archive**: ``central_bucket_name`` + ``central_key_arn`` name a bucket and key in a
-      log-archive account (REQUIREMENTS: "a central bucket in a separate account with limited access").
+      log-archive account, so that no administrator of this account can alter the only copy.
       Its bucket and key policies are managed there; nothing is created for them here.
 
     :param encryption_key: the logs key; encrypts the CloudWatch Logs copy (and, in local mode, the log
