@@ -16,15 +16,18 @@ How a page's blocks run (docs/architecture.md, "Code blocks in the docs"):
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_s3 as s3
+from constructs import Construct
 
 import cdk_secure_ml
 from cdk_secure_ml import add_compliance_packs
@@ -174,3 +177,39 @@ def test_nothing_points_outside_the_repository():
                 if OUTSIDE_REFERENCES.search(line):
                     found.append(f"{file.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "references to files outside the repository:\n" + "\n".join(found)
+
+
+def _public_constructs() -> list[type]:
+    return [obj for name in cdk_secure_ml.__all__
+            if isinstance(obj := getattr(cdk_secure_ml, name), type) and issubclass(obj, Construct)]
+
+
+def _own_attributes(cls: type) -> tuple[list[str], list[ast.FunctionDef]]:
+    """The public ``self.<name>`` a class assigns in its own body, and its own public methods."""
+    node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(node, ast.ClassDef)
+    names: list[str] = []
+    for sub in ast.walk(node):
+        targets = (sub.targets if isinstance(sub, ast.Assign)
+                   else [sub.target] if isinstance(sub, ast.AnnAssign) else [])
+        flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        for target in flat:
+            if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == "self" and not target.attr.startswith("_")
+                    and target.attr not in names):
+                names.append(target.attr)
+    methods = [n for n in node.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    names += [m.name for m in methods if any(getattr(d, "id", None) == "property" for d in m.decorator_list)]
+    return names, methods
+
+
+@pytest.mark.parametrize("construct", _public_constructs(), ids=lambda c: c.__name__)
+def test_every_public_construct_documents_its_attributes(construct):
+    names, methods = _own_attributes(construct)
+    doc = construct.__doc__ or ""
+    assert "Attributes" in doc, f"{construct.__name__}'s docstring has no Attributes section"
+    section = doc[doc.index("Attributes"):]
+    missing = [n for n in names if f"``{n}``" not in section]
+    assert not missing, f"{construct.__name__}: Attributes does not name {missing}"
+    undocumented = [m.name for m in methods if not ast.get_docstring(m)]
+    assert not undocumented, f"{construct.__name__}: no docstring on {undocumented}"

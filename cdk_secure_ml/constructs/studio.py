@@ -249,6 +249,15 @@ class SdkDefaultsLifecycleConfigs(Construct):
     :param name_prefix: the names are ``<prefix>-<jl|ce>-<digest>``, cut to 63 characters; the
         digest covers the content, the tags (also create-only), the app type and this construct's path.
     :param defaults: the SDK defaults (:func:`sdk_defaults`).
+
+    Attributes:
+
+    - ``configs`` (``dict[str, sagemaker.CfnStudioLifecycleConfig]``): app type (``JupyterLab``,
+      ``CodeEditor``) -> lifecycle configuration.
+    - ``jupyter_lab`` (``sagemaker.CfnStudioLifecycleConfig``): the JupyterLab one.
+    - ``code_editor`` (``sagemaker.CfnStudioLifecycleConfig``): the Code Editor one.
+    - ``defaults`` (``dict``): the SageMaker Python SDK defaults written by the script.
+    - ``script`` (``str``): the lifecycle script.
     """
 
     def __init__(
@@ -296,10 +305,12 @@ class SdkDefaultsLifecycleConfigs(Construct):
 
     @property
     def jupyter_lab(self) -> sagemaker.CfnStudioLifecycleConfig:
+        """The JupyterLab lifecycle configuration."""
         return self.configs["JupyterLab"]
 
     @property
     def code_editor(self) -> sagemaker.CfnStudioLifecycleConfig:
+        """The Code Editor lifecycle configuration."""
         return self.configs["CodeEditor"]
 
     def arn(self, app_type: str) -> str:
@@ -337,6 +348,18 @@ class SecureStudioDomain(Construct):
     :param sdk_defaults: the SDK defaults (see :func:`sdk_defaults`) of profiles that do not set
         their own, installed for every JupyterLab and Code Editor app by lifecycle configurations;
         None skips them. Profiles get their team's with :meth:`add_sdk_defaults`.
+
+    Attributes:
+
+    - ``domain`` (``sagemaker.CfnDomain``): the domain (L1: aws-cdk-lib has no L2).
+    - ``domain_id`` (``str``): ``domain.attr_domain_id``.
+    - ``domain_arn`` (``str``): ``domain.attr_domain_arn``.
+    - ``domain_name`` (``str``): as given.
+    - ``security_groups`` (``list[ec2.ISecurityGroup]``): the groups of the domain's apps.
+    - ``idle_timeout_minutes`` (``int``): idle shutdown of JupyterLab and Code Editor apps.
+    - ``sdk_defaults`` (``dict``): the domain's SDK defaults, when ``sdk_defaults`` was given (else unset).
+    - ``sdk_lifecycle_configs`` (``SdkDefaultsLifecycleConfigs | None``): their lifecycle configurations.
+    - ``lifecycle_config`` (``sagemaker.CfnStudioLifecycleConfig | None``): the JupyterLab one of them.
     """
 
     def __init__(
@@ -457,10 +480,12 @@ class SecureStudioDomain(Construct):
 
     @property
     def domain_id(self) -> str:
+        """The domain id (``d-...``), ``Fn::GetAtt DomainId``."""
         return self.domain.attr_domain_id
 
     @property
     def domain_arn(self) -> str:
+        """The domain ARN, ``Fn::GetAtt DomainArn``."""
         return self.domain.attr_domain_arn
 
     def _app_settings(
