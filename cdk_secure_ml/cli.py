@@ -16,6 +16,7 @@ Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
+    check.add_argument(
+        "--show-acknowledged",
+        action="store_true",
+        help="text format: also list the acknowledged findings, each with its reason",
+    )
 
     iam_lint = commands.add_parser(
         "iam-lint",
@@ -111,8 +117,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     rules = commands.add_parser(
-        "rules", help="list the rule catalogue", description="List the rule catalogue."
+        "rules",
+        help="list the rule catalogue, or explain rules (secure-ml rules SML-NET-2)",
+        description="List the rule catalogue; with rule ids, explain those rules: what they check, why, "
+        "the fix and AWS's documentation.",
     )
+    rules.add_argument("ids", nargs="*", metavar="RULE", help="rule ids to explain (default: list them all)")
     rules.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
     )
@@ -122,11 +132,21 @@ def _parser() -> argparse.ArgumentParser:
 # -- check output ------------------------------------------------------------------------------------
 
 
-def format_text(report: Report) -> str:
-    lines = [
-        f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}"
-        for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource))
-    ]
+def format_text(report: Report, show_acknowledged: bool = False) -> str:
+    """One line per finding, each followed by the fix of its rule (``fix: ...``; rules outside our
+    catalogue, such as iam-lint's, have none), then the summary line. ``show_acknowledged`` also lists the
+    acknowledged findings with their reasons, before the summary."""
+    lines = []
+    for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource)):
+        lines.append(f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}")
+        if f.rule in RULES_BY_ID:
+            lines.append(f"    fix: {RULES_BY_ID[f.rule].remediation}")
+    if show_acknowledged:
+        lines += [
+            f"{f.file}: acknowledged {f.rule} {f.resource} ({f.resource_type}): {f.message}\n"
+            f"    reason: {f.reason}"
+            for f in sorted(report.acknowledged, key=lambda f: (f.file, f.rule, f.resource))
+        ]
     s = report.summary
     lines.append(
         f"{s.files} template(s), {s.resources} resource(s): {s.errors} error(s), {s.warnings} warning(s), "
@@ -217,6 +237,32 @@ CHECK_FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif
 def rules_text() -> str:
     width = max(len(r.id) for r in CATALOGUE)
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in CATALOGUE)
+
+
+def rules_explained(ids: Sequence[str]) -> str:
+    """``secure-ml rules SML-NET-2 ...``: each rule's title, severity, resource types, why, fix and sources.
+
+    :raises UsageError: an id that is not in the catalogue (with the closest ids).
+    """
+    unknown = [i for i in ids if i.upper() not in RULES_BY_ID]
+    if unknown:
+        hints = [f"{i!r} (did you mean {', '.join(close)}?)" if (close := difflib.get_close_matches(
+            i.upper(), RULES_BY_ID, n=3, cutoff=0.6)) else repr(i) for i in unknown]
+        raise UsageError(f"unknown rule id {', '.join(hints)}; secure-ml rules lists them all")
+    blocks = []
+    for rule in (RULES_BY_ID[i.upper()] for i in ids):
+        lines = [
+            f"{rule.id}  {rule.severity}  {rule.title}",
+            f"  applies to: {', '.join(rule.resource_types) or 'any resource'}",
+            f"  why: {rule.rationale}",
+            f"  fix: {rule.remediation}",
+            f"  acknowledge: acknowledge(construct, reason, {rule.id!r}) in CDK, or resource Metadata "
+            f'{{"cdk_secure_ml": {{"acknowledge": [{{"rule": "{rule.id}", "reason": "..."}}]}}}}',
+        ]
+        # AWS's pages: the rule's own references, then the CloudFormation reference of each type it reads.
+        lines += [f"  see: {uri}" for uri in (*rule.references, *map(cfn_reference_url, rule.resource_types))]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def rules_json() -> str:
@@ -382,12 +428,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":
-            sys.stdout.write(RULES_FORMATS[args.format]())
+            if args.ids and args.format != "text":
+                raise UsageError("rule ids are explained in text only; leave out --format")
+            sys.stdout.write(rules_explained(args.ids) if args.ids else RULES_FORMATS[args.format]())
             return 0
         if args.command == "iam-lint":
             return _iam_lint(args)
         report = check_paths(args.paths)
-        _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+        if args.show_acknowledged and args.format != "text":
+            raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
+        if args.format == "text":
+            _write(format_text(report, args.show_acknowledged), args.output, sys.stdout)
+        else:
+            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
         return 0 if report.success else 1
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
