@@ -405,6 +405,26 @@ def _iam_lint(args: argparse.Namespace) -> int:
     return 0 if report.success else 1
 
 
+def _rules(args: argparse.Namespace) -> int:
+    """``secure-ml rules [RULE ...]``: the catalogue, or the named rules explained."""
+    if args.ids and args.format != "text":
+        raise UsageError("rule ids are explained in text only; leave out --format")
+    sys.stdout.write(rules_explained(args.ids) if args.ids else RULES_FORMATS[args.format]())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``secure-ml check``: exit 0 without error-level findings, 1 with."""
+    report = check_paths(args.paths)
+    if args.show_acknowledged and args.format != "text":
+        raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
+    if args.format == "text":
+        _write(format_text(report, args.show_acknowledged), args.output, sys.stdout)
+    else:
+        _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+    return 0 if report.success else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point (``secure-ml``). Returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -428,20 +448,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":
-            if args.ids and args.format != "text":
-                raise UsageError("rule ids are explained in text only; leave out --format")
-            sys.stdout.write(rules_explained(args.ids) if args.ids else RULES_FORMATS[args.format]())
-            return 0
+            return _rules(args)
         if args.command == "iam-lint":
             return _iam_lint(args)
-        report = check_paths(args.paths)
-        if args.show_acknowledged and args.format != "text":
-            raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
-        if args.format == "text":
-            _write(format_text(report, args.show_acknowledged), args.output, sys.stdout)
-        else:
-            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
-        return 0 if report.success else 1
+        return _check(args)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

@@ -5,7 +5,8 @@ How a page's blocks run (docs/architecture.md, "Code blocks in the docs"):
 
 - Each block starts with an empty namespace, unless the line right above its fence is
   ``<!-- docs-test: continue -->``: then it runs in the namespace the page's previous block left, as the
-  rest of the same example. No block is skipped.
+  rest of the same example. A block marked ``<!-- docs-test: separate -->`` runs on its own and leaves that
+  namespace to the blocks after it (an aside inside a longer example). No block is skipped.
 - A page's blocks run in order, in this process (the session's jsii kernel is already up, so a page costs
   its synthesis only, not a new Node.js process), in a fresh temporary working directory, with
   ``os.environ`` restored afterwards.
@@ -34,6 +35,7 @@ from cdk_secure_ml import add_compliance_packs
 from tests.conftest import ROOT
 
 CONTINUE = "<!-- docs-test: continue -->"
+SEPARATE = "<!-- docs-test: separate -->"
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -44,6 +46,7 @@ class Block:
     line: int  # 1-based line of the first code line
     source: str
     continues: bool
+    separate: bool = False
 
 
 def blocks(page: Path) -> list[Block]:
@@ -52,7 +55,7 @@ def blocks(page: Path) -> list[Block]:
     for match in FENCE.finditer(text):
         line = text.count("\n", 0, match.start(1)) + 1
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        found.append(Block(page, line, match.group(1), before == CONTINUE))
+        found.append(Block(page, line, match.group(1), before == CONTINUE, before == SEPARATE))
     return found
 
 
@@ -82,6 +85,11 @@ def test_every_python_block_of_the_page_runs(page, tmp_path, monkeypatch):
     namespace: dict = {}
     try:
         for block in page_blocks:
+            if block.separate:
+                aside: dict = {"__name__": f"docs_{page.stem}_aside"}
+                _run(block, aside)
+                _synth_apps(aside)
+                continue
             if not block.continues:
                 _synth_apps(namespace)
                 namespace = {"__name__": f"docs_{page.stem}"}
@@ -148,10 +156,10 @@ def test_a_continue_marker_sits_right_above_a_python_fence():
     for page in PAGES:
         lines = page.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines, 1):
-            if line.strip() == CONTINUE:
+            if line.strip() in (CONTINUE, SEPARATE):
                 following = lines[number] if number < len(lines) else ""
                 where = f"{page.name}:{number}"
-                assert following.startswith("```python"), f"{where}: put {CONTINUE} right above ```python"
+                assert following.startswith("```python"), f"{where}: put {line.strip()} right above ```python"
 
 
 #: Files that were never in this repository, and paths that leave it: a user of the checkout or the wheel
