@@ -117,8 +117,7 @@ class MlNetwork(Construct):
     - ``vpc`` (``ec2.IVpc``): the VPC (created, or the one given).
     - ``subnets`` (``list[ec2.ISubnet]``): the subnets workloads use: the isolated subnets of a new VPC, the
       private ones of a given VPC.
-    - ``subnet_ids`` (``list[str]``): their ids.
-    - ``subnet_selection`` (``ec2.SubnetSelection``): the same subnets, for aws-cdk-lib props.
+    - ``subnet_ids`` (``list[str]``) and ``subnet_selection`` (``ec2.SubnetSelection``): the same subnets.
     - ``availability_zone_ids`` (``list[str] | None``): AZ ids (``use1-az1``) when given, else None.
     - ``endpoint_security_group`` (``ec2.SecurityGroup``): the group of the interface endpoints (HTTPS from
       the VPC).
@@ -128,12 +127,10 @@ class MlNetwork(Construct):
     - ``interface_endpoints`` (``dict[str, ec2.InterfaceVpcEndpoint]``): service name -> interface endpoint.
     - ``restricted_endpoints`` (``list[str]``): the services whose endpoint policy limits use to the
       organisation or the trusted accounts.
-    - ``organization_id`` (``str | None``): as given.
-    - ``trusted_accounts`` (``tuple[str, ...]``): as given, without repeats.
-    - ``trusted_resource_accounts`` (``tuple[str, ...]``): as given, without repeats.
-    - ``flow_log`` (``ec2.FlowLog``): the VPC flow log.
-    - ``flow_log_group`` (``logs.LogGroup``): its log group.
-    - ``flow_log_key`` (``kms.IKey``): the key of that log group (given or created).
+    - ``organization_id`` (``str | None``), ``trusted_accounts`` and ``trusted_resource_accounts``
+      (``tuple[str, ...]``): as given, without repeats.
+    - ``flow_log`` (``ec2.FlowLog``), ``flow_log_group`` (``logs.LogGroup``) and ``flow_log_key``
+      (``kms.IKey``, given or created): the VPC flow log, its log group and that group's key.
     - ``imported`` (``bool``): True when the VPC was given rather than created here.
     """
 

@@ -250,14 +250,10 @@ class SdkDefaultsLifecycleConfigs(Construct):
         digest covers the content, the tags (also create-only), the app type and this construct's path.
     :param defaults: the SDK defaults (:func:`sdk_defaults`).
 
-    Attributes:
-
-    - ``configs`` (``dict[str, sagemaker.CfnStudioLifecycleConfig]``): app type (``JupyterLab``,
-      ``CodeEditor``) -> lifecycle configuration.
-    - ``jupyter_lab`` (``sagemaker.CfnStudioLifecycleConfig``): the JupyterLab one.
-    - ``code_editor`` (``sagemaker.CfnStudioLifecycleConfig``): the Code Editor one.
-    - ``defaults`` (``dict``): the SageMaker Python SDK defaults written by the script.
-    - ``script`` (``str``): the lifecycle script.
+    Attributes: ``configs`` (app type ``JupyterLab`` / ``CodeEditor`` ->
+    ``sagemaker.CfnStudioLifecycleConfig``), ``jupyter_lab`` and ``code_editor`` (those two), ``defaults``
+    (``dict``, the SageMaker Python SDK defaults the script writes), ``script`` (``str``, the lifecycle
+    script).
     """
 
     def __init__(
@@ -349,17 +345,11 @@ class SecureStudioDomain(Construct):
         their own, installed for every JupyterLab and Code Editor app by lifecycle configurations;
         None skips them. Profiles get their team's with :meth:`add_sdk_defaults`.
 
-    Attributes:
-
-    - ``domain`` (``sagemaker.CfnDomain``): the domain (L1: aws-cdk-lib has no L2).
-    - ``domain_id`` (``str``): ``domain.attr_domain_id``.
-    - ``domain_arn`` (``str``): ``domain.attr_domain_arn``.
-    - ``domain_name`` (``str``): as given.
-    - ``security_groups`` (``list[ec2.ISecurityGroup]``): the groups of the domain's apps.
-    - ``idle_timeout_minutes`` (``int``): idle shutdown of JupyterLab and Code Editor apps.
-    - ``sdk_defaults`` (``dict``): the domain's SDK defaults, when ``sdk_defaults`` was given (else unset).
-    - ``sdk_lifecycle_configs`` (``SdkDefaultsLifecycleConfigs | None``): their lifecycle configurations.
-    - ``lifecycle_config`` (``sagemaker.CfnStudioLifecycleConfig | None``): the JupyterLab one of them.
+    Attributes: ``domain`` (``sagemaker.CfnDomain``; L1, aws-cdk-lib has no L2), ``domain_id`` and
+    ``domain_arn`` (``str``), ``domain_name`` (``str``), ``security_groups`` (``list[ec2.ISecurityGroup]`` of
+    its apps), ``idle_timeout_minutes`` (``int``), ``sdk_defaults`` (``dict``, set only when given),
+    ``sdk_lifecycle_configs`` (``SdkDefaultsLifecycleConfigs | None``) and ``lifecycle_config`` (their
+    JupyterLab one, or None).
     """
 
     def __init__(
