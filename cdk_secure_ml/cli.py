@@ -17,6 +17,7 @@ Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -74,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
+    check.add_argument(
+        "--show-acknowledged",
+        action="store_true",
+        help="text format: also list the acknowledged findings, each with its reason",
+    )
 
     iam_lint = commands.add_parser(
         "iam-lint",
@@ -114,8 +120,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     rules = commands.add_parser(
-        "rules", help="list the rule catalogue", description="List the rule catalogue."
+        "rules",
+        help="list the rule catalogue, or explain rules (secure-ml rules SML-NET-2)",
+        description="List the rule catalogue; with rule ids, explain those rules: what they check, why, "
+        "the fix and AWS's documentation.",
     )
+    rules.add_argument("ids", nargs="*", metavar="RULE", help="rule ids to explain (default: list them all)")
     rules.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
     )
@@ -125,11 +135,21 @@ def _parser() -> argparse.ArgumentParser:
 # -- check output ------------------------------------------------------------------------------------
 
 
-def format_text(report: Report) -> str:
-    lines = [
-        f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}"
-        for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource))
-    ]
+def format_text(report: Report, show_acknowledged: bool = False) -> str:
+    """One line per finding, each followed by the fix of its rule (``fix: ...``; rules outside our
+    catalogue, such as iam-lint's, have none), then the summary line. ``show_acknowledged`` also lists the
+    acknowledged findings with their reasons, before the summary."""
+    lines = []
+    for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource)):
+        lines.append(f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}")
+        if f.rule in RULES_BY_ID:
+            lines.append(f"    fix: {RULES_BY_ID[f.rule].remediation}")
+    if show_acknowledged:
+        lines += [
+            f"{f.file}: acknowledged {f.rule} {f.resource} ({f.resource_type}): {f.message}\n"
+            f"    reason: {f.reason}"
+            for f in sorted(report.acknowledged, key=lambda f: (f.file, f.rule, f.resource))
+        ]
     s = report.summary
     lines.append(
         f"{s.files} template(s), {s.resources} resource(s): {s.errors} error(s), {s.warnings} warning(s), "
@@ -247,6 +267,32 @@ def rules_text() -> str:
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in CATALOGUE)
 
 
+def rules_explained(ids: Sequence[str]) -> str:
+    """``secure-ml rules SML-NET-2 ...``: each rule's title, severity, resource types, why, fix and sources.
+
+    :raises UsageError: an id that is not in the catalogue (with the closest ids).
+    """
+    unknown = [i for i in ids if i.upper() not in RULES_BY_ID]
+    if unknown:
+        hints = [f"{i!r} (did you mean {', '.join(close)}?)" if (close := difflib.get_close_matches(
+            i.upper(), RULES_BY_ID, n=3, cutoff=0.6)) else repr(i) for i in unknown]
+        raise UsageError(f"unknown rule id {', '.join(hints)}; secure-ml rules lists them all")
+    blocks = []
+    for rule in (RULES_BY_ID[i.upper()] for i in ids):
+        lines = [
+            f"{rule.id}  {rule.severity}  {rule.title}",
+            f"  applies to: {', '.join(rule.resource_types) or 'any resource'}",
+            f"  why: {rule.rationale}",
+            f"  fix: {rule.remediation}",
+            f"  acknowledge: acknowledge(construct, reason, {rule.id!r}) in CDK, or resource Metadata "
+            f'{{"cdk_secure_ml": {{"acknowledge": [{{"rule": "{rule.id}", "reason": "..."}}]}}}}',
+        ]
+        # AWS's pages: the rule's own references, then the CloudFormation reference of each type it reads.
+        lines += [f"  see: {uri}" for uri in (*rule.references, *map(cfn_reference_url, rule.resource_types))]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
 def rules_json() -> str:
     return (
         json.dumps(
@@ -298,9 +344,15 @@ ENGINE_LAYOUT = [
     "The same check from Python:",
     "",
     "```python",
-    "from cdk_secure_ml.policies.runner import check_paths",
+    "from aws_cdk import App, Stack",
+    "from cdk_secure_ml import SecureBucket, check_paths",
     "",
-    'report = check_paths(["cdk.out"])  # raises InputError for a path it cannot read',
+    "app = App()",
+    'SecureBucket(Stack(app, "Data"), "Features")',
+    "assembly = app.synth()",
+    "",
+    '# After `cdk synth`, check_paths(["cdk.out"]); any file or directory of templates will do.',
+    "report = check_paths([assembly.directory])  # raises InputError for a path it cannot read",
     "for finding in report.errors:",
     "    print(finding.rule, finding.file, finding.line, finding.resource, finding.message)",
     "```",
@@ -333,8 +385,9 @@ def rules_markdown() -> str:
         "of the assembly (`cdk synth MyStack > t.yaml`) therefore keeps its acknowledgements:",
         "`secure-ml check t.yaml` gives the same result as `secure-ml check cdk.out`.",
         "",
-        'In Python, `cdk_secure_ml.policies.ids.ack_id("SML-NET-1")` builds the CDK id; importing',
-        "`cdk_secure_ml.policies.ids` (`RULE_IDS`, `ack_id`) loads neither the rules nor aws_cdk.",
+        'In an app, `ack_id("SML-NET-1")` (`from cdk_secure_ml import ack_id`) builds the CDK id. Code that',
+        "must not load aws_cdk (a script around `secure-ml check`) imports `ack_id` and `RULE_IDS` from",
+        "`cdk_secure_ml.policies.ids`, which loads neither the rules nor aws_cdk.",
         "",
         "`secure-ml check --format sarif` reports each finding at the line of its resource's logical id and",
         "links each rule (`helpUri`) to the CloudFormation reference of the resource type it reads.",
@@ -409,6 +462,34 @@ def _iam_lint(args: argparse.Namespace) -> int:
     return 0 if report.success else 1
 
 
+def _rules(args: argparse.Namespace) -> int:
+    """``secure-ml rules [RULE ...]``: the catalogue, or the named rules explained."""
+    if args.ids and args.format != "text":
+        raise UsageError("rule ids are explained in text only; leave out --format")
+    sys.stdout.write(rules_explained(args.ids) if args.ids else RULES_FORMATS[args.format]())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``secure-ml check``: exit 0 without error-level findings, 1 with, 2 when a file could not be read
+    (every other file is still checked and reported)."""
+    if args.show_acknowledged and args.format != "text":
+        raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
+    report = check_paths(args.paths, keep_going=True)
+    # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI upload step
+    # finds its file (with executionSuccessful false).
+    if report.files or not report.problems or args.format == "sarif":
+        if args.format == "text":
+            _write(format_text(report, args.show_acknowledged), args.output, sys.stdout)
+        else:
+            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+    for problem in report.problems:
+        print(f"{PROG}: error: {problem.message}", file=sys.stderr)
+    if report.problems:
+        return 2
+    return 0 if report.success else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point (``secure-ml``). Returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -432,20 +513,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":
-            sys.stdout.write(RULES_FORMATS[args.format]())
-            return 0
+            return _rules(args)
         if args.command == "iam-lint":
             return _iam_lint(args)
-        report = check_paths(args.paths, keep_going=True)
-        # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI
-        # upload step finds its file (with executionSuccessful false).
-        if report.files or not report.problems or args.format == "sarif":
-            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
-        for problem in report.problems:
-            print(f"{PROG}: error: {problem.message}", file=sys.stderr)
-        if report.problems:
-            return 2
-        return 0 if report.success else 1
+        return _check(args)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

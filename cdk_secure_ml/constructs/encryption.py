@@ -85,6 +85,17 @@ class EncryptionKeys(Construct):
     :param alias_prefix: alias prefix, e.g. the platform name. Default ``secure-ml``.
     :param pending_window: waiting period before a scheduled deletion. Default 30 days (the maximum).
     :param removal_policy: default RETAIN.
+
+    Attributes:
+
+    - ``keys`` (``Mapping[str, kms.Key]``): data class -> key (a copy).
+    - ``data`` (``kms.Key``): the key of data class ``data`` (training data); ``key_for('data')``.
+    - ``artifacts`` (``kms.Key``): the key of ``artifacts`` (model artifacts, job output).
+    - ``volumes`` (``kms.Key``): the key of ``volumes`` (EBS and EFS of Studio, jobs and endpoints).
+    - ``logs`` (``kms.Key``): the key of ``logs`` (CloudWatch Logs, CloudTrail, flow logs); its policy lets
+      CloudWatch Logs of this account use it.
+    - ``data_classes`` (``tuple[str, ...]``): the data classes, in the order given.
+    - ``shared_key`` (``bool``): whether one key serves every class.
     """
 
     def __init__(
@@ -163,18 +174,22 @@ class EncryptionKeys(Construct):
 
     @property
     def data(self) -> kms.Key:
+        """The key of data class ``data``: training data."""
         return self.key_for("data")
 
     @property
     def artifacts(self) -> kms.Key:
+        """The key of data class ``artifacts``: model artifacts and job output."""
         return self.key_for("artifacts")
 
     @property
     def volumes(self) -> kms.Key:
+        """The key of data class ``volumes``: EBS and EFS volumes of Studio, jobs and endpoints."""
         return self.key_for("volumes")
 
     @property
     def logs(self) -> kms.Key:
+        """The key of data class ``logs``: CloudWatch Logs, CloudTrail and flow logs."""
         return self.key_for("logs")
 
     def grant_encrypt_decrypt(self, grantee: iam.IGrantable, data_class: str) -> iam.Grant:

@@ -115,6 +115,27 @@ class MlNetwork(Construct):
     :param allowed_s3_objects: AWS-owned object ARN patterns readable (``s3:GetObject``) through the S3
         endpoint by anyone in the VPC, e.g. JumpStart's ``arn:aws:s3:::jumpstart-cache-prod-<region>/*``
         or CodeArtifact's ``arn:aws:s3:::assets-<account>-<region>/*``.
+
+    Attributes:
+
+    - ``vpc`` (``ec2.IVpc``): the VPC (created, or the one given).
+    - ``subnets`` (``list[ec2.ISubnet]``): the subnets workloads use: the isolated subnets of a new VPC, the
+      private ones of a given VPC.
+    - ``subnet_ids`` (``list[str]``) and ``subnet_selection`` (``ec2.SubnetSelection``): the same subnets.
+    - ``availability_zone_ids`` (``list[str] | None``): AZ ids (``use1-az1``) when given, else None.
+    - ``endpoint_security_group`` (``ec2.SecurityGroup``): the group of the interface endpoints (HTTPS from
+      the VPC).
+    - ``s3_endpoint`` (``ec2.GatewayVpcEndpoint``): the S3 gateway endpoint; give it to
+      ``SecureBucket(allowed_vpc_endpoints=[...])``.
+    - ``dynamodb_endpoint`` (``ec2.GatewayVpcEndpoint | None``): the DynamoDB gateway endpoint, when enabled.
+    - ``interface_endpoints`` (``dict[str, ec2.InterfaceVpcEndpoint]``): service name -> interface endpoint.
+    - ``restricted_endpoints`` (``list[str]``): the services whose endpoint policy limits use to the
+      organisation or the trusted accounts.
+    - ``organization_id`` (``str | None``), ``trusted_accounts`` and ``trusted_resource_accounts``
+      (``tuple[str, ...]``): as given, without repeats.
+    - ``flow_log`` (``ec2.FlowLog``), ``flow_log_group`` (``logs.LogGroup``) and ``flow_log_key``
+      (``kms.IKey``, given or created): the VPC flow log, its log group and that group's key.
+    - ``imported`` (``bool``): True when the VPC was given rather than created here.
     """
 
     def __init__(
@@ -318,6 +339,7 @@ class MlNetwork(Construct):
 
     @property
     def subnet_ids(self) -> list[str]:
+        """The ids of ``subnets``, for L1 props (``VpcConfig.Subnets``, SDK defaults)."""
         return [s.subnet_id for s in self.subnets]
 
     # ------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 that states it.
 
 The platform's tests and its emulator used to encode the same beliefs about AWS, so a wrong belief
-passed both (``shared/reviews/deployability-2026-11-30.md``). Each belief is now written down once,
-here, with its source, and enforced wherever it can run:
+passed both (the deployability review of 2026-11-30; its finding ids are in ``findings``). Each belief
+is now written down once, here, with its source, and enforced wherever it can run:
 
 - a test that depends on a behaviour carries ``@pytest.mark.aws_behaviour("<id>")``;
 - an emulator check that refuses what AWS refuses calls
@@ -129,6 +129,13 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "StringLike/ArnLike values may hold * (any run of characters): a lone * matches every value of a key "
        "present in the request.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+    # ---------------------------------------------------------------- AWS CDK (the toolkit, not a service)
+    _b("cdk.validation-failure-fails-synth",
+       "AWS CDK",
+       "When a validation plugin reports a violation, app.synth() fails and the report goes to stderr and "
+       "validation-report.json, unless the context key @aws-cdk/core:failSynthOnValidationErrors is false, "
+       "which the CDK CLI sets so that it reports the failure itself.",
+       "https://github.com/aws/aws-cdk/pull/37909"),
 
     # ---------------------------------------------------------------- SageMaker Studio teardown
     _b("sagemaker.delete-domain-needs-no-members",

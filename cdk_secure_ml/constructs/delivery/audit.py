@@ -31,6 +31,13 @@ class PipelineAuditRole(Construct):
 
     :param platform: platform name (role name ``<platform>-pipeline-audit``, path ``/<platform>/delivery/``).
     :param pipeline_account: the tooling account that runs the pipeline.
+
+    Attributes:
+
+    - ``role`` (``iam.Role``): the read-only role the pipeline's audit step assumes.
+    - ``role_arn`` (``str``): its ARN.
+    - ``policy`` (``iam.ManagedPolicy``): its permissions.
+    - ``trusted_role_arn`` (``str``): the pipeline account's audit step role that may assume it.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, pipeline_account: str) -> None:
@@ -70,5 +77,6 @@ class PipelineAuditRole(Construct):
 
     @property
     def role_arn(self) -> str:
+        """The audit role's ARN, for the pipeline's ``DeliveryStage(audit_role_arn=...)``."""
         return self.role.role_arn
 

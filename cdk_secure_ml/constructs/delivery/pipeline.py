@@ -104,6 +104,21 @@ class MlPlatformPipeline(Construct):
     :param platform: platform name (pipeline and role names).
     :param stages: the deployments, in order; each stage's env names an account and a region.
     :param wave_threshold: with more stages than this, consecutive stages of a group deploy in parallel.
+
+    Attributes:
+
+    - ``pipeline`` (``pipelines.CodePipeline``): the CDK Pipelines pipeline.
+    - ``code_pipeline`` (``codepipeline.Pipeline``): the CodePipeline underneath it.
+    - ``synth_step`` (``pipelines.ShellStep``): the synth step, which also runs the checks.
+    - ``approvals`` (``dict[str, pipelines.ManualApprovalStep]``): stage name -> manual approval before it.
+    - ``audits`` (``dict[str, pipelines.CodeBuildStep]``): stage name -> the audit step after it.
+    - ``audit_step_role`` (``iam.Role | None``): the role the audit steps run as.
+    - ``waves`` (``list[list[str]]``): the stage names of each wave, in order.
+    - ``topic`` (``sns.Topic | None``): pipeline notifications, when e-mails are given.
+    - ``access_logs`` (``AccessLogsBucket``): the access-log bucket of the pipeline's artifact bucket.
+    - ``platform`` (``str``): as given.
+    - ``model_package_groups`` (``tuple[str, ...]``): as given, without repeats.
+    - ``runtime_versions`` (``dict[str, str]``): the CodeBuild runtime versions.
     """
 
     def __init__(

@@ -79,6 +79,19 @@ class ComplianceRules(Construct):
 
     Rules AWS offers only in some regions are skipped, with a warning, in a stack whose region is
     known and not among them.
+
+    Attributes:
+
+    - ``rules`` (``dict[str, config.ManagedRule]``): rule name -> managed rule.
+    - ``skipped_rules`` (``list[str]``): rules left out because AWS does not offer them in the stack's region.
+    - ``recorder`` (``config.CfnConfigurationRecorder | None``): None with ``create_recorder=False``.
+    - ``delivery_channel`` (``config.CfnDeliveryChannel | None``): None with ``create_recorder=False``.
+    - ``role`` (``iam.Role | None``): the recorder's role; None with ``create_recorder=False``.
+    - ``delivery_bucket`` (``s3.IBucket | None``): where Config delivers; None with ``create_recorder=False``.
+    - ``delivery_policy`` (``iam.ManagedPolicy | None``): the role's delivery rights; None with
+      ``create_recorder=False``.
+    - ``dedicated_bucket`` (``SecureBucket | None``): the bucket created for Config; None when one was given
+      or without a recorder.
     """
 
     def __init__(

@@ -12,6 +12,9 @@ no deployment guardrails (aws/aws-cdk#23152), so the SageMaker resources are the
 The interface half (``IEndpoint``, ``IConnectable``, grants, metrics) is :class:`~.base.EndpointBase`, which
 also says why this is a ``Construct`` and not a ``Resource``.
 
+Longer than 600 lines because the class docstring lists its thirty-odd attributes, as aws-cdk-lib documents
+its constructs' attributes; the code itself is under 600 lines.
+
 **Features as constructs.** Alarms (:class:`~.alarms.EndpointAlarms`), autoscaling
 (:class:`~.scaling.EndpointAutoScaling`) and Model Monitor (:class:`~.monitor.DataQualityMonitor`) are
 constructs of their own that take an endpoint. The endpoint builds them as its children ``Alarms``,
@@ -143,6 +146,24 @@ class SecureEndpoint(EndpointBase):
     :param strict: refuse what escapes the network and encryption controls (serverless). Default True.
     :raises ValueError: every problem of the arguments at once, each naming the value, key and fix.
     :raises TypeError: ``image``, ``model_data`` or ``model_package`` (replaced by ``model_source``).
+
+    Attributes (besides :class:`~.base.EndpointBase`'s ``endpoint_name``, ``endpoint_arn``, ``connections``,
+    ...):
+
+    - resources: ``endpoint`` (``sagemaker.CfnEndpoint``), ``endpoint_config``
+      (``sagemaker.CfnEndpointConfig``), ``models`` (variant -> ``sagemaker.CfnModel``) and ``model`` (the
+      first), ``role`` (``iam.Role``, the execution role), ``log_group`` (``logs.LogGroup``),
+      ``security_groups`` (``list[ec2.ISecurityGroup]``);
+    - features, None or empty when off: ``endpoint_alarms`` (``EndpointAlarms``), ``alarms``
+      (``"<variant>/<kind>"`` -> ``cloudwatch.Alarm``), ``alarm_topic`` (``sns.ITopic``), ``auto_scaling``
+      (``EndpointAutoScaling``), ``scalable_targets`` (variant -> ``appscaling.ScalableTarget``),
+      ``data_quality_monitor`` (``DataQualityMonitor``), ``monitoring_schedule``, ``data_quality_job``,
+      ``monitor_role`` (``iam.Role``), ``data_capture_key`` (``kms.IKey``), ``success_topic`` and
+      ``error_topic`` (``sns.ITopic``, async);
+    - inputs as resolved: ``name`` (the base name), ``variants`` (name -> ``EndpointVariantOptions``),
+      ``variant_names``, ``model_source``, ``model_packages`` (ARNs), ``model_source_account``, ``network``,
+      ``vpc``, ``subnets``, ``repository``, ``artifacts_bucket``, ``artifacts_key``, ``volume_key``,
+      ``logs_key``, ``production``, ``autoscaled``, ``serverless``, ``async_inference``.
     """
 
     def __init__(

@@ -114,6 +114,15 @@ class MlPersonas(Construct):
         no human write roles (docs/delivery.md, break-glass access).
     :raises ValueError: every problem of the arguments at once (``MlPersonas: ...; ...``), each naming
         the value and the fix (:func:`cdk_secure_ml.core.identity.persona_problems` for the CDK-free ones).
+
+    Attributes:
+
+    - ``human_roles`` (``dict[str, iam.Role]``): persona -> the role people assume (``human_role(persona)``).
+    - ``execution_roles`` (``dict[tuple[str, str], iam.Role]``): (persona, team) -> SageMaker execution role
+      (``execution_role(persona, team)``).
+    - ``policies`` (``dict[str, iam.ManagedPolicy]``): policy name -> managed policy.
+    - ``teams`` (``tuple[str, ...]``): as given.
+    - ``context`` (``PlatformContext``): platform name, network and keys as the statements use them.
     """
 
     def __init__(
