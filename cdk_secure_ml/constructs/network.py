@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from aws_cdk import Annotations, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -17,8 +16,6 @@ from cdk_secure_ml.constructs.network_routes import check_egress, subnet_label
 from cdk_secure_ml.core.names import ACCOUNT_ID_RE, ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
-    ECR_LAYER_BUCKET,
-    ENDPOINT_POLICY_SERVICES,
     INTERFACE_ENDPOINT_SERVICES,
     az_id_problems,
     new_vpc_problems,
@@ -129,6 +126,7 @@ class MlNetwork(Construct):
       ``SecureBucket(allowed_vpc_endpoints=[...])``.
     - ``dynamodb_endpoint`` (``ec2.GatewayVpcEndpoint | None``): the DynamoDB gateway endpoint, when enabled.
     - ``interface_endpoints`` (``dict[str, ec2.InterfaceVpcEndpoint]``): service name -> interface endpoint.
+    - ``endpoint_hub_cidr`` (``str | None``): the hub VPC's range workloads may reach on 443 (hub layout).
     - ``restricted_endpoints`` (``list[str]``): the services whose endpoint policy limits use to the
       organisation or the trusted accounts.
     - ``organization_id`` (``str | None``), ``trusted_accounts`` and ``trusted_resource_accounts``
@@ -265,7 +263,7 @@ class MlNetwork(Construct):
         #: The interface endpoints that got a perimeter policy (the others keep the default policy).
         self.restricted_endpoints: list[str] = []
         if restrict_endpoints:
-            self._restrict_endpoints(list(allowed_s3_objects))
+            apply_endpoint_policies(self, list(allowed_s3_objects))
 
         self.flow_log_key: kms.IKey = flow_log_key or self._new_flow_log_key()
         self.flow_log_group = logs.LogGroup(
@@ -341,97 +339,6 @@ class MlNetwork(Construct):
     def subnet_ids(self) -> list[str]:
         """The ids of ``subnets``, for L1 props (``VpcConfig.Subnets``, SDK defaults)."""
         return [s.subnet_id for s in self.subnets]
-
-    # ------------------------------------------------------------------------------------------
-    # Endpoint policies (review finding S1)
-
-    def _principal_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
-        """(label, condition) pairs, one per way a principal is admitted."""
-        accounts = [Stack.of(self).account, *self.trusted_accounts]
-        found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"aws:PrincipalAccount": accounts}})
-        ]
-        if self.organization_id:
-            found.append(("Organization", {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}}))
-        return found
-
-    def _bucket_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
-        """(label, condition) pairs, one per way a bucket is admitted. ``s3:ResourceAccount`` is the
-        bucket owner's account, usable in VPC endpoint policies
-        (https://aws.amazon.com/about-aws/whats-new/2020/12/new-iam-condition-keys-amazon-s3-limit-requests-buckets-owned-specific-aws-accounts-specific-tls-versions/);
-        ``aws:ResourceOrgID`` its organization."""
-        accounts = list(
-            dict.fromkeys([Stack.of(self).account, *self.trusted_accounts, *self.trusted_resource_accounts])
-        )
-        found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"s3:ResourceAccount": accounts}})
-        ]
-        if self.organization_id:
-            found.append(("Organization", {"StringEquals": {"aws:ResourceOrgID": self.organization_id}}))
-        return found
-
-    @staticmethod
-    def _service_principals() -> iam.PolicyStatement:
-        # Requests AWS services make with their service principals carry aws:PrincipalIsAWSService;
-        # foreign credentials cannot set it (the data-perimeter default statement,
-        # https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md).
-        return iam.PolicyStatement(
-            sid="AwsServicePrincipals",
-            principals=[iam.StarPrincipal()],
-            actions=["*"],
-            resources=["*"],
-            conditions={"Bool": {"aws:PrincipalIsAWSService": "true"}},
-        )
-
-    def _restrict_endpoints(self, allowed_s3_objects: list[str]) -> None:
-        stack = Stack.of(self)
-        # Gateway endpoints take Principal "*" only; principals are narrowed with conditions
-        # (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
-        for principal_label, principal in self._principal_conditions():
-            for bucket_label, bucket in self._bucket_conditions():
-                merged = {op: {**principal.get(op, {}), **bucket.get(op, {})} for op in {*principal, *bucket}}
-                self.s3_endpoint.add_to_policy(
-                    iam.PolicyStatement(
-                        sid=f"PrincipalsOf{principal_label}ToBucketsOf{bucket_label}",
-                        principals=[iam.StarPrincipal()],
-                        actions=["s3:*"],
-                        resources=["*"],
-                        conditions=merged,
-                    )
-                )
-        self.s3_endpoint.add_to_policy(self._service_principals())
-        self.s3_endpoint.add_to_policy(
-            iam.PolicyStatement(
-                sid="EcrImageLayers",
-                principals=[iam.StarPrincipal()],
-                actions=["s3:GetObject"],
-                resources=[f"arn:{stack.partition}:s3:::{ECR_LAYER_BUCKET.format(region=stack.region)}/*"],
-            )
-        )
-        if allowed_s3_objects:
-            self.s3_endpoint.add_to_policy(
-                iam.PolicyStatement(
-                    sid="AllowedAwsOwnedObjects",
-                    principals=[iam.StarPrincipal()],
-                    actions=["s3:GetObject"],
-                    resources=allowed_s3_objects,
-                )
-            )
-        for service, endpoint in self.interface_endpoints.items():
-            if service not in ENDPOINT_POLICY_SERVICES:
-                continue
-            for label, condition in self._principal_conditions():
-                endpoint.add_to_policy(
-                    iam.PolicyStatement(
-                        sid=f"PrincipalsOf{label}",
-                        principals=[iam.StarPrincipal()],
-                        actions=["*"],
-                        resources=["*"],
-                        conditions=condition,
-                    )
-                )
-            endpoint.add_to_policy(self._service_principals())
-            self.restricted_endpoints.append(service)
 
     @staticmethod
     def _validate_perimeter(

@@ -52,6 +52,8 @@ class FoundationStack(Stack):
     - ``artifacts_bucket`` (``SecureBucket``).
     - ``permissions_boundary`` (``PlatformPermissionsBoundary``).
     - ``personas`` (``MlPersonas | None``): None when the config has no teams.
+    - ``endpoint_hub_spoke`` (``EndpointHubSpoke | None``): the spoke's side of the hub layout, None in the
+      per-account layout.
     """
 
     def __init__(
