@@ -11,6 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_secure_ml.constructs.endpoint_policies import apply_endpoint_policies
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network_routes import check_egress, subnet_label
 from cdk_secure_ml.core.names import ACCOUNT_ID_RE, ORGANIZATION_ID_RE
