@@ -28,3 +28,61 @@ def test_importing_the_library_imports_neither_moto_nor_the_emulator():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[] []"
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    import re
+
+    return {re.split(r"[\[<>=!~; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def _third_party_distributions(package_dir) -> set[str]:
+    """The distributions whose modules the code under ``package_dir`` imports (anywhere in a module)."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    found = set()
+    for path in package_dir.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "cdk_secure_ml":
+                    continue
+                found |= {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+    return found
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_the_emulator_extra_installs_what_the_emulator_imports():
+    project = _project()
+    provided = _requirement_names(project["dependencies"] + project["optional-dependencies"]["emulator"])
+    # werkzeug comes with moto[server]; boto3's botocore with boto3.
+    provided |= {"werkzeug", "botocore"}
+    assert _third_party_distributions(ROOT / "cdk_secure_ml" / "emulator") - provided == set()
+
+
+def test_the_lint_extra_installs_what_iam_lint_imports():
+    project = _project()
+    provided = _requirement_names(project["dependencies"] + project["optional-dependencies"]["lint"])
+    assert _third_party_distributions(ROOT / "cdk_secure_ml" / "policies" / "iam_lint") - provided == set()
+    assert "cfn-lint" in provided  # the template gate of the CI, run from the package
+
+
+def test_no_extra_needs_code_outside_the_wheel():
+    """The old [local] installed moto for an emulator the wheel did not hold; it is now [emulator]."""
+    extras = _project()["optional-dependencies"]
+    assert extras["local"] == ["cdk-secure-ml[emulator]"]
+    assert (ROOT / "cdk_secure_ml" / "emulator" / "__init__.py").exists()
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    assert packages["include"] == ["cdk_secure_ml*"]

@@ -28,6 +28,7 @@ implemented type was created and the audits have no error; 1 otherwise; 130 on C
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,16 @@ def say(message: str = "") -> None:
     print(message, flush=True)
 
 
+@contextlib.contextmanager
+def timed(phase: str) -> Iterator[None]:
+    """After ``phase``: ``demo: <phase> took <N>s`` (the phase prints its own lines as it goes)."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        say(f"demo: {phase} took {time.monotonic() - started:.0f}s")
+
+
 def cdk_env(emulator: Emulator) -> dict[str, str]:
     env = emulator.env()
     env.update({
@@ -91,6 +103,9 @@ def run_cdk(args: list[str], env: dict[str, str], cwd: Path, log: Path, timeout:
         result = subprocess.run(
             command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
         )
+    if result.returncode in (-2, 130):
+        # Ctrl-C reached the cdk CLI first (same process group): an interruption, not a failure.
+        raise KeyboardInterrupt
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise DemoError(f"cdk {args[0]} failed (exit {result.returncode}); last lines of {log}:\n{tail}")
@@ -303,15 +318,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
     code = 1
     phase = "deploy"
     try:
+        say(f"demo: starting the emulator (moto {_moto_version()}) ...")
         emulator.start()
         say(
             f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
-            f"region {config.region}"
+            f"region {config.region}, started in {time.monotonic() - started:.0f}s"
         )
         say(f"demo: cdk bootstrap + cdk deploy of {args.config} (log: {log}) ...")
         deploy(emulator, args.config, workdir, log)
         say(f"demo: deployed in {time.monotonic() - started:.0f}s")
-        ok, result, deployed, skipped = report_deploy(emulator)
+        with timed("report and audit"):
+            ok, result, deployed, skipped = report_deploy(emulator)
         say(
             f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
             f"{_failed_checks(result)} failed"
@@ -323,14 +340,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
             code, _ = drift(emulator, config.name, result)
             return code
         phase = "alarm notification"
-        if config.endpoints and not alarm_notification(emulator):
-            return 1
+        with timed(phase):
+            if config.endpoints and not alarm_notification(emulator):
+                return 1
         phase = "day 2 update"
-        if not update(emulator, config_path, workdir, log):
-            return 1
+        with timed(phase):
+            if not update(emulator, config_path, workdir, log):
+                return 1
         phase = "teardown"
-        if not teardown(emulator, config, workdir / "config-day2.yaml", workdir, log):
-            return 1
+        with timed(phase):
+            if not teardown(emulator, config, workdir / "config-day2.yaml", workdir, log):
+                return 1
         code = 0
     except DemoError as error:
         say(f"demo: {phase} failed: {error}")
@@ -365,8 +385,8 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
     if emulated:
         say(
-            "demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
-            "emulates it): " + ", ".join(emulated)
+            f"demo: emulator stand-ins (moto {_moto_version()} has no API for these; "
+            "cdk_secure_ml/emulator/sagemaker_standins.py emulates it): " + ", ".join(emulated)
         )
     deployed = sum(r.deployed_count for r in platform)
     skipped = sum(r.skipped_count for r in platform)
@@ -375,7 +395,7 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
     if skipped_types:
         say(
-            "demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
+            f"demo: skipped types (no CloudFormation model in moto {_moto_version()} and no adapter here): "
             + ", ".join(t for t in skipped_types if t not in failed_types)
         )
         if failed_types:
@@ -591,4 +611,11 @@ if __name__ == "__main__":
     os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-    sys.exit(main())
+    code = main()
+    if code == 130:
+        # Ctrl-C also stopped jsii's node process (loaded with the config): its atexit hook would print a
+        # BrokenPipeError traceback. The emulator is already stopped and the summary printed.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
