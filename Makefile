@@ -43,8 +43,9 @@ synth: setup
 	rm -rf cdk.out  # no stale assemblies of another config in the checks
 	$(CDK) synth --quiet -c config=$(CONFIG)
 
-## test: lint and types, unit and synth tests, then the CI policy gates
-test: setup
+## test: lint and types, unit and synth tests (the wheel test among them), then the CI policy gates
+# checkov first: tests/test_wheel.py runs every gate, checkov included, on an app built from the wheel.
+test: setup $(CHECKOV)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check

@@ -86,3 +86,26 @@ def test_no_extra_needs_code_outside_the_wheel():
     assert (ROOT / "cdk_secure_ml" / "emulator" / "__init__.py").exists()
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
     assert packages["include"] == ["cdk_secure_ml*"]
+
+
+def test_mypy_resolves_the_installed_package_from_outside_the_checkout(tmp_path):
+    """Finding 19: with setuptools' default editable install (an import hook), mypy reports
+    ``import-not-found`` for cdk_secure_ml; ``make setup`` installs it with ``editable_mode=compat``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "use.py").write_text(
+        "from cdk_secure_ml.core.names import ACCOUNT_ID_RE\n\nn: int = ACCOUNT_ID_RE\n"
+    )
+    # aws-cdk-lib's types are large and not what this test is about.
+    (tmp_path / "mypy.ini").write_text(
+        f"[mypy]\ncache_dir = {tmp_path / 'cache'}\n[mypy-aws_cdk.*,constructs.*,cdk_nag.*,jsii.*]\n"
+        "follow_imports = skip\n"
+    )
+    mypy = Path(sys.executable).parent / "mypy"
+    result = subprocess.run(
+        [str(mypy), "--config-file", "mypy.ini", "use.py"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "import-not-found" not in result.stdout, result.stdout
+    assert 'expression has type "Pattern[str]", variable has type "int"' in result.stdout, result.stdout

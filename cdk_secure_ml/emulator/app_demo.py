@@ -12,7 +12,8 @@ Steps, each announced when it starts and timed when it ends:
 
 1. start the emulator (the ``[emulator]`` extra: moto's server and this package's CloudFormation adapters);
 2. ``cdk bootstrap aws://123456789012/<region>`` with a customer-managed KMS key for the staging bucket;
-3. ``cdk deploy '**' --require-approval never`` (every stack, those inside Stages included);
+3. ``cdk deploy '**' --require-approval never`` (every stack, those inside Stages included; ``--all``
+   selects the top-level stacks only: https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html);
 4. what the emulator created per stack, and by name every type it could not;
 5. ``secure-ml audit`` of the emulated account (docs/audit.md);
 6. ``cdk destroy '**' --force`` (``--no-destroy`` skips it), then stop the emulator.
