@@ -32,48 +32,26 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .progress import INTERRUPTED, raise_if_interrupted, say, step
 
 PROG = "secure-ml demo"
 EXTRA_HINT = "pip install 'cdk-secure-ml[emulator]'"
 CDK_HINT = (
     "install the AWS CDK CLI 2.x (npm install aws-cdk@2, or npm install -g aws-cdk@2) or pass --cdk PATH"
 )
-#: The exit code of a process stopped by Ctrl-C, as shells report it (128 + SIGINT).
-INTERRUPTED = 128 + signal.SIGINT
 
 
 class StepFailed(Exception):
     """A step that cannot go on; the message says which and why."""
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-@contextmanager
-def step(name: str) -> Iterator[None]:
-    """Announce ``name`` before it starts and print how long it took when it ends (also when it fails)."""
-    say(f"demo: {name} ...")
-    started = time.monotonic()
-    outcome = "failed"
-    try:
-        yield
-        outcome = "done"
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        say(f"demo: {name}: {outcome} in {time.monotonic() - started:.0f}s")
 
 
 def find_cdk(given: str | None, cwd: Path) -> str | None:
@@ -105,9 +83,7 @@ class Cdk:
                 timeout=timeout,
                 check=False,
             )
-        if result.returncode in (-signal.SIGINT, INTERRUPTED):
-            # Ctrl-C reached the CLI first (same process group); the user interrupted, nothing failed.
-            raise KeyboardInterrupt
+        raise_if_interrupted(result.returncode)
         if result.returncode != 0:
             tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-25:])
             raise StepFailed(

@@ -28,7 +28,6 @@ implemented type was created and the audits have no error; 1 otherwise; 130 on C
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
 import subprocess
@@ -36,11 +35,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .progress import exit_process, raise_if_interrupted, say, timed
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,20 +66,6 @@ class StackReport:
         return sum(len(ids) for ids in self.skipped.values())
 
 
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-@contextlib.contextmanager
-def timed(phase: str) -> Iterator[None]:
-    """After ``phase``: ``demo: <phase> took <N>s`` (the phase prints its own lines as it goes)."""
-    started = time.monotonic()
-    try:
-        yield
-    finally:
-        say(f"demo: {phase} took {time.monotonic() - started:.0f}s")
-
-
 def cdk_env(emulator: Emulator) -> dict[str, str]:
     env = emulator.env()
     env.update({
@@ -103,9 +88,7 @@ def run_cdk(args: list[str], env: dict[str, str], cwd: Path, log: Path, timeout:
         result = subprocess.run(
             command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
         )
-    if result.returncode in (-2, 130):
-        # Ctrl-C reached the cdk CLI first (same process group): an interruption, not a failure.
-        raise KeyboardInterrupt
+    raise_if_interrupted(result.returncode)
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise DemoError(f"cdk {args[0]} failed (exit {result.returncode}); last lines of {log}:\n{tail}")
@@ -611,11 +594,4 @@ if __name__ == "__main__":
     os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-    code = main()
-    if code == 130:
-        # Ctrl-C also stopped jsii's node process (loaded with the config): its atexit hook would print a
-        # BrokenPipeError traceback. The emulator is already stopped and the summary printed.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    exit_process(main())
