@@ -61,6 +61,8 @@ lint: setup
 check: synth $(CHECKOV)
 	$(VENV)/bin/secure-ml check cdk.out
 	$(VENV)/bin/secure-ml iam-lint cdk.out
+	$(VENV)/bin/secure-ml access cdk.out --format text > cdk.out/access.txt || { cat cdk.out/access.txt; exit 1; }
+	@tail -n 1 cdk.out/access.txt
 	find cdk.out -name '*.template.json' -print0 | xargs -0 $(VENV)/bin/cfn-lint --non-zero-exit-code error --format parseable
 	$(CHECKOV) --directory cdk.out --framework cloudformation --skip-download --quiet --compact
 
@@ -72,12 +74,14 @@ $(CHECKOV):
 	  $(CHECKOV_ENV)/bin/pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)" && \
 	  echo "setup: checkov ready in $$(( $$(date +%s) - start )) s"
 
-## bench: the speed goals of the issues (never timed tests): synth overhead, check vs checkov, profiles at scale, demo time
+## bench: the speed goals of the issues (never timed tests): synth overhead, check vs checkov, profiles at scale, demo time, access proofs
 bench: synth $(CHECKOV)
 	$(PY) bench/synth.py
 	$(PY) bench/check_vs_checkov.py
 	$(PY) bench/profiles.py
 	$(PY) bench/demo.py
+	$(PY) bench/cost.py
+	$(PY) bench/access.py
 
 clean:
 	rm -rf cdk.out .pytest_cache

@@ -3,8 +3,10 @@
     secure-ml check PATH... [--format text|json|sarif] [--output FILE]
     secure-ml rules [--format text|json|markdown]
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
+    secure-ml access PATH [--scenarios FILE] [--format text|json]          (docs/access.md)
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
     secure-ml demo [--app "python app.py"] [--keep DIR] ...   (the [emulator] extra; docs/operations.md)
+    secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
 cannot be read or parsed (the message names the file and line).
@@ -108,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
         "teardown-studio",
         help="delete a Studio domain's apps, spaces and profiles, then the domain "
         "(secure-ml teardown-studio --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "cost", help="fixed monthly cost of a cdk.out, per account and region (secure-ml cost --help)",
         add_help=False,
     )
     rules = commands.add_parser(
@@ -364,10 +370,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .emulator.app_demo import main as main_demo
 
         return main_demo(args_list[1:])
+    if args_list[:1] == ["access"]:
+        from .policies.access.cli import main_access
+
+        return main_access(args_list[1:])
     if args_list[:1] == ["teardown-studio"]:
         from .teardown import main_teardown_studio
 
         return main_teardown_studio(args_list[1:])
+    if args_list[:1] == ["cost"]:
+        from .cost.cli import main_cost
+
+        return main_cost(args_list[1:])
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":

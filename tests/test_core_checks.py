@@ -75,5 +75,8 @@ def test_object_lock_severity_frequency_and_emails():
     assert guardduty_severity_problems(9) == [] and guardduty_severity_problems(1) == []
     assert finding_frequency_problems("DAILY")[0][1] == (
         "finding_publishing_frequency 'DAILY' is not one of ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS']")
-    paths = [p for p, _ in email_problems(["ops@", "a@example.com", "a@example.com"])]
-    assert paths == [("emails",), ("emails",)]
+    assert email_problems(["ops@", "a@example.com", "a@example.com", "ops@"]) == [
+        (("emails", 0), "emails[0] 'ops@' is not an email address (name@example.com)"),
+        (("emails", 2), "emails[2] 'a@example.com' repeats emails[1]; list each address once"),
+        (("emails", 3), "emails[3] 'ops@' is not an email address (name@example.com)"),
+    ]

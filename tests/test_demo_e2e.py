@@ -109,6 +109,9 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     assert code == 0, out[-4000:]
     deployed = next(line for line in lines if line.startswith("demo: deployed ") and "audit" in line)
     assert re.fullmatch(r"demo: deployed \d+ resources \(0 skipped\), audit \d+ passed / 0 failed", deployed)
+    # The platform's fixed monthly cost from the deployed assembly (secure-ml cost, docs/cost.md).
+    cost = r"demo: fixed monthly cost \$[\d,]+\.\d\d across 1 account/region"
+    assert any(re.match(cost, line) for line in lines)
     # The alarm topic's policy lets CloudWatch publish: the notification reaches a subscriber (E5).
     assert any(
         re.match(
@@ -132,12 +135,14 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out
     assert re.search(r"deleted \d+ lifecycle config\(s\)", out)
     destroyed = next(line for line in lines if line.startswith("demo: destroyed, retained "))
-    kept = destroyed.split(": ", 2)[2].split(", ")
+    count, names = destroyed.removeprefix("demo: destroyed, retained ").split(": ", 1)
+    kept = names.split(", ")
+    assert len(set(kept)) == len(kept), "each retained physical id is named once"
     assert any("databucket" in name for name in kept) and any(
         "/aws/sagemaker/Endpoints/churn-" in name for name in kept
     )
     retained = [line for line in out.splitlines() if line.startswith("  retained ")]
-    assert len(retained) == len(kept)
+    assert len(retained) == int(count) >= len(kept)
     assert not any(
         "AWS::SageMaker::Domain" in line or "AWS::SageMaker::UserProfile" in line for line in retained
     )

@@ -13,7 +13,7 @@ from policy_sentry.querying.actions import get_action_data, get_actions_for_serv
 from cdk_secure_ml.config import known_regions
 from cdk_secure_ml.core.instance_types import instance_store_patterns
 from cdk_secure_ml.policies import scp
-from tests.helpers.iam_conditions import evaluate
+from tests.helpers.access import evaluate
 
 #: Global condition keys used here (IAM User Guide, "AWS global condition context keys").
 GLOBAL_CONDITION_KEYS = {

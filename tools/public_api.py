@@ -31,6 +31,7 @@ DEFINING_PACKAGES = ("constructs", "stacks")
 #: Modules whose ``__all__`` is public API as a whole (``policies`` holds internals beside them).
 DECLARING_MODULES = (
     "cdk_secure_ml.config",
+    "cdk_secure_ml.cost",
     "cdk_secure_ml.policies.acknowledgements",
     "cdk_secure_ml.policies.packs",
     "cdk_secure_ml.policies.plugin",

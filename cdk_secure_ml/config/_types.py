@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 
+from cdk_secure_ml.config._section import NestedProblems
 from cdk_secure_ml.core.governance import MAX_OBJECT_LOCK_DAYS, email_problems, guardduty_severity_problems
 from cdk_secure_ml.core.identity import tag_key_problems
 from cdk_secure_ml.core.names import (
@@ -47,7 +48,8 @@ def core_check(check: Callable[..., list[Problem]]) -> AfterValidator:
     def validate(value: Any, info: ValidationInfo) -> Any:
         problems = check(value, name=info.field_name or "value")
         if problems:
-            raise ValueError("; ".join(message for _, message in problems))
+            # Each problem at its own path below the key (e.g. one list item), so each gets its own line.
+            raise NestedProblems([(path[1:], message) for path, message in problems])
         return value
 
     return AfterValidator(validate)

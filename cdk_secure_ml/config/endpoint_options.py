@@ -21,6 +21,7 @@ from pydantic import AfterValidator, Field
 from cdk_secure_ml.config._section import Problem, Section
 from cdk_secure_ml.config._types import hosting_check
 from cdk_secure_ml.core.hosting import checks, values
+from cdk_secure_ml.core.names import INSTANCE_TYPE_RE
 
 _NUMBER = (int, float)
 
@@ -152,6 +153,8 @@ class EndpointRolloutConfig(Section):
     size_percent: float | None = Field(
         None,
         description="Canary size (1-50 %) or linear step (10-50 %) of the new fleet (CANARY, LINEAR only).",
+        # For editors: the widest range and whole percents (the rule above checks each routing's own range).
+        json_schema_extra={"minimum": 1, "maximum": 50, "multipleOf": 1},
     )
     wait_minutes: Annotated[int, hosting_check(partial(_minutes, "wait"), before=_NUMBER)] = Field(
         5, ge=0, le=60, description="Minutes between traffic shifts (baking), 0-60.")
@@ -181,7 +184,8 @@ class EndpointMonitorConfig(Section):
         "cron(0 * ? * * *)", description="cron(...) or rate(...) of the schedule.")
     instance_type: Annotated[
         str, hosting_check(partial(values.instance_type_problems, example="ml.m5.xlarge"))] = Field(
-        "ml.m5.xlarge", description="Instance type of the monitoring job.")
+        "ml.m5.xlarge", description="Instance type of the monitoring job.",
+        json_schema_extra={"pattern": INSTANCE_TYPE_RE.pattern})
     baseline_constraints: str | None = Field(None, description="Key of constraints.json in the data bucket "
                                                                "(<team>/...).")
     baseline_statistics: str | None = Field(None, description="Key of statistics.json in the data bucket "

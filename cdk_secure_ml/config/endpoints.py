@@ -35,7 +35,7 @@ from cdk_secure_ml.config.endpoint_options import (
 from cdk_secure_ml.core.hosting import checks, values
 from cdk_secure_ml.core.hosting.model_source import image_problems, model_data_problems
 from cdk_secure_ml.core.hosting.naming import endpoint_name_problems
-from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
+from cdk_secure_ml.core.names import INSTANCE_TYPE_RE, SAGEMAKER_NAME_RE
 from cdk_secure_ml.core.problems import Path, Problem, nested
 
 _ECR_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -65,7 +65,8 @@ class EndpointVariantConfig(Section):
     name: Annotated[str, hosting_check(values.variant_name_problems)] = Field(
         "AllTraffic", description="Variant name: 1-63 letters, digits and hyphens, each once.")
     instance_type: Annotated[str, hosting_check(values.instance_type_problems)] = Field(
-        "ml.m5.large", description="An ml.* instance type.")
+        "ml.m5.large", description="An ml.* instance type.",
+        json_schema_extra={"pattern": INSTANCE_TYPE_RE.pattern})
     instance_count: Annotated[int, hosting_check(values.instance_count_problems, before=_NUMBER)] = Field(
         2, ge=1, description="Instances; 2 or more (spread across AZs) except in a dev stage with "
         "allow_single_instance.")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Literal
 
@@ -51,7 +52,11 @@ class StudioUserConfig(Section):
     @classmethod
     def _persona(cls, persona: str) -> str:
         if persona not in PERSONA_NAMES:
-            raise ValueError(f"unknown persona {persona!r}; use one of {list(PERSONA_NAMES)}")
+            # Suggest only what this key accepts: ml-admin and model-consumer are personas, not Studio users.
+            close = difflib.get_close_matches(persona, STUDIO_PERSONAS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"unknown persona {persona!r}; {hint}Studio users are one of "
+                             f"{list(STUDIO_PERSONAS)}")
         if persona not in STUDIO_PERSONAS:
             raise ValueError(
                 f"persona {persona!r} gets no Studio profile (model consumers only invoke endpoints; ML "

@@ -13,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.network_routes import check_egress, subnet_label
 from cdk_secure_ml.core.names import ACCOUNT_ID_RE, ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
@@ -38,6 +39,11 @@ def _has_route_table(subnet: ec2.ISubnet) -> bool:
         return False
 
 
+def _az_label(subnet: ec2.ISubnet) -> str:
+    az = subnet.availability_zone
+    return az if not Token.is_unresolved(az) else "AZ unknown at synth time"
+
+
 def _construct_id_for(service: str) -> str:
     # "sagemaker.api" -> "SagemakerApiEndpoint". Construct ids are public API: never change this.
     return pascal_case(service) + "Endpoint"
@@ -55,9 +61,21 @@ class MlNetwork(Construct):
     Workloads (Studio apps, training jobs, endpoints) get their security groups from
     :meth:`new_workload_security_group`: members talk to each other and to the endpoints, nothing else.
 
-    :param vpc: bring your own VPC instead of creating one. It must have at least 2 private subnets in
-        distinct AZs. Endpoints and flow logs are added to it; its default security group cannot be
-        changed from here (a warning says so).
+    :param vpc: bring your own VPC instead of creating one. MlNetwork uses its isolated subnets (else its
+        private ones): at least 2, in distinct AZs, with no path to the internet. A VPC built in the same
+        app is checked route by route (its ``AWS::EC2::Route`` resources); an imported one by CDK's subnet
+        groups, where ``PRIVATE_WITH_EGRESS`` means a NAT gateway (docs/network.md, "Bring your own
+        VPC"). Endpoints and flow logs are added to it; the rules of its default security group are
+        removed only when it is an ``ec2.Vpc`` of this app with ``restrict_default_security_group`` (a
+        warning says so otherwise).
+    :param inspected_egress: opt in to internet egress through an inspection firewall, naming it (e.g.
+        ``"AWS Network Firewall egress-fw"``): the platform's subnets may then route to a NAT gateway, a
+        NAT instance or a firewall (Gateway Load Balancer) endpoint, as in AWS Network Firewall's
+        internet gateway + NAT gateway architecture
+        (https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html); never to
+        an internet gateway. A warning records it. MlNetwork cannot see the firewall's own routes: that
+        the NAT gateway's subnet really routes through the firewall is yours to ensure. Default None:
+        any such route is refused.
     :param cidr: IPv4 range of a new VPC (private, /16 to /24). Default ``10.20.0.0/16``.
     :param max_azs: number of AZs for a new VPC, at least 2 (SageMaker hosting needs 2). In an
         environment-agnostic stack CDK can discover only 2; pass ``availability_zones`` for more.
@@ -119,6 +137,7 @@ class MlNetwork(Construct):
         trusted_accounts: Sequence[str] = (),
         trusted_resource_accounts: Sequence[str] = (),
         allowed_s3_objects: Sequence[str] = (),
+        inspected_egress: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         services = list(dict.fromkeys([*interface_endpoints, *extra_interface_endpoints]))
@@ -147,6 +166,7 @@ class MlNetwork(Construct):
             reserved_cidrs=reserved_cidrs,
             services=services,
             s3_prefix_list_id=s3_prefix_list_id,
+            inspected_egress=inspected_egress,
         )
         self._s3_prefix_list_id = s3_prefix_list_id
 
@@ -163,12 +183,10 @@ class MlNetwork(Construct):
         else:
             self.vpc = vpc
             self.subnets = self._private_subnets_of(vpc)
+            #: True when the VPC was given (``vpc=``), in this app or imported; False when MlNetwork made it.
             self.imported = True
-            Annotations.of(self).add_warning_v2(
-                "secure-ml:imported-vpc-default-sg",
-                "MlNetwork cannot remove the rules of an imported VPC's default security group; "
-                "make sure it has none (AWS Config rule vpc-default-security-group-closed).",
-            )
+            check_egress(self, vpc, self.subnets, inspected_egress)
+            self._warn_default_security_group(vpc)
 
         self.availability_zone_ids = (
             list(availability_zone_ids) if availability_zone_ids is not None else None
@@ -427,8 +445,15 @@ class MlNetwork(Construct):
         reserved_cidrs: Sequence[str],
         services: Sequence[str],
         s3_prefix_list_id: str | None,
+        inspected_egress: str | None = None,
     ) -> None:
         problems: list[str] = []
+        if inspected_egress is not None and vpc is None:
+            problems.append(f"inspected_egress={inspected_egress!r} applies to a VPC you bring (vpc=...); "
+                            "the VPC MlNetwork creates has no route out")
+        elif inspected_egress is not None and not inspected_egress.strip():
+            problems.append(f"inspected_egress={inspected_egress!r} is empty; name the firewall that "
+                            "inspects the egress")
         unknown = [s for s in services if s not in INTERFACE_ENDPOINT_SERVICES]
         if unknown:
             problems.append(
@@ -500,25 +525,36 @@ class MlNetwork(Construct):
             "CKV_AWS_117",
         )
 
+    def _warn_default_security_group(self, vpc: ec2.IVpc) -> None:
+        # An ec2.Vpc of this app with restrict_default_security_group has CDK's custom resource that strips
+        # the group; any other VPC keeps whatever rules its default group has.
+        if vpc.node.try_find_child("RestrictDefaultSecurityGroupCustomResource") is None:
+            Annotations.of(self).add_warning_v2(
+                "secure-ml:imported-vpc-default-sg",
+                "MlNetwork cannot remove the rules of the default security group of the VPC "
+                f"{vpc.node.path}, which it did not create; make sure it has none (an ec2.Vpc of this app: "
+                "restrict_default_security_group=True; AWS Config rule vpc-default-security-group-closed).",
+            )
+
     def _private_subnets_of(self, vpc: ec2.IVpc) -> list[ec2.ISubnet]:
         subnets = list(vpc.isolated_subnets) or list(vpc.private_subnets)
         azs = [s.availability_zone for s in subnets]
         if any(Token.is_unresolved(az) for az in azs):
             Annotations.of(self).add_warning_v2(
                 "secure-ml:imported-vpc-azs-unknown",
-                "the imported VPC's subnet AZs are not known at synth time; make sure its private "
-                "subnets span at least 2 AZs",
+                f"the AZs of the subnets of the VPC {vpc.node.path} are not known at synth time; make "
+                "sure its private subnets span at least 2 AZs",
             )
             distinct = len(subnets)
         else:
             distinct = len(set(azs))
         if len(subnets) < 2 or distinct < 2:
-            found = ", ".join(f"{s.subnet_id} ({s.availability_zone})" for s in subnets) or "none"
+            found = ", ".join(f"{subnet_label(s)} ({_az_label(s)})" for s in subnets) or "none"
             raise ValueError(
-                f"MlNetwork: the VPC {vpc.vpc_id} needs at least 2 private subnets in distinct AZs "
+                f"MlNetwork: the VPC {vpc.node.path} needs at least 2 private subnets in distinct AZs "
                 f"(found: {found}); add isolated or private subnets in a second AZ"
             )
-        missing_routes = [s.subnet_id for s in subnets if not _has_route_table(s)]
+        missing_routes = [subnet_label(s) for s in subnets if not _has_route_table(s)]
         if missing_routes:
             raise ValueError(
                 f"MlNetwork: the route tables of subnets {missing_routes} are unknown, so the S3 gateway "

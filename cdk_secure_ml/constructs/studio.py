@@ -8,7 +8,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jsii
 import yaml
@@ -20,7 +20,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from cdk_secure_ml.constructs.studio_profiles import profile_role_and_tags
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
+
+if TYPE_CHECKING:
+    from cdk_secure_ml.constructs.identity import MlPersonas
 
 __all__ = [
     "SecureStudioDomain",
@@ -505,17 +509,29 @@ class SecureStudioDomain(Construct):
         construct_id: str,
         *,
         user_name: str,
-        execution_role: iam.IRole,
+        execution_role: iam.IRole | None = None,
         tags: Mapping[str, str] = {},
         sso_user_name: str | None = None,
         sdk_defaults: SdkDefaultsLifecycleConfigs | None = None,
+        personas: MlPersonas | None = None,
+        persona: str | None = None,
+        team: str | None = None,
     ) -> sagemaker.CfnUserProfile:
         """A user profile for ``user_name`` with its own execution role and this domain's security
         groups. ``scope`` may be another stack (profiles at scale are spread over stacks).
 
+        :param personas, persona, team: the :class:`MlPersonas` whose execution role of ``persona``
+            (``data-scientist`` or ``ml-engineer``) and ``team`` the profile runs as; the profile is
+            tagged ``<team tag key>=team``, ``owner=user_name``, ``secure-ml:persona=persona`` (plus
+            ``tags``). Recommended: the ABAC team tag then always matches the role's.
+        :param execution_role: instead of ``personas``: the role itself. A tag key the role carries
+            itself (MlPersonas' roles carry the team and persona) must have the same value in ``tags``.
+        :param tags: extra tags (ABAC priority, above stage-wide tags).
         :param sdk_defaults: the user's team's SDK defaults (:meth:`add_sdk_defaults`), run by
             default in the user's JupyterLab and Code Editor apps; they must be in ``scope``'s stack.
             None: the domain's.
+        :raises ValueError: a bad profile name; a team or persona tag that differs from the role's;
+            ``execution_role`` and ``personas`` both or neither (:func:`profile_role_and_tags`).
         """
         if not Token.is_unresolved(user_name) and not SAGEMAKER_NAME_RE.match(user_name):
             raise ValueError(
@@ -529,6 +545,10 @@ class SecureStudioDomain(Construct):
                 "them in the profile's stack "
                 "(add_sdk_defaults(scope, ...)) so a change to the defaults updates the profile"
             )
+        execution_role, tags = profile_role_and_tags(
+            user_name=user_name, execution_role=execution_role, tags=tags, personas=personas,
+            persona=persona, team=team,
+        )
         if self.domain.auth_mode == "SSO" and not sso_user_name:
             sso_user_name = user_name
         app_settings: dict[str, Any] = {}

@@ -15,6 +15,9 @@ and fails on a behaviour that nothing enforces.
 
 To add a behaviour: verify it against AWS's documentation (the URL must state it), add a line to
 :data:`BEHAVIOURS` under its service, mark the tests that rely on it, and regenerate the page.
+
+Longer than 600 lines because it is one table, one entry per behaviour, read whole: splitting it by
+service would scatter what a reviewer reads in one place and the ids that tests and the emulator look up.
 """
 
 from __future__ import annotations
@@ -291,6 +294,41 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "(logical NOR), while a positive one matches any of them (OR).",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html",
        "E6"),
+    _b("iam.explicit-deny-wins",
+       "AWS Identity and Access Management",
+       "A request is implicitly denied unless some applicable policy allows it, and an explicit Deny in any "
+       "applicable policy (SCP, resource, identity, boundary) overrides every Allow.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html"),
+    _b("iam.boundary-intersection",
+       "AWS Identity and Access Management",
+       "A role with a permissions boundary may do only what both its identity policies and its boundary "
+       "allow; the boundary grants nothing by itself.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"),
+    _b("organizations.scp-ceiling",
+       "AWS Organizations",
+       "SCPs grant nothing: they set the most a principal of the account may do, so an action an SCP does "
+       "not allow (or denies) is denied whatever the identity policies say.",
+       "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html"),
+    _b("iam.same-account-resource-policy-grant",
+       "AWS Identity and Access Management",
+       "Within one account, an Allow in either the identity policies or a resource policy that names the "
+       "principal is enough.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html"),
+    _b("iam.cross-account-both-sides",
+       "AWS Identity and Access Management",
+       "Across accounts, the resource policy of the trusting account and the identity policy of the trusted "
+       "principal must both allow the request.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html"),
+    _b("kms.key-policy-required",
+       "AWS Key Management Service",
+       "IAM policies allow nothing on a KMS key unless its key policy allows it, directly or by naming the "
+       "account (which enables IAM policies).",
+       "https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html"),
+    _b("vpc.endpoint-policy-also-applies",
+       "Amazon VPC",
+       "A VPC endpoint policy controls which principals may use the endpoint; it does not replace identity "
+       "or resource policies, which must also allow the request.",
+       "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
     _b("iam.role-tags-are-principal-tags",
        "AWS Identity and Access Management",
        "The tags attached to an assumed IAM role are principal tags (aws:PrincipalTag) of its sessions, next "
@@ -527,6 +565,63 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    # ---------------------------------------------------------------- Pricing (secure-ml cost, docs/cost.md)
+    _b("pricing.interface-endpoint-per-az-hour",
+       "AWS PrivateLink",
+       "An interface VPC endpoint is billed for every hour it is provisioned in each Availability Zone, "
+       "whatever its traffic; a partial hour is billed as a full hour.",
+       "https://aws.amazon.com/privatelink/pricing/"),
+    _b("pricing.gateway-endpoint-free",
+       "AWS PrivateLink",
+       "Gateway VPC endpoints (S3, DynamoDB) come at no additional charge.",
+       "https://docs.aws.amazon.com/prescriptive-guidance/latest/aws-startup-security-baseline/wkld-12.html"),
+    _b("pricing.cloudtrail-first-management-copy-free",
+       "AWS CloudTrail",
+       "The first copy of management events in each Region is delivered free; a further trail logging the "
+       "same management events pays per event, and data events are charged on every trail, the first "
+       "included.",
+       "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-manage-costs.html"),
+    _b("pricing.kms-key-month",
+       "AWS Key Management Service",
+       "Each customer managed key costs a fixed amount per month until it is deleted, and each automatic "
+       "rotation of its key material adds to it; keys pending deletion are not charged.",
+       "https://aws.amazon.com/kms/pricing/"),
+    _b("pricing.config-items-and-evaluations",
+       "AWS Config",
+       "AWS Config charges per configuration item the recorder records and per rule evaluation.",
+       "https://aws.amazon.com/blogs/mt/cost-optimization-recommendations-for-aws-config/"),
+    _b("pricing.guardduty-foundational-sources",
+       "Amazon GuardDuty",
+       "GuardDuty's foundational threat detection is metered on the CloudTrail management events and the VPC "
+       "flow log and DNS log volume it analyses; S3 Protection on the S3 data events it analyses.",
+       "https://docs.aws.amazon.com/guardduty/latest/ug/monitoring_costs.html"),
+    _b("pricing.studio-default-instance",
+       "Amazon SageMaker AI",
+       "Studio apps are metered on their instance from creation until they are shut down; a CPU image runs "
+       "on ml.t3.medium unless another type is chosen.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-usage-metering.html"),
+    _b("pricing.cdk-environment-agnostic-manifest",
+       "AWS CDK",
+       "A stack synthesized without an account or region is environment-agnostic: the cloud assembly "
+       "manifest gives its environment as aws://unknown-account/unknown-region.",
+       "https://github.com/aws/aws-cdk/pull/2922"),
+    _b("ec2.cdk-subnet-types",
+       "AWS CDK",
+       "aws-cdk-lib's subnet types carry the routing: a PUBLIC subnet is connected to the internet (an "
+       "internet gateway), a PRIVATE_WITH_EGRESS subnet routes to the internet (through a NAT gateway), a "
+       "PRIVATE_ISOLATED subnet routes to neither.",
+       "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html"),
+    _b("sagemaker.image-uri-tag-or-digest",
+       "Amazon SageMaker AI",
+       "A model container's Image is an Amazon ECR path, registry/repository:tag or "
+       "registry/repository@digest, in the same Region as the model.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html"),
+    _b("network-firewall.route-through-endpoints",
+       "AWS Network Firewall",
+       "A firewall inspects only the traffic that the VPC route tables send to its endpoints: the protected "
+       "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
+       "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
+       "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
 
 
 )

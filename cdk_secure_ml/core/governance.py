@@ -126,13 +126,21 @@ def finding_frequency_problems(frequency: str) -> list[Problem]:
 
 
 def email_problems(emails: Sequence[str], *, name: str = "emails") -> list[Problem]:
-    """Addresses SNS can subscribe (:data:`~cdk_secure_ml.core.names.EMAIL_RE`), each listed once."""
+    """Addresses SNS can subscribe (:data:`~cdk_secure_ml.core.names.EMAIL_RE`), each listed once.
+
+    One problem per address, at ``(name, index)``: a bad address, or a repeat of an earlier one.
+    """
     problems: list[Problem] = []
-    bad = [e for e in emails if not EMAIL_RE.match(e)]
-    if bad:
-        problems.append(((name,), f"{name} {bad} are not email addresses (name@example.com)"))
-    repeated = sorted({e for e in emails if list(emails).count(e) > 1})
-    if repeated:
-        # Each address becomes one SNS subscription whose construct id is the address: a repeat fails synth.
-        problems.append(((name,), f"{name} {repeated} are listed more than once; list each address once"))
+    first: dict[str, int] = {}
+    for index, email in enumerate(emails):
+        if not EMAIL_RE.match(email):
+            message = f"{name}[{index}] {email!r} is not an email address (name@example.com)"
+        elif email in first:
+            # Each address becomes one SNS subscription whose construct id is the address: a repeat fails
+            # synth.
+            message = f"{name}[{index}] {email!r} repeats {name}[{first[email]}]; list each address once"
+        else:
+            first[email] = index
+            continue
+        problems.append(((name, index), message))
     return problems

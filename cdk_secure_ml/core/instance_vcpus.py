@@ -43,9 +43,9 @@ def vcpus(instance_type: str) -> int:
     if match is None:
         raise ValueError(
             f"the vCPUs of {instance_type!r} are not known (size {size!r} is not medium, large or "
-            "<n>xlarge); "
-            "set the CPU alarm and CPU target to null and add your own, or add the type to "
-            "cdk_secure_ml/core/instance_vcpus.py with its EC2 specification")
+            "<n>xlarge); set cpu_utilization_percent and cpu_target_percent to None (null in YAML) and add "
+            "your own CPU alarm and policy, or add the type to cdk_secure_ml/core/instance_vcpus.py with its "
+            "EC2 specification")
     if size == "medium":
         return 1  # Graviton medium sizes (m6g/c6g/r6g/c7g .medium): 1 vCPU
     if size == "large":

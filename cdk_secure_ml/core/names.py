@@ -27,7 +27,8 @@ DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 #: A container image tag (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html).
 IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 #: A SageMaker instance type (``ml.<family>.<size>``; families may hold a hyphen, e.g. ml.p6-b200.48xlarge).
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
+# A family may hold hyphens between its parts (ml.p6-b200.48xlarge), never at either end or twice in a row.
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+$")
 #: SageMaker resource names (domains, user profiles, model package groups, ...): letters, digits and
 #: hyphens, 1-63 characters, starting and ending with a letter or digit.
 SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")

@@ -179,9 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, emulator: Any, account: str, cdk: Cdk, cwd: Path, workdir: Path) -> int:
     """The steps of the module docstring; the exit code."""
-    from .demo import _failed_checks, _moto_version, bootstrap_key, report_deploy
+    from .demo import bootstrap_key, report_deploy
+    from .progress import failed_checks, moto_version
 
-    with step(f"starting the emulator (moto {_moto_version()})"):
+    with step(f"starting the emulator (moto {moto_version()})"):
         emulator.start()
         say(f"demo: emulator on {emulator.endpoint_url}, account {account}, region {emulator.region}")
     cdk.env = cdk_env(emulator.env())
@@ -221,6 +222,6 @@ def run(args: argparse.Namespace, emulator: Any, account: str, cdk: Cdk, cwd: Pa
                 say(f"demo: stacks left after cdk destroy: {', '.join(sorted(left))}")
     say(
         f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
-        f"{_failed_checks(result)} failed"
+        f"{failed_checks(result)} failed"
     )
     return 0 if ok and destroyed else 1

@@ -39,7 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..policies.access.cli import print_matrix
 from .progress import exit_process, raise_if_interrupted, say, timed
+from .progress import failed_checks as _failed_checks
+from .progress import moto_version as _moto_version
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,6 +321,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         )
         if not ok:
             return 1
+        from cdk_secure_ml.cost import estimate_assembly
+        from cdk_secure_ml.cost.report import summary_line
+
+        say(f"demo: {summary_line(estimate_assembly(workdir / 'cdk.out'))}")
+        if not print_matrix(workdir / "cdk.out", say):  # the access proofs (docs/access.md)
+            return 1
         if args.drift:
             phase = "drift"
             code, _ = drift(emulator, config.name, result)
@@ -548,12 +557,10 @@ def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, 
         say(f"  retained {name} ({resource_type}) {physical_id}: {why}")
     if left:
         say(f"demo: stacks left after cdk destroy: {', '.join(left)}")
-    say(f"demo: destroyed, retained {len(kept)}: {', '.join(physical for _, _, physical, _ in kept)}")
+    # A bucket and its policy share a physical id (the bucket name): name each once.
+    names = dict.fromkeys(physical for _, _, physical, _ in kept)
+    say(f"demo: destroyed, retained {len(kept)}: {', '.join(names)}")
     return not left
-
-
-def _failed_checks(result: Any) -> int:
-    return len({(f.rule, f.resource) for f in result.errors})
 
 
 def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
@@ -580,12 +587,6 @@ def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
         f"{after.passed} passed, {len(after.errors)} error finding(s)"
     )
     return (1 if missed else 0), after
-
-
-def _moto_version() -> str:
-    from importlib.metadata import version
-
-    return version("moto")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 #: The exit code of a process stopped by Ctrl-C, as shells report it (128 + SIGINT).
 INTERRUPTED = 128 + signal.SIGINT
@@ -47,6 +48,18 @@ def step(name: str) -> Iterator[None]:
         raise
     finally:
         say(f"demo: {name}: {outcome} in {time.monotonic() - started:.0f}s")
+
+
+def moto_version() -> str:
+    """The installed moto's version (the demos' messages name it; pyproject allows a range)."""
+    from importlib.metadata import version
+
+    return version("moto")
+
+
+def failed_checks(result: Any) -> int:
+    """Checks of an audit result (:class:`cdk_secure_ml.policies.live.calls.AuditResult`) with an error."""
+    return len({(f.rule, f.resource) for f in result.errors})
 
 
 def raise_if_interrupted(returncode: int) -> None:

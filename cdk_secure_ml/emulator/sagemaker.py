@@ -26,6 +26,7 @@ Hosting (:func:`install` patches moto's backend, so boto3 and the CloudFormation
   ``DeploymentConfig``, a new config that renames or drops a variant
   (``sagemaker.blue-green-same-variant-names``); ``RetainAllVariantProperties`` keeps the current instance
   counts and weights except those named in ``ExcludeRetainedVariantProperties``.
+- ``CreateModel`` refuses an Amazon ECR image of another region (``sagemaker.image-uri-tag-or-digest``).
 - ``CreateEndpointConfig`` refuses ``KmsKeyId`` with an instance type that has local NVMe storage
   (``sagemaker.endpoint-config-kms-key-local-storage``).
 - AWS::SageMaker::Endpoint and EndpointConfig adapters take their names from ``EndpointName`` /
@@ -56,6 +57,7 @@ from moto.sagemaker.models import (
 )
 from moto.sagemaker.responses import SageMakerResponse
 
+from cdk_secure_ml.core.hosting.model_source import IMAGE_URI_RE
 from cdk_secure_ml.core.instance_types import has_instance_storage, instance_family
 
 from . import sagemaker_standins as standins
@@ -128,6 +130,16 @@ def install() -> None:
         _endpoint_state(self).pop(endpoint_name, None)
 
     moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
+    moto_create_model = SageMakerModelBackend.create_model
+
+    def create_model(self: SageMakerModelBackend, model_name: str, execution_role_arn: str,
+                     primary_container: Any, vpc_config: Any, containers: Any, tags: Any) -> Any:
+        check_model_image_region(model_name, [primary_container, *(containers or [])], self.region_name)
+        return moto_create_model(self, model_name=model_name, execution_role_arn=execution_role_arn,
+                                 primary_container=primary_container, vpc_config=vpc_config,
+                                 containers=containers, tags=tags)
+
+    SageMakerModelBackend.create_model = create_model  # type: ignore[method-assign]
     SageMakerModelBackend.create_endpoint_config = create_endpoint_config  # type: ignore[method-assign]
     SageMakerModelBackend.create_endpoint = create_endpoint  # type: ignore[method-assign]
     SageMakerModelBackend.delete_endpoint = delete_endpoint  # type: ignore[method-assign]
@@ -151,6 +163,19 @@ def install() -> None:
 
 
 # -- hosting: endpoint configs and UpdateEndpoint ------------------------------------------------------
+
+
+def check_model_image_region(name: str, containers: Any, region: str) -> None:
+    """CreateModel fails when a container's Amazon ECR image is in another region than the model
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html)."""
+    for container in containers:
+        match = IMAGE_URI_RE.match(str((container or {}).get("Image") or ""))
+        if match and match["region"] != region:
+            refuse(
+                "sagemaker.image-uri-tag-or-digest",
+                f"Model {name}: image {container['Image']} is in region {match['region']}, the model in "
+                f"{region}; use the image of {region}.",
+            )
 
 
 def check_endpoint_config_key(name: str, production_variants: Any, kms_key_id: str | None) -> None:

@@ -175,7 +175,7 @@ def test_other_field_checks():
         )
     )
     assert "lower-case word" in problems["delivery.stages.0.name"]
-    assert "not-an-email" in problems["delivery.notification_emails"]
+    assert "not-an-email" in problems["delivery.notification_emails.0"]
     assert "delivery.wave_threshold" in problems
     assert "model package group" in problems["delivery.model_package_group_name"]
     empty = (
@@ -292,7 +292,7 @@ def test_stages_may_pin_az_ids_and_they_are_checked_offline():
 def test_a_notification_address_listed_twice_is_refused():
     emails = "notification_emails: [a@example.com, a@example.com]\n"
     problems = problems_of(delivery(GOOD_STAGES, extra=emails))
-    assert "listed more than once" in problems["delivery.notification_emails"]
+    assert "repeats notification_emails[0]" in problems["delivery.notification_emails.1"]
 
 
 def test_stage_problems_come_with_the_platforms_own_problems_in_one_pass():

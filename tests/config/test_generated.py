@@ -63,3 +63,21 @@ def test_the_schema_flags_unknown_keys_and_wrong_values_for_editors():
     assert any("'colour' was unexpected" in m for m in errors)
     assert any("'LDAP' is not one of" in m for m in errors)
     assert any("'bad key!' does not match" in m for m in errors)
+
+
+def test_the_schema_bounds_instance_types_and_rollout_sizes_for_editors():
+    validator = jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+    def errors(variant: dict, rollout: dict) -> list[str]:
+        endpoint = {"name": "e", "team": "t", "image_repository": "r", "image": "latest",
+                    "model_data": "t/m.tar.gz", "variants": [variant], "rollout": rollout}
+        return [e.message for e in validator.iter_errors({"name": "ml", "region": "eu-west-1",
+                                                          "endpoints": [endpoint]})]
+
+    canary = {"traffic_routing": "CANARY", "size_percent": 10}
+    assert errors({"instance_type": "ml.p6-b200.48xlarge"}, canary) == []
+    bad = errors({"instance_type": "ml.-m5.large"}, {"traffic_routing": "CANARY", "size_percent": 60})
+    assert any("'ml.-m5.large' does not match" in m for m in bad)
+    assert any("60 is greater than the maximum of 50" in m for m in bad)
+    linear = {"traffic_routing": "LINEAR", "size_percent": 12.5}
+    assert any("12.5 is not a multiple of 1" in m for m in errors({"instance_type": "ml.m5.large"}, linear))

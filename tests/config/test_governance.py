@@ -101,8 +101,10 @@ def test_central_bucket_name_and_key_shape():
 def test_emails_must_be_addresses():
     problems = problems_of("governance:\n  alert_emails: [ops@example.com, ops, a@b, 'x y@example.com']\n")
     assert problems == {
-        "governance.alert_emails": "alert_emails ['ops', 'a@b', 'x y@example.com'] are not email addresses "
-        "(name@example.com)"
+        "governance.alert_emails.1": "alert_emails[1] 'ops' is not an email address (name@example.com)",
+        "governance.alert_emails.2": "alert_emails[2] 'a@b' is not an email address (name@example.com)",
+        "governance.alert_emails.3": "alert_emails[3] 'x y@example.com' is not an email address "
+        "(name@example.com)",
     }
 
 
@@ -315,6 +317,6 @@ def test_an_alert_address_listed_twice_is_refused():
     emails = "[ops@example.com, sec@example.com, ops@example.com]"
     problems = problems_of(f"governance:\n  alert_emails: {emails}\n")
     assert problems == {
-        "governance.alert_emails": "alert_emails ['ops@example.com'] are listed more than once; list each "
-                                   "address once"
+        "governance.alert_emails.2": "alert_emails[2] 'ops@example.com' repeats alert_emails[0]; list each "
+        "address once"
     }

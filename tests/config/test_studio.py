@@ -59,6 +59,9 @@ def test_all_bad_input_is_reported_at_once_with_paths():
     assert "'-bad-' is not a valid SageMaker user profile name" in found["studio.users.2.name"][0]
     assert "unknown team 'vision'" in found["studio.users.3.team"][0]
     assert "unknown persona 'wizard'" in found["studio.users.4.persona"][0]
+    # Only the personas this key accepts are suggested (newcomer report, finding 8).
+    assert "Studio users are one of ['data-scientist', 'ml-engineer']" in found["studio.users.4.persona"][0]
+    assert "ml-admin" not in found["studio.users.4.persona"][0]
     assert "gets no Studio profile" in found["studio.users.5.persona"][0]
     assert "IAM Identity Center" in found["studio.sso_instance_arn"][0]
 
@@ -115,3 +118,14 @@ def test_domain_name_follows_sagemakers_name_rule():
     found = _problems("studio: {domain_name: my_domain}\n")
     assert "'my_domain' is not a SageMaker domain name" in found["studio.domain_name"][0]
     assert parse_config(BASE + "studio: {domain_name: ml-studio-2}\n").studio.domain_name == "ml-studio-2"
+
+
+
+def test_a_misspelt_persona_gets_the_closest_studio_persona():
+    found = _problems("""\
+        identity: {teams: [{name: t}]}
+        studio: {users: [{name: a, team: t, persona: data-scientst}]}
+        """)
+    assert found["studio.users.0.persona"][0].startswith(
+        "unknown persona 'data-scientst'; did you mean 'data-scientist'? Studio users are one of"
+    )

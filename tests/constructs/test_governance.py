@@ -948,10 +948,13 @@ def test_alerts_options_and_given_key(gov):
 @pytest.mark.parametrize(
     ("kwargs", "messages"),
     [
-        ({"emails": ["ops@", "x@example.com"]}, ["emails ['ops@'] are not email addresses"]),
-        ({"emails": ["a@example.com", "a@example.com"]}, ["listed more than once"]),
+        ({"emails": ["ops@", "x@example.com"]}, ["emails[0] 'ops@' is not an email address"]),
+        ({"emails": ["a@example.com", "a@example.com"]}, ["emails[1] 'a@example.com' repeats emails[0]"]),
         ({"guardduty_min_severity": 11}, ["guardduty_min_severity 11 is outside 1-10"]),
-        ({"guardduty_min_severity": 0.5, "emails": ["nope"]}, ["0.5 is outside", "['nope'] are not email"]),
+        (
+            {"guardduty_min_severity": 0.5, "emails": ["nope"]},
+            ["0.5 is outside", "emails[0] 'nope' is not an email"],
+        ),
         (
             {"accepted_non_compliance": {"s3-default-encryption-kms": ["b"]}, "config_compliance": False},
             ["accepted_non_compliance filters the Config alert; it needs config_compliance=True"],

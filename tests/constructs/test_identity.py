@@ -35,8 +35,7 @@ from cdk_secure_ml.constructs.identity import (
 from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.core.instance_types import INSTANCE_STORE_FAMILIES, instance_store_patterns
 from tests.conftest import new_app
-from tests.helpers.iam_conditions import evaluate
-from tests.helpers.iam_eval import decide
+from tests.helpers.access import decide, evaluate, resolved
 from tests.helpers.job_network import job_network
 
 
@@ -46,18 +45,34 @@ def foundation(reference_app):
     return stage.foundation, Template.from_stack(stage.foundation)
 
 
-def _policies_of(template: Template, stack: Stack, role: iam.Role) -> list[dict]:
+def _policies_of(
+    template: Template, stack: Stack, role: iam.Role, *, skip: tuple[str, ...] = (), resolve: bool = False
+) -> list[dict]:
+    """The documents of ``role``'s managed policies, without those whose logical ids are in ``skip``; with
+    ``resolve``, their intrinsics resolved for the evaluator (tests.helpers.access)."""
     role_res = template.find_resources("AWS::IAM::Role")[stack.get_logical_id(role.node.default_child)]
-    refs = [ref["Ref"] for ref in role_res["Properties"].get("ManagedPolicyArns", [])]
+    arns = role_res["Properties"].get("ManagedPolicyArns", [])
+    refs = [ref["Ref"] for ref in arns if ref["Ref"] not in skip]
     policies = template.find_resources("AWS::IAM::ManagedPolicy")
-    return [policies[ref]["Properties"]["PolicyDocument"] for ref in refs]
+    docs = [policies[ref]["Properties"]["PolicyDocument"] for ref in refs]
+    return resolved(docs, template.to_json()) if resolve else docs
 
 
-def _docs(foundation, persona, team=None):
+def _bucket_name(foundation) -> str:
+    """The data bucket's name as the evaluator's resolver gives it."""
+    stack, t = foundation
+    logical_id = stack.get_logical_id(stack.data_bucket.bucket.node.default_child)
+    return resolved([{"Ref": logical_id}], t.to_json())[0]
+
+
+def _docs(foundation, persona, team=None, *, guardrails=True, resolve=False):
+    """The persona's documents; ``guardrails=False`` leaves out the guardrail policy (its own tests send
+    the VPC, keys and instance types a job needs)."""
     stack, t = foundation
     personas = stack.personas
     role = personas.execution_role(persona, team) if team else personas.human_role(persona)
-    return _policies_of(t, stack, role)
+    skip = () if guardrails else (stack.get_logical_id(personas.policies["Guardrails"].node.default_child),)
+    return _policies_of(t, stack, role, skip=skip, resolve=resolve)
 
 
 # ----------------------------------------------------------------------------- boundary and roles
@@ -156,7 +171,10 @@ def test_no_aws_managed_full_access_policies(foundation):
 
 
 def test_data_scientist_trains_but_does_not_deploy_or_touch_cicd(foundation):
-    for docs in (_docs(foundation, "data-scientist"), _docs(foundation, "data-scientist", "research")):
+    for docs in (
+        _docs(foundation, "data-scientist", guardrails=False, resolve=True),
+        _docs(foundation, "data-scientist", "research", guardrails=False, resolve=True),
+    ):
         for action in (
             "sagemaker:CreateTrainingJob",
             "sagemaker:CreateProcessingJob",
@@ -179,7 +197,10 @@ def test_data_scientist_trains_but_does_not_deploy_or_touch_cicd(foundation):
 
 
 def test_ml_engineer_deploys_but_does_not_train(foundation):
-    for docs in (_docs(foundation, "ml-engineer"), _docs(foundation, "ml-engineer", "fraud")):
+    for docs in (
+        _docs(foundation, "ml-engineer", guardrails=False, resolve=True),
+        _docs(foundation, "ml-engineer", "fraud", guardrails=False, resolve=True),
+    ):
         for action in (
             "sagemaker:CreateModel",
             "sagemaker:CreateEndpointConfig",
@@ -194,7 +215,7 @@ def test_ml_engineer_deploys_but_does_not_train(foundation):
 
 
 def test_ml_admin_runs_studio_but_no_workloads_or_data(foundation):
-    docs = _docs(foundation, "ml-admin")
+    docs = _docs(foundation, "ml-admin", resolve=True)
     for action in ("sagemaker:CreateUserProfile", "sagemaker:DeleteApp", "sagemaker:UpdateDomain"):
         assert decide(docs, action) == "allow", action
     for action in ("sagemaker:CreateTrainingJob", "sagemaker:CreateEndpoint", "sagemaker:CreateModel"):
@@ -246,9 +267,12 @@ def test_s3_access_is_per_team_prefix_and_keys_only_through_s3(foundation):
     }
     keys = _statement(docs, "TeamDataKeysThroughS3")
     assert keys["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
-    read_only = _docs(foundation, "ml-engineer")
-    assert decide(read_only, "s3:PutObject") == "implicit-deny"
-    assert decide(read_only, "s3:GetObject") == "allow"
+    read_only = _docs(foundation, "ml-engineer", resolve=True)
+    data = f"arn:aws:s3:::{_bucket_name(foundation)}/research/features/part-0.parquet"
+    assert decide(read_only, "s3:PutObject", resource=data) == "implicit-deny"
+    assert decide(read_only, "s3:GetObject", resource=data) == "allow"
+    fraud = data.replace("/research/", "/fraud/")
+    assert decide(read_only, "s3:GetObject", resource=fraud) == "implicit-deny"
 
 
 def test_presigned_url_only_for_own_profile(foundation):
@@ -392,8 +416,12 @@ def test_custom_tag_keys_and_consumer_endpoints_and_no_instance_list(options_lab
         s for d in docs for s in d["Statement"] if s.get("Sid") == "DenyInstanceTypesOutsideTheAllowList"
     ]
     consumer = _policies_of(t, stack, personas.human_role("model-consumer"))
-    assert decide(consumer, "sagemaker:InvokeEndpoint") == "allow"
-    assert decide(consumer, "sagemaker:CreateEndpoint") == "implicit-deny"
+    named = resolved(consumer, t.to_json())
+    scorer = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/fraud-scorer-0a1b2c3d"
+    assert decide(named, "sagemaker:InvokeEndpoint", resource=scorer) == "allow"
+    churn = scorer.replace("fraud", "churn")
+    assert decide(named, "sagemaker:InvokeEndpoint", resource=churn) == "implicit-deny"
+    assert decide(named, "sagemaker:CreateEndpoint", resource=scorer) == "implicit-deny"
     invoke = _statement(consumer, "InvokeNamedEndpoints")
     # the physical names <name>-<8 hex> of SecureEndpoint, lower-cased as in SageMaker ARNs
     assert json.dumps(invoke["Resource"]).endswith(':endpoint/fraud-scorer-????????"]]}')
@@ -496,7 +524,7 @@ def test_a_grant_is_an_iam_grant_of_the_attached_allow_statements(grant_lab):
         a for st in allows for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
     }
     # The separation-of-duty denials come with the attached policies.
-    assert decide(docs, "sagemaker:CreateEndpoint") == "deny"
+    assert decide(resolved(docs, t.to_json()), "sagemaker:CreateEndpoint") == "deny"
 
 
 def test_apply_before_waits_for_the_policies_and_the_grantee(grant_lab):
@@ -708,7 +736,7 @@ def test_every_action_and_condition_key_exists_in_the_iam_database():
 
 
 # ----------------------------------------------------------------------------- Studio, logs, instance storage
-# Evaluated with conditions (tests/helpers/iam_conditions.py) on the statement builders' documents.
+# Evaluated with conditions (tests/helpers/access.py) on the statement builders' documents.
 
 ACCOUNT, REGION, DOMAIN = "111122223333", "eu-west-1", "d-abc123"
 

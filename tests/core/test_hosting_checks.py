@@ -715,3 +715,15 @@ def test_monitoring_schedules_are_the_forms_model_monitor_takes(expression, refu
         has_baseline_statistics=False,
     )
     assert bool(problems) is refused
+
+
+@pytest.mark.parametrize(
+    "instance_type", ["ml.-m5.large", "ml.m5-.large", "ml.p6--b200.48xlarge", "ml.m5.", "ml..large"]
+)
+def test_instance_types_with_misplaced_hyphens_or_empty_parts_are_refused(instance_type):
+    assert values.instance_type_problems(instance_type) != []
+
+
+@pytest.mark.parametrize("instance_type", ["ml.p6-b200.48xlarge", "ml.m5.large", "ml.g6e.12xlarge"])
+def test_instance_types_of_real_shapes_are_accepted(instance_type):
+    assert values.instance_type_problems(instance_type) == []

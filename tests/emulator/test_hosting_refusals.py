@@ -380,14 +380,18 @@ def test_alarm_notification_reaches_a_subscribed_queue_with_the_allow(aws):
         ([{**ALLOW_ALARMS, "Principal": {"Service": "events.amazonaws.com"}}], False),
         ([{**ALLOW_ALARMS, "Principal": {"AWS": "*"}}], True),
         ([{**ALLOW_ALARMS, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}], True),
-        # a condition the evaluator does not model never allows, and always denies
+        # an operator IAM does not have never allows, and always denies
+        ([{**ALLOW_ALARMS, "Condition": {"StringSortOfEquals": {"aws:SourceIp": "10.0.0.0/8"}}}], False),
+        ([ALLOW_ALARMS, {**TLS_ONLY, "Condition": {"StringSortOfEquals": {"aws:SourceArn": "x"}}}], False),
+        # IpAddress and Date* are modelled (the access evaluator): under them, as under any positive
+        # operator, a key missing from the request does not match
         ([{**ALLOW_ALARMS, "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}], False),
         (
             [
                 ALLOW_ALARMS,
                 {**TLS_ONLY, "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}},
             ],
-            False,
+            True,
         ),
         # what it models, it models as IAM does: NotAction, set operators, a missing key under a positive
         # operator
@@ -446,3 +450,13 @@ def test_scalable_target_follows_a_replaced_endpoint(aws):
         ]
         == []
     )
+
+
+@pytest.mark.aws_behaviour("sagemaker.image-uri-tag-or-digest")
+def test_create_model_refuses_an_image_of_another_region(aws):
+    with pytest.raises(ClientError, match=r"image 763104351884\.dkr\.ecr\.us-west-2\.amazonaws\.com/x:1 "
+                                          rf"is in region us-west-2, the model in {REGION}"):
+        aws("sagemaker").create_model(
+            ModelName="m3", ExecutionRoleArn=ROLE,
+            PrimaryContainer={"Image": "763104351884.dkr.ecr.us-west-2.amazonaws.com/x:1"},
+        )

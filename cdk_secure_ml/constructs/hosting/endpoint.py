@@ -52,6 +52,7 @@ from cdk_secure_ml.constructs.hosting.network import (
     EndpointNetwork,
     endpoint_security_groups,
     placement,
+    public_subnet_problems,
     subnet_az,
 )
 from cdk_secure_ml.constructs.hosting.options import (
@@ -109,14 +110,14 @@ class SecureEndpoint(EndpointBase):
         instance types (:func:`endpoint_physical_name`, attribute ``endpoint_name``), so a change SageMaker
         cannot update in place replaces it under a new name; models and configs are named
         ``<endpoint_name>-<content hash>``, the monitoring schedule ``<endpoint_name>-data-quality``.
-    :param repository: the private ECR repository of the inference image.
+    :param repository: the private ECR repository of ``from_image`` sources (``from_image_uri`` needs none).
     :param artifacts_bucket: the bucket with the model data; the role may read only the models' prefixes.
     :param model_source: :class:`ModelSource`: ``from_image(image, model_data)`` or
         ``from_model_package(arn)``. Required unless every variant has its own ``source``.
     :param network: an ``MlNetwork`` (or anything with ``vpc``, ``subnets``, ``interface_endpoints`` and
         ``new_workload_security_group``): its subnets, and a new workload security group unless
         ``security_groups`` is given. Or pass ``vpc`` (+ ``subnets``, ``security_groups``) instead.
-    :param subnets: at least 2 subnets in distinct AZs (checked when the AZs are known).
+    :param subnets: at least 2 subnets in distinct AZs (checked when the AZs are known); never public ones.
     :param artifacts_key: key of the model data. Default ``artifacts_bucket.encryption_key``.
     :param volume_key: endpoint config ``KmsKeyId``. Default: a new rotated key (RETAIN).
     :param logs_key: key of the log group. Default: a new rotated key CloudWatch Logs may use.
@@ -133,8 +134,7 @@ class SecureEndpoint(EndpointBase):
     :param model_monitor: :class:`ModelMonitorOptions`, needs ``data_capture``. Default off.
     :param async_inference: :class:`AsyncInferenceOptions`. Default off.
     :param serverless: :class:`ServerlessOptions`, only with ``strict=False``. Default off.
-    :param role_path: IAM path of the execution role (a delivery account's registry admits roles by
-        path, ``/<platform>/execution/...``).
+    :param role_path: IAM path of the execution role (a delivery account's registry admits roles by path).
     :param model_source_account: the account model packages come from (the delivery account); the
         role may then read its S3 objects and decrypt through S3 with its keys, and pull its images.
     :param strict: refuse what escapes the network and encryption controls (serverless). Default True.
@@ -148,7 +148,7 @@ class SecureEndpoint(EndpointBase):
         construct_id: str,
         *,
         endpoint_name: str,
-        repository: ecr.IRepository,
+        repository: ecr.IRepository | None = None,
         artifacts_bucket: s3.IBucket,
         model_source: ModelSource | None = None,
         network: EndpointNetwork | None = None,
@@ -313,6 +313,7 @@ class SecureEndpoint(EndpointBase):
             network=(vpc is not None, [subnet_az(s) for s in subnets]),
             region=None if Token.is_unresolved(region) else region,
         )
+        problems += public_subnet_problems(vpc, subnets, serverless=features.serverless is not None)
         raise_for_problems(f"SecureEndpoint {endpoint_name}", problems, [v.name for v in variants])
 
     def _warn(self, features: EndpointFeatures, sources: list[ModelSource]) -> None:
@@ -402,7 +403,7 @@ class SecureEndpoint(EndpointBase):
         self.model_packages = list(dict.fromkeys(s.model_package_arn for s in sources if s.model_package_arn))
         for statement in model_access_statements(
             sources,
-            stack=stack,
+            scope=self,
             bucket=self.artifacts_bucket,
             artifacts_key=self.artifacts_key,
             repository=self.repository,

@@ -13,6 +13,9 @@ from aws_cdk import Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from cdk_secure_ml.constructs.network_routes import is_public_subnet, subnet_label
+from cdk_secure_ml.core.problems import Problem
+
 
 class EndpointNetwork(Protocol):
     """What ``SecureEndpoint`` uses of a network; ``MlNetwork`` is one.
@@ -95,3 +98,23 @@ def endpoint_security_groups(
     )
     group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS service endpoints")
     return [group]
+
+
+def public_subnet_problems(
+    vpc: ec2.IVpc | None, subnets: Sequence[ec2.ISubnet], *, serverless: bool = False
+) -> list[Problem]:
+    """One problem (path ``subnets``) when any of ``subnets`` is public: in ``vpc``'s PUBLIC group (an
+    imported VPC), or built in this app with a route to an internet gateway. Endpoint instances have no
+    public address, but a public subnet's route table still sends their traffic to the internet gateway,
+    past the VPC endpoints
+    (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html: a PUBLIC subnet is
+    connected to the internet). None for a serverless endpoint (it has no subnets)."""
+    public = [] if serverless else [subnet_label(s) for s in subnets if is_public_subnet(vpc, s)]
+    if not public:
+        return []
+    return [(
+        ("subnets",),
+        f"subnets {public} are public (they route to an internet gateway); place the endpoint on the "
+        "platform's isolated subnets: network=MlNetwork(...), or subnets=vpc.isolated_subnets "
+        "(ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED))",
+    )]

