@@ -5,6 +5,7 @@
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
     secure-ml access PATH [--scenarios FILE] [--format text|json]          (docs/access.md)
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
+    secure-ml demo [--app "python app.py"] [--keep DIR] ...   (the [emulator] extra; docs/operations.md)
     secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
@@ -83,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
     iam_lint = commands.add_parser(
         "iam-lint",
-        help="lint every IAM policy document in templates with parliament (needs: pip install parliament)",
+        help="lint every IAM policy document in templates with parliament (the [lint] extra)",
         description="Run parliament on every IAM policy document (identity, trust, resource, key and SCP "
         "policies) in CloudFormation templates. Exit 0: no error-level finding (parliament HIGH or MEDIUM) "
         "left unjustified; 1: error-level findings; 2: bad usage, unreadable input, or parliament missing.",
@@ -107,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "audit",
         help="read-only audit of a deployed account with boto3 (secure-ml audit --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "demo",
+        help="deploy a CDK app into a local AWS emulator, audit it ([emulator] extra; demo --help)",
         add_help=False,
     )
     commands.add_parser(
@@ -498,6 +504,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .policies.live.cli import main_audit
 
         return main_audit(args_list[1:])
+    if args_list[:1] == ["demo"]:
+        # The emulator (the [emulator] extra) is imported only here.
+        from .emulator.app_demo import main as main_demo
+
+        return main_demo(args_list[1:])
     if args_list[:1] == ["access"]:
         from .policies.access.cli import main_access
 

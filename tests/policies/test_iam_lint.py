@@ -760,7 +760,7 @@ def test_cli_without_parliament_exits_2_with_install_hint(capsys, monkeypatch, f
     monkeypatch.setitem(sys.modules, "parliament", None)  # import parliament -> ImportError
     code, out, err = run(capsys, "iam-lint", files["clean"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "pip install parliament" in err
+    assert err.count("\n") == 1 and "pip install 'cdk-secure-ml[lint]'" in err
 
 
 def test_library_and_cli_do_not_import_parliament() -> None:

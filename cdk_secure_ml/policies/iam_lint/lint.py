@@ -28,7 +28,7 @@ __all__ = ["ParliamentMissing", "lint_paths", "lint_templates", "require_parliam
 
 #: Our own findings: a value linted through a placeholder that hides what parliament would check.
 UNRESOLVED_RULE = "PARLIAMENT-UNRESOLVED"
-INSTALL_HINT = "pip install parliament"
+INSTALL_HINT = "pip install 'cdk-secure-ml[lint]'"
 
 _SEVERITY = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "error", "LOW": "warning", "INFO": "warning"}
 #: Issues raised above parliament's LOW: an action or service prefix that does not exist grants nothing in
