@@ -624,6 +624,27 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    # ---------------------------------------------------------------- Subnet capacity (core/capacity.py)
+    _b("ec2.subnet-reserved-addresses",
+       "Amazon EC2",
+       "AWS keeps the first four and the last IPv4 address of every subnet: a /28 (16 addresses) has 11 "
+       "usable ones; subnet prefixes run from /16 to /28.",
+       "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html"),
+    _b("vpc.interface-endpoint-eni-per-subnet",
+       "AWS PrivateLink",
+       "An interface endpoint gets one endpoint network interface, with a private address of the subnet, in "
+       "each subnet it is created in.",
+       "https://docs.aws.amazon.com/vpc/latest/userguide/vpce-interface.html"),
+    _b("efs.mount-target-per-az",
+       "Amazon EFS",
+       "An EFS file system has at most one mount target per Availability Zone of its VPC, and each mount "
+       "target takes an IP address of the subnet it is created in.",
+       "https://docs.aws.amazon.com/efs/latest/ug/API_CreateMountTarget.html"),
+    _b("sagemaker.studio-ips-per-user",
+       "Amazon SageMaker Studio",
+       "For a VpcOnly domain AWS recommends planning 2 to 4 IP addresses per user, and a domain's address "
+       "capacity is the sum of the free addresses of the subnets it was created with.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html"),
     # ---------------------------------------------------------------- Pricing (secure-ml cost, docs/cost.md)
     _b("pricing.interface-endpoint-per-az-hour",
        "AWS PrivateLink",
