@@ -81,7 +81,9 @@ class MlNetwork(Construct):
     :param availability_zone_ids: explicit AZ IDs (``use1-az1``, ...) for a new VPC instead of names:
         the same physical zones in every account, so a zone known to lack an endpoint service or an
         instance family can be avoided in all of them. The subnets get ``AvailabilityZoneId``.
-    :param subnet_cidr_mask: prefix length of each subnet; default splits the VPC evenly.
+    :param subnet_cidr_mask: prefix length of each subnet; default splits the VPC evenly. Each subnet must
+        hold AWS's 5 reserved addresses and one address per interface endpoint, else ``ValueError`` names
+        the mask (or the ``cidr``) that fits (docs/network.md, "Subnet capacity").
     :param reserved_cidrs: ranges (peered VPCs, on-premises) the new VPC must not overlap.
     :param interface_endpoints: the interface endpoint services; default
         :data:`DEFAULT_INTERFACE_ENDPOINTS`. Names are keys of :data:`INTERFACE_ENDPOINT_SERVICES`.
@@ -410,6 +412,7 @@ class MlNetwork(Construct):
                 availability_zones=availability_zones,
                 subnet_cidr_mask=subnet_cidr_mask,
                 reserved_cidrs=reserved_cidrs,
+                interface_endpoints=len(services),
             )
         if problems:
             raise ValueError("MlNetwork: " + "; ".join(problems))

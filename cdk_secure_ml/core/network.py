@@ -9,6 +9,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
+from cdk_secure_ml.core.capacity import SubnetDemand, subnet_capacity_problems
 from cdk_secure_ml.core.problems import is_unresolved
 
 #: Interface endpoints a VpcOnly SageMaker Studio domain needs (docs/network.md).
@@ -217,6 +218,7 @@ def new_vpc_problems(
     availability_zones: Sequence[str] | None = None,
     subnet_cidr_mask: int | None = None,
     reserved_cidrs: Sequence[str] = (),
+    interface_endpoints: int = 0,
 ) -> list[str]:
     """What is wrong with the shape of a new platform VPC (empty when nothing is).
 
@@ -226,6 +228,8 @@ def new_vpc_problems(
     :param subnet_cidr_mask: the prefix length of each subnet (default: CDK splits the VPC evenly); see
         :func:`subnet_cidr_mask_problems`.
     :param reserved_cidrs: ranges the VPC must not overlap (peered VPCs, on-premises).
+    :param interface_endpoints: interface endpoints placed in every subnet: each subnet must hold their
+        network interfaces beside AWS's reserved addresses (:mod:`cdk_secure_ml.core.capacity`).
     """
     problems: list[str] = []
     if availability_zones is not None:
@@ -240,7 +244,11 @@ def new_vpc_problems(
         network = validate_vpc_cidr(cidr, reserved_cidrs=reserved_cidrs)
     except ValueError as exc:
         return [*problems, str(exc)]
+    azs = len(availability_zones) if availability_zones else max_azs
     if subnet_cidr_mask is not None:
-        azs = len(availability_zones) if availability_zones else max_azs
-        problems += subnet_cidr_mask_problems(network, subnet_cidr_mask, azs)
+        mask_problems = subnet_cidr_mask_problems(network, subnet_cidr_mask, azs)
+        if mask_problems:
+            return problems + mask_problems
+    demand = SubnetDemand(interface_endpoints=interface_endpoints)
+    problems += [message for _, message in subnet_capacity_problems(cidr, azs, demand, subnet_cidr_mask)]
     return problems

@@ -603,3 +603,15 @@ def test_bad_availability_zone_ids_are_named(ids, message):
         MlNetwork(
             Stack(new_app(), "S", env=Environment(region="us-east-1")), "Net", availability_zone_ids=ids
         )
+
+
+@pytest.mark.aws_behaviour("ec2.subnet-reserved-addresses", "vpc.interface-endpoint-eni-per-subnet")
+def test_subnets_too_small_for_the_interface_endpoints_are_refused():
+    # 11 default endpoints + 5 reserved addresses fill a /28 (16 addresses); a 12th endpoint does not fit.
+    MlNetwork(_stack(), "Net", cidr="10.20.0.0/24", subnet_cidr_mask=28)
+    expected = (r"MlNetwork: subnet_cidr_mask /28 is too small: each of the 2 subnets has 16 addresses: "
+                r"5 reserved by AWS, 12 for the interface endpoints \(17, more than it has\); "
+                r"use subnet_cidr_mask /27")
+    with pytest.raises(ValueError, match=expected):
+        MlNetwork(_stack(), "Net", cidr="10.20.0.0/24", subnet_cidr_mask=28,
+                  extra_interface_endpoints=["secretsmanager"])
