@@ -11,6 +11,8 @@ from pydantic import Field, field_validator
 from cdk_secure_ml.config._section import NestedProblems, Problem, Section
 from cdk_secure_ml.config._types import AccountIds, RetentionDays
 from cdk_secure_ml.config.endpoint_hub import EndpointHubConfig
+from cdk_secure_ml.core.capacity import SubnetDemand
+from cdk_secure_ml.core.capacity import subnet_capacity_problems as capacity_problems
 from cdk_secure_ml.core.endpoint_hub import unsupported_hub_services
 from cdk_secure_ml.core.names import ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
@@ -162,6 +164,33 @@ def subnet_mask_problems(network: Any) -> list[Problem]:
             for message in subnet_cidr_mask_problems(vpc, network.subnet_cidr_mask, network.azs())]
 
 
+def hub_capacity_problems(network: Any) -> list[Problem]:
+    """In the hub layout, the hub VPC's subnets hold an interface endpoint network interface per service."""
+    hub = network.hub
+    if hub is None or network.interface_endpoints.mode != "hub":
+        return []
+    demand = SubnetDemand(interface_endpoints=len(network.interface_endpoints.services()))
+    zones = len(hub.availability_zones) or 2  # MlEndpointHub's default: 2 AZs
+    return [(("hub", "cidr"), message) for _, message in capacity_problems(hub.cidr, zones, demand)]
+
+
+def subnet_capacity_problems(platform: Any) -> list[Problem]:
+    """The platform VPC's subnets hold AWS's reserved addresses, the interface endpoints (none in a spoke
+    of the hub layout), the Studio home EFS mount target and the Studio users' apps
+    (:mod:`cdk_secure_ml.core.capacity`); reported at ``network.subnet_cidr_mask`` when it is set, else at
+    ``network.cidr`` (paths relative to the platform config)."""
+    network, studio = platform.network, platform.studio
+    endpoints = network.interface_endpoints
+    studio_on = studio.enabled
+    demand = SubnetDemand(
+        interface_endpoints=0 if endpoints.mode == "hub" else len(endpoints.services()),
+        home_efs=studio_on,
+        studio_users=len(studio.users) if studio_on else 0,
+    )
+    found = capacity_problems(network.cidr, network.azs(), demand, network.subnet_cidr_mask)
+    return [(("network", key), message) for key, message in found]
+
+
 class NetworkConfig(Section):
     """The isolated VPC (``MlNetwork``): subnets in 2 or more AZs, no internet path, VPC endpoints."""
 
@@ -180,7 +209,10 @@ class NetworkConfig(Section):
     )
     subnet_cidr_mask: int | None = Field(
         None, ge=16, le=28, description="Prefix length of each subnet (16-28, within the VPC CIDR); default: "
-                                        "the VPC split evenly.")
+                                        "the VPC split evenly. Each subnet must hold AWS's 5 reserved "
+                                        "addresses, the interface endpoints, the Studio home EFS mount "
+                                        "target and 4 addresses per Studio user across the subnets "
+                                        "(docs/network.md, \"Subnet capacity\").")
     reserved_cidrs: list[str] = Field(
         default_factory=list,
         description="Ranges used elsewhere (peered VPCs, on-premises) that the VPC must not overlap.",
@@ -206,7 +238,7 @@ class NetworkConfig(Section):
                           "docs/network.md).")
 
     rules = (reserved_overlap_problems, zone_choice_problems, subnet_mask_problems, hub_mode_problems,
-             hub_overlap_problems)
+             hub_overlap_problems, hub_capacity_problems)
 
     @field_validator("cidr")
     @classmethod
