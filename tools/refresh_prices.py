@@ -8,7 +8,8 @@ For each region and each service the cost model prices, the script reads the reg
 credentials; https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html), finds the
 product whose ``usagetype`` ends with the rule's suffix (region prefixes such as ``USE1-`` differ by
 region), and takes the first tier (``beginRange`` 0; a rule may name a later one) of its OnDemand price in
-USD. Each entry then names the offer file as its source, the file's publication date, and ``checked`` = [that file].
+USD. Each entry then names the offer file as its source, the file's publication date, and ``checked`` =
+[that file].
 
 A price with no match keeps its old entry and is reported, so a rename in the offer files shows up as a
 warning, never as a silent 0. Instance types are those already in the snapshot plus ``--instance-type``.

@@ -642,9 +642,9 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://aws.amazon.com/route53/pricing/"),
     _b("pricing.route53-profiles-owner-pays",
        "Amazon Route 53",
-       "Route 53 Profiles are billed per account and Region that owns them: an hourly charge covers up to 100 "
-       "Profile-VPC associations, each one beyond is billed per hour, and the owner pays for associations "
-       "that the accounts it shares a Profile with make in their own VPCs.",
+       "Route 53 Profiles are billed per account and Region that owns them: an hourly charge covers up to "
+       "100 Profile-VPC associations, each one beyond is billed per hour, and the owner pays for "
+       "associations that the accounts it shares a Profile with make in their own VPCs.",
        "https://aws.amazon.com/route53/pricing/"),
     _b("pricing.cdk-environment-agnostic-manifest",
        "AWS CDK",

@@ -461,7 +461,8 @@ def _route53(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostIte
     for n, (stack, lid, _) in enumerate(env.of_type("AWS::Route53::HostedZone")):
         first = n < HOSTED_ZONES_FIRST_TIER
         key = "route53.hosted_zone_month" if first else "route53.hosted_zone_month_over_25"
-        note = "private hosted zone" + ("" if first else f" beyond the account's first {HOSTED_ZONES_FIRST_TIER}")
+        tier = "" if first else f" beyond the {HOSTED_ZONES_FIRST_TIER}th of the account"
+        note = f"private hosted zone{tier}"
         yield pricer.item(stack, "Route 53", lid, 1, key, note=note)
     profiles = env.of_type("AWS::Route53Profiles::Profile")
     if profiles:
@@ -469,7 +470,7 @@ def _route53(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostIte
         seen = (
             f"{associations} Profile-VPC association(s) in this assembly"
             if associations
-            else "no Profile-VPC association in this assembly: the spokes deploy theirs (assumed at least one)"
+            else "no Profile-VPC association in this assembly: spokes deploy theirs (assumed at least one)"
         )
         yield pricer.item(
             profiles[0][0],
