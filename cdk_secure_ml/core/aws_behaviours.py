@@ -624,13 +624,13 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "on ml.t3.medium unless another type is chosen.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-usage-metering.html"),
     _b("pricing.transit-gateway-attachment-billed-to-vpc-owner",
-       "AWS Transit Gateway",
+       "Amazon VPC Transit Gateways",
        "A transit gateway is billed per attachment-hour, not for itself; a VPC attachment's hours are billed "
        "to the account that owns the VPC, from the transit gateway owner's acceptance until the attachment "
        "is deleted, and each GB sent from a VPC into the transit gateway is billed for data processing.",
-       "https://www.amazonaws.cn/en/transit-gateway/pricing/"),
+       "https://aws.amazon.com/transit-gateway/pricing/"),
     _b("pricing.transit-gateway-data-sender-pays",
-       "AWS Transit Gateway",
+       "Amazon VPC Transit Gateways",
        "Without a metering policy, a transit gateway's data processing is billed to the owner of the "
        "attachment the traffic enters from (sender pays).",
        "https://aws.amazon.com/blogs/networking-and-content-delivery/"
