@@ -21,11 +21,13 @@ export AWS_EC2_METADATA_DISABLED := true
 setup: $(VENV)/.installed node_modules/.installed
 
 # Each step says what it does before it starts and how long it took (the first run installs for minutes).
+# editable_mode=compat installs a path entry instead of setuptools' import hook, which mypy and IDEs cannot
+# follow (https://setuptools.pypa.io/en/latest/userguide/development_mode.html).
 $(VENV)/.installed: pyproject.toml
 	@echo "setup: installing this package and its [dev] extra into $(VENV) (the first time takes a few minutes) ..."
 	@start=$$(date +%s); \
 	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
-	  $(PY) -m pip install -q -q --disable-pip-version-check -e '.[dev]' && \
+	  $(PY) -m pip install -q -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat && \
 	  echo "setup: $(VENV) ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
@@ -41,8 +43,9 @@ synth: setup
 	rm -rf cdk.out  # no stale assemblies of another config in the checks
 	$(CDK) synth --quiet -c config=$(CONFIG)
 
-## test: lint and types, unit and synth tests, then the CI policy gates
-test: setup
+## test: lint and types, unit and synth tests (the wheel test among them), then the CI policy gates
+# checkov first: tests/test_wheel.py runs every gate, checkov included, on an app built from the wheel.
+test: setup $(CHECKOV)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) --no-print-directory check
@@ -85,10 +88,13 @@ clean:
 	rm -rf cdk.out .pytest_cache
 
 .PHONY: demo demo-drift
-## demo: deploy config/demo.yaml with the real cdk CLI into a local AWS emulator (moto) and audit it
+# The demo's platform: config/demo.yaml, unless CONFIG is given (make demo CONFIG=config/x.yaml), as for synth.
+DEMO_CONFIG = $(if $(filter command line environment,$(origin CONFIG)),$(CONFIG),config/demo.yaml)
+## demo: deploy $(DEMO_CONFIG) with the real cdk CLI into a local AWS emulator (moto) and audit it;
+## `secure-ml demo --app "python app.py"` does the same for any CDK app (docs/operations.md)
 demo: setup
-	$(PY) -m cdk_secure_ml.emulator.demo --config config/demo.yaml
+	$(PY) -m cdk_secure_ml.emulator.demo --config $(DEMO_CONFIG)
 
 ## demo-drift: the demo, then change the platform through boto3 and show the audit catching it
 demo-drift: setup
-	$(PY) -m cdk_secure_ml.emulator.demo --config config/demo.yaml --drift
+	$(PY) -m cdk_secure_ml.emulator.demo --config $(DEMO_CONFIG) --drift

@@ -15,10 +15,11 @@ if len(sys.argv) > 1:
     sys.exit(2)
 
 app = App()
-# `cdk synth` must fail on an unacknowledged policy finding. The CLI (2.1148) asks the app to leave
-# reporting to it (failSynthOnValidationErrors=false) but then exits 0, and in "process" mode the
-# failure only sets the exit code of jsii's node process, which a Python app never sees. So the app
-# reports itself: validation failures raise here and the app exits 1 with the report.
+# `cdk synth` must fail on an unacknowledged policy finding. CLI 2.1148 does so by itself (it asks the
+# app to leave reporting to it, failSynthOnValidationErrors=false, then prints the report and exits 1),
+# but older CLIs exited 0 (aws/aws-cdk#26844). So the app reports itself, whatever CLI runs it: a
+# validation failure raises here, with the whole report in the message, and the app exits 1
+# (docs/compliance.md, "What fails when a finding is not acknowledged").
 app.node.set_context("@aws-cdk/core:failSynthOnValidationErrors", True)
 app.node.set_context("@aws-cdk/core:appMode", "inmemory")
 

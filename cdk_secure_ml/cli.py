@@ -5,10 +5,12 @@
     secure-ml iam-lint PATH... [--format text|json] [--justifications FILE] [--output FILE]
     secure-ml access PATH [--scenarios FILE] [--format text|json]          (docs/access.md)
     secure-ml teardown-studio --domain-id ID [--delete-home-efs] [--yes]   (docs/operations.md)
+    secure-ml demo [--app "python app.py"] [--keep DIR] ...   (the [emulator] extra; docs/operations.md)
     secure-ml cost PATH [--format text|json]   (docs/cost.md)
 
 Exit codes of ``check``: 0 no error-level finding; 1 error-level findings; 2 bad usage or input that
-cannot be read or parsed (the message names the file and line).
+cannot be read or parsed (the message names the file and line). An unreadable file does not stop the
+check: every other file is checked and the report (SARIF included) is written, then the exit code is 2.
 
 Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a second.
 """
@@ -16,13 +18,14 @@ Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .policies.findings import Finding, Report
+from .policies.findings import Finding, ReadProblem, Report
 from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
 from .policies.runner import check_paths
@@ -61,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="check CloudFormation templates (files, or directories such as cdk.out)",
         description="Check CloudFormation templates (JSON or YAML) against the rule catalogue. "
-        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input.",
+        "Exit 0: no error-level finding; 1: error-level findings; 2: bad usage or unreadable input "
+        "(the other files are still checked and the report written).",
     )
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="template file or directory (searched recursively)"
@@ -72,10 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
+    check.add_argument(
+        "--show-acknowledged",
+        action="store_true",
+        help="text format: also list the acknowledged findings, each with its reason",
+    )
 
     iam_lint = commands.add_parser(
         "iam-lint",
-        help="lint every IAM policy document in templates with parliament (needs: pip install parliament)",
+        help="lint every IAM policy document in templates with parliament (the [lint] extra)",
         description="Run parliament on every IAM policy document (identity, trust, resource, key and SCP "
         "policies) in CloudFormation templates. Exit 0: no error-level finding (parliament HIGH or MEDIUM) "
         "left unjustified; 1: error-level findings; 2: bad usage, unreadable input, or parliament missing.",
@@ -89,7 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     iam_lint.add_argument(
         "--justifications",
         metavar="FILE",
-        help="YAML file of justified findings (default: the one shipped in cdk_secure_ml/policies/data)",
+        help="YAML file of justified findings, added to the ones the templates carry in their resources' "
+        "Metadata.cdk_secure_ml.iam_lint (default: those only)",
     )
     iam_lint.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
@@ -98,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "audit",
         help="read-only audit of a deployed account with boto3 (secure-ml audit --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "demo",
+        help="deploy a CDK app into a local AWS emulator, audit it ([emulator] extra; demo --help)",
         add_help=False,
     )
     commands.add_parser(
@@ -111,8 +126,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     rules = commands.add_parser(
-        "rules", help="list the rule catalogue", description="List the rule catalogue."
+        "rules",
+        help="list the rule catalogue, or explain rules (secure-ml rules SML-NET-2)",
+        description="List the rule catalogue; with rule ids, explain those rules: what they check, why, "
+        "the fix and AWS's documentation.",
     )
+    rules.add_argument("ids", nargs="*", metavar="RULE", help="rule ids to explain (default: list them all)")
     rules.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
     )
@@ -122,11 +141,21 @@ def _parser() -> argparse.ArgumentParser:
 # -- check output ------------------------------------------------------------------------------------
 
 
-def format_text(report: Report) -> str:
-    lines = [
-        f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}"
-        for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource))
-    ]
+def format_text(report: Report, show_acknowledged: bool = False) -> str:
+    """One line per finding, each followed by the fix of its rule (``fix: ...``; rules outside our
+    catalogue, such as iam-lint's, have none), then the summary line. ``show_acknowledged`` also lists the
+    acknowledged findings with their reasons, before the summary."""
+    lines = []
+    for f in sorted(report.findings, key=lambda f: (f.file, f.severity != "error", f.rule, f.resource)):
+        lines.append(f"{f.file}: {f.severity} {f.rule} {f.resource} ({f.resource_type}): {f.message}")
+        if f.rule in RULES_BY_ID:
+            lines.append(f"    fix: {RULES_BY_ID[f.rule].remediation}")
+    if show_acknowledged:
+        lines += [
+            f"{f.file}: acknowledged {f.rule} {f.resource} ({f.resource_type}): {f.message}\n"
+            f"    reason: {f.reason}"
+            for f in sorted(report.acknowledged, key=lambda f: (f.file, f.rule, f.resource))
+        ]
     s = report.summary
     lines.append(
         f"{s.files} template(s), {s.resources} resource(s): {s.errors} error(s), {s.warnings} warning(s), "
@@ -136,10 +165,14 @@ def format_text(report: Report) -> str:
 
 
 def format_json(report: Report) -> str:
-    document = {
+    document: dict[str, Any] = {
         "findings": [f.to_json() for f in report.findings],
         "summary": report.summary.to_json(),
     }
+    if report.problems:
+        document["problems"] = [
+            {"file": p.file, "line": p.line, "message": p.message} for p in report.problems
+        ]
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -202,10 +235,31 @@ def format_sarif(report: Report) -> str:
                     }
                 },
                 "results": results,
+                # SARIF 2.1.0 §3.20: an invocation that met unreadable input did not succeed; each
+                # problem is a tool execution notification at its file and line.
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.problems,
+                        "toolExecutionNotifications": [_sarif_notification(p) for p in report.problems],
+                    }
+                ],
             }
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _sarif_notification(problem: ReadProblem) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": problem.line or 1}
+    if problem.column:
+        region["startColumn"] = problem.column
+    return {
+        "level": "error",
+        "message": {"text": problem.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(problem.file)}, "region": region}}
+        ],
+    }
 
 
 CHECK_FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif}
@@ -217,6 +271,32 @@ CHECK_FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif
 def rules_text() -> str:
     width = max(len(r.id) for r in CATALOGUE)
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in CATALOGUE)
+
+
+def rules_explained(ids: Sequence[str]) -> str:
+    """``secure-ml rules SML-NET-2 ...``: each rule's title, severity, resource types, why, fix and sources.
+
+    :raises UsageError: an id that is not in the catalogue (with the closest ids).
+    """
+    unknown = [i for i in ids if i.upper() not in RULES_BY_ID]
+    if unknown:
+        hints = [f"{i!r} (did you mean {', '.join(close)}?)" if (close := difflib.get_close_matches(
+            i.upper(), RULES_BY_ID, n=3, cutoff=0.6)) else repr(i) for i in unknown]
+        raise UsageError(f"unknown rule id {', '.join(hints)}; secure-ml rules lists them all")
+    blocks = []
+    for rule in (RULES_BY_ID[i.upper()] for i in ids):
+        lines = [
+            f"{rule.id}  {rule.severity}  {rule.title}",
+            f"  applies to: {', '.join(rule.resource_types) or 'any resource'}",
+            f"  why: {rule.rationale}",
+            f"  fix: {rule.remediation}",
+            f"  acknowledge: acknowledge(construct, reason, {rule.id!r}) in CDK, or resource Metadata "
+            f'{{"cdk_secure_ml": {{"acknowledge": [{{"rule": "{rule.id}", "reason": "..."}}]}}}}',
+        ]
+        # AWS's pages: the rule's own references, then the CloudFormation reference of each type it reads.
+        lines += [f"  see: {uri}" for uri in (*rule.references, *map(cfn_reference_url, rule.resource_types))]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def rules_json() -> str:
@@ -247,15 +327,22 @@ ENGINE_LAYOUT = [
     "fails on an import cycle, including one postponed into a function):",
     "",
     "1. `ids.py` (rule ids, `ack_id`) and `findings.py` (`Finding`, `Report`): plain data.",
-    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories, line numbers,",
-    "   `Template` and `Resource`; `intrinsics.py` resolves `Ref`, `Fn::Sub`, `Fn::If` … or gives",
-    "   `Unresolved`.",
+    "2. `template.py`: loading JSON and YAML (short forms), discovery in directories (local nested",
+    "   templates followed), line numbers, `Template` and `Resource`; `intrinsics.py` resolves `Ref`,",
+    "   `Fn::Sub`, `Fn::If`, `Fn::Length` … or gives `Unresolved`; `transforms.py` expands",
+    "   `AWS::LanguageExtensions` (`Fn::ForEach`, with cfn-lint's expander) and translates SAM (with",
+    "   aws-sam-translator, offline), and notes what it cannot expand (SML-META-4, \"cannot verify\");",
+    "   `variants.py` makes the variants of a template where a parameter takes another of its",
+    "   `AllowedValues`, or a condition that cannot be evaluated is true or false.",
     "3. `rule.py` (`Rule`, `Violation`, the `@rule` registry, property helpers) and `iam_document.py`",
     "   (statements, principals, actions, conditions: shared by the rules, the live audit and iam-lint).",
     "4. `acks.py`: reading acknowledgements (resource `Metadata`, CDK's in the cloud assembly).",
     "5. `rules/`: the catalogue, one module per area; shared resource types in `rules/_types.py`.",
     "6. `runner.py`: `check_templates(templates, rules)` and `check_paths(paths, rules=None)` (the whole",
-    "   catalogue by default) run the rules and apply acknowledgements.",
+    "   catalogue by default) run the rules and apply acknowledgements. A finding that appears only in a",
+    "   variant names it: `RootAccess is \"Enabled\" (when parameter Access is 'Enabled')`.",
+    "   `check_paths(paths, keep_going=True)` (what `secure-ml check` does) puts a file it cannot read",
+    "   in `report.problems` and checks the others; the CLI writes the report, then exits 2.",
     "",
     "On top: `plugin.py` (`SecureMlChecks`, the CDK validation plugin), `iam_lint/` (parliament),",
     "`live/` (`secure-ml audit`), and `acknowledgements.py` (writing acknowledgements in a CDK app).",
@@ -263,9 +350,15 @@ ENGINE_LAYOUT = [
     "The same check from Python:",
     "",
     "```python",
-    "from cdk_secure_ml.policies.runner import check_paths",
+    "from aws_cdk import App, Stack",
+    "from cdk_secure_ml import SecureBucket, check_paths",
     "",
-    'report = check_paths(["cdk.out"])  # raises InputError for a path it cannot read',
+    "app = App()",
+    'SecureBucket(Stack(app, "Data"), "Features")',
+    "assembly = app.synth()",
+    "",
+    '# After `cdk synth`, check_paths(["cdk.out"]); any file or directory of templates will do.',
+    "report = check_paths([assembly.directory])  # raises InputError for a path it cannot read",
     "for finding in report.errors:",
     "    print(finding.rule, finding.file, finding.line, finding.resource, finding.message)",
     "```",
@@ -292,11 +385,36 @@ def rules_markdown() -> str:
         "- Plain templates: resource `Metadata`",
         '  `{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-NET-1", "reason": "…"}]}}`.',
         "",
-        'In Python, `cdk_secure_ml.policies.ids.ack_id("SML-NET-1")` builds the CDK id; importing',
-        "`cdk_secure_ml.policies.ids` (`RULE_IDS`, `ack_id`) loads neither the rules nor aws_cdk.",
+        "The library's `acknowledge(construct, reason, *rule_ids)` (`from cdk_secure_ml import acknowledge`)",
+        "writes both: CDK's form, and, for our `SML-*` rules, the `Metadata` form on every CloudFormation",
+        "resource under the construct (the closest construct's reason wins, as in CDK). A template taken out",
+        "of the assembly (`cdk synth MyStack > t.yaml`) therefore keeps its acknowledgements:",
+        "`secure-ml check t.yaml` gives the same result as `secure-ml check cdk.out`.",
+        "",
+        'In an app, `ack_id("SML-NET-1")` (`from cdk_secure_ml import ack_id`) builds the CDK id. Code that',
+        "must not load aws_cdk (a script around `secure-ml check`) imports `ack_id` and `RULE_IDS` from",
+        "`cdk_secure_ml.policies.ids`, which loads neither the rules nor aws_cdk.",
         "",
         "`secure-ml check --format sarif` reports each finding at the line of its resource's logical id and",
         "links each rule (`helpUri`) to the CloudFormation reference of the resource type it reads.",
+        "",
+        "What the check reads, beyond a plain template:",
+        "",
+        "- `Transform: AWS::LanguageExtensions`: `Fn::ForEach` loops are expanded (cfn-lint's expander) and",
+        "  each generated resource is judged, reported at the line of its loop; `Fn::Length` and",
+        "  `Fn::ToJsonString` are resolved.",
+        "- `Transform: AWS::Serverless-2016-10-31` (SAM): the template is translated offline with",
+        "  aws-sam-translator, so a function's generated role and policies meet the IAM rules (reported",
+        "  at the line of the SAM resource). Both expanders come with",
+        "  `pip install 'cdk-secure-ml[transforms]'`; without them, and for any other transform or macro,",
+        "  SML-META-4 says what was not checked.",
+        "- Nested stacks whose `TemplateURL` is a local file are followed and checked.",
+        "- Parameters and conditions: a parameter's other `AllowedValues`, and both sides of a condition",
+        "  the template cannot evaluate (one on the region, say), are judged too; a finding only such a",
+        "  variant has names it: `… (when parameter Stage is 'dev')`.",
+        "- A file that cannot be read is reported (file and line) and the others are still checked; the",
+        "  report (SARIF with `invocations[0].executionSuccessful: false`) is written, then the exit code",
+        "  is 2.",
         "",
         "| Id | Severity | Title |",
         "| --- | --- | --- |",
@@ -345,9 +463,36 @@ def _iam_lint(args: argparse.Namespace) -> int:
     """``secure-ml iam-lint``; parliament (a dev / CI dependency) is imported only here."""
     from .policies import iam_lint
 
-    justifications = args.justifications or iam_lint.DEFAULT_JUSTIFICATIONS
-    report = iam_lint.lint_paths(args.paths, justifications)
+    report = iam_lint.lint_paths(args.paths, args.justifications)
     _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+    return 0 if report.success else 1
+
+
+def _rules(args: argparse.Namespace) -> int:
+    """``secure-ml rules [RULE ...]``: the catalogue, or the named rules explained."""
+    if args.ids and args.format != "text":
+        raise UsageError("rule ids are explained in text only; leave out --format")
+    sys.stdout.write(rules_explained(args.ids) if args.ids else RULES_FORMATS[args.format]())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``secure-ml check``: exit 0 without error-level findings, 1 with, 2 when a file could not be read
+    (every other file is still checked and reported)."""
+    if args.show_acknowledged and args.format != "text":
+        raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
+    report = check_paths(args.paths, keep_going=True)
+    # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI upload step
+    # finds its file (with executionSuccessful false).
+    if report.files or not report.problems or args.format == "sarif":
+        if args.format == "text":
+            _write(format_text(report, args.show_acknowledged), args.output, sys.stdout)
+        else:
+            _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
+    for problem in report.problems:
+        print(f"{PROG}: error: {problem.message}", file=sys.stderr)
+    if report.problems:
+        return 2
     return 0 if report.success else 1
 
 
@@ -359,6 +504,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .policies.live.cli import main_audit
 
         return main_audit(args_list[1:])
+    if args_list[:1] == ["demo"]:
+        # The emulator (the [emulator] extra) is imported only here.
+        from .emulator.app_demo import main as main_demo
+
+        return main_demo(args_list[1:])
     if args_list[:1] == ["access"]:
         from .policies.access.cli import main_access
 
@@ -374,13 +524,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(args_list)
         if args.command == "rules":
-            sys.stdout.write(RULES_FORMATS[args.format]())
-            return 0
+            return _rules(args)
         if args.command == "iam-lint":
             return _iam_lint(args)
-        report = check_paths(args.paths)
-        _write(CHECK_FORMATS[args.format](report), args.output, sys.stdout)
-        return 0 if report.success else 1
+        return _check(args)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

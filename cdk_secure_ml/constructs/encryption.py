@@ -12,6 +12,7 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.core.names import DATA_CLASS_RE, kms_alias_prefix_problem
+from cdk_secure_ml.policies.acknowledgements import justify_iam_lint
 
 __all__ = ["EncryptionKeys", "DEFAULT_DATA_CLASSES", "DEFAULT_PENDING_WINDOW_DAYS", "allow_cloudwatch_logs"]
 
@@ -54,6 +55,17 @@ def allow_cloudwatch_logs(key: kms.IKey) -> bool:
             },
         )
     )
+    if result.statement_added and isinstance(key.node.default_child, kms.CfnKey):
+        justify_iam_lint(
+            key,
+            "ArnLike on kms:EncryptionContext:aws:logs:arn: the context CloudWatch Logs passes is a "
+            "log-group ARN, and AWS's own managed policy conditions on it with ArnLike (https://docs.aws.amazon.com/"
+            "aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html). parliament 1.6.4 types "
+            "the key as a String.",
+            "MISMATCHED_TYPE",
+            policy="KeyPolicy/AllowCloudWatchLogsOfThisAccount",
+            detail="*ArnLike requires a value of type Arn but given String",
+        )
     return result.statement_added
 
 
@@ -73,6 +85,17 @@ class EncryptionKeys(Construct):
     :param alias_prefix: alias prefix, e.g. the platform name. Default ``secure-ml``.
     :param pending_window: waiting period before a scheduled deletion. Default 30 days (the maximum).
     :param removal_policy: default RETAIN.
+
+    Attributes:
+
+    - ``keys`` (``Mapping[str, kms.Key]``): data class -> key (a copy).
+    - ``data`` (``kms.Key``): the key of data class ``data`` (training data); ``key_for('data')``.
+    - ``artifacts`` (``kms.Key``): the key of ``artifacts`` (model artifacts, job output).
+    - ``volumes`` (``kms.Key``): the key of ``volumes`` (EBS and EFS of Studio, jobs and endpoints).
+    - ``logs`` (``kms.Key``): the key of ``logs`` (CloudWatch Logs, CloudTrail, flow logs); its policy lets
+      CloudWatch Logs of this account use it.
+    - ``data_classes`` (``tuple[str, ...]``): the data classes, in the order given.
+    - ``shared_key`` (``bool``): whether one key serves every class.
     """
 
     def __init__(
@@ -151,18 +174,22 @@ class EncryptionKeys(Construct):
 
     @property
     def data(self) -> kms.Key:
+        """The key of data class ``data``: training data."""
         return self.key_for("data")
 
     @property
     def artifacts(self) -> kms.Key:
+        """The key of data class ``artifacts``: model artifacts and job output."""
         return self.key_for("artifacts")
 
     @property
     def volumes(self) -> kms.Key:
+        """The key of data class ``volumes``: EBS and EFS volumes of Studio, jobs and endpoints."""
         return self.key_for("volumes")
 
     @property
     def logs(self) -> kms.Key:
+        """The key of data class ``logs``: CloudWatch Logs, CloudTrail and flow logs."""
         return self.key_for("logs")
 
     def grant_encrypt_decrypt(self, grantee: iam.IGrantable, data_class: str) -> iam.Grant:

@@ -67,6 +67,17 @@ class MlEndpointHub(Construct):
     :param flow_log_key: KMS key of the flow-log group (default: a dedicated key).
     :param flow_log_retention: retention of the flow-log group. Default one year.
     :raises ValueError: naming the unsupported services, the overlapping ranges, or an unknown region.
+
+    Attributes:
+
+    - ``spokes`` (``dict[str, str]``): spoke account id -> spoke VPC range, as given.
+    - ``network`` (``MlNetwork``): the hub VPC and its interface endpoints (private DNS off).
+    - ``share`` (``ram.CfnResourceShare``): the RAM share of the transit gateway and the Profile.
+    - ``transit_gateway`` (``ec2.CfnTransitGateway``), ``transit_gateway_id`` (``str``) and
+      ``transit_gateway_arn`` (``str``).
+    - ``profile`` (``route53profiles.CfnProfile``) and ``route53_profile_id`` (``str``): the Route 53 Profile
+      holding the zones.
+    - ``zones`` (``dict[str, route53.PrivateHostedZone]``): service name -> its private hosted zone.
     """
 
     def __init__(
@@ -198,6 +209,13 @@ class EndpointHubSpoke(Construct):
     :param route53_profile_id: the hub's Route 53 Profile (``rp-...``). None: no association; the
         spoke cannot resolve the endpoints' names (a synth warning says so).
     :param name: the name of the Profile association.
+
+    Attributes:
+
+    - ``attachment`` (``ec2.CfnTransitGatewayAttachment | None``): the attachment, None without a
+      ``transit_gateway_id``.
+    - ``profile_association`` (``route53profiles.CfnProfileAssociation | None``): None without a
+      ``route53_profile_id``.
     """
 
     def __init__(

@@ -7,18 +7,16 @@ from collections.abc import Sequence
 
 from aws_cdk import Annotations, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_secure_ml.constructs.endpoint_policies import apply_endpoint_policies
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network_routes import check_egress, subnet_label
 from cdk_secure_ml.core.names import ACCOUNT_ID_RE, ORGANIZATION_ID_RE
 from cdk_secure_ml.core.network import (
     DEFAULT_INTERFACE_ENDPOINTS,
-    ECR_LAYER_BUCKET,
-    ENDPOINT_POLICY_SERVICES,
     INTERFACE_ENDPOINT_SERVICES,
     az_id_problems,
     new_vpc_problems,
@@ -115,6 +113,28 @@ class MlNetwork(Construct):
     :param allowed_s3_objects: AWS-owned object ARN patterns readable (``s3:GetObject``) through the S3
         endpoint by anyone in the VPC, e.g. JumpStart's ``arn:aws:s3:::jumpstart-cache-prod-<region>/*``
         or CodeArtifact's ``arn:aws:s3:::assets-<account>-<region>/*``.
+
+    Attributes:
+
+    - ``vpc`` (``ec2.IVpc``): the VPC (created, or the one given).
+    - ``subnets`` (``list[ec2.ISubnet]``): the subnets workloads use: the isolated subnets of a new VPC, the
+      private ones of a given VPC.
+    - ``subnet_ids`` (``list[str]``) and ``subnet_selection`` (``ec2.SubnetSelection``): the same subnets.
+    - ``availability_zone_ids`` (``list[str] | None``): AZ ids (``use1-az1``) when given, else None.
+    - ``endpoint_security_group`` (``ec2.SecurityGroup``): the group of the interface endpoints (HTTPS from
+      the VPC).
+    - ``s3_endpoint`` (``ec2.GatewayVpcEndpoint``): the S3 gateway endpoint; give it to
+      ``SecureBucket(allowed_vpc_endpoints=[...])``.
+    - ``dynamodb_endpoint`` (``ec2.GatewayVpcEndpoint | None``): the DynamoDB gateway endpoint, when enabled.
+    - ``interface_endpoints`` (``dict[str, ec2.InterfaceVpcEndpoint]``): service name -> interface endpoint.
+    - ``endpoint_hub_cidr`` (``str | None``): the hub VPC's range workloads may reach on 443 (hub layout).
+    - ``restricted_endpoints`` (``list[str]``): the services whose endpoint policy limits use to the
+      organisation or the trusted accounts.
+    - ``organization_id`` (``str | None``), ``trusted_accounts`` and ``trusted_resource_accounts``
+      (``tuple[str, ...]``): as given, without repeats.
+    - ``flow_log`` (``ec2.FlowLog``), ``flow_log_group`` (``logs.LogGroup``) and ``flow_log_key``
+      (``kms.IKey``, given or created): the VPC flow log, its log group and that group's key.
+    - ``imported`` (``bool``): True when the VPC was given rather than created here.
     """
 
     def __init__(
@@ -244,7 +264,7 @@ class MlNetwork(Construct):
         #: The interface endpoints that got a perimeter policy (the others keep the default policy).
         self.restricted_endpoints: list[str] = []
         if restrict_endpoints:
-            self._restrict_endpoints(list(allowed_s3_objects))
+            apply_endpoint_policies(self, list(allowed_s3_objects))
 
         self.flow_log_key: kms.IKey = flow_log_key or self._new_flow_log_key()
         self.flow_log_group = logs.LogGroup(
@@ -318,98 +338,8 @@ class MlNetwork(Construct):
 
     @property
     def subnet_ids(self) -> list[str]:
+        """The ids of ``subnets``, for L1 props (``VpcConfig.Subnets``, SDK defaults)."""
         return [s.subnet_id for s in self.subnets]
-
-    # ------------------------------------------------------------------------------------------
-    # Endpoint policies (review finding S1)
-
-    def _principal_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
-        """(label, condition) pairs, one per way a principal is admitted."""
-        accounts = [Stack.of(self).account, *self.trusted_accounts]
-        found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"aws:PrincipalAccount": accounts}})
-        ]
-        if self.organization_id:
-            found.append(("Organization", {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}}))
-        return found
-
-    def _bucket_conditions(self) -> list[tuple[str, dict[str, dict[str, object]]]]:
-        """(label, condition) pairs, one per way a bucket is admitted. ``s3:ResourceAccount`` is the
-        bucket owner's account, usable in VPC endpoint policies
-        (https://aws.amazon.com/about-aws/whats-new/2020/12/new-iam-condition-keys-amazon-s3-limit-requests-buckets-owned-specific-aws-accounts-specific-tls-versions/);
-        ``aws:ResourceOrgID`` its organization."""
-        accounts = list(
-            dict.fromkeys([Stack.of(self).account, *self.trusted_accounts, *self.trusted_resource_accounts])
-        )
-        found: list[tuple[str, dict[str, dict[str, object]]]] = [
-            ("Accounts", {"StringEquals": {"s3:ResourceAccount": accounts}})
-        ]
-        if self.organization_id:
-            found.append(("Organization", {"StringEquals": {"aws:ResourceOrgID": self.organization_id}}))
-        return found
-
-    @staticmethod
-    def _service_principals() -> iam.PolicyStatement:
-        # Requests AWS services make with their service principals carry aws:PrincipalIsAWSService;
-        # foreign credentials cannot set it (the data-perimeter default statement,
-        # https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md).
-        return iam.PolicyStatement(
-            sid="AwsServicePrincipals",
-            principals=[iam.StarPrincipal()],
-            actions=["*"],
-            resources=["*"],
-            conditions={"Bool": {"aws:PrincipalIsAWSService": "true"}},
-        )
-
-    def _restrict_endpoints(self, allowed_s3_objects: list[str]) -> None:
-        stack = Stack.of(self)
-        # Gateway endpoints take Principal "*" only; principals are narrowed with conditions
-        # (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
-        for principal_label, principal in self._principal_conditions():
-            for bucket_label, bucket in self._bucket_conditions():
-                merged = {op: {**principal.get(op, {}), **bucket.get(op, {})} for op in {*principal, *bucket}}
-                self.s3_endpoint.add_to_policy(
-                    iam.PolicyStatement(
-                        sid=f"PrincipalsOf{principal_label}ToBucketsOf{bucket_label}",
-                        principals=[iam.StarPrincipal()],
-                        actions=["s3:*"],
-                        resources=["*"],
-                        conditions=merged,
-                    )
-                )
-        self.s3_endpoint.add_to_policy(self._service_principals())
-        self.s3_endpoint.add_to_policy(
-            iam.PolicyStatement(
-                sid="EcrImageLayers",
-                principals=[iam.StarPrincipal()],
-                actions=["s3:GetObject"],
-                resources=[f"arn:{stack.partition}:s3:::{ECR_LAYER_BUCKET.format(region=stack.region)}/*"],
-            )
-        )
-        if allowed_s3_objects:
-            self.s3_endpoint.add_to_policy(
-                iam.PolicyStatement(
-                    sid="AllowedAwsOwnedObjects",
-                    principals=[iam.StarPrincipal()],
-                    actions=["s3:GetObject"],
-                    resources=allowed_s3_objects,
-                )
-            )
-        for service, endpoint in self.interface_endpoints.items():
-            if service not in ENDPOINT_POLICY_SERVICES:
-                continue
-            for label, condition in self._principal_conditions():
-                endpoint.add_to_policy(
-                    iam.PolicyStatement(
-                        sid=f"PrincipalsOf{label}",
-                        principals=[iam.StarPrincipal()],
-                        actions=["*"],
-                        resources=["*"],
-                        conditions=condition,
-                    )
-                )
-            endpoint.add_to_policy(self._service_principals())
-            self.restricted_endpoints.append(service)
 
     @staticmethod
     def _validate_perimeter(

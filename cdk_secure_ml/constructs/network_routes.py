@@ -7,7 +7,8 @@ internet. What can be seen at synth time depends on where the VPC comes from:
   resources (:class:`~aws_cdk.aws_ec2.CfnRoute`) of the same stack, so each route of each subnet's route table
   is read and its target resolved to the gateway resource it references.
 - **An imported VPC** (``Vpc.from_vpc_attributes``, ``Vpc.from_lookup``): its routes are not in the app.
-  CDK's subnet groups carry the meaning instead (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html):
+  CDK's subnet groups carry the meaning instead
+  (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.SubnetType.html):
   ``PUBLIC`` subnets are connected to the internet (an internet gateway), ``PRIVATE_WITH_EGRESS`` subnets
   route to the internet (through a NAT gateway), ``PRIVATE_ISOLATED`` subnets route to neither. A subnet
   imported into the wrong group cannot be detected here; ``secure-ml audit`` reads the real routes.
@@ -39,7 +40,15 @@ _EGRESS_ONLY = "egress-only internet gateway"
 _NAT = "NAT gateway"
 _NAT_INSTANCE = "instance or network interface (e.g. a NAT instance)"
 _FIREWALL_ENDPOINT = "VPC endpoint (a firewall or Gateway Load Balancer endpoint)"
-INSPECTABLE_TARGETS = frozenset({_NAT, _NAT_INSTANCE, _FIREWALL_ENDPOINT})
+#: A default route (0.0.0.0/0, ::/0, or the split halves 0.0.0.0/1 + 128.0.0.0/1) to a transit gateway, a
+#: peering connection, a Cloud WAN core network or a local gateway: AWS's centralized-egress pattern, where
+#: the internet is reached through another VPC's NAT gateways (and, usually, its firewall)
+#: (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-egress-to-internet.html).
+#: A route to a specific range there (on-premises, the endpoint hub) is not egress.
+_CENTRAL_EGRESS = "default route to another network (centralized egress)"
+#: A carrier gateway (Wavelength Zones) carries traffic to the carrier network and the internet.
+_CARRIER = "carrier gateway"
+INSPECTABLE_TARGETS = frozenset({_NAT, _NAT_INSTANCE, _FIREWALL_ENDPOINT, _CENTRAL_EGRESS})
 
 
 @dataclass(frozen=True)
@@ -143,8 +152,24 @@ class _StackIndex:
             return _FIREWALL_ENDPOINT, ref if ref.startswith("vpce-") else ""
         if route.instance_id is not None or route.network_interface_id is not None:
             return _NAT_INSTANCE, ""
-        # Transit gateway, peering, carrier, local gateway: what lies beyond is not in this app.
+        if route.carrier_gateway_id is not None:
+            return _CARRIER, _resolved_ref(self.stack, route.carrier_gateway_id) or ""
+        beyond = (route.transit_gateway_id, route.vpc_peering_connection_id, route.core_network_arn,
+                  route.local_gateway_id)
+        if any(target is not None for target in beyond) and _is_default(route):
+            name = next(target for target in beyond if target is not None)
+            return _CENTRAL_EGRESS, _resolved_ref(self.stack, name) or ""
+        # A specific range behind a transit gateway, peering or local gateway (on-premises, the endpoint hub):
+        # what lies beyond is not in this app, and it is not the whole internet.
         return None
+
+
+def _is_default(route: ec2.CfnRoute) -> bool:
+    """True for a route to everything: /0, or one of the two /1 halves that together cover it."""
+    for value in (route.destination_cidr_block, route.destination_ipv6_cidr_block):
+        if value is not None and not Token.is_unresolved(value) and value.rpartition("/")[2] in ("0", "1"):
+            return True
+    return False
 
 
 def _destination(route: ec2.CfnRoute) -> str:
@@ -189,10 +214,12 @@ def egress_routes(vpc: ec2.IVpc | None, subnets: Sequence[ec2.ISubnet]) -> list[
     """Every way out to the internet that ``subnets`` have, as far as synthesis can see.
 
     A subnet built in this app: its ``AWS::EC2::Route`` resources that target an internet gateway, an
-    egress-only internet gateway, a NAT gateway, a VPC endpoint (firewall) or an instance/ENI. An imported
-    subnet: its CDK group, ``PUBLIC`` (an internet gateway) or ``PRIVATE_WITH_EGRESS`` (a NAT gateway).
-    Routes to a transit gateway, a peering connection or a virtual private gateway are not reported: what
-    lies beyond them is not in the app.
+    egress-only internet gateway, a NAT gateway, a VPC endpoint (firewall), an instance/ENI or a carrier
+    gateway, and a default route (/0, or a /1 half) to a transit gateway, a peering connection, a core network
+    or a local gateway (centralized egress). An imported subnet: its CDK group, ``PUBLIC`` (an internet
+    gateway) or ``PRIVATE_WITH_EGRESS`` (a NAT gateway). Routes to a specific range behind a transit gateway,
+    a peering connection or a virtual private gateway are not reported: what lies beyond them is not in the
+    app.
     """
     indexes: dict[str, _StackIndex] = {}
     found: list[EgressRoute] = []
@@ -225,6 +252,15 @@ def check_egress(
     name), routes an inspection firewall can sit behind (NAT gateway or instance, firewall endpoint) are
     accepted with a warning on ``scope``; an internet gateway route never is."""
     routes = egress_routes(vpc, subnets)
+    if any(subnet.node.try_find_child("RouteTable") is None for subnet in subnets):
+        Annotations.of(scope).add_warning_v2(
+            "secure-ml:imported-vpc-routes",
+            f"the routes of the VPC {vpc.node.path} are not in this app, so MlNetwork judged its subnets by "
+            "the group they were imported into (PUBLIC, PRIVATE_WITH_EGRESS, PRIVATE_ISOLATED). A subnet "
+            "imported as isolated that routes to a NAT gateway or instance, a firewall endpoint or an "
+            "egress-only internet gateway passes here; after deploying, run secure-ml audit, which reads the "
+            "real routes.",
+        )
     refused = [r for r in routes if not (inspected_egress and r.inspectable)]
     if refused:
         how = (

@@ -12,7 +12,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    in_regulatory_packs,
+    justify_tls_version,
+    skip_checkov,
+)
 from cdk_secure_ml.policies.ids import ack_id
 
 #: Object-level actions denied outside the allowed VPC endpoints. Bucket-configuration actions are
@@ -87,6 +92,11 @@ class AccessLogsBucket(Construct):
     S3 log delivery writes only to buckets encrypted with SSE-S3, so this bucket cannot use a KMS key;
     otherwise it has the platform defaults: Block Public Access, TLS 1.2+ only, versioning, RETAIN,
     and old log versions expire after ``noncurrent_version_expiration``.
+
+    Attributes:
+
+    - ``bucket`` (``s3.Bucket``): the log bucket; pass it as ``server_access_logs_bucket`` of a
+      ``SecureBucket``.
     """
 
     def __init__(
@@ -118,6 +128,7 @@ class AccessLogsBucket(Construct):
             removal_policy=removal_policy,
         )
         _retain_policy_with_bucket(self.bucket, removal_policy)
+        justify_tls_version(self.bucket.policy)  # type: ignore[arg-type]
         no_loop = "This bucket is the server-access-log destination; logging it to itself would loop."
         acknowledge(self.bucket, no_loop, "AwsSolutions-S1", *in_regulatory_packs("S3BucketLoggingEnabled"))
         skip_checkov(self.bucket, no_loop, "CKV_AWS_18")
@@ -151,6 +162,15 @@ class SecureBucket(Construct):
     :param vpc_endpoint_exceptions: principals (role ARNs) exempt from that deny, e.g. a replication
         or ingestion role. Used only with ``allowed_vpc_endpoints``.
     :param removal_policy: default RETAIN.
+
+    Attributes:
+
+    - ``bucket`` (``s3.Bucket``): the bucket; use it wherever aws-cdk-lib takes an ``s3.IBucket``.
+    - ``bucket_name`` (``str``): ``bucket.bucket_name``.
+    - ``bucket_arn`` (``str``): ``bucket.bucket_arn``.
+    - ``encryption_key`` (``kms.IKey``): the key objects are encrypted with (given or created).
+    - ``server_access_logs_bucket`` (``s3.IBucket``): where the access logs go (given or a new
+      ``AccessLogsBucket``).
     """
 
     def __init__(
@@ -226,6 +246,7 @@ class SecureBucket(Construct):
                 "versioning is off: overwritten or deleted datasets and artifacts cannot be recovered",
             )
         _acknowledge_replication(self.bucket)
+        justify_tls_version(self.bucket.policy)  # type: ignore[arg-type]
 
         if allowed_vpc_endpoints:
             conditions: dict[str, dict[str, object]] = {
@@ -250,10 +271,12 @@ class SecureBucket(Construct):
 
     @property
     def bucket_name(self) -> str:
+        """The bucket's name (``bucket.bucket_name``)."""
         return self.bucket.bucket_name
 
     @property
     def bucket_arn(self) -> str:
+        """The bucket's ARN (``bucket.bucket_arn``)."""
         return self.bucket.bucket_arn
 
     def grant_read(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:

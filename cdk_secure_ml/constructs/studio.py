@@ -249,6 +249,11 @@ class SdkDefaultsLifecycleConfigs(Construct):
     :param name_prefix: the names are ``<prefix>-<jl|ce>-<digest>``, cut to 63 characters; the
         digest covers the content, the tags (also create-only), the app type and this construct's path.
     :param defaults: the SDK defaults (:func:`sdk_defaults`).
+
+    Attributes: ``configs`` (app type ``JupyterLab`` / ``CodeEditor`` ->
+    ``sagemaker.CfnStudioLifecycleConfig``), ``jupyter_lab`` and ``code_editor`` (those two), ``defaults``
+    (``dict``, the SageMaker Python SDK defaults the script writes), ``script`` (``str``, the lifecycle
+    script).
     """
 
     def __init__(
@@ -296,10 +301,12 @@ class SdkDefaultsLifecycleConfigs(Construct):
 
     @property
     def jupyter_lab(self) -> sagemaker.CfnStudioLifecycleConfig:
+        """The JupyterLab lifecycle configuration."""
         return self.configs["JupyterLab"]
 
     @property
     def code_editor(self) -> sagemaker.CfnStudioLifecycleConfig:
+        """The Code Editor lifecycle configuration."""
         return self.configs["CodeEditor"]
 
     def arn(self, app_type: str) -> str:
@@ -337,6 +344,12 @@ class SecureStudioDomain(Construct):
     :param sdk_defaults: the SDK defaults (see :func:`sdk_defaults`) of profiles that do not set
         their own, installed for every JupyterLab and Code Editor app by lifecycle configurations;
         None skips them. Profiles get their team's with :meth:`add_sdk_defaults`.
+
+    Attributes: ``domain`` (``sagemaker.CfnDomain``; L1, aws-cdk-lib has no L2), ``domain_id`` and
+    ``domain_arn`` (``str``), ``domain_name`` (``str``), ``security_groups`` (``list[ec2.ISecurityGroup]`` of
+    its apps), ``idle_timeout_minutes`` (``int``), ``sdk_defaults`` (``dict``, set only when given),
+    ``sdk_lifecycle_configs`` (``SdkDefaultsLifecycleConfigs | None``) and ``lifecycle_config`` (their
+    JupyterLab one, or None).
     """
 
     def __init__(
@@ -457,10 +470,12 @@ class SecureStudioDomain(Construct):
 
     @property
     def domain_id(self) -> str:
+        """The domain id (``d-...``), ``Fn::GetAtt DomainId``."""
         return self.domain.attr_domain_id
 
     @property
     def domain_arn(self) -> str:
+        """The domain ARN, ``Fn::GetAtt DomainArn``."""
         return self.domain.attr_domain_arn
 
     def _app_settings(

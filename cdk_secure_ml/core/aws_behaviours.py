@@ -2,8 +2,8 @@
 that states it.
 
 The platform's tests and its emulator used to encode the same beliefs about AWS, so a wrong belief
-passed both (``shared/reviews/deployability-2026-11-30.md``). Each belief is now written down once,
-here, with its source, and enforced wherever it can run:
+passed both (the deployability review of 2026-11-30; its finding ids are in ``findings``). Each belief
+is now written down once, here, with its source, and enforced wherever it can run:
 
 - a test that depends on a behaviour carries ``@pytest.mark.aws_behaviour("<id>")``;
 - an emulator check that refuses what AWS refuses calls
@@ -100,6 +100,42 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A subnet maps public IPv4 addresses on launch only if its MapPublicIpOnLaunch attribute is set; only "
        "the default subnets of a default VPC have it set by default.",
        "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html"),
+
+    _b("cloudformation.language-extensions",
+       "AWS CloudFormation",
+       "With Transform AWS::LanguageExtensions, Fn::ForEach copies a fragment once per collection item, and "
+       "Fn::Length and Fn::ToJsonString are resolved, before any resource is created.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html"),
+    _b("cloudformation.parameter-allowed-values",
+       "AWS CloudFormation",
+       "A parameter with AllowedValues accepts any of them at create or update, whatever its Default.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ParameterConstraints.html"),
+    _b("cloudformation.conditions-evaluated-at-deploy",
+       "AWS CloudFormation",
+       "Conditions are evaluated at create or update from the input parameters (and pseudo parameters); "
+       "Fn::If returns its second or third argument by the condition.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html"),
+    _b("sam.function-policies-generated-role",
+       "AWS SAM",
+       "An AWS::Serverless::Function with Policies and no Role gets a generated execution role: AWS managed "
+       "policy names become ManagedPolicyArns, inline documents become its inline policies.",
+       "https://repost.aws/knowledge-center/lambda-sam-template-permissions"),
+    _b("iam.notresource-allow-everything-else",
+       "AWS IAM",
+       "An Allow with NotResource allows its actions on every resource except those listed.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"),
+    _b("iam.stringlike-wildcard-matches-any",
+       "AWS IAM",
+       "StringLike/ArnLike values may hold * (any run of characters): a lone * matches every value of a key "
+       "present in the request.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+    # ---------------------------------------------------------------- AWS CDK (the toolkit, not a service)
+    _b("cdk.validation-failure-fails-synth",
+       "AWS CDK",
+       "When a validation plugin reports a violation, app.synth() fails and the report goes to stderr and "
+       "validation-report.json, unless the context key @aws-cdk/core:failSynthOnValidationErrors is false, "
+       "which the CDK CLI sets so that it reports the failure itself.",
+       "https://github.com/aws/aws-cdk/pull/37909"),
 
     # ---------------------------------------------------------------- SageMaker Studio teardown
     _b("sagemaker.delete-domain-needs-no-members",
@@ -668,6 +704,22 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
        "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
        "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
+    # ---------------------------------------------------------------- what the gates' justifications state
+    _b("codeconnections.policy-prefix-matches-resource",
+       "AWS CodeConnections",
+       "Both service prefixes (codestar-connections, codeconnections) stay available, and the action "
+       "prefix in an IAM policy must match the prefix of the connection's ARN.",
+       "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html"),
+    _b("s3.tls-version-numeric-condition",
+       "Amazon S3",
+       "s3:TlsVersion is compared numerically: a bucket policy refuses TLS below 1.2 with a Deny on "
+       "NumericLessThan s3:TlsVersion 1.2.",
+       "https://repost.aws/knowledge-center/s3-enforce-modern-tls"),
+    _b("logs.kms-context-is-the-log-group-arn",
+       "Amazon CloudWatch Logs",
+       "CloudWatch Logs calls KMS with the encryption context kms:EncryptionContext:aws:logs:arn set to the "
+       "log group's ARN, which a policy may match with ArnLike.",
+       "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html"),
 
 
 )

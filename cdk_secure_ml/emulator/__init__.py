@@ -1,10 +1,13 @@
 """A local AWS emulator for the demo and end-to-end tests: moto's server plus CloudFormation adapters.
 
-Not part of the ``cdk_secure_ml`` distribution, and never imported by it. moto 5.2's CloudFormation
+Shipped in the package but imported only by ``secure-ml demo`` (:mod:`.app_demo`), ``make demo``
+(:mod:`.demo`) and the tests, never by the library: it needs the ``[emulator]`` extra (moto's server, and
+cfn-lint for the resource provider schemas). moto 5.2's CloudFormation
 leaves many resource types as empty placeholders although moto implements the services' APIs; each
 module here adds the missing types of one service as a ``CloudFormationModel`` subclass that
 creates the resource through moto's own backend. moto names a model's service after the second
-part of its module path, so adapters live in ``emulator/<service>.py``.
+part of its module path (here ``emulator``; it only groups moto's ``/moto-api/data.json``), and
+adapters live in ``emulator/<service>.py``, one module per service.
 
     from cdk_secure_ml.emulator.server import Emulator
     with Emulator() as emulator:        # 127.0.0.1, a free port; adapters registered

@@ -26,6 +26,10 @@ What moto does, and what the emulator does instead (each AWS behaviour is a line
 The replaced logical ids of the last update of a stack are kept on its resource map
 (:func:`replaced_resources`), and what a delete or cleanup retained (:func:`retained_resources`), so
 the demo can report them.
+
+Longer than 600 lines because every patch of moto's stack operations (create, update, cleanup,
+rollback, delete, exports, change sets) shares the same private helpers and per-stack state; split,
+they would import each other's internals.
 """
 
 from __future__ import annotations

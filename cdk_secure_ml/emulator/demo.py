@@ -40,6 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from ..policies.access.cli import print_matrix
+from .progress import exit_process, raise_if_interrupted, say, timed
+from .progress import failed_checks as _failed_checks
+from .progress import moto_version as _moto_version
 from .server import ACCOUNT_ID, Emulator, unsupported_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,10 +69,6 @@ class StackReport:
         return sum(len(ids) for ids in self.skipped.values())
 
 
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
 def cdk_env(emulator: Emulator) -> dict[str, str]:
     env = emulator.env()
     env.update({
@@ -92,6 +91,7 @@ def run_cdk(args: list[str], env: dict[str, str], cwd: Path, log: Path, timeout:
         result = subprocess.run(
             command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
         )
+    raise_if_interrupted(result.returncode)
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise DemoError(f"cdk {args[0]} failed (exit {result.returncode}); last lines of {log}:\n{tail}")
@@ -304,15 +304,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
     code = 1
     phase = "deploy"
     try:
+        say(f"demo: starting the emulator (moto {_moto_version()}) ...")
         emulator.start()
         say(
             f"demo: emulator (moto {_moto_version()}) on {emulator.endpoint_url}, account {ACCOUNT_ID}, "
-            f"region {config.region}"
+            f"region {config.region}, started in {time.monotonic() - started:.0f}s"
         )
         say(f"demo: cdk bootstrap + cdk deploy of {args.config} (log: {log}) ...")
         deploy(emulator, args.config, workdir, log)
         say(f"demo: deployed in {time.monotonic() - started:.0f}s")
-        ok, result, deployed, skipped = report_deploy(emulator)
+        with timed("report and audit"):
+            ok, result, deployed, skipped = report_deploy(emulator)
         say(
             f"demo: deployed {deployed} resources ({skipped} skipped), audit {result.passed} passed / "
             f"{_failed_checks(result)} failed"
@@ -330,14 +332,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
             code, _ = drift(emulator, config.name, result)
             return code
         phase = "alarm notification"
-        if config.endpoints and not alarm_notification(emulator):
-            return 1
+        with timed(phase):
+            if config.endpoints and not alarm_notification(emulator):
+                return 1
         phase = "day 2 update"
-        if not update(emulator, config_path, workdir, log):
-            return 1
+        with timed(phase):
+            if not update(emulator, config_path, workdir, log):
+                return 1
         phase = "teardown"
-        if not teardown(emulator, config, workdir / "config-day2.yaml", workdir, log):
-            return 1
+        with timed(phase):
+            if not teardown(emulator, config, workdir / "config-day2.yaml", workdir, log):
+                return 1
         code = 0
     except DemoError as error:
         say(f"demo: {phase} failed: {error}")
@@ -372,8 +377,8 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     emulated = sorted({t for r in platform for t in r.deployed} & STAND_INS)
     if emulated:
         say(
-            "demo: emulator stand-ins (moto 5.2.5 has no API for these; emulator/sagemaker_standins.py "
-            "emulates it): " + ", ".join(emulated)
+            f"demo: emulator stand-ins (moto {_moto_version()} has no API for these; "
+            "cdk_secure_ml/emulator/sagemaker_standins.py emulates it): " + ", ".join(emulated)
         )
     deployed = sum(r.deployed_count for r in platform)
     skipped = sum(r.skipped_count for r in platform)
@@ -382,7 +387,7 @@ def report_deploy(emulator: Emulator) -> tuple[bool, Any, int, int]:
     failed_types = sorted(set(skipped_types) - set(unsupported_types(skipped_types)))
     if skipped_types:
         say(
-            "demo: skipped types (no CloudFormation model in moto 5.2.5 and no adapter here): "
+            f"demo: skipped types (no CloudFormation model in moto {_moto_version()} and no adapter here): "
             + ", ".join(t for t in skipped_types if t not in failed_types)
         )
         if failed_types:
@@ -558,10 +563,6 @@ def teardown(emulator: Emulator, config: Any, config_path: Path, workdir: Path, 
     return not left
 
 
-def _failed_checks(result: Any) -> int:
-    return len({(f.rule, f.resource) for f in result.errors})
-
-
 def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
     """Apply the drifts; 0 when every one was caught (and the platform was clean before)."""
     from cdk_secure_ml.policies.live import run_audit
@@ -588,16 +589,10 @@ def drift(emulator: Emulator, platform: str, before: Any) -> tuple[int, Any]:
     return (1 if missed else 0), after
 
 
-def _moto_version() -> str:
-    from importlib.metadata import version
-
-    return version("moto")
-
-
 if __name__ == "__main__":
     os.chdir(ROOT)
     # jsii (loaded with the config model) prints a Node end-of-life banner otherwise.
     os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-    sys.exit(main())
+    exit_process(main())

@@ -17,6 +17,9 @@ As in AWS, a Studio lifecycle config has no update at all. It never runs a Studi
 monitoring job.
 
 :func:`install` patches ``SageMakerResponse`` in this process only (the emulator's, or a test's).
+
+Longer than 600 lines because the store and the handlers that answer from it form one dispatch table
+(:func:`_handlers`); the handlers only translate between the API's shapes and the store's functions.
 """
 
 from __future__ import annotations

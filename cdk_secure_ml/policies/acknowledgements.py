@@ -1,4 +1,15 @@
-"""Acknowledging policy findings next to the code that deviates, at the narrowest scope, with a reason."""
+"""Acknowledging policy findings next to the code that deviates, at the narrowest scope, with a reason.
+
+Every gate reads what the constructs write here from the template or the cloud assembly, so a library
+deviation is acknowledged whatever the construct ids, and nothing goes in a file the user edits:
+
+- cdk-nag and our pack at synth: :func:`acknowledge` (``Validations.of(construct).acknowledge``, which
+  CDK records in the cloud assembly);
+- our pack on a template taken out of ``cdk.out``: :func:`acknowledge` also writes our rules into each
+  resource's ``Metadata.cdk_secure_ml.acknowledge`` (docs/rules.md);
+- parliament (``secure-ml iam-lint``): :func:`justify_iam_lint`, ``Metadata.cdk_secure_ml.iam_lint``;
+- checkov: :func:`skip_checkov`, ``Metadata.checkov.skip``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +22,24 @@ from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct, IValidation
 
+from .acks import METADATA_KEY
+from .iam_lint.justifications import IAM_LINT_KEY
+from .ids import PLUGIN_NAME
+
 #: The three regulatory packs share rule names; ``in_regulatory_packs("S3BucketLoggingEnabled")``
 #: gives the three ids.
-__all__ = ["acknowledge", "acknowledge_wildcards", "in_regulatory_packs", "skip_checkov"]
+__all__ = [
+    "acknowledge",
+    "acknowledge_wildcards",
+    "in_regulatory_packs",
+    "justify_iam_lint",
+    "justify_imported_resources",
+    "justify_tls_version",
+    "skip_checkov",
+]
+
+#: Key under ``Metadata.cdk_secure_ml`` of our rules' acknowledgements (read by :mod:`.acks`).
+ACKNOWLEDGE_KEY = "acknowledge"
 
 REGULATORY_PACK_PREFIXES = ("HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321")
 
@@ -33,6 +59,120 @@ def acknowledge(construct: IConstruct, reason: str, *rule_ids: str) -> None:
     if not rule_ids:
         raise ValueError(f"acknowledge() on {construct.node.path} names no rule id")
     Validations.of(construct).acknowledge(*(Acknowledgment(id=rule, reason=reason) for rule in rule_ids))
+    ours = [rule.removeprefix(f"{PLUGIN_NAME}::") for rule in rule_ids if rule.startswith(f"{PLUGIN_NAME}::")]
+    if ours:
+        # Also in the template, so that a template taken out of cdk.out (`cdk synth Stack > t.yaml`)
+        # still carries them: now, and again at validation, so that resources added under the construct
+        # later count too.
+        writer = _AcknowledgeInMetadata(construct, reason, ours)
+        writer.validate()
+        construct.node.add_validation(writer)
+
+
+def _metadata_block(cfn: CfnResource) -> dict[str, Any]:
+    block = cfn.get_metadata(METADATA_KEY)
+    return dict(block) if isinstance(block, dict) else {}
+
+
+@jsii.implements(IValidation)
+class _AcknowledgeInMetadata:
+    # Writes {"rule", "reason"} into Metadata.cdk_secure_ml.acknowledge of every CloudFormation resource
+    # of the construct's subtree, like CDK's acknowledgement applies to the construct and its children.
+    # CDK validates constructs parents first, so the last writer of a rule is the resource's closest
+    # acknowledging construct, whose reason wins as in CDK.
+    def __init__(self, construct: IConstruct, reason: str, rules: list[str]) -> None:
+        self._construct = construct
+        self._reason = reason
+        self._rules = rules
+
+    def validate(self) -> list[str]:
+        for child in self._construct.node.find_all():
+            if not isinstance(child, CfnResource):
+                continue
+            block = _metadata_block(child)
+            entries = [e for e in block.get(ACKNOWLEDGE_KEY, []) if e.get("rule") not in self._rules]
+            entries += [{"rule": rule, "reason": self._reason} for rule in self._rules]
+            block[ACKNOWLEDGE_KEY] = entries
+            child.add_metadata(METADATA_KEY, block)
+        return []
+
+
+def _cfn_resource(resource: IConstruct, what: str) -> CfnResource:
+    cfn = resource if isinstance(resource, CfnResource) else resource.node.default_child
+    if not isinstance(cfn, CfnResource):
+        raise ValueError(
+            f"{resource.node.path} is not a CloudFormation resource; pass its L1 construct ({what})"
+        )
+    return cfn
+
+
+def justify_iam_lint(
+    resource: IConstruct, reason: str, issue: str, *, policy: str = "", detail: str = ""
+) -> None:
+    """Justify one parliament finding (``secure-ml iam-lint``) of the policies of one resource.
+
+    Writes ``{"issue", "policy", "detail", "reason"}`` into the resource's
+    ``Metadata.cdk_secure_ml.iam_lint``; iam-lint applies it to that resource's findings only, so it holds
+    whatever the construct ids. ``resource``: the L1 (``CfnResource``) or an L2 whose ``node.default_child``
+    is one. ``issue``: parliament's issue (``MISMATCHED_TYPE``); ``policy`` and ``detail``: globs on the
+    policy (``KeyPolicy/<Sid>``, ``PolicyDocument/Statement[[]0]``) and on the finding's message, as in
+    a justifications file (docs/iam-lint.md). Keep them narrow: an entry that matches nothing is a warning.
+    Raises ``ValueError`` without a reason or an issue, or when ``resource`` is not a CloudFormation
+    resource.
+    """
+    if not reason or not reason.strip():
+        raise ValueError(f"justifying {issue!r} on {resource.node.path} needs a reason")
+    if not issue or not issue.strip():
+        raise ValueError(f"justify_iam_lint() on {resource.node.path} names no parliament issue")
+    cfn = _cfn_resource(resource, "justify_iam_lint")
+    entry = {"issue": issue, "reason": reason}
+    if policy:
+        entry["policy"] = policy
+    if detail:
+        entry["detail"] = detail
+    block = _metadata_block(cfn)
+    entries = list(block.get(IAM_LINT_KEY, []))
+    if entry not in entries:
+        entries.append(entry)
+    block[IAM_LINT_KEY] = entries
+    cfn.add_metadata(METADATA_KEY, block)
+
+
+#: Why parliament 1.6.4's findings on aws-cdk-lib's minimum-TLS bucket policy statement are accepted.
+TLS_TYPE_REASON = (
+    "s3:TlsVersion is numeric and 1.2 is the value AWS documents for the minimum-TLS bucket policy "
+    "(NumericLessThan s3:TlsVersion 1.2, which aws-cdk-lib's Bucket minimumTLSVersion writes; "
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html). parliament 1.6.4 "
+    "checks numbers with the regex ^\\d+$, so it rejects every decimal."
+)
+TLS_ACTIONS_REASON = (
+    "The statement is the Deny s3:* with NumericLessThan s3:TlsVersion 1.2 that enforces TLS 1.2 on the "
+    "bucket (aws-cdk-lib minimumTLSVersion). The service authorization reference does not list "
+    "s3:TlsVersion for these two actions, so the deny does not cover them: PutAccessPointPublicAccessBlock "
+    "is an account-level action that a bucket policy cannot govern, and InitiateReplication is called by "
+    "S3 Batch Replication, not by a client over TLS. Every other S3 action stays covered."
+)
+
+
+def justify_tls_version(bucket_policy: IConstruct) -> None:
+    """Justify, on one bucket policy (``s3.BucketPolicy`` or its L1), parliament's two findings on the
+    minimum-TLS deny statement aws-cdk-lib writes for ``minimum_tls_version=1.2``: the decimal value
+    (parliament's number check) and the two S3 actions that do not take ``s3:TlsVersion``."""
+    justify_iam_lint(
+        bucket_policy,
+        TLS_TYPE_REASON,
+        "MISMATCHED_TYPE",
+        policy="PolicyDocument",
+        detail="*s3:TlsVersion requires a value of type Numeric but given*1.2*",
+    )
+    justify_iam_lint(
+        bucket_policy,
+        TLS_ACTIONS_REASON,
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        policy="PolicyDocument",
+        detail="*unknown condition s3:TlsVersion for action(s) s3:InitiateReplication, "
+        "s3:PutAccessPointPublicAccessBlock",
+    )
 
 
 def skip_checkov(resource: IConstruct, reason: str, *check_ids: str) -> None:
@@ -45,9 +185,7 @@ def skip_checkov(resource: IConstruct, reason: str, *check_ids: str) -> None:
         raise ValueError(f"skipping checkov {list(check_ids)} on {resource.node.path} needs a reason")
     if not check_ids:
         raise ValueError(f"skip_checkov() on {resource.node.path} names no check id")
-    cfn = resource if isinstance(resource, CfnResource) else resource.node.default_child
-    if not isinstance(cfn, CfnResource):
-        raise ValueError(f"{resource.node.path} is not a CloudFormation resource; pass its L1 construct")
+    cfn = _cfn_resource(resource, "skip_checkov")
     existing = cfn.get_metadata("checkov") or {"skip": []}
     skips = list(existing.get("skip", []))
     skips.extend({"id": check, "comment": reason} for check in check_ids)
@@ -120,3 +258,39 @@ def acknowledge_wildcards(policy: iam.ManagedPolicy, reason: str) -> None:
     if not reason or not reason.strip():
         raise ValueError(f"acknowledging the wildcards of {policy.node.path} needs a reason")
     policy.node.add_validation(_AcknowledgeWildcards(policy, reason))
+
+
+def _imported_statements(document: dict[str, Any]) -> list[str]:
+    """The Sids of the statements whose Resource holds an ``Fn::ImportValue`` (a cross-stack reference)."""
+    return [
+        statement["Sid"]
+        for statement in document.get("Statement", [])
+        if isinstance(statement.get("Sid"), str)
+        and "Fn::ImportValue" in json.dumps(statement.get("Resource"))
+    ]
+
+
+@jsii.implements(IValidation)
+class _JustifyImportedResources:
+    # Runs as node validation: cross-stack references are Fn::ImportValue by then.
+    def __init__(self, policy: iam.ManagedPolicy, reason: str) -> None:
+        self._policy = policy
+        self._reason = reason
+
+    def validate(self) -> list[str]:
+        cfn = self._policy.node.default_child
+        document = Stack.of(self._policy).resolve(cfn.policy_document)  # type: ignore[union-attr]
+        for sid in _imported_statements(document):
+            justify_iam_lint(self._policy, self._reason, "UNRESOLVED", policy=f"PolicyDocument/{sid}",
+                             detail="*Fn::ImportValue*")
+        return []
+
+
+def justify_imported_resources(policy: iam.ManagedPolicy, reason: str) -> None:
+    """Justify iam-lint's "cannot verify" (``PARLIAMENT-UNRESOLVED``) on each statement of one managed policy
+    the library wrote whose resource is a cross-stack import, with ``reason``: say why the statement names
+    exactly the resource the construct was given. Statements without an import get nothing (an entry that
+    matches nothing is a warning). Raises ``ValueError`` without a reason."""
+    if not reason or not reason.strip():
+        raise ValueError(f"justifying the imports of {policy.node.path} needs a reason")
+    policy.node.add_validation(_JustifyImportedResources(policy, reason))

@@ -3,7 +3,9 @@
 Two sources, both read without aws_cdk:
 
 - **Plain templates**: the resource's ``Metadata``
-  ``{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-…", "reason": "…"}]}}``.
+  ``{"cdk_secure_ml": {"acknowledge": [{"rule": "SML-…", "reason": "…"}]}}``. The library's
+  ``acknowledge()`` writes this form too, so templates taken out of a cloud assembly keep them.
+  (The same block may hold ``iam_lint``, the justifications of ``secure-ml iam-lint``.)
 - **CDK apps**: ``Validations.of(construct).acknowledge(Acknowledgment(id="cdk-secure-ml::SML-…",
   reason="…"))``, which CDK records in the cloud assembly beside the template
   (``aws:cdk:acknowledged-rules`` in ``<stack>.metadata.json``, or in the artifact's metadata in
@@ -63,8 +65,8 @@ def _read(resource: Resource, cdk: bool) -> Acknowledgements:
             else:
                 problems.append(f"CDK acknowledgement of {cdk_rule} has no reason")
     block = resource.metadata.get(METADATA_KEY)
-    if block is None:
-        return Acknowledgements(reasons, tuple(problems))
+    if block is None or (isinstance(block, dict) and "acknowledge" not in block):
+        return Acknowledgements(reasons, tuple(problems))  # e.g. only iam-lint's justifications
     entries = block.get("acknowledge") if isinstance(block, dict) else None
     if not isinstance(entries, list):
         problems.append(f"Metadata.{METADATA_KEY}.acknowledge must be a list of {{rule, reason}}")

@@ -75,14 +75,27 @@ class FindingsBySeverity:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class ReadProblem:
+    """A path or file that could not be read (the other files were still checked): ``message`` names
+    the file and, for a parse error, the 1-based ``line`` and ``column``."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
 @dataclass
 class Report(FindingsBySeverity):
-    """The result of checking a set of templates."""
+    """The result of checking a set of templates; ``problems`` lists the inputs that could not be read
+    (``secure-ml check`` exits 2 when there is any)."""
 
     findings: list[Finding]
     acknowledged: list[Finding]
     files: list[str]
     resources: int
+    problems: list[ReadProblem] = field(default_factory=list)
 
     @property
     def summary(self) -> Summary:

@@ -26,6 +26,9 @@ __all__ = [
     "is_allow",
     "is_wildcard_principal",
     "label_of",
+    "non_restricting_condition",
+    "resource_matches_everything",
+    "statement_resources",
     "statements",
     "unconditioned_wildcard_principals",
 ]
@@ -119,21 +122,87 @@ def has_condition(statement: dict[str, Any]) -> bool:
     return isinstance(condition, Unresolved) or (isinstance(condition, dict) and any(condition.values()))
 
 
+#: Condition keys that say how a request travels, not who makes it: on a grant to everyone they leave it
+#: open to everyone (over TLS, say). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+TRANSPORT_KEYS = frozenset({"aws:securetransport", "s3:tlsversion", "s3:signatureversion", "s3:authtype"})
+#: Operators whose values may hold wildcards (* matches any run of characters), so a lone * matches every
+#: value of a present key.
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+_LIKE_OPERATOR = re.compile(r"^(For(All|Any)Values:)?(StringLike|ArnLike|ArnEquals)(IfExists)?$", re.I)
+
+
+def non_restricting_condition(statement: dict[str, Any]) -> str | None:
+    """Why a statement's ``Condition`` restricts no caller, or None when some clause restricts (or it
+    cannot be told). A clause restricts nobody when its key is a transport key (:data:`TRANSPORT_KEYS`)
+    or its values are all ``*`` under a wildcard operator (``StringLike kms:CallerAccount "*"``).
+    A statement without a condition gives None (the caller reports that case itself)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict) or not condition:
+        return None
+    reasons = []
+    for operator, block in condition.items():
+        if not isinstance(block, dict) or not block:
+            return None
+        for key, value in block.items():
+            values = as_list(value)
+            if str(key).lower() in TRANSPORT_KEYS:
+                reasons.append(f"{operator} {key} only says how the request travels")
+            elif _LIKE_OPERATOR.match(str(operator)) and values and all(v == "*" for v in values):
+                reasons.append(f"{operator} {key} \"*\" matches every caller")
+            else:
+                return None
+    return "; ".join(reasons)
+
+
 def unconditioned_wildcard_principals(document: Any, label: str) -> Iterator[Violation]:
-    """Allow statements of a resource or key policy that open it to Principal * without conditions
-    (``label`` names the document in messages); unresolvable statements or principals cannot be
-    verified."""
+    """Allow statements of a resource or key policy that open it to everyone: Principal * (or Allow with
+    NotPrincipal) without conditions, or with conditions that restrict nobody
+    (:func:`non_restricting_condition`). ``label`` names the document in messages; unresolvable
+    statements or principals cannot be verified."""
     for index, statement in statements(document):
         if isinstance(statement, Unresolved):
             yield cannot_verify(f"{label} statement is {statement.expr}")
             continue
         if is_allow(statement) is False:
             continue
+        where = f"{label} {label_of(statement, index)}"
+        if "NotPrincipal" in statement:
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+            yield fail(f"{where} uses Allow with NotPrincipal (allows everyone but the principals listed)")
+            continue
         wildcard = is_wildcard_principal(statement.get("Principal"))
         if wildcard is None:
-            yield cannot_verify(f"{label} {label_of(statement, index)} principal is not resolvable")
+            yield cannot_verify(f"{where} principal is not resolvable")
         elif wildcard and not has_condition(statement):
-            yield fail(f"{label} {label_of(statement, index)} allows Principal * without conditions")
+            yield fail(f"{where} allows Principal * without conditions")
+        elif wildcard and (why := non_restricting_condition(statement)):
+            yield fail(f"{where} allows Principal * with a condition that restricts nobody ({why})")
+
+
+#: An ARN pattern every resource of a service (in any or this account and region) matches:
+#: ``arn:${AWS::Partition}:sagemaker:*:*:*``, ``arn:aws:s3:::*``, ``arn:*:*:*:*:*``.
+_ANY_PART = r"(\*|\$\{[^}]+\})?"
+_EVERYTHING_ARN = re.compile(
+    r"^arn:(\*|\$\{[^}]+\}|aws[a-z-]*):([a-z0-9-]+|\*):" + _ANY_PART + ":" + _ANY_PART + r":\*$"
+)
+
+
+def resource_matches_everything(value: Any) -> bool:
+    """Whether a Resource entry matches every resource: ``*``, or an ARN pattern whose region, account and
+    resource parts are all wildcards or the stack's own (``${AWS::Region}``, ``${AWS::AccountId}``)."""
+    text = value if isinstance(value, str) else value.text if isinstance(value, Unresolved) else None
+    if text is None:
+        return False
+    return text == "*" or text == "arn:*" or _EVERYTHING_ARN.match(text) is not None
+
+
+def statement_resources(statement: dict[str, Any]) -> tuple[list[Any], str]:
+    """``(resources, how)``: the Resource list, or ``["*"]`` with how ``"NotResource"`` for a statement
+    with NotResource (which matches every resource but those listed:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)."""
+    if "NotResource" in statement:
+        return ["*"], "NotResource"
+    return as_list(statement.get("Resource")), "Resource"
 
 
 def denies_insecure_transport(statement: dict[str, Any]) -> bool:

@@ -35,7 +35,7 @@ RULE_IDS: frozenset[str] = frozenset({
     "SML-IAM-9", "SML-IAM-10",
     "SML-AUD-1", "SML-AUD-2", "SML-AUD-3", "SML-AUD-4", "SML-AUD-5",
     "SML-HOST-1", "SML-HOST-2", "SML-HOST-3", "SML-HOST-4", "SML-HOST-5",
-    "SML-META-1", "SML-META-2", "SML-META-3",
+    "SML-META-1", "SML-META-2", "SML-META-3", "SML-META-4",
 })  # fmt: skip
 
 #: The name of the CDK validation plugin (``SecureMlChecks``). CDK matches an acknowledgement against

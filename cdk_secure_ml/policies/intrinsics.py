@@ -141,12 +141,14 @@ class Resolver:
     a resource, ``Resources``. Conditions are evaluated once and memoised.
     """
 
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, data: dict[str, Any], conditions: dict[str, bool] | None = None):
+        """``conditions``: values to take for named conditions instead of evaluating them (a variant of
+        the template where a condition that cannot be evaluated is taken as true, or false)."""
         self.parameters: dict[str, Any] = mapping(data.get("Parameters"))
         self.mappings: dict[str, Any] = mapping(data.get("Mappings"))
         self.conditions: dict[str, Any] = mapping(data.get("Conditions"))
         self.resources: dict[str, Any] = mapping(data.get("Resources"))
-        self._condition_values: dict[str, bool | None] = {}
+        self._condition_values: dict[str, bool | None] = dict(conditions or {})
         self._evaluating: set[str] = set()
 
     # -- conditions --------------------------------------------------------------------------------
@@ -364,6 +366,24 @@ class Resolver:
         if isinstance(value, str):
             return base64.b64encode(value.encode()).decode()
         return Unresolved(f"Fn::Base64 {describe(value)}", _refs_of(value))
+
+    def _fn_Length(self, args: Any, depth: int) -> Any:
+        """``Fn::Length`` (AWS::LanguageExtensions): the number of items of a list.
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-length.html
+        """
+        value = self.resolve(args, depth)
+        if isinstance(value, list):
+            return len(value)
+        return Unresolved(f"Fn::Length {describe(value)}", _refs_of(value))
+
+    def _fn_ToJsonString(self, args: Any, depth: int) -> Any:
+        """``Fn::ToJsonString`` (AWS::LanguageExtensions): a mapping or list as a JSON string.
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ToJsonString.html
+        """
+        value = self.resolve(args, depth)
+        if isinstance(value, (dict, list)) and not _contains_unresolved(value):
+            return json.dumps(value, separators=(",", ":"))
+        return Unresolved(f"Fn::ToJsonString {describe(value)}", _refs_of(value))
 
     def _fn_ImportValue(self, args: Any, depth: int) -> Any:
         value = self.resolve(args, depth)

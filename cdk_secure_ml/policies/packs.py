@@ -6,7 +6,7 @@ from __future__ import annotations
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
 
-#: Packs run on every synth of the reference app (DESIGN.md, "Policy engine").
+#: Packs run on every synth of the reference app (docs/compliance.md).
 COMPLIANCE_PACKS: tuple[type[NagPack], ...] = (
     AwsSolutionsChecks,
     HIPAASecurityChecks,

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .acks import acknowledgements_of
-from .findings import Finding, Report, Severity
+from .findings import CANNOT_VERIFY, Finding, ReadProblem, Report, Severity
 from .ids import RULE_IDS
 from .rule import Rule, RunContext
 from .rules import CATALOGUE, rules_for_type
-from .template import Resource, Template, discover
+from .template import InputError, Resource, Template, TemplateError, discover
+from .variants import Variant, dependencies, variants_of
 
 __all__ = ["check_paths", "check_templates"]
+
+#: The rule that reports what a template's reader could not read (:mod:`.rules.meta`).
+TEMPLATE_READ = "SML-META-4"
 
 
 def _run_order(rules: Sequence[Rule]) -> list[Rule]:
@@ -49,14 +54,19 @@ def check_templates(
     acknowledged: list[Finding] = []
     resources = 0
     for template in templates:
+        findings += _template_notes(template, selected)
         for resource in template.resources.values():
-            if template.is_created(resource) is False:
+            created = template.is_created(resource)
+            variants = _variants_for(template, resource)
+            if created is False and not variants:
                 continue
             resources += 1
             if resource.type not in by_type:
                 by_type[resource.type] = rules_for_type(resource.type, selected)
             reasons = acknowledgements_of(resource, cdk=cdk_acknowledgements).reasons
-            for finding in _check_resource(resource, by_type[resource.type], context):
+            found = [] if created is False else _check_resource(resource, by_type[resource.type], context)
+            found += _variant_findings(resource, variants, by_type[resource.type], context, found)
+            for finding in found:
                 reason = reasons.get(finding.rule)
                 if reason is not None and not finding.rule.startswith("SML-META-"):
                     acknowledged.append(finding.acknowledge(reason))
@@ -65,6 +75,59 @@ def check_templates(
     return Report(
         findings=findings, acknowledged=acknowledged, files=[t.file for t in templates], resources=resources
     )
+
+
+def _template_notes(template: Template, rules: Sequence[Rule]) -> list[Finding]:
+    """SML-META-4 findings for what could not be read that belongs to no resource of the template (a
+    transform not expanded, an entry under Resources that is not a resource)."""
+    if not any(r.id == TEMPLATE_READ for r in rules):
+        return []
+    return [
+        Finding(
+            TEMPLATE_READ, "warning", template.file, logical_id, "", CANNOT_VERIFY + message,
+            line=template.resource_lines.get(logical_id),
+        )  # fmt: skip
+        for logical_id, message in template.notes
+        if logical_id not in template.resources
+    ]
+
+
+def _variants_for(template: Template, resource: Resource) -> list[Variant]:
+    """The variants of the template that change something this resource depends on."""
+    variants, _ = variants_of(template)
+    if not variants:
+        return []
+    parameters, conditions = dependencies(template, resource)
+    return [v for v in variants if v.parameter in parameters or v.condition in conditions]
+
+
+def _variant_findings(
+    resource: Resource, variants: list[Variant], rules: list[Rule], context: RunContext, base: list[Finding]
+) -> list[Finding]:
+    """Findings the resource gets under a variant and not as written, each naming its variant; a base
+    "cannot verify" that every variant settles is dropped from ``base`` (the variants judged the value)."""
+    if not variants:
+        return []
+    seen = {(f.rule, f.message) for f in base}
+    extra: list[Finding] = []
+    unsettled: set[str] = set()
+    for variant in variants:
+        twin = variant.template.resources[resource.logical_id]
+        if variant.template.is_created(twin) is False:
+            continue
+        for finding in _check_resource(twin, rules, context):
+            if finding.message.startswith(CANNOT_VERIFY) and variant.condition:
+                unsettled.add(finding.rule)
+            if (finding.rule, finding.message) not in seen:
+                seen.add((finding.rule, finding.message))
+                extra.append(replace(finding, message=f"{finding.message} (when {variant.label})"))
+    settled = [
+        f for f in base if f.message.startswith(CANNOT_VERIFY) and f.rule not in unsettled
+        and any(v.condition for v in variants)
+    ]  # fmt: skip
+    for finding in settled:
+        base.remove(finding)
+    return [f for f in extra if not f.message.startswith(CANNOT_VERIFY)]
 
 
 def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) -> list[Finding]:
@@ -87,9 +150,24 @@ def _finding(resource: Resource, rule: str, severity: Severity, message: str) ->
     )
 
 
-def check_paths(paths: Sequence[Path | str], rules: Sequence[Rule] | None = None) -> Report:
+def check_paths(
+    paths: Sequence[Path | str], rules: Sequence[Rule] | None = None, *, keep_going: bool = False
+) -> Report:
     """Discover templates under ``paths`` and check them (default: the whole catalogue).
 
     Raises :class:`~.template.InputError` on bad input (:class:`~.template.TemplateError` naming the
-    file and line when a file cannot be parsed)."""
-    return check_templates(discover(paths), rules)
+    file and line when a file cannot be parsed). With ``keep_going`` a path or file that cannot be read
+    goes to ``Report.problems`` instead, and every other file is still checked (only an empty ``paths``
+    raises)."""
+    if not keep_going:
+        return check_templates(discover(paths), rules)
+    errors: list[InputError] = []
+    report = check_templates(discover(paths, errors), rules)
+    report.problems = [_problem(error) for error in errors]
+    return report
+
+
+def _problem(error: InputError) -> ReadProblem:
+    if isinstance(error, TemplateError):
+        return ReadProblem(error.file, str(error), error.line, error.column)
+    return ReadProblem(str(error).split(": ", 1)[0], str(error))

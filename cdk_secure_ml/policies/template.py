@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .intrinsics import NO_VALUE, Resolver, Unresolved, describe
+from .transforms import FOR_EACH_PREFIX, expand
 
 __all__ = [
     "NO_VALUE",
@@ -42,6 +43,7 @@ __all__ = [
     "load_file",
     "load_template",
     "load_yaml",
+    "nested_template_path",
     "resource_lines",
 ]
 
@@ -271,7 +273,9 @@ def _candidate_files(directory: Path) -> Iterator[Path]:
                 yield Path(root, file)
 
 
-def _discover_directory(directory: Path, raw: Path | str, seen: set[Path]) -> list[Template]:
+def _discover_directory(
+    directory: Path, raw: Path | str, seen: set[Path], problems: list[InputError] | None
+) -> list[Template]:
     templates: list[Template] = []
     found = 0
     for file in _candidate_files(directory):
@@ -279,7 +283,14 @@ def _discover_directory(directory: Path, raw: Path | str, seen: set[Path]) -> li
         if real in seen:
             found += 1
             continue
-        data, lines = _read(file, str(file))
+        try:
+            data, lines = _read(file, str(file))
+        except TemplateError as error:
+            if problems is None:
+                raise
+            problems.append(error)  # reported; the other files are still checked
+            found += 1
+            continue
         if is_template(data):
             seen.add(real)
             templates.append(Template(data, str(file), lines=lines))
@@ -292,29 +303,77 @@ def _discover_directory(directory: Path, raw: Path | str, seen: set[Path]) -> li
     return templates
 
 
-def discover(paths: Sequence[Path | str]) -> list[Template]:
+def discover(paths: Sequence[Path | str], problems: list[InputError] | None = None) -> list[Template]:
     """Load every template named by ``paths`` (files, or directories searched recursively).
 
     In a directory, files that parse but are not templates are skipped; a file named directly that
     is not a template, a missing path, a directory without templates, or unparsable input raise
-    :class:`InputError` (:class:`TemplateError` when a file cannot be parsed).
+    :class:`InputError` (:class:`TemplateError` when a file cannot be parsed). Nested stacks whose
+    ``TemplateURL`` is a local file (a template before ``aws cloudformation package``) are followed:
+    that file is loaded and checked too.
+
+    ``problems``: when a list is given, a path or file that cannot be read is appended to it (as the
+    :class:`InputError` it would raise) and discovery goes on with the others; only an empty ``paths``
+    still raises.
     """
     if not paths:
         raise InputError("no PATH given: name template files or directories (such as cdk.out)")
     templates: list[Template] = []
     seen: set[Path] = set()
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{raw}: no such file or directory")
-        if path.is_dir():
-            templates += _discover_directory(path, raw, seen)
-        else:
-            real = path.resolve()
-            if real in seen:
+        try:
+            templates += _discover_path(raw, seen, problems)
+        except InputError as error:
+            if problems is None:
+                raise
+            problems.append(error)
+    return _follow_nested(templates, seen, problems)
+
+
+def _discover_path(raw: Path | str, seen: set[Path], problems: list[InputError] | None) -> list[Template]:
+    path = Path(raw)
+    if not path.exists():
+        raise InputError(f"{raw}: no such file or directory")
+    if path.is_dir():
+        return _discover_directory(path, raw, seen, problems)
+    real = path.resolve()
+    if real in seen:
+        return []
+    seen.add(real)
+    return [load_template(path, str(raw))]
+
+
+def nested_template_path(template: Template, resource: Resource) -> Path | None:
+    """The local file a nested stack's ``TemplateURL`` names (relative to its parent's file), or None
+    for a URL (https://, s3://) or a value that is not a plain string."""
+    properties = resource.raw.get("Properties")
+    url = properties.get("TemplateURL") if isinstance(properties, dict) else None
+    if not isinstance(url, str) or "://" in url or not url.strip():
+        return None
+    return Path(template.file).parent / url
+
+
+def _follow_nested(
+    templates: list[Template], seen: set[Path], problems: list[InputError] | None
+) -> list[Template]:
+    """``templates`` plus the local templates their nested stacks name, recursively (each file once)."""
+    queue = list(templates)
+    while queue:
+        parent = queue.pop(0)
+        for stack in parent.of_type("AWS::CloudFormation::Stack"):
+            path = nested_template_path(parent, stack)
+            if path is None or not path.is_file() or path.resolve() in seen:
                 continue
-            seen.add(real)
-            templates.append(load_template(path, str(raw)))
+            seen.add(path.resolve())
+            try:
+                child = load_template(path, os.path.normpath(str(path)))
+            except InputError as error:
+                if problems is None:
+                    raise
+                problems.append(error)
+                continue
+            templates.append(child)
+            queue.append(child)
     return templates
 
 
@@ -352,8 +411,13 @@ class Resource:
 
     @property
     def line(self) -> int | None:
-        """The 1-based line of the logical id in the template's file; None for an in-memory template."""
-        return self.template.resource_lines.get(self.logical_id)
+        """The 1-based line of the logical id in the template's file (for a resource a transform
+        generated, the line of the resource or loop it came from); None for an in-memory template."""
+        lines = self.template.resource_lines
+        line = lines.get(self.logical_id)
+        if line is None and self.logical_id in self.template.origins:
+            line = lines.get(self.template.origins[self.logical_id])
+        return line
 
     def __repr__(self) -> str:
         return f"Resource({self.logical_id!r}, {self.type!r})"
@@ -368,8 +432,25 @@ class Template:
     """
 
     def __init__(self, data: dict[str, Any], file: str, *, lines: Mapping[str, int] | None = None):
+        #: ``(logical id or "", message)``: what could not be read or expanded (SML-META-4 reports each).
+        self.notes: list[tuple[str, str]] = []
+        #: ``{generated logical id: logical id in the file}`` for resources a transform created.
+        self.origins: dict[str, str] = {}
+        if "Transform" in data or any(str(k).startswith(FOR_EACH_PREFIX) for k in data["Resources"]):
+            expansion = expand(data, file)
+            data, self.notes, self.origins = expansion.data, expansion.notes, expansion.origins
         self.data = data
         self.file = file
+        self.notes += [
+            (str(lid), f"resource {lid!s} is not a mapping (it is {type(raw).__name__}); it was not checked")
+            for lid, raw in data["Resources"].items()
+            if not isinstance(raw, dict) and not str(lid).startswith(FOR_EACH_PREFIX)
+        ]
+        self.notes += [
+            ("", f"{lid} was not expanded; the resources it generates were not checked")
+            for lid in data["Resources"]
+            if str(lid).startswith(FOR_EACH_PREFIX) and not any(lid in m for _, m in self.notes)
+        ]
         self._resolver = Resolver(data)
         self.parameters: dict[str, Any] = self._resolver.parameters
         self.mappings: dict[str, Any] = self._resolver.mappings

@@ -17,7 +17,12 @@ NO_HUMAN_WRITE_PERSONAS: tuple[str, ...] = ("model-consumer",)
 
 
 class DeliveryAccessStack(Stack):
-    """The read-only role the pipeline's post-deploy ``secure-ml audit`` assumes in this account."""
+    """The read-only role the pipeline's post-deploy ``secure-ml audit`` assumes in this account.
+
+    Attributes:
+
+    - ``audit_role`` (``PipelineAuditRole``).
+    """
 
     def __init__(
         self, scope: Construct, construct_id: str, *, platform: str, pipeline_account: str, **kwargs: Any

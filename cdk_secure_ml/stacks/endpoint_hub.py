@@ -24,6 +24,11 @@ class EndpointHubStack(Stack):
     ``network.hub.transit_gateway_id`` and ``route53_profile_id``.
 
     :raises ValueError: when the config has no ``network.hub``.
+
+    Attributes:
+
+    - ``hub`` (``MlEndpointHub``).
+    - ``permissions_boundary`` (``PlatformPermissionsBoundary``).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:

@@ -40,7 +40,21 @@ def _human_trust(scope: Construct, config: PlatformConfig) -> iam.IPrincipal:
 
 
 class FoundationStack(Stack):
-    """Network, keys, buckets, the permissions boundary and the persona roles the other stacks build on."""
+    """Network, keys, buckets, the permissions boundary and the persona roles the other stacks build on.
+
+    Attributes:
+
+    - ``keys`` (``EncryptionKeys``).
+    - ``network`` (``MlNetwork``).
+    - ``workload_security_group`` (``ec2.SecurityGroup``): from ``network.new_workload_security_group``.
+    - ``access_logs`` (``AccessLogsBucket``).
+    - ``data_bucket`` (``SecureBucket``).
+    - ``artifacts_bucket`` (``SecureBucket``).
+    - ``permissions_boundary`` (``PlatformPermissionsBoundary``).
+    - ``personas`` (``MlPersonas | None``): None when the config has no teams.
+    - ``endpoint_hub_spoke`` (``EndpointHubSpoke | None``): the spoke's side of the hub layout, None in the
+      per-account layout.
+    """
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: PlatformConfig,

@@ -39,6 +39,13 @@ class GovernanceStack(Stack):
     :param data_event_buckets: buckets whose S3 data events the trail logs (when the config says so).
     :param access_log_buckets: the SSE-S3 server-access-log buckets of other stacks (the Foundation's):
         their known ``s3-default-encryption-kms`` result is not alerted.
+
+    Attributes:
+
+    - ``audit_trail`` (``AuditTrail``).
+    - ``compliance`` (``ComplianceRules``).
+    - ``threat_detection`` (``ThreatDetection``).
+    - ``alerts`` (``Alerts``).
     """
 
     def __init__(
@@ -126,6 +133,10 @@ class OrganizationGuardrailsStack(Stack):
     root (:data:`POLICY_TYPE_SOURCE`), and each OU must have room for the SCPs: AWS attaches at most 5 to
     one OU, counting those already there (``organization.attached_scps_per_target``). CloudFormation cannot
     see either; the stack warns at synth.
+
+    Attributes:
+
+    - ``policies`` (``dict[str, organizations.CfnPolicy]``): policy name -> SCP or AI opt-out policy.
     """
 
     def __init__(

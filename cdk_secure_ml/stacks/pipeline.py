@@ -30,6 +30,14 @@ class DeliveryPipelineStack(Stack):
 
     :param config_path: the config file, relative to the repository root: the synth step builds the
         same app from it.
+
+    Attributes:
+
+    - ``pipeline`` (``MlPlatformPipeline``).
+    - ``stages`` (``dict[str, MlPlatformStage]``): stage name -> stage.
+    - ``registry`` (``ModelRegistry``).
+    - ``permissions_boundary`` (``PlatformPermissionsBoundary``).
+    - ``config`` (``PlatformConfig``): as given.
     """
 
     def __init__(

@@ -188,6 +188,13 @@ class ServingStack(Stack):
     :param team_tag_key: endpoints with a ``team`` are tagged ``<team_tag_key>=<team>`` (ABAC).
     :param consumer_role_arn: the model-consumer role; it may invoke the endpoints named in
         ``consumer_endpoint_names`` (their physical ARNs, so the grant follows a replacement).
+
+    Attributes:
+
+    - ``endpoints`` (``dict[str, SecureEndpoint]``): endpoint name -> endpoint.
+    - ``alarm_topic`` (``sns.Topic``): the topic of every endpoint's alarms (``new_alarm_topic``).
+    - ``name_parameters`` (``dict[str, ssm.StringParameter]``): endpoint name -> SSM parameter holding its
+      physical name.
     """
 
     def __init__(

@@ -21,7 +21,20 @@ __all__ = ["MlPlatformStage"]
 
 class MlPlatformStage(Stage):
     """One deployment of the platform (one account). Stacks are environment-agnostic unless ``env``
-    is given, so ``cdk synth`` needs no credentials."""
+    is given, so ``cdk synth`` needs no credentials.
+
+    Attributes:
+
+    - ``foundation`` (``FoundationStack``).
+    - ``governance`` (``GovernanceStack``).
+    - ``studio`` (``StudioStack | None``): None without ``studio:``.
+    - ``user_stacks`` (``list[StudioUsersStack]``): the stacks of the user profiles.
+    - ``serving`` (``ServingStack | None``): None without endpoints.
+    - ``delivery`` (``DeliveryAccessStack | None``): None without ``delivery:``.
+    - ``waiting_endpoints`` (``dict[str, list[str]]``): endpoints left out until their model package is
+      approved.
+    - ``config`` (``PlatformConfig``): as given.
+    """
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: PlatformConfig, human_roles: bool = True,

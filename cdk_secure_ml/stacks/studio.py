@@ -23,7 +23,14 @@ DEFAULT_MAX_PROFILES_PER_STACK = 400
 
 
 class StudioStack(Stack):
-    """The VPC-only Studio domain and the platform's runtime settings in SSM Parameter Store."""
+    """The VPC-only Studio domain and the platform's runtime settings in SSM Parameter Store.
+
+    Attributes:
+
+    - ``domain`` (``SecureStudioDomain``).
+    - ``team_sdk_defaults`` (``dict[str, dict]``): team -> the SDK defaults of its profiles.
+    - ``parameters`` (``dict[str, ssm.StringParameter]``): setting -> SSM parameter jobs and tools read.
+    """
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: PlatformConfig, foundation: FoundationStack,
@@ -73,7 +80,7 @@ class StudioStack(Stack):
     def _publish_settings(
         self, config: PlatformConfig, foundation: FoundationStack, personas: MlPersonas
     ) -> dict[str, ssm.StringParameter]:
-        """Runtime settings jobs and tools read instead of hard-coding ids (REQUIREMENTS: SSM)."""
+        """Runtime settings, as SSM parameters, that jobs and tools read instead of hard-coding ids."""
         prefix = f"/{config.name}"
         values = {
             "network/subnet-ids": ",".join(foundation.network.subnet_ids),
@@ -106,6 +113,12 @@ class StudioUsersStack(Stack):
 
     :param sdk_defaults: team -> SDK defaults (``StudioStack.team_sdk_defaults``); teams without an
         entry use the domain's.
+
+    Attributes:
+
+    - ``profiles`` (``dict[str, sagemaker.CfnUserProfile]``): user name -> profile.
+    - ``sdk_lifecycle_configs`` (``dict[str, SdkDefaultsLifecycleConfigs]``): team -> its lifecycle
+      configurations.
     """
 
     def __init__(

@@ -723,3 +723,20 @@ def test_stage_s3_endpoint_admits_the_tooling_accounts_model_buckets_not_its_pri
         "aws:PrincipalAccount": [PROD],
         "s3:ResourceAccount": [PROD, TOOLING],
     }
+
+
+@pytest.mark.aws_behaviour("codeconnections.policy-prefix-matches-resource")
+def test_source_action_may_use_a_codeconnections_connection_under_its_own_prefix(template):
+    """aws-cdk-lib grants codestar-connections:UseConnection; a connection with the new ARN prefix needs
+    codeconnections:UseConnection, which the construct adds, and justifies the old statement for iam-lint."""
+    policies = [p for p in template.find_resources("AWS::IAM::Policy").values()
+                if "codestar-connections:UseConnection" in json.dumps(p["Properties"]["PolicyDocument"])]
+    assert len(policies) == 1
+    (policy,) = policies
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert {"Sid": "UseConnectionUnderItsPrefix", "Action": "codeconnections:UseConnection",
+            "Effect": "Allow", "Resource": CONNECTION} in statements
+    (entry,) = [e for e in policy["Metadata"]["cdk_secure_ml"]["iam_lint"]
+                if "codestar-connections:UseConnection" in e.get("detail", "")]
+    assert entry["issue"] == "RESOURCE_MISMATCH"
+    assert "dtconsole/latest/userguide/rename.html" in entry["reason"]

@@ -182,6 +182,57 @@ def test_imported_isolated_subnets_pass_and_the_default_group_warning_names_the_
     )
 
 
+def test_imported_subnets_warn_that_their_routes_were_not_read():
+    stack = _stack()
+    MlNetwork(stack, "Network", vpc=_imported(stack, isolated=["subnet-a", "subnet-b"]))
+    Annotations.from_stack(stack).has_warning(
+        "/S/Network", Match.string_like_regexp("routes of the VPC S/Imported are not in this app.*secure-ml "
+                                               "audit")
+    )
+
+
+def _isolated_with_route(stack: Stack, **target: str) -> ec2.Vpc:
+    vpc = _vpc(stack, ec2.SubnetType.PRIVATE_ISOLATED)
+    for index, subnet in enumerate(vpc.isolated_subnets):
+        ec2.CfnRoute(subnet, "Out", route_table_id=subnet.route_table.route_table_id,
+                     **{k: v.format(index=index) for k, v in target.items()})
+    return vpc
+
+
+@pytest.mark.parametrize("target", [
+    {"destination_cidr_block": "0.0.0.0/0", "transit_gateway_id": "tgw-0123456789abcdef0"},
+    {"destination_cidr_block": "0.0.0.0/1", "transit_gateway_id": "tgw-0123456789abcdef0"},
+    {"destination_ipv6_cidr_block": "::/0", "vpc_peering_connection_id": "pcx-0123456789abcdef0"},
+    {"destination_cidr_block": "0.0.0.0/0", "core_network_arn": "arn:aws:networkmanager::1:core-network/x"},
+])
+def test_a_default_route_to_another_network_is_centralized_egress(target):
+    """AWS's centralized-egress pattern sends 0.0.0.0/0 to a transit gateway and out through another VPC's
+    NAT gateways: egress all the same, accepted only with inspected_egress."""
+    stack = _stack()
+    vpc = _isolated_with_route(stack, **target)
+    with pytest.raises(ValueError, match=r"-> default route to another network \(centralized egress\)"):
+        MlNetwork(stack, "Network", vpc=vpc)
+    other = _stack("T")
+    vpc = _isolated_with_route(other, **target)
+    MlNetwork(other, "Network", vpc=vpc, inspected_egress="central-egress-fw")
+    Annotations.from_stack(other).has_warning("/T/Network", Match.string_like_regexp("central-egress-fw"))
+
+
+def test_a_specific_range_behind_a_transit_gateway_is_not_egress():
+    stack = _stack()
+    vpc = _isolated_with_route(stack, destination_cidr_block="10.60.0.0/16", transit_gateway_id="tgw-0123")
+    assert egress_routes(vpc, vpc.isolated_subnets) == []
+    MlNetwork(stack, "Network", vpc=vpc)
+
+
+def test_a_carrier_gateway_route_is_refused_even_with_inspected_egress():
+    stack = _stack()
+    vpc = _isolated_with_route(stack, destination_cidr_block="0.0.0.0/0", carrier_gateway_id="cagw-0123")
+    with pytest.raises(ValueError, match=r"-> carrier gateway cagw-0123.*refused even with "
+                                         r"inspected_egress"):
+        MlNetwork(stack, "Network", vpc=vpc, inspected_egress="fw")
+
+
 def test_a_public_only_vpc_names_it_by_path_not_by_token():
     stack = _stack()
     with pytest.raises(ValueError,

@@ -553,14 +553,89 @@ def test_justification_problems_name_their_line(tmp_path: Path) -> None:
     assert [f.message for f in report.findings if f.severity == "error"] == ["unknown key(s) colour"]
 
 
-def test_shipped_justifications_are_valid() -> None:
+def test_the_data_directory_ships_no_justifications_file() -> None:
+    """The library's justifications travel in the templates; a file in site-packages would be one a user
+    edits, and would match by construct id."""
+    assert not list((ROOT / "cdk_secure_ml" / "policies" / "data").glob("*.yaml"))
+    assert not hasattr(iam_lint, "DEFAULT_JUSTIFICATIONS")
 
-    # the issues lint_templates accepts: parliament's, and its own UNRESOLVED (an import it reads as '*')
-    entries, problems = iam_lint.load_justifications(
-        iam_lint.DEFAULT_JUSTIFICATIONS, set(parliament.config) | {"UNRESOLVED"}
+
+def carrying(*entries: Any, statement: dict[str, Any] = BAD_CONDITION) -> dict[str, Any]:
+    """``identity(statement)`` whose policy carries ``entries`` in Metadata.cdk_secure_ml.iam_lint."""
+    data = identity(statement)
+    data["Resources"]["P"]["Metadata"] = {"cdk_secure_ml": {"iam_lint": list(entries)}}
+    return data
+
+
+def test_justification_in_resource_metadata_acknowledges_its_finding() -> None:
+    report = lint(carrying({"issue": "UNKNOWN_CONDITION_FOR_ACTION", "policy": "PolicyDocument/Legacy",
+                            "detail": "*s3:NoSuchKey*", "reason": "fixture: the construct's own reason"}))
+    assert report.findings == []
+    assert [(f.rule, f.reason) for f in report.acknowledged] == [
+        ("PARLIAMENT-UNKNOWN_CONDITION_FOR_ACTION", "fixture: the construct's own reason")
+    ]
+
+
+def test_justification_in_metadata_applies_to_its_own_resource_only() -> None:
+    data = carrying({"issue": "UNKNOWN_CONDITION_FOR_ACTION", "reason": "fixture: only P"})
+    data["Resources"]["Q"] = res("AWS::IAM::Policy", PolicyName="q", PolicyDocument=policy(BAD_CONDITION))
+    report = lint(data)
+    found = [(f.rule, f.resource) for f in report.findings]
+    assert found == [("PARLIAMENT-UNKNOWN_CONDITION_FOR_ACTION", "Q")]
+    assert [f.resource for f in report.acknowledged] == ["P"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"issue": "UNKNOWN_CONDITION_FOR_ACTION"}, "has no reason"),
+        ({"issue": "NO_SUCH_ISSUE", "reason": "r"}, "unknown parliament issue 'NO_SUCH_ISSUE'"),
+        ({"issue": "UNKNOWN_CONDITION_FOR_ACTION", "resource": "*", "reason": "r"}, "names no resource"),
+        ({"issue": "UNKNOWN_CONDITION_FOR_ACTION", "reason": "r", "why": "x"}, "unknown key(s) why"),
+    ],
+)
+def test_invalid_justification_in_metadata_is_an_error_on_the_resource(
+    entry: dict[str, Any], message: str
+) -> None:
+    report = lint(carrying(entry))
+    problems = [f for f in report.findings if f.rule == "PARLIAMENT-JUSTIFICATION"]
+    assert len(problems) == 1 and problems[0].severity == "error" and problems[0].resource == "P"
+    assert problems[0].message.startswith("Metadata.cdk_secure_ml.iam_lint[0]: ")
+    assert message in problems[0].message
+    # the finding it meant to justify is still reported
+    assert "PARLIAMENT-UNKNOWN_CONDITION_FOR_ACTION" in rules(report)
+
+
+def test_metadata_justifications_that_are_not_a_list() -> None:
+    data = identity(CLEAN_S3, Bucket=res("AWS::S3::Bucket"))
+    data["Resources"]["P"]["Metadata"] = {"cdk_secure_ml": {"iam_lint": {"issue": "X"}}}
+    (problem,) = lint(data).findings
+    assert problem.rule == "PARLIAMENT-JUSTIFICATION" and "must be a list" in problem.message
+
+
+def test_unused_justification_in_metadata_is_a_warning_on_the_resource() -> None:
+    data = carrying({"issue": "MISMATCHED_TYPE", "reason": "fixture: stale"}, statement=CLEAN_S3)
+    data["Resources"]["Bucket"] = res("AWS::S3::Bucket")
+    (stale,) = lint(data).findings
+    assert (stale.rule, stale.severity, stale.resource) == ("PARLIAMENT-JUSTIFICATION", "warning", "P")
+    assert "iam_lint[0]: justification of MISMATCHED_TYPE matches no finding" in stale.message
+
+
+def test_a_user_file_adds_to_what_the_template_carries(tmp_path: Path) -> None:
+    data = carrying({"issue": "UNKNOWN_CONDITION_FOR_ACTION", "reason": "fixture: the construct's"})
+    data["Resources"]["Q"] = res("AWS::IAM::Policy", PolicyName="q", PolicyDocument=policy(BAD_CONDITION))
+    user = write(
+        tmp_path, {"issue": "UNKNOWN_CONDITION_FOR_ACTION", "resource": "Q", "reason": "fixture: mine"}
     )
-    assert problems == [] and entries
-    assert all(len(e.reason) > 40 for e in entries)
+    report = lint(data, user)
+    assert report.findings == []
+    assert sorted((f.resource, f.reason) for f in report.acknowledged) == [
+        ("P", "fixture: the construct's"), ("Q", "fixture: mine")
+    ]
+    # an empty user file drops nothing the template carries
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("justifications: []\n")
+    assert [f.resource for f in lint(data, empty).acknowledged] == ["P"]
 
 
 # -- CLI ----------------------------------------------------------------------------------------------
@@ -574,7 +649,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def none(tmp_path: Path) -> list[str]:
-    """``--justifications`` with an empty file (the shipped entries would be reported as unused)."""
+    """``--justifications`` with an empty file (adds nothing to what the templates carry)."""
     path = tmp_path / "none.yaml"
     path.write_text("justifications: []\n")
     return ["--justifications", str(path)]
@@ -626,7 +701,8 @@ def test_cli_json(capsys, files: dict[str, str], none: list[str]) -> None:
     assert doc["summary"]["errors"] == 1 and doc["summary"]["warnings"] == 1
 
 
-def test_cli_uses_the_shipped_justifications_by_default(capsys, tmp_path: Path) -> None:
+@pytest.mark.aws_behaviour("s3.tls-version-numeric-condition")
+def test_cli_reads_the_justifications_the_template_carries(capsys, tmp_path: Path) -> None:
     tls = {
         "Effect": "Deny",
         "Principal": {"AWS": "*"},
@@ -634,18 +710,22 @@ def test_cli_uses_the_shipped_justifications_by_default(capsys, tmp_path: Path) 
         "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
         "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
     }  # what aws-cdk-lib's minimumTLSVersion writes
+    bucket_policy = res("AWS::S3::BucketPolicy", Bucket="b", PolicyDocument=policy(tls))
     path = tmp_path / "t.json"
-    path.write_text(
-        json.dumps(
-            template({"BucketPolicy": res("AWS::S3::BucketPolicy", Bucket="b", PolicyDocument=policy(tls))})
-        )
-    )
+    path.write_text(json.dumps(template({"BucketPolicy": bucket_policy})))
     code, out, _ = run(capsys, "iam-lint", str(path))
-    assert code == 0 and "error" not in out.replace("0 error(s)", "")
-    # both TLS findings are justified by the shipped file; its other entries match nothing here
-    assert out.rstrip().endswith("2 acknowledged")
-    findings = [line for line in out.splitlines() if "t.json:" in line]
-    assert findings == []  # nothing about the template itself: only unused-justification notes
+    assert code == 1 and "s3:TlsVersion requires a value of type Numeric" in out  # nothing built in
+    # what justify_tls_version() writes on the policies of the library's buckets
+    bucket_policy["Metadata"] = {"cdk_secure_ml": {"iam_lint": [
+        {"issue": "MISMATCHED_TYPE", "policy": "PolicyDocument", "reason": "fixture: the regex",
+         "detail": "*s3:TlsVersion requires a value of type Numeric but given*1.2*"},
+        {"issue": "UNKNOWN_CONDITION_FOR_ACTION", "policy": "PolicyDocument", "reason": "fixture: two",
+         "detail": "*unknown condition s3:TlsVersion for action(s) s3:InitiateReplication, "
+                   "s3:PutAccessPointPublicAccessBlock"},
+    ]}}  # fmt: skip
+    path.write_text(json.dumps(template({"BucketPolicy": bucket_policy})))
+    code, out, _ = run(capsys, "iam-lint", str(path))
+    assert (code, out) == (0, "1 template(s), 1 resource(s): 0 error(s), 0 warning(s), 2 acknowledged\n")
 
 
 def test_cli_justifications_option(capsys, files: dict[str, str], tmp_path: Path) -> None:
@@ -680,7 +760,7 @@ def test_cli_without_parliament_exits_2_with_install_hint(capsys, monkeypatch, f
     monkeypatch.setitem(sys.modules, "parliament", None)  # import parliament -> ImportError
     code, out, err = run(capsys, "iam-lint", files["clean"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "pip install parliament" in err
+    assert err.count("\n") == 1 and "pip install 'cdk-secure-ml[lint]'" in err
 
 
 def test_library_and_cli_do_not_import_parliament() -> None:

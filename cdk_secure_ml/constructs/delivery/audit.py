@@ -13,7 +13,7 @@ from cdk_secure_ml.constructs.delivery.naming import (
     audit_role_path,
     audit_step_role_name,
 )
-from cdk_secure_ml.policies.acknowledgements import acknowledge
+from cdk_secure_ml.policies.acknowledgements import acknowledge, justify_iam_lint
 from cdk_secure_ml.policies.live.audit import AUDIT_IAM_ACTIONS
 
 #: What ``secure-ml audit`` calls, all read-only: the auditor's own table (docs/audit.md,
@@ -31,6 +31,13 @@ class PipelineAuditRole(Construct):
 
     :param platform: platform name (role name ``<platform>-pipeline-audit``, path ``/<platform>/delivery/``).
     :param pipeline_account: the tooling account that runs the pipeline.
+
+    Attributes:
+
+    - ``role`` (``iam.Role``): the read-only role the pipeline's audit step assumes.
+    - ``role_arn`` (``str``): its ARN.
+    - ``policy`` (``iam.ManagedPolicy``): its permissions.
+    - ``trusted_role_arn`` (``str``): the pipeline account's audit step role that may assume it.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, pipeline_account: str) -> None:
@@ -60,15 +67,16 @@ class PipelineAuditRole(Construct):
             max_session_duration=Duration.hours(1),
             managed_policies=[self.policy],
         )
-        acknowledge(
-            self.policy,
+        reason = (
             "Read-only audit of the whole region: the List*/Describe*/Get* calls of secure-ml audit "
             "(docs/audit.md) either have no resource-level permissions or must see every resource to "
-            "find drift; the role grants no write action and only the pipeline's audit step may assume it.",
-            "AwsSolutions-IAM5[Resource::*]",
+            "find drift; the role grants no write action and only the pipeline's audit step may assume it."
         )
+        acknowledge(self.policy, reason, "AwsSolutions-IAM5[Resource::*]")
+        justify_iam_lint(self.policy, reason, "RESOURCE_STAR", policy="PolicyDocument/SecureMlAuditReadOnly")
 
     @property
     def role_arn(self) -> str:
+        """The audit role's ARN, for the pipeline's ``DeliveryStage(audit_role_arn=...)``."""
         return self.role.role_arn
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack, Stage, Token, pipelines
@@ -24,6 +25,8 @@ from cdk_secure_ml.delivery_context import RESOLVED_GROUPS_CONTEXT
 from cdk_secure_ml.policies.acknowledgements import (
     acknowledge,
     in_regulatory_packs,
+    justify_iam_lint,
+    justify_tls_version,
     skip_checkov,
     wildcard_finding_ids,
 )
@@ -101,6 +104,21 @@ class MlPlatformPipeline(Construct):
     :param platform: platform name (pipeline and role names).
     :param stages: the deployments, in order; each stage's env names an account and a region.
     :param wave_threshold: with more stages than this, consecutive stages of a group deploy in parallel.
+
+    Attributes:
+
+    - ``pipeline`` (``pipelines.CodePipeline``): the CDK Pipelines pipeline.
+    - ``code_pipeline`` (``codepipeline.Pipeline``): the CodePipeline underneath it.
+    - ``synth_step`` (``pipelines.ShellStep``): the synth step, which also runs the checks.
+    - ``approvals`` (``dict[str, pipelines.ManualApprovalStep]``): stage name -> manual approval before it.
+    - ``audits`` (``dict[str, pipelines.CodeBuildStep]``): stage name -> the audit step after it.
+    - ``audit_step_role`` (``iam.Role | None``): the role the audit steps run as.
+    - ``waves`` (``list[list[str]]``): the stage names of each wave, in order.
+    - ``topic`` (``sns.Topic | None``): pipeline notifications, when e-mails are given.
+    - ``access_logs`` (``AccessLogsBucket``): the access-log bucket of the pipeline's artifact bucket.
+    - ``platform`` (``str``): as given.
+    - ``model_package_groups`` (``tuple[str, ...]``): as given, without repeats.
+    - ``runtime_versions`` (``dict[str, str]``): the CodeBuild runtime versions.
     """
 
     def __init__(
@@ -348,6 +366,7 @@ class MlPlatformPipeline(Construct):
             )
         )
         acknowledge(bucket, REPLICATION_REASON, *in_regulatory_packs("S3BucketReplicationEnabled"))
+        justify_tls_version(bucket.policy)  # type: ignore[arg-type]
 
     def acknowledge_generated(self) -> None:
         """CDK Pipelines writes the roles and projects of its actions; acknowledge, per resource, what
@@ -393,8 +412,95 @@ class MlPlatformPipeline(Construct):
                     sids = {st.get("Sid") for st in document.get("Statement", [])}
                     extra = list_packages_reason if "ListApprovedModelPackages" in sids else ""
                     acknowledge(child, wildcard_reason + extra, *ids)
+                _grant_connection_under_its_prefix(child, document)
+                _justify_generated_grants(cfn, document)  # type: ignore[arg-type]
+            elif isinstance(child, s3.CfnBucketPolicy):
+                _justify_generated_grants(child, Stack.of(child).resolve(child.policy_document))
             elif isinstance(child, codebuild.CfnProject):
                 acknowledge(child, source_reason, *in_regulatory_packs("CodeBuildProjectSourceRepoUrl"))
+
+
+_GRANT_READ_REASON = (
+    "aws-cdk-lib's Bucket.grantRead/grantReadWrite writes s3:GetObject*, s3:GetBucket* and s3:List* on the "
+    "pipeline's artifact bucket and its objects (CDK Pipelines' roles for source, synth, self-mutation, "
+    "assets and the audit step, and the cross-account read grant on the bucket for the stage accounts' "
+    "CDK deploy roles). parliament expands the wildcards to every matching S3 action and reports those that "
+    "take other resource types (access points, access grants, jobs, Storage Lens); on the bucket ARNs of "
+    "the statement they grant nothing."
+)
+_CONNECTION_REASON = (
+    "aws-cdk-lib's source action grants codestar-connections:UseConnection on the configured connection. "
+    "AWS CodeConnections kept both service prefixes, but an IAM policy's action prefix must match the "
+    "resource's (https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html): for a connection "
+    "whose ARN is arn:aws:codeconnections:... this statement grants nothing, and the construct adds "
+    "codeconnections:UseConnection on the same connection (Sid UseConnectionUnderItsPrefix)."
+)
+
+
+def _grant_connection_under_its_prefix(policy: iam.Policy, document: Mapping[str, Any]) -> None:
+    """Grant ``codeconnections:UseConnection`` on the connections aws-cdk-lib grants only under the old
+    ``codestar-connections`` prefix while their ARN has the new one (the prefixes must match, see
+    :data:`_CONNECTION_REASON`)."""
+    statements = [st for st in document.get("Statement", []) if isinstance(st, dict)]
+    arns: set[str] = set()
+    for statement in statements:
+        if statement.get("Action") != "codestar-connections:UseConnection":
+            continue
+        resources = statement.get("Resource")
+        for resource in resources if isinstance(resources, list) else [resources]:
+            if isinstance(resource, str) and resource.split(":")[2:3] == ["codeconnections"]:
+                arns.add(resource)
+    if arns and not any(st.get("Sid") == "UseConnectionUnderItsPrefix" for st in statements):
+        policy.add_statements(iam.PolicyStatement(
+            sid="UseConnectionUnderItsPrefix", actions=["codeconnections:UseConnection"],
+            resources=sorted(arns),
+        ))
+
+
+_LIST_BUCKET_REASON = (
+    "CDK Pipelines' self-mutation role lists the CDK bootstrap buckets of the target accounts to publish "
+    "and read the pipeline's own assets; aws-cdk-lib writes s3:ListBucket on '*' there, as it cannot know "
+    "the bootstrap bucket names of other accounts. It writes no object."
+)
+_ASSETS_BUILD_REASON = (
+    "CDK Pipelines' asset-publishing role is both the CodeBuild project role and the action role of the "
+    "asset actions, so aws-cdk-lib grants it codebuild:StartBuild/StopBuild/BatchGetBuilds on '*'."
+)
+
+
+def _actions(document: Mapping[str, Any]) -> set[str]:
+    statements = document.get("Statement", [])
+    found: set[str] = set()
+    for statement in statements if isinstance(statements, list) else []:
+        actions = statement.get("Action", []) if isinstance(statement, dict) else []
+        found.update(actions if isinstance(actions, list) else [actions])
+    return found
+
+
+def _justify_generated_grants(
+    cfn: iam.CfnPolicy | s3.CfnBucketPolicy, document: Mapping[str, Any]
+) -> None:
+    """Justify parliament's findings on the grants aws-cdk-lib writes for CDK Pipelines, on the policy
+    that holds them (so whatever the construct ids; docs/iam-lint.md)."""
+    actions = _actions(document)
+    if {"s3:GetBucket*", "s3:List*"} <= actions:
+        justify_iam_lint(
+            cfn, _GRANT_READ_REASON, "RESOURCE_MISMATCH", policy="PolicyDocument",
+            detail="*No resources match for the given action: s3:GetObjectAttributes needs "
+            "arn:*:s3:*:*:accesspoint/*, s3:ListAccessGrants *",
+        )
+    if "codestar-connections:UseConnection" in actions:
+        justify_iam_lint(
+            cfn, _CONNECTION_REASON, "RESOURCE_MISMATCH", policy="PolicyDocument",
+            detail="*codestar-connections:UseConnection needs arn:*:codestar-connections:*:*:connection/*",
+        )
+    if "/UpdatePipeline/SelfMutation/" in cfn.node.path and "s3:ListBucket" in actions:
+        justify_iam_lint(cfn, _LIST_BUCKET_REASON, "RESOURCE_STAR", policy="PolicyDocument",
+                         detail="*Unnecessary use of Resource [*]: s3:ListBucket")
+    if "/Assets/FileRole/" in cfn.node.path and "codebuild:StartBuild" in actions:
+        justify_iam_lint(cfn, _ASSETS_BUILD_REASON, "RESOURCE_STAR", policy="PolicyDocument",
+                         detail="*Unnecessary use of Resource [*]: codebuild:BatchGetBuilds, "
+                         "codebuild:StartBuild*")
 
 
 def _problems(stages: Sequence[DeliveryStage], wave_threshold: int) -> list[str]:

@@ -47,6 +47,17 @@ class ModelRegistry(Construct):
     :param platform: platform name (execution role path and default names).
     :param stage_accounts: the accounts that deploy promoted models; at least one.
     :param group_name: default ``<platform>-models``.
+
+    Attributes:
+
+    - ``group`` (``sagemaker.CfnModelPackageGroup``): the model package group.
+    - ``group_name`` (``str``): its name.
+    - ``group_arn`` (``str``): its ARN.
+    - ``artifacts`` (``SecureBucket``): the model artifact bucket the stage accounts read.
+    - ``images`` (``ecr.Repository``): the image repository the stage accounts pull from.
+    - ``key`` (``kms.Key``): the key of both.
+    - ``approved_rule`` (``events.Rule``): the rule on model package approvals.
+    - ``stage_accounts`` (``tuple[str, ...]``): the accounts allowed to read.
     """
 
     def __init__(
@@ -174,6 +185,7 @@ class ModelRegistry(Construct):
 
     @property
     def group_arn(self) -> str:
+        """The model package group's ARN."""
         return self.group.attr_model_package_group_arn
 
     def on_approved(self, target: events.IRuleTarget) -> events.Rule:

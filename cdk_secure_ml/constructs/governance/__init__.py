@@ -29,18 +29,21 @@ from cdk_secure_ml.constructs.governance.trail import (
     AuditTrail,
     allow_cloudtrail,
 )
+from cdk_secure_ml.core.config_rules import CONFIG_RULES, ConfigRuleSpec
 
 __all__ = [
     "ARCHIVE_RESTRICTED_ACTIONS",
     "ARCHIVE_WRITER_SERVICES",
     "CONFIG_BUCKET_RESTRICTED_ACTIONS",
     "CONFIG_OBJECT_LOCK_SOURCE",
+    "CONFIG_RULES",
     "DEFAULT_OBJECT_LOCK_RETENTION",
     "DEFAULT_RULE_PARAMETERS",
     "SAGEMAKER_FAILURE_EVENTS",
     "Alerts",
     "AuditTrail",
     "ComplianceRules",
+    "ConfigRuleSpec",
     "ThreatDetection",
     "allow_cloudtrail",
     "has_object_lock",

@@ -53,6 +53,15 @@ class Alerts(Construct):
         True.
     :raises ValueError: every problem of the arguments at once (bad or repeated e-mails, a severity outside
         1-10, accepted_non_compliance without config_compliance or with an empty list).
+
+    Attributes:
+
+    - ``topic`` (``sns.Topic``): the encrypted topic the rules publish to; subscribe more endpoints or point
+      alarms at it.
+    - ``key`` (``kms.IKey``): the topic's key.
+    - ``rules`` (``dict[str, events.Rule]``): name -> EventBridge rule.
+    - ``emails`` (``tuple[str, ...]``): the subscribed addresses.
+    - ``accepted_non_compliance`` (``dict[str, list[str]]``): Config rule -> resource ids not alerted.
     """
 
     def __init__(

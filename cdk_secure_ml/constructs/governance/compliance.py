@@ -16,7 +16,7 @@ from cdk_secure_ml.constructs.storage import SecureBucket
 from cdk_secure_ml.core.config_rules import CONFIG_RULES, PERIODIC_RULES
 from cdk_secure_ml.core.governance import role_arn_problems
 from cdk_secure_ml.core.problems import messages
-from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards, justify_iam_lint
 
 #: Config's documented page for each delivery behaviour the construct relies on.
 CONFIG_OBJECT_LOCK_SOURCE = (
@@ -79,6 +79,19 @@ class ComplianceRules(Construct):
 
     Rules AWS offers only in some regions are skipped, with a warning, in a stack whose region is
     known and not among them.
+
+    Attributes:
+
+    - ``rules`` (``dict[str, config.ManagedRule]``): rule name -> managed rule.
+    - ``skipped_rules`` (``list[str]``): rules left out because AWS does not offer them in the stack's region.
+    - ``recorder`` (``config.CfnConfigurationRecorder | None``): None with ``create_recorder=False``.
+    - ``delivery_channel`` (``config.CfnDeliveryChannel | None``): None with ``create_recorder=False``.
+    - ``role`` (``iam.Role | None``): the recorder's role; None with ``create_recorder=False``.
+    - ``delivery_bucket`` (``s3.IBucket | None``): where Config delivers; None with ``create_recorder=False``.
+    - ``delivery_policy`` (``iam.ManagedPolicy | None``): the role's delivery rights; None with
+      ``create_recorder=False``.
+    - ``dedicated_bucket`` (``SecureBucket | None``): the bucket created for Config; None when one was given
+      or without a recorder.
     """
 
     def __init__(
@@ -271,6 +284,19 @@ class ComplianceRules(Construct):
             "Config writes one object per delivery under AWSLogs/<this account>/ of its own bucket, with "
             "names it generates; the prefix is the narrowest resource AWS documents for the role.",
         )
+        if key is not None and Stack.of(key) is not stack:
+            # A key of another stack is a cross-stack import, which iam-lint cannot resolve.
+            justify_iam_lint(
+                policy,
+                "The AWS Config recorder role may encrypt its deliveries with exactly one key, the delivery "
+                "key given to ComplianceRules, whose ARN this stack imports from the key's stack "
+                "(https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html lists "
+                "kms:GenerateDataKey and kms:Decrypt on the delivery key). iam-lint cannot resolve the "
+                "import and reads it as '*'.",
+                "UNRESOLVED",
+                policy="PolicyDocument/EncryptDeliveries",
+                detail="*Fn::ImportValue*",
+            )
         return policy
 
 

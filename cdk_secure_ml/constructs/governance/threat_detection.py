@@ -20,6 +20,11 @@ class ThreatDetection(Construct):
     :param finding_publishing_frequency: default ``FIFTEEN_MINUTES`` (the fastest); one of
         :data:`~cdk_secure_ml.core.governance.FINDING_PUBLISHING_FREQUENCIES`.
     :raises ValueError: an unknown frequency, or ``s3_protection=False`` without a detector to apply it to.
+
+    Attributes:
+
+    - ``detector`` (``guardduty.CfnDetector | None``): the detector (L1: aws-cdk-lib has no L2); None with
+      ``create_detector=False``.
     """
 
     def __init__(

@@ -83,7 +83,7 @@ class AuditTrail(Construct):
       :class:`~cdk_secure_ml.constructs.governance.compliance.ComplianceRules`.) Log files are
       encrypted with ``encryption_key``.
     - **central archive**: ``central_bucket_name`` + ``central_key_arn`` name a bucket and key in a
-      log-archive account (REQUIREMENTS: "a central bucket in a separate account with limited access").
+      log-archive account, so that no administrator of this account can alter the only copy.
       Its bucket and key policies are managed there; nothing is created for them here.
 
     :param encryption_key: the logs key; encrypts the CloudWatch Logs copy (and, in local mode, the log
@@ -101,6 +101,20 @@ class AuditTrail(Construct):
     :param removal_policy: of the archive bucket and the log group. Default RETAIN.
     :raises ValueError: every problem of the arguments at once
         (:func:`cdk_secure_ml.core.governance.audit_trail_problems`).
+
+    Attributes:
+
+    - ``trail`` (``cloudtrail.Trail``): the trail.
+    - ``trail_arn`` (``str``): ``trail.trail_arn``.
+    - ``bucket`` (``s3.IBucket``): the archive the log files go to: the local archive's bucket, or the central
+      one.
+    - ``archive`` (``SecureBucket | None``): the local archive; None in central mode.
+    - ``central`` (``bool``): True in central mode.
+    - ``log_file_key`` (``kms.IKey``): the key log files are encrypted with (``encryption_key``, or the
+      central key).
+    - ``log_group`` (``logs.LogGroup``): the CloudWatch Logs copy, for metric filters.
+    - ``s3_data_event_buckets`` (``tuple[s3.IBucket, ...]``): the buckets whose data events are recorded.
+    - ``lambda_data_events`` (``bool``): as given.
     """
 
     def __init__(
@@ -219,6 +233,7 @@ class AuditTrail(Construct):
 
     @property
     def trail_arn(self) -> str:
+        """The trail's ARN (``trail.trail_arn``)."""
         return self.trail.trail_arn
 
     def grant_read_archive(self, grantee: iam.IGrantable) -> iam.Grant:

@@ -111,7 +111,8 @@ class EndpointAlarms(Construct):
 
     Attributes: ``alarms`` (``"<variant>/<kind>"`` -> alarm, kinds ``Invocation5xx``, ``Invocation4xx``,
     ``ModelLatencyP99``, ``CpuUtilization``, ``MemoryUtilization``, ``DiskUtilization``), ``rollback_alarms``
-    (5XX and latency, for a deployment's ``AutoRollbackConfiguration``), ``topic``.
+    (5XX and latency, for a deployment's ``AutoRollbackConfiguration``), ``topic`` (``sns.ITopic``),
+    ``metrics`` (``EndpointMetrics`` of the endpoint).
     """
 
     def __init__(

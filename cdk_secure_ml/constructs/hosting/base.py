@@ -40,6 +40,11 @@ class EndpointBase(EndpointMetrics, Construct):
 
     The subclass sets ``name``, ``variants``, ``endpoint`` (the ``CfnEndpoint``), ``security_groups``,
     ``async_inference``, ``network`` and the physical name.
+
+    Attributes: ``endpoint_name`` (``str``, the physical name), ``endpoint_arn`` (``str``), ``endpoint_ref``
+    (``EndpointReference``), ``stack`` (``Stack``), ``env`` (``ResourceEnvironment``), ``connections``
+    (``ec2.Connections`` of its security groups), ``variant_options`` (``list[EndpointVariantOptions]``), and
+    the ``metric_*`` methods of ``EndpointMetrics``.
     """
 
     name: str

@@ -12,6 +12,9 @@ no deployment guardrails (aws/aws-cdk#23152), so the SageMaker resources are the
 The interface half (``IEndpoint``, ``IConnectable``, grants, metrics) is :class:`~.base.EndpointBase`, which
 also says why this is a ``Construct`` and not a ``Resource``.
 
+Longer than 600 lines because the class docstring lists its thirty-odd attributes, as aws-cdk-lib documents
+its constructs' attributes; the code itself is under 600 lines.
+
 **Features as constructs.** Alarms (:class:`~.alarms.EndpointAlarms`), autoscaling
 (:class:`~.scaling.EndpointAutoScaling`) and Model Monitor (:class:`~.monitor.DataQualityMonitor`) are
 constructs of their own that take an endpoint. The endpoint builds them as its children ``Alarms``,
@@ -45,12 +48,15 @@ from cdk_secure_ml.constructs.hosting.model_source import (
     container_definition,
     model_access_statements,
 )
-from cdk_secure_ml.constructs.hosting.monitor import WILDCARDS_REASON, DataQualityMonitor
+from cdk_secure_ml.constructs.hosting.monitor import DataQualityMonitor, acknowledge_policy
 from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
     EndpointNetwork,
+    acknowledge_cross_stack_azs,
     endpoint_security_groups,
+    eni_statement,
+    justify_eni_statement,
     placement,
     public_subnet_problems,
     subnet_az,
@@ -75,7 +81,7 @@ from cdk_secure_ml.constructs.hosting.scaling import EndpointAutoScaling
 from cdk_secure_ml.core.hosting import EndpointFeatures, endpoint_physical_name, endpoint_problems
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import DIGEST_RE
-from cdk_secure_ml.policies.acknowledgements import acknowledge, acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge
 from cdk_secure_ml.policies.ids import ack_id
 
 _MODEL_SOURCE_FIX = (
@@ -140,6 +146,24 @@ class SecureEndpoint(EndpointBase):
     :param strict: refuse what escapes the network and encryption controls (serverless). Default True.
     :raises ValueError: every problem of the arguments at once, each naming the value, key and fix.
     :raises TypeError: ``image``, ``model_data`` or ``model_package`` (replaced by ``model_source``).
+
+    Attributes (besides :class:`~.base.EndpointBase`'s ``endpoint_name``, ``endpoint_arn``, ``connections``,
+    ...):
+
+    - resources: ``endpoint`` (``sagemaker.CfnEndpoint``), ``endpoint_config``
+      (``sagemaker.CfnEndpointConfig``), ``models`` (variant -> ``sagemaker.CfnModel``) and ``model`` (the
+      first), ``role`` (``iam.Role``, the execution role), ``log_group`` (``logs.LogGroup``),
+      ``security_groups`` (``list[ec2.ISecurityGroup]``);
+    - features, None or empty when off: ``endpoint_alarms`` (``EndpointAlarms``), ``alarms``
+      (``"<variant>/<kind>"`` -> ``cloudwatch.Alarm``), ``alarm_topic`` (``sns.ITopic``), ``auto_scaling``
+      (``EndpointAutoScaling``), ``scalable_targets`` (variant -> ``appscaling.ScalableTarget``),
+      ``data_quality_monitor`` (``DataQualityMonitor``), ``monitoring_schedule``, ``data_quality_job``,
+      ``monitor_role`` (``iam.Role``), ``data_capture_key`` (``kms.IKey``), ``success_topic`` and
+      ``error_topic`` (``sns.ITopic``, async);
+    - inputs as resolved: ``name`` (the base name), ``variants`` (name -> ``EndpointVariantOptions``),
+      ``variant_names``, ``model_source``, ``model_packages`` (ARNs), ``model_source_account``, ``network``,
+      ``vpc``, ``subnets``, ``repository``, ``artifacts_bucket``, ``artifacts_key``, ``volume_key``,
+      ``logs_key``, ``production``, ``autoscaled``, ``serverless``, ``async_inference``.
     """
 
     def __init__(
@@ -250,6 +274,7 @@ class SecureEndpoint(EndpointBase):
         )
         self._execution_role(role_path, sources)  # type: ignore[arg-type]
         self._models(variant_list, sources, environment, network_isolation)  # type: ignore[arg-type]
+        acknowledge_cross_stack_azs(network, self.subnets, list(self.models.values()))
 
         config = _EndpointConfigBuilder(self, features)
         self.endpoint_config = config.build(variant_list, self._model_of_variant, production, self._statement)
@@ -279,7 +304,7 @@ class SecureEndpoint(EndpointBase):
         self.endpoint = self._endpoint(rollout)
         self._scaling(features, variant_list, production, allow_single_instance)
         self._monitor(features, subnet_list)
-        acknowledge_wildcards(self._policy, WILDCARDS_REASON)
+        acknowledge_policy(self._policy)
 
     # ------------------------------------------------------------------------------------------
     # Validation and warnings
@@ -432,18 +457,8 @@ class SecureEndpoint(EndpointBase):
                 resources=["*"],
                 actions=list(DESCRIBE_NETWORK_ACTIONS),
             )
-            vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=self.vpc.vpc_id)
-            self._statement(
-                sid="ManageEnisInThisVpc",
-                resources=["*"],
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}},
-            )
+            self._policy.add_statements(eni_statement(stack, self.vpc))
+            justify_eni_statement(self._policy)
 
     def _models(
         self,

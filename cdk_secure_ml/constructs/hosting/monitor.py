@@ -26,7 +26,11 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.hosting.images import model_monitor_image_uri
 from cdk_secure_ml.constructs.hosting.naming import deployed_endpoint_name, endpoint_dependency
-from cdk_secure_ml.constructs.hosting.network import DESCRIBE_NETWORK_ACTIONS
+from cdk_secure_ml.constructs.hosting.network import (
+    DESCRIBE_NETWORK_ACTIONS,
+    eni_statement,
+    justify_eni_statement,
+)
 from cdk_secure_ml.constructs.hosting.options import (
     DataCaptureOptions,
     ModelMonitorOptions,
@@ -36,7 +40,7 @@ from cdk_secure_ml.constructs.hosting.options import (
 from cdk_secure_ml.core.hosting import checks
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
-from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, justify_imported_resources
 
 DJD = sagemaker.CfnDataQualityJobDefinition
 #: Why the wildcards of the execution and monitoring policies are acceptable (AwsSolutions-IAM5).
@@ -45,6 +49,21 @@ WILDCARDS_REASON = (
     "own log group; ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the namespace) and "
     "the ec2 ENI actions (conditioned on ec2:Vpc = this VPC) have no resource-level permissions."
 )
+
+
+#: Why iam-lint's "cannot verify" on a statement whose resource another stack exports is accepted.
+IMPORTS_REASON = (
+    "The statement names exactly the bucket (prefix) or key given to the construct, which another stack of "
+    "the app owns, so this template holds its ARN as an Fn::ImportValue that iam-lint cannot resolve; the "
+    "exporting stack's template is linted with the resource itself."
+)
+
+
+def acknowledge_policy(policy: iam.ManagedPolicy) -> None:
+    """What the execution and monitoring policies acknowledge: their wildcards (cdk-nag) and their
+    cross-stack resources (iam-lint)."""
+    acknowledge_wildcards(policy, WILDCARDS_REASON)
+    justify_imported_resources(policy, IMPORTS_REASON)
 
 
 class DataQualityMonitor(Construct):
@@ -145,7 +164,8 @@ class DataQualityMonitor(Construct):
                 ),
             ),
         )
-        acknowledge_wildcards(self.policy, WILDCARDS_REASON)
+        acknowledge_policy(self.policy)
+        justify_eni_statement(self.policy)
 
     def _validate(self, options: ModelMonitorOptions, schedule_name: str | None) -> None:
         problems = checks.nested(("model_monitor",), options.problems())
@@ -231,21 +251,7 @@ class DataQualityMonitor(Construct):
                 resources=["*"],
                 actions=list(DESCRIBE_NETWORK_ACTIONS),
             ),
-            iam.PolicyStatement(
-                sid="ManageEnisInThisVpc",
-                resources=["*"],
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                conditions={
-                    "ArnEquals": {
-                        "ec2:Vpc": stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
-                    }
-                },
-            ),
+            eni_statement(stack, vpc),
         ]
         if keys:
             statements.append(

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from aws_cdk import Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_secure_ml.constructs.network_routes import is_public_subnet, subnet_label
 from cdk_secure_ml.core.problems import Problem
+from cdk_secure_ml.policies.acknowledgements import justify_iam_lint
 
 
 class EndpointNetwork(Protocol):
@@ -118,3 +120,68 @@ def public_subnet_problems(
         "platform's isolated subnets: network=MlNetwork(...), or subnets=vpc.isolated_subnets "
         "(ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED))",
     )]
+#: Why SML-NET-6 is acknowledged on the models of an endpoint placed in an ``MlNetwork`` of another stack.
+CROSS_STACK_AZS_REASON = (
+    "The model's subnets are those of an MlNetwork in another stack, so this template holds only "
+    "Fn::ImportValue references and SML-NET-6 cannot read their availability zones; MlNetwork has "
+    "already verified that they span at least 2 AZs (it refuses fewer)."
+)
+
+
+def acknowledge_cross_stack_azs(
+    network: EndpointNetwork | None, subnets: Sequence[ec2.ISubnet], models: Sequence[Construct]
+) -> None:
+    """Acknowledge SML-NET-6 ("cannot verify" the AZs of imported subnets) on ``models``, and only when
+    ``network`` is an ``MlNetwork`` of another stack, the endpoint uses its subnets, and MlNetwork knows
+    they span 2 AZs or more: a new VPC (built with at least 2 AZs) or an imported one whose subnet AZs
+    were known at synth (distinct ones counted). Any other placement is left for the rule to check."""
+    from cdk_secure_ml.constructs.network import MlNetwork
+    from cdk_secure_ml.policies.acknowledgements import acknowledge
+    from cdk_secure_ml.policies.ids import ack_id
+
+    if not isinstance(network, MlNetwork) or not models or Stack.of(network) is Stack.of(models[0]):
+        return
+    if {id(subnet) for subnet in subnets} != {id(subnet) for subnet in network.subnets}:
+        return  # other subnets chosen by the caller: the rule checks them
+    azs = [subnet.availability_zone for subnet in subnets]
+    if network.imported and (any(Token.is_unresolved(az) for az in azs) or len(set(azs)) < 2):
+        return
+    for model in models:
+        acknowledge(model, CROSS_STACK_AZS_REASON, ack_id("SML-NET-6"))
+
+
+#: Why the ENI statement of the execution and monitoring policies is on '*' (parliament RESOURCE_STAR).
+ENI_REASON = (
+    "SageMaker creates and deletes the ENIs of a VPC endpoint or job with the role's permissions, on "
+    "network interfaces it has not created yet, so no interface ARN can be named "
+    "(https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); the ec2:Vpc condition keeps "
+    "them in this VPC."
+)
+
+
+def eni_statement(stack: Stack, vpc: ec2.IVpc) -> iam.PolicyStatement:
+    """``ManageEnisInThisVpc``: create and delete network interfaces (and their permissions) in ``vpc``."""
+    return iam.PolicyStatement(
+        sid="ManageEnisInThisVpc",
+        resources=["*"],
+        actions=[
+            "ec2:CreateNetworkInterface",
+            "ec2:CreateNetworkInterfacePermission",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DeleteNetworkInterfacePermission",
+        ],
+        conditions={
+            "ArnEquals": {
+                "ec2:Vpc": stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
+            }
+        },
+    )
+
+
+def justify_eni_statement(policy: iam.ManagedPolicy) -> None:
+    """Justify parliament's RESOURCE_STAR on the :func:`eni_statement` of ``policy`` (iam-lint)."""
+    justify_iam_lint(
+        policy, ENI_REASON, "RESOURCE_STAR", policy="PolicyDocument/ManageEnisInThisVpc",
+        detail="*Unnecessary use of Resource [*]: ec2:CreateNetworkInterface, "
+        "ec2:CreateNetworkInterfacePermission, ec2:DeleteNetworkInterface*",
+    )

@@ -61,7 +61,10 @@ class EndpointAutoScaling(Construct):
     :raises ValueError: bad options, a minimum below 2 in production, or a CPU target for an instance type
         whose vCPUs are unknown.
 
-    Attribute ``scalable_targets``: variant name -> ``appscaling.ScalableTarget``.
+    Attributes:
+
+    - ``scalable_targets`` (``dict[str, appscaling.ScalableTarget]``): variant name -> scalable target.
+    - ``metrics`` (``EndpointMetrics``): the endpoint's metrics the targets track.
     """
 
     def __init__(

@@ -23,6 +23,11 @@ class PlatformPermissionsBoundary(Construct):
 
     :param platform: the platform name (in the policy's description).
     :ivar policy: the ``iam.ManagedPolicy`` (construct id ``Resource``).
+
+    Attributes:
+
+    - ``policy`` (``iam.ManagedPolicy``): the boundary;
+      ``iam.PermissionsBoundary.of(scope).apply(boundary.policy)``.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str) -> None:

@@ -46,7 +46,7 @@ from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.core.identity import persona_problems
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS
 from cdk_secure_ml.core.problems import messages
-from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, justify_iam_lint, skip_checkov
 
 #: Default ``max_session_duration`` of the human roles, in hours.
 DEFAULT_MAX_SESSION_HOURS = 4
@@ -55,6 +55,12 @@ DEFAULT_MAX_SESSION_HOURS = 4
 #: them (https://repost.aws/knowledge-center/identity-center-aws-reserved-sso).
 IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_"
 
+_BROWSE_REASON = (
+    "Read-only browsing of SageMaker (List*, Search): most List actions have no resource-level "
+    "permissions; the few that name a parent resource (an image's versions, a hub's contents, a cluster's "
+    "nodes, aliases) return metadata only, and scoping them would break browsing in Studio and the "
+    "console. The statement grants no data access and no change."
+)
 _ENI_REASON = (
     "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
     "processing-job validation fails (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); "
@@ -108,6 +114,15 @@ class MlPersonas(Construct):
         no human write roles (docs/delivery.md, break-glass access).
     :raises ValueError: every problem of the arguments at once (``MlPersonas: ...; ...``), each naming
         the value and the fix (:func:`cdk_secure_ml.core.identity.persona_problems` for the CDK-free ones).
+
+    Attributes:
+
+    - ``human_roles`` (``dict[str, iam.Role]``): persona -> the role people assume (``human_role(persona)``).
+    - ``execution_roles`` (``dict[tuple[str, str], iam.Role]``): (persona, team) -> SageMaker execution role
+      (``execution_role(persona, team)``).
+    - ``policies`` (``dict[str, iam.ManagedPolicy]``): policy name -> managed policy.
+    - ``teams`` (``tuple[str, ...]``): as given.
+    - ``context`` (``PlatformContext``): platform name, network and keys as the statements use them.
     """
 
     def __init__(
@@ -202,6 +217,15 @@ class MlPersonas(Construct):
         policy("SageMakerExecution", execution_role_statements(ctx) + promoted_model_statements(ctx),
                "what SageMaker needs on an execution role's behalf")
         skip_checkov(self.policies["SageMakerExecution"], _ENI_REASON, "CKV_AWS_111", "CKV_AWS_109")
+        justify_iam_lint(
+            self.policies["SageMakerExecution"], _ENI_REASON, "RESOURCE_STAR",
+            policy="PolicyDocument/NetworkInterfacesForVpcJobs",
+            detail="*Unnecessary use of Resource [*]: ec2:CreateNetworkInterface, "
+            "ec2:CreateNetworkInterfacePermission, ec2:DeleteNetworkInterface*",
+        )
+        for browsing in ("DataScientist", "MlEngineer", "MlAdmin"):
+            justify_iam_lint(self.policies[browsing], _BROWSE_REASON, "RESOURCE_STAR",
+                             policy="PolicyDocument/BrowseSageMaker")
         consumer_statements = model_consumer_statements(ctx)
         if consumer_statements:
             policy("ModelConsumer", consumer_statements, "invoke named endpoints")

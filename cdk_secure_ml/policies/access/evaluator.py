@@ -331,7 +331,16 @@ def _grants(request: Request, granted: list[Hit], direct: list[Hit], via_account
     policy must allow (directly, or by enabling IAM policies); across accounts both sides must allow; in
     one account either side is enough."""
     principal = request.principal
+    cross_account = (request.resource_account or principal.account) != principal.account
     if _KMS_KEY.match(request.resource):
+        if cross_account:
+            # Another account's key: its key policy must allow the principal (or its account), and the
+            # principal's own IAM policy must allow the call too
+            # (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+            if (direct or via_account) and granted:
+                return _allow(granted + direct + via_account,
+                              "cross-account key: both the key policy and an identity policy allow it")
+            return _deny("cross-account key: the key policy and an identity policy must both allow it")
         if direct:
             return _allow(direct, "the key policy allows the principal")
         if not via_account:
@@ -341,7 +350,7 @@ def _grants(request: Request, granted: list[Hit], direct: list[Hit], via_account
                 granted + via_account, "the key policy enables IAM policies and an identity policy allows it"
             )
         return _deny("the key policy enables IAM policies but no identity policy allows it")
-    if (request.resource_account or principal.account) != principal.account:
+    if cross_account:
         if (direct or via_account) and granted:
             return _allow(
                 granted + direct + via_account,

@@ -25,8 +25,11 @@ Steps, per template (loaded and resolved by :mod:`..template`):
    reports one finding per expanded action), map each finding back to its statement, and report
    :class:`~cdk_secure_ml.policies.findings.Finding` objects (:mod:`.lint`): rule
    ``PARLIAMENT-<ISSUE>``, severity CRITICAL / HIGH / MEDIUM → error, LOW / INFO → warning.
-5. **Justify** from a checked-in YAML file (:data:`DEFAULT_JUSTIFICATIONS`, :mod:`.justifications`): a
-   matching entry turns a finding into an acknowledged one; an entry without a reason is itself an error.
+5. **Justify** (:mod:`.justifications`): first from the resource's own ``Metadata.cdk_secure_ml.iam_lint``
+   entries, which the library's constructs write on the resources they create (whatever their construct
+   ids), then from a user's YAML file (``--justifications``), which adds to them. A matching entry turns
+   a finding into an acknowledged one; an entry without a reason is itself an error, one that matches
+   nothing a warning.
 
 parliament is a dev / CI dependency: it is imported only inside :func:`lint_templates`, never when this
 package is imported.
@@ -35,16 +38,17 @@ package is imported.
 from __future__ import annotations
 
 from .documents import DOCUMENT_LOCATIONS, PolicyDocument, extract_documents
-from .justifications import DEFAULT_JUSTIFICATIONS, Justification, load_justifications
+from .justifications import IAM_LINT_KEY, Justification, justifications_of, load_justifications
 from .lint import ParliamentMissing, lint_paths, lint_templates, require_parliament
 
 __all__ = [
-    "DEFAULT_JUSTIFICATIONS",
     "DOCUMENT_LOCATIONS",
+    "IAM_LINT_KEY",
     "Justification",
     "ParliamentMissing",
     "PolicyDocument",
     "extract_documents",
+    "justifications_of",
     "lint_paths",
     "lint_templates",
     "load_justifications",

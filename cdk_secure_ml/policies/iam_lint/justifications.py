@@ -1,6 +1,13 @@
-"""The justifications file of ``secure-ml iam-lint``: parliament findings accepted, each with a reason.
+"""Justifications of ``secure-ml iam-lint``: parliament findings accepted, each with a reason.
 
-Format (YAML; :data:`DEFAULT_JUSTIFICATIONS` is the checked-in one, documented in its header)::
+Two sources, both read by :func:`~.lint.lint_templates`:
+
+- **The template itself**: a resource's ``Metadata.cdk_secure_ml.iam_lint`` list. The library's
+  constructs write these on the resources they create (``justify_iam_lint`` in
+  :mod:`cdk_secure_ml.policies.acknowledgements`), so they hold whatever the construct ids, and travel
+  with a template taken out of ``cdk.out``. Such an entry concerns its own resource only, so it has no
+  ``resource`` key (:func:`justifications_of`).
+- **A user's file** (``--justifications FILE``), which adds to what the templates carry::
 
     justifications:
       - issue: MISMATCHED_TYPE          # parliament issue (or PARLIAMENT-<issue>)
@@ -11,7 +18,7 @@ Format (YAML; :data:`DEFAULT_JUSTIFICATIONS` is the checked-in one, documented i
 
 Each entry's shape is validated by a pydantic model (unknown keys, non-string values); what it says is
 checked here (an issue and a resource named, a known issue, a reason). A problem with an entry is a
-``PARLIAMENT-JUSTIFICATION`` finding at the entry's line, never a silent pass.
+``PARLIAMENT-JUSTIFICATION`` finding at the entry's line (or resource), never a silent pass.
 """
 
 from __future__ import annotations
@@ -24,26 +31,30 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..acks import METADATA_KEY
 from ..findings import Finding
-from ..template import InputError, TemplateError, child_node, load_yaml
+from ..template import InputError, Resource, TemplateError, child_node, load_yaml
 
 __all__ = [
-    "DEFAULT_JUSTIFICATIONS",
+    "IAM_LINT_KEY",
     "JUSTIFICATION_RULE",
     "RULE_PREFIX",
     "Justification",
+    "justifications_of",
     "load_justifications",
 ]
 
 RULE_PREFIX = "PARLIAMENT-"
-#: Problems of the justifications file (an entry without a reason, one that matches nothing).
+#: Problems of a justification (an entry without a reason, one that matches nothing).
 JUSTIFICATION_RULE = "PARLIAMENT-JUSTIFICATION"
-DEFAULT_JUSTIFICATIONS = Path(__file__).resolve().parent.parent / "data" / "parliament_justifications.yaml"
+#: Key under ``Metadata.cdk_secure_ml`` of a resource: the justifications of its own policies.
+IAM_LINT_KEY = "iam_lint"
 
 
 @dataclass(frozen=True)
 class Justification:
-    """One entry of the justifications file."""
+    """One justification: an entry of a file, or of a resource's metadata (then ``resource`` is ``*``
+    and the entry is only offered to that resource's policies)."""
 
     index: int
     issue: str
@@ -53,6 +64,8 @@ class Justification:
     reason: str
     #: The entry's line in the file (None when unknown).
     line: int | None = None
+    #: Where the entry is: the file, or ``<template file>#<logical id>`` for a resource's metadata.
+    source: str = ""
 
     def matches(
         self, finding: Finding, construct_path: str, policy_path: str, statement: int | None, sid: str | None
@@ -140,6 +153,41 @@ def _read(path: Path) -> tuple[list[Any], list[int | None]]:
     return entries, lines
 
 
+def _parse(
+    entries: list[Any], lines: list[int | None], known_issues: set[str] | None, source: str, *, implicit: bool
+) -> tuple[list[Justification], list[tuple[int, int | None, str]]]:
+    """Valid entries, and ``(index, line, message)`` for each invalid one. ``implicit``: entries of a
+    resource's metadata, whose resource is the resource itself (a ``resource`` key is refused)."""
+    valid: list[Justification] = []
+    problems: list[tuple[int, int | None, str]] = []
+    for index, (raw, line) in enumerate(zip(entries, lines, strict=True)):
+        if implicit and isinstance(raw, dict):
+            if "resource" in raw:
+                problems.append((index, line, "an entry in a resource's metadata names no resource: "
+                                 "it concerns that resource only; remove the resource key"))
+                continue
+            raw = {**raw, "resource": "*"}
+        entry, message = _shape_problem(raw)
+        if entry is not None:
+            message = _check(entry, known_issues)
+        if entry is None or message is not None:
+            problems.append((index, line, str(message)))
+            continue
+        valid.append(
+            Justification(
+                index,
+                entry.issue or "",
+                entry.resource or "",
+                entry.policy or "",
+                entry.detail or "",
+                entry.reason or "",
+                line,
+                source,
+            )
+        )
+    return valid, problems
+
+
 def load_justifications(
     path: Path | str, known_issues: set[str] | None = None
 ) -> tuple[list[Justification], list[Finding]]:
@@ -151,29 +199,41 @@ def load_justifications(
     """
     path = Path(path)
     entries, lines = _read(path)
-    valid: list[Justification] = []
-    problems: list[Finding] = []
-    for index, (raw, line) in enumerate(zip(entries, lines, strict=True)):
-        entry, message = _shape_problem(raw)
-        if entry is not None:
-            message = _check(entry, known_issues)
-        if entry is None or message is not None:
-            where = f"justifications[{index}]"
-            problems.append(
-                Finding(
-                    JUSTIFICATION_RULE, "error", str(path), where, "justification", str(message), line=line
-                )
-            )
-            continue
-        valid.append(
-            Justification(
-                index,
-                entry.issue or "",
-                entry.resource or "",
-                entry.policy or "",
-                entry.detail or "",
-                entry.reason or "",
-                line,
-            )
-        )
-    return valid, problems
+    valid, problems = _parse(entries, lines, known_issues, str(path), implicit=False)
+    findings = [
+        Finding(JUSTIFICATION_RULE, "error", str(path), f"justifications[{index}]", "justification", message,
+                line=line)
+        for index, line, message in problems
+    ]
+    return valid, findings
+
+
+def justifications_of(
+    resource: Resource, known_issues: set[str] | None = None
+) -> tuple[list[Justification], list[Finding]]:
+    """The justifications a resource carries in ``Metadata.cdk_secure_ml.iam_lint`` (for its own
+    policies), plus an error finding on the resource for each invalid entry. Memoised per template."""
+    memo = resource.template.cache.setdefault("iam_lint:justifications", {})
+    if resource.logical_id not in memo:
+        memo[resource.logical_id] = _metadata_justifications(resource, known_issues)
+    return memo[resource.logical_id]
+
+
+def _metadata_justifications(
+    resource: Resource, known_issues: set[str] | None
+) -> tuple[list[Justification], list[Finding]]:
+    block = resource.metadata.get(METADATA_KEY)
+    entries = block.get(IAM_LINT_KEY) if isinstance(block, dict) else None
+    if entries is None:
+        return [], []
+
+    def problem(message: str, index: int | None = None) -> Finding:
+        where = f"Metadata.{METADATA_KEY}.{IAM_LINT_KEY}" + (f"[{index}]" if index is not None else "")
+        return Finding(JUSTIFICATION_RULE, "error", resource.template.file, resource.logical_id,
+                       resource.type, f"{where}: {message}", line=resource.line)
+
+    if not isinstance(entries, list):
+        return [], [problem("must be a list of {issue, policy, detail, reason}")]
+    source = f"{resource.template.file}#{resource.logical_id}"
+    valid, problems = _parse(entries, [None] * len(entries), known_issues, source, implicit=True)
+    return valid, [problem(message, index) for index, _, message in problems]

@@ -17,10 +17,10 @@ from ..findings import CANNOT_VERIFY, Finding, Report
 from ..template import InputError, Template, discover
 from .documents import PolicyDocument, extract_documents
 from .justifications import (
-    DEFAULT_JUSTIFICATIONS,
     JUSTIFICATION_RULE,
     RULE_PREFIX,
     Justification,
+    justifications_of,
     load_justifications,
 )
 
@@ -28,7 +28,7 @@ __all__ = ["ParliamentMissing", "lint_paths", "lint_templates", "require_parliam
 
 #: Our own findings: a value linted through a placeholder that hides what parliament would check.
 UNRESOLVED_RULE = "PARLIAMENT-UNRESOLVED"
-INSTALL_HINT = "pip install parliament"
+INSTALL_HINT = "pip install 'cdk-secure-ml[lint]'"
 
 _SEVERITY = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "error", "LOW": "warning", "INFO": "warning"}
 #: Issues raised above parliament's LOW: an action or service prefix that does not exist grants nothing in
@@ -245,32 +245,40 @@ def _finding(
     )
 
 
-def lint_templates(
-    templates: Sequence[Template], justifications: Path | str | None = DEFAULT_JUSTIFICATIONS
-) -> Report:
+def lint_templates(templates: Sequence[Template], justifications: Path | str | None = None) -> Report:
     """Run parliament over every policy document of ``templates``.
 
-    ``justifications``: a YAML file (default: the checked-in one); None for no justifications.
-    Raises :class:`ParliamentMissing` when parliament is not installed."""
+    Findings are justified by the resource's own ``Metadata.cdk_secure_ml.iam_lint`` entries (what the
+    library's constructs write), then by ``justifications``, a user's YAML file that adds to them (None:
+    none). Raises :class:`ParliamentMissing` when parliament is not installed."""
     parliament = require_parliament()
+    known = set(parliament.config) | {"UNRESOLVED"}
     entries: list[Justification] = []
     findings: list[Finding] = []
     acknowledged: list[Finding] = []
     if justifications is not None:
-        entries, problems = load_justifications(justifications, set(parliament.config) | {"UNRESOLVED"})
+        entries, problems = load_justifications(justifications, known)
         findings.extend(problems)
-    used: set[int] = set()
+    used: set[Justification] = set()
     resources: set[tuple[str, str]] = set()
+    carried: dict[tuple[str, str], list[Justification]] = {}
     for template in templates:
         for doc in extract_documents(template):
-            resources.add((template.file, doc.resource.logical_id))
+            key = (template.file, doc.resource.logical_id)
+            resources.add(key)
+            if key not in carried:
+                carried[key], problems = justifications_of(doc.resource, known)
+                findings.extend(problems)
+            offered = carried[key] + entries
             for finding, statement, sid in _lint_document(parliament, doc):
-                reason = _accepted(doc, finding, statement, sid, entries, used)
+                reason = _accepted(doc, finding, statement, sid, offered, used)
                 if reason is None:
                     findings.append(finding)
                 else:
                     acknowledged.append(finding.acknowledge(reason))
-    findings += [_unused(entry, str(justifications)) for entry in entries if entry.index not in used]
+    findings += [_unused(entry, str(justifications)) for entry in entries if entry not in used]
+    for (file, logical_id), own in carried.items():
+        findings += [_unused_in_metadata(entry, file, logical_id) for entry in own if entry not in used]
     return Report(
         findings=findings,
         acknowledged=acknowledged,
@@ -285,17 +293,17 @@ def _accepted(
     statement: int | None,
     sid: str | None,
     entries: list[Justification],
-    used: set[int],
+    used: set[Justification],
 ) -> str | None:
     """Why a finding is accepted (not applicable to this kind of document, or justified), else None.
-    Records the index of the justification used in ``used``."""
+    Records the justification used in ``used``."""
     not_applicable = NOT_APPLICABLE.get((doc.kind, finding.rule.removeprefix(RULE_PREFIX)))
     if not_applicable:
         return not_applicable
     construct_path = doc.resource.path
     for entry in entries:
         if entry.matches(finding, construct_path, doc.path, statement, sid):
-            used.add(entry.index)
+            used.add(entry)
             return entry.reason
     return None
 
@@ -313,9 +321,19 @@ def _unused(entry: Justification, file: str) -> Finding:
     )
 
 
-def lint_paths(
-    paths: Sequence[Path | str], justifications: Path | str | None = DEFAULT_JUSTIFICATIONS
-) -> Report:
+def _unused_in_metadata(entry: Justification, file: str, logical_id: str) -> Finding:
+    return Finding(
+        JUSTIFICATION_RULE,
+        "warning",
+        file,
+        logical_id,
+        "justification",
+        f"Metadata.cdk_secure_ml.iam_lint[{entry.index}]: justification of {entry.issue} matches no "
+        "finding of this resource: the construct that wrote it should stop writing it",
+    )
+
+
+def lint_paths(paths: Sequence[Path | str], justifications: Path | str | None = None) -> Report:
     """Discover templates under ``paths`` (as ``secure-ml check`` does) and lint their policies."""
     require_parliament()
     return lint_templates(discover(paths), justifications)

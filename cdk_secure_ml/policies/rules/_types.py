@@ -45,6 +45,21 @@ def production_variants(resource: Resource) -> list[Any] | Unresolved:
     return variants if isinstance(variants, Unresolved) else as_list(variants)
 
 
+def hosts_inference_components(resource: Resource) -> bool:
+    """An endpoint config whose production variants name no model: its models come as
+    ``AWS::SageMaker::InferenceComponent`` resources, and the config itself carries the endpoint's
+    ``VpcConfig``, ``EnableNetworkIsolation`` and ``ExecutionRoleArn`` (CreateEndpointConfig:
+    https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)."""
+    if resource.type != ENDPOINT_CONFIG:
+        return False
+    variants = production_variants(resource)
+    return (
+        isinstance(variants, list)
+        and bool(variants)
+        and all(isinstance(v, dict) and "ModelName" not in v and not is_serverless(v) for v in variants)
+    )
+
+
 def is_serverless(variant: Any) -> bool:
     """A production variant with ``ServerlessConfig`` (no instances, no VPC, no volume key)."""
     return isinstance(variant, dict) and "ServerlessConfig" in variant

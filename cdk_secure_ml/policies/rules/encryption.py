@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...core.instance_types import has_instance_storage
 from ..iam_document import (
     action_grants,
     action_patterns,
@@ -71,14 +72,30 @@ def notebook_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     types=(ENDPOINT_CONFIG,),
     rationale="""KmsKeyId encrypts the ML storage volume of every hosting instance (model artifacts,
     temporary data).""",
-    remediation="""Set KmsKeyId to the volumes key. Instance types with local NVMe storage reject KmsKeyId
-    (their instance store is always encrypted): acknowledge this rule for them with that reason.""",
+    remediation="""Set KmsKeyId to the volumes key. Instance types with local NVMe storage (ml.g5, ml.p4d,
+    ml.m5d …: core/instance_types.py) refuse KmsKeyId, their instance store being encrypted by the
+    hardware: leave it unset there (this rule then passes), and give EBS-backed variants their own
+    endpoint config.""",
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",),
 )  # fmt: skip
 def endpoint_config_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     variants = production_variants(resource)
     if isinstance(variants, list) and variants and all(is_serverless(v) for v in variants):
         return  # serverless endpoints take no volume key (SML-HOST-2 reports them)
-    yield from require_set(resource.properties, "KmsKeyId")
+    hosted = [v for v in variants if not is_serverless(v)] if isinstance(variants, list) else []
+    local = [t for v in hosted if isinstance(t := get(v, "InstanceType"), str) and has_instance_storage(t)]
+    if not local:
+        yield from require_set(resource.properties, "KmsKeyId")
+    elif get(resource.properties, "KmsKeyId") is not MISSING:
+        yield fail(
+            f"KmsKeyId is set, but {local[0]} has local NVMe instance storage (encrypted by the hardware): "
+            "CreateEndpointConfig refuses a volume key there and the deployment fails; remove KmsKeyId"
+        )
+    elif len(local) < len(hosted):
+        yield warn(
+            f"KmsKeyId cannot be set because {local[0]} has local instance storage, so the EBS volumes of "
+            "the other variants get no customer-managed key; give them their own endpoint config"
+        )
 
 
 @rule(
@@ -122,14 +139,26 @@ def _job_key(resource: Resource, volume: bool) -> Iterator[Violation]:
         yield cannot_verify(f"{prefix.rstrip('.')} is {body.expr}")
         return
     path = volume_path if volume else output_path
+    instance_type = get(body, volume_path.rsplit(".", 1)[0] + ".InstanceType")
+    if volume and isinstance(instance_type, str) and has_instance_storage(instance_type):
+        # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html
+        if get(body, path) is not MISSING:
+            yield fail(
+                f"{prefix + path} is set, but {instance_type} has local NVMe instance storage (encrypted by "
+                "the hardware): SageMaker refuses a volume key there; remove it"
+            )
+        return
     yield from require_set(body, path, prefix + path)
 
 
 @rule(
     "SML-ENC-5", "error", "Monitoring job volumes use a customer-managed key",
     types=JOB_TYPES,
-    rationale="Processing volumes hold the captured inference data the job analyses.",
-    remediation="Set ClusterConfig.VolumeKmsKeyId to the volumes key.",
+    rationale="""Processing volumes hold the captured inference data the job analyses. Instance types with
+    local NVMe storage refuse a volume key (their instance store is encrypted by the hardware).""",
+    remediation="""Set ClusterConfig.VolumeKmsKeyId to the volumes key; on an instance-store type
+    (core/instance_types.py) leave it unset.""",
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html",),
 )  # fmt: skip
 def job_volume_kms(resource: Resource, template: Template) -> Iterator[Violation]:
     yield from _job_key(resource, volume=True)
@@ -404,7 +433,9 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
 @rule(
     "SML-ENC-12", "error", "KMS key policies grant to everyone only with conditions",
     types=("AWS::KMS::Key",),
-    rationale="An Allow to Principal * without conditions lets any AWS account use or manage the key.",
+    rationale="""An Allow to Principal * (or with NotPrincipal) without conditions lets any AWS account use or
+    manage the key; so do conditions that restrict nobody (kms:CallerAccount "*" under StringLike,
+    aws:SecureTransport alone).""",
     remediation="""Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID,
     kms:CallerAccount, kms:ViaService).""",
 )  # fmt: skip

@@ -14,6 +14,8 @@ from ..iam_document import (
     is_allow,
     is_wildcard_principal,
     label_of,
+    resource_matches_everything,
+    statement_resources,
     statements,
     unconditioned_wildcard_principals,
 )
@@ -72,10 +74,6 @@ def allow_statements(resource: Resource) -> Iterator[tuple[str, dict[str, Any] |
                 yield f"{label} {label_of(statement, index)}", statement
 
 
-def _resources(statement: dict[str, Any]) -> list[Any]:
-    return as_list(statement.get("Resource"))
-
-
 @rule(
     "SML-IAM-1", "error", "No policy allows every action",
     types=IDENTITY_POLICY_TYPES,
@@ -103,18 +101,28 @@ SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$", re.IGNORECASE)
     "SML-IAM-2", "error", "No service-wide action on Resource *",
     types=IDENTITY_POLICY_TYPES,
     rationale="""service:* on every resource grants the whole service, including its destructive and admin
-    actions.""",
+    actions. Every resource is Resource *, an ARN pattern with wildcards (or the stack's own account and
+    region) in every part (arn:aws:sagemaker:*:*:*), or Allow with NotResource (every resource but a few).""",
     remediation="Name the actions, and scope Resource to ARNs (or tags with ABAC conditions).",
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
+    ),
 )  # fmt: skip
 def no_service_star(resource: Resource, template: Template) -> Iterator[Violation]:
     for label, statement in allow_statements(resource):
         if isinstance(statement, Unresolved):
             continue  # reported by SML-IAM-1
-        if "*" not in _resources(statement):
+        targets, how = statement_resources(statement)
+        everything = [t for t in targets if resource_matches_everything(t)]
+        if not everything:
             continue
         wide = [p for p in action_patterns(statement) if isinstance(p, str) and SERVICE_WILDCARD.match(p)]
-        if wide:
-            yield fail(f"{label} allows {', '.join(wide)} on Resource *")
+        if wide and how == "NotResource":
+            yield fail(f"{label} allows {', '.join(wide)} with NotResource: every resource but those listed")
+        elif wide:
+            where = "*" if "*" in everything else f"{text_of(everything[0])} (matches every resource)"
+            yield fail(f"{label} allows {', '.join(wide)} on Resource {where}")
 
 
 def _grants_pass_role(statement: dict[str, Any]) -> bool:
@@ -135,7 +143,11 @@ def pass_role_resource(resource: Resource, template: Template) -> Iterator[Viola
     for label, statement in allow_statements(resource):
         if isinstance(statement, Unresolved) or not _grants_pass_role(statement):
             continue
-        for target in _resources(statement):
+        targets, how = statement_resources(statement)
+        if how == "NotResource":
+            yield fail(f"{label} allows iam:PassRole with NotResource: every role but those listed")
+            continue
+        for target in targets:
             text = text_of(target)
             if text is not None and ANY_ROLE.search(text):
                 yield fail(f"{label} allows iam:PassRole on {text}")
@@ -242,7 +254,9 @@ def trust_principals(resource: Resource, template: Template) -> Iterator[Violati
 @rule(
     "SML-IAM-8", "error", "Resource policies allow everyone only with restricting conditions",
     types=tuple(RESOURCE_POLICY_TYPES),
-    rationale="An Allow to Principal * without conditions makes the bucket, topic or queue public.",
+    rationale="""An Allow to Principal * (or with NotPrincipal) without conditions makes the bucket, topic or
+    queue public; so does one whose conditions restrict nobody (aws:SecureTransport alone, a "*" value
+    under StringLike on an account or organization key).""",
     remediation="""Name the principals, or restrict with aws:SourceVpce, aws:PrincipalOrgID,
     aws:SourceArn/aws:SourceAccount.""",
 )  # fmt: skip

@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterator
 
 from ..acks import METADATA_KEY, acknowledgements_of
-from ..rule import RunContext, Violation, fail, rule, warn
-from ..template import Resource, Template
+from ..rule import RunContext, Violation, cannot_verify, fail, rule, warn
+from ..template import Resource, Template, nested_template_path
 
 
 @rule(
@@ -52,4 +52,27 @@ def nested_stack(resource: Resource, template: Template, run: RunContext) -> Ite
     asset = resource.metadata.get("aws:asset:path")
     if isinstance(asset, str) and os.path.basename(asset) in checked:
         return
+    local = nested_template_path(template, resource)
+    if local is not None and os.path.normpath(str(local)) in run.input_files:
+        return
     yield fail("the nested stack's template is not among the checked files: its resources were not checked")
+
+
+@rule(
+    "SML-META-4", "warning", "Every part of the template was read",
+    any_resource=True, reads_properties=False,
+    references=(
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html",
+        "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html",
+    ),
+    rationale="""What the check cannot read it cannot judge: a transform it does not expand (a macro,
+    AWS::Include, Fn::ForEach or SAM without the optional expanders), a resource that is not a mapping.
+    Each is reported as "cannot verify", never passed in silence.""",
+    remediation="""Install the expanders (pip install 'cdk-secure-ml[transforms]') for Fn::ForEach and
+    SAM; for a macro or AWS::Include, check the processed template (aws cloudformation get-template
+    --template-stage Processed).""",
+)  # fmt: skip
+def template_read(resource: Resource, template: Template) -> Iterator[Violation]:
+    for logical_id, message in template.notes:
+        if logical_id == resource.logical_id:
+            yield cannot_verify(message)

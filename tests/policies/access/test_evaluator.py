@@ -100,6 +100,24 @@ def test_a_key_policy_must_allow():
     assert decide(principal([]), KEY, "kms:Decrypt", resource_policy=[direct]).deciding == "allow"
 
 
+@pytest.mark.aws_behaviour("kms.key-policy-required", "iam.cross-account-both-sides")
+def test_another_accounts_key_needs_its_key_policy_and_the_callers_identity_policy():
+    """The key policy naming the caller is not enough across accounts: its own IAM policy must allow too
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html)."""
+    other_key = f"arn:aws:kms:us-east-1:{OTHER}:key/k2"
+    names_role = allow("kms:Decrypt", Principal={"AWS": ROLE})
+    names_account = allow("kms:Decrypt", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"})
+    for grant in (names_role, names_account):
+        alone = decide(principal([]), other_key, "kms:Decrypt", resource_policy=[grant], account=OTHER)
+        assert (alone.deciding, alone.reason) == (
+            "implicit-deny", "cross-account key: the key policy and an identity policy must both allow it")
+        both = decide(principal([allow("kms:Decrypt")]), other_key, "kms:Decrypt", resource_policy=[grant],
+                      account=OTHER)
+        assert both.deciding == "allow"
+    no_key_policy = decide(principal([allow("kms:Decrypt")]), other_key, "kms:Decrypt", account=OTHER)
+    assert no_key_policy.deciding == "implicit-deny"
+
+
 @pytest.mark.aws_behaviour("vpc.endpoint-policy-also-applies")
 def test_the_endpoint_policy_filters_requests_through_it():
     endpoint = Policy(doc(allow("s3:ListBucket", Principal="*")), "endpoint", "t.json", "Endpoint")
