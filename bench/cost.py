@@ -2,23 +2,19 @@
 """The organisation's fixed monthly cost for 1, 5 and 20 spoke accounts in both network layouts, and the run
 time of ``secure-ml cost`` on the demo assembly (issue 17).
 
-- **per-account** (today's layout): every spoke account has its own interface endpoints, so the
-  organisation pays N x the cost of one platform account.
-- **hub**: one shared-services account holds the interface endpoints once; spokes keep only the free
-  gateway endpoints. Total = the hub + N x a spoke.
+- **per-account** (the default layout, ``config/multi-account.yaml``): every platform account has its own
+  interface endpoints, so the organisation pays N x the cost of one platform (stage) account.
+- **hub** (``config/hub.yaml``): the hub account holds the interface endpoints once, with what the layout
+  adds: its private hosted zones, the Route 53 Profile (billed to the hub for every spoke's association),
+  its transit gateway attachment; each spoke keeps the free gateway endpoints and pays its own transit
+  gateway attachment and the data it sends. Total = the hub + N x a spoke.
 
-Until ``config/hub.yaml`` exists, the hub layout is computed from the per-account assembly: a spoke is the
-platform account without its interface endpoints, the hub is those interface endpoints once. Not counted
-either way: how spokes reach the hub (Transit Gateway attachments and data processing, or VPC peering;
-Route 53 private hosted zones), which the hub layout adds.
+Both assemblies are synthesized here (or ``--hub-assembly DIR`` reads one made by ``cdk synth -c
+config=config/hub.yaml -o DIR``). The tooling account, the same in both layouts, is left out. Up to 100
+spokes the hub's Profile charge is flat (docs/cost.md).
 
-With the hub config merged, point the benchmark at its assembly: every account/region of it that has
-interface endpoints is the hub, the first one without is the spoke:
-
-    .venv/bin/python bench/cost.py                                   # config/default.yaml, hub derived
-    .venv/bin/python bench/cost.py --config config/demo.yaml
-    node_modules/.bin/cdk synth -c config=config/hub.yaml -o cdk.out.hub
-    .venv/bin/python bench/cost.py --hub-assembly cdk.out.hub
+    .venv/bin/python bench/cost.py
+    .venv/bin/python bench/cost.py --config config/multi-account.yaml --hub-config config/hub.yaml
 """
 
 from __future__ import annotations
@@ -62,30 +58,70 @@ def _sum(items: list[CostItem]) -> float:
     return round(sum(i.monthly for i in items if i.kind == "fixed" and i.monthly is not None), 2)
 
 
-def _environments(result: CostEstimate) -> tuple[list[list[CostItem]], list[CostItem]]:
-    """(hub environments: those with interface endpoints, the first spoke environment: one without)."""
-    envs = list(result.by_environment().values())
+def _network(items: list[CostItem]) -> float:
+    categories = {"interface endpoints", "gateway endpoints", "transit gateway", "Route 53", "RAM"}
+    return _sum([i for i in items if i.category in categories])
+
+
+def _platform_account(per_account: CostEstimate) -> list[CostItem]:
+    """The first account/region of the per-account assembly with interface endpoints (a stage account)."""
+    for items in per_account.by_environment().values():
+        if any(i.category == "interface endpoints" for i in items):
+            return items
+    sys.exit("bench/cost.py: the per-account assembly has no account with interface endpoints")
+
+
+def _hub_and_spoke(hub: CostEstimate) -> tuple[list[CostItem], list[CostItem]]:
+    """(the hub: the account/region with interface endpoints, a spoke: one attached to the transit gateway
+    without interface endpoints)."""
+    envs = list(hub.by_environment().values())
     hubs = [e for e in envs if any(i.category == "interface endpoints" for i in e)]
-    spokes = [e for e in envs if e not in hubs]
-    if not hubs or not spokes:
-        sys.exit("bench/cost.py: the hub assembly needs an account with interface endpoints and one without")
-    return hubs, spokes[0]
+    spokes = [e for e in envs if e not in hubs and any(i.category == "transit gateway" for i in e)]
+    if len(hubs) != 1 or not spokes:
+        sys.exit("bench/cost.py: the hub assembly needs one account with interface endpoints and a spoke")
+    return hubs[0], spokes[0]
 
 
-def layouts(per_account: CostEstimate, hub: CostEstimate | None) -> dict[str, dict[int, float]]:
-    """{layout: {spokes: organisation total}}."""
-    account = next(iter(per_account.by_environment().values()))
-    spoke_total = _sum(account)
-    if hub is None:
-        endpoints = [i for i in account if i.category == "interface endpoints"]
-        hub_total, spoke_in_hub = _sum(endpoints), _sum([i for i in account if i not in endpoints])
-    else:
-        hubs, spoke = _environments(hub)
-        hub_total, spoke_in_hub = sum(_sum(e) for e in hubs), _sum(spoke)
+def layouts(per_account: CostEstimate, hub: CostEstimate) -> dict[str, dict[int, float]]:
+    """{layout: {spokes: organisation total (USD a month)}}."""
+    spoke_total = _sum(_platform_account(per_account))
+    hub_items, spoke = _hub_and_spoke(hub)
+    hub_total, spoke_in_hub = _sum(hub_items), _sum(spoke)
     return {
         "per-account": {n: round(n * spoke_total, 2) for n in SPOKES},
         "hub": {n: round(hub_total + n * spoke_in_hub, 2) for n in SPOKES},
     }
+
+
+def break_even(per_account: CostEstimate, hub: CostEstimate) -> int | None:
+    """The fewest spokes for which the hub layout costs less, or None if it never does."""
+    hub_items, spoke = _hub_and_spoke(hub)
+    saving_per_spoke = _sum(_platform_account(per_account)) - _sum(spoke)
+    if saving_per_spoke <= 0:
+        return None
+    return int(_sum(hub_items) // saving_per_spoke) + 1
+
+
+def _usd(value: float) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
+def _print(per_account: CostEstimate, hub: CostEstimate, config: str, hub_source: str) -> None:
+    table = layouts(per_account, hub)
+    print(f"Organisation fixed monthly cost (USD, prices of {per_account.price_date}): per-account from "
+          f"{config}, hub from {hub_source}")
+    print(f"{'layout':<12}" + "".join(f"{f'{n} spoke(s)':>14}" for n in SPOKES))
+    for layout, totals in table.items():
+        print(f"{layout:<12}" + "".join(f"{f'${totals[n]:,.2f}':>14}" for n in SPOKES))
+    saving = {n: table["per-account"][n] - table["hub"][n] for n in SPOKES}
+    print(f"{'hub saves':<12}" + "".join(f"{_usd(saving[n]):>14}" for n in SPOKES)
+          + "  (negative: the hub layout costs more)")
+    hub_items, spoke = _hub_and_spoke(hub)
+    print(f"network only: per-account ${_network(_platform_account(per_account)):,.2f} a spoke; hub "
+          f"${_network(hub_items):,.2f} once (interface endpoints, zones, Route 53 Profiles, its attachment) "
+          f"+ ${_network(spoke):,.2f} a spoke (its transit gateway attachment and data)")
+    even = break_even(per_account, hub)
+    print("break-even: " + (f"the hub layout costs less from {even} spokes" if even else "never"))
 
 
 def _timings(assembly: Path, repeat: int) -> tuple[float, float]:
@@ -106,24 +142,19 @@ def _timings(assembly: Path, repeat: int) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/cost.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="config/default.yaml", help="the per-account platform config")
-    parser.add_argument("--hub-assembly", help="a synthesized hub-layout assembly (config/hub.yaml)")
+    parser.add_argument(
+        "--config", default="config/multi-account.yaml", help="the per-account platform config"
+    )
+    parser.add_argument("--hub-config", default="config/hub.yaml", help="the hub-layout config")
+    parser.add_argument("--hub-assembly", help="a synthesized hub-layout assembly instead of --hub-config")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        per_account = estimate_assembly(_synth(args.config, Path(tmp) / "spoke"))
-        hub = estimate_assembly(args.hub_assembly) if args.hub_assembly else None
+        per_account = estimate_assembly(_synth(args.config, Path(tmp) / "per-account"))
+        hub_dir = Path(args.hub_assembly) if args.hub_assembly else _synth(args.hub_config, Path(tmp) / "hub")
+        hub = estimate_assembly(hub_dir)
+        _print(per_account, hub, args.config, args.hub_assembly or args.hub_config)
         demo = _synth("config/demo.yaml", Path(tmp) / "demo")
-        table = layouts(per_account, hub)
-        source = f"from {args.hub_assembly}" if hub else "derived: one account's interface endpoints once"
-        print(f"Organisation fixed monthly cost (USD, prices of {per_account.price_date}), {args.config}; "
-              f"hub {source}")
-        print(f"{'layout':<12}" + "".join(f"{f'{n} spoke(s)':>14}" for n in SPOKES))
-        for layout, totals in table.items():
-            print(f"{layout:<12}" + "".join(f"{f'${totals[n]:,.2f}':>14}" for n in SPOKES))
-        saving = {n: table["per-account"][n] - table["hub"][n] for n in SPOKES}
-        print(f"{'hub saves':<12}" + "".join(f"{f'${saving[n]:,.2f}':>14}" for n in SPOKES)
-              + "  (before the cost of reaching the hub: Transit Gateway or peering, Route 53 zones)")
         inner, process = _timings(demo, args.repeat)
         print(f"secure-ml cost on the demo assembly: {inner * 1000:.0f} ms in process, {process:.2f} s as a "
               f"command (median of {args.repeat}; the command's share is Python start-up and imports)")

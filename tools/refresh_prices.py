@@ -7,8 +7,9 @@ For each region and each service the cost model prices, the script reads the reg
 ``https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current/<region>/index.json`` (no
 credentials; https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html), finds the
 product whose ``usagetype`` ends with the rule's suffix (region prefixes such as ``USE1-`` differ by
-region), and takes the first tier (``beginRange`` 0) of its OnDemand price in USD. Each entry then names the
-offer file as its source, the file's publication date, and ``checked`` = [that file].
+region), and takes the first tier (``beginRange`` 0; a rule may name a later one) of its OnDemand price in
+USD. Each entry then names the offer file as its source, the file's publication date, and ``checked`` =
+[that file].
 
 A price with no match keeps its old entry and is reported, so a rename in the offer files shows up as a
 warning, never as a silent 0. Instance types are those already in the snapshot plus ``--instance-type``.
@@ -38,6 +39,7 @@ class Rule:
     key: str
     offer: str
     suffixes: tuple[str, ...]
+    tier: int = 0  # the n-th price dimension by beginRange (Route 53's zones beyond the 25th: 1)
 
 
 def rules_for(instance_types: dict[str, set[str]]) -> list[Rule]:
@@ -45,6 +47,10 @@ def rules_for(instance_types: dict[str, set[str]]) -> list[Rule]:
     "studio": {...}}``)."""
     rules = [
         Rule("privatelink.interface_endpoint_hour", "AmazonVPC", ("VpcEndpoint-Hours",)),
+        Rule("transitgateway.attachment_hour", "AmazonVPC", ("TransitGateway-Hours",)),
+        Rule("transitgateway.data_processing_gb", "AmazonVPC", ("TransitGateway-Bytes",)),
+        Rule("route53.hosted_zone_month", "AmazonRoute53", ("HostedZone",)),
+        Rule("route53.hosted_zone_month_over_25", "AmazonRoute53", ("HostedZone",), tier=1),
         Rule("kms.key_month", "awskms", ("KMS-Keys",)),
         Rule("kms.rotation_month", "awskms", ("KMS-Keys",)),
         Rule("config.configuration_item", "AWSConfig", ("-ConfigurationItemRecorded",)),
@@ -72,13 +78,13 @@ def rules_for(instance_types: dict[str, set[str]]) -> list[Rule]:
 PER_EVENT_UNITS = {"Events", "Event", "events"}
 
 
-def _first_tier(term: dict[str, Any]) -> tuple[float, str] | None:
+def _first_tier(term: dict[str, Any], tier: int = 0) -> tuple[float, str] | None:
+    """(USD, unit) of the ``tier``-th price dimension of ``term`` by ``beginRange`` (0: the first)."""
     dimensions = list((term.get("priceDimensions") or {}).values())
     dimensions.sort(key=lambda d: float(d.get("beginRange", "0") or 0))
-    for dimension in dimensions:
-        usd = (dimension.get("pricePerUnit") or {}).get("USD")
-        if usd is not None:
-            return float(usd), str(dimension.get("unit", ""))
+    priced = [d for d in dimensions if (d.get("pricePerUnit") or {}).get("USD") is not None]
+    if tier < len(priced):
+        return float(priced[tier]["pricePerUnit"]["USD"]), str(priced[tier].get("unit", ""))
     return None
 
 
@@ -109,7 +115,7 @@ def extract(offer: dict[str, Any], rules: Iterable[Rule]) -> dict[str, tuple[flo
             if match is None:
                 continue
             terms = on_demand.get(by_usagetype[match]) or {}
-            tier = next((t for t in (_first_tier(term) for term in terms.values()) if t), None)
+            tier = next((t for t in (_first_tier(term, rule.tier) for term in terms.values()) if t), None)
             if tier:
                 found[rule.key] = (round(_scaled(rule.key, *tier), 6), tier[1], match)
                 break

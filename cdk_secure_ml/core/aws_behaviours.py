@@ -680,6 +680,29 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "Studio apps are metered on their instance from creation until they are shut down; a CPU image runs "
        "on ml.t3.medium unless another type is chosen.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-usage-metering.html"),
+    _b("pricing.transit-gateway-attachment-billed-to-vpc-owner",
+       "Amazon VPC Transit Gateways",
+       "A transit gateway is billed per attachment-hour, not for itself; a VPC attachment's hours are billed "
+       "to the account that owns the VPC, from the transit gateway owner's acceptance until the attachment "
+       "is deleted, and each GB sent from a VPC into the transit gateway is billed for data processing.",
+       "https://aws.amazon.com/transit-gateway/pricing/"),
+    _b("pricing.transit-gateway-data-sender-pays",
+       "Amazon VPC Transit Gateways",
+       "Without a metering policy, a transit gateway's data processing is billed to the owner of the "
+       "attachment the traffic enters from (sender pays).",
+       "https://aws.amazon.com/blogs/networking-and-content-delivery/"
+       "introducing-flexible-cost-allocation-for-aws-transit-gateway"),
+    _b("pricing.route53-hosted-zone-month",
+       "Amazon Route 53",
+       "Each hosted zone, private or public, costs a fixed amount per month, lower for an account's zones "
+       "beyond its 25th.",
+       "https://aws.amazon.com/route53/pricing/"),
+    _b("pricing.route53-profiles-owner-pays",
+       "Amazon Route 53",
+       "Route 53 Profiles are billed per account and Region that owns them: an hourly charge covers up to "
+       "100 Profile-VPC associations, each one beyond is billed per hour, and the owner pays for "
+       "associations that the accounts it shares a Profile with make in their own VPCs.",
+       "https://aws.amazon.com/route53/pricing/"),
     _b("pricing.cdk-environment-agnostic-manifest",
        "AWS CDK",
        "A stack synthesized without an account or region is environment-agnostic: the cloud assembly "

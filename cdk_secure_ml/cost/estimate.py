@@ -16,7 +16,17 @@ What is counted, from each stack's template (the AWS billing rule each relies on
 - SageMaker endpoints: each instance variant's minimum count (the autoscaling target's ``MinCapacity``,
   else ``InitialInstanceCount``) x the instance-hour x hours per month
   (https://aws.amazon.com/sagemaker-ai/pricing/);
-- Studio: the ceiling idle shutdown puts on the spend of apps left running (a ``ceiling`` line).
+- Studio: the ceiling idle shutdown puts on the spend of apps left running (a ``ceiling`` line);
+- the hub layout's network (docs/network.md, "Hub layout"): each transit gateway VPC attachment, an
+  attachment-hour billed to the VPC's account, and the GB its VPC sends (an assumption; the sender pays)
+  (https://aws.amazon.com/transit-gateway/pricing/); each Route 53 hosted zone, a zone-month, less beyond
+  an account's 25th; Route 53 Profiles, an hourly charge to the account that owns the Profiles for up to
+  100 Profile-VPC associations, those made by other accounts included, then a charge per association
+  (https://aws.amazon.com/route53/pricing/); a spoke's Profile association is listed at $0 (its owner
+  pays); RAM resource shares at $0.
+
+Hub-layout items are only those of the network; a transit gateway itself has no hourly charge (its
+attachments do).
 
 Not counted: data processed and transferred, requests (KMS, S3, API calls), S3 storage, Model Monitor and
 other jobs, free tiers and trials.
@@ -42,6 +52,8 @@ class _Env:
     account: str
     region: str
     resources: list[tuple[str, str, dict[str, Any]]]  # (stack, logical id, resource)
+    #: Route 53 Profile-VPC associations of the whole assembly in this region (their Profile's owner pays)
+    profile_associations: int = 0
 
     def of_type(self, resource_type: str) -> list[tuple[str, str, dict[str, Any]]]:
         return [r for r in self.resources if r[2].get("Type") == resource_type]
@@ -410,7 +422,103 @@ def _studio(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem
         )
 
 
-ESTIMATORS = (_vpc_endpoints, _kms_keys, _config, _guardduty, _cloudtrail, _log_groups, _endpoints, _studio)
+TGW_ATTACHMENTS = ("AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment")
+#: Hosted zones an account pays the first-tier zone-month for (https://aws.amazon.com/route53/pricing/).
+HOSTED_ZONES_FIRST_TIER = 25
+#: Profile-VPC associations the Profiles' hourly charge covers per account and region.
+PROFILE_ASSOCIATIONS_INCLUDED = 100
+
+
+def _transit_gateway(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
+    attachments = [r for kind in TGW_ATTACHMENTS for r in env.of_type(kind)]
+    for stack, lid, _ in attachments:
+        yield pricer.item(
+            stack,
+            "transit gateway",
+            f"{lid} attachment",
+            a.hours_per_month,
+            "transitgateway.attachment_hour",
+            note="billed to the account of the attached VPC (this one)",
+        )
+        yield pricer.item(
+            stack,
+            "transit gateway",
+            f"{lid} data processing",
+            a.transit_gateway_gb_per_attachment_per_month,
+            "transitgateway.data_processing_gb",
+            assumption="transit_gateway_gb_per_attachment_per_month",
+            note="GB this VPC sends into the transit gateway (the sender pays)",
+        )
+
+
+def _zero(env: _Env, stack: str, category: str, resource: str, source: str, note: str) -> CostItem:
+    return CostItem(
+        env.account, env.region, category, resource, stack, 0, "month", 0.0, 0.0, source, note=note
+    )
+
+
+def _route53(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
+    for n, (stack, lid, _) in enumerate(env.of_type("AWS::Route53::HostedZone")):
+        first = n < HOSTED_ZONES_FIRST_TIER
+        key = "route53.hosted_zone_month" if first else "route53.hosted_zone_month_over_25"
+        tier = "" if first else f" beyond the {HOSTED_ZONES_FIRST_TIER}th of the account"
+        note = f"private hosted zone{tier}"
+        yield pricer.item(stack, "Route 53", lid, 1, key, note=note)
+    profiles = env.of_type("AWS::Route53Profiles::Profile")
+    if profiles:
+        associations = env.profile_associations
+        seen = (
+            f"{associations} Profile-VPC association(s) in this assembly"
+            if associations
+            else "no Profile-VPC association in this assembly: spokes deploy theirs (assumed at least one)"
+        )
+        yield pricer.item(
+            profiles[0][0],
+            "Route 53",
+            f"Profiles ({len(profiles)} owned)",
+            a.hours_per_month,
+            "route53profiles.account_hour",
+            note=f"the Profiles' owner pays for every association, other accounts' included; {seen}",
+        )
+        extra = associations - PROFILE_ASSOCIATIONS_INCLUDED
+        if extra > 0:
+            yield pricer.item(
+                profiles[0][0],
+                "Route 53",
+                f"Profile-VPC associations beyond {PROFILE_ASSOCIATIONS_INCLUDED}",
+                extra * a.hours_per_month,
+                "route53profiles.association_hour_over_100",
+                note=f"{extra} association(s)",
+            )
+    for stack, lid, _ in env.of_type("AWS::Route53Profiles::ProfileAssociation"):
+        yield _zero(
+            env,
+            stack,
+            "Route 53",
+            lid,
+            "https://aws.amazon.com/route53/pricing/",
+            "Profile-VPC association: billed to the account that owns the Profile (the hub), not this one",
+        )
+
+
+def _ram(env: _Env, pricer: _Pricer, a: CostAssumptions) -> Iterable[CostItem]:
+    for stack, lid, _ in env.of_type("AWS::RAM::ResourceShare"):
+        yield pricer.item(stack, "RAM", lid, 1, "ram.resource_share_month", note="a resource share is free")
+
+
+ESTIMATORS = (
+    _vpc_endpoints,
+    _kms_keys,
+    _config,
+    _guardduty,
+    _cloudtrail,
+    _log_groups,
+    _endpoints,
+    _studio,
+    _transit_gateway,
+    _route53,
+    _ram,
+)
 
 
 def estimate(
@@ -430,6 +538,12 @@ def estimate(
         region = default_region if s.region == UNKNOWN_REGION and default_region else s.region
         env = envs.setdefault((s.account, region), _Env(s.account, region, []))
         env.resources += [(s.stack, lid, r) for lid, r in s.resources.items() if isinstance(r, dict)]
+    for env in envs.values():
+        env.profile_associations = sum(
+            len(other.of_type("AWS::Route53Profiles::ProfileAssociation"))
+            for other in envs.values()
+            if other.region == env.region
+        )
     for account, region in sorted(envs):
         if region not in prices.prices and region != UNKNOWN_REGION:
             warnings.append(

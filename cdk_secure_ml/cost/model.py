@@ -40,6 +40,10 @@ class CostAssumptions:
       (ml.t3.medium, Studio's default for CPU images:
       https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-usage-metering.html).
     - ``default_az_count``: AZs of an interface endpoint whose subnets the template does not list (2).
+    - ``transit_gateway_gb_per_attachment_per_month`` (GB): data each VPC sends into the transit gateway per
+      month in the hub layout (10 GB: API calls to the hub's interface endpoints; image layers and data go
+      through the spoke's free S3 gateway endpoint). Transit Gateway bills it to the sender's account:
+      https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-flexible-cost-allocation-for-aws-transit-gateway
     """
 
     hours_per_month: float = HOURS_PER_MONTH
@@ -54,6 +58,7 @@ class CostAssumptions:
     studio_sessions_per_user_per_month: float = 21
     studio_instance_type: str = "ml.t3.medium"
     default_az_count: int = 2
+    transit_gateway_gb_per_attachment_per_month: float = 10.0
 
     def replace(self, overrides: dict[str, str]) -> CostAssumptions:
         """A copy with ``NAME=VALUE`` overrides; raises ValueError naming an unknown name or a bad value."""

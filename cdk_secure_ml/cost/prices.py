@@ -18,6 +18,10 @@ Price keys (per region):
 - ``logs.ingestion_gb``, ``logs.storage_gb_month``
 - ``sagemaker.hosting.<instance type>`` (real-time inference),
   ``sagemaker.studio.<instance type>`` (Studio apps)
+- the hub layout's network: ``transitgateway.attachment_hour``, ``transitgateway.data_processing_gb``;
+  ``route53.hosted_zone_month`` (an account's first 25 zones), ``route53.hosted_zone_month_over_25``;
+  ``route53profiles.account_hour`` (up to 100 Profile-VPC associations),
+  ``route53profiles.association_hour_over_100``; ``ram.resource_share_month`` ($0)
 
 A key that is missing for a region is "no price": the report says so, and never counts it as 0.
 """

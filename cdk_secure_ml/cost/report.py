@@ -21,6 +21,12 @@ def _money(value: float | None) -> str:
     return "no price" if value is None else f"${value:,.2f}"
 
 
+def _unit_price(value: float | None) -> str:
+    """A unit price as precise as it is (``$0.003``, ``$0.115``): rounding to cents would make the lines
+    of ``-v`` not add up."""
+    return "no price" if value is None else f"${value:,.6f}".rstrip("0").rstrip(".")
+
+
 def _account(account: str) -> str:
     return "account not set (env-agnostic stack)" if account == UNKNOWN_ACCOUNT else f"account {account}"
 
@@ -61,21 +67,25 @@ def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
             lines.append(f"  ceiling: {item.category} {_money(item.monthly)} a month at most ({item.note})")
         if verbose:
             lines += [
-                f"    {i.category} | {i.resource} | {i.quantity:g} {i.unit} x {_money(i.unit_price)} = "
+                f"    {i.category} | {i.resource} | {i.quantity:g} {i.unit} x {_unit_price(i.unit_price)} = "
                 f"{_money(i.monthly)} | {i.source}"
                 for i in items
             ]
+    # With unpriced items the sum is a lower bound, never a total (e.g. a stack without a region).
+    total = _money(estimate.total) if not estimate.unpriced else f"at least {_money(estimate.total)}"
     lines += [
         "",
-        f"Total fixed monthly cost: {_money(estimate.total)} across "
-        f"{len(estimate.environments())} account/region(s)",
+        f"Total fixed monthly cost: {total} across {len(estimate.environments())} account/region(s)",
     ]
     if estimate.ceiling_total:
         lines.append(
             f"Studio idle ceiling (not in the total): {_money(estimate.ceiling_total)} a month at most"
         )
     if estimate.unpriced:
-        lines.append(f"{len(estimate.unpriced)} item(s) have no price and are not in the total (marked !)")
+        lines.append(
+            f"{len(estimate.unpriced)} item(s) have no price and are not in the total (marked !); a stack "
+            "without a region is priced with --region REGION"
+        )
     lines += [f"warning: {w}" for w in estimate.warnings]
     lines.append(
         "CostAssumptions (secure-ml cost --assume NAME=VALUE): "

@@ -1,4 +1,4 @@
-"""Assemblies for the cost tests: the demo and multi-account configs, each synthesized once per session
+"""Assemblies for the cost tests: the demo, multi-account and hub configs, each synthesized once per session
 into a directory (the default config's assembly is tests/conftest.py's ``reference_app``)."""
 
 from __future__ import annotations
@@ -36,3 +36,9 @@ def multi_account_assembly(tmp_path_factory) -> Path:
 def default_assembly(reference_app) -> Path:
     _, _, assembly = reference_app
     return Path(assembly.directory)
+
+
+@pytest.fixture(scope="session")
+def hub_assembly(tmp_path_factory) -> Path:
+    """config/hub.yaml: the hub account's stack and the pipeline's three spoke stages."""
+    return _synth("hub", tmp_path_factory.mktemp("cost-hub"))

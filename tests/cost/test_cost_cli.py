@@ -106,9 +106,23 @@ def test_region_for_environment_agnostic_stacks(tmp_path, capsys) -> None:
     path = tmp_path / "one.template.json"
     path.write_text(json.dumps({"Resources": {"K": KEY}}))
     assert main(["cost", str(path)]) == 0
-    assert "1 item(s) have no price" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 item(s) have no price" in out and "priced with --region REGION" in out
+    # A sum that leaves items out is a lower bound, never a total.
+    assert "Total fixed monthly cost: at least $0.00 across 1 account/region(s)" in out
     assert main(["cost", str(path), "--region", "eu-west-1"]) == 0
-    assert "account not set (env-agnostic stack), eu-west-1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "account not set (env-agnostic stack), eu-west-1" in out
+    assert "Total fixed monthly cost: $1.00 across" in out
+
+
+def test_verbose_lines_show_unit_prices_unrounded(tmp_path, capsys) -> None:
+    from cdk_secure_ml.cost.report import _unit_price
+
+    assert (_unit_price(0.003), _unit_price(0.115), _unit_price(1.0), _unit_price(None)) == (
+        "$0.003", "$0.115", "$1", "no price")
+    assert main(["cost", str(_assembly(tmp_path)), "-v"]) == 0
+    assert "x $1 = $1.00" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -63,3 +63,27 @@ def test_unmatched_prices_are_kept_and_reported_and_other_regions_untouched() ->
     assert any(w.startswith("us-east-1: kms.key_month: no product in") and "KMS-Keys" in w for w in warnings)
     assert any("guardduty.flow_dns_gb" in w for w in warnings)
     assert document["regions"]["eu-west-1"] == snapshot["regions"]["eu-west-1"]
+
+
+def test_hub_layout_prices_are_refreshed_from_the_vpc_and_route53_offers() -> None:
+    """Transit Gateway rows are in the AmazonVPC offer (usagetypes ``...TransitGateway-Hours`` and
+    ``...-Bytes``); Route 53's ``HostedZone`` has two tiers, from 0 and from 25 zones, listed out of order in
+    the fixture: the first tier is the zone-month, the second the price beyond an account's 25th zone."""
+    _, document, warnings = _refreshed()
+    east = document["regions"]["us-east-1"]
+    assert east["transitgateway.attachment_hour"]["usd"] == 0.06
+    assert east["transitgateway.attachment_hour"]["usagetype"] == "USE1-TransitGateway-Hours"
+    assert east["transitgateway.data_processing_gb"]["usd"] == 0.025
+    assert east["route53.hosted_zone_month"]["usd"] == 0.55
+    assert east["route53.hosted_zone_month_over_25"]["usd"] == 0.12
+    assert east["route53.hosted_zone_month"]["source"] == OFFER_URL.format(
+        offer="AmazonRoute53", region="us-east-1"
+    )
+    assert not any("transitgateway" in w or "route53" in w for w in warnings)
+    # no rule for Route 53 Profiles or RAM (their offer rows are not known): the snapshot's entries stay
+    assert east["route53profiles.account_hour"]["usd"] == 0.75
+
+
+def test_a_tier_the_offer_does_not_have_is_no_match() -> None:
+    route53 = _fetch(OFFER_URL.format(offer="AmazonRoute53", region="us-east-1"))
+    assert extract(route53, [Rule("x", "AmazonRoute53", ("HostedZone",), tier=2)]) == {}

@@ -385,6 +385,11 @@ class Assembly:
         hint = f"; close: {', '.join(close)}" if close else "; give a logical id, a construct path or an ARN"
         raise InputError(f"{name!r} is no resource of the assembly{hint}")
 
+    def knows(self, arn: str) -> bool:
+        """True when ``arn`` (or, for an S3 object, its bucket) is a resource of the assembly."""
+        known = set(self.ids.values())
+        return arn in known or arn.split("/", 1)[0] in known
+
     def role(self, name: str) -> Role:
         arn = self.find(name)
         if arn not in self.roles:

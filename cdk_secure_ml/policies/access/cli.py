@@ -139,6 +139,10 @@ def format_text(results: list[tuple[Scenario, Decision]]) -> str:
             lines += [f"{'':37}{hit.describe()}" for hit in decision.statements]
     rows = [_row(s, d) for s, d in results]
     summary = _summary(rows)
+    if not rows:
+        lines.append("access: no scenario derived (the assembly has no personas or platform roles the "
+                     "catalogue knows, and no --scenarios file): nothing is proved")
+        return "\n".join(lines) + "\n"
     lines.append(
         f"access: {summary['matching']} of {summary['total']} scenarios as expected, "
         f"{summary['differing']} differ"
@@ -187,6 +191,10 @@ def main_access(argv: Sequence[str]) -> int:
             )
             check_actions([query])
             scenarios = [query]
+            if args.resource.startswith("arn:") and not assembly.knows(args.resource):
+                print(f"secure-ml access: note: {args.resource} is no resource of the assembly, so no "
+                      "resource policy was considered (only identity policies, boundaries and SCPs); check "
+                      "the ARN", file=sys.stderr)
         else:
             scenarios = derive(assembly, team_key=args.team_tag_key, user_key=args.user_tag_key)
             if args.scenarios:

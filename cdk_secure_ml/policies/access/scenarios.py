@@ -110,7 +110,11 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
     }
     if resource.startswith("arn:aws:s3:::"):
         context.setdefault("s3:ResourceAccount", owner or account)
-    endpoint = assembly.endpoint_policies.get((account, vpce))
+    endpoint = assembly.endpoint_policies.get((account, vpce)) or next(
+        # An endpoint of another account's VPC: the hub layout's interface endpoints serve the spokes
+        # (docs/network.md), and their policies filter the spokes' requests all the same.
+        (policy for (_, name), policy in assembly.endpoint_policies.items() if vpce and name == vpce), None
+    )
     return Request(
         principal,
         scenario.action,

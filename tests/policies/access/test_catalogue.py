@@ -108,6 +108,24 @@ def test_single_query(assembly_dir, capsys):
     assert "DenyAuditTampering" in capsys.readouterr().out
 
 
+def test_a_single_query_on_an_arn_outside_the_assembly_says_so(assembly_dir, capsys):
+    role = _role(assembly_dir, "PersonasDataScientistRole")
+    base = ["access", str(assembly_dir), "--principal", role, "--action", "s3:GetObject", "--resource"]
+    main([*base, "arn:aws:s3:::no-such-bucket-typo/research/x", "--session-tag", "team=research"])
+    err = capsys.readouterr().err
+    assert "arn:aws:s3:::no-such-bucket-typo/research/x is no resource of the assembly" in err
+    known = next(arn for arn in load_assembly(assembly_dir).ids.values() if arn.startswith("arn:aws:s3:::"))
+    main([*base, f"{known}/research/x", "--session-tag", "team=research"])
+    assert "no resource of the assembly" not in capsys.readouterr().err
+
+
+def test_an_assembly_without_scenarios_says_nothing_is_proved(tmp_path, capsys):
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
+    (tmp_path / "t.template.json").write_text(json.dumps(template))
+    assert main(["access", str(tmp_path)]) == 0
+    assert "nothing is proved" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
