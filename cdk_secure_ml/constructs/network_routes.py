@@ -257,9 +257,10 @@ def check_egress(
             "secure-ml:imported-vpc-routes",
             f"the routes of the VPC {vpc.node.path} are not in this app, so MlNetwork judged its subnets by "
             "the group they were imported into (PUBLIC, PRIVATE_WITH_EGRESS, PRIVATE_ISOLATED). A subnet "
-            "imported as isolated that routes to a NAT gateway or instance, a firewall endpoint or an "
-            "egress-only internet gateway passes here; after deploying, run secure-ml audit, which reads the "
-            "real routes.",
+            "imported as isolated that routes to a NAT gateway or instance, a firewall endpoint, an "
+            "egress-only internet gateway, or by a default route to a transit gateway or peering connection "
+            "(centralized egress) passes here; after deploying, run secure-ml audit, which reads the real "
+            "routes (SML-NET-12).",
         )
     refused = [r for r in routes if not (inspected_egress and r.inspectable)]
     if refused:

@@ -954,3 +954,22 @@ def test_notebook_imdsv2_on_the_emulated_api(aws):
         "v1": ["MinimumInstanceMetadataServiceVersion is 1; expected 2"],
         "unset": ["MinimumInstanceMetadataServiceVersion is not set; expected 2"],
     }
+
+
+def test_default_routes_to_a_transit_gateway_or_peering_are_egress_and_specific_ranges_are_not():
+    from cdk_secure_ml.policies.live.routes import internet_routes
+
+    tables = [{"RouteTableId": "rtb-1", "Routes": [
+        {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},
+        {"DestinationCidrBlock": "0.0.0.0/0", "TransitGatewayId": "tgw-1"},
+        {"DestinationCidrBlock": "128.0.0.0/1", "VpcPeeringConnectionId": "pcx-1"},
+        {"DestinationCidrBlock": "10.60.0.0/16", "TransitGatewayId": "tgw-1"},
+        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "vpce-0fw"},
+        {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+    ]}]
+    assert internet_routes(tables) == [
+        "route table rtb-1 routes 0.0.0.0/0 to tgw-1",
+        "route table rtb-1 routes 128.0.0.0/1 to pcx-1",
+        "route table rtb-1 routes 0.0.0.0/0 to vpce-0fw",
+        "route table rtb-1 routes ::/0 to eigw-1",
+    ]

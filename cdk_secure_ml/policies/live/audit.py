@@ -21,6 +21,7 @@ from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import hub_zone_name, routes_to_transit_gateway
+from .routes import internet_routes
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
 
@@ -335,7 +336,7 @@ class Auditor(AwsCalls):
             Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}],
         )
         problems = [f"internet gateway {g['InternetGatewayId']} is attached" for g in gateways]
-        self.verdict("SML-NET-12", vpc_id, kind, problems + _internet_routes(tables))
+        self.verdict("SML-NET-12", vpc_id, kind, problems + internet_routes(tables))
 
         flow_logs = self.pages(
             "ec2", "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": [vpc_id]}]
@@ -521,20 +522,6 @@ class Auditor(AwsCalls):
             self.verdict("SML-AUD-103", detector_id, kind, [
                 "" if status == "ENABLED" else f"the detector is {status}"
             ])
-
-
-def _internet_routes(tables: list[dict[str, Any]]) -> list[str]:
-    """Routes to an internet, NAT or egress-only internet gateway."""
-    found = []
-    for table in tables:
-        for route in table.get("Routes", []):
-            target = route.get("GatewayId", "") or ""
-            nat, egress_only = route.get("NatGatewayId"), route.get("EgressOnlyInternetGatewayId")
-            if target.startswith("igw-") or nat or egress_only:
-                via = target or nat or egress_only
-                destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-                found.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
-    return found
 
 
 def _open_ingress(group: dict[str, Any]) -> list[str]:
