@@ -62,7 +62,7 @@ lint: setup
 check: synth $(CHECKOV)
 	$(VENV)/bin/secure-ml check cdk.out
 	$(VENV)/bin/secure-ml iam-lint cdk.out
-	$(VENV)/bin/secure-ml access cdk.out --format text > cdk.out/access.txt || { cat cdk.out/access.txt; exit 1; }
+	$(VENV)/bin/secure-ml access cdk.out --config $(CONFIG) --format text > cdk.out/access.txt || { cat cdk.out/access.txt; exit 1; }
 	@tail -n 1 cdk.out/access.txt
 	find cdk.out -name '*.template.json' -print0 | xargs -0 $(VENV)/bin/cfn-lint --non-zero-exit-code error --format parseable
 	$(CHECKOV) --directory cdk.out --framework cloudformation --skip-download --quiet --compact

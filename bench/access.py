@@ -45,7 +45,8 @@ def main() -> int:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     with tempfile.TemporaryDirectory() as outdir:
         subprocess.run([sys.executable, "-c", _SYNTH, args.config, outdir], cwd=ROOT, env=env, check=True)
-        command = [sys.executable, "-m", "cdk_secure_ml.cli", "access", outdir, "--format", "json"]
+        command = [sys.executable, "-m", "cdk_secure_ml.cli", "access", outdir, "--config", args.config]
+        command += ["--format", "json"]
         times, summary = [], {}
         for _ in range(args.repeat):
             start = time.perf_counter()

@@ -49,3 +49,13 @@ def reference_app(default_config):
     app, stage = build_reference_app(default_config, app=strict_app())
     assembly = app.synth()
     return app, stage, assembly
+
+
+@pytest.fixture(scope="session")
+def demo_app():
+    """config/demo.yaml's platform with all compliance packs, synthesized once in strict mode: synth raising
+    here means an unacknowledged finding. (config, stage, assembly)."""
+    config = load_config(ROOT / "config" / "demo.yaml")
+    app, stage = build_reference_app(config, app=strict_app())
+    assembly = app.synth()
+    return config, stage, assembly

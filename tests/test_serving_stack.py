@@ -8,20 +8,7 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Template
 
-from cdk_secure_ml.config import load_config, parse_config
 from cdk_secure_ml.policies.acknowledgements import flatten_cfn_reference
-from cdk_secure_ml.stacks.reference_app import build_reference_app
-from tests.conftest import ROOT, new_app, strict_app
-
-
-@pytest.fixture(scope="module")
-def demo_app():
-    """The demo platform with all compliance packs, synthesized once in strict mode: synth raising
-    here means an unacknowledged finding."""
-    config = load_config(ROOT / "config" / "demo.yaml")
-    app, stage = build_reference_app(config, app=strict_app())
-    assembly = app.synth()
-    return config, stage, assembly
 
 
 def test_demo_synthesizes_with_zero_unacknowledged_findings(demo_app):
@@ -104,15 +91,23 @@ def test_clients_find_the_physical_name_in_ssm_and_outputs(demo_app):
     assert outputs["ChurnEndpointName"]["Value"] == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
 
 
-def test_model_consumer_may_invoke_the_physical_endpoint():
-    text = (ROOT / "config" / "demo.yaml").read_text().replace(
-        "  instance_types: [", "  consumer_endpoint_names: [churn]\n  instance_types: [")
-    config = parse_config(text)
-    _, stage = build_reference_app(config, app=new_app())
+@pytest.mark.aws_behaviour("sagemaker.invoke-endpoint-authorized-on-the-endpoint")
+@pytest.mark.aws_behaviour("cdk.role-from-arn-token-path")
+def test_model_consumer_may_invoke_the_physical_endpoint(demo_app):
+    # demo.yaml gives the consumer churn; the grant is a managed policy (the compliance packs refuse inline
+    # ones, and demo_app synthesizes in strict mode with them) naming the endpoint's physical ARN.
+    config, stage, _ = demo_app
+    assert config.identity.consumer_endpoint_names == ["churn"]
     serving = stage.serving
     t = Template.from_stack(serving)
     endpoint_id = serving.get_logical_id(serving.endpoints["churn"].endpoint)
-    statements = [s for p in t.find_resources("AWS::IAM::Policy").values()
-                  for s in p["Properties"]["PolicyDocument"]["Statement"]]
-    invoke = [s for s in statements if "sagemaker:InvokeEndpoint" in s["Action"]]
-    assert invoke and invoke[0]["Resource"] == {"Ref": endpoint_id}
+    assert t.find_resources("AWS::IAM::Policy") == {}
+    policies = t.find_resources("AWS::IAM::ManagedPolicy")
+    (lid,) = [k for k in policies if k.startswith("ModelConsumerInvoke")]
+    (statement,) = policies[lid]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"]
+    assert statement["Resource"] == {"Ref": endpoint_id}
+    # the role by its name (the Foundation's Ref, imported), never parsed from its ARN, which has a path
+    (role,) = policies[lid]["Properties"]["Roles"]
+    assert set(role) == {"Fn::ImportValue"} and "PersonasModelConsumerRole" in role["Fn::ImportValue"]
+    assert "Arn" not in role["Fn::ImportValue"].rsplit("ModelConsumerRole", 1)[1]

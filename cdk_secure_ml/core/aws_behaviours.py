@@ -124,12 +124,22 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "AWS IAM",
        "An Allow with NotResource allows its actions on every resource except those listed.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"),
+    _b("iam.resource-arn-wildcards",
+       "AWS IAM",
+       "In a Resource ARN, ? matches exactly one character and * any run of characters, within a segment: "
+       "endpoint/churn-???????? matches churn-2147ed9d but not churn-v2-0123abcd.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"),
     _b("iam.stringlike-wildcard-matches-any",
        "AWS IAM",
        "StringLike/ArnLike values may hold * (any run of characters): a lone * matches every value of a key "
        "present in the request.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
     # ---------------------------------------------------------------- AWS CDK (the toolkit, not a service)
+    _b("cdk.role-from-arn-token-path",
+       "AWS CDK",
+       "iam.Role.from_role_arn with an ARN token (such as Fn::ImportValue) of a role that has a path takes "
+       "the first path component as the role name; pass the role object (its Ref) instead.",
+       "https://github.com/aws/aws-cdk/issues/26175"),
     _b("cdk.validation-failure-fails-synth",
        "AWS CDK",
        "When a validation plugin reports a violation, app.synth() fails and the report goes to stderr and "
@@ -513,6 +523,12 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints,
     # EC2
     # (delivery and network: D5, D6, D9, S1, S3, M5, M6)
+    _b("sagemaker.invoke-endpoint-authorized-on-the-endpoint",
+       "Amazon SageMaker",
+       "sagemaker:InvokeEndpoint, InvokeEndpointAsync and InvokeEndpointWithResponseStream are authorized "
+       "on the endpoint's ARN (arn:aws:sagemaker:<region>:<account>:endpoint/<name>), so a policy can grant "
+       "one endpoint and no other.",
+       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html"),
     _b("sagemaker.list-model-packages-resource-star",
        "Amazon SageMaker AI",
        "AWS's own model registry managed policy grants sagemaker:ListModelPackages on \"*\" (the Service "

@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the demo's phases
         from cdk_secure_ml.cost.report import summary_line
 
         say(f"demo: {summary_line(estimate_assembly(workdir / 'cdk.out'))}")
-        if not print_matrix(workdir / "cdk.out", say):  # the access proofs (docs/access.md)
+        if not print_matrix(workdir / "cdk.out", say, config.identity):  # the access proofs (docs/access.md)
             return 1
         if args.drift:
             phase = "drift"

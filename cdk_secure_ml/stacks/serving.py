@@ -186,8 +186,12 @@ class ServingStack(Stack):
         delivery account's model registry admits, and prefixes the SSM parameters.
     :param model_source_account: the delivery account approved model packages come from.
     :param team_tag_key: endpoints with a ``team`` are tagged ``<team_tag_key>=<team>`` (ABAC).
-    :param consumer_role_arn: the model-consumer role; it may invoke the endpoints named in
-        ``consumer_endpoint_names`` (their physical ARNs, so the grant follows a replacement).
+    :param consumer_role: the model-consumer role (``iam.IRole``); it may invoke the endpoints named in
+        ``consumer_endpoint_names`` (their physical ARNs, so the grant follows a replacement), through the
+        managed policy ``ModelConsumerInvoke``.
+    :param consumer_role_arn: the same role by ARN, when ``consumer_role`` is not given. An ARN token of a
+        role with a path (``role/<platform>/people/...``) yields the wrong role name: CDK takes the first
+        path component (https://github.com/aws/aws-cdk/issues/26175); pass ``consumer_role`` then.
 
     Attributes:
 
@@ -215,6 +219,7 @@ class ServingStack(Stack):
         team_tag_key: str = "team",
         consumer_role_arn: str | None = None,
         consumer_endpoint_names: Sequence[str] = (),
+        consumer_role: iam.IRole | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -222,8 +227,12 @@ class ServingStack(Stack):
         self.endpoints: dict[str, SecureEndpoint] = {}
         self.name_parameters: dict[str, ssm.StringParameter] = {}
         approved = approved_model_packages(self)
-        consumer = iam.Role.from_role_arn(self, "ModelConsumerRole", consumer_role_arn, mutable=True) \
-            if consumer_role_arn and consumer_endpoint_names else None
+        consumer = consumer_role
+        if consumer is None and consumer_role_arn:
+            consumer = iam.Role.from_role_arn(self, "ModelConsumerRole", consumer_role_arn, mutable=True)
+        if not consumer_endpoint_names:
+            consumer = None
+        consumer_policy: iam.ManagedPolicy | None = None
         for config in endpoints:
             cid = _construct_id(config.name)
             repository = ecr.Repository.from_repository_name(self, f"{cid}Repository",
@@ -294,5 +303,11 @@ class ServingStack(Stack):
                     description=f"{platform}: physical name of SageMaker endpoint {config.name} "
                                 "(cdk-secure-ml)")
             if consumer is not None and config.name in consumer_endpoint_names:
-                endpoint.grant_invoke(consumer)
+                if consumer_policy is None:
+                    # A managed policy, not the inline one grant_invoke(consumer) would add to the role: the
+                    # HIPAA, NIST 800-53 and PCI packs refuse inline policies (IAMNoInlinePolicy).
+                    consumer_policy = iam.ManagedPolicy(
+                        self, "ModelConsumerInvoke", roles=[consumer],
+                        description="Model consumer: invoke its endpoints by physical ARN (cdk-secure-ml)")
+                endpoint.grant_invoke(consumer_policy)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

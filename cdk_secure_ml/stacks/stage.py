@@ -121,7 +121,7 @@ class MlPlatformStage(Stage):
                 platform=config.name,
                 model_source_account=pipeline_account,
                 team_tag_key=config.identity.team_tag_key,
-                consumer_role_arn=consumer.role_arn if consumer is not None else None,
+                consumer_role=consumer,  # the role itself: its ARN has a path (see ServingStack)
                 consumer_endpoint_names=config.identity.consumer_endpoint_names,
                 description=(
                     f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "

@@ -10,6 +10,8 @@ docs/access.md), never read back from the policies that decide it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .assembly import Assembly
 from .facts import facts as read_facts
 from .facts import platforms
@@ -20,15 +22,26 @@ from .services import delivery, services, serving
 __all__ = ["derive"]
 
 
-def derive(assembly: Assembly, *, team_key: str = "team", user_key: str = "user") -> list[Scenario]:
+def derive(
+    assembly: Assembly,
+    *,
+    team_key: str = "team",
+    user_key: str = "user",
+    consumer_endpoints: Sequence[str] | None = None,
+) -> list[Scenario]:
     """The catalogue of ``assembly`` (see the module docstring), in a stable order.
 
     :param team_key: the session tag naming the person's team (the config's identity.team_tag_key);
         ``user_key``: the one naming their Studio profile (identity.user_tag_key).
+    :param consumer_endpoints: the config names of the endpoints the model consumer was given
+        (identity.consumer_endpoint_names): it invokes those (allow) and no other endpoint of the assembly
+        (deny). ``None`` (unknown): only what holds for every config (another endpoint's name, any other
+        SageMaker action: deny).
     """
     out: list[Scenario] = []
     for platform in platforms(assembly):
-        facts = read_facts(assembly, platform, team_key, user_key)
+        given = list(consumer_endpoints) if consumer_endpoints is not None else None
+        facts = read_facts(assembly, platform, team_key, user_key, given)
         teams = sorted({u["team"] for u in facts.users})
         for user in facts.users:
             others = [u for u in facts.users if u["name"] != user["name"]]

@@ -1,6 +1,6 @@
 """``secure-ml access``: the scenario catalogue of a cloud assembly, or one request, as AWS would decide it.
 
-    secure-ml access PATH [--scenarios FILE] [--format text|json] [--no-scps]
+    secure-ml access PATH [--config FILE] [--scenarios FILE] [--format text|json] [--no-scps]
     secure-ml access PATH --principal ID --action A --resource R [--context k=v ...] [--session-tag k=v ...]
 
 Exit codes: 0 every scenario matches its expected decision (a single query: the request is allowed);
@@ -54,8 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenarios", help="a YAML file of scenarios, run after the derived catalogue")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-scps", action="store_true", help="evaluate without the platform's SCPs")
-    parser.add_argument("--team-tag-key", default="team", help="the config's identity.team_tag_key")
-    parser.add_argument("--user-tag-key", default="user", help="the config's identity.user_tag_key")
+    parser.add_argument(
+        "--config",
+        help="the platform config (YAML) the assembly was synthesized from: its identity.team_tag_key, "
+        "user_tag_key and consumer_endpoint_names (the flags below override them)",
+    )
+    parser.add_argument("--team-tag-key", help="the config's identity.team_tag_key (default: team)")
+    parser.add_argument("--user-tag-key", help="the config's identity.user_tag_key (default: user)")
+    parser.add_argument(
+        "--consumer-endpoint",
+        action="append",
+        metavar="NAME",
+        help="an endpoint (config name) the model consumer was given: identity.consumer_endpoint_names",
+    )
     parser.add_argument(
         "--principal", help="single query: a role (logical id, construct path or ARN) or a service principal"
     )
@@ -64,6 +75,40 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", action="append", metavar="KEY=VALUE", help="request context key")
     parser.add_argument("--session-tag", action="append", metavar="KEY=VALUE", help="principal session tag")
     return parser
+
+
+def _keys_of(identity: Any) -> dict[str, Any]:
+    """``derive``'s keyword arguments from a config's ``identity`` section (None: the defaults)."""
+    if identity is None:
+        return {"team_key": "team", "user_key": "user", "consumer_endpoints": None}
+    return {
+        "team_key": identity.team_tag_key,
+        "user_key": identity.user_tag_key,
+        "consumer_endpoints": list(identity.consumer_endpoint_names),
+    }
+
+
+def identity_keys(args: argparse.Namespace) -> dict[str, Any]:
+    """``derive``'s keyword arguments from ``--config`` and the flags (the flags win).
+
+    :raises InputError: a config that does not load (the message names the problem).
+    """
+    identity = None
+    if args.config:
+        from ...config import ConfigError, load_config
+
+        try:
+            identity = load_config(args.config).identity
+        except (ConfigError, OSError) as error:
+            raise InputError(f"--config {args.config}: {error}") from error
+    out = _keys_of(identity)
+    if args.team_tag_key:
+        out["team_key"] = args.team_tag_key
+    if args.user_tag_key:
+        out["user_key"] = args.user_tag_key
+    if args.consumer_endpoint:
+        out["consumer_endpoints"] = list(args.consumer_endpoint)
+    return out
 
 
 def check_actions(scenarios: Sequence[Scenario]) -> None:
@@ -160,11 +205,15 @@ def format_query(scenario: Scenario, decision: Decision) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_matrix(path: str | Path, say: Callable[[str], None]) -> bool:
+def print_matrix(path: str | Path, say: Callable[[str], None], identity: Any = None) -> bool:
     """Say the derived catalogue of the assembly at ``path`` as a table, indented (``make demo`` prints the
-    deployed templates' matrix this way); False when a scenario differs from its expected decision."""
+    deployed templates' matrix this way); False when a scenario differs from its expected decision.
+
+    :param identity: the config's ``identity`` section (``IdentityConfig``): its tag keys and
+        ``consumer_endpoint_names``; None: the defaults, and no endpoint known as the consumer's.
+    """
     assembly = load_assembly(path)
-    results = run(assembly, derive(assembly))
+    results = run(assembly, derive(assembly, **_keys_of(identity)))
     say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
     for line in format_text(results).splitlines():
         say(f"  {line}")
@@ -196,7 +245,7 @@ def main_access(argv: Sequence[str]) -> int:
                       "resource policy was considered (only identity policies, boundaries and SCPs); check "
                       "the ARN", file=sys.stderr)
         else:
-            scenarios = derive(assembly, team_key=args.team_tag_key, user_key=args.user_tag_key)
+            scenarios = derive(assembly, **identity_keys(args))
             if args.scenarios:
                 extra = load_scenarios(args.scenarios)
                 check_actions(extra)

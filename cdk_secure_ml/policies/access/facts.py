@@ -26,6 +26,8 @@ class Facts:
     security_groups: list[str] = field(default_factory=list)
     team_key: str = "team"  # the session tag keys of the persona setup (identity.team_tag_key, user_tag_key)
     user_key: str = "user"
+    # the config's identity.consumer_endpoint_names (endpoints the model consumer was given); None: unknown
+    consumer_endpoints: list[str] | None = None
 
     def session(self, user: dict[str, str]) -> dict[str, str]:
         """The session tags the identity provider sets for ``user`` (docs/identity.md)."""
@@ -51,7 +53,13 @@ def _find(assembly: Assembly, platform: list[Stack], prefix: str, rtype: str) ->
     return None
 
 
-def facts(assembly: Assembly, platform: list[Stack], team_key: str = "team", user_key: str = "user") -> Facts:
+def facts(
+    assembly: Assembly,
+    platform: list[Stack],
+    team_key: str = "team",
+    user_key: str = "user",
+    consumer_endpoints: list[str] | None = None,
+) -> Facts:
     names = {s.name for s in platform}
     personas, execution = {}, {}
     for role in assembly.roles.values():
@@ -90,7 +98,15 @@ def facts(assembly: Assembly, platform: list[Stack], team_key: str = "team", use
         if found:
             resources[name] = found
     out = Facts(
-        assembly, platform[0], personas, users, execution, resources, team_key=team_key, user_key=user_key
+        assembly,
+        platform[0],
+        personas,
+        users,
+        execution,
+        resources,
+        team_key=team_key,
+        user_key=user_key,
+        consumer_endpoints=consumer_endpoints,
     )
     _read_domain(assembly, platform, out)
     return out

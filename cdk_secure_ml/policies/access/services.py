@@ -50,20 +50,83 @@ def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
                         session,
                         "serving",
                     )
-            consumer = facts.persona_roles.get("model-consumer")
-            if consumer:
-                yield Scenario(
-                    "the model consumer invokes an endpoint it was not given",
-                    consumer.arn,
-                    "sagemaker:InvokeEndpoint",
-                    facts.sm("endpoint/someone-elses"),
-                    "deny",
-                    {},
-                    {},
-                    "serving",
-                )
+            yield from _consumer(facts, stack, res, endpoint)
             yield from _serving_roles(facts, stack, endpoint)
             yield from _reports(facts, stack, team)
+
+
+def _is_async(facts: Facts, stack: Stack, endpoint: dict) -> bool:
+    """Whether the endpoint's endpoint config has an AsyncInferenceConfig (InvokeEndpointAsync applies)."""
+    ref = (endpoint.get("Properties") or {}).get("EndpointConfigName")
+    target = ref.get("Fn::GetAtt", [None])[0] if isinstance(ref, dict) else None
+    config = stack.resources.get(target, {}) if isinstance(target, str) else {}
+    return bool((config.get("Properties") or {}).get("AsyncInferenceConfig"))
+
+
+def _consumer(facts: Facts, stack: Stack, res: dict, endpoint: str) -> Iterator[Scenario]:
+    """The model consumer invokes the endpoints named in identity.consumer_endpoint_names and nothing else
+    (docs/identity.md). Which endpoints it was given comes from the config (``facts.consumer_endpoints``),
+    never from its policy; unknown (None), only the denials are promised. The invoke actions are authorized
+    on the endpoint's ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html);
+    the persona's policy names ``endpoint/<name>-????????``, where ? is one character
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html), so the
+    look-alike ``<name>-v2-0123abcd`` must be denied."""
+    consumer = facts.persona_roles.get("model-consumer")
+    if not consumer:
+        return
+    physical = endpoint.rsplit("/", 1)[-1]
+    # A SecureEndpoint's physical name is <config name>-<8 hex> (docs/hosting.md).
+    name = physical.rsplit("-", 1)[0] if re.fullmatch(r".+-[0-9a-f]{8}", physical) else physical
+    given_names = {n.lower() for n in facts.consumer_endpoints or []}  # SageMaker ARNs are lower case
+    given = name.lower() in given_names
+    if facts.consumer_endpoints is not None:
+        actions = ["sagemaker:InvokeEndpoint"] + (
+            ["sagemaker:InvokeEndpointAsync"] if _is_async(facts, stack, res) else []
+        )
+        for action in actions:
+            yield Scenario(
+                f"the model consumer calls {action.split(':')[1]} on {physical} "
+                + ("(given to it)" if given else "(not given to it)"),
+                consumer.arn,
+                action,
+                endpoint,
+                "allow" if given else "deny",
+                {},
+                {},
+                "serving",
+            )
+    if f"{name}-v2".lower() not in given_names:  # a look-alike: a name starting with this one's
+        yield Scenario(
+            f"the model consumer invokes {name}-v2-0123abcd, an endpoint it was not given",
+            consumer.arn,
+            "sagemaker:InvokeEndpoint",
+            facts.sm(f"endpoint/{name}-v2-0123abcd"),
+            "deny",
+            {},
+            {},
+            "serving",
+        )
+    yield Scenario(
+        "the model consumer invokes an endpoint it was not given",
+        consumer.arn,
+        "sagemaker:InvokeEndpoint",
+        facts.sm("endpoint/someone-elses"),
+        "deny",
+        {},
+        {},
+        "serving",
+    )
+    for action in ("sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:CreateEndpoint"):
+        yield Scenario(
+            f"the model consumer calls {action.split(':')[1]} on {physical}",
+            consumer.arn,
+            action,
+            endpoint,
+            "deny",
+            {},
+            {},
+            "serving",
+        )
 
 
 def _serving_roles(facts: Facts, stack: Stack, endpoint: str) -> Iterator[Scenario]:
