@@ -59,7 +59,10 @@ _BROWSE_REASON = (
     "Read-only browsing of SageMaker (List*, Search): most List actions have no resource-level "
     "permissions; the few that name a parent resource (an image's versions, a hub's contents, a cluster's "
     "nodes, aliases) return metadata only, and scoping them would break browsing in Studio and the "
-    "console. The statement grants no data access and no change."
+    "console. The statement changes nothing and reads no S3 or KMS data, but Search returns whole records "
+    "of every team's jobs, models and pipelines (environment, hyperparameters, S3 URIs; "
+    "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html): a known, accepted "
+    "cross-team disclosure of metadata (docs/identity.md, 'What personas can see')."
 )
 _ENI_REASON = (
     "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
