@@ -740,3 +740,21 @@ def test_source_action_may_use_a_codeconnections_connection_under_its_own_prefix
                 if "codestar-connections:UseConnection" in e.get("detail", "")]
     assert entry["issue"] == "RESOURCE_MISMATCH"
     assert "dtconsole/latest/userguide/rename.html" in entry["reason"]
+
+
+@pytest.mark.aws_behaviour("codeconnections.policy-prefix-matches-resource")
+def test_a_connection_arn_known_only_at_deploy_time_gets_both_prefixes():
+    """A parameter's or an import's ARN may carry either prefix: codeconnections:UseConnection is granted on
+    the same value too (AWS review 2, finding 8)."""
+    from aws_cdk import CfnParameter
+
+    from cdk_secure_ml.constructs.delivery.pipeline import _grant_connection_under_its_prefix
+
+    stack = Stack(new_app(), "S")
+    arn = CfnParameter(stack, "ConnectionArn").value_as_string
+    policy = iam.Policy(stack, "P", statements=[
+        iam.PolicyStatement(actions=["codestar-connections:UseConnection"], resources=[arn])])
+    _grant_connection_under_its_prefix(policy, stack.resolve(policy.document.to_json()))
+    document = stack.resolve(policy.document.to_json())
+    assert {"Sid": "UseConnectionUnderItsPrefix", "Action": "codeconnections:UseConnection",
+            "Effect": "Allow", "Resource": {"Ref": "ConnectionArn"}} in document["Statement"]

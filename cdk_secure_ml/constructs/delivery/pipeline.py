@@ -4,6 +4,7 @@ stages, gated by policy, with approvals and a read-only audit after each deploy.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -442,18 +443,22 @@ def _grant_connection_under_its_prefix(policy: iam.Policy, document: Mapping[str
     ``codestar-connections`` prefix while their ARN has the new one (the prefixes must match, see
     :data:`_CONNECTION_REASON`)."""
     statements = [st for st in document.get("Statement", []) if isinstance(st, dict)]
-    arns: set[str] = set()
+    arns: dict[str, str] = {}
     for statement in statements:
         if statement.get("Action") != "codestar-connections:UseConnection":
             continue
         resources = statement.get("Resource")
         for resource in resources if isinstance(resources, list) else [resources]:
             if isinstance(resource, str) and resource.split(":")[2:3] == ["codeconnections"]:
-                arns.add(resource)
+                arns[resource] = resource
+            elif isinstance(resource, dict):
+                # An ARN known only at deploy time (a parameter, an import) may have either prefix:
+                # grant the new one too, on the same value.
+                arns[json.dumps(resource, sort_keys=True)] = Token.as_string(resource)
     if arns and not any(st.get("Sid") == "UseConnectionUnderItsPrefix" for st in statements):
         policy.add_statements(iam.PolicyStatement(
             sid="UseConnectionUnderItsPrefix", actions=["codeconnections:UseConnection"],
-            resources=sorted(arns),
+            resources=[arns[key] for key in sorted(arns)],
         ))
 
 
