@@ -97,6 +97,37 @@ def test_hub_transit_gateway_accepts_spokes_and_routes_to_them(hub_template):
     assert {"TransitGatewayId", "Route53ProfileId"} <= set(outputs)
 
 
+@pytest.mark.aws_behaviour("ec2.transit-gateway-attachment-one-route-table",
+                           "ec2.transit-gateway-default-route-tables")
+def test_hub_transit_gateway_segments_spokes_from_each_other(hub_template):
+    """Two routing domains: the spokes' default table gets only the hub attachment's propagation; the
+    hub's attachment is associated with the hub table, which takes the spokes' propagations."""
+    ((tgw_id, tgw),) = of_type(hub_template, "AWS::EC2::TransitGateway").items()
+    # Off at creation, so that the hub's attachment joins only the tables named below.
+    assert tgw["Properties"]["DefaultRouteTableAssociation"] == "disable"
+    assert tgw["Properties"]["DefaultRouteTablePropagation"] == "disable"
+    tables = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTable")
+    assert sorted(tables) == sorted(lid for lid in tables if lid.startswith("EndpointHub"))
+    spokes_table = next(lid for lid in tables if "SpokesRouteTable" in lid)
+    hub_table = next(lid for lid in tables if "HubRouteTable" in lid)
+    (attachment,) = of_type(hub_template, "AWS::EC2::TransitGatewayAttachment")
+    (association,) = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTableAssociation").values()
+    assert association["Properties"] == {"TransitGatewayAttachmentId": {"Ref": attachment},
+                                         "TransitGatewayRouteTableId": {"Ref": hub_table}}
+    (propagation,) = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTablePropagation").values()
+    assert propagation["Properties"] == {"TransitGatewayAttachmentId": {"Ref": attachment},
+                                         "TransitGatewayRouteTableId": {"Ref": spokes_table}}
+    # no static route could put a spoke range in either table
+    assert not of_type(hub_template, "AWS::EC2::TransitGatewayRoute")
+    ((lid, call),) = of_type(hub_template, "Custom::AWS").items()
+    create = json.dumps(call["Properties"]["Create"])
+    for expected in ('modifyTransitGateway', 'AssociationDefaultRouteTableId', spokes_table,
+                     'PropagationDefaultRouteTableId', hub_table, tgw_id):
+        assert expected in create
+    depends = set(call.get("DependsOn", []))
+    assert any("HubAssociation" in d for d in depends) and any("HubPropagation" in d for d in depends)
+
+
 def test_hub_endpoint_group_admits_443_from_each_spoke_range(hub_template):
     groups = [r["Properties"] for r in of_type(hub_template, "AWS::EC2::SecurityGroup").values()
               if "interface endpoints" in r["Properties"]["GroupDescription"]]
@@ -297,6 +328,10 @@ def _deployable(template: dict[str, Any], s3: Any) -> str:
     return json.dumps(out)
 
 
+@pytest.mark.aws_behaviour("ec2.transit-gateway-attachment-one-route-table",
+                           "ec2.transit-gateway-default-route-tables",
+                           "route53.profile-delete-needs-no-vpc-associations",
+                           "ec2.transit-gateway-delete-needs-no-attachments")
 def test_emulator_deploys_the_hub_and_a_spoke_that_uses_it(hub_template, spoke_template, monkeypatch):
     """The hub stack, then a spoke's Foundation given the hub's outputs (as the config is after the
     hub's first deploy), deploy in the emulator; the stand-ins record the Profile's zones, its share
@@ -337,3 +372,34 @@ def test_emulator_deploys_the_hub_and_a_spoke_that_uses_it(hub_template, spoke_t
         ec2 = boto3.client("ec2", region_name="eu-west-1")
         attachments = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
         assert {a["VpcId"] for a in attachments} == {outputs["VpcId"], spoke_vpc}
+        _assert_routing_domains(hub, outputs["VpcId"], spoke_vpc, cloudformation)
+
+        # Teardown in the wrong order: the hub's Profile is still associated with the spoke's VPC and its
+        # transit gateway still has the spoke's attachment (docs/network.md, "Teardown").
+        cloudformation.delete_stack(StackName="hub")
+        events = cloudformation.describe_stack_events(StackName="hub")["StackEvents"]
+        reasons = " ".join(e.get("ResourceStatusReason", "") for e in events
+                           if e["ResourceStatus"] == "DELETE_FAILED")
+        assert "route53.profile-delete-needs-no-vpc-associations" in reasons, reasons
+
+
+def _assert_routing_domains(hub: dict[str, Any], hub_vpc: str, spoke_vpc: str, cloudformation: Any) -> None:
+    """After the hub and one spoke deploy: the spokes table holds only the hub's range and is where the
+    spoke's attachment is associated; the hub table holds the spoke's range."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from cdk_secure_ml.emulator.transit_gateway import associated_attachments, routes_of
+
+    resources = cloudformation.describe_stack_resources(StackName="hub")["StackResources"]
+    tables = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources
+              if r["ResourceType"] == "AWS::EC2::TransitGatewayRouteTable"}
+    spokes_table = next(t for lid, t in tables.items() if "SpokesRouteTable" in lid)
+    hub_table = next(t for lid, t in tables.items() if "HubRouteTable" in lid)
+    account, region = DEFAULT_ACCOUNT_ID, "eu-west-1"
+    assert routes_of(account, region, spokes_table) == {HUB_CIDR}
+    assert routes_of(account, region, hub_table) == {SPOKES["222222222222"]}
+    attachments = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources
+                   if r["ResourceType"] == "AWS::EC2::TransitGatewayAttachment"}
+    assert associated_attachments(account, region, hub_table) == set(attachments.values())
+    spoke_attachment = associated_attachments(account, region, spokes_table)
+    assert len(spoke_attachment) == 1 and not spoke_attachment & set(attachments.values())
