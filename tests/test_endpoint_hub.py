@@ -203,6 +203,44 @@ def test_rules_refuse_a_hub_endpoint_without_private_dns_or_zone(hub_template):
     assert len(findings(stripped, "SML-NET-14")) == len(DEFAULT_INTERFACE_ENDPOINTS)
 
 
+def _sts(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    return next((lid, r["Properties"]) for lid, r in of_type(template, kind).items() if "Sts" in lid
+                and (kind != "AWS::Route53::RecordSet" or not r["Properties"]["Name"].startswith("*.")))
+
+
+@pytest.mark.parametrize("break_it", ["zone of another name", "public zone", "record below the apex"])
+def test_rules_refuse_a_hub_alias_outside_the_service_zone_apex(hub_template, break_it):
+    broken = copy.deepcopy(hub_template)
+    zone_id, _ = _sts(broken, "AWS::Route53::HostedZone")
+    zone = broken["Resources"][zone_id]["Properties"]
+    record = broken["Resources"][_sts(broken, "AWS::Route53::RecordSet")[0]]["Properties"]
+    if break_it == "zone of another name":
+        zone["Name"] = record["Name"] = "sts.example.com."
+    elif break_it == "public zone":
+        del zone["VPCs"]
+    else:
+        record["Name"] = "x.sts.eu-west-1.amazonaws.com."
+    found = findings(broken, "SML-NET-14")
+    assert len(found) == 1 and "Sts" in found[0].resource
+
+
+@pytest.mark.parametrize("break_it", ["route to another range", "attachment without the hub tag",
+                                      "no Profile association"])
+def test_rules_refuse_a_spoke_exemption_without_a_route_to_the_hub_range(spoke_template, break_it):
+    broken = with_sagemaker(spoke_template)
+    if break_it == "route to another range":
+        for route in of_type(broken, "AWS::EC2::Route").values():
+            route["Properties"]["DestinationCidrBlock"] = "0.0.0.0/0"
+    elif break_it == "attachment without the hub tag":
+        for attachment in of_type(broken, "AWS::EC2::TransitGatewayAttachment").values():
+            del attachment["Properties"]["Tags"]
+    else:
+        for lid in of_type(broken, "AWS::Route53Profiles::ProfileAssociation"):
+            del broken["Resources"][lid]
+    found = findings(broken, "SML-NET-17")
+    assert verdict(found) == "warning" and "sagemaker.api" in found[0].message
+
+
 # -- the config ------------------------------------------------------------------------------------
 
 BASE = """

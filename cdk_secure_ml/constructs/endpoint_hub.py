@@ -33,6 +33,7 @@ from constructs import Construct
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.core.endpoint_hub import (
+    HUB_CIDR_TAG,
     WILDCARD_DNS_SERVICES,
     hub_cidr_problems,
     private_dns_name,
@@ -337,6 +338,8 @@ class EndpointHubSpoke(Construct):
                 transit_gateway_id=transit_gateway_id,
                 vpc_id=network.vpc.vpc_id,
                 subnet_ids=network.subnet_ids,
+                # Names the hub's range for SML-NET-17 and the live audit.
+                tags=[CfnTag(key=HUB_CIDR_TAG, value=hub_cidr)],
             )
             for index, subnet in enumerate(network.subnets):
                 route = ec2.CfnRoute(
