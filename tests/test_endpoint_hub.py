@@ -155,10 +155,14 @@ def test_spoke_keeps_only_gateway_endpoints_in_its_own_range(spoke_template):
     assert vpc["Properties"]["CidrBlock"] == SPOKES["222222222222"]
 
 
+@pytest.mark.aws_behaviour("route53.profile-associations-have-priority")
 def test_spoke_attaches_to_the_hub_routes_to_it_and_resolves_through_the_profile(hub_app, spoke_template):
+    """The spoke associates the hub's Profile whatever Profiles its VPC already has (several are allowed,
+    by priority), and tags its attachment with the hub's range."""
     hub = hub_app[0].network.hub
     (attachment,) = of_type(spoke_template, "AWS::EC2::TransitGatewayAttachment").values()
     assert attachment["Properties"]["TransitGatewayId"] == hub.transit_gateway_id
+    assert {"Key": "secure-ml:endpoint-hub-cidr", "Value": HUB_CIDR} in attachment["Properties"]["Tags"]
     routes = [r["Properties"] for r in of_type(spoke_template, "AWS::EC2::Route").values()]
     assert [r["DestinationCidrBlock"] for r in routes] == [HUB_CIDR, HUB_CIDR]
     (profile,) = of_type(spoke_template, "AWS::Route53Profiles::ProfileAssociation").values()

@@ -52,8 +52,11 @@ class MlEndpointHub(Construct):
     and admit, by their endpoint policies, the principals of this account, of every spoke account and
     of ``organization_id``; one Route 53 private hosted zone per service name with an alias record (and
     a wildcard record where clients call sub-domains) to the endpoint; a Route 53 Profile holding the
-    zones; a transit gateway that accepts the spokes' attachments without a manual step, attached to
-    the hub VPC with routes to every spoke range; and one AWS RAM share of the transit gateway and the
+    zones; a transit gateway that accepts the spokes' attachments without a manual step, in two routing
+    domains (``SpokesRouteTable``: the spokes' attachments, routes to the hub only; ``HubRouteTable``:
+    the hub's attachment, routes to every spoke; set as the gateway's defaults by one
+    ``ModifyTransitGateway`` call, ``DefaultRouteTables``), attached to the hub VPC with routes to every
+    spoke range; and one AWS RAM share of the transit gateway and the
     Profile with the spoke accounts. The endpoint security group admits 443 from the spoke ranges.
 
     The spokes need the ids of the transit gateway and the Profile (:attr:`transit_gateway_id`,
@@ -145,8 +148,9 @@ class MlEndpointHub(Construct):
 
     def _transit_gateway(self, platform: str) -> None:
         """The transit gateway in two routing domains (segmenting by route table, as AWS describes it,
-        https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html): the spokes' attachments are associated with the ``spokes`` route table, which holds only the hub's range, and
-        propagate their ranges into the ``hub`` route table, which the hub's attachment is associated with.
+        https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html): the spokes' attachments are
+        associated with the ``spokes`` route table, which holds only the hub's range, and propagate their
+        ranges into the ``hub`` route table, which the hub's attachment is associated with.
         No spoke can reach another spoke through the transit gateway, whatever its own route tables say.
 
         CloudFormation cannot name the two tables as the gateway's defaults in one template (a route
@@ -235,9 +239,9 @@ class MlEndpointHub(Construct):
             "DefaultRouteTables",
             on_create=call,
             on_update=call,
-            policy=cr.AwsCustomResourcePolicy.from_statements([
-                iam.PolicyStatement(actions=["ec2:ModifyTransitGateway"], resources=[self.transit_gateway_arn])
-            ]),
+            policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(
+                actions=["ec2:ModifyTransitGateway"], resources=[self.transit_gateway_arn],
+            )]),
             install_latest_aws_sdk=False,
             # Its handler's log, encrypted with the hub network's flow-log key (SML-ENC-13).
             log_group=logs.LogGroup(

@@ -79,6 +79,7 @@ class TransitGatewayAttachment(AdapterMixin, CloudFormationModel):
         attachment = backend.create_transit_gateway_vpc_attachment(
             transit_gateway_id=props["TransitGatewayId"], vpc_id=props["VpcId"],
             subnet_ids=props["SubnetIds"],
+            tags={t["Key"]: t["Value"] for t in props.get("Tags") or []},
         )
         join_default_route_tables(backend, attachment.id)
         return cls(attachment.id)
@@ -124,8 +125,8 @@ class Route53Profile(AdapterMixin, CloudFormationModel):
         vpcs = (PROFILES.get(resource_name) or {}).get("Vpcs")
         if vpcs:
             refuse("route53.profile-delete-needs-no-vpc-associations",
-                   f"Profile {resource_name} is associated with {sorted(vpcs)}; disassociate it from every VPC "
-                   "first (delete the spokes' stacks before the hub's)", code="ResourceInUseException")
+                   f"Profile {resource_name} is associated with {sorted(vpcs)}; disassociate it from every "
+                   "VPC first (delete the spokes' stacks before the hub's)", code="ResourceInUseException")
         PROFILES.pop(resource_name, None)
 
 

@@ -66,7 +66,8 @@ def routes_of(account_id: str, region_name: str, table_id: str) -> set[str]:
 
 def associated_attachments(account_id: str, region_name: str, table_id: str) -> set[str]:
     """The attachments associated with ``table_id``."""
-    return set(_backend(account_id, region_name).transit_gateways_route_tables[table_id].route_table_associations)
+    table = _backend(account_id, region_name).transit_gateways_route_tables[table_id]
+    return set(table.route_table_associations)
 
 
 @adapter
