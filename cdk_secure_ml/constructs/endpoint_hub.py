@@ -82,6 +82,9 @@ class MlEndpointHub(Construct):
     - ``share`` (``ram.CfnResourceShare``): the RAM share of the transit gateway and the Profile.
     - ``transit_gateway`` (``ec2.CfnTransitGateway``), ``transit_gateway_id`` (``str``) and
       ``transit_gateway_arn`` (``str``).
+    - ``spokes_route_table`` and ``hub_route_table`` (``ec2.CfnTransitGatewayRouteTable``): the two routing
+      domains; ``default_route_tables`` (``custom_resources.AwsCustomResource``): the ``ModifyTransitGateway``
+      call that makes them the gateway's default association and propagation tables.
     - ``profile`` (``route53profiles.CfnProfile``) and ``route53_profile_id`` (``str``): the Route 53 Profile
       holding the zones.
     - ``zones`` (``dict[str, route53.PrivateHostedZone]``): service name -> its private hosted zone.
