@@ -97,6 +97,37 @@ def test_hub_transit_gateway_accepts_spokes_and_routes_to_them(hub_template):
     assert {"TransitGatewayId", "Route53ProfileId"} <= set(outputs)
 
 
+@pytest.mark.aws_behaviour("ec2.transit-gateway-attachment-one-route-table",
+                           "ec2.transit-gateway-default-route-tables")
+def test_hub_transit_gateway_segments_spokes_from_each_other(hub_template):
+    """Two routing domains: the spokes' default table gets only the hub attachment's propagation; the
+    hub's attachment is associated with the hub table, which takes the spokes' propagations."""
+    ((tgw_id, tgw),) = of_type(hub_template, "AWS::EC2::TransitGateway").items()
+    # Off at creation, so that the hub's attachment joins only the tables named below.
+    assert tgw["Properties"]["DefaultRouteTableAssociation"] == "disable"
+    assert tgw["Properties"]["DefaultRouteTablePropagation"] == "disable"
+    tables = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTable")
+    assert sorted(tables) == sorted(lid for lid in tables if lid.startswith("EndpointHub"))
+    spokes_table = next(lid for lid in tables if "SpokesRouteTable" in lid)
+    hub_table = next(lid for lid in tables if "HubRouteTable" in lid)
+    (attachment,) = of_type(hub_template, "AWS::EC2::TransitGatewayAttachment")
+    (association,) = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTableAssociation").values()
+    assert association["Properties"] == {"TransitGatewayAttachmentId": {"Ref": attachment},
+                                         "TransitGatewayRouteTableId": {"Ref": hub_table}}
+    (propagation,) = of_type(hub_template, "AWS::EC2::TransitGatewayRouteTablePropagation").values()
+    assert propagation["Properties"] == {"TransitGatewayAttachmentId": {"Ref": attachment},
+                                         "TransitGatewayRouteTableId": {"Ref": spokes_table}}
+    # no static route could put a spoke range in either table
+    assert not of_type(hub_template, "AWS::EC2::TransitGatewayRoute")
+    ((lid, call),) = of_type(hub_template, "Custom::AWS").items()
+    create = json.dumps(call["Properties"]["Create"])
+    for expected in ('modifyTransitGateway', 'AssociationDefaultRouteTableId', spokes_table,
+                     'PropagationDefaultRouteTableId', hub_table, tgw_id):
+        assert expected in create
+    depends = set(call.get("DependsOn", []))
+    assert any("HubAssociation" in d for d in depends) and any("HubPropagation" in d for d in depends)
+
+
 def test_hub_endpoint_group_admits_443_from_each_spoke_range(hub_template):
     groups = [r["Properties"] for r in of_type(hub_template, "AWS::EC2::SecurityGroup").values()
               if "interface endpoints" in r["Properties"]["GroupDescription"]]
@@ -124,10 +155,14 @@ def test_spoke_keeps_only_gateway_endpoints_in_its_own_range(spoke_template):
     assert vpc["Properties"]["CidrBlock"] == SPOKES["222222222222"]
 
 
+@pytest.mark.aws_behaviour("route53.profile-associations-have-priority")
 def test_spoke_attaches_to_the_hub_routes_to_it_and_resolves_through_the_profile(hub_app, spoke_template):
+    """The spoke associates the hub's Profile whatever Profiles its VPC already has (several are allowed,
+    by priority), and tags its attachment with the hub's range."""
     hub = hub_app[0].network.hub
     (attachment,) = of_type(spoke_template, "AWS::EC2::TransitGatewayAttachment").values()
     assert attachment["Properties"]["TransitGatewayId"] == hub.transit_gateway_id
+    assert {"Key": "secure-ml:endpoint-hub-cidr", "Value": HUB_CIDR} in attachment["Properties"]["Tags"]
     routes = [r["Properties"] for r in of_type(spoke_template, "AWS::EC2::Route").values()]
     assert [r["DestinationCidrBlock"] for r in routes] == [HUB_CIDR, HUB_CIDR]
     (profile,) = of_type(spoke_template, "AWS::Route53Profiles::ProfileAssociation").values()
@@ -170,6 +205,44 @@ def test_rules_refuse_a_hub_endpoint_without_private_dns_or_zone(hub_template):
     for lid in of_type(stripped, "AWS::Route53::RecordSet"):
         del stripped["Resources"][lid]
     assert len(findings(stripped, "SML-NET-14")) == len(DEFAULT_INTERFACE_ENDPOINTS)
+
+
+def _sts(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    return next((lid, r["Properties"]) for lid, r in of_type(template, kind).items() if "Sts" in lid
+                and (kind != "AWS::Route53::RecordSet" or not r["Properties"]["Name"].startswith("*.")))
+
+
+@pytest.mark.parametrize("break_it", ["zone of another name", "public zone", "record below the apex"])
+def test_rules_refuse_a_hub_alias_outside_the_service_zone_apex(hub_template, break_it):
+    broken = copy.deepcopy(hub_template)
+    zone_id, _ = _sts(broken, "AWS::Route53::HostedZone")
+    zone = broken["Resources"][zone_id]["Properties"]
+    record = broken["Resources"][_sts(broken, "AWS::Route53::RecordSet")[0]]["Properties"]
+    if break_it == "zone of another name":
+        zone["Name"] = record["Name"] = "sts.example.com."
+    elif break_it == "public zone":
+        del zone["VPCs"]
+    else:
+        record["Name"] = "x.sts.eu-west-1.amazonaws.com."
+    found = findings(broken, "SML-NET-14")
+    assert len(found) == 1 and "Sts" in found[0].resource
+
+
+@pytest.mark.parametrize("break_it", ["route to another range", "attachment without the hub tag",
+                                      "no Profile association"])
+def test_rules_refuse_a_spoke_exemption_without_a_route_to_the_hub_range(spoke_template, break_it):
+    broken = with_sagemaker(spoke_template)
+    if break_it == "route to another range":
+        for route in of_type(broken, "AWS::EC2::Route").values():
+            route["Properties"]["DestinationCidrBlock"] = "0.0.0.0/0"
+    elif break_it == "attachment without the hub tag":
+        for attachment in of_type(broken, "AWS::EC2::TransitGatewayAttachment").values():
+            del attachment["Properties"]["Tags"]
+    else:
+        for lid in of_type(broken, "AWS::Route53Profiles::ProfileAssociation"):
+            del broken["Resources"][lid]
+    found = findings(broken, "SML-NET-17")
+    assert verdict(found) == "warning" and "sagemaker.api" in found[0].message
 
 
 # -- the config ------------------------------------------------------------------------------------
@@ -297,6 +370,10 @@ def _deployable(template: dict[str, Any], s3: Any) -> str:
     return json.dumps(out)
 
 
+@pytest.mark.aws_behaviour("ec2.transit-gateway-attachment-one-route-table",
+                           "ec2.transit-gateway-default-route-tables",
+                           "route53.profile-delete-needs-no-vpc-associations",
+                           "ec2.transit-gateway-delete-needs-no-attachments")
 def test_emulator_deploys_the_hub_and_a_spoke_that_uses_it(hub_template, spoke_template, monkeypatch):
     """The hub stack, then a spoke's Foundation given the hub's outputs (as the config is after the
     hub's first deploy), deploy in the emulator; the stand-ins record the Profile's zones, its share
@@ -337,3 +414,34 @@ def test_emulator_deploys_the_hub_and_a_spoke_that_uses_it(hub_template, spoke_t
         ec2 = boto3.client("ec2", region_name="eu-west-1")
         attachments = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
         assert {a["VpcId"] for a in attachments} == {outputs["VpcId"], spoke_vpc}
+        _assert_routing_domains(hub, outputs["VpcId"], spoke_vpc, cloudformation)
+
+        # Teardown in the wrong order: the hub's Profile is still associated with the spoke's VPC and its
+        # transit gateway still has the spoke's attachment (docs/network.md, "Teardown").
+        cloudformation.delete_stack(StackName="hub")
+        events = cloudformation.describe_stack_events(StackName="hub")["StackEvents"]
+        reasons = " ".join(e.get("ResourceStatusReason", "") for e in events
+                           if e["ResourceStatus"] == "DELETE_FAILED")
+        assert "route53.profile-delete-needs-no-vpc-associations" in reasons, reasons
+
+
+def _assert_routing_domains(hub: dict[str, Any], hub_vpc: str, spoke_vpc: str, cloudformation: Any) -> None:
+    """After the hub and one spoke deploy: the spokes table holds only the hub's range and is where the
+    spoke's attachment is associated; the hub table holds the spoke's range."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from cdk_secure_ml.emulator.transit_gateway import associated_attachments, routes_of
+
+    resources = cloudformation.describe_stack_resources(StackName="hub")["StackResources"]
+    tables = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources
+              if r["ResourceType"] == "AWS::EC2::TransitGatewayRouteTable"}
+    spokes_table = next(t for lid, t in tables.items() if "SpokesRouteTable" in lid)
+    hub_table = next(t for lid, t in tables.items() if "HubRouteTable" in lid)
+    account, region = DEFAULT_ACCOUNT_ID, "eu-west-1"
+    assert routes_of(account, region, spokes_table) == {HUB_CIDR}
+    assert routes_of(account, region, hub_table) == {SPOKES["222222222222"]}
+    attachments = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources
+                   if r["ResourceType"] == "AWS::EC2::TransitGatewayAttachment"}
+    assert associated_attachments(account, region, hub_table) == set(attachments.values())
+    spoke_attachment = associated_attachments(account, region, spokes_table)
+    assert len(spoke_attachment) == 1 and not spoke_attachment & set(attachments.values())

@@ -18,25 +18,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Annotations, Stack, Token
+from aws_cdk import Annotations, CfnTag, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ram as ram
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
 from aws_cdk import aws_route53profiles as route53profiles
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.core.endpoint_hub import (
+    HUB_CIDR_TAG,
     WILDCARD_DNS_SERVICES,
     hub_cidr_problems,
     private_dns_name,
     unsupported_hub_services,
 )
 from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
+from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
 
 __all__ = ["EndpointHubSpoke", "MlEndpointHub"]
 
@@ -48,8 +52,11 @@ class MlEndpointHub(Construct):
     and admit, by their endpoint policies, the principals of this account, of every spoke account and
     of ``organization_id``; one Route 53 private hosted zone per service name with an alias record (and
     a wildcard record where clients call sub-domains) to the endpoint; a Route 53 Profile holding the
-    zones; a transit gateway that accepts the spokes' attachments without a manual step, attached to
-    the hub VPC with routes to every spoke range; and one AWS RAM share of the transit gateway and the
+    zones; a transit gateway that accepts the spokes' attachments without a manual step, in two routing
+    domains (``SpokesRouteTable``: the spokes' attachments, routes to the hub only; ``HubRouteTable``:
+    the hub's attachment, routes to every spoke; set as the gateway's defaults by one
+    ``ModifyTransitGateway`` call, ``DefaultRouteTables``), attached to the hub VPC with routes to every
+    spoke range; and one AWS RAM share of the transit gateway and the
     Profile with the spoke accounts. The endpoint security group admits 443 from the spoke ranges.
 
     The spokes need the ids of the transit gateway and the Profile (:attr:`transit_gateway_id`,
@@ -75,6 +82,9 @@ class MlEndpointHub(Construct):
     - ``share`` (``ram.CfnResourceShare``): the RAM share of the transit gateway and the Profile.
     - ``transit_gateway`` (``ec2.CfnTransitGateway``), ``transit_gateway_id`` (``str``) and
       ``transit_gateway_arn`` (``str``).
+    - ``spokes_route_table`` and ``hub_route_table`` (``ec2.CfnTransitGatewayRouteTable``): the two routing
+      domains; ``default_route_tables`` (``custom_resources.AwsCustomResource``): the ``ModifyTransitGateway``
+      call that makes them the gateway's default association and propagation tables.
     - ``profile`` (``route53profiles.CfnProfile``) and ``route53_profile_id`` (``str``): the Route 53 Profile
       holding the zones.
     - ``zones`` (``dict[str, route53.PrivateHostedZone]``): service name -> its private hosted zone.
@@ -140,6 +150,22 @@ class MlEndpointHub(Construct):
         )
 
     def _transit_gateway(self, platform: str) -> None:
+        """The transit gateway in two routing domains (segmenting by route table, as AWS describes it,
+        https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html): the spokes' attachments are
+        associated with the ``spokes`` route table, which holds only the hub's range, and propagate their
+        ranges into the ``hub`` route table, which the hub's attachment is associated with.
+        No spoke can reach another spoke through the transit gateway, whatever its own route tables say.
+
+        CloudFormation cannot name the two tables as the gateway's defaults in one template (a route
+        table needs the gateway's id: a cycle), so the gateway is created with default association and
+        propagation off (AWS then makes no default route table of its own,
+        https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html) and, once the hub's
+        attachment is associated, one ``ModifyTransitGateway`` call (an aws-cdk-lib AwsCustomResource)
+        turns both on, pointed at our tables
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTransitGatewayOptions.html): the
+        spoke accounts' attachments, accepted automatically, land in the right tables without a step in
+        the hub account.
+        """
         stack = Stack.of(self)
         self.transit_gateway = ec2.CfnTransitGateway(
             self,
@@ -147,13 +173,23 @@ class MlEndpointHub(Construct):
             description=f"{platform}: spokes to the shared interface endpoints",
             # Spoke accounts attach their VPCs without the hub account accepting each attachment.
             auto_accept_shared_attachments="enable",
-            default_route_table_association="enable",
-            default_route_table_propagation="enable",
+            # Off until DefaultRouteTables below points them at the spokes and hub tables; the hub's own
+            # attachment, made meanwhile, is associated only where this construct says.
+            default_route_table_association="disable",
+            default_route_table_propagation="disable",
             dns_support="enable",
         )
         self.transit_gateway_id: str = self.transit_gateway.ref
         self.transit_gateway_arn = (
             f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:transit-gateway/{self.transit_gateway.ref}"
+        )
+        self.spokes_route_table = ec2.CfnTransitGatewayRouteTable(
+            self, "SpokesRouteTable", transit_gateway_id=self.transit_gateway.ref,
+            tags=[CfnTag(key="Name", value=f"{platform}-endpoint-hub-spokes")],
+        )
+        self.hub_route_table = ec2.CfnTransitGatewayRouteTable(
+            self, "HubRouteTable", transit_gateway_id=self.transit_gateway.ref,
+            tags=[CfnTag(key="Name", value=f"{platform}-endpoint-hub-hub")],
         )
         attachment = ec2.CfnTransitGatewayAttachment(
             self,
@@ -162,6 +198,17 @@ class MlEndpointHub(Construct):
             vpc_id=self.network.vpc.vpc_id,
             subnet_ids=self.network.subnet_ids,
         )
+        association = ec2.CfnTransitGatewayRouteTableAssociation(
+            self, "HubAssociation", transit_gateway_attachment_id=attachment.ref,
+            transit_gateway_route_table_id=self.hub_route_table.ref,
+        )
+        # The hub's range is the one route of the spokes table.
+        propagation = ec2.CfnTransitGatewayRouteTablePropagation(
+            self, "HubPropagation", transit_gateway_attachment_id=attachment.ref,
+            transit_gateway_route_table_id=self.spokes_route_table.ref,
+        )
+        self.default_route_tables = self._default_route_tables()
+        self.default_route_tables.node.add_dependency(association, propagation)
         for index, subnet in enumerate(self.network.subnets):
             for account, spoke_cidr in self.spokes.items():
                 route = ec2.CfnRoute(
@@ -172,6 +219,41 @@ class MlEndpointHub(Construct):
                     transit_gateway_id=self.transit_gateway.ref,
                 )
                 route.node.add_dependency(attachment)
+
+    def _default_route_tables(self) -> cr.AwsCustomResource:
+        """The ``ModifyTransitGateway`` call that makes the spokes table the default association table
+        and the hub table the default propagation table."""
+        call = cr.AwsSdkCall(
+            service="EC2",
+            action="modifyTransitGateway",
+            parameters={
+                "TransitGatewayId": self.transit_gateway.ref,
+                "Options": {
+                    "DefaultRouteTableAssociation": "enable",
+                    "AssociationDefaultRouteTableId": self.spokes_route_table.ref,
+                    "DefaultRouteTablePropagation": "enable",
+                    "PropagationDefaultRouteTableId": self.hub_route_table.ref,
+                },
+            },
+            physical_resource_id=cr.PhysicalResourceId.of(self.transit_gateway.ref),
+        )
+        resource = cr.AwsCustomResource(
+            self,
+            "DefaultRouteTables",
+            on_create=call,
+            on_update=call,
+            policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(
+                actions=["ec2:ModifyTransitGateway"], resources=[self.transit_gateway_arn],
+            )]),
+            install_latest_aws_sdk=False,
+            # Its handler's log, encrypted with the hub network's flow-log key (SML-ENC-13).
+            log_group=logs.LogGroup(
+                self, "DefaultRouteTablesLog", encryption_key=self.network.flow_log_key,
+                retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN,
+            ),
+        )
+        _acknowledge_sdk_call_handler(self, resource)
+        return resource
 
     def _zones(self, platform: str, region: str) -> None:
         self.profile = route53profiles.CfnProfile(self, "Route53Profile", name=f"{platform}-endpoint-hub")
@@ -193,6 +275,31 @@ class MlEndpointHub(Construct):
                 resource_arn=zone.hosted_zone_arn,
             )
             self.zones[service] = zone
+
+
+_SDK_CALL_HANDLER = (
+    "aws-cdk-lib's AwsCustomResource handler, which makes one ModifyTransitGateway call when CloudFormation "
+    "creates or updates the hub (it cannot be expressed as a CloudFormation property: a cycle): invoked only "
+    "by CloudFormation, which receives its errors (no DLQ), once per deploy (no concurrency limit), outside "
+    "the hub VPC because it calls the public EC2 API, which the isolated hub VPC has no endpoint for; its "
+    "role has the basic execution policy (its own log) and an inline policy of one action on this one "
+    "transit gateway."
+)
+
+
+def _acknowledge_sdk_call_handler(scope: Construct, resource: cr.AwsCustomResource) -> None:
+    """The gates' findings on the stack-wide singleton handler of aws-cdk-lib's AwsCustomResource."""
+    acknowledge(resource, _SDK_CALL_HANDLER, *in_regulatory_packs("IAMNoInlinePolicy"))
+    handler = Stack.of(scope).node.try_find_child("AWS679f53fac002430cb0da5b7982bd2287")
+    if handler is None:
+        return
+    acknowledge(
+        handler, _SDK_CALL_HANDLER,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        *in_regulatory_packs("LambdaConcurrency"), *in_regulatory_packs("LambdaDLQ"),
+        *in_regulatory_packs("LambdaInsideVPC"),
+    )
+    skip_checkov(handler, _SDK_CALL_HANDLER, "CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
 
 
 class EndpointHubSpoke(Construct):
@@ -238,6 +345,8 @@ class EndpointHubSpoke(Construct):
                 transit_gateway_id=transit_gateway_id,
                 vpc_id=network.vpc.vpc_id,
                 subnet_ids=network.subnet_ids,
+                # Names the hub's range for SML-NET-17 and the live audit.
+                tags=[CfnTag(key=HUB_CIDR_TAG, value=hub_cidr)],
             )
             for index, subnet in enumerate(network.subnets):
                 route = ec2.CfnRoute(

@@ -583,8 +583,19 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
     _b("route53.profile-shared-by-ram",
        "Amazon Route 53",
        "A Route 53 Profile holds private hosted zones (and other DNS resources), can be shared with other "
-       "accounts through AWS RAM, and applies them to each VPC it is associated with (one Profile per VPC).",
+       "accounts through AWS RAM, and applies them to each VPC it is associated with.",
        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html"),
+    _b("route53.profile-associations-have-priority",
+       "Amazon Route 53",
+       "A VPC can have several Profile associations, each with a priority (100 to 9900, unique per VPC); "
+       "VPC Resolver evaluates them in priority order, lowest first, so associating the hub's Profile does "
+       "not displace a Profile the account already has.",
+       "https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_UpdateProfileAssociation.html"),
+    _b("route53.profile-delete-needs-no-vpc-associations",
+       "Amazon Route 53",
+       "A Route 53 Profile cannot be deleted while it is associated with any VPC; every association must be "
+       "removed first.",
+       "https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_DeleteProfile.html"),
     _b("route53.cross-account-zone-association-needs-authorization",
        "Amazon Route 53",
        "Associating a VPC with a private hosted zone of another account needs a "
@@ -597,6 +608,22 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "with AutoAcceptSharedAttachments enabled (disabled by default; AWS Config's "
        "ec2-transit-gateway-auto-vpc-attach-disabled flags it).",
        "https://docs.aws.amazon.com/config/latest/developerguide/ec2-transit-gateway-auto-vpc-attach-disabled.html"),
+    _b("ec2.transit-gateway-attachment-one-route-table",
+       "Amazon VPC Transit Gateways",
+       "Each attachment is associated with exactly one transit gateway route table, which decides where its "
+       "traffic goes; an attachment propagates its VPC's range into any number of route tables; separate "
+       "route tables segment the network.",
+       "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html"),
+    _b("ec2.transit-gateway-default-route-tables",
+       "Amazon VPC Transit Gateways",
+       "New attachments (a shared account's too) are associated with the gateway's default association route "
+       "table and propagate into its default propagation route table when those options are enabled; "
+       "ModifyTransitGateway can enable both and point them at route tables of your own.",
+       "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTransitGatewayOptions.html"),
+    _b("ec2.transit-gateway-delete-needs-no-attachments",
+       "Amazon VPC Transit Gateways",
+       "A transit gateway with attachments cannot be deleted; every attachment must be deleted first.",
+       "https://docs.aws.amazon.com/vpc/latest/tgw/delete-tgw.html"),
     _b("vpc.endpoint-policy-support-varies",
        "AWS PrivateLink",
        "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full "

@@ -23,9 +23,11 @@ import ipaddress
 from collections.abc import Sequence
 
 __all__ = [
+    "HUB_CIDR_TAG",
     "PRIVATE_DNS_NAMES",
     "WILDCARD_DNS_SERVICES",
     "hub_cidr_problems",
+    "hub_zone_name",
     "private_dns_name",
     "unsupported_hub_services",
 ]
@@ -67,6 +69,24 @@ def private_dns_name(service: str, region: str) -> str:
     :raises KeyError: for a service outside :data:`PRIVATE_DNS_NAMES`.
     """
     return PRIVATE_DNS_NAMES[service].format(region=region)
+
+
+#: The tag a spoke's transit gateway attachment carries: the hub VPC's range. SML-NET-17 and the live audit
+#: accept a VPC without interface endpoints only when it routes exactly this range to that transit
+#: gateway (any other route to a transit gateway, a default route to an egress VPC say, does not count).
+HUB_CIDR_TAG = "secure-ml:endpoint-hub-cidr"
+
+
+def hub_zone_name(service_name: str) -> str | None:
+    """The private hosted zone name (with its final dot) that stands in for the private DNS of an endpoint
+    to ``service_name`` (``com.amazonaws.<region>.<service>``; ``aws.sagemaker.<region>.<service>`` for
+    Studio and notebooks), or None for a name of another form or a service without a known private DNS
+    name."""
+    parts = service_name.lower().split(".", 3)
+    prefixes = (["com", "amazonaws"], ["aws", "sagemaker"])
+    if len(parts) != 4 or parts[:2] not in prefixes or parts[3] not in PRIVATE_DNS_NAMES:
+        return None
+    return private_dns_name(parts[3], parts[2]) + "."
 
 
 def unsupported_hub_services(services: Sequence[str]) -> list[str]:

@@ -40,5 +40,6 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.config",
     "cdk_secure_ml.emulator.applicationautoscaling",
     "cdk_secure_ml.emulator.guardduty",
+    "cdk_secure_ml.emulator.transit_gateway",
     "cdk_secure_ml.emulator.endpoint_hub",
 )

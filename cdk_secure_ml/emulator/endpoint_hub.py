@@ -1,14 +1,16 @@
 """The hub layout's resources (docs/network.md, "Hub layout") for the emulator.
 
 - ``AWS::EC2::TransitGatewayAttachment``: moto has the API but no CloudFormation model; this adapter
-  calls moto's EC2 backend, which refuses an unknown transit gateway as EC2 does.
+  calls moto's EC2 backend, which refuses an unknown transit gateway as EC2 does, and joins the
+  gateway's default route tables as its options say (:mod:`.transit_gateway`).
 - ``Fn::GetAtt <endpoint>.DnsEntries`` (:func:`install`): moto's VPC endpoint model answers no
   attribute; the hub's alias records read the endpoint's regional DNS name from it.
 - ``AWS::Route53Profiles::Profile``, ``ProfileResourceAssociation``, ``ProfileAssociation`` and
   ``AWS::RAM::ResourceShare``: labelled stand-ins (moto 5.2.5 has no Route 53 Profiles, and no
   CloudFormation model of RAM shares). They keep what they record in :data:`PROFILES` and
   :data:`SHARES`, process-wide like AWS's ids, so a test can read which zones a Profile holds, which
-  accounts it is shared with and which VPCs use it.
+  accounts it is shared with and which VPCs use it. Deleting a Profile still associated with a VPC is
+  refused, as Route 53 does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from moto.ec2.models.vpcs import VPCEndPoint
 from moto.moto_api._internal import mock_random
 
 from ._base import AdapterMixin, adapter, stand_in
+from .refusals import refuse
+from .transit_gateway import join_default_route_tables
 
 #: Profile id → {"Arn", "Name", "Account", "Region", "Zones": set of zone ARNs, "Vpcs": set of VPC ids}.
 PROFILES: dict[str, dict[str, Any]] = {}
@@ -71,10 +75,13 @@ class TransitGatewayAttachment(AdapterMixin, CloudFormationModel):
         **kwargs: Any,
     ) -> TransitGatewayAttachment:
         props = cloudformation_json["Properties"]
-        attachment = ec2_backends[account_id][region_name].create_transit_gateway_vpc_attachment(
+        backend = ec2_backends[account_id][region_name]
+        attachment = backend.create_transit_gateway_vpc_attachment(
             transit_gateway_id=props["TransitGatewayId"], vpc_id=props["VpcId"],
             subnet_ids=props["SubnetIds"],
+            tags={t["Key"]: t["Value"] for t in props.get("Tags") or []},
         )
+        join_default_route_tables(backend, attachment.id)
         return cls(attachment.id)
 
     @classmethod
@@ -115,6 +122,11 @@ class Route53Profile(AdapterMixin, CloudFormationModel):
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
+        vpcs = (PROFILES.get(resource_name) or {}).get("Vpcs")
+        if vpcs:
+            refuse("route53.profile-delete-needs-no-vpc-associations",
+                   f"Profile {resource_name} is associated with {sorted(vpcs)}; disassociate it from every "
+                   "VPC first (delete the spokes' stacks before the hub's)", code="ResourceInUseException")
         PROFILES.pop(resource_name, None)
 
 

@@ -957,7 +957,7 @@ def test_notebook_imdsv2_on_the_emulated_api(aws):
 
 
 def test_default_routes_to_a_transit_gateway_or_peering_are_egress_and_specific_ranges_are_not():
-    from cdk_secure_ml.policies.live.routes import internet_routes
+    from cdk_secure_ml.policies.live.vpc import internet_routes
 
     tables = [{"RouteTableId": "rtb-1", "Routes": [
         {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},

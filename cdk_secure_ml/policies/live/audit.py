@@ -20,8 +20,8 @@ from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
-from .hub import hub_zone_name, routes_to_transit_gateway
-from .routes import internet_routes
+from .hub import alias_problem, hub_zone_name, routes_to_hub
+from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
 
@@ -59,6 +59,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
+    "ec2:DescribeTransitGatewayVpcAttachments",
     "ec2:DescribeVpcEndpoints",
     "guardduty:GetDetector",
     "guardduty:ListDetectors",
@@ -66,6 +67,8 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "kms:GetKeyRotationStatus",
     "kms:ListKeys",
     "route53:ListHostedZonesByVPC",
+    "route53:ListResourceRecordSets",
+    "route53profiles:ListProfileAssociations",
     "s3:GetBucketLocation",
     "s3:GetBucketLogging",
     "s3:GetBucketPolicy",
@@ -347,12 +350,16 @@ class Auditor(AwsCalls):
         names = [(e.get("ServiceName", "").lower(), e.get("VpcEndpointType")) for e in endpoints]
         missing = [s for s in DEFAULT_INTERFACE_ENDPOINTS
                    if not any(n.endswith("." + s) and t == "Interface" for n, t in names)]
-        if missing and routes_to_transit_gateway(tables):
-            missing = []  # a spoke of the hub layout: the interface endpoints are in the hub VPC
+        # A spoke of the hub layout has its interface endpoints in the hub VPC. None: only the Route 53
+        # Profile check could not run (recorded as not verified), so the spoke gets neither pass nor finding.
+        spoke = self._spoke_of_hub(vpc_id, tables) if missing else False
+        if spoke is not False:
+            missing = []
         if not any(n.endswith(".s3") and t == "Gateway" for n, t in names):
             missing.append("s3 (gateway)")
-        self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}"
-                                                  if missing else ""])
+        if spoke is not None or missing:
+            self.verdict("SML-NET-17", vpc_id, kind, [f"no VPC endpoint for {', '.join(missing)}"
+                                                      if missing else ""])
 
         groups = self.pages("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter)
         self._check_interface_endpoints(endpoints, groups)
@@ -362,7 +369,7 @@ class Auditor(AwsCalls):
                 "MapPublicIpOnLaunch is true" if subnet.get("MapPublicIpOnLaunch") else ""
             ])
         for group in groups:
-            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", _open_ingress(group))
+            self.verdict("SML-NET-11", group["GroupId"], "AWS::EC2::SecurityGroup", open_ingress(group))
 
     def _check_interface_endpoints(
         self, endpoints: list[dict[str, Any]], groups: list[dict[str, Any]]
@@ -374,8 +381,7 @@ class Auditor(AwsCalls):
             endpoint_id, endpoint_kind = endpoint["VpcEndpointId"], "AWS::EC2::VPCEndpoint"
             label = f"{endpoint_id} ({endpoint.get('ServiceName')})"
             self.verdict("SML-NET-14", label, endpoint_kind, [
-                "" if endpoint.get("PrivateDnsEnabled") or self._hub_zone_of(endpoint)
-                else "PrivateDnsEnabled is false"
+                "" if endpoint.get("PrivateDnsEnabled") else self._hub_zone_problem(endpoint)
             ])
             attached = [g.get("GroupId") for g in endpoint.get("Groups") or []]
             self.verdict("SML-NET-15", label, endpoint_kind, [
@@ -383,14 +389,34 @@ class Auditor(AwsCalls):
                 "uses the VPC's default security group" if default_group in attached else "",
             ])
 
-    def _hub_zone_of(self, endpoint: dict[str, Any]) -> bool:
-        """An endpoint of a hub: a private hosted zone named after its service is on its VPC."""
+    def _hub_zone_problem(self, endpoint: dict[str, Any]) -> str:
+        """``""`` for an endpoint of a hub: a private hosted zone named after its service is on its VPC and
+        the zone's apex record aliases the endpoint (:mod:`.hub`); else the problem."""
         name = hub_zone_name(endpoint.get("ServiceName", ""), self.region)
         if name is None:
-            return False
+            return "PrivateDnsEnabled is false"
         zones = self.call("route53", "list_hosted_zones_by_vpc", VPCId=endpoint.get("VpcId", ""),
                           VPCRegion=self.region).get("HostedZoneSummaries", [])
-        return any(z.get("Name") == name for z in zones)
+        zone = next((z["HostedZoneId"] for z in zones if z.get("Name") == name), None)
+        if zone is None:
+            return "PrivateDnsEnabled is false"
+        records = self.pages("route53", "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone)
+        return alias_problem(name, records, endpoint)
+
+    def _spoke_of_hub(self, vpc_id: str, tables: list[dict[str, Any]]) -> bool | None:
+        """A spoke of the hub layout (:mod:`.hub`); None when only the Profile check could not run."""
+        attachments = self.pages(
+            "ec2", "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}],
+        )
+        if not routes_to_hub(tables, attachments):
+            return False
+        try:
+            associations = self.call("route53profiles", "list_profile_associations", ResourceId=vpc_id)
+        except NotVerified as error:
+            self.not_verified(f"route53profiles ({vpc_id})", error)
+            return None
+        return bool(associations.get("ProfileAssociations"))
 
     # S3 ------------------------------------------------------------------------------------------
 
@@ -522,20 +548,6 @@ class Auditor(AwsCalls):
             self.verdict("SML-AUD-103", detector_id, kind, [
                 "" if status == "ENABLED" else f"the detector is {status}"
             ])
-
-
-def _open_ingress(group: dict[str, Any]) -> list[str]:
-    """A security group's ingress rules from anywhere (0.0.0.0/0, ::/0)."""
-    found = []
-    for permission in group.get("IpPermissions", []):
-        ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
-        ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
-        for cidr in ranges:
-            if cidr in ("0.0.0.0/0", "::/0"):
-                ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
-                         if "FromPort" in permission else "all ports")
-                found.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
-    return found
 
 
 def _encryption_problems(rules: list[dict[str, Any]], receives_logs: bool) -> tuple[list[str], bool]:

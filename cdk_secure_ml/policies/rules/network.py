@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...core.endpoint_hub import HUB_CIDR_TAG, hub_zone_name
 from ...core.network import DEFAULT_INTERFACE_ENDPOINTS
 from ..intrinsics import Unresolved, describe
 from ..rule import (
@@ -362,8 +363,9 @@ def _interface_endpoint(resource: Resource) -> bool | None:
     types=("AWS::EC2::VPCEndpoint",),
     rationale="""Without private DNS the AWS SDKs resolve the public service endpoints; calls fail in an
     isolated VPC or leave through another path. CloudFormation defaults PrivateDnsEnabled to false. The hub
-    layout's endpoints have it off on purpose: a private hosted zone record in the same template aliases
-    the endpoint instead (docs/network.md, "Hub layout"), which this rule accepts.""",
+    layout's endpoints have it off on purpose: the apex record of a private hosted zone named after the
+    service, in the same template, aliases the endpoint instead (docs/network.md, "Hub layout"), which
+    this rule accepts.""",
     remediation="""Set PrivateDnsEnabled: true on every interface endpoint, or (a hub of shared endpoints)
     alias the endpoint from a Route 53 private hosted zone named after the service (MlEndpointHub).""",
 )  # fmt: skip
@@ -376,20 +378,42 @@ def endpoint_private_dns(resource: Resource, template: Template) -> Iterator[Vio
 
 
 def _aliased_by_hosted_zone(endpoint: Resource, template: Template) -> bool:
-    """A record set of the template aliases ``endpoint``: the centralised pattern's zone per service
-    (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html)."""
-    return any(refers_to(record.properties.get("AliasTarget"), endpoint.logical_id)
-               for record in template.of_type("AWS::Route53::RecordSet"))
+    """A private hosted zone of the template, named after the endpoint's service, has an apex record that
+    aliases ``endpoint``: the centralised pattern's zone per service
+    (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html).
+    A record in a zone of another name, a public zone, or a record below the apex does not count."""
+    service_name = text_of(endpoint.properties.get("ServiceName"))
+    zone_name = hub_zone_name(service_name) if service_name else None
+    if zone_name is None:
+        return False
+    zones = [z.logical_id for z in template.of_type("AWS::Route53::HostedZone")
+             if z.properties.get("VPCs") and _fqdn(z.properties.get("Name")) == zone_name]
+    return any(refers_to(r.properties.get("AliasTarget"), endpoint.logical_id)
+               and _fqdn(r.properties.get("Name")) == zone_name
+               and any(refers_to(r.properties.get("HostedZoneId"), zone) for zone in zones)
+               for r in template.of_type("AWS::Route53::RecordSet"))
+
+
+def _fqdn(name: Any) -> str:
+    return str(name).lower().rstrip(".") + "." if isinstance(name, str) else ""
 
 
 def _reaches_endpoint_hub(vpc: Resource, template: Template) -> bool:
-    """The VPC is a spoke of the hub layout: attached to a transit gateway and associated with a Route 53
-    Profile (the hub's zones), both in this template."""
-    attached = any(refers_to(a.properties.get("VpcId"), vpc.logical_id)
-                   for a in template.of_type("AWS::EC2::TransitGatewayAttachment"))
+    """The VPC is a spoke of the hub layout, all in this template: attached to a transit gateway by an
+    attachment tagged with the hub's range (``HUB_CIDR_TAG``), a route sending exactly that range to that
+    transit gateway, and a Route 53 Profile (the hub's zones) associated with the VPC."""
+    hub_routes = set()
+    for attachment in template.of_type("AWS::EC2::TransitGatewayAttachment"):
+        props = attachment.properties
+        if refers_to(props.get("VpcId"), vpc.logical_id):
+            tags = {t.get("Key"): t.get("Value") for t in as_list(props.get("Tags")) if isinstance(t, dict)}
+            if isinstance(tags.get(HUB_CIDR_TAG), str):
+                hub_routes.add((tags[HUB_CIDR_TAG], str(props.get("TransitGatewayId"))))
+    routed = any((r.properties.get("DestinationCidrBlock"), str(r.properties.get("TransitGatewayId")))
+                 in hub_routes for r in template.of_type("AWS::EC2::Route"))
     resolves = any(refers_to(a.properties.get("ResourceId"), vpc.logical_id)
                    for a in template.of_type("AWS::Route53Profiles::ProfileAssociation"))
-    return attached and resolves
+    return routed and resolves
 
 
 @rule(
@@ -433,9 +457,10 @@ REQUIRED_ENDPOINTS = DEFAULT_INTERFACE_ENDPOINTS
     types=("AWS::EC2::VPC",),
     rationale="""Without internet access, Studio and jobs reach AWS only through endpoints; a missing
     STS or Logs endpoint makes Studio kernels hang. Applies to VPCs in templates with SageMaker
-    resources or SageMaker endpoints. A spoke of the hub layout (attached to a transit gateway and
-    associated with a Route 53 Profile in the same template) reaches the interface endpoints in the hub
-    and needs only the S3 gateway endpoint here.""",
+    resources or SageMaker endpoints. A spoke of the hub layout (in the same template: a transit gateway
+    attachment tagged with the hub's range, a route sending that range to that transit gateway, and a
+    Route 53 Profile associated with the VPC) reaches the interface endpoints in the hub and needs only
+    the S3 gateway endpoint here.""",
     remediation="""Add interface endpoints for sagemaker.api, sagemaker.runtime, notebook, studio, sts,
     logs, monitoring, ecr.api, ecr.dkr, kms, ssm, and an S3 gateway endpoint (MlNetwork does this), or
     attach the VPC to an endpoint hub (network.interface_endpoints.mode: hub).""",

@@ -1,11 +1,13 @@
-"""Which routes of a VPC's route tables lead out of it (the live audit's SML-NET-12), judged as MlNetwork
-judges a VPC at synth time (constructs/network_routes.py)."""
+"""Readers of a VPC's describe answers for the live audit (:mod:`.audit` makes the calls): routes out of
+the VPC (SML-NET-12, judged as MlNetwork judges a VPC at synth time, constructs/network_routes.py), and
+security group rules open to anywhere."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["internet_routes"]
+__all__ = ["internet_routes", "open_ingress"]
+
 
 #: Route targets that lead elsewhere; with a default destination they are centralized egress (AWS's
 #: pattern sends 0.0.0.0/0 to a transit gateway and out through another VPC's NAT gateways:
@@ -33,4 +35,18 @@ def internet_routes(tables: list[dict[str, Any]]) -> list[str]:
             via = direct or (onward if default else None)
             if via:
                 found.append(f"route table {table['RouteTableId']} routes {destination} to {via}")
+    return found
+
+
+def open_ingress(group: dict[str, Any]) -> list[str]:
+    """A security group's ingress rules from anywhere (0.0.0.0/0, ::/0)."""
+    found = []
+    for permission in group.get("IpPermissions", []):
+        ranges = [r.get("CidrIp") for r in permission.get("IpRanges", [])]
+        ranges += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])]
+        for cidr in ranges:
+            if cidr in ("0.0.0.0/0", "::/0"):
+                ports = (f"{permission.get('FromPort')}-{permission.get('ToPort')}"
+                         if "FromPort" in permission else "all ports")
+                found.append(f"ingress from {cidr} on {permission.get('IpProtocol')} {ports}")
     return found
