@@ -156,10 +156,16 @@ def _clause_restricts_nobody(operator: str, key: str, values: list[Any]) -> str 
         return f"{operator} {key}: true when the request has no {key}"
     if "not" in base.lower():
         return f"{operator} {key}: every value but those listed passes"
-    if base.lower() == "null" and values and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values):
-        return f"{operator} {key} \"true\": matches requests without the key"
-    if _LIKE_OPERATOR.match(operator) and values and all(
-        isinstance(v, str) and _MATCHES_ANY_VALUE.match(v) for v in values
+    if (
+        base.lower() == "null"
+        and values
+        and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values)
+    ):
+        return f'{operator} {key} "true": matches requests without the key'
+    if (
+        _LIKE_OPERATOR.match(operator)
+        and values
+        and all(isinstance(v, str) and _MATCHES_ANY_VALUE.match(v) for v in values)
     ):
         shown = values[0] if len(values) == 1 else values
         return f"{operator} {key} {json.dumps(shown)} matches every caller"

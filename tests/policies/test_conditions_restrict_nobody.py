@@ -43,7 +43,10 @@ def _bucket_policy(statement: dict[str, Any]) -> dict[str, Any]:
 
 
 def _key(statement: dict[str, Any]) -> dict[str, Any]:
-    document = {"Version": "2012-10-17", "Statement": [{**statement, "Action": "kms:Decrypt", "Resource": "*"}]}
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{**statement, "Action": "kms:Decrypt", "Resource": "*"}],
+    }
     return template({"K": res("AWS::KMS::Key", EnableKeyRotation=True, KeyPolicy=document)})
 
 
@@ -78,7 +81,10 @@ def test_deny_statements_are_not_judged(name: str, insecure: dict[str, Any], why
 @pytest.mark.aws_behaviour("iam.set-operators-and-missing-keys", "iam.ifexists-null-missing-key")
 def test_one_restricting_clause_restricts_the_statement() -> None:
     """Clauses are ANDed: a positive clause next to an IfExists one still restricts."""
-    condition = {"StringEqualsIfExists": {"aws:SourceVpce": VPCE}, "StringEquals": {"aws:PrincipalOrgID": "o-a"}}
+    condition = {
+        "StringEqualsIfExists": {"aws:SourceVpce": VPCE},
+        "StringEquals": {"aws:PrincipalOrgID": "o-a"},
+    }
     assert non_restricting_condition({"Condition": condition}) is None
 
 

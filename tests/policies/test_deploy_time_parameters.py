@@ -52,7 +52,7 @@ def test_a_parameter_with_only_secure_allowed_values_is_clean() -> None:
 
 def test_an_insecure_default_is_still_an_error_and_not_also_a_warning() -> None:
     (finding,) = findings(_model({"Type": "String", "Default": "false"}), "SML-NET-7", "Model")
-    assert finding.severity == "error" and "EnableNetworkIsolation is \"false\"" in finding.message
+    assert finding.severity == "error" and 'EnableNetworkIsolation is "false"' in finding.message
 
 
 def test_a_free_form_parameter_elsewhere_adds_no_warning() -> None:
