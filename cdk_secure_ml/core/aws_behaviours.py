@@ -134,6 +134,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "StringLike/ArnLike values may hold * (any run of characters): a lone * matches every value of a key "
        "present in the request.",
        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+    _b("iam.ifexists-null-missing-key",
+       "AWS IAM",
+       "A condition on a key missing from the request is false, except that an ...IfExists operator, a "
+       "negated operator (StringNotEquals, NotIpAddress, ...) and Null with \"true\" are then true.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
     # ---------------------------------------------------------------- AWS CDK (the toolkit, not a service)
     _b("cdk.role-from-arn-token-path",
        "AWS CDK",

@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -128,13 +129,56 @@ TRANSPORT_KEYS = frozenset({"aws:securetransport", "s3:tlsversion", "s3:signatur
 #: Operators whose values may hold wildcards (* matches any run of characters), so a lone * matches every
 #: value of a present key.
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-_LIKE_OPERATOR = re.compile(r"^(For(All|Any)Values:)?(StringLike|ArnLike|ArnEquals)(IfExists)?$", re.I)
+_LIKE_OPERATOR = re.compile(r"^(For(All|Any)Values?:)?(StringLike|ArnLike|ArnEquals)(IfExists)?$", re.I)
+#: A value every ARN (or every string) matches under a wildcard operator: ``*``, ``arn:*``,
+#: ``arn:aws:*:*:*:*`` (each of its parts a wildcard, the partition a wildcard or named).
+_MATCHES_ANY_VALUE = re.compile(r"^(\*+|arn:(\*+|aws[a-z-]*|\$\{AWS::Partition\})(:\*+)*)$")
+
+
+def _clause_restricts_nobody(operator: str, key: str, values: list[Any]) -> str | None:
+    """Why one ``operator: {key: values}`` clause of an Allow lets in callers it seems to keep out, or
+    None when it restricts (or cannot be told).
+
+    A clause restricts only when it uses a positive operator, without ``IfExists`` and without
+    ``ForAllValues``, and is not ``Null ... "true"``: a key missing from the request makes a condition
+    false, except that an ``...IfExists`` operator, a negated operator (``StringNotEquals``,
+    ``NotIpAddress``, ...) and ``Null "true"`` are then true
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html),
+    and ``ForAllValues`` is true when the key is missing
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html).
+    A negated operator lets in every value but those listed."""
+    qualifier, _, base = operator.rpartition(":")
+    if key.lower() in TRANSPORT_KEYS:
+        return f"{operator} {key} only says how the request travels"
+    if base.lower().endswith("ifexists"):
+        return f"{operator} {key}: requests without the key pass"
+    if qualifier.lower() == "forallvalues":
+        return f"{operator} {key}: true when the request has no {key}"
+    if "not" in base.lower():
+        return f"{operator} {key}: every value but those listed passes"
+    if (
+        base.lower() == "null"
+        and values
+        and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values)
+    ):
+        return f'{operator} {key} "true": matches requests without the key'
+    if (
+        _LIKE_OPERATOR.match(operator)
+        and values
+        and all(isinstance(v, str) and _MATCHES_ANY_VALUE.match(v) for v in values)
+    ):
+        shown = values[0] if len(values) == 1 else values
+        return f"{operator} {key} {json.dumps(shown)} matches every caller"
+    return None
 
 
 def non_restricting_condition(statement: dict[str, Any]) -> str | None:
-    """Why a statement's ``Condition`` restricts no caller, or None when some clause restricts (or it
-    cannot be told). A clause restricts nobody when its key is a transport key (:data:`TRANSPORT_KEYS`)
-    or its values are all ``*`` under a wildcard operator (``StringLike kms:CallerAccount "*"``).
+    """Why a statement's ``Condition`` restricts no caller the author meant to keep out, or None when
+    some clause restricts (or it cannot be told). Clauses are ANDed, so one restricting clause is
+    enough. A clause restricts nobody when its key is a transport key (:data:`TRANSPORT_KEYS`), its
+    operator ends in ``IfExists``, is ``ForAllValues:...`` or negated, it is ``Null ... "true"``, or its
+    values all match any value under a wildcard operator (``StringLike kms:CallerAccount "*"``,
+    ``ArnLike aws:SourceArn "arn:aws:*:*:*:*"``); see :func:`_clause_restricts_nobody`.
     A statement without a condition gives None (the caller reports that case itself)."""
     condition = statement.get("Condition")
     if not isinstance(condition, dict) or not condition:
@@ -145,12 +189,10 @@ def non_restricting_condition(statement: dict[str, Any]) -> str | None:
             return None
         for key, value in block.items():
             values = as_list(value)
-            if str(key).lower() in TRANSPORT_KEYS:
-                reasons.append(f"{operator} {key} only says how the request travels")
-            elif _LIKE_OPERATOR.match(str(operator)) and values and all(v == "*" for v in values):
-                reasons.append(f"{operator} {key} \"*\" matches every caller")
-            else:
+            why = _clause_restricts_nobody(str(operator), str(key), values)
+            if why is None:
                 return None
+            reasons.append(why)
     return "; ".join(reasons)
 
 

@@ -141,9 +141,17 @@ class Resolver:
     a resource, ``Resources``. Conditions are evaluated once and memoised.
     """
 
-    def __init__(self, data: dict[str, Any], conditions: dict[str, bool] | None = None):
+    def __init__(
+        self,
+        data: dict[str, Any],
+        conditions: dict[str, bool] | None = None,
+        deploy_time: frozenset[str] = frozenset(),
+    ):
         """``conditions``: values to take for named conditions instead of evaluating them (a variant of
-        the template where a condition that cannot be evaluated is taken as true, or false)."""
+        the template where a condition that cannot be evaluated is taken as true, or false).
+        ``deploy_time``: parameters to leave unresolved whatever their ``Default`` (a variant of the
+        template where a parameter without ``AllowedValues`` holds a value the deployer chose)."""
+        self.deploy_time = deploy_time
         self.parameters: dict[str, Any] = mapping(data.get("Parameters"))
         self.mappings: dict[str, Any] = mapping(data.get("Mappings"))
         self.conditions: dict[str, Any] = mapping(data.get("Conditions"))
@@ -231,6 +239,10 @@ class Resolver:
             ptype = str(param.get("Type", ""))
             if ptype.startswith("AWS::SSM::Parameter::Value") or "Default" not in param:
                 return Unresolved(f"Ref {name}", text="${" + name + "}")
+            if name in self.deploy_time:
+                return Unresolved(
+                    f"Ref {name} (a deploy-time parameter without AllowedValues)", text="${" + name + "}"
+                )
             default = param["Default"]
             if (ptype == "CommaDelimitedList" or ptype.startswith("List<")) and isinstance(default, str):
                 return [item.strip() for item in default.split(",")]

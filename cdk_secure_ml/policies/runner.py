@@ -109,7 +109,9 @@ def _variant_findings(
     if not variants:
         return []
     seen = {(f.rule, f.message) for f in base}
+    judged = {f.rule for f in base}
     extra: list[Finding] = []
+    deploy_time: list[Finding] = []
     unsettled: set[str] = set()
     for variant in variants:
         twin = variant.template.resources[resource.logical_id]
@@ -118,7 +120,13 @@ def _variant_findings(
         for finding in _check_resource(twin, rules, context):
             if finding.message.startswith(CANNOT_VERIFY) and variant.condition:
                 unsettled.add(finding.rule)
-            if (finding.rule, finding.message) not in seen:
+            if variant.deploy_time:
+                # What a free-form parameter feeds: only its "cannot verify", and only for a rule the
+                # default passed (a default that already fails is reported as it is).
+                if finding.message.startswith(CANNOT_VERIFY) and finding.rule not in judged:
+                    judged.add(finding.rule)
+                    deploy_time.append(_naming(finding, variant))
+            elif (finding.rule, finding.message) not in seen:
                 seen.add((finding.rule, finding.message))
                 extra.append(replace(finding, message=f"{finding.message} (when {variant.label})"))
     settled = [
@@ -127,7 +135,14 @@ def _variant_findings(
     ]  # fmt: skip
     for finding in settled:
         base.remove(finding)
-    return [f for f in extra if not f.message.startswith(CANNOT_VERIFY)]
+    return [f for f in extra if not f.message.startswith(CANNOT_VERIFY)] + deploy_time
+
+
+def _naming(finding: Finding, variant: Variant) -> Finding:
+    """A deploy-time variant's finding, naming the parameter when the rule's message does not."""
+    if f"Ref {variant.parameter} " in finding.message:
+        return finding
+    return replace(finding, message=f"{finding.message} (when {variant.label})")
 
 
 def _check_resource(resource: Resource, rules: list[Rule], context: RunContext) -> list[Finding]:

@@ -8,6 +8,12 @@ A parameter's ``AllowedValues`` are the values CloudFormation accepts for it at 
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html).
 A rule that passes on the default but fails for another allowed value reports it, naming the parameter.
 
+A parameter without ``AllowedValues`` (free-form, or constrained by ``AllowedPattern``, lengths or
+bounds only) accepts values no list names, so its ``Default`` is only the value a deployer who passes
+nothing gets. Its variant (:attr:`Variant.deploy_time`) leaves it unresolved: a rule that passes on the
+default but needs the value reports "cannot verify" naming the parameter, instead of trusting a secure
+default the deployer may override (``EnableNetworkIsolation: !Ref P`` with ``Default: "true"``).
+
 Template layer: imports :mod:`.template` and :mod:`.intrinsics` only; the runner uses it.
 """
 
@@ -32,12 +38,14 @@ _SUB_NAME = re.compile(r"\$\{([^}!][^}.]*)")
 @dataclass(frozen=True)
 class Variant:
     """One variant: ``label`` for messages (``parameter Env is 'prod'``), the ``parameter`` or
-    ``condition`` it changes, and the template as that variant sees it."""
+    ``condition`` it changes, and the template as that variant sees it. ``deploy_time``: the parameter
+    has no ``AllowedValues`` and is left unresolved (its "cannot verify" findings are reported)."""
 
     label: str
     parameter: str | None
     condition: str | None
     template: Template
+    deploy_time: bool = False
 
 
 def _rebind(template: Template, resolver: Resolver) -> Template:
@@ -76,9 +84,26 @@ def variants_of(template: Template) -> tuple[list[Variant], int]:
                 resolver = Resolver(template.data, conditions={name: value})
                 label = f"condition {name} is {'true' if value else 'false'}"
                 found.append(Variant(label, None, name, _rebind(template, resolver)))
+    # Last, so that the variants of known values come first when there are too many.
+    for name, raw in template.parameters.items():
+        if _is_free_form(mapping(raw)):
+            resolver = Resolver(template.data, deploy_time=frozenset({name}))
+            label = f"parameter {name} is set at deploy time"
+            found.append(Variant(label, name, None, _rebind(template, resolver), deploy_time=True))
     result = (found[:MAX_VARIANTS], max(0, len(found) - MAX_VARIANTS))
     template.cache["variants"] = result
     return result
+
+
+def _is_free_form(param: dict[str, Any]) -> bool:
+    """A parameter with a ``Default`` and no ``AllowedValues``, whose value the template resolves to the
+    default (SSM parameter types and parameters without a default are unresolved anyway)."""
+    allowed = param.get("AllowedValues")
+    return (
+        "Default" in param
+        and not (isinstance(allowed, list) and allowed)
+        and not str(param.get("Type", "")).startswith("AWS::SSM::Parameter::Value")
+    )
 
 
 def _names(value: Any) -> Iterator[tuple[str, str]]:

@@ -434,8 +434,9 @@ def key_rotation(resource: Resource, template: Template) -> Iterator[Violation]:
     "SML-ENC-12", "error", "KMS key policies grant to everyone only with conditions",
     types=("AWS::KMS::Key",),
     rationale="""An Allow to Principal * (or with NotPrincipal) without conditions lets any AWS account use or
-    manage the key; so do conditions that restrict nobody (kms:CallerAccount "*" under StringLike,
-    aws:SecureTransport alone).""",
+    manage the key; so do conditions that restrict nobody: kms:CallerAccount "*" under StringLike,
+    aws:SecureTransport alone, an ...IfExists or ForAllValues operator (true when the key is missing), a
+    negated operator (StringNotEquals lets every other value in) or Null "true".""",
     remediation="""Name the principals, or restrict the statement with conditions (aws:PrincipalOrgID,
     kms:CallerAccount, kms:ViaService).""",
 )  # fmt: skip

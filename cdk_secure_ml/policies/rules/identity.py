@@ -255,8 +255,9 @@ def trust_principals(resource: Resource, template: Template) -> Iterator[Violati
     "SML-IAM-8", "error", "Resource policies allow everyone only with restricting conditions",
     types=tuple(RESOURCE_POLICY_TYPES),
     rationale="""An Allow to Principal * (or with NotPrincipal) without conditions makes the bucket, topic or
-    queue public; so does one whose conditions restrict nobody (aws:SecureTransport alone, a "*" value
-    under StringLike on an account or organization key).""",
+    queue public; so does one whose conditions restrict nobody: aws:SecureTransport alone, a "*" or
+    all-wildcard ARN value under StringLike/ArnLike, an ...IfExists or ForAllValues operator (true when the
+    key is missing), a negated operator (StringNotEquals lets every other value in) or Null "true".""",
     remediation="""Name the principals, or restrict with aws:SourceVpce, aws:PrincipalOrgID,
     aws:SourceArn/aws:SourceAccount.""",
 )  # fmt: skip
