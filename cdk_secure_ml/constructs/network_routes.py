@@ -38,6 +38,8 @@ _EGRESS_ONLY = "egress-only internet gateway"
 #: Route targets allowed with ``inspected_egress``: a NAT gateway (or NAT instance) whose own subnet routes
 #: through the firewall, or the firewall's endpoint itself (a Gateway Load Balancer endpoint).
 _NAT = "NAT gateway"
+#: A NAT gateway of ConnectivityType private: no way to the internet.
+_PRIVATE_NAT = "private NAT gateway"
 _NAT_INSTANCE = "instance or network interface (e.g. a NAT instance)"
 _FIREWALL_ENDPOINT = "VPC endpoint (a firewall or Gateway Load Balancer endpoint)"
 #: A default route (0.0.0.0/0, ::/0, or the split halves 0.0.0.0/1 + 128.0.0.0/1) to a transit gateway, a
@@ -129,13 +131,17 @@ class _StackIndex:
             elif isinstance(node, ec2.CfnEgressOnlyInternetGateway):
                 self.kinds[stack.get_logical_id(node)] = (_EGRESS_ONLY, node.node.path)
             elif isinstance(node, ec2.CfnNatGateway):
-                self.kinds[stack.get_logical_id(node)] = (_NAT, node.node.path)
+                # A private NAT gateway translates to other VPCs or on-premises and cannot reach the
+                # internet (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html).
+                private = node.connectivity_type == "private"
+                self.kinds[stack.get_logical_id(node)] = (_PRIVATE_NAT if private else _NAT, node.node.path)
 
     def target_of(self, route: ec2.CfnRoute) -> tuple[str, str] | None:
         """(kind, name) of a route's target when it leads out of the VPC to the internet, else None."""
         if route.nat_gateway_id is not None:
             ref = _resolved_ref(self.stack, route.nat_gateway_id)
-            return _NAT, self.kinds.get(ref or "", ("", ref or ""))[1]
+            kind, name = self.kinds.get(ref or "", (_NAT, ref or ""))
+            return None if kind == _PRIVATE_NAT else (_NAT, name)
         if route.egress_only_internet_gateway_id is not None:
             ref = _resolved_ref(self.stack, route.egress_only_internet_gateway_id)
             return _EGRESS_ONLY, self.kinds.get(ref or "", ("", ref or ""))[1]

@@ -274,3 +274,19 @@ def test_secure_endpoint_accepts_isolated_subnets():
     vpc = _imported(stack, isolated=["subnet-a", "subnet-b"], public=["subnet-c", "subnet-d"])
     endpoint = _endpoint(stack, vpc=vpc, subnets=vpc.isolated_subnets)
     assert [s.subnet_id for s in endpoint.subnets] == ["subnet-a", "subnet-b"]
+
+
+def test_a_route_to_a_private_nat_gateway_is_not_egress():
+    """A private NAT gateway reaches other networks, never the internet; a public one is refused."""
+    stack = _stack()
+    vpc = _vpc(stack, ec2.SubnetType.PRIVATE_ISOLATED)
+    first, second = vpc.isolated_subnets
+    private = ec2.CfnNatGateway(stack, "PrivateNat", subnet_id=first.subnet_id, connectivity_type="private")
+    ec2.CfnRoute(first, "ToOnPremises", route_table_id=first.route_table.route_table_id,
+                 destination_cidr_block="0.0.0.0/0", nat_gateway_id=private.ref)
+    assert egress_routes(vpc, vpc.isolated_subnets) == []
+    public = ec2.CfnNatGateway(stack, "PublicNat", subnet_id=second.subnet_id, allocation_id="eipalloc-1")
+    ec2.CfnRoute(second, "ToInternet", route_table_id=second.route_table.route_table_id,
+                 destination_cidr_block="0.0.0.0/0", nat_gateway_id=public.ref)
+    assert [(r.target, r.target_name) for r in egress_routes(vpc, vpc.isolated_subnets)] == [
+        ("NAT gateway", "S/PublicNat")]
