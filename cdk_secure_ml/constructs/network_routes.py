@@ -140,8 +140,8 @@ class _StackIndex:
         """(kind, name) of a route's target when it leads out of the VPC to the internet, else None."""
         if route.nat_gateway_id is not None:
             ref = _resolved_ref(self.stack, route.nat_gateway_id)
-            kind, name = self.kinds.get(ref or "", (_NAT, ref or ""))
-            return None if kind == _PRIVATE_NAT else (_NAT, name)
+            nat_kind, nat_name = self.kinds.get(ref or "", (_NAT, ref or ""))
+            return None if nat_kind == _PRIVATE_NAT else (_NAT, nat_name)
         if route.egress_only_internet_gateway_id is not None:
             ref = _resolved_ref(self.stack, route.egress_only_internet_gateway_id)
             return _EGRESS_ONLY, self.kinds.get(ref or "", ("", ref or ""))[1]
