@@ -52,6 +52,17 @@ def reference_app(default_config):
 
 
 @pytest.fixture(scope="session")
+def hub_app():
+    """config/hub.yaml, synthesized once with every pack (raises on any unacknowledged finding).
+    (config, pipeline stack, hub stack); the assembly is in ``hub_stack.node.root.outdir``."""
+    config = load_config(ROOT / "config" / "hub.yaml")
+    app, pipeline = build_reference_app(config, app=strict_app(), config_path="config/hub.yaml")
+    app.synth()
+    hub_stack = app.node.find_child("secure-ml-EndpointHub")
+    return config, pipeline, hub_stack
+
+
+@pytest.fixture(scope="session")
 def demo_app():
     """config/demo.yaml's platform with all compliance packs, synthesized once in strict mode: synth raising
     here means an unacknowledged finding. (config, stage, assembly)."""

@@ -11,27 +11,16 @@ import pytest
 from aws_cdk import Environment, Stack
 from aws_cdk.assertions import Template
 
-from cdk_secure_ml.config import ConfigError, load_config, parse_config
+from cdk_secure_ml.config import ConfigError, parse_config
 from cdk_secure_ml.constructs.endpoint_hub import MlEndpointHub
 from cdk_secure_ml.core.endpoint_hub import PRIVATE_DNS_NAMES, WILDCARD_DNS_SERVICES, hub_cidr_problems
 from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
-from cdk_secure_ml.stacks.reference_app import build_reference_app
 
-from .conftest import ROOT, new_app, strict_app
+from .conftest import ROOT, new_app
 from .policies.sml_helpers import findings, verdict
 
 SPOKES = {"222222222222": "10.21.0.0/16", "333333333333": "10.22.0.0/16", "444444444444": "10.23.0.0/16"}
 HUB_CIDR = "10.0.0.0/22"
-
-
-@pytest.fixture(scope="session")
-def hub_app():
-    """config/hub.yaml, synthesized once with every pack (raises on any unacknowledged finding)."""
-    config = load_config(ROOT / "config" / "hub.yaml")
-    app, pipeline = build_reference_app(config, app=strict_app(), config_path="config/hub.yaml")
-    app.synth()
-    hub_stack = app.node.find_child("secure-ml-EndpointHub")
-    return config, pipeline, hub_stack
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""Assemblies for the cost tests: the demo, multi-account and hub configs, each synthesized once per session
-into a directory (the default config's assembly is tests/conftest.py's ``reference_app``)."""
+"""Assemblies for the cost tests: the default, demo and hub configs' come from the session fixtures of
+tests/conftest.py (synthesized once for every test); the multi-account one is synthesized here, once."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ def _synth(name: str, outdir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_assembly(tmp_path_factory) -> Path:
-    return _synth("demo", tmp_path_factory.mktemp("cost-demo"))
+def demo_assembly(demo_app) -> Path:
+    _, _, assembly = demo_app
+    return Path(assembly.directory)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,7 @@ def default_assembly(reference_app) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hub_assembly(tmp_path_factory) -> Path:
+def hub_assembly(hub_app) -> Path:
     """config/hub.yaml: the hub account's stack and the pipeline's three spoke stages."""
-    return _synth("hub", tmp_path_factory.mktemp("cost-hub"))
+    _, _, hub_stack = hub_app
+    return Path(hub_stack.node.root.outdir)
