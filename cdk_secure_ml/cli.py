@@ -30,6 +30,8 @@ from .policies.rule import cfn_reference_url
 from .policies.rules import AREA_NAMES, AREAS, CATALOGUE, RULES_BY_ID, Rule
 from .policies.runner import check_paths
 from .policies.template import InputError
+from .usage import Parser as _Parser
+from .usage import UsageError
 
 PROG = "secure-ml"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,15 +45,6 @@ def _version() -> str:
         return version("cdk-secure-ml")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
         return "0.0.0"
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:

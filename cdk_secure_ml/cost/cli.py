@@ -9,6 +9,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ..usage import Parser as _Parser
+from ..usage import UsageError
 from .assembly import CostInputError, read_assembly
 from .estimate import estimate
 from .model import CostAssumptions
@@ -16,15 +18,6 @@ from .prices import load_price_book
 from .report import format_json, format_text
 
 PROG = "secure-ml cost"
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,7 +54,7 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise _UsageError(
+            raise UsageError(
                 f"--assume {pair!r}: write NAME=VALUE, e.g. --assume config_items_per_month=5000"
             )
         overrides[name.strip()] = value.strip()
@@ -75,14 +68,14 @@ def main_cost(argv: Sequence[str]) -> int:
         assumptions = CostAssumptions().replace(_overrides(args.assume))
         book = load_price_book(args.prices)
         if args.region and args.region not in book.prices:
-            raise _UsageError(
+            raise UsageError(
                 f"--region {args.region}: the price snapshot has no prices for it; "
                 f"use one of {', '.join(book.regions)} or refresh the snapshot"
             )
         result = estimate(read_assembly(args.path), book, assumptions, default_region=args.region)
         sys.stdout.write(format_json(result) if args.format == "json" else format_text(result, args.verbose))
         return 0
-    except (_UsageError, CostInputError, ValueError) as error:
+    except (UsageError, CostInputError, ValueError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:  # --help

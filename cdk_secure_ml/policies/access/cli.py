@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ...usage import Parser as _Parser
+from ...usage import UsageError
 from ..template import InputError
 from .assembly import load_assembly
 from .catalogue import derive
@@ -27,11 +29,6 @@ from .evaluator import Decision
 from .scenarios import Scenario, load_scenarios, run
 
 __all__ = ["format_json", "format_query", "format_text", "main_access", "print_matrix"]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{message} (see 'secure-ml access --help')")
 
 
 def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, Any]:
@@ -251,7 +248,7 @@ def main_access(argv: Sequence[str]) -> int:
                 check_actions(extra)
                 scenarios += extra
         results = run(assembly, scenarios, scps=not args.no_scps)
-    except (InputError, UnknownOperator) as error:
+    except (InputError, UnknownOperator, UsageError) as error:
         print(f"secure-ml access: error: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:  # --help

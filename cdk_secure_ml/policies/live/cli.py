@@ -17,20 +17,13 @@ from urllib.parse import urlparse
 
 from cdk_secure_ml.core.regions import known_regions
 
+from ...usage import Parser as _Parser
+from ...usage import UsageError
 from .audit import run_audit
 from .calls import AuditError, AuditResult
 from .rules import title_of
 
 PROG = "secure-ml audit"
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def parser() -> argparse.ArgumentParser:
