@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import jsii
@@ -236,19 +237,16 @@ def wildcard_finding_ids(document: dict[str, Any]) -> list[str]:
 
 
 @jsii.implements(IValidation)
-class _AcknowledgeWildcards:
-    # Runs as node validation: after cross-stack references are resolved (the ids name them) and
-    # before the validation plugins read the acknowledgements.
-    def __init__(self, policy: iam.ManagedPolicy, reason: str) -> None:
+class _OnResolvedDocument:
+    # Runs as node validation: after cross-stack references are resolved (Fn::ImportValue, and the ids
+    # that name them) and before the validation plugins read the acknowledgements.
+    def __init__(self, policy: iam.ManagedPolicy, act: Callable[[dict[str, Any]], None]) -> None:
         self._policy = policy
-        self._reason = reason
+        self._act = act
 
     def validate(self) -> list[str]:
         cfn = self._policy.node.default_child
-        document = Stack.of(self._policy).resolve(cfn.policy_document)  # type: ignore[union-attr]
-        ids = wildcard_finding_ids(document)
-        if ids:
-            acknowledge(self._policy, self._reason, *ids)
+        self._act(Stack.of(self._policy).resolve(cfn.policy_document))  # type: ignore[union-attr]
         return []
 
 
@@ -257,7 +255,12 @@ def acknowledge_wildcards(policy: iam.ManagedPolicy, reason: str) -> None:
     library wrote (each finding is named after its resolved action or resource), with ``reason``."""
     if not reason or not reason.strip():
         raise ValueError(f"acknowledging the wildcards of {policy.node.path} needs a reason")
-    policy.node.add_validation(_AcknowledgeWildcards(policy, reason))
+    def act(document: dict[str, Any]) -> None:
+        ids = wildcard_finding_ids(document)
+        if ids:
+            acknowledge(policy, reason, *ids)
+
+    policy.node.add_validation(_OnResolvedDocument(policy, act))
 
 
 def _imported_statements(document: dict[str, Any]) -> list[str]:
@@ -270,22 +273,6 @@ def _imported_statements(document: dict[str, Any]) -> list[str]:
     ]
 
 
-@jsii.implements(IValidation)
-class _JustifyImportedResources:
-    # Runs as node validation: cross-stack references are Fn::ImportValue by then.
-    def __init__(self, policy: iam.ManagedPolicy, reason: str) -> None:
-        self._policy = policy
-        self._reason = reason
-
-    def validate(self) -> list[str]:
-        cfn = self._policy.node.default_child
-        document = Stack.of(self._policy).resolve(cfn.policy_document)  # type: ignore[union-attr]
-        for sid in _imported_statements(document):
-            justify_iam_lint(self._policy, self._reason, "UNRESOLVED", policy=f"PolicyDocument/{sid}",
-                             detail="*Fn::ImportValue*")
-        return []
-
-
 def justify_imported_resources(policy: iam.ManagedPolicy, reason: str) -> None:
     """Justify iam-lint's "cannot verify" (``PARLIAMENT-UNRESOLVED``) on each statement of one managed policy
     the library wrote whose resource is a cross-stack import, with ``reason``: say why the statement names
@@ -293,4 +280,9 @@ def justify_imported_resources(policy: iam.ManagedPolicy, reason: str) -> None:
     matches nothing is a warning). Raises ``ValueError`` without a reason."""
     if not reason or not reason.strip():
         raise ValueError(f"justifying the imports of {policy.node.path} needs a reason")
-    policy.node.add_validation(_JustifyImportedResources(policy, reason))
+    def act(document: dict[str, Any]) -> None:
+        for sid in _imported_statements(document):
+            justify_iam_lint(policy, reason, "UNRESOLVED", policy=f"PolicyDocument/{sid}",
+                             detail="*Fn::ImportValue*")
+
+    policy.node.add_validation(_OnResolvedDocument(policy, act))
