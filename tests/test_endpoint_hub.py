@@ -117,6 +117,20 @@ def test_hub_transit_gateway_segments_spokes_from_each_other(hub_template):
     assert any("HubAssociation" in d for d in depends) and any("HubPropagation" in d for d in depends)
 
 
+@pytest.mark.aws_behaviour("ec2.transit-gateway-default-route-table-not-deletable")
+def test_the_default_route_tables_are_released_on_delete_and_the_call_may_name_them(hub_template):
+    """Deleting the hub turns the defaults off before the tables go (a default table cannot be deleted), and
+    the handler may name the route tables, on which ModifyTransitGateway is authorized too."""
+    ((_, call),) = of_type(hub_template, "Custom::AWS").items()
+    delete = json.dumps(call["Properties"]["Delete"])
+    assert '\\"DefaultRouteTableAssociation\\":\\"disable\\"' in delete
+    assert '\\"DefaultRouteTablePropagation\\":\\"disable\\"' in delete
+    policies = [r["Properties"]["PolicyDocument"] for r in of_type(hub_template, "AWS::IAM::Policy").values()
+                if "ec2:ModifyTransitGateway" in json.dumps(r["Properties"]["PolicyDocument"])]
+    (statement,) = policies[0]["Statement"]
+    assert sum("transit-gateway-route-table/" in json.dumps(r) for r in statement["Resource"]) == 2
+
+
 def test_hub_endpoint_group_admits_443_from_each_spoke_range(hub_template):
     groups = [r["Properties"] for r in of_type(hub_template, "AWS::EC2::SecurityGroup").values()
               if "interface endpoints" in r["Properties"]["GroupDescription"]]

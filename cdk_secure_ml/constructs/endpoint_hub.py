@@ -237,13 +237,34 @@ class MlEndpointHub(Construct):
             },
             physical_resource_id=cr.PhysicalResourceId.of(self.transit_gateway.ref),
         )
+        # A route table that is a default association or propagation table cannot be deleted
+        # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTransitGatewayRouteTable.html):
+        # on delete the defaults are turned off again, before the tables go.
+        release = cr.AwsSdkCall(
+            service="EC2",
+            action="modifyTransitGateway",
+            parameters={
+                "TransitGatewayId": self.transit_gateway.ref,
+                "Options": {
+                    "DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable",
+                },
+            },
+        )
+        stack = Stack.of(self)
+        tables = [
+            f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:transit-gateway-route-table/{table.ref}"
+            for table in (self.spokes_route_table, self.hub_route_table)
+        ]
         resource = cr.AwsCustomResource(
             self,
             "DefaultRouteTables",
             on_create=call,
             on_update=call,
+            on_delete=release,
+            # ModifyTransitGateway is authorized on the gateway and on the route tables it names
+            # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
             policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(
-                actions=["ec2:ModifyTransitGateway"], resources=[self.transit_gateway_arn],
+                actions=["ec2:ModifyTransitGateway"], resources=[self.transit_gateway_arn, *tables],
             )]),
             install_latest_aws_sdk=False,
             # Its handler's log, encrypted with the hub network's flow-log key (SML-ENC-13).

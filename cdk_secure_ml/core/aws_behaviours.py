@@ -629,6 +629,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "Amazon VPC Transit Gateways",
        "A transit gateway with attachments cannot be deleted; every attachment must be deleted first.",
        "https://docs.aws.amazon.com/vpc/latest/tgw/delete-tgw.html"),
+    _b("ec2.transit-gateway-default-route-table-not-deletable",
+       "Amazon VPC Transit Gateways",
+       "A transit gateway route table that is the gateway's default association or propagation table cannot "
+       "be deleted.",
+       "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTransitGatewayRouteTable.html"),
     _b("vpc.endpoint-policy-support-varies",
        "AWS PrivateLink",
        "Not all AWS services support endpoint policies; an endpoint of a service that does not allows full "

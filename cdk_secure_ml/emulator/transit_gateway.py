@@ -100,7 +100,18 @@ class TransitGatewayRouteTable(AdapterMixin, CloudFormationModel):
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
-        _backend(account_id, region_name).delete_transit_gateway_route_table(resource_name)
+        backend = _backend(account_id, region_name)
+        for gateway in backend.transit_gateways.values():
+            options = gateway.options
+            defaults = {options.get("AssociationDefaultRouteTableId")
+                        if options.get("DefaultRouteTableAssociation") == "enable" else None,
+                        options.get("PropagationDefaultRouteTableId")
+                        if options.get("DefaultRouteTablePropagation") == "enable" else None}
+            if resource_name in defaults:
+                refuse("ec2.transit-gateway-default-route-table-not-deletable",
+                       f"Transit gateway route table {resource_name} is a default table of {gateway.id}; "
+                       "turn the gateway's default association and propagation off first")
+        backend.delete_transit_gateway_route_table(resource_name)
 
 
 class _TableLink(AdapterMixin):
@@ -209,6 +220,18 @@ class AwsSdkCall(AdapterMixin, CloudFormationModel):
         _backend(account_id, region_name).modify_transit_gateway(
             parameters["TransitGatewayId"], parameters.get("Description"), parameters.get("Options") or {})
         return cls(str((call.get("physicalResourceId") or {}).get("id") or resource_name))
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        """The resource's ``Delete`` call, if it has one (the same one call the emulator performs)."""
+        if "Delete" not in cloudformation_json.get("Properties", {}):
+            return
+        call = json.loads(cloudformation_json["Properties"]["Delete"])
+        parameters = call.get("parameters") or {}
+        _backend(account_id, region_name).modify_transit_gateway(
+            parameters["TransitGatewayId"], parameters.get("Description"), parameters.get("Options") or {})
 
 
 def install() -> None:
