@@ -347,6 +347,17 @@ def endpoint_team_problems(platform: Any) -> list[Problem]:
     return each_item(platform.endpoints, check)
 
 
+def consumer_endpoint_problems(platform: Any) -> list[Problem]:
+    """Each name in identity.consumer_endpoint_names is an endpoint of the config: the grant is made by
+    the endpoint's stack, so a name that matches none (a typo, a removed endpoint) would grant nothing,
+    silently."""
+    known = [endpoint.name for endpoint in platform.endpoints]
+    return [(("identity", "consumer_endpoint_names", index), (
+        f"identity.consumer_endpoint_names names {name!r}, which is not an endpoint of this config "
+        f"(endpoints: {known}); use an endpoint's name or remove it"))
+        for index, name in enumerate(platform.identity.consumer_endpoint_names) if name not in known]
+
+
 def model_monitor_image_problems(platform: Any) -> list[Problem]:
     """A Model Monitor schedule needs the analyzer image of the region: AWS's, where the SageMaker SDK's table
     knows its account, or ``image_uri``."""

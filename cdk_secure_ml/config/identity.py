@@ -66,9 +66,10 @@ class IdentityConfig(Section):
                     "docs/studio.md).",
     )
     consumer_endpoint_names: list[str] = Field(
-        default_factory=list, description="Endpoints (their config name) the model-consumer role may invoke; "
-                                          "the Serving stack grants InvokeEndpoint on their physical ARNs "
-                                          "(<name>-<8 hex>, docs/hosting.md).")
+        default_factory=list,
+        description="Endpoints (their config name, one of endpoints[].name) the model-consumer role may "
+                    "invoke; the Serving stack grants InvokeEndpoint on their physical ARNs (<name>-<8 hex>, "
+                    "docs/hosting.md).")
 
     rules = (duplicate_team_problems,)
 

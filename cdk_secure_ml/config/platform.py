@@ -14,6 +14,7 @@ from cdk_secure_ml.config.delivery import DeliveryConfig, DeliveryStageConfig
 from cdk_secure_ml.config.encryption import EncryptionConfig
 from cdk_secure_ml.config.endpoints import (
     EndpointConfig,
+    consumer_endpoint_problems,
     endpoint_stage_problems,
     endpoint_team_problems,
     model_monitor_image_problems,
@@ -229,7 +230,7 @@ class PlatformConfig(Section):
     rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
-             hub_spoke_problems, subnet_capacity_problems)
+             hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems)
 
     @field_validator("name")
     @classmethod

@@ -405,3 +405,19 @@ def test_a_delivery_stage_in_a_region_without_a_known_image_names_the_stage():
         "in delivery stage 'dev' (dev in ap-southeast-4): image_uri is needed: no Model Monitor image is "
         "known for region ap-southeast-4"
     )
+
+
+CONSUMER = "name: ml-dev\nregion: eu-west-1\nidentity:\n  teams: [{name: team-a}, {name: team-b}]\n"
+
+
+def test_consumer_endpoint_names_must_name_an_endpoint():
+    with pytest.raises(ConfigError) as info:
+        parse_config(CONSUMER + "  consumer_endpoint_names: [churn, chrun]\n" + ENDPOINT, source="t.yaml")
+    assert {p.path: p.message for p in info.value.problems} == {"identity.consumer_endpoint_names.1": (
+        "identity.consumer_endpoint_names names 'chrun', which is not an endpoint of this config "
+        "(endpoints: ['churn']); use an endpoint's name or remove it")}
+
+
+def test_consumer_endpoint_names_of_configured_endpoints_are_accepted():
+    config = parse_config(CONSUMER + "  consumer_endpoint_names: [churn]\n" + ENDPOINT, source="t.yaml")
+    assert config.identity.consumer_endpoint_names == ["churn"]

@@ -25,7 +25,6 @@ def test_valid_sections():
         identity:
           teams: [{name: nlp}, {name: cv}]
           saml_provider_arn: arn:aws:iam::111122223333:saml-provider/corp
-          consumer_endpoint_names: [scorer]
         studio:
           auth_mode: SSO
           sso_instance_arn: arn:aws:sso:::instance/ssoins-1234567890abcdef
