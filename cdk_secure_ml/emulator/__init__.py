@@ -27,6 +27,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.cdk",
     "cdk_secure_ml.emulator.cloudformation",
     "cdk_secure_ml.emulator.ec2",
+    "cdk_secure_ml.emulator.subnet_addresses",
     "cdk_secure_ml.emulator.iam",
     "cdk_secure_ml.emulator.ec2_teardown",
     "cdk_secure_ml.emulator.kms",
