@@ -10,7 +10,7 @@ case-sensitively (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantC
 CloudFormation has no grant resource: grants are created at run time, mostly by AWS services acting for a
 principal that may ``kms:CreateGrant`` with ``kms:GrantIsForAWSResource`` true
 (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html). The catalogue derives the
-grants the assembly implies (:func:`implied_grants` in :mod:`.services_grants`); a grant is one input of
+grants the assembly implies (:func:`.kms_grants.implied_grants`); a grant is one input of
 :class:`.evaluator.Request`.
 """
 

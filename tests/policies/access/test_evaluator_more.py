@@ -23,7 +23,7 @@ def with_session(who, *statements, session_arn=None):
 
 
 def rcp_request(who, rcps, action="s3:GetObject", resource=f"{BUCKET}/a", resource_policy=(), account=None):
-    policies = (Policy(doc(*resource_policy), "resource", "t.json", "BucketPolicy"),) if resource_policy else ()
+    policies = tuple(Policy(doc(*resource_policy), "resource", "t.json", "B") for _ in resource_policy[:1])
     return evaluate(
         Request(
             who,
@@ -62,9 +62,8 @@ def test_a_session_policy_limits_a_resource_policy_that_names_the_role_but_not_o
     limited = decide(with_session(principal([]), allow("s3:PutObject")), resource_policy=[to_role])
     assert limited.deciding == "implicit-deny"
     to_session = allow(Principal={"AWS": SESSION_ARN})
-    named = decide(
-        with_session(principal([]), allow("s3:PutObject"), session_arn=SESSION_ARN), resource_policy=[to_session]
-    )
+    session = with_session(principal([]), allow("s3:PutObject"), session_arn=SESSION_ARN)
+    named = decide(session, resource_policy=[to_session])
     assert (named.deciding, named.reason) == (
         "allow",
         "a resource policy names the session (no session policy limits it)",
@@ -79,7 +78,10 @@ def test_rcps_are_a_ceiling_on_the_resource_and_grant_nothing():
     role = principal([allow()])
     assert rcp_request(role, [[RCP_FULL]]).deciding == "allow"
     ceiling = rcp_request(role, [[{**RCP_FULL, "Action": "sqs:*"}]])
-    assert (ceiling.deciding, ceiling.reason) == ("implicit-deny", "no RCP of the resource's account allows it")
+    assert (ceiling.deciding, ceiling.reason) == (
+        "implicit-deny",
+        "no RCP of the resource's account allows it",
+    )
     assert rcp_request(principal([]), [[RCP_FULL]]).deciding == "implicit-deny"
 
 
@@ -98,7 +100,8 @@ def test_a_deny_in_an_rcp_wins_even_over_a_resource_policy_naming_another_accoun
     without = rcp_request(outsider, [], resource_policy=[grant], account=ACCOUNT)
     assert without.deciding == "allow"
     decision = rcp_request(outsider, [[RCP_FULL], [perimeter]], resource_policy=[grant], account=ACCOUNT)
-    assert (decision.deciding, [h.sid for h in decision.statements]) == ("explicit-deny", ["EnforceOrgIdentities"])
+    assert decision.deciding == "explicit-deny"
+    assert [h.sid for h in decision.statements] == ["EnforceOrgIdentities"]
 
 
 @pytest.mark.aws_behaviour("organizations.rcp-scope")
@@ -114,10 +117,11 @@ def test_rcps_skip_service_linked_roles_and_services_without_rcp_support():
 @pytest.mark.aws_behaviour("organizations.rcp-scope")
 def test_rcps_apply_to_service_principals_too():
     topic_like = allow(Principal={"Service": "cloudtrail.amazonaws.com"}, Action="s3:PutObject")
-    deny_all = [RCP_FULL, {"Sid": "No", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]
+    deny_s3 = [RCP_FULL, {"Sid": "No", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]
     service = replace(principal([]), arn="cloudtrail.amazonaws.com", account=None)
-    assert rcp_request(service, [], "s3:PutObject", resource_policy=[topic_like]).deciding == "allow"
-    assert rcp_request(service, [deny_all], "s3:PutObject", resource_policy=[topic_like]).deciding == "explicit-deny"
+    put = {"action": "s3:PutObject", "resource_policy": [topic_like]}
+    assert rcp_request(service, [], **put).deciding == "allow"
+    assert rcp_request(service, [deny_s3], **put).deciding == "explicit-deny"
 
 
 # -- KMS grants -----------------------------------------------------------------------------------
