@@ -1,6 +1,7 @@
 """``secure-ml access``: the scenario catalogue of a cloud assembly, or one request, as AWS would decide it.
 
     secure-ml access PATH [--config FILE] [--scenarios FILE] [--format text|json] [--no-scps] [--rcp FILE ...]
+                     [--organization-id o-...]
     secure-ml access PATH --principal ID --action A --resource R [--context k=v ...] [--session-tag k=v ...]
                      [--session-policy FILE]
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a resource control policy (JSON) attached to every account of the assembly beside AWS's "
         "RCPFullAWSAccess (repeatable; the platform ships none)",
+    )
+    parser.add_argument(
+        "--organization-id",
+        metavar="ID",
+        help="the AWS Organizations id (o-...) of the assembly's accounts: requests carry "
+        "aws:PrincipalOrgID, aws:ResourceOrgID and aws:SourceOrgID as AWS sets them for members",
     )
     return parser
 
@@ -285,7 +293,10 @@ def main_access(argv: Sequence[str]) -> int:
                 check_actions(extra)
                 scenarios += extra
         rcps = platform_rcps([(Path(f).name, _policy_file(f, "--rcp")) for f in args.rcp or []])
-        results = run(assembly, scenarios, scps=not args.no_scps, rcps=rcps)
+        org = args.organization_id
+        if org is not None and not re.fullmatch(r"o-[a-z0-9]{10,32}", org):
+            raise InputError(f"--organization-id {org!r}: expected an organization id such as o-a1b2c3d4e5")
+        results = run(assembly, scenarios, scps=not args.no_scps, rcps=rcps, organization_id=org)
     except (InputError, UnknownOperator, UsageError) as error:
         print(f"secure-ml access: error: {error}", file=sys.stderr)
         return 2

@@ -105,11 +105,34 @@ def _resource_context(assembly: Assembly, resource: str) -> dict[str, Any]:
     return context
 
 
+def _organization_keys(
+    assembly: Assembly, principal: Principal, account: str, owner: str, context: Mapping[str, Any], org: str
+) -> dict[str, str]:
+    """The organization keys AWS adds for accounts of the organization ``org`` (the assembly's accounts):
+    aws:PrincipalOrgID for a role of one, aws:SourceOrgID for a service acting for one (aws:SourceAccount),
+    aws:ResourceOrgID for a resource of one
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)."""
+    accounts = {s.account for s in assembly.stacks}
+    keys = {}
+    if not principal.is_service and account in accounts:
+        keys["aws:PrincipalOrgID"] = org
+    if principal.is_service and context.get("aws:SourceAccount") in accounts:
+        keys["aws:SourceOrgID"] = org
+    if owner in accounts:
+        keys["aws:ResourceOrgID"] = org
+    return keys
+
+
 def request_for(
-    assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...], rcps: tuple[Policy, ...] = ()
+    assembly: Assembly,
+    scenario: Scenario,
+    scps: tuple[Policy, ...],
+    rcps: tuple[Policy, ...] = (),
+    organization_id: str | None = None,
 ) -> Request:
     """The evaluator's request for ``scenario``; ``rcps`` are attached to the resource's account when the
-    assembly holds it (an account of the organization), else none.
+    assembly holds it (an account of the organization), else none; with ``organization_id``, the assembly's
+    accounts are of that organization (:func:`_organization_keys`).
 
     :raises InputError: the principal or resource is not in the assembly.
     """
@@ -140,6 +163,9 @@ def request_for(
     }
     if resource.startswith("arn:aws:s3:::"):
         context.setdefault("s3:ResourceAccount", owner or account)
+    if organization_id:
+        keys = _organization_keys(assembly, principal, account, owner or account, context, organization_id)
+        context = {**keys, **context}
     endpoint = assembly.endpoint_policies.get((account, vpce)) or next(
         # An endpoint of another account's VPC: the hub layout's interface endpoints serve the spokes
         # (docs/network.md), and their policies filter the spokes' requests all the same.
@@ -164,14 +190,16 @@ def run(
     *,
     scps: bool = True,
     rcps: tuple[Policy, ...] = (),
+    organization_id: str | None = None,
 ) -> list[tuple[Scenario, Decision]]:
     """Each scenario's decision, with the platform's SCPs (unless ``scps`` is False) and ``rcps``
     (:func:`platform_rcps`) attached to every account of the assembly, and the KMS grants the assembly
-    implies (:func:`.kms_grants.implied_grants`) in place."""
+    implies (:func:`.kms_grants.implied_grants`) in place; ``organization_id``: the AWS Organizations id of
+    the assembly's accounts (the requests carry the organization keys)."""
     regions = [s.region for s in assembly.stacks]
     attached = platform_scps(regions) if scps else ()
     assembly.grants = implied_grants(assembly, attached)
-    return [(s, evaluate(request_for(assembly, s, attached, rcps))) for s in scenarios]
+    return [(s, evaluate(request_for(assembly, s, attached, rcps, organization_id))) for s in scenarios]
 
 
 # -- YAML ----------------------------------------------------------------------------------------

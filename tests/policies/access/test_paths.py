@@ -182,3 +182,19 @@ def test_a_scenario_carries_its_session_policy(assembly_dir, tmp_path, capsys): 
     file.write_text(file.read_text().replace("{Statement: [", "{Statements: ["))
     assert main(["access", str(assembly_dir), "--scenarios", str(file)]) == 2
     assert "scenarios[0].session_policy: expected a policy document" in capsys.readouterr().err
+
+
+PERIMETER = Path(__file__).resolve().parents[2] / "fixtures" / "rcp-data-perimeter.json"
+
+
+@pytest.mark.aws_behaviour("organizations.rcp-ceiling")
+def test_a_data_perimeter_rcp_leaves_the_platform_working_in_its_organization(assembly_dir, capsys):  # noqa: F811
+    base = ["access", str(assembly_dir), "--rcp", str(PERIMETER)]
+    assert main([*base, "--organization-id", "o-a1b2c3d4e5"]) == 0
+    capsys.readouterr()
+    # outside the organization (no aws:PrincipalOrgID), the perimeter denies the platform's own roles
+    assert main(base) == 1
+    differing = [line for line in capsys.readouterr().out.splitlines() if line.startswith("XX")]
+    assert any("reads their team's data" in line for line in differing)
+    assert main([*base, "--organization-id", "a1b2"]) == 2
+    assert "--organization-id 'a1b2': expected an organization id" in capsys.readouterr().err
