@@ -23,6 +23,8 @@ from typing import Any
 __all__ = ["Grant", "grant_allows"]
 
 #: The operations a grant may hold whose requests carry no encryption context (constraints do not apply).
+#: CreateGrant is among them here: AWS requires a grant made under a constrained grant to be as strictly
+#: constrained, which the model does not check (docs/access.md, "Not modelled").
 _NO_CONTEXT = {"describekey", "retiregrant", "creategrant"}
 
 
