@@ -20,8 +20,16 @@ from tools.generated import write_or_check
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "cdk_secure_ml" / "policies" / "data" / "aws_managed_policies.json"
 
-#: The AWS managed policies the platform's templates attach (Config's recorder role, CDK's Lambda roles).
-NAMES = ("AWS_ConfigRole", "AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole")
+#: The AWS managed policies the platform's templates attach (Config's recorder role, CDK's Lambda roles),
+#: and those of CDK's bootstrap roles the access catalogue evaluates (the deploy role's, and the execution
+#: role's with docs/delivery.md's --cloudformation-execution-policies).
+NAMES = (
+    "AWS_ConfigRole",
+    "AWSLambdaBasicExecutionRole",
+    "AWSLambdaVPCAccessExecutionRole",
+    "AWSCloudFormationReadOnlyAccess",
+    "AdministratorAccess",
+)
 
 
 def render() -> str:

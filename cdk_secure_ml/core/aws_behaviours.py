@@ -380,6 +380,44 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A VPC endpoint policy controls which principals may use the endpoint; it does not replace identity "
        "or resource policies, which must also allow the request.",
        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
+    _b("sts.session-policy-intersection",
+       "AWS Security Token Service",
+       "A role session created with session policies (AssumeRole's Policy or PolicyArns) may do only what "
+       "both the role's identity policies and the session policies allow; session policies grant nothing, "
+       "and a resource policy that names the session's own ARN adds its Allow to them.",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html"),
+    _b("organizations.rcp-ceiling",
+       "AWS Organizations",
+       "Resource control policies grant nothing: they cap what may be done on the resources of the member "
+       "accounts they are attached to, whoever makes the request; a Deny in one wins, and an action no RCP "
+       "allows is denied (RCPFullAWSAccess stays attached once RCPs are enabled).",
+       "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html"),
+    _b("organizations.rcp-scope",
+       "AWS Organizations",
+       "RCPs apply only to the resources of the services that support them (among them S3, STS, KMS, SQS "
+       "and Secrets Manager), not to the management account's resources, and not to actions taken by "
+       "service-linked roles.",
+       "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html"),
+    _b("kms.grant-allows-grantee",
+       "AWS Key Management Service",
+       "A KMS grant lets its grantee principal call the grant's operations on its one key, considered "
+       "beside the key policy and IAM policies; AWS services that integrate with KMS create grants for the "
+       "principal they act for, which may be limited to that case with kms:GrantIsForAWSResource.",
+       "https://docs.aws.amazon.com/kms/latest/developerguide/grants.html"),
+    _b("kms.grant-constraints",
+       "AWS Key Management Service",
+       "A grant's EncryptionContextEquals constraint requires the request's encryption context to be "
+       "exactly the given pairs, EncryptionContextSubset to include them; constraint keys compare "
+       "case-insensitively and values case-sensitively, and operations without an encryption context "
+       "(DescribeKey, RetireGrant) ignore the constraints.",
+       "https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html"),
+    _b("cdk.bootstrap-trust",
+       "AWS CDK",
+       "cdk bootstrap --trust ACCOUNT lets the trusted account's principals assume the environment's "
+       "deploy, file- and image-publishing roles (cdk-<qualifier>-<role>-<account>-<region>), which pass "
+       "the CloudFormation execution role; that role gets the managed policies named by "
+       "--cloudformation-execution-policies (required with --trust; AdministratorAccess without trust).",
+       "https://docs.aws.amazon.com/cdk/latest/guide/ref-cli-cmd-bootstrap.html"),
     _b("iam.role-tags-are-principal-tags",
        "AWS Identity and Access Management",
        "The tags attached to an assumed IAM role are principal tags (aws:PrincipalTag) of its sessions, next "

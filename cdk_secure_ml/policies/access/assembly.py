@@ -27,7 +27,9 @@ from typing import Any
 
 from ..intrinsics import Resolver
 from ..template import InputError, discover
+from .bootstrap import assumption, bootstrap_stacks
 from .evaluator import Policy, Principal
+from .grants import Grant
 from .managed import AWS_MANAGED_PREFIX, aws_managed_policy
 
 __all__ = ["PLACEHOLDER_ACCOUNT", "Assembly", "Role", "Stack", "load_assembly"]
@@ -86,12 +88,17 @@ class Role:
         return self.stack.path_of(self.logical_id)
 
     def principal(
-        self, session_tags: Mapping[str, str] | None = None, scps: tuple[Policy, ...] = ()
+        self,
+        session_tags: Mapping[str, str] | None = None,
+        scps: tuple[Policy, ...] = (),
+        session_policies: tuple[Policy, ...] = (),
     ) -> Principal:
-        """The role's session; session tags override the role's tags (AWS: id_session-tags)."""
+        """The role's session; session tags override the role's tags (AWS: id_session-tags);
+        ``session_policies``: those passed to AssumeRole (they narrow the session, :mod:`.evaluator`)."""
         tags = {**self.tags, **(session_tags or {})}
         identity = (*self.identity, *(aws_managed_policy(arn) for arn in self.aws_managed))
-        return Principal(self.arn, self.stack.account, identity, self.boundary, scps, tags)
+        account, boundary = self.stack.account, self.boundary
+        return Principal(self.arn, account, identity, boundary, scps, tags, session_policies=session_policies)
 
 
 def _lower_name(stack: Stack, logical_id: str) -> str:
@@ -199,6 +206,8 @@ class Assembly:
         self.tags: dict[str, dict[str, str]] = {}  # ARN → the resource's tags
         self.accounts: dict[str, str] = {}  # ARN → the account of the stack that defines it
         self.managed: dict[str, Policy] = {}  # managed policy ARN → document
+        self.grants: list[Grant] = []  # the KMS grants that exist at run time (:mod:`.kms_grants`)
+        self.notes: list[str] = []  # what the model assumes beyond the templates (:mod:`.bootstrap`)
         for stack in stacks:
             self._index(stack)
         for stack in stacks:
@@ -414,6 +423,10 @@ class Assembly:
             found += self.resource_policies.get(resource.split("/", 1)[0], [])
         return tuple(found)
 
+    def grants_for(self, resource: str) -> tuple[Grant, ...]:
+        """The KMS grants on ``resource`` (a key's ARN) recorded in :attr:`grants`."""
+        return tuple(grant for grant in self.grants if grant.key == resource)
+
     def roles_where(self, predicate: Any) -> Iterator[Role]:
         return (role for role in self.roles.values() if predicate(role))
 
@@ -466,4 +479,8 @@ def load_assembly(path: str | Path) -> Assembly:
         ]
     if not stacks:
         raise InputError(f"{path}: no CloudFormation stack in it; give a cdk.out directory")
-    return Assembly(stacks)
+    notes = [note for note in (assumption(stacks),) if note]
+    stacks += [Stack(*instance) for instance in bootstrap_stacks(stacks)]
+    assembly = Assembly(stacks)
+    assembly.notes = notes
+    return assembly

@@ -3,9 +3,10 @@
 Every Studio user profile (its persona and team from the profile's tags; the persona role's session carries
 the ``team`` and ``user`` session tags the identity provider sets, docs/identity.md) × Studio, data, jobs,
 models and serving; the service principals × their delivery paths (CloudWatch alarms and EventBridge → SNS,
-CloudTrail and Config → S3, SageMaker with the keys); what is always denied (stopping the trail, plain HTTP,
-S3 outside the VPC endpoint). A scenario's ``expected`` is the platform's promise (docs/identity.md,
-docs/access.md), never read back from the policies that decide it.
+CloudTrail and Config → S3, SageMaker with the keys and through the grants its roles let it create); what is
+always denied (stopping the trail, plain HTTP, S3 outside the VPC endpoint, a person granting herself a key);
+the pipeline's deploy path through CDK's bootstrap roles (:mod:`.paths`). A scenario's ``expected`` is the
+platform's promise (docs/identity.md, docs/access.md), never read back from the policies that decide it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from .assembly import Assembly
 from .facts import facts as read_facts
 from .facts import platforms
+from .paths import deploy_paths, grant_paths
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
@@ -52,5 +54,7 @@ def derive(
             out += jobs(facts, user)
         out += serving(facts, facts.users)
         out += services(facts)
+        out += grant_paths(facts)
     out += delivery(assembly)
+    out += deploy_paths(assembly)
     return out

@@ -1,19 +1,24 @@
 """``secure-ml access``: the scenario catalogue of a cloud assembly, or one request, as AWS would decide it.
 
-    secure-ml access PATH [--config FILE] [--scenarios FILE] [--format text|json] [--no-scps]
+    secure-ml access PATH [--config FILE] [--scenarios FILE] [--format text|json] [--no-scps] [--rcp FILE ...]
+                     [--organization-id o-...]
     secure-ml access PATH --principal ID --action A --resource R [--context k=v ...] [--session-tag k=v ...]
+                     [--session-policy FILE]
 
 Exit codes: 0 every scenario matches its expected decision (a single query: the request is allowed);
 1 a scenario differs (a single query: the request is denied); 2 bad usage or input (the message names it).
 A single query prints the decision, the reason and the deciding statements (template, logical id, Sid).
 JSON: ``{"scenarios": [{"name", "principal", "action", "resource", "context", "expected", "decision",
-"deciding", "statements"}], "summary": {"total", "matching", "differing"}}`` (docs/access.md).
+"deciding", "statements"}], "summary": {"total", "matching", "differing"}, "assumptions": [...]}``
+(docs/access.md). What the model assumes beyond the templates (how a pipeline's stage accounts are
+bootstrapped, :mod:`.bootstrap`) is printed as ``assumed: ...`` lines.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +31,7 @@ from .assembly import load_assembly
 from .catalogue import derive
 from .conditions import UnknownOperator
 from .evaluator import Decision
-from .scenarios import Scenario, load_scenarios, run
+from .scenarios import Scenario, load_scenarios, platform_rcps, run
 
 __all__ = ["format_json", "format_query", "format_text", "main_access", "print_matrix"]
 
@@ -71,7 +76,37 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--resource", help="single query: logical id, construct path or ARN")
     parser.add_argument("--context", action="append", metavar="KEY=VALUE", help="request context key")
     parser.add_argument("--session-tag", action="append", metavar="KEY=VALUE", help="principal session tag")
+    parser.add_argument(
+        "--session-policy",
+        metavar="FILE",
+        help="single query: a session policy (JSON), as passed to AssumeRole's Policy: the session may do "
+        "only what both it and the role's policies allow",
+    )
+    parser.add_argument(
+        "--rcp",
+        action="append",
+        metavar="FILE",
+        help="a resource control policy (JSON) attached to every account of the assembly beside AWS's "
+        "RCPFullAWSAccess (repeatable; the platform ships none)",
+    )
+    parser.add_argument(
+        "--organization-id",
+        metavar="ID",
+        help="the AWS Organizations id (o-...) of the assembly's accounts: requests carry "
+        "aws:PrincipalOrgID, aws:ResourceOrgID and aws:SourceOrgID as AWS sets them for members",
+    )
     return parser
+
+
+def _policy_file(path: str, flag: str) -> dict[str, Any]:
+    """The JSON policy document at ``path``; raises InputError naming the flag, file and problem."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"{flag} {path}: cannot read a JSON policy document: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get("Statement"), list):
+        raise InputError(f"{flag} {path}: expected a policy document with a Statement list")
+    return document
 
 
 def _keys_of(identity: Any) -> dict[str, Any]:
@@ -161,15 +196,16 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {"total": len(rows), "matching": matching, "differing": len(rows) - matching}
 
 
-def format_json(results: list[tuple[Scenario, Decision]]) -> str:
+def format_json(results: list[tuple[Scenario, Decision]], notes: Sequence[str] = ()) -> str:
     rows = [_row(s, d) for s, d in results]
-    return json.dumps({"scenarios": rows, "summary": _summary(rows)}, indent=2) + "\n"
+    data = {"scenarios": rows, "summary": _summary(rows), "assumptions": list(notes)}
+    return json.dumps(data, indent=2) + "\n"
 
 
-def format_text(results: list[tuple[Scenario, Decision]]) -> str:
+def format_text(results: list[tuple[Scenario, Decision]], notes: Sequence[str] = ()) -> str:
     """A table: mark, expected, decision (deciding), scenario; then the deciding statements of each
-    scenario that differs."""
-    lines = [f"{'':2} {'expected':8} {'decision':22} scenario"]
+    scenario that differs; ``notes`` (what the model assumes) come first."""
+    lines = [*notes, f"{'':2} {'expected':8} {'decision':22} scenario"]
     for scenario, decision in results:
         mark = "ok" if scenario.expected == decision.decision else "XX"
         lines.append(
@@ -192,9 +228,10 @@ def format_text(results: list[tuple[Scenario, Decision]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_query(scenario: Scenario, decision: Decision) -> str:
+def format_query(scenario: Scenario, decision: Decision, notes: Sequence[str] = ()) -> str:
     """One request's decision, its reason and every statement that decided it."""
     lines = [
+        *notes,
         f"{decision.decision} ({decision.deciding}): {scenario.action} on {scenario.resource}",
         f"  {decision.reason}",
         *(f"  {hit.describe()}" for hit in decision.statements),
@@ -212,7 +249,7 @@ def print_matrix(path: str | Path, say: Callable[[str], None], identity: Any = N
     assembly = load_assembly(path)
     results = run(assembly, derive(assembly, **_keys_of(identity)))
     say("demo: access proofs of the deployed templates (secure-ml access, docs/access.md):")
-    for line in format_text(results).splitlines():
+    for line in format_text(results, assembly.notes).splitlines():
         say(f"  {line}")
     return all(scenario.expected == decision.decision for scenario, decision in results)
 
@@ -234,6 +271,9 @@ def main_access(argv: Sequence[str]) -> int:
                 "allow",
                 _pairs(args.context, "--context"),
                 {k: str(v) for k, v in _pairs(args.session_tag, "--session-tag").items()},
+                session_policy=(
+                    _policy_file(args.session_policy, "--session-policy") if args.session_policy else None
+                ),
             )
             check_actions([query])
             scenarios = [query]
@@ -242,19 +282,28 @@ def main_access(argv: Sequence[str]) -> int:
                       "resource policy was considered (only identity policies, boundaries and SCPs); check "
                       "the ARN", file=sys.stderr)
         else:
+            if args.session_policy:
+                raise InputError(
+                    "--session-policy applies to a single query (--principal, --action, --resource); "
+                    "give a scenario its session_policy in a --scenarios file"
+                )
             scenarios = derive(assembly, **identity_keys(args))
             if args.scenarios:
                 extra = load_scenarios(args.scenarios)
                 check_actions(extra)
                 scenarios += extra
-        results = run(assembly, scenarios, scps=not args.no_scps)
+        rcps = platform_rcps([(Path(f).name, _policy_file(f, "--rcp")) for f in args.rcp or []])
+        org = args.organization_id
+        if org is not None and not re.fullmatch(r"o-[a-z0-9]{10,32}", org):
+            raise InputError(f"--organization-id {org!r}: expected an organization id such as o-a1b2c3d4e5")
+        results = run(assembly, scenarios, scps=not args.no_scps, rcps=rcps, organization_id=org)
     except (InputError, UnknownOperator, UsageError) as error:
         print(f"secure-ml access: error: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:  # --help
         return exit_.code if isinstance(exit_.code, int) else 0
     if any(single) and args.format == "text":
-        sys.stdout.write(format_query(*results[0]))
+        sys.stdout.write(format_query(*results[0], assembly.notes))
     else:
-        sys.stdout.write((format_json if args.format == "json" else format_text)(results))
+        sys.stdout.write((format_json if args.format == "json" else format_text)(results, assembly.notes))
     return 0 if all(s.expected == d.decision for s, d in results) else 1

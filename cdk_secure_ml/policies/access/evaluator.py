@@ -26,9 +26,26 @@ It follows AWS's documented policy evaluation logic:
   enables IAM policies).
 - VPC endpoint policies (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html):
   a request through an endpoint must also be allowed by the endpoint's policy.
+- Session policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html,
+  https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html): a session's permissions are
+  the intersection of the role's identity policies and the session policies passed to AssumeRole
+  (``Policy``, ``PolicyArns``); they grant nothing, their Deny wins, and a resource policy that names the
+  role (or its account) is limited by them too, while one that names the session's own ARN
+  (``arn:aws:sts::<account>:assumed-role/<role>/<session>``) adds its Allow to theirs.
+- RCPs (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+  https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html):
+  a ceiling on the resources of the accounts they are attached to, whoever calls (another account's
+  principal, a service principal); they never grant, a Deny in one wins, and with RCPs enabled AWS's
+  ``RCPFullAWSAccess`` stays attached (the caller passes it). They apply to the services that support
+  them (:data:`RCP_SERVICES`), and not to service-linked roles (``/aws-service-role/`` roles).
+- KMS grants (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html, :mod:`.grants`): a grant
+  allows its grantee the grant's operations on its key, whatever the key policy and IAM policies allow;
+  an explicit Deny still wins and the SCPs of the grantee's account still apply. Its boundary and session
+  policies are applied too: AWS does not document how they meet grants, and the model takes the stricter
+  reading.
 
-Conditions, wildcards and policy variables: :mod:`.conditions`. What it leaves out: session policies,
-grants, RCPs, permission sets, and the root user's own rules (none of them is in the platform's templates).
+Conditions, wildcards and policy variables: :mod:`.conditions`. What it leaves out: permission sets, and
+the root user's own rules (neither is in the platform's templates).
 """
 
 from __future__ import annotations
@@ -48,10 +65,24 @@ from .conditions import (
     substitute,
     wildcard_matches,
 )
+from .grants import Grant, grant_allows
 
-__all__ = ["Decision", "Hit", "Policy", "PolicyKind", "Principal", "Request", "evaluate", "statement_applies"]
+__all__ = [
+    "RCP_SERVICES",
+    "Decision",
+    "Hit",
+    "Policy",
+    "PolicyKind",
+    "Principal",
+    "Request",
+    "evaluate",
+    "statement_applies",
+]
 
-PolicyKind = Literal["scp", "resource", "endpoint", "identity", "boundary"]
+PolicyKind = Literal["scp", "rcp", "resource", "endpoint", "identity", "boundary", "session", "grant"]
+#: The services whose resources RCPs govern (AWS's list of services that support RCPs, as verified; an
+#: action of another service is not limited by RCPs).
+RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager"})
 _ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
 _KMS_KEY = re.compile(r"^arn:aws[a-z-]*:kms:[^:]*:\d{12}:key/")
 
@@ -61,8 +92,8 @@ class Policy:
     """One policy document and where it came from.
 
     :param document: the IAM JSON document (``{"Statement": [...]}``), intrinsics already resolved.
-    :param kind: ``scp``, ``resource`` (bucket, key, topic, ... policy), ``endpoint`` (VPC endpoint
-        policy), ``identity`` or ``boundary``.
+    :param kind: ``scp``, ``rcp``, ``resource`` (bucket, key, topic, ... policy), ``endpoint`` (VPC
+        endpoint policy), ``identity``, ``boundary`` or ``session`` (a session policy).
     :param template: the template file (or SCP file) that holds it; ``logical_id``: its resource there.
     """
 
@@ -87,6 +118,8 @@ class Principal:
     :param identity: the role's identity policies (inline and managed); ``boundary``: its permissions
         boundary or None; ``scps``: the SCPs of its account (empty: the account has none).
     :param tags: principal tags (the role's tags, then session tags over them).
+    :param session_policies: the session policies passed to AssumeRole (empty: none, the role's
+        permissions apply whole); ``session_arn``: the session's ARN, when a resource policy may name it.
     """
 
     arn: str
@@ -95,10 +128,17 @@ class Principal:
     boundary: Policy | None = None
     scps: tuple[Policy, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    session_policies: tuple[Policy, ...] = ()
+    session_arn: str | None = None
 
     @property
     def is_service(self) -> bool:
         return not self.arn.startswith("arn:")
+
+    @property
+    def is_service_linked(self) -> bool:
+        """A service-linked role (IAM puts them under the path ``/aws-service-role/``)."""
+        return ":role/aws-service-role/" in self.arn
 
 
 @dataclass(frozen=True)
@@ -110,6 +150,8 @@ class Request:
     :param endpoint_policies: the policies of the VPC endpoint the request goes through, if any.
     :param context: request context keys (``aws:SourceVpce``, ``sagemaker:VpcSubnets``, ...); the
         principal's keys (``aws:PrincipalArn``, ``aws:PrincipalTag/*``, ...) are added unless given.
+    :param rcps: the RCPs attached to the resource's account (empty: RCPs not enabled).
+    :param grants: the KMS grants on the resource (a key) that exist when the request is made.
     """
 
     principal: Principal
@@ -119,6 +161,8 @@ class Request:
     resource_policies: tuple[Policy, ...] = ()
     endpoint_policies: tuple[Policy, ...] = ()
     context: Context = field(default_factory=dict)
+    rcps: tuple[Policy, ...] = ()
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +253,8 @@ def _names(principal_element: Any, principal: Principal) -> str | None:
         )
     found = None
     for value in (str(v) for v in as_list(principal_element.get("AWS"))):
+        if principal.session_arn and value == principal.session_arn:
+            return "session"
         if value == "*" or value == principal.arn:
             return "specific"
         match = _ACCOUNT_ARN.match(value)
@@ -290,16 +336,36 @@ def _deny(reason: str, hits: Iterable[Hit] = ()) -> Decision:
     return Decision("deny", "explicit-deny" if hits else "implicit-deny", hits, reason)
 
 
-def evaluate(request: Request) -> Decision:
+def _rcps(request: Request) -> tuple[Policy, ...]:
+    """The RCPs that govern the request: those of the resource's account, for a service that supports
+    RCPs, unless a service-linked role makes the call."""
+    service = request.action.split(":", 1)[0].lower()
+    if request.principal.is_service_linked or service not in RCP_SERVICES:
+        return ()
+    return request.rcps
+
+
+def _granted(request: Request, context: Context) -> list[Hit]:
+    """The KMS grants that let the principal make the request."""
+    return [
+        Hit("grant", "Allow", grant.source, grant.key.rsplit("/", 1)[-1], grant.grantee)
+        for grant in request.grants
+        if grant_allows(grant, request.principal.arn, request.action, request.resource, context)
+    ]
+
+
+def evaluate(request: Request) -> Decision:  # noqa: C901 - one documented step per branch
     """AWS's decision on ``request``, with the statements that decide it. Never raises on a policy
     it can read; an unknown condition operator raises :class:`.conditions.UnknownOperator`."""
     principal = request.principal
     context = full_context(request)
     scps = () if principal.is_service else principal.scps
+    rcps = _rcps(request)
     identity = () if principal.is_service else principal.identity
     boundary = () if principal.is_service or principal.boundary is None else (principal.boundary,)
+    session = () if principal.is_service else principal.session_policies
     through_endpoint = request.endpoint_policies if lookup(context, "aws:SourceVpce") else ()
-    every = (*scps, *request.resource_policies, *through_endpoint, *identity, *boundary)
+    every = (*scps, *rcps, *request.resource_policies, *through_endpoint, *identity, *boundary, *session)
     denies = [hit for hit, _ in _hits(every, request, context, "Deny")]
     if denies:
         return _deny("an explicit Deny applies", denies)
@@ -310,16 +376,29 @@ def evaluate(request: Request) -> Decision:
 
     if scps and not allowed_by("scp"):
         return _deny("no SCP of the principal's account allows it")
+    if rcps and not allowed_by("rcp"):
+        return _deny("no RCP of the resource's account allows it")
     if through_endpoint and not allowed_by("endpoint"):
         return _deny("the VPC endpoint policy does not allow it")
     direct, via_account = allowed_by("resource", "specific"), allowed_by("resource", "account")
+    granted_by_grant = _granted(request, context)
     if principal.is_service:
         if direct:
             return _allow(direct, "the resource policy allows the service")
+        if granted_by_grant:
+            return _allow(granted_by_grant, "a KMS grant allows the service")
         return _deny("no resource policy allows the service principal")
+    to_session = allowed_by("resource", "session")
+    if session and not allowed_by("session"):
+        # The session policies allow nothing here: only a resource policy naming the session itself grants.
+        if to_session and not (boundary and not allowed_by("boundary")):
+            return _allow(to_session, "a resource policy names the session (no session policy limits it)")
+        return _deny("the session policy does not allow it")
     if boundary and not allowed_by("boundary"):
         return _deny("the permissions boundary does not allow it")
-    return _grants(request, allowed_by("identity"), direct, via_account)
+    if granted_by_grant:
+        return _allow(granted_by_grant, "a KMS grant allows it")
+    return _grants(request, allowed_by("identity"), direct + to_session, via_account)
 
 
 def _allow(hits: list[Hit], reason: str) -> Decision:

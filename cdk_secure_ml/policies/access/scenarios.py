@@ -11,7 +11,11 @@ recommends for ML accounts. YAML (:func:`load_scenarios`)::
         action: s3:GetObject
         resource: arn:aws:s3:::my-bucket/research/x.csv      # or a logical id / construct path
         context: {aws:SourceVpce: vpce-0abc}
+        session_policy: {Statement: [...]}                    # optional: AssumeRole's Policy
         expected: allow                                       # allow | deny
+
+RCPs (:func:`platform_rcps`, ``secure-ml access --rcp FILE``) are attached to every account of the assembly
+beside AWS's ``RCPFullAWSAccess``; the platform ships none.
 """
 
 from __future__ import annotations
@@ -27,11 +31,17 @@ from ..scp import load_policy
 from ..template import InputError
 from .assembly import Assembly
 from .evaluator import Decision, Policy, Principal, Request, evaluate
+from .kms_grants import implied_grants
 
-__all__ = ["Scenario", "load_scenarios", "platform_scps", "request_for", "run"]
+__all__ = ["Scenario", "load_scenarios", "platform_rcps", "platform_scps", "request_for", "run"]
 
 CDK_EXEC_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*"
 _FULL_ACCESS = {"Statement": [{"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}]}
+_RCP_FULL_ACCESS = {
+    "Statement": [
+        {"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Scenario:
     :param principal: a role's ARN (or logical id / construct path, resolved by :func:`run`) or a
         service principal (``cloudtrail.amazonaws.com``).
     :param expected: ``allow`` or ``deny``.
+    :param session_policy: an inline session policy (AssumeRole's ``Policy``), or None.
     """
 
     name: str
@@ -51,6 +62,7 @@ class Scenario:
     context: Mapping[str, Any] = field(default_factory=dict)
     session_tags: Mapping[str, str] = field(default_factory=dict)
     group: str = "custom"
+    session_policy: Mapping[str, Any] | None = None
 
 
 def platform_scps(regions: list[str]) -> tuple[Policy, ...]:
@@ -70,6 +82,16 @@ def platform_scps(regions: list[str]) -> tuple[Policy, ...]:
     return tuple(out)
 
 
+def platform_rcps(documents: list[tuple[str, Mapping[str, Any]]]) -> tuple[Policy, ...]:
+    """AWS's RCPFullAWSAccess and the given RCPs (``(file name, document)``), as attached to an account;
+    no document: no RCP (RCPs not enabled)."""
+    if not documents:
+        return ()
+    out = [Policy(_RCP_FULL_ACCESS, "rcp", "RCPFullAWSAccess", "p-RCPFullAWSAccess")]
+    out += [Policy(document, "rcp", name, Path(name).stem) for name, document in documents]
+    return tuple(out)
+
+
 # -- running -------------------------------------------------------------------------------------
 
 
@@ -83,8 +105,34 @@ def _resource_context(assembly: Assembly, resource: str) -> dict[str, Any]:
     return context
 
 
-def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]) -> Request:
-    """The evaluator's request for ``scenario``.
+def _organization_keys(
+    assembly: Assembly, principal: Principal, account: str, owner: str, context: Mapping[str, Any], org: str
+) -> dict[str, str]:
+    """The organization keys AWS adds for accounts of the organization ``org`` (the assembly's accounts):
+    aws:PrincipalOrgID for a role of one, aws:SourceOrgID for a service acting for one (aws:SourceAccount),
+    aws:ResourceOrgID for a resource of one
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)."""
+    accounts = {s.account for s in assembly.stacks}
+    keys = {}
+    if not principal.is_service and account in accounts:
+        keys["aws:PrincipalOrgID"] = org
+    if principal.is_service and context.get("aws:SourceAccount") in accounts:
+        keys["aws:SourceOrgID"] = org
+    if owner in accounts:
+        keys["aws:ResourceOrgID"] = org
+    return keys
+
+
+def request_for(
+    assembly: Assembly,
+    scenario: Scenario,
+    scps: tuple[Policy, ...],
+    rcps: tuple[Policy, ...] = (),
+    organization_id: str | None = None,
+) -> Request:
+    """The evaluator's request for ``scenario``; ``rcps`` are attached to the resource's account when the
+    assembly holds it (an account of the organization), else none; with ``organization_id``, the assembly's
+    accounts are of that organization (:func:`_organization_keys`).
 
     :raises InputError: the principal or resource is not in the assembly.
     """
@@ -99,7 +147,12 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
         account = owner or assembly.stacks[0].account
     else:
         role = assembly.role(scenario.principal)
-        principal = role.principal(scenario.session_tags, scps)
+        session = (
+            (Policy(scenario.session_policy, "session", "session policy", "Policy"),)
+            if scenario.session_policy is not None
+            else ()
+        )
+        principal = role.principal(scenario.session_tags, scps, session)
         account = role.stack.account
     vpce = str(next((v for k, v in scenario.context.items() if k.lower() == "aws:sourcevpce"), ""))
     region = resource.split(":")[3] if resource.startswith("arn:") and resource.split(":")[3] else None
@@ -110,6 +163,9 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
     }
     if resource.startswith("arn:aws:s3:::"):
         context.setdefault("s3:ResourceAccount", owner or account)
+    if organization_id:
+        keys = _organization_keys(assembly, principal, account, owner or account, context, organization_id)
+        context = {**keys, **context}
     endpoint = assembly.endpoint_policies.get((account, vpce)) or next(
         # An endpoint of another account's VPC: the hub layout's interface endpoints serve the spokes
         # (docs/network.md), and their policies filter the spokes' requests all the same.
@@ -123,20 +179,32 @@ def request_for(assembly: Assembly, scenario: Scenario, scps: tuple[Policy, ...]
         assembly.policies_for(resource),
         (endpoint,) if endpoint else (),
         context,
+        rcps=rcps if (owner or account) in {s.account for s in assembly.stacks} else (),
+        grants=assembly.grants_for(resource),
     )
 
 
 def run(
-    assembly: Assembly, scenarios: list[Scenario], *, scps: bool = True
+    assembly: Assembly,
+    scenarios: list[Scenario],
+    *,
+    scps: bool = True,
+    rcps: tuple[Policy, ...] = (),
+    organization_id: str | None = None,
 ) -> list[tuple[Scenario, Decision]]:
+    """Each scenario's decision, with the platform's SCPs (unless ``scps`` is False) and ``rcps``
+    (:func:`platform_rcps`) attached to every account of the assembly, and the KMS grants the assembly
+    implies (:func:`.kms_grants.implied_grants`) in place; ``organization_id``: the AWS Organizations id of
+    the assembly's accounts (the requests carry the organization keys)."""
     regions = [s.region for s in assembly.stacks]
     attached = platform_scps(regions) if scps else ()
-    return [(s, evaluate(request_for(assembly, s, attached))) for s in scenarios]
+    assembly.grants = implied_grants(assembly, attached)
+    return [(s, evaluate(request_for(assembly, s, attached, rcps, organization_id))) for s in scenarios]
 
 
 # -- YAML ----------------------------------------------------------------------------------------
 
-_KEYS = {"name", "principal", "action", "resource", "expected", "context", "session_tags"}
+_KEYS = {"name", "principal", "action", "resource", "expected", "context", "session_tags", "session_policy"}
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
@@ -165,6 +233,12 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
             problems.append(f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(_KEYS))}")
         if item.get("expected") not in ("allow", "deny", None):
             problems.append(f"{where}.expected: {item.get('expected')!r}; use allow or deny")
+        policy = item.get("session_policy")
+        if policy is not None and not (
+            isinstance(policy, dict) and isinstance(policy.get("Statement"), list)
+        ):
+            problems.append(f"{where}.session_policy: expected a policy document with a Statement list")
+            continue
         if missing or unknown or item.get("expected") not in ("allow", "deny"):
             continue
         out.append(
@@ -176,6 +250,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
                 str(item["expected"]),
                 dict(item.get("context") or {}),
                 {str(k): str(v) for k, v in (item.get("session_tags") or {}).items()},
+                session_policy=policy,
             )
         )
     if problems:
