@@ -115,8 +115,8 @@ class BedrockConfig(Section):
     @field_validator("models")
     @classmethod
     def _models(cls, models: list[str]) -> list[str]:
-        problems = [((index,), problem) for index, model in enumerate(models)
-                    if (problem := model_id_problem(model)) is not None]
+        problems: list[Problem] = [((index,), problem) for index, model in enumerate(models)
+                                   if (problem := model_id_problem(model)) is not None]
         if problems:
             raise NestedProblems(problems)
         return models

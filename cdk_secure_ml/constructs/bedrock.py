@@ -174,7 +174,8 @@ class PrivateBedrock(Construct):
         ))
         if guardrail_arn is not None:
             endpoint.add_to_policy(iam.PolicyStatement(
-                sid="ApplyPlatformGuardrail", principals=[iam.StarPrincipal()], actions=list(GUARDRAIL_ACTIONS),
+                sid="ApplyPlatformGuardrail", principals=[iam.StarPrincipal()],
+                actions=list(GUARDRAIL_ACTIONS),
                 resources=[guardrail_arn], conditions=account,
             ))
 
@@ -258,8 +259,9 @@ class PrivateBedrock(Construct):
                 iam.PolicyStatement(actions=["bedrock:PutModelInvocationLoggingConfiguration",
                                              "bedrock:DeleteModelInvocationLoggingConfiguration"],
                                     resources=["*"]),
-                iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.logging_role.role_arn],
-                                    conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}),
+                iam.PolicyStatement(
+                    actions=["iam:PassRole"], resources=[self.logging_role.role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}),
             ]),
             install_latest_aws_sdk=False,
             log_group=logs.LogGroup(

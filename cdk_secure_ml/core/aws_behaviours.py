@@ -786,18 +786,19 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html"),
     _b("bedrock.cross-region-profile-needs-destination-models",
        "Amazon Bedrock",
-       "Invoking a geographic cross-Region inference profile is authorized on the profile in the source Region "
-       "and on its foundation model in every destination Region of the profile.",
+       "Invoking a geographic cross-Region inference profile is authorized on the profile in the source "
+       "Region and on its foundation model in every destination Region of the profile.",
        "https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html"),
     _b("bedrock.foundation-model-arn-has-no-account",
        "Amazon Bedrock",
-       "A foundation model's ARN names its Region but no account (arn:aws:bedrock:<region>::foundation-model/<id>).",
+       "A foundation model's ARN names its Region but no account "
+       "(arn:aws:bedrock:<region>::foundation-model/<id>).",
        "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"),
     _b("bedrock.guardrail-identifier-condition",
        "Amazon Bedrock",
        "The bedrock:GuardrailIdentifier condition key carries the guardrail (ARN, or ARN and version) an "
-       "InvokeModel, InvokeModelWithResponseStream, Converse or ConverseStream request names, so a policy can "
-       "require a guardrail.",
+       "InvokeModel, InvokeModelWithResponseStream, Converse or ConverseStream request names, so a policy "
+       "can require a guardrail.",
        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html"),
     _b("bedrock.invocation-logging-one-per-account-region",
        "Amazon Bedrock",
@@ -807,13 +808,14 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html"),
     _b("bedrock.logging-destination-same-account-region",
        "Amazon Bedrock",
-       "Model invocation logs go only to a CloudWatch Logs log group or S3 bucket of the same account and Region.",
+       "Model invocation logs go only to a CloudWatch Logs log group or S3 bucket of the same account and "
+       "Region.",
        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html"),
     _b("bedrock.invocation-logging-no-cloudformation-type",
        "AWS CloudFormation",
        "CloudFormation has no resource type for Bedrock's model invocation logging configuration (the "
-       "AWS::Bedrock types are agents, knowledge bases, flows, guardrails, prompts, ...), so it is set with an "
-       "API call.",
+       "AWS::Bedrock types are agents, knowledge bases, flows, guardrails, prompts, ...), so it is set with "
+       "an API call.",
        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/AWS_Bedrock.html"),
     _b("bedrock.runtime-endpoint-service",
        "Amazon Bedrock",

@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
-    "INVOKE_ACTIONS", "GUARDRAIL_ACTIONS", "CONTENT_FILTER_TYPES", "FILTER_STRENGTHS", "DEFAULT_CONTENT_FILTERS",
+    "INVOKE_ACTIONS", "GUARDRAIL_ACTIONS", "CONTENT_FILTER_TYPES", "FILTER_STRENGTHS",
+    "DEFAULT_CONTENT_FILTERS",
     "model_id_problem", "inference_profile_id_problem", "profile_model_id", "foundation_model_arn",
     "inference_profile_arn", "invoke_resource_arns", "LOGGING_SOURCE", "ENDPOINT_SERVICE",
 ]
@@ -35,7 +36,8 @@ LOGGING_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/model-inv
 
 #: Guardrail content filter types and strengths (AWS::Bedrock::Guardrail ContentFilterConfig,
 #: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html).
-CONTENT_FILTER_TYPES: tuple[str, ...] = ("SEXUAL", "VIOLENCE", "HATE", "INSULTS", "MISCONDUCT", "PROMPT_ATTACK")
+CONTENT_FILTER_TYPES: tuple[str, ...] = (
+    "SEXUAL", "VIOLENCE", "HATE", "INSULTS", "MISCONDUCT", "PROMPT_ATTACK")
 FILTER_STRENGTHS: tuple[str, ...] = ("NONE", "LOW", "MEDIUM", "HIGH")
 
 #: The platform's default filters: every category at HIGH on prompts and responses, except prompt attacks,
@@ -55,11 +57,12 @@ _MAX_ID = 200
 
 
 def model_id_problem(model_id: str) -> str | None:
-    """What is wrong with ``model_id`` as a foundation model id (``<provider>.<model>[:<version>]``), or None."""
+    """What is wrong with ``model_id`` as a foundation model id (``<provider>.<model>[:<version>]``),
+    or None."""
     if not isinstance(model_id, str) or len(model_id) > _MAX_ID or not _MODEL_ID_RE.match(model_id):
         return (f"{model_id!r} is not a foundation model id; use the id Bedrock lists, "
-                "<provider>.<model>[:<version>] in lower case, e.g. anthropic.claude-3-5-sonnet-20240620-v1:0 "
-                "(aws bedrock list-foundation-models)")
+                "<provider>.<model>[:<version>] in lower case, e.g. "
+                "anthropic.claude-3-5-sonnet-20240620-v1:0 (aws bedrock list-foundation-models)")
     if model_id.startswith("arn:"):
         return f"{model_id!r} is an ARN; give the model id (the part after foundation-model/)"
     return None

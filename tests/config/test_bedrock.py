@@ -77,7 +77,8 @@ def test_guardrail_defaults_filter_every_category():
 
 
 def test_bad_model_ids_are_named_at_their_item():
-    found = _problems(f"bedrock: {{models: [{MODEL}, Claude-3, 'arn:aws:bedrock:us-east-1::foundation-model/x.y']}}\n")
+    arn = "'arn:aws:bedrock:us-east-1::foundation-model/x.y'"
+    found = _problems(f"bedrock: {{models: [{MODEL}, Claude-3, {arn}]}}\n")
     assert "is not a foundation model id" in found["bedrock.models.1"][0]
     assert "'Claude-3'" in found["bedrock.models.1"][0]
     assert "bedrock.models.2" in found
@@ -156,7 +157,8 @@ def test_unknown_key_refused():
 
 
 def test_model_id_shapes():
-    for good in (MODEL, "amazon.titan-embed-text-v2:0", "meta.llama3-8b-instruct-v1:0", "amazon.nova-micro-v1:0"):
+    for good in (MODEL, "amazon.titan-embed-text-v2:0", "meta.llama3-8b-instruct-v1:0",
+                 "amazon.nova-micro-v1:0"):
         assert model_id_problem(good) is None
     for bad in ("claude", "Anthropic.claude", ".x", "x." + "a" * 300, ""):
         assert model_id_problem(bad) is not None
@@ -175,4 +177,5 @@ def test_invoke_resource_arns():
         f"arn:aws:bedrock:us-east-1:111122223333:inference-profile/{PROFILE}",
         f"arn:aws:bedrock:us-west-2::foundation-model/{MODEL}",
     ]
-    assert foundation_model_arn("aws", "us-east-1", MODEL) == f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"
+    assert foundation_model_arn("aws", "us-east-1", MODEL) == (
+        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}")

@@ -115,7 +115,8 @@ def test_invocation_log_group_encrypted_and_retained(foundation):
 @pytest.mark.aws_behaviour("bedrock.logging-destination-same-account-region")
 def test_logging_role_trusts_bedrock_of_this_account_only(foundation):
     stack, template = foundation
-    role = template.to_json()["Resources"][stack.get_logical_id(stack.bedrock.logging_role.node.default_child)]
+    role_id = stack.get_logical_id(stack.bedrock.logging_role.node.default_child)
+    role = template.to_json()["Resources"][role_id]
     (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "bedrock.amazonaws.com"}
     assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
@@ -163,7 +164,8 @@ def test_statements_need_a_resource():
 
 
 def test_statements_without_vpc_or_guardrail_have_no_condition():
-    (statement,) = bedrock_invoke_statements(resource_arns=["arn:aws:bedrock:us-east-1::foundation-model/a.b"])
+    arn = "arn:aws:bedrock:us-east-1::foundation-model/a.b"
+    (statement,) = bedrock_invoke_statements(resource_arns=[arn])
     assert statement.to_statement_json().get("Condition") is None
 
 

@@ -52,6 +52,7 @@ def bedrock_invoke_statements(
         statements.append(iam.PolicyStatement(
             sid="DenyInvokeWithoutPlatformGuardrail", effect=iam.Effect.DENY, actions=list(INVOKE_ACTIONS),
             resources=["*"],
-            conditions={"StringNotLike": {"bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn)}},
+            conditions={"StringNotLike": {
+                "bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn)}},
         ))
     return statements
