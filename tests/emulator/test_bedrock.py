@@ -74,3 +74,41 @@ def test_guardrail_stand_ins(aws):
     assert guardrail["KmsKeyArn"].startswith("arn:aws:kms:")
     assert guardrail["Filters"][0]["Type"] == "HATE"
     assert outputs["Version"] == "1"
+
+
+# ------------------------------------------------------------------------------------- live audit
+
+
+def _audit(aws):
+    import boto3
+
+    from cdk_secure_ml.policies.live.audit import run_audit
+
+    return run_audit(boto3.session.Session(region_name="us-east-1"), "us-east-1")
+
+
+def _findings(result) -> list[str]:
+    return [f.message for f in result.findings if f.rule == "SML-AUD-104"]
+
+
+@pytest.mark.aws_behaviour("bedrock.invocation-logging-one-per-account-region")
+def test_audit_reads_the_logging_configuration(aws):
+    assert _findings(_audit(aws)) == []  # no configuration: no verdict
+    logs = aws("logs")
+    key = aws("kms").create_key()["KeyMetadata"]["Arn"]
+    logs.create_log_group(logGroupName="encrypted", kmsKeyId=key)
+    logs.create_log_group(logGroupName="plain")
+    bedrock_client = aws("bedrock")
+
+    def configure(group: str) -> None:
+        bedrock_client.put_model_invocation_logging_configuration(loggingConfig={
+            "cloudWatchConfig": {"logGroupName": group, "roleArn": f"arn:aws:iam::{ACCOUNT}:role/x"}})
+
+    configure("encrypted")
+    passed = _audit(aws)
+    assert _findings(passed) == []
+    configure("plain")
+    assert _findings(_audit(aws)) == ["the invocation log group plain is not encrypted with a KMS key"]
+    configure("gone")
+    assert _findings(_audit(aws)) == [
+        "the invocation log group gone does not exist in this account and Region"]
