@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .assembly import Assembly
+from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
 from .people import data, jobs, studio
@@ -52,5 +53,6 @@ def derive(
             out += jobs(facts, user)
         out += serving(facts, facts.users)
         out += services(facts)
+        out += bedrock(facts)
     out += delivery(assembly)
     return out
