@@ -8,6 +8,9 @@
 - ``AWS::Bedrock::Guardrail`` and ``AWS::Bedrock::GuardrailVersion``: labelled stand-ins (moto 5.2.5 has no
   guardrail API). They keep what they record in :data:`GUARDRAILS`, so a test can read a guardrail's
   filters and key. A guardrail without ``KmsKeyArn`` is accepted, as by AWS (the platform always sets it).
+- ``AWS::Logs::LogGroup``: moto's model drops the template's ``KmsKeyId`` (it reads only the API's
+  ``kmsKeyId``), so DescribeLogGroups showed a KMS-encrypted group as unencrypted; :func:`install` passes the
+  key on, which the audit's check of the invocation log group (SML-AUD-104) reads.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from moto.bedrock.models import bedrock_backends
 from moto.core.common_models import CloudFormationModel
-from moto.logs.models import logs_backends
+from moto.logs.models import LogGroup, logs_backends
 
 from ._base import AdapterMixin, short_id, stand_in
 from .refusals import refuse
@@ -48,11 +51,25 @@ def logging_configuration(account_id: str, region_name: str) -> dict[str, Any]:
 
 
 def install() -> None:
-    """Let the ``Custom::AWS`` adapter make the two logging calls."""
+    """Let the ``Custom::AWS`` adapter make the two logging calls, and keep a log group's KMS key."""
     from .transit_gateway import SDK_HANDLERS
 
     SDK_HANDLERS[("Bedrock", "putModelInvocationLoggingConfiguration")] = put_logging
     SDK_HANDLERS[("Bedrock", "deleteModelInvocationLoggingConfiguration")] = delete_logging
+    original = LogGroup.create_from_cloudformation_json
+    if getattr(original, "_secure_ml", False):
+        return
+
+    def create(cls: type, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str,
+               **kwargs: Any) -> LogGroup:
+        properties = dict(cloudformation_json.get("Properties") or {})
+        if "KmsKeyId" in properties:
+            properties["kmsKeyId"] = properties.pop("KmsKeyId")
+        return original(resource_name, {**cloudformation_json, "Properties": properties}, account_id,
+                        region_name, **kwargs)
+
+    create._secure_ml = True  # type: ignore[attr-defined]
+    LogGroup.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment,method-assign]
 
 
 @stand_in

@@ -112,3 +112,14 @@ def test_audit_reads_the_logging_configuration(aws):
     configure("gone")
     assert _findings(_audit(aws)) == [
         "the invocation log group gone does not exist in this account and Region"]
+
+
+def test_a_log_group_keeps_its_template_kms_key(aws):
+    """moto's LogGroup model reads only the API's kmsKeyId; the emulator passes the template's KmsKeyId on."""
+    deploy(aws, {
+        "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+        "Log": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": "encrypted-by-template", "KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]}}},
+    })
+    (group,) = aws("logs").describe_log_groups(logGroupNamePrefix="encrypted-by-template")["logGroups"]
+    assert group["kmsKeyId"].startswith("arn:aws:kms:us-east-1:")
