@@ -130,6 +130,7 @@ _EXPORTS = {
     "PlatformContext": "cdk_secure_ml.constructs.identity",
     "PlatformPermissionsBoundary": "cdk_secure_ml.constructs.identity",
     "PriceBook": "cdk_secure_ml.cost",
+    "PrivateBedrock": "cdk_secure_ml.constructs.bedrock",
     "Problem": "cdk_secure_ml.config",
     "REPLICATION_REASON": "cdk_secure_ml.constructs.delivery",
     "Rollout": "cdk_secure_ml.constructs.hosting",
@@ -344,6 +345,7 @@ __all__ = [
     "PlatformContext",
     "PlatformPermissionsBoundary",
     "PriceBook",
+    "PrivateBedrock",
     "Problem",
     "REPLICATION_REASON",
     "Rollout",
@@ -508,6 +510,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         stage_kind_of,
         team_prefix_problems,
         unknown_team_problems,
+    )
+    from cdk_secure_ml.constructs.bedrock import (  # noqa: F401
+        PrivateBedrock,
     )
     from cdk_secure_ml.constructs.delivery import (  # noqa: F401
         AUDIT_READ_ACTIONS,

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, ValidationError, field_validator, mo
 
 from cdk_secure_ml.config._section import Partial, Problem, Section, Unknown, each_item, error_message
 from cdk_secure_ml.config._types import Region, check_tags
+from cdk_secure_ml.config.bedrock import BedrockConfig, bedrock_platform_problems
 from cdk_secure_ml.config.delivery import DeliveryConfig, DeliveryStageConfig
 from cdk_secure_ml.config.encryption import EncryptionConfig
 from cdk_secure_ml.config.endpoints import (
@@ -226,11 +227,15 @@ class PlatformConfig(Section):
         None, description="Deploy through a CDK pipeline from a tooling account to stage accounts "
                           "(docs/delivery.md)."
     )
+    bedrock: BedrockConfig | None = Field(
+        None, description="Private Amazon Bedrock for the personas: allow-listed models, the VPC endpoint, "
+                          "invocation logging, an optional guardrail (docs/bedrock.md).")
 
     rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
-             hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems)
+             hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems,
+             bedrock_platform_problems)
 
     @field_validator("name")
     @classmethod

@@ -816,6 +816,50 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "subnets' internet-bound routes point at the firewall endpoint (directly, or through a NAT gateway "
        "whose subnet routes to it) and the firewall subnet's route table points at the internet gateway.",
        "https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-route-tables.html"),
+    # ---------------------------------------------------------------- Amazon Bedrock (docs/bedrock.md)
+    _b("bedrock.converse-authorized-by-invoke-actions",
+       "Amazon Bedrock",
+       "Converse and ConverseStream have no IAM action of their own: bedrock:InvokeModel and "
+       "bedrock:InvokeModelWithResponseStream authorize them.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html"),
+    _b("bedrock.cross-region-profile-needs-destination-models",
+       "Amazon Bedrock",
+       "Invoking a geographic cross-Region inference profile is authorized on the profile in the source "
+       "Region and on its foundation model in every destination Region of the profile.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html"),
+    _b("bedrock.foundation-model-arn-has-no-account",
+       "Amazon Bedrock",
+       "A foundation model's ARN names its Region but no account "
+       "(arn:aws:bedrock:<region>::foundation-model/<id>).",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"),
+    _b("bedrock.guardrail-identifier-condition",
+       "Amazon Bedrock",
+       "The bedrock:GuardrailIdentifier condition key carries the guardrail (ARN, or ARN and version) an "
+       "InvokeModel, InvokeModelWithResponseStream, Converse or ConverseStream request names, so a policy "
+       "can require a guardrail.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html"),
+    _b("bedrock.invocation-logging-one-per-account-region",
+       "Amazon Bedrock",
+       "Model invocation logging is one configuration per account and Region, off by default; "
+       "PutModelInvocationLoggingConfiguration replaces it and DeleteModelInvocationLoggingConfiguration "
+       "turns it off.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html"),
+    _b("bedrock.logging-destination-same-account-region",
+       "Amazon Bedrock",
+       "Model invocation logs go only to a CloudWatch Logs log group or S3 bucket of the same account and "
+       "Region.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html"),
+    _b("bedrock.invocation-logging-no-cloudformation-type",
+       "AWS CloudFormation",
+       "CloudFormation has no resource type for Bedrock's model invocation logging configuration (the "
+       "AWS::Bedrock types are agents, knowledge bases, flows, guardrails, prompts, ...), so it is set with "
+       "an API call.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/AWS_Bedrock.html"),
+    _b("bedrock.runtime-endpoint-service",
+       "Amazon Bedrock",
+       "Inference calls (InvokeModel, Converse, ...) go through the bedrock-runtime interface endpoint; the "
+       "control plane has its own (bedrock).",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html"),
     # ---------------------------------------------------------------- what the gates' justifications state
     _b("codeconnections.policy-prefix-matches-resource",
        "AWS CodeConnections",

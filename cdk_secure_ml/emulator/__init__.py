@@ -43,4 +43,5 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.guardduty",
     "cdk_secure_ml.emulator.transit_gateway",
     "cdk_secure_ml.emulator.endpoint_hub",
+    "cdk_secure_ml.emulator.bedrock",
 )

@@ -193,6 +193,9 @@ class TransitGatewayRouteTablePropagation(_TableLink, CloudFormationModel):
 
 #: The AwsCustomResource calls the emulator performs: (service, action).
 SDK_CALLS = {("EC2", "modifyTransitGateway")}
+#: More AwsCustomResource calls, registered by other emulator modules (e.g. :mod:`.bedrock`):
+#: (service, action) -> handler(account_id, region_name, parameters).
+SDK_HANDLERS: dict[tuple[str, str], Any] = {}
 
 
 @adapter
@@ -212,6 +215,10 @@ class AwsSdkCall(AdapterMixin, CloudFormationModel):
         **kwargs: Any,
     ) -> AwsSdkCall:
         call = json.loads(cloudformation_json["Properties"]["Create"])
+        handler = SDK_HANDLERS.get((call.get("service"), call.get("action")))
+        if handler is not None:
+            handler(account_id, region_name, call.get("parameters") or {})
+            return cls(str((call.get("physicalResourceId") or {}).get("id") or resource_name))
         if (call.get("service"), call.get("action")) not in SDK_CALLS:
             raise ValueError(f"Custom::AWS: the emulator performs only {sorted(SDK_CALLS)}, not "
                              f"{call.get('service')} {call.get('action')}; add it to "
@@ -230,6 +237,10 @@ class AwsSdkCall(AdapterMixin, CloudFormationModel):
             return
         call = json.loads(cloudformation_json["Properties"]["Delete"])
         parameters = call.get("parameters") or {}
+        handler = SDK_HANDLERS.get((call.get("service"), call.get("action")))
+        if handler is not None:
+            handler(account_id, region_name, parameters)
+            return
         _backend(account_id, region_name).modify_transit_gateway(
             parameters["TransitGatewayId"], parameters.get("Description"), parameters.get("Options") or {})
 

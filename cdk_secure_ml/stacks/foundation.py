@@ -11,6 +11,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
+from cdk_secure_ml.constructs.bedrock import PrivateBedrock
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.endpoint_hub import EndpointHubSpoke
 from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBoundary
@@ -54,6 +55,7 @@ class FoundationStack(Stack):
     - ``personas`` (``MlPersonas | None``): None when the config has no teams.
     - ``endpoint_hub_spoke`` (``EndpointHubSpoke | None``): the spoke's side of the hub layout, None in the
       per-account layout.
+    - ``bedrock`` (``PrivateBedrock | None``): None without ``bedrock:`` (or without teams).
     """
 
     def __init__(
@@ -167,6 +169,41 @@ class FoundationStack(Stack):
                 model_source_account=model_source_account,
             )
 
+        self.bedrock: PrivateBedrock | None = None
+        if config.bedrock is not None and self.personas is not None:
+            self.bedrock = _private_bedrock(self, config, self.personas)
+
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
         CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket_name)
         CfnOutput(self, "ArtifactsBucketName", value=self.artifacts_bucket.bucket_name)
+
+
+def _private_bedrock(stack: FoundationStack, config: PlatformConfig, personas: MlPersonas) -> PrivateBedrock:
+    """The ``bedrock`` section as a :class:`PrivateBedrock` (docs/bedrock.md)."""
+    section = config.bedrock
+    assert section is not None
+    logging, guardrail = section.invocation_logging, section.guardrail
+    return PrivateBedrock(
+        stack,
+        "Bedrock",
+        personas=personas,
+        enabled_personas=section.personas,
+        models=section.models,
+        inference_profiles=[(p.id, p.regions) for p in section.inference_profiles],
+        vpc=stack.network.vpc,
+        require_vpc_endpoint=section.require_vpc_endpoint,
+        endpoint=stack.network.interface_endpoints.get("bedrock-runtime"),
+        logs_key=stack.keys.logs if logging.enabled else None,
+        log_retention=retention_days(logging.retention_days),
+        log_text=logging.text_data,
+        log_images=logging.image_data,
+        log_embeddings=logging.embedding_data,
+        guardrail_key=stack.keys.data if guardrail is not None else None,
+        guardrail_filters=({k: (v[0], v[1]) for k, v in guardrail.content_filters.items()}
+                           if guardrail is not None else None),
+        guardrail_messages=((guardrail.blocked_input_message, guardrail.blocked_output_message)
+                            if guardrail is not None else
+                            ("This request is blocked by the platform's guardrail.",
+                             "This response is blocked by the platform's guardrail.")),
+        name=config.name,
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .assembly import Assembly
+from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
 from .paths import deploy_paths, grant_paths
@@ -55,6 +56,7 @@ def derive(
         out += serving(facts, facts.users)
         out += services(facts)
         out += grant_paths(facts)
+        out += bedrock(facts)
     out += delivery(assembly)
     out += deploy_paths(assembly)
     return out

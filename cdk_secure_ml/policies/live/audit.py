@@ -19,6 +19,7 @@ from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 
 from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
+from .bedrock import LOGGING_RULE, LOGGING_TYPE, logging_problems
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import alias_problem, hub_zone_name, routes_to_hub
 from .vpc import internet_routes, open_ingress
@@ -50,6 +51,7 @@ MONITORING_JOB_DEFINITIONS = (
 AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
+    "bedrock:GetModelInvocationLoggingConfiguration",
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
     "config:DescribeConfigurationRecorderStatus",
@@ -66,6 +68,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "kms:DescribeKey",
     "kms:GetKeyRotationStatus",
     "kms:ListKeys",
+    "logs:DescribeLogGroups",
     "route53:ListHostedZonesByVPC",
     "route53:ListResourceRecordSets",
     "route53profiles:ListProfileAssociations",
@@ -112,6 +115,7 @@ class Auditor(AwsCalls):
             ("cloudtrail", self.check_cloudtrail),
             ("config", self.check_config),
             ("guardduty", self.check_guardduty),
+            ("bedrock", self.check_bedrock_logging),
         ]
         self.ml_vpcs: dict[str, set[str]] = {}
         for area, check in areas:
@@ -548,6 +552,14 @@ class Auditor(AwsCalls):
             self.verdict("SML-AUD-103", detector_id, kind, [
                 "" if status == "ENABLED" else f"the detector is {status}"
             ])
+
+    def check_bedrock_logging(self) -> None:
+        config = self.call("bedrock", "get_model_invocation_logging_configuration").get("loggingConfig") or {}
+        group = (config.get("cloudWatchConfig") or {}).get("logGroupName")
+        found = self.call("logs", "describe_log_groups", logGroupNamePrefix=group) if group else {}
+        if config:
+            self.verdict(LOGGING_RULE, self.region, LOGGING_TYPE,
+                         logging_problems(config, found.get("logGroups", [])))
 
 
 def _encryption_problems(rules: list[dict[str, Any]], receives_logs: bool) -> tuple[list[str], bool]:

@@ -34,6 +34,9 @@ LIVE_RULES: dict[str, LiveRule] = {
                  "(ComplianceRules)."),
         LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
                  "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-AUD-104", "error", "Bedrock model invocation logging goes to an encrypted log group",
+                 "Point the account's model invocation logging at a KMS-encrypted log group of the account "
+                 "and Region (PrivateBedrock, docs/bedrock.md)."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
