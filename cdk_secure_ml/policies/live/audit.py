@@ -21,6 +21,7 @@ from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import alias_problem, hub_zone_name, routes_to_hub
+from .spaces import space_problems
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
@@ -86,6 +87,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:DescribeModelQualityJobDefinition",
     "sagemaker:DescribeMonitoringSchedule",
     "sagemaker:DescribeNotebookInstance",
+    "sagemaker:DescribeSpace",
     "sagemaker:ListDataQualityJobDefinitions",
     "sagemaker:ListDomains",
     "sagemaker:ListEndpointConfigs",
@@ -96,6 +98,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListModels",
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListNotebookInstances",
+    "sagemaker:ListSpaces",
 )
 
 
@@ -106,6 +109,7 @@ class Auditor(AwsCalls):
         areas: list[tuple[str, Callable[[], None]]] = [
             ("sagemaker", self.check_sagemaker),
             ("sagemaker monitoring", self.check_monitoring),
+            ("sagemaker spaces", self.check_spaces),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),
@@ -200,6 +204,15 @@ class Auditor(AwsCalls):
 
         for summary in self.pages("sagemaker", "list_endpoints", "Endpoints"):
             self._check_endpoint(summary["EndpointName"])
+
+    def check_spaces(self) -> None:
+        for summary in self.pages("sagemaker", "list_domains", "Domains"):
+            domain_id = summary["DomainId"]
+            domain = self.call("sagemaker", "describe_domain", DomainId=domain_id)
+            for item in self.pages("sagemaker", "list_spaces", "Spaces", DomainIdEquals=domain_id):
+                space = self.call("sagemaker", "describe_space", DomainId=domain_id, SpaceName=item["SpaceName"])
+                for rule, problems in space_problems(space, domain).items():
+                    self.verdict(rule, f"{domain_id}/{item['SpaceName']}", "AWS::SageMaker::Space", problems)
 
     def _check_endpoint_config(self, name: str) -> None:
         config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)

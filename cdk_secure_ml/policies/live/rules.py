@@ -34,6 +34,14 @@ LIVE_RULES: dict[str, LiveRule] = {
                  "(ComplianceRules)."),
         LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
                  "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-STUDIO-101", "error", "Studio spaces are private",
+                 "Delete the shared space (DeleteApp, then DeleteSpace): it runs as one role for every team; "
+                 "users work in their private spaces (docs/studio.md, \"Spaces\")."),
+        LiveRule("SML-STUDIO-102", "error", "A private Studio space has an owner user profile",
+                 "Delete the space and create it again with OwnershipSettings.OwnerUserProfileName."),
+        LiveRule("SML-STUDIO-103", "warning", "A Studio space's EBS volume is within the domain's maximum",
+                 "Lower the space's EbsVolumeSizeInGb (UpdateSpace) or raise studio.spaces."
+                 "max_ebs_volume_size_gib."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
