@@ -116,7 +116,8 @@ class StudioConfig(Section):
         default_factory=list, description="The Studio users, {name, team, persona, sso_user_name}.")
     spaces: StudioSpacesConfig = Field(
         default_factory=StudioSpacesConfig,
-        description="Private spaces created for every user, and space EBS sizes (docs/studio.md, \"Spaces\").")
+        description="Private spaces created for every user, and space EBS sizes (docs/studio.md, "
+                    "\"Spaces\").")
 
     rules = (duplicate_user_problems, sso_setup_problems)
 

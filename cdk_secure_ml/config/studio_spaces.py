@@ -1,5 +1,5 @@
-"""``studio.spaces``: the private JupyterLab and Code Editor spaces the platform creates for every Studio user,
-and the EBS sizes of spaces (docs/studio.md, "Spaces").
+"""``studio.spaces``: the private JupyterLab and Code Editor spaces the platform creates for every Studio
+user, and the EBS sizes of spaces (docs/studio.md, "Spaces").
 
 Shared spaces cannot be made team-safe in one domain: a shared space runs with the domain's one space
 default execution role (``DefaultSpaceSettings.ExecutionRole``), whichever team opens it

@@ -104,7 +104,8 @@ def add_private_spaces(
     the SDK-defaults lifecycle configurations come from the owner's user settings, which SageMaker applies
     to private spaces
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html); the
-    CloudFormation schema of a space has no AppLifecycleManagement (cfn-lint refuses it). Tagged with ``tags`` at ABAC priority (the profile's team, owner and persona tags, so the
+    CloudFormation schema of a space has no AppLifecycleManagement (cfn-lint refuses it). Tagged with
+    ``tags`` at ABAC priority (the profile's team, owner and persona tags, so the
     space's tags agree with its owner's role). Retained: its EBS volume holds the user's work; teardown
     (``secure-ml teardown-studio``) deletes spaces before profiles.
 

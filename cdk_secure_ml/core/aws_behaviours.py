@@ -309,8 +309,8 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "E10"),
     _b("sagemaker.space-ebs-size-range",
        "Amazon SageMaker AI",
-       "A space's EBS volume (EbsVolumeSizeInGb) and a domain's or profile's default and maximum space volume "
-       "sizes are integers from 5 to 16384 GiB.",
+       "A space's EBS volume (EbsVolumeSizeInGb) and a domain's or profile's default and maximum space "
+       "volume sizes are integers from 5 to 16384 GiB.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultEbsStorageSettings.html"),
     _b("sagemaker.space-ebs-within-domain-maximum",
        "Amazon SageMaker AI",
@@ -324,8 +324,9 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultSpaceSettings.html"),
     _b("sagemaker.user-settings-apply-to-private-spaces",
        "Amazon SageMaker AI",
-       "The execution role and the JupyterLab and Code Editor app settings of UserSettings (a profile's, or the "
-       "domain's DefaultUserSettings) apply to the private spaces the user creates, not to shared spaces.",
+       "The execution role and the JupyterLab and Code Editor app settings of UserSettings (a profile's, or "
+       "the domain's DefaultUserSettings) apply to the private spaces the user creates, not to shared "
+       "spaces.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html"),
     _b("sagemaker-python-sdk.config-default-bucket-and-prefix",
        "SageMaker Python SDK",

@@ -47,12 +47,14 @@ def test_sizes_outside_sagemakers_range():
 @pytest.mark.aws_behaviour("sagemaker.space-ebs-within-domain-maximum")
 def test_default_above_maximum():
     found = _problems("{ebs_volume_size_gib: 60, max_ebs_volume_size_gib: 50}")
-    assert "ebs_volume_size_gib 60 is above max_ebs_volume_size_gib 50" in found["studio.spaces.ebs_volume_size_gib"]
+    message = found["studio.spaces.ebs_volume_size_gib"]
+    assert "ebs_volume_size_gib 60 is above max_ebs_volume_size_gib 50" in message
 
 
 def test_unknown_and_repeated_app_types():
     assert "JupyterLab" in _problems("{private: [RStudio]}")["studio.spaces.private.0"]
-    assert "['JupyterLab'] listed twice" in _problems("{private: [JupyterLab, JupyterLab]}")["studio.spaces.private"]
+    repeated = _problems("{private: [JupyterLab, JupyterLab]}")["studio.spaces.private"]
+    assert "['JupyterLab'] listed twice" in repeated
 
 
 @pytest.mark.aws_behaviour("sagemaker.shared-space-runs-as-the-space-role")

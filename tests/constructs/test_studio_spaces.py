@@ -1,5 +1,5 @@
-"""Studio spaces (constructs.studio_spaces): the demo's private JupyterLab and Code Editor spaces per user, the
-domain's space storage and shared-space defaults, and every error path."""
+"""Studio spaces (constructs.studio_spaces): the demo's private JupyterLab and Code Editor spaces per user,
+the domain's space storage and shared-space defaults, and every error path."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def test_spaces_follow_their_profile_carry_its_tags_and_are_retained(demo):
     assert space["DependsOn"] == ["ProfileBob"]
     assert space["DeletionPolicy"] == "Retain" and space["UpdateReplacePolicy"] == "Retain"
     tags = {t["Key"]: t["Value"] for t in space["Properties"]["Tags"]}
-    profile_tags = {t["Key"]: t["Value"] for t in research.to_json()["Resources"]["ProfileBob"]["Properties"]["Tags"]}
+    profile = research.to_json()["Resources"]["ProfileBob"]
+    profile_tags = {t["Key"]: t["Value"] for t in profile["Properties"]["Tags"]}
     assert tags["team"] == profile_tags["team"] == "research"
     assert tags["owner"] == "bob" and tags["secure-ml:persona"] == "ml-engineer"
 
@@ -99,7 +100,7 @@ def test_long_user_names_are_cut_with_a_digest_and_stay_distinct():
 
 
 def test_unknown_app_type_is_refused():
-    with pytest.raises(ValueError, match=r"app type 'RStudio' has no private space; use one of \['JupyterLab'"):
+    with pytest.raises(ValueError, match=r"'RStudio' has no private space; use one of \['JupyterLab'"):
         private_space_name("alice", "RStudio")
 
 

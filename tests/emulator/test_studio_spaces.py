@@ -1,5 +1,5 @@
-"""The AWS::SageMaker::Space stand-in (emulator.studio_spaces): created through CloudFormation on the store the
-Studio API stand-ins answer from, updated in place, and refused where SageMaker refuses."""
+"""The AWS::SageMaker::Space stand-in (emulator.studio_spaces): created through CloudFormation on the store
+the Studio API stand-ins answer from, updated in place, and refused where SageMaker refuses."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def _failure(aws, resources: dict, name: str = "space-test") -> str:
     cloudformation = aws("cloudformation")
     cloudformation.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": resources}))
     events = cloudformation.describe_stack_events(StackName=name)["StackEvents"]
-    return " ".join(e.get("ResourceStatusReason") or "" for e in events if e["ResourceStatus"].endswith("FAILED"))
+    failed = [e for e in events if e["ResourceStatus"].endswith("FAILED")]
+    return " ".join(e.get("ResourceStatusReason") or "" for e in failed)
 
 
 def test_space_is_a_labelled_stand_in():

@@ -90,5 +90,6 @@ def test_space_problems_reads_a_shared_spaces_maximum_from_the_space_settings():
     space = {"SpaceSharingSettings": {"SharingType": "Shared"},
              "SpaceSettings": {"SpaceStorageSettings": {"EbsStorageSettings": {"EbsVolumeSizeInGb": 9}}}}
     problems = space_problems(space, domain)
-    assert problems["SML-STUDIO-103"] == ["EbsVolumeSizeInGb is 9, above the domain's MaximumEbsVolumeSizeInGb 8"]
+    assert problems["SML-STUDIO-103"] == [
+        "EbsVolumeSizeInGb is 9, above the domain's MaximumEbsVolumeSizeInGb 8"]
     assert problems["SML-STUDIO-102"] == [""]

@@ -1,5 +1,5 @@
-"""Scenarios of the private spaces the platform creates with each profile (``studio.spaces.private``): the owner
-starts, stops and updates them; another user can neither start an app in them nor delete them (see
+"""Scenarios of the private spaces the platform creates with each profile (``studio.spaces.private``): the
+owner starts, stops and updates them; another user can neither start an app in them nor delete them (see
 :mod:`.catalogue`). The spaces users create themselves are in :func:`.people.studio`.
 
 The request context is what Studio sends (AWS's private-space policy,

@@ -209,10 +209,10 @@ class Auditor(AwsCalls):
         for summary in self.pages("sagemaker", "list_domains", "Domains"):
             domain_id = summary["DomainId"]
             domain = self.call("sagemaker", "describe_domain", DomainId=domain_id)
-            for item in self.pages("sagemaker", "list_spaces", "Spaces", DomainIdEquals=domain_id):
-                space = self.call("sagemaker", "describe_space", DomainId=domain_id, SpaceName=item["SpaceName"])
+            for s in self.pages("sagemaker", "list_spaces", "Spaces", DomainIdEquals=domain_id):
+                space = self.call("sagemaker", "describe_space", DomainId=domain_id, SpaceName=s["SpaceName"])
                 for rule, problems in space_problems(space, domain).items():
-                    self.verdict(rule, f"{domain_id}/{item['SpaceName']}", "AWS::SageMaker::Space", problems)
+                    self.verdict(rule, f"{domain_id}/{s['SpaceName']}", "AWS::SageMaker::Space", problems)
 
     def _check_endpoint_config(self, name: str) -> None:
         config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)

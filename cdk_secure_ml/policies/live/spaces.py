@@ -21,8 +21,8 @@ __all__ = ["space_problems"]
 
 def _maximum(domain: dict[str, Any], sharing: str) -> int | None:
     key = "DefaultUserSettings" if sharing == "Private" else "DefaultSpaceSettings"
-    storage = ((domain.get(key) or {}).get("SpaceStorageSettings") or {}).get("DefaultEbsStorageSettings") or {}
-    value = storage.get("MaximumEbsVolumeSizeInGb")
+    storage = (domain.get(key) or {}).get("SpaceStorageSettings") or {}
+    value = (storage.get("DefaultEbsStorageSettings") or {}).get("MaximumEbsVolumeSizeInGb")
     return None if value is None else int(value)
 
 

@@ -1,5 +1,5 @@
-"""Access scenarios of the private spaces config/demo.yaml creates (policies.access.spaces): the owner runs and
-updates them, another user can neither start an app in them nor delete them."""
+"""Access scenarios of the private spaces config/demo.yaml creates (policies.access.spaces): the owner runs
+and updates them, another user can neither start an app in them nor delete them."""
 
 from __future__ import annotations
 
