@@ -206,8 +206,7 @@ class Auditor(AwsCalls):
             self._check_endpoint(summary["EndpointName"])
 
     def check_spaces(self) -> None:
-        for summary in self.pages("sagemaker", "list_domains", "Domains"):
-            domain_id = summary["DomainId"]
+        for domain_id in [d["DomainId"] for d in self.pages("sagemaker", "list_domains", "Domains")]:
             domain = self.call("sagemaker", "describe_domain", DomainId=domain_id)
             for s in self.pages("sagemaker", "list_spaces", "Spaces", DomainIdEquals=domain_id):
                 space = self.call("sagemaker", "describe_space", DomainId=domain_id, SpaceName=s["SpaceName"])
