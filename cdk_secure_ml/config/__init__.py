@@ -63,6 +63,7 @@ from cdk_secure_ml.config.studio import (
     duplicate_user_problems,
     unknown_team_problems,
 )
+from cdk_secure_ml.config.studio_spaces import StudioSpacesConfig
 from cdk_secure_ml.core.regions import known_regions
 
 __all__ = [
@@ -104,6 +105,7 @@ __all__ = [
     "Problem",
     "StorageConfig",
     "StudioConfig",
+    "StudioSpacesConfig",
     "StudioUserConfig",
     "TeamConfig",
     "check_tags",

@@ -307,6 +307,27 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "for every user of the domain, while a private space runs with its owner's execution role.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/execution-roles-and-spaces.html",
        "E10"),
+    _b("sagemaker.space-ebs-size-range",
+       "Amazon SageMaker AI",
+       "A space's EBS volume (EbsVolumeSizeInGb) and a domain's or profile's default and maximum space "
+       "volume sizes are integers from 5 to 16384 GiB.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultEbsStorageSettings.html"),
+    _b("sagemaker.space-ebs-within-domain-maximum",
+       "Amazon SageMaker AI",
+       "MaximumEbsVolumeSizeInGb of the domain's (or profile's) DefaultEbsStorageSettings is the largest EBS "
+       "volume a space created in it may have.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultEbsStorageSettings.html"),
+    _b("sagemaker.default-space-settings-shared-only",
+       "Amazon SageMaker AI",
+       "A domain's DefaultSpaceSettings apply only to shared spaces; a private space takes its owner's user "
+       "settings (execution role, JupyterLab and Code Editor app settings such as idle shutdown).",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultSpaceSettings.html"),
+    _b("sagemaker.user-settings-apply-to-private-spaces",
+       "Amazon SageMaker AI",
+       "The execution role and the JupyterLab and Code Editor app settings of UserSettings (a profile's, or "
+       "the domain's DefaultUserSettings) apply to the private spaces the user creates, not to shared "
+       "spaces.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html"),
     _b("sagemaker-python-sdk.config-default-bucket-and-prefix",
        "SageMaker Python SDK",
        "SageMaker.PythonSDK.Modules.Session.DefaultS3Bucket and DefaultS3ObjectKeyPrefix in the SDK's config "

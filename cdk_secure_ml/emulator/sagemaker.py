@@ -11,9 +11,8 @@ to DescribeNotebookInstance.
 moto 5.2.5 has no API at all for user profiles, Studio lifecycle configs and monitoring schedules
 (no backend, no handler). Their adapters are stand-ins: they create the resource in the stand-in
 store, which answers boto3's Describe/List/Delete calls; the demo labels them "[emulator stand-in]".
-AWS::SageMaker::Space has neither and stays unimplemented (the demo would report it as skipped;
-the platform creates no spaces: users create their own private ones from Studio; :mod:`emulator.studio_apps`
-emulates the Space and App APIs they use).
+AWS::SageMaker::Space has neither: :mod:`emulator.studio_apps` emulates the Space and App APIs users call
+from Studio, and :mod:`emulator.studio_spaces` the CloudFormation type (the platform's private spaces).
 
 Updates follow CloudFormation's update behaviours: a domain and a user profile update their settings
 in place (a create-only property replaces them), a Studio lifecycle config is always replaced.

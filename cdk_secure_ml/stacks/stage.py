@@ -84,6 +84,7 @@ class MlPlatformStage(Stage):
                         users=users,
                         team_tag_key=config.identity.team_tag_key,
                         sdk_defaults=self.studio.team_sdk_defaults,
+                        spaces=config.studio.spaces,
                         description=f"{config.name}: Studio user profiles (cdk-secure-ml)",
                     )
                 )

@@ -10,9 +10,11 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from cdk_secure_ml.config import PlatformConfig, StudioUserConfig
+from cdk_secure_ml.config.studio_spaces import StudioSpacesConfig
 from cdk_secure_ml.constructs.identity import MlPersonas
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.studio import SdkDefaultsLifecycleConfigs, SecureStudioDomain, sdk_defaults
+from cdk_secure_ml.constructs.studio_spaces import add_private_spaces, apply_space_storage_defaults
 from cdk_secure_ml.stacks.foundation import FoundationStack
 
 __all__ = ["StudioStack", "StudioUsersStack", "user_stack_slices", "DEFAULT_MAX_PROFILES_PER_STACK"]
@@ -75,6 +77,8 @@ class StudioStack(Stack):
             sharing_key=keys.artifacts if studio.notebook_sharing else None,
             sdk_defaults=self.team_sdk_defaults[first_team],
         )
+        apply_space_storage_defaults(self.domain, default_gib=studio.spaces.ebs_volume_size_gib,
+                                     maximum_gib=studio.spaces.max_ebs_volume_size_gib)
         self.parameters = self._publish_settings(config, foundation, personas)
 
     def _publish_settings(
@@ -113,10 +117,12 @@ class StudioUsersStack(Stack):
 
     :param sdk_defaults: team -> SDK defaults (``StudioStack.team_sdk_defaults``); teams without an
         entry use the domain's.
+    :param spaces: ``studio.spaces``: the private spaces each user gets with the profile (none by default).
 
     Attributes:
 
     - ``profiles`` (``dict[str, sagemaker.CfnUserProfile]``): user name -> profile.
+    - ``spaces`` (``dict[str, dict[str, sagemaker.CfnSpace]]``): user name -> app type -> private space.
     - ``sdk_lifecycle_configs`` (``dict[str, SdkDefaultsLifecycleConfigs]``): team -> its lifecycle
       configurations.
     """
@@ -131,25 +137,32 @@ class StudioUsersStack(Stack):
         users: Sequence[StudioUserConfig],
         team_tag_key: str = "team",
         sdk_defaults: Mapping[str, dict] | None = None,
+        spaces: StudioSpacesConfig | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.profiles = {}
+        self.spaces: dict[str, dict] = {}
         self.sdk_lifecycle_configs: dict[str, SdkDefaultsLifecycleConfigs] = {}
         for team in dict.fromkeys(user.team for user in users):
             if sdk_defaults and team in sdk_defaults:
                 self.sdk_lifecycle_configs[team] = domain.add_sdk_defaults(
                     self, f"SdkDefaults{pascal_case(team)}", label=team, defaults=sdk_defaults[team])
         for user in users:
+            tags = {team_tag_key: user.team, "owner": user.name, "secure-ml:persona": user.persona}
             self.profiles[user.name] = domain.add_user_profile(
                 self,
                 f"Profile{pascal_case(user.name)}",
                 user_name=user.name,
                 execution_role=personas.execution_role(user.persona, user.team),
-                tags={team_tag_key: user.team, "owner": user.name, "secure-ml:persona": user.persona},
+                tags=tags,
                 sso_user_name=user.sso_user_name,
                 sdk_defaults=self.sdk_lifecycle_configs.get(user.team),
             )
+            if spaces is not None and spaces.private:
+                self.spaces[user.name] = add_private_spaces(
+                    self, domain=domain, profile=self.profiles[user.name], user_name=user.name,
+                    app_types=spaces.private, ebs_volume_size_gib=spaces.ebs_volume_size_gib, tags=tags)
 
 
 def user_stack_slices(

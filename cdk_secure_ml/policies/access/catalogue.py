@@ -21,6 +21,7 @@ from .paths import deploy_paths, grant_paths
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
+from .spaces import created_spaces
 
 __all__ = ["derive"]
 
@@ -53,6 +54,7 @@ def derive(
                 out += studio(facts, user, other)
             out += data(facts, user, next((t for t in teams if t != user["team"]), None))
             out += jobs(facts, user)
+        out += created_spaces(facts, platform)
         out += serving(facts, facts.users)
         out += services(facts)
         out += grant_paths(facts)

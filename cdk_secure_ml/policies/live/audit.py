@@ -22,6 +22,7 @@ from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .bedrock import LOGGING_RULE, LOGGING_TYPE, logging_problems
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import alias_problem, hub_zone_name, routes_to_hub
+from .spaces import space_problems
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
@@ -89,6 +90,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:DescribeModelQualityJobDefinition",
     "sagemaker:DescribeMonitoringSchedule",
     "sagemaker:DescribeNotebookInstance",
+    "sagemaker:DescribeSpace",
     "sagemaker:ListDataQualityJobDefinitions",
     "sagemaker:ListDomains",
     "sagemaker:ListEndpointConfigs",
@@ -99,6 +101,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListModels",
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListNotebookInstances",
+    "sagemaker:ListSpaces",
 )
 
 
@@ -109,6 +112,7 @@ class Auditor(AwsCalls):
         areas: list[tuple[str, Callable[[], None]]] = [
             ("sagemaker", self.check_sagemaker),
             ("sagemaker monitoring", self.check_monitoring),
+            ("sagemaker spaces", self.check_spaces),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),
@@ -204,6 +208,14 @@ class Auditor(AwsCalls):
 
         for summary in self.pages("sagemaker", "list_endpoints", "Endpoints"):
             self._check_endpoint(summary["EndpointName"])
+
+    def check_spaces(self) -> None:
+        for domain_id in [d["DomainId"] for d in self.pages("sagemaker", "list_domains", "Domains")]:
+            domain = self.call("sagemaker", "describe_domain", DomainId=domain_id)
+            for s in self.pages("sagemaker", "list_spaces", "Spaces", DomainIdEquals=domain_id):
+                space = self.call("sagemaker", "describe_space", DomainId=domain_id, SpaceName=s["SpaceName"])
+                for rule, problems in space_problems(space, domain).items():
+                    self.verdict(rule, f"{domain_id}/{s['SpaceName']}", "AWS::SageMaker::Space", problems)
 
     def _check_endpoint_config(self, name: str) -> None:
         config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)

@@ -37,6 +37,14 @@ LIVE_RULES: dict[str, LiveRule] = {
         LiveRule("SML-AUD-104", "error", "Bedrock model invocation logging goes to an encrypted log group",
                  "Point the account's model invocation logging at a KMS-encrypted log group of the account "
                  "and Region (PrivateBedrock, docs/bedrock.md)."),
+        LiveRule("SML-STUDIO-101", "error", "Studio spaces are private",
+                 "Delete the shared space (DeleteApp, then DeleteSpace): it runs as one role for every team; "
+                 "users work in their private spaces (docs/studio.md, \"Spaces\")."),
+        LiveRule("SML-STUDIO-102", "error", "A private Studio space has an owner user profile",
+                 "Delete the space and create it again with OwnershipSettings.OwnerUserProfileName."),
+        LiveRule("SML-STUDIO-103", "warning", "A Studio space's EBS volume is within the domain's maximum",
+                 "Lower the space's EbsVolumeSizeInGb (UpdateSpace) or raise studio.spaces."
+                 "max_ebs_volume_size_gib."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
