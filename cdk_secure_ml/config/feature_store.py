@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from cdk_secure_ml.config._section import Problem, Section, each_item
+from cdk_secure_ml.config._section import Problem, Section, Unknown, each_item
 from cdk_secure_ml.core.feature_store import (
     RUNTIME_ENDPOINT_SERVICE,
     Feature,
@@ -31,11 +31,21 @@ class TtlConfig(Section):
     value: int = Field(ge=1, description="A positive number of units.")
 
 
+def _type(feature: Any) -> str:
+    try:
+        return str(feature.type)
+    except Unknown:
+        return "?"  # reported at the feature's type; not one of FEATURE_TYPES, so no rule compares it
+
+
 def _group_problems(group: Any) -> list[Problem]:
-    ttl = (group.ttl.unit, group.ttl.value) if group.ttl is not None else None
+    try:
+        ttl = (group.ttl.unit, group.ttl.value) if group.ttl is not None else None
+    except Unknown:
+        ttl = None  # reported at the ttl
     problems = feature_group_problems(
         name=group.name, record_identifier=group.record_identifier, event_time=group.event_time,
-        features=[Feature(f.name, f.type) for f in group.features], online=group.online,
+        features=[Feature(f.name, _type(f)) for f in group.features], online=group.online,
         offline=group.offline, ttl=ttl)
     # Pydantic already placed the name and types of each feature; keep the rules that compare them.
     return [(path, message) for path, message in problems
