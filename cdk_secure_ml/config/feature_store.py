@@ -60,7 +60,7 @@ class FeatureGroupConfig(Section):
                                   "(docs/feature-store.md, 'Day 2').")
     team: str = Field(description="The owning team, one of identity.teams: its tag on the group (ABAC), "
                                   "its prefix of the data bucket for the offline store.")
-    description: str = Field("", max_length=128, description="Free text, up to 128 characters.")
+    description: str | None = Field(None, max_length=128, description="Free text, up to 128 characters.")
     record_identifier: str = Field(description="The feature that identifies a record (one of features).")
     event_time: str = Field(description="The feature holding the record's event time (one of features, "
                                         "String or Fractional).")

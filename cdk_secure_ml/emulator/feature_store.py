@@ -3,9 +3,11 @@ group API calls moto 5.2.5 lacks.
 
 moto 5.2.5 has CreateFeatureGroup and DescribeFeatureGroup, but its model keeps no OnlineStoreConfig,
 Description or ThroughputConfig, fails on a group without an offline store, and it has no
-DeleteFeatureGroup, ListFeatureGroups or UpdateFeatureGroup. The adapter here stores each group in moto's
+DeleteFeatureGroup, ListFeatureGroups or UpdateFeatureGroup, and its tag calls know no feature group ARN.
+The adapter here stores each group in moto's
 backend (``feature_groups``, so ListTags and Search find it) as :class:`EmulatedFeatureGroup`, which keeps
-every property it is given; :func:`install` adds the three missing actions and completes Describe. The demo
+every property it is given; :func:`install` adds the three missing actions, completes Describe and lets
+ListTags find a group. The demo
 labels the type "[emulator adapter]": the store is moto's, the model and the missing calls are emulated here.
 It never stores a record (no featurestore-runtime) and never writes an offline store.
 
@@ -308,6 +310,15 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    moto_resource_from_arn = SageMakerModelBackend._get_resource_from_arn
+
+    # moto's tag calls (ListTags, AddTags, DeleteTags) know no feature-group ARNs.
+    def resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
+        if ":feature-group/" in arn and arn in self.feature_groups:
+            return self.feature_groups[arn]
+        return moto_resource_from_arn(self, arn)
+
+    SageMakerModelBackend._get_resource_from_arn = resource_from_arn  # type: ignore[method-assign]
     for action, handler in (("create_feature_group", create_feature_group_handler),
                             ("describe_feature_group", describe_feature_group_handler),
                             ("delete_feature_group", delete_feature_group_handler),

@@ -22,7 +22,7 @@ def feature_group_options(config: PlatformConfig) -> list[FeatureGroupOptions]:
             name=g.name, team=g.team, record_identifier=g.record_identifier, event_time=g.event_time,
             features=[Feature(f.name, f.type) for f in g.features], online=g.online, offline=g.offline,
             glue_table=g.glue_table, ttl=(g.ttl.unit, g.ttl.value) if g.ttl else None,
-            description=g.description,
+            description=g.description or "",
         )
         for g in config.feature_store.groups
     ]

@@ -43,8 +43,9 @@ def test_a_group_and_its_secure_defaults():
     config = _parse(GROUP)
     (group,) = config.feature_store.groups
     assert (group.online, group.offline, group.glue_table, group.ttl, group.description) == (
-        True, True, True, None, "")
-    assert [(f.name, f.type) for f in group.features] == [("customer-id", "String"), ("event-time", "Fractional")]
+        True, True, True, None, None)
+    assert [(f.name, f.type) for f in group.features] == [
+        ("customer-id", "String"), ("event-time", "Fractional")]
     assert feature_store_endpoints(config)[-1] == "sagemaker.featurestore-runtime"
 
 
@@ -84,7 +85,8 @@ def test_every_problem_at_its_key_and_line():
               offline: false
               features: [{name: a, type: String}]
         """)
-    assert found["feature_store.groups.0.name"][0].startswith("feature group name 'customers_v1' is not valid")
+    name = found["feature_store.groups.0.name"][0]
+    assert name.startswith("feature group name 'customers_v1' is not valid")
     assert found["feature_store.groups.0.name"][1] == 7
     assert found["feature_store.groups.0.team"] == (
         "feature group 'customers_v1' is in unknown team 'fraud'; add it to identity.teams ['nlp', 'cv']", 8)
@@ -93,8 +95,8 @@ def test_every_problem_at_its_key_and_line():
     assert "reserved by Feature Store" in found["feature_store.groups.0.features.1.name"][0]
     assert "'String', 'Integral' or 'Fractional'" in found["feature_store.groups.0.features.2.type"][0]
     assert "greater than or equal to 1" in found["feature_store.groups.0.ttl.value"][0]
-    assert found["feature_store.groups.1.name"][0] == ("feature group 'customers_v1' is listed twice (first at "
-                                                       "groups.0)")
+    assert found["feature_store.groups.1.name"][0] == (
+        "feature group 'customers_v1' is listed twice (first at groups.0)")
     assert "neither an online nor an offline store" in found["feature_store.groups.1.online"][0]
 
 
@@ -104,8 +106,9 @@ def test_unknown_keys_are_refused():
 
 
 def test_the_runtime_endpoint_counts_in_the_subnet_capacity():
-    # A /28 per subnet holds 16 - 5 reserved = 11 addresses: the 11 default endpoints and the EFS mount target
-    # already do not fit; with feature groups the message counts 12 endpoints.
-    found = _problems("network: {cidr: 10.0.0.0/24, subnet_cidr_mask: 28}\nstudio: {enabled: false}\n" + GROUP)
+    # A /28 per subnet holds 16 - 5 reserved = 11 addresses: the 11 default endpoints and the EFS mount
+    # target already do not fit; with feature groups the message counts 12 endpoints.
+    network = "network: {cidr: 10.0.0.0/24, subnet_cidr_mask: 28}\nstudio: {enabled: false}\n"
+    found = _problems(network + GROUP)
     message = found["network.subnet_cidr_mask"][0]
     assert "12 for the interface endpoints" in message

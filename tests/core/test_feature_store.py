@@ -74,8 +74,8 @@ def test_feature_types_reserved_names_repeats_and_counts():
 @pytest.mark.aws_behaviour("sagemaker.feature-group-definition")
 def test_a_group_needs_a_store():
     assert problems(online=False, offline=False) == [
-        (("online",), "feature group 'customers' has neither an online nor an offline store; set online: true, "
-                      "offline: true or both")]
+        (("online",), "feature group 'customers' has neither an online nor an offline store; set "
+                      "online: true, offline: true or both")]
 
 
 def test_ttl_needs_the_online_store_and_a_positive_value():
