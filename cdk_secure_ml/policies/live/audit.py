@@ -20,6 +20,7 @@ from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
+from .feature_store import check_feature_groups
 from .hub import alias_problem, hub_zone_name, routes_to_hub
 from .vpc import internet_routes, open_ingress
 
@@ -80,6 +81,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:DescribeDomain",
     "sagemaker:DescribeEndpoint",
     "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeFeatureGroup",
     "sagemaker:DescribeModel",
     "sagemaker:DescribeModelBiasJobDefinition",
     "sagemaker:DescribeModelExplainabilityJobDefinition",
@@ -90,12 +92,14 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListDomains",
     "sagemaker:ListEndpointConfigs",
     "sagemaker:ListEndpoints",
+    "sagemaker:ListFeatureGroups",
     "sagemaker:ListModelBiasJobDefinitions",
     "sagemaker:ListModelExplainabilityJobDefinitions",
     "sagemaker:ListModelQualityJobDefinitions",
     "sagemaker:ListModels",
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListNotebookInstances",
+    "sagemaker:ListTags",
 )
 
 
@@ -106,6 +110,7 @@ class Auditor(AwsCalls):
         areas: list[tuple[str, Callable[[], None]]] = [
             ("sagemaker", self.check_sagemaker),
             ("sagemaker monitoring", self.check_monitoring),
+            ("sagemaker feature store", lambda: check_feature_groups(self)),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),

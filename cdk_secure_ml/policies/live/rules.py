@@ -34,6 +34,15 @@ LIVE_RULES: dict[str, LiveRule] = {
                  "(ComplianceRules)."),
         LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
                  "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-AUD-141", "error",
+                 "A feature group's online store is encrypted with a customer managed key",
+                 "Set OnlineStoreConfig.SecurityConfig.KmsKeyId to the platform's data key "
+                 "(SecureFeatureStore); the key is create-only: create the group again under a new name."),
+        LiveRule("SML-AUD-142", "error",
+                 "A feature group's offline store is in the account's bucket, under its team's prefix, "
+                 "with KMS",
+                 "Put the offline store in the data bucket under <team>/feature-store with the data key "
+                 "(SecureFeatureStore); the offline store is create-only: a new group, under a new name."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
