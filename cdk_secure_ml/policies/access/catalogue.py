@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .assembly import Assembly
 from .facts import facts as read_facts
 from .facts import platforms
+from .feature_store import feature_store
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
@@ -51,6 +52,7 @@ def derive(
             out += data(facts, user, next((t for t in teams if t != user["team"]), None))
             out += jobs(facts, user)
         out += serving(facts, facts.users)
+        out += feature_store(facts, facts.users)
         out += services(facts)
     out += delivery(assembly)
     return out
