@@ -149,11 +149,11 @@ def feature_group_problems(
         problems.append((("online",), f"feature group {name!r} has neither an online nor an offline store; "
                                       "set online: true, offline: true or both"))
     if ttl is not None:
-        unit, value = ttl
+        unit, amount = ttl
         if unit not in TTL_UNITS:
             problems.append((("ttl", "unit"), f"ttl unit {unit!r} is not one of {list(TTL_UNITS)}"))
-        if value < 1:
-            problems.append((("ttl", "value"), f"ttl value {value} is not a positive number of {unit}"))
+        if amount < 1:
+            problems.append((("ttl", "value"), f"ttl value {amount} is not a positive number of {unit}"))
         if not online:
             problems.append((("ttl",), f"feature group {name!r} has a ttl but no online store; the ttl "
                                        "expires online records only: set online: true or remove ttl"))
