@@ -29,7 +29,7 @@ from cdk_secure_ml.core.feature_store import (
     offline_store_role_path,
 )
 from cdk_secure_ml.core.problems import messages, nested
-from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, justify_imported_resources
 
 __all__ = ["FeatureGroupOptions", "SecureFeatureStore"]
 
@@ -173,6 +173,9 @@ class SecureFeatureStore(Construct):
             "Glue "
             "tables are named <group>_<creation time> by Feature Store: the wildcards stand for those names, "
             "inside the team's prefix and its groups' tables."))
+        justify_imported_resources(policy, (
+            "The data bucket and the data key are the ones SecureFeatureStore was given (data_bucket, "
+            "data_key), imported from the stack that owns them; the statement names exactly them."))
         self.offline_roles[team] = role
         self._offline_policies[team] = policy
 
@@ -213,6 +216,7 @@ class SecureFeatureStore(Construct):
         # A feature group holds records: kept when it leaves the stack, or is replaced.
         resource.apply_removal_policy(RemovalPolicy.RETAIN)
         if group.offline:
-            # CreateFeatureGroup checks the role's access to the offline store: the policy must exist first.
-            resource.node.add_dependency(self.offline_roles[group.team], self._offline_policies[group.team])
+            # CreateFeatureGroup checks the role's access to the offline store: the role's policy must exist
+            # first (the role itself is referenced by RoleArn).
+            resource.node.add_dependency(self._offline_policies[group.team])
         return resource

@@ -102,7 +102,8 @@ def test_the_offline_store_role_is_least_privileged(demo):
     assert ":table/sagemaker_featurestore/customers_*" in glue and ":database/sagemaker_featurestore" in glue
     group = _only(template, "AWS::SageMaker::FeatureGroup")
     assert group["Properties"]["RoleArn"]["Fn::GetAtt"][0].startswith("FeatureStoreOfflineStoreRoleResearch")
-    assert len(group["DependsOn"]) == 2  # the role and its policy exist before CreateFeatureGroup
+    # the role (RoleArn) and its policy (DependsOn) exist before CreateFeatureGroup
+    assert [d[:33] for d in group["DependsOn"]] == ["FeatureStoreOfflineStorePolicyRes"]
 
 
 def test_foundation_adds_the_runtime_endpoint_and_exempts_the_offline_roles(demo, reference_app):
