@@ -87,6 +87,8 @@ _EXPORTS = {
     "EndpointVariant": "cdk_secure_ml.constructs.hosting",
     "EndpointVariantConfig": "cdk_secure_ml.config",
     "EndpointVariantOptions": "cdk_secure_ml.constructs.hosting",
+    "FeatureGroupOptions": "cdk_secure_ml.constructs.feature_store",
+    "FeatureStoreStack": "cdk_secure_ml.stacks.feature_store",
     "FoundationStack": "cdk_secure_ml.stacks.foundation",
     "GovernanceConfig": "cdk_secure_ml.config",
     "GovernanceStack": "cdk_secure_ml.stacks.governance",
@@ -146,6 +148,7 @@ _EXPORTS = {
     "SdkDefaultsLifecycleConfigs": "cdk_secure_ml.constructs.studio",
     "SecureBucket": "cdk_secure_ml.constructs.storage",
     "SecureEndpoint": "cdk_secure_ml.constructs.hosting",
+    "SecureFeatureStore": "cdk_secure_ml.constructs.feature_store",
     "SecureMlChecks": "cdk_secure_ml.policies.plugin",
     "SecureStudioDomain": "cdk_secure_ml.constructs.studio",
     "Serverless": "cdk_secure_ml.constructs.hosting",
@@ -194,6 +197,7 @@ _EXPORTS = {
     "execution_role_arn_pattern": "cdk_secure_ml.constructs.delivery",
     "execution_role_path": "cdk_secure_ml.constructs.identity",
     "execution_role_statements": "cdk_secure_ml.constructs.identity",
+    "feature_group_options": "cdk_secure_ml.stacks.feature_store",
     "guardrail_statements": "cdk_secure_ml.constructs.identity",
     "has_object_lock": "cdk_secure_ml.constructs.governance",
     "in_regulatory_packs": "cdk_secure_ml.policies.acknowledgements",
@@ -307,6 +311,8 @@ __all__ = [
     "EndpointVariant",
     "EndpointVariantConfig",
     "EndpointVariantOptions",
+    "FeatureGroupOptions",
+    "FeatureStoreStack",
     "FoundationStack",
     "GovernanceConfig",
     "GovernanceStack",
@@ -366,6 +372,7 @@ __all__ = [
     "SdkDefaultsLifecycleConfigs",
     "SecureBucket",
     "SecureEndpoint",
+    "SecureFeatureStore",
     "SecureMlChecks",
     "SecureStudioDomain",
     "Serverless",
@@ -414,6 +421,7 @@ __all__ = [
     "execution_role_arn_pattern",
     "execution_role_path",
     "execution_role_statements",
+    "feature_group_options",
     "guardrail_statements",
     "has_object_lock",
     "in_regulatory_packs",
@@ -551,6 +559,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.endpoint_hub import (  # noqa: F401
         EndpointHubSpoke,
         MlEndpointHub,
+    )
+    from cdk_secure_ml.constructs.feature_store import (  # noqa: F401
+        FeatureGroupOptions,
+        SecureFeatureStore,
     )
     from cdk_secure_ml.constructs.governance import (  # noqa: F401
         ARCHIVE_RESTRICTED_ACTIONS,
@@ -710,6 +722,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     )
     from cdk_secure_ml.stacks.endpoint_hub import (  # noqa: F401
         EndpointHubStack,
+    )
+    from cdk_secure_ml.stacks.feature_store import (  # noqa: F401
+        FeatureStoreStack,
+        feature_group_options,
     )
     from cdk_secure_ml.stacks.foundation import (  # noqa: F401
         FoundationStack,

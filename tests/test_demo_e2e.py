@@ -130,6 +130,8 @@ def test_demo_deploys_notifies_updates_and_tears_down(tmp_path, capsys):
     assert re.search(r"UsersFraud: .*added ProfileDana \(UserProfile\)", out)
     assert re.search(r"Serving: .*replaced .*ChurnEndpointF69ED4C8 \(Endpoint\)", out)
     assert re.search(r"replaced .*\(StudioLifecycleConfig\)", out)
+    # A feature added to the demo's feature group: updated in place, not replaced (custom name).
+    assert re.search(r"FeatureStore: 1 updated in place\n", out)
     # The teardown deleted what users left in Studio, then cdk destroy kept only what holds data, with
     # reasons.
     assert "deleted 1 app(s): alice-jupyterlab/JupyterLab/default" in out

@@ -21,6 +21,7 @@ from cdk_secure_ml.config.endpoints import (
     model_monitor_image_problems,
     repeated_endpoint_name_problems,
 )
+from cdk_secure_ml.config.feature_store import FeatureStoreConfig, feature_group_team_problems
 from cdk_secure_ml.config.governance import GovernanceConfig
 from cdk_secure_ml.config.identity import IdentityConfig
 from cdk_secure_ml.config.network import NetworkConfig, subnet_capacity_problems
@@ -223,6 +224,9 @@ class PlatformConfig(Section):
         default_factory=IdentityConfig, description="Teams, ABAC tag keys, federation (docs/identity.md).")
     studio: StudioConfig = Field(
         default_factory=StudioConfig, description="The Studio domain and its users (docs/studio.md).")
+    feature_store: FeatureStoreConfig = Field(
+        default_factory=FeatureStoreConfig, description="SageMaker Feature Store feature groups per team "
+                                                        "(docs/feature-store.md).")
     delivery: DeliveryConfig | None = Field(
         None, description="Deploy through a CDK pipeline from a tooling account to stage accounts "
                           "(docs/delivery.md)."
@@ -235,7 +239,7 @@ class PlatformConfig(Section):
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
              hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems,
-             bedrock_platform_problems)
+             bedrock_platform_problems, feature_group_team_problems)
 
     @field_validator("name")
     @classmethod

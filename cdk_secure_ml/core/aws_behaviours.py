@@ -898,7 +898,58 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "log group's ARN, which a policy may match with ArnLike.",
        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html"),
 
-
+    # ---------------------------------------------------------------- Amazon SageMaker Feature Store
+    _b("sagemaker.feature-group-definition",
+       "Amazon SageMaker Feature Store",
+       "CreateFeatureGroup refuses a group without an online or an offline store, a record identifier or "
+       "event time that is not one of its features, an event time that is not String or Fractional, feature "
+       "types other than String, Integral and Fractional, the feature names is_deleted, write_time and "
+       "api_invocation_time, and more than 2,500 features.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html"),
+    _b("sagemaker.feature-group-names",
+       "Amazon SageMaker Feature Store",
+       "AWS::SageMaker::FeatureGroup takes group and feature names of 1-64 letters, digits and hyphens, "
+       "starting and ending with a letter or digit; FeatureGroupName is required (CloudFormation generates "
+       "none).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html"),
+    _b("sagemaker.feature-group-create-only",
+       "Amazon SageMaker Feature Store",
+       "Every property of AWS::SageMaker::FeatureGroup but FeatureDefinitions, the online store's "
+       "TtlDuration and ThroughputConfig requires replacement (name, record identifier, event time, the "
+       "online store's key, the offline store, the role, description and tags).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html"),
+    _b("sagemaker.feature-group-features-add-only",
+       "Amazon SageMaker Feature Store",
+       "UpdateFeatureGroup adds features or changes the online store's TTL; features cannot be removed.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateFeatureGroup.html"),
+    _b("sagemaker.feature-group-online-key-decrypt",
+       "Amazon SageMaker Feature Store",
+       "With a customer managed key on the online store, every PutRecord, GetRecord and DeleteRecord caller "
+       "needs kms:Decrypt on that key.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html"),
+    _b("sagemaker.feature-group-kms-key",
+       "Amazon SageMaker Feature Store",
+       "The online store's and the offline store's KmsKeyId name a KMS key Feature Store encrypts with: "
+       "CreateFeatureGroup's caller needs kms:CreateGrant, DescribeKey and more on it, so the key must "
+       "exist.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html"),
+    _b("sagemaker.feature-group-role-trust",
+       "Amazon SageMaker Feature Store",
+       "The offline store is written by SageMaker as the group's RoleArn, which needs the offline store's S3 "
+       "writes and manifest reads and the Glue table's GetTable/UpdateTable in sagemaker_featurestore (what "
+       "AmazonSageMakerFeatureStoreAccess grants) and must be assumable by SageMaker.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-feature-store.html"),
+    _b("sagemaker.feature-group-record-actions-tag-condition",
+       "Amazon SageMaker Feature Store",
+       "PutRecord, GetRecord, DeleteRecord, BatchGetRecord, DescribeFeatureGroup and DescribeFeatureMetadata "
+       "act on the feature-group resource and take the sagemaker:ResourceTag/<key> condition; "
+       "ListFeatureGroups takes no resource.",
+       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html"),
+    _b("sagemaker.feature-group-glue-table",
+       "Amazon SageMaker Feature Store",
+       "Unless DisableGlueTableCreation is true, Feature Store creates a Glue table for the offline store "
+       "(in the sagemaker_featurestore database, named after the group by Athena's rules).",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OfflineStoreConfig.html"),
 )
 
 

@@ -35,6 +35,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.sns",
     "cdk_secure_ml.emulator.ssm",
     "cdk_secure_ml.emulator.sagemaker",
+    "cdk_secure_ml.emulator.feature_store",
     "cdk_secure_ml.emulator.studio_apps",
     "cdk_secure_ml.emulator.studio_spaces",
     "cdk_secure_ml.emulator.cloudtrail",

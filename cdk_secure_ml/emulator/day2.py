@@ -88,6 +88,19 @@ def bigger_instances(document: dict[str, Any]) -> str | None:
             "an auto-scaled variant's instance type in place)")
 
 
+def new_feature(document: dict[str, Any]) -> str | None:
+    """A feature added at the end of the first feature group: UpdateFeatureGroup adds it in place (features
+    are never removed; docs/feature-store.md)."""
+    groups = (document.get("feature_store") or {}).get("groups") or []
+    if not groups:
+        return None
+    group = groups[0]
+    names = {f["name"] for f in group.get("features") or []}
+    name = next(n for n in (f"day2-score{i}" if i else "day2-score" for i in range(100)) if n not in names)
+    group.setdefault("features", []).append({"name": name, "type": "Fractional"})
+    return f"feature group {group['name']}: new feature {name} (Fractional), at the end of the list"
+
+
 #: The second version of config/demo.yaml, as a platform team would write it.
 DAY2_CHANGES: tuple[ConfigChange, ...] = (
     new_user,
@@ -95,6 +108,7 @@ DAY2_CHANGES: tuple[ConfigChange, ...] = (
     idle_timeout,
     new_model_version,
     bigger_instances,
+    new_feature,
 )
 
 

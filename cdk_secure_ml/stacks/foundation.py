@@ -12,11 +12,13 @@ from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
 from cdk_secure_ml.constructs.bedrock import PrivateBedrock
+from cdk_secure_ml.config.feature_store import feature_store_endpoints
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.endpoint_hub import EndpointHubSpoke
 from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBoundary
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
+from cdk_secure_ml.core.feature_store import offline_store_role_arn_pattern
 
 __all__ = ["FoundationStack", "retention_days"]
 
@@ -87,7 +89,7 @@ class FoundationStack(Stack):
             availability_zone_ids=net.availability_zone_ids or None,
             subnet_cidr_mask=net.subnet_cidr_mask,
             reserved_cidrs=net.reserved_cidrs,
-            interface_endpoints=net.interface_endpoints.services() if hub is None else (),
+            interface_endpoints=feature_store_endpoints(config) if hub is None else (),
             endpoint_hub_cidr=hub.cidr if hub is not None else None,
             dynamodb_gateway_endpoint=net.dynamodb_gateway_endpoint,
             endpoint_access_from_vpc_cidr=net.endpoint_access_from_vpc_cidr,
@@ -121,13 +123,18 @@ class FoundationStack(Stack):
         storage = config.storage
         endpoints = [self.network.s3_endpoint] if storage.restrict_to_vpc_endpoint else []
         exceptions = storage.vpc_endpoint_exception_role_arns if endpoints else []
+        # Feature Store writes offline stores from SageMaker's network as the offline store roles
+        # (docs/feature-store.md): no aws:SourceVpce, so the data bucket's VPC endpoint deny exempts them.
+        offline_groups = endpoints and any(g.offline for g in config.feature_store.groups)
+        feature_store_roles = [offline_store_role_arn_pattern(self.partition, self.account, config.name)
+                               ] if offline_groups else []
         self.data_bucket = SecureBucket(
             self,
             "DataBucket",
             encryption_key=self.keys.data,
             server_access_logs_bucket=self.access_logs.bucket,
             allowed_vpc_endpoints=endpoints,
-            vpc_endpoint_exceptions=exceptions,
+            vpc_endpoint_exceptions=[*exceptions, *feature_store_roles],
         )
         lock = storage.object_lock_retention_days
         self.artifacts_bucket = SecureBucket(
@@ -167,6 +174,7 @@ class FoundationStack(Stack):
                 consumer_endpoint_names=identity.consumer_endpoint_names,
                 human_personas=human_personas,
                 model_source_account=model_source_account,
+                feature_store=bool(config.feature_store.groups),
             )
 
         self.bedrock: PrivateBedrock | None = None

@@ -11,6 +11,7 @@ from constructs import Construct
 from cdk_secure_ml.config import PlatformConfig
 from cdk_secure_ml.delivery_context import endpoints_awaiting_approval, resolved_groups
 from cdk_secure_ml.stacks.delivery import NO_HUMAN_WRITE_PERSONAS, DeliveryAccessStack
+from cdk_secure_ml.stacks.feature_store import FeatureStoreStack
 from cdk_secure_ml.stacks.foundation import FoundationStack
 from cdk_secure_ml.stacks.governance import GovernanceStack
 from cdk_secure_ml.stacks.serving import ServingStack, approved_model_packages
@@ -31,6 +32,7 @@ class MlPlatformStage(Stage):
     - ``user_stacks`` (``list[StudioUsersStack]``): the stacks of the user profiles.
     - ``serving`` (``ServingStack | None``): None without endpoints.
     - ``delivery`` (``DeliveryAccessStack | None``): None without ``delivery:``.
+    - ``feature_store`` (``FeatureStoreStack | None``): None without ``feature_store.groups``.
     - ``waiting_endpoints`` (``dict[str, list[str]]``): endpoints left out until their model package is
       approved.
     - ``config`` (``PlatformConfig``): as given.
@@ -88,6 +90,12 @@ class MlPlatformStage(Stage):
                         description=f"{config.name}: Studio user profiles (cdk-secure-ml)",
                     )
                 )
+        self.feature_store: FeatureStoreStack | None = None
+        if config.feature_store.groups:
+            self.feature_store = FeatureStoreStack(
+                self, "FeatureStore", config=config, foundation=self.foundation,
+                description=f"{config.name}: SageMaker Feature Store feature groups (cdk-secure-ml)",
+            )
         self.governance = GovernanceStack(
             self,
             "Governance",

@@ -12,7 +12,8 @@ BOOK = load_price_book()
 #: sagemaker.runtime, notebook, studio, sts, logs, monitoring, ecr.api, ecr.dkr, kms, ssm.
 INTERFACE_ENDPOINTS = 11
 #: The demo adds bedrock-runtime, the private path to Amazon Bedrock (config/demo.yaml, docs/bedrock.md).
-DEMO_INTERFACE_ENDPOINTS = INTERFACE_ENDPOINTS + 1
+#: The demo adds sagemaker.featurestore-runtime for its feature group (docs/feature-store.md).
+DEMO_INTERFACE_ENDPOINTS = INTERFACE_ENDPOINTS + 2
 
 
 def _price(region: str, key: str) -> float:
@@ -39,7 +40,8 @@ def multi(multi_account_assembly):
 def test_the_demo_stage_has_a_region_but_no_account(demo_assembly) -> None:
     stacks = read_assembly(demo_assembly)
     assert {(s.account, s.region) for s in stacks} == {("unknown-account", "us-east-1")}
-    assert len(stacks) == 6  # Foundation, Governance, Studio, UsersResearch, UsersFraud, Serving
+    # Foundation, Governance, Studio, UsersResearch, UsersFraud, Serving, FeatureStore
+    assert len(stacks) == 7
 
 
 @pytest.mark.aws_behaviour("pricing.interface-endpoint-per-az-hour")

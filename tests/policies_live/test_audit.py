@@ -682,7 +682,9 @@ def _source_audit_actions() -> set[str]:
     audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
 
     calls: set[tuple[str, str]] = set()
-    for node in ast.walk(ast.parse(inspect.getsource(audit_module))):
+    feature_store = importlib.import_module("cdk_secure_ml.policies.live.feature_store")
+    source = inspect.getsource(audit_module) + "\n" + inspect.getsource(feature_store)
+    for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         args = [

@@ -27,6 +27,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, DependencyGroup, IDependable
 
 from cdk_secure_ml.constructs.identity.context import PlatformContext
+from cdk_secure_ml.constructs.identity.feature_store import feature_store_statements
 from cdk_secure_ml.constructs.identity.guardrails import guardrail_statements
 from cdk_secure_ml.constructs.identity.statements import (
     data_scientist_denials,
@@ -112,6 +113,8 @@ class MlPersonas(Construct):
         execution roles may read promoted models from (see
         :func:`~cdk_secure_ml.constructs.identity.statements.promoted_model_statements`).
     :param max_session_duration: of the human roles. Default 4 hours.
+    :param feature_store: add the ``FeatureStore`` (data scientists) and ``FeatureStoreRead`` (ML engineers)
+        policies: their team's feature groups (:mod:`.feature_store`). Default False.
     :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
         production account managed only by its pipeline passes ``("model-consumer",)`` or ``()``:
         no human write roles (docs/delivery.md, break-glass access).
@@ -151,8 +154,10 @@ class MlPersonas(Construct):
         model_source_account: str | None = None,
         max_session_duration: Duration | None = None,
         human_personas: Sequence[str] | None = None,
+        feature_store: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._feature_store = feature_store
         job_subnets = _selected_subnets(vpc, subnets)
         problems = messages(persona_problems(
             teams=teams, instance_types=instance_types, team_tag_key=team_tag_key, user_tag_key=user_tag_key,
@@ -229,18 +234,27 @@ class MlPersonas(Construct):
         for browsing in ("DataScientist", "MlEngineer", "MlAdmin"):
             justify_iam_lint(self.policies[browsing], _BROWSE_REASON, "RESOURCE_STAR",
                              policy="PolicyDocument/BrowseSageMaker")
+        if self._feature_store:
+            policy("FeatureStore", feature_store_statements(ctx),
+                   "the team's feature groups: records and metadata")
+            policy("FeatureStoreRead", feature_store_statements(ctx, write=False),
+                   "read the team's feature groups")
         consumer_statements = model_consumer_statements(ctx)
         if consumer_statements:
             policy("ModelConsumer", consumer_statements, "invoke named endpoints")
 
     def _policy_sets(self) -> dict[str, list[str]]:
         """Persona -> the ids of its human role's managed policies (what :meth:`grant` attaches)."""
-        return {
+        sets = {
             "data-scientist": ["Guardrails", "TeamData", "DataScientist", "StudioAccess"],
             "ml-engineer": ["Guardrails", "TeamDataRead", "MlEngineer", "StudioAccess"],
             "ml-admin": ["Guardrails", "MlAdmin"],
             "model-consumer": ["ModelConsumer"] if "ModelConsumer" in self.policies else [],
         }
+        if self._feature_store:
+            sets["data-scientist"].append("FeatureStore")
+            sets["ml-engineer"].append("FeatureStoreRead")
+        return sets
 
     # ------------------------------------------------------------------------------------------ roles
 
@@ -280,6 +294,9 @@ class MlPersonas(Construct):
             "ml-engineer": [p["Guardrails"], p["TeamData"], p["MlEngineer"], p["SageMakerExecution"],
                             p["StudioUser"]],
         }
+        if self._feature_store:
+            execution_policies["data-scientist"].append(p["FeatureStore"])
+            execution_policies["ml-engineer"].append(p["FeatureStoreRead"])
         for persona in EXECUTION_PERSONAS:
             for team in self.teams:
                 role = iam.Role(

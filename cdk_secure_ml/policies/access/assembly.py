@@ -160,6 +160,9 @@ class _Names:
             name = self._prop(logical_id, "UserProfileName") or lid
             domain = self._prop(logical_id, "DomainId") or "d-unknown"
             return self._prefix("sagemaker") + f"user-profile/{domain}/{name}" if attribute else name
+        if rtype == "AWS::SageMaker::FeatureGroup":
+            name = self._prop(logical_id, "FeatureGroupName") or lid
+            return self._prefix("sagemaker") + f"feature-group/{str(name).lower()}" if attribute else name
         if rtype == "AWS::SageMaker::ModelPackageGroup":
             name = self._prop(logical_id, "ModelPackageGroupName") or lid
             return self._prefix("sagemaker") + f"model-package-group/{str(name).lower()}"

@@ -18,6 +18,7 @@ from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
 from .paths import deploy_paths, grant_paths
+from .feature_store import feature_store
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
@@ -56,6 +57,7 @@ def derive(
             out += jobs(facts, user)
         out += created_spaces(facts, platform)
         out += serving(facts, facts.users)
+        out += feature_store(facts, facts.users)
         out += services(facts)
         out += grant_paths(facts)
         out += bedrock(facts)

@@ -21,6 +21,7 @@ from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .bedrock import LOGGING_RULE, LOGGING_TYPE, logging_problems
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
+from .feature_store import check_feature_groups
 from .hub import alias_problem, hub_zone_name, routes_to_hub
 from .spaces import space_problems
 from .vpc import internet_routes, open_ingress
@@ -84,6 +85,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:DescribeDomain",
     "sagemaker:DescribeEndpoint",
     "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeFeatureGroup",
     "sagemaker:DescribeModel",
     "sagemaker:DescribeModelBiasJobDefinition",
     "sagemaker:DescribeModelExplainabilityJobDefinition",
@@ -95,6 +97,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListDomains",
     "sagemaker:ListEndpointConfigs",
     "sagemaker:ListEndpoints",
+    "sagemaker:ListFeatureGroups",
     "sagemaker:ListModelBiasJobDefinitions",
     "sagemaker:ListModelExplainabilityJobDefinitions",
     "sagemaker:ListModelQualityJobDefinitions",
@@ -102,6 +105,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListNotebookInstances",
     "sagemaker:ListSpaces",
+    "sagemaker:ListTags",
 )
 
 
@@ -113,6 +117,7 @@ class Auditor(AwsCalls):
             ("sagemaker", self.check_sagemaker),
             ("sagemaker monitoring", self.check_monitoring),
             ("sagemaker spaces", self.check_spaces),
+            ("sagemaker feature store", lambda: check_feature_groups(self)),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),

@@ -45,6 +45,15 @@ LIVE_RULES: dict[str, LiveRule] = {
         LiveRule("SML-STUDIO-103", "warning", "A Studio space's EBS volume is within the domain's maximum",
                  "Lower the space's EbsVolumeSizeInGb (UpdateSpace) or raise studio.spaces."
                  "max_ebs_volume_size_gib."),
+        LiveRule("SML-AUD-141", "error",
+                 "A feature group's online store is encrypted with a customer managed key",
+                 "Set OnlineStoreConfig.SecurityConfig.KmsKeyId to the platform's data key "
+                 "(SecureFeatureStore); the key is create-only: create the group again under a new name."),
+        LiveRule("SML-AUD-142", "error",
+                 "A feature group's offline store is in the account's bucket, under its team's prefix, "
+                 "with KMS",
+                 "Put the offline store in the data bucket under <team>/feature-store with the data key "
+                 "(SecureFeatureStore); the offline store is create-only: a new group, under a new name."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
