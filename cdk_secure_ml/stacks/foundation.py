@@ -11,8 +11,8 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
-from cdk_secure_ml.constructs.bedrock import PrivateBedrock
 from cdk_secure_ml.config.feature_store import feature_store_endpoints
+from cdk_secure_ml.constructs.bedrock import PrivateBedrock
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.endpoint_hub import EndpointHubSpoke
 from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBoundary

@@ -17,8 +17,8 @@ from .assembly import Assembly
 from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
-from .paths import deploy_paths, grant_paths
 from .feature_store import feature_store
+from .paths import deploy_paths, grant_paths
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
