@@ -141,6 +141,7 @@ _EXPORTS = {
     "STUDIO_DOMAIN_VARIABLE": "cdk_secure_ml.constructs.identity",
     "STUDIO_PERSONAS": "cdk_secure_ml.config",
     "STUDIO_PROFILE_VARIABLE": "cdk_secure_ml.constructs.identity",
+    "STUDIO_SELF_PORTS": "cdk_secure_ml.constructs.security_group_reach",
     "SdkDefaultsLifecycleConfigs": "cdk_secure_ml.constructs.studio",
     "SecureBucket": "cdk_secure_ml.constructs.storage",
     "SecureEndpoint": "cdk_secure_ml.constructs.hosting",
@@ -189,6 +190,7 @@ _EXPORTS = {
     "execution_role_arn_pattern": "cdk_secure_ml.constructs.delivery",
     "execution_role_path": "cdk_secure_ml.constructs.identity",
     "execution_role_statements": "cdk_secure_ml.constructs.identity",
+    "find_network": "cdk_secure_ml.constructs.security_group_reach",
     "guardrail_statements": "cdk_secure_ml.constructs.identity",
     "has_object_lock": "cdk_secure_ml.constructs.governance",
     "in_regulatory_packs": "cdk_secure_ml.policies.acknowledgements",
@@ -225,6 +227,7 @@ _EXPORTS = {
     "unknown_team_problems": "cdk_secure_ml.config",
     "user_stack_slices": "cdk_secure_ml.stacks.studio",
     "wave_groups": "cdk_secure_ml.constructs.delivery",
+    "wire_workload_groups": "cdk_secure_ml.constructs.security_group_reach",
 }
 
 __all__ = [
@@ -355,6 +358,7 @@ __all__ = [
     "STUDIO_DOMAIN_VARIABLE",
     "STUDIO_PERSONAS",
     "STUDIO_PROFILE_VARIABLE",
+    "STUDIO_SELF_PORTS",
     "SdkDefaultsLifecycleConfigs",
     "SecureBucket",
     "SecureEndpoint",
@@ -403,6 +407,7 @@ __all__ = [
     "execution_role_arn_pattern",
     "execution_role_path",
     "execution_role_statements",
+    "find_network",
     "guardrail_statements",
     "has_object_lock",
     "in_regulatory_packs",
@@ -439,6 +444,7 @@ __all__ = [
     "unknown_team_problems",
     "user_stack_slices",
     "wave_groups",
+    "wire_workload_groups",
 ]
 
 
@@ -632,6 +638,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.network_routes import (  # noqa: F401
         EgressRoute,
         egress_routes,
+    )
+    from cdk_secure_ml.constructs.security_group_reach import (  # noqa: F401
+        STUDIO_SELF_PORTS,
+        find_network,
+        wire_workload_groups,
     )
     from cdk_secure_ml.constructs.storage import (  # noqa: F401
         VPC_ENDPOINT_RESTRICTED_ACTIONS,

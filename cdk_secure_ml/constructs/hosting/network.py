@@ -103,8 +103,8 @@ def warn_same_stack(scope: Construct, groups: Sequence[ec2.ISecurityGroup]) -> N
     stack: on ``cdk destroy`` CloudFormation deletes the endpoint, then the group, while SageMaker still
     releases the endpoint's network interfaces, which it does asynchronously; the group's deletion then
     fails with DependencyViolation
-    (https://docs.aws.amazon.com/vpc/latest/userguide/deleting-security-groups.html: a group in use by a
-    network interface cannot be deleted). docs/hosting.md, "Teardown", gives the order."""
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html: a group a network
+    interface still uses cannot be deleted). docs/hosting.md, "Teardown", gives the order."""
     stack = Stack.of(scope)
     same = [g.node.path for g in groups if isinstance(g, ec2.SecurityGroup) and Stack.of(g) is stack]
     if same:
