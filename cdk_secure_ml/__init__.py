@@ -227,6 +227,7 @@ _EXPORTS = {
     "unknown_team_problems": "cdk_secure_ml.config",
     "user_stack_slices": "cdk_secure_ml.stacks.studio",
     "wave_groups": "cdk_secure_ml.constructs.delivery",
+    "wire_studio_groups": "cdk_secure_ml.constructs.security_group_reach",
     "wire_workload_groups": "cdk_secure_ml.constructs.security_group_reach",
 }
 
@@ -444,6 +445,7 @@ __all__ = [
     "unknown_team_problems",
     "user_stack_slices",
     "wave_groups",
+    "wire_studio_groups",
     "wire_workload_groups",
 ]
 
@@ -642,6 +644,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.security_group_reach import (  # noqa: F401
         STUDIO_SELF_PORTS,
         find_network,
+        wire_studio_groups,
         wire_workload_groups,
     )
     from cdk_secure_ml.constructs.storage import (  # noqa: F401

@@ -28,7 +28,7 @@ from aws_cdk import Annotations, Stack
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-__all__ = ["STUDIO_SELF_PORTS", "find_network", "wire_workload_groups"]
+__all__ = ["STUDIO_SELF_PORTS", "find_network", "wire_studio_groups", "wire_workload_groups"]
 
 #: ``(from port, to port, why)`` a Studio group must admit between its members (TCP).
 STUDIO_SELF_PORTS: tuple[tuple[int, int, str], ...] = (
@@ -130,3 +130,13 @@ def wire_workload_groups(
     for text in warnings:
         Annotations.of(owner).add_warning_v2("secure-ml:workload-sg-reach", text)
     return warnings
+
+
+def wire_studio_groups(
+    owner: Construct, groups: Sequence[ec2.ISecurityGroup], vpc: ec2.IVpc | None
+) -> list[ec2.ISecurityGroup]:
+    """:func:`wire_workload_groups` with :data:`STUDIO_SELF_PORTS` (SecureStudioDomain's groups); returns
+    ``groups`` as a list."""
+    groups = list(groups)
+    wire_workload_groups(owner, groups, vpc=vpc, self_ports=STUDIO_SELF_PORTS)
+    return groups

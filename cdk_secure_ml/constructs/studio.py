@@ -20,7 +20,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from cdk_secure_ml.constructs.security_group_reach import STUDIO_SELF_PORTS, wire_workload_groups
+from cdk_secure_ml.constructs.security_group_reach import wire_studio_groups
 from cdk_secure_ml.constructs.studio_profiles import profile_role_and_tags
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 
@@ -395,8 +395,7 @@ class SecureStudioDomain(Construct):
             raise ValueError("SecureStudioDomain: " + "; ".join(problems))
 
         self.domain_name = domain_name
-        self.security_groups = list(security_groups)
-        wire_workload_groups(self, self.security_groups, vpc=vpc, self_ports=STUDIO_SELF_PORTS)
+        self.security_groups = wire_studio_groups(self, security_groups, vpc)
         self.idle_timeout_minutes = idle_timeout_minutes
         #: The domain's own SDK-defaults configurations (None without ``sdk_defaults``).
         self.sdk_lifecycle_configs: SdkDefaultsLifecycleConfigs | None = None

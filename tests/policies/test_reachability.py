@@ -230,11 +230,18 @@ def test_imported_group_is_judged_on_the_exporting_template() -> None:
     assert reach.file == "studio.json" and "no ingress rule of EndpointSg" in reach.message
 
 
-def test_imported_group_alone_cannot_be_verified() -> None:
-    _, studio = _split()
-    report = check_templates([Template(studio, "studio.json")])
+def test_imported_group_without_its_export_cannot_be_verified() -> None:
+    foundation, studio = _split()
+    del foundation["Outputs"]["WorkloadId"]
+    report = check_templates([Template(studio, "studio.json"), Template(foundation, "foundation.json")])
     (reach,) = [f for f in report.findings if f.rule == "SML-NET-18"]
     assert reach.message.startswith(CANNOT_VERIFY) and "platform:Workload" in reach.message
+
+
+def test_a_template_alone_with_no_interface_endpoints_has_nothing_to_reach() -> None:
+    _, studio = _split()
+    report = check_templates([Template(studio, "studio.json")])
+    assert [f for f in report.findings if f.rule == "SML-NET-18"] == []
 
 
 # -- other workloads --------------------------------------------------------------------------------

@@ -106,6 +106,11 @@ def _graph(template: Template, context: RunContext) -> SecurityGroupGraph:
     return graph_of(templates)
 
 
+def _any_interface_endpoint(graph: SecurityGroupGraph) -> bool:
+    return any((e.raw.get("Properties") or {}).get("VpcEndpointType") == "Interface"
+               for t in graph.templates for e in t.of_type(VPC_ENDPOINT))
+
+
 def _endpoint_groups(graph: SecurityGroupGraph, vpc: str | None) -> dict[str, list[Group]]:
     """``{interface endpoint logical id: its groups}`` of the run's interface endpoints in ``vpc``."""
     found: dict[str, list[Group]] = {}
@@ -140,6 +145,8 @@ def _endpoint_groups(graph: SecurityGroupGraph, vpc: str | None) -> dict[str, li
 )  # fmt: skip
 def reaches_endpoints(resource: Resource, template: Template, context: RunContext) -> Iterator[Violation]:
     graph = _graph(template, context)
+    if not _any_interface_endpoint(graph):
+        return  # nothing in the templates to reach; SML-NET-17 reports missing endpoints
     strict = resource.type in (*STUDIO_TYPES, NOTEBOOK)
     for path, raw in _group_refs(resource):
         groups, problems = _groups(graph, resource, path, raw)
