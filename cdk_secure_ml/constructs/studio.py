@@ -20,6 +20,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from cdk_secure_ml.constructs.security_group_reach import wire_studio_groups
 from cdk_secure_ml.constructs.studio_profiles import profile_role_and_tags
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
 
@@ -331,7 +332,7 @@ class SecureStudioDomain(Construct):
     - RETAIN by default: deleting the stack leaves the domain and its home EFS (SageMaker also
       retains the EFS when a domain is deleted). See docs/studio.md for the teardown path.
 
-    :param vpc, subnets, security_groups: where apps run (2+ subnets in distinct AZs recommended).
+    :param vpc, subnets, security_groups: where apps run (2+ AZs); groups get the rules Studio needs.
     :param encryption_key: the volumes key.
     :param default_execution_role: execution role of profiles that do not set their own.
     :param default_space_execution_role: the role of shared spaces (``DefaultSpaceSettings``);
@@ -394,7 +395,7 @@ class SecureStudioDomain(Construct):
             raise ValueError("SecureStudioDomain: " + "; ".join(problems))
 
         self.domain_name = domain_name
-        self.security_groups = list(security_groups)
+        self.security_groups = wire_studio_groups(self, security_groups, vpc)
         self.idle_timeout_minutes = idle_timeout_minutes
         #: The domain's own SDK-defaults configurations (None without ``sdk_defaults``).
         self.sdk_lifecycle_configs: SdkDefaultsLifecycleConfigs | None = None

@@ -757,6 +757,38 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "For a VpcOnly domain AWS recommends planning 2 to 4 IP addresses per user, and a domain's address "
        "capacity is the sum of the free addresses of the subnets it was created with.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html"),
+    # ------------------------------------------------------------ Security-group reachability (SML-NET-18/19)
+    _b("ec2.security-group-rules-both-sides",
+       "Amazon EC2",
+       "Security group rules only allow; the rules of all groups on a network interface are combined; a "
+       "connection needs an egress rule on the sender's groups and an ingress rule on the receiver's, and "
+       "a group without outbound rules allows no outbound traffic.",
+       "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"),
+    _b("cloudformation.security-group-default-egress",
+       "AWS CloudFormation",
+       "An AWS::EC2::SecurityGroup created without egress rules gets rules allowing all outbound traffic; "
+       "one created with egress rules gets only those.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html"),
+    _b("sagemaker.studio-vpconly-security-group-traffic",
+       "Amazon SageMaker Studio",
+       "A VpcOnly domain needs its security groups to allow, in and out, NFS over TCP 2049 between the "
+       "domain and its EFS volume and TCP within the group (at least ports 8192-65535) between the "
+       "JupyterServer and KernelGateway apps, and interface endpoints for the SageMaker API and runtime.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html"),
+    _b("sagemaker.distributed-job-self-ingress",
+       "Amazon SageMaker AI",
+       "A processing or training job on several instances needs its security group to allow inbound "
+       "connections between members of the same group.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/process-vpc.html"),
+    _b("ec2.delete-security-group-in-use",
+       "Amazon EC2",
+       "Deleting a security group that a network interface still uses, or that another group's rule "
+       "references, fails with DependencyViolation.",
+       "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html"),
+    _b("ec2.duplicate-permission-refused",
+       "Amazon EC2",
+       "Adding a rule that the security group already has fails (InvalidPermission.Duplicate).",
+       "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"),
     # ---------------------------------------------------------------- Pricing (secure-ml cost, docs/cost.md)
     _b("pricing.interface-endpoint-per-az-hour",
        "AWS PrivateLink",

@@ -75,12 +75,15 @@ class RunContext:
     ``input_files``: the normalised paths of every template checked together (a nested stack's template
     may be among them). ``known_rule_ids``: the ids an acknowledgement may name (the catalogue's, plus
     those of the rules being run). ``cdk_acknowledgements``: whether acknowledgements recorded in a cloud
-    assembly count (False in the CDK plugin, where CDK applies them itself).
+    assembly count (False in the CDK plugin, where CDK applies them itself). ``templates``: every template
+    of the run, for rules that follow references across stacks (``Fn::ImportValue``: the SML-NET
+    reachability rules).
     """
 
     input_files: frozenset[str] = frozenset()
     known_rule_ids: frozenset[str] = RULE_IDS
     cdk_acknowledgements: bool = True
+    templates: tuple[Template, ...] = field(default=(), compare=False)
 
 
 Check = Callable[[Resource, Template], Iterable[Violation]]

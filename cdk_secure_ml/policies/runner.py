@@ -48,6 +48,7 @@ def check_templates(
         input_files=frozenset(os.path.normpath(t.file) for t in templates),
         known_rule_ids=RULE_IDS | {r.id for r in selected},
         cdk_acknowledgements=cdk_acknowledgements,
+        templates=tuple(templates),
     )
     by_type: dict[str, list[Rule]] = {}
     findings: list[Finding] = []

@@ -47,6 +47,9 @@ NETWORK = {
     "SubA": res("AWS::EC2::Subnet", VpcId={"Ref": "Vpc"}, CidrBlock="10.0.0.0/24", AvailabilityZone=AZ(0)),
     "SubB": res("AWS::EC2::Subnet", VpcId={"Ref": "Vpc"}, CidrBlock="10.0.1.0/24", AvailabilityZone=AZ(1)),
     "Sg": res("AWS::EC2::SecurityGroup", GroupDescription="ml", VpcId={"Ref": "Vpc"}),
+    # Members of Sg reach each other (Studio's self rules; the endpoints share the group): SML-NET-18/19
+    "SgSelf": res("AWS::EC2::SecurityGroupIngress", GroupId={"Fn::GetAtt": ["Sg", "GroupId"]}, IpProtocol="-1",
+                  SourceSecurityGroupId={"Fn::GetAtt": ["Sg", "GroupId"]}),
 }
 SG = [{"Fn::GetAtt": ["Sg", "GroupId"]}]
 SUBNETS = [{"Ref": "SubA"}, {"Ref": "SubB"}]
@@ -298,6 +301,13 @@ CASES: list[tuple[str, str, dict[str, Any], str, str, dict[str, Any]]] = [
     ("net16-ok", "SML-NET-16", NETWORK, "Vpc", "pass", {}),
     ("net16-no-flow-log", "SML-NET-16", {k: v for k, v in NETWORK.items() if k != "VpcFlowLog"}, "Vpc", "error", {}),
     ("net16-other-vpc", "SML-NET-16", add(NETWORK, Vpc2=res("AWS::EC2::VPC", CidrBlock="10.1.0.0/16")), "Vpc2", "error", {}),
+    ("net18-ok", "SML-NET-18", add(ML_NETWORK, **DOMAIN), "Domain", "pass", {}),
+    ("net18-no-ingress", "SML-NET-18", {k: v for k, v in add(ML_NETWORK, **DOMAIN).items() if k != "SgSelf"}, "Domain", "error", {}),
+    ("net18-model-no-ingress", "SML-NET-18", {k: v for k, v in add(ML_NETWORK, **MODEL).items() if k != "SgSelf"}, "Model", "warning", {}),
+    ("net18-imported", "SML-NET-18", mod(add(ML_NETWORK, **DOMAIN), "Domain", "DefaultUserSettings.SecurityGroups", ["sg-0123456789abcdef0"]), "Domain", "unverified", {}),
+    ("net19-ok", "SML-NET-19", add(NETWORK, **DOMAIN), "Domain", "pass", {}),
+    ("net19-no-self", "SML-NET-19", {k: v for k, v in add(NETWORK, **DOMAIN).items() if k != "SgSelf"}, "Domain", "error", {}),
+    ("net19-single-job", "SML-NET-19", {k: v for k, v in add(NETWORK, **JOB).items() if k != "SgSelf"}, "Job", "pass", {}),
     ("net17-ok", "SML-NET-17", ML_NETWORK, "Vpc", "pass", {}),
     ("net17-missing-sts", "SML-NET-17", {k: v for k, v in ML_NETWORK.items() if k != "Endpoint4"}, "Vpc", "warning", {}),
     ("net17-no-s3", "SML-NET-17", {k: v for k, v in ML_NETWORK.items() if k != "S3"}, "Vpc", "warning", {}),

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from aws_cdk import Stack, Token
+from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_secure_ml.constructs.network_routes import is_public_subnet, subnet_label
+from cdk_secure_ml.constructs.security_group_reach import wire_workload_groups
 from cdk_secure_ml.core.problems import Problem
 from cdk_secure_ml.policies.acknowledgements import justify_iam_lint
 
@@ -83,7 +84,48 @@ def endpoint_security_groups(
     description: str,
 ) -> list[ec2.ISecurityGroup]:
     """The given groups; else a new workload group of the network; else a new group (id ``SecurityGroup``)
-    that allows HTTPS out only: S3 (gateway endpoint), ECR, CloudWatch and KMS (interface endpoints)."""
+    that allows HTTPS out only: S3 (gateway endpoint), ECR, CloudWatch and KMS (interface endpoints).
+
+    Each group then reaches the interface endpoints on TCP 443: the network's (or the ``MlNetwork`` of
+    ``vpc`` in the app) endpoints' group admits it, and a group of this app gets the egress rule; an
+    imported group gets a warning (:func:`.security_group_reach.wire_workload_groups`).
+    A group of this app in the endpoint's own stack gets a teardown warning (:func:`warn_same_stack`)."""
+    groups = _chosen_groups(scope, network=network, vpc=vpc, security_groups=security_groups,
+                            description=description)
+    wire_workload_groups(scope, groups, vpc=vpc or (network.vpc if network is not None else None),
+                         network=network if hasattr(network, "endpoint_security_group") else None)
+    warn_same_stack(scope, groups)
+    return groups
+
+
+def warn_same_stack(scope: Construct, groups: Sequence[ec2.ISecurityGroup]) -> None:
+    """Warn (id ``secure-ml:endpoint-sg-same-stack``) when a group made in this app lives in the endpoint's
+    stack: on ``cdk destroy`` CloudFormation deletes the endpoint, then the group, while SageMaker still
+    releases the endpoint's network interfaces, which it does asynchronously; the group's deletion then
+    fails with DependencyViolation
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html: a group a network
+    interface still uses cannot be deleted). docs/hosting.md, "Teardown", gives the order."""
+    stack = Stack.of(scope)
+    same = [g.node.path for g in groups if isinstance(g, ec2.SecurityGroup) and Stack.of(g) is stack]
+    if same:
+        Annotations.of(scope).add_warning_v2(
+            "secure-ml:endpoint-sg-same-stack",
+            f"the security group(s) {', '.join(same)} of endpoint {scope.node.path} are in the endpoint's "
+            f"stack {stack.stack_name}: `cdk destroy` of it fails (DependencyViolation) while SageMaker "
+            "still releases the endpoint's network interfaces. Put the group in the network's stack "
+            "(network.new_workload_security_group(network_stack, ...), security_groups=[...]) or follow "
+            "docs/hosting.md, \"Teardown\" (delete the endpoint, wait for its ENIs, then destroy).",
+        )
+
+
+def _chosen_groups(
+    scope: Construct,
+    *,
+    network: EndpointNetwork | None,
+    vpc: ec2.IVpc | None,
+    security_groups: Sequence[ec2.ISecurityGroup] | None,
+    description: str,
+) -> list[ec2.ISecurityGroup]:
     if security_groups:
         return list(security_groups)
     if network is not None:

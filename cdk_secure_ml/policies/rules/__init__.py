@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..ids import AREA_NAMES, AREAS
 from ..rule import Rule, registered_rules
-from . import audit, encryption, hosting, identity, meta, network  # noqa: F401 - registers the rules
+from . import audit, encryption, hosting, identity, meta, network, reachability  # noqa: F401 - registers the rules
 
 __all__ = ["AREAS", "AREA_NAMES", "CATALOGUE", "RULES_BY_ID", "Rule", "rules_for_type"]
 
