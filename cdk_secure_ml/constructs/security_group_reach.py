@@ -1,7 +1,7 @@
 """Reachability of a workload's security groups: the rules SecureStudioDomain and SecureEndpoint need
 their groups to have, added to a group of this app, or named in a warning for a group they cannot see.
 
-What a group needs (the same requirements as rules SML-NET-18 and SML-NET-19):
+What a group needs (the same requirements as rules SML-NET-23 and SML-NET-24):
 
 - TCP 443 to the interface endpoints of its VPC: an egress rule on the group AND an ingress rule on the
   endpoints' group, because security groups are evaluated on both sides
@@ -109,7 +109,7 @@ def wire_workload_groups(
                 "not changed and its rules cannot be checked offline; it needs egress TCP 443 to the "
                 f"interface endpoints' security group{'; ' if needs else ''}{'; '.join(needs)}. Use "
                 "network.new_workload_security_group(...) instead, or make sure the group has these rules "
-                "(secure-ml check reports SML-NET-18/19 on the templates)."
+                "(secure-ml check reports SML-NET-23/24 on the templates)."
             )
             continue
         for low, high, why in self_ports:

@@ -757,7 +757,7 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "For a VpcOnly domain AWS recommends planning 2 to 4 IP addresses per user, and a domain's address "
        "capacity is the sum of the free addresses of the subnets it was created with.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html"),
-    # ------------------------------------------------------------ Security-group reachability (SML-NET-18/19)
+    # ------------------------------------------------------------ Security-group reachability (SML-NET-23/24)
     _b("ec2.security-group-rules-both-sides",
        "Amazon EC2",
        "Security group rules only allow; the rules of all groups on a network interface are combined; a "

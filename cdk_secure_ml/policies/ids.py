@@ -27,7 +27,7 @@ AREAS: tuple[str, ...] = tuple(AREA_NAMES)
 RULE_IDS: frozenset[str] = frozenset({
     "SML-NET-1", "SML-NET-2", "SML-NET-3", "SML-NET-4", "SML-NET-5", "SML-NET-6", "SML-NET-7", "SML-NET-8",
     "SML-NET-9", "SML-NET-10", "SML-NET-11", "SML-NET-12", "SML-NET-13", "SML-NET-14", "SML-NET-15",
-    "SML-NET-16", "SML-NET-17", "SML-NET-18", "SML-NET-19",
+    "SML-NET-16", "SML-NET-17", "SML-NET-23", "SML-NET-24",
     "SML-ENC-1", "SML-ENC-2", "SML-ENC-3", "SML-ENC-4", "SML-ENC-5", "SML-ENC-6", "SML-ENC-7", "SML-ENC-8",
     "SML-ENC-9", "SML-ENC-10", "SML-ENC-11", "SML-ENC-12", "SML-ENC-13", "SML-ENC-14", "SML-ENC-15",
     "SML-ENC-16", "SML-ENC-17", "SML-ENC-18",

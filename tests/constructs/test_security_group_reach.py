@@ -2,7 +2,7 @@
 gets the rules it lacks (self rules for Studio, TCP 443 to the interface endpoints on both sides), an
 imported group is left unchanged with a warning, a workload group of MlNetwork gets nothing twice; and
 SecureEndpoint warns when its group shares the endpoint's stack (field case 13). Each app is synthesized
-once per module; the synthesized templates are then checked with SML-NET-18/19."""
+once per module; the synthesized templates are then checked with SML-NET-23/24."""
 
 from __future__ import annotations
 
@@ -125,9 +125,9 @@ def test_plain_group_reaches_the_endpoints_on_both_sides(apps) -> None:
 
 
 def test_synthesized_templates_pass_the_reachability_rules(apps) -> None:
-    """Case 07 no longer fails SML-NET-18/19; the imported group is "cannot verify" (a warning), never a
+    """Case 07 no longer fails SML-NET-23/24; the imported group is "cannot verify" (a warning), never a
     pass and never an error."""
-    found = [f for f in check_paths([apps["outdir"]]).findings if f.rule in ("SML-NET-18", "SML-NET-19")]
+    found = [f for f in check_paths([apps["outdir"]]).findings if f.rule in ("SML-NET-23", "SML-NET-24")]
     assert found and all(f.severity == "warning" and "sg-0123456789abcdef0" in f.message for f in found)
     assert {f.resource for f in found} == {apps["plain"].find_resources(
         "AWS::SageMaker::Domain", {"Properties": {"DomainName": "imported"}}).popitem()[0]}

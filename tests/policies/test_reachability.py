@@ -1,4 +1,4 @@
-"""SML-NET-18 (workload groups reach the interface endpoints on TCP 443) and SML-NET-19 (Studio and
+"""SML-NET-23 (workload groups reach the interface endpoints on TCP 443) and SML-NET-24 (Studio and
 distributed-job groups admit their own members), on small templates: each path of the security-group
 graph (inline and separate rules, group/CIDR/VPC-CIDR/prefix-list peers, protocol -1 and port ranges,
 EC2's default egress, Fn::ImportValue across templates, what cannot be read), the insecure shape of
@@ -84,25 +84,25 @@ def found(resources: dict[str, Any], rule: str, *more: dict[str, Any]) -> list:
                            "ec2.security-group-rules-both-sides")
 def test_case_07_plain_group_fails_both_rules() -> None:
     resources = {**network(), **domain()}
-    (reach,) = found(resources, "SML-NET-18")
+    (reach,) = found(resources, "SML-NET-23")
     assert reach.severity == "error"
     assert "StsEndpoint on TCP 443" in reach.message
     assert "no ingress rule of EndpointSg admits it" in reach.message
     assert "no egress rule" not in reach.message  # the default egress allows it
-    self_rules = found(resources, "SML-NET-19")
+    self_rules = found(resources, "SML-NET-24")
     assert sorted(m.message.split(" do not admit ")[1].split(" (")[0] for m in self_rules) == [
         "TCP 2049", "TCP 8192-65535"]
 
 
 def test_case_07_twin_is_clean() -> None:
     resources = {**network(SecurityGroupEgress=NO_EGRESS), **studio_rules(), **domain()}
-    assert found(resources, "SML-NET-18") == [] and found(resources, "SML-NET-19") == []
+    assert found(resources, "SML-NET-23") == [] and found(resources, "SML-NET-24") == []
 
 
 @pytest.mark.aws_behaviour("cloudformation.security-group-default-egress")
 def test_restricted_egress_without_a_rule_to_the_endpoints_fails_on_the_egress_side() -> None:
     rules = {k: v for k, v in studio_rules().items() if k != "ToEndpoints"}
-    (reach,) = found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-18")
+    (reach,) = found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-23")
     assert "no egress rule of Workload allows it" in reach.message
     assert "no ingress rule" not in reach.message
 
@@ -115,7 +115,7 @@ def test_restricted_egress_without_a_rule_to_the_endpoints_fails_on_the_egress_s
 ])
 def test_egress_that_covers_the_endpoints(egress) -> None:
     rules = {k: v for k, v in studio_rules().items() if k != "ToEndpoints"}
-    assert found({**network(SecurityGroupEgress=egress), **rules, **domain()}, "SML-NET-18") == []
+    assert found({**network(SecurityGroupEgress=egress), **rules, **domain()}, "SML-NET-23") == []
 
 
 @pytest.mark.parametrize("egress, verdict", [
@@ -128,7 +128,7 @@ def test_egress_that_covers_the_endpoints(egress) -> None:
 ])
 def test_egress_that_does_not_cover_the_endpoints(egress, verdict) -> None:
     rules = {k: v for k, v in studio_rules().items() if k != "ToEndpoints"}
-    (reach,) = found({**network(SecurityGroupEgress=egress), **rules, **domain()}, "SML-NET-18")
+    (reach,) = found({**network(SecurityGroupEgress=egress), **rules, **domain()}, "SML-NET-23")
     assert reach.message.startswith(CANNOT_VERIFY) == (verdict == "unverified")
 
 
@@ -140,7 +140,7 @@ def test_egress_that_does_not_cover_the_endpoints(egress, verdict) -> None:
 def test_endpoint_ingress_peers_that_admit_the_workload(peer) -> None:
     rules = {k: v for k, v in studio_rules().items() if k != "EndpointsFrom"}
     rules["EndpointsFrom"] = _rule("Ingress", "EndpointSg", peer)
-    assert found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-18") == []
+    assert found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-23") == []
 
 
 def test_inline_ingress_on_the_endpoint_group_counts() -> None:
@@ -148,14 +148,14 @@ def test_inline_ingress_on_the_endpoint_group_counts() -> None:
     del resources["EndpointsFrom"]
     resources["EndpointSg"]["Properties"]["SecurityGroupIngress"] = [
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "SourceSecurityGroupId": _id("Workload")}]
-    assert found(resources, "SML-NET-18") == []
+    assert found(resources, "SML-NET-23") == []
 
 
 def test_self_rules_need_both_directions_and_the_ports() -> None:
     rules = studio_rules()
     rules["SelfOut"] = _rule("Egress", "Workload", {"DestinationSecurityGroupId": _id("Workload")},
                              "tcp", (2049, 2049))
-    (self_rule,) = found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-19")
+    (self_rule,) = found({**network(SecurityGroupEgress=NO_EGRESS), **rules, **domain()}, "SML-NET-24")
     assert "TCP 8192-65535" in self_rule.message
 
 
@@ -165,7 +165,7 @@ def test_studio_port_ranges_satisfy_the_self_rule() -> None:
         rules[f"{name}In"] = _rule("Ingress", "Workload", {"SourceSecurityGroupId": _id("Workload")},
                                    "tcp", ports)
     resources = {**network(), **rules, **domain()}  # default egress covers the egress side
-    assert found(resources, "SML-NET-19") == []
+    assert found(resources, "SML-NET-24") == []
 
 
 def test_several_groups_are_evaluated_together() -> None:
@@ -174,7 +174,7 @@ def test_several_groups_are_evaluated_together() -> None:
                  **domain([_id("Workload"), _id("Other")])}
     resources["Other"] = res("AWS::EC2::SecurityGroup", GroupDescription="other", VpcId={"Ref": "Vpc"},
                              SecurityGroupEgress=NO_EGRESS)
-    assert found(resources, "SML-NET-18") == [] and found(resources, "SML-NET-19") == []
+    assert found(resources, "SML-NET-23") == [] and found(resources, "SML-NET-24") == []
 
 
 # -- what cannot be read --------------------------------------------------------------------------
@@ -188,21 +188,21 @@ def test_several_groups_are_evaluated_together() -> None:
 ])
 def test_groups_outside_the_run_cannot_be_verified(groups, text) -> None:
     resources = {**network(), **domain(groups)}
-    reach = found(resources, "SML-NET-18")
+    reach = found(resources, "SML-NET-23")
     assert reach and all(f.severity == "warning" and f.message.startswith(CANNOT_VERIFY) for f in reach)
     assert text in reach[0].message
 
 
 def test_unreadable_rules_cannot_be_verified() -> None:
     resources = {**network(SecurityGroupIngress={"Fn::If": ["C", [], []]}), **domain()}
-    reach = found(resources, "SML-NET-18")
+    reach = found(resources, "SML-NET-23")
     assert reach[0].message.startswith(CANNOT_VERIFY) and "rules not readable" in reach[0].message
 
 
 def test_a_vpc_without_interface_endpoints_is_left_to_sml_net_17() -> None:
     resources = {**network(), **domain()}
     del resources["StsEndpoint"]
-    assert found(resources, "SML-NET-18") == []
+    assert found(resources, "SML-NET-23") == []
 
 
 # -- across stacks ----------------------------------------------------------------------------------
@@ -223,10 +223,10 @@ def _split() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_imported_group_is_judged_on_the_exporting_template() -> None:
     foundation, studio = _split()
     report = check_templates([Template(studio, "studio.json"), Template(foundation, "foundation.json")])
-    assert [f for f in report.findings if f.rule in ("SML-NET-18", "SML-NET-19")] == []
+    assert [f for f in report.findings if f.rule in ("SML-NET-23", "SML-NET-24")] == []
     del foundation["Resources"]["EndpointsFrom"]
     report = check_templates([Template(studio, "studio.json"), Template(foundation, "foundation.json")])
-    (reach,) = [f for f in report.findings if f.rule == "SML-NET-18"]
+    (reach,) = [f for f in report.findings if f.rule == "SML-NET-23"]
     assert reach.file == "studio.json" and "no ingress rule of EndpointSg" in reach.message
 
 
@@ -234,14 +234,14 @@ def test_imported_group_without_its_export_cannot_be_verified() -> None:
     foundation, studio = _split()
     del foundation["Outputs"]["WorkloadId"]
     report = check_templates([Template(studio, "studio.json"), Template(foundation, "foundation.json")])
-    (reach,) = [f for f in report.findings if f.rule == "SML-NET-18"]
+    (reach,) = [f for f in report.findings if f.rule == "SML-NET-23"]
     assert reach.message.startswith(CANNOT_VERIFY) and "platform:Workload" in reach.message
 
 
 def test_a_template_alone_with_no_interface_endpoints_has_nothing_to_reach() -> None:
     _, studio = _split()
     report = check_templates([Template(studio, "studio.json")])
-    assert [f for f in report.findings if f.rule == "SML-NET-18"] == []
+    assert [f for f in report.findings if f.rule == "SML-NET-23"] == []
 
 
 # -- other workloads --------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_models_and_jobs_get_a_warning_studio_and_notebooks_an_error() -> None:
         "Notebook": res("AWS::SageMaker::NotebookInstance", SecurityGroupIds=[_id("Workload")]),
         "Profile": res("AWS::SageMaker::UserProfile", UserSettings={"SecurityGroups": [_id("Workload")]}),
     }
-    severity = {f.resource: f.severity for f in found(resources, "SML-NET-18")}
+    severity = {f.resource: f.severity for f in found(resources, "SML-NET-23")}
     assert severity == {"Model": "warning", "Job": "warning", "Notebook": "error", "Profile": "error"}
 
 
@@ -270,13 +270,13 @@ def test_distributed_jobs_need_their_members_admitted(count, expected) -> None:
         JobResources={"ClusterConfig": {"InstanceCount": count, "InstanceType": "ml.m5.large"}},
         NetworkConfig={"VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": [_id("Workload")]}},
     )}
-    assert len(found(resources, "SML-NET-19")) == expected
+    assert len(found(resources, "SML-NET-24")) == expected
 
 
 def test_findings_carry_the_resource_line(tmp_path: Path) -> None:
     path = tmp_path / "case.json"
     path.write_text(json.dumps(template({**network(), **domain()}), indent=1))
-    (reach,) = [f for f in check_paths([path]).findings if f.rule == "SML-NET-18"]
+    (reach,) = [f for f in check_paths([path]).findings if f.rule == "SML-NET-23"]
     lines = path.read_text().splitlines()
     assert reach.line is not None and '"Domain"' in lines[reach.line - 1]
 
@@ -290,7 +290,7 @@ def test_reference_app_workload_groups_reach_and_admit_themselves(demo_app) -> N
     _, stage, _ = demo_app
     templates = discover([stage.node.root.outdir])
     report = check_templates(templates)
-    assert [f for f in report.findings if f.rule in ("SML-NET-18", "SML-NET-19")] == []
+    assert [f for f in report.findings if f.rule in ("SML-NET-23", "SML-NET-24")] == []
     context = RunContext(templates=tuple(templates))
     judged = 0
     for t in templates:

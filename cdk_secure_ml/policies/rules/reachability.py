@@ -1,10 +1,10 @@
-"""Reachability rules (SML-NET-18, SML-NET-19): what the security groups of Studio, notebooks, jobs and
+"""Reachability rules (SML-NET-23, SML-NET-24): what the security groups of Studio, notebooks, jobs and
 models let through, judged on the security-group graph of every template checked together
 (:mod:`cdk_secure_ml.policies.sg_graph`).
 
-- SML-NET-18: the workload's groups and the interface endpoints' groups of its VPC admit TCP 443 between
+- SML-NET-23: the workload's groups and the interface endpoints' groups of its VPC admit TCP 443 between
   them (egress on the workload side AND ingress on the endpoint side: AWS evaluates both).
-- SML-NET-19: a Studio group admits the traffic AWS lists for VpcOnly domains within the group (TCP 2049
+- SML-NET-24: a Studio group admits the traffic AWS lists for VpcOnly domains within the group (TCP 2049
   for the home EFS, TCP 8192-65535 between the apps), and a distributed job's group admits its members.
 
 A group the run does not define (a literal ``sg-…``, a parameter, an export no checked template declares)
@@ -127,7 +127,7 @@ def _endpoint_groups(graph: SecurityGroupGraph, vpc: str | None) -> dict[str, li
 
 
 @rule(
-    "SML-NET-18", "error", "Workload security groups reach the VPC's interface endpoints on TCP 443",
+    "SML-NET-23", "error", "Workload security groups reach the VPC's interface endpoints on TCP 443",
     types=(*STUDIO_TYPES, NOTEBOOK, *HOSTING_TYPES, *JOB_TYPES),
     rationale="""Without internet access, Studio apps, notebooks, jobs and models reach AWS (SageMaker API
     and runtime, STS, CloudWatch Logs, ECR, KMS) only through the VPC's interface endpoints. Security
@@ -192,7 +192,7 @@ def _instance_count(resource: Resource) -> Any:
 
 
 @rule(
-    "SML-NET-19", "error", "Studio and distributed-job security groups admit their own members",
+    "SML-NET-24", "error", "Studio and distributed-job security groups admit their own members",
     types=(*STUDIO_TYPES, *JOB_TYPES),
     rationale="""A VpcOnly Studio domain needs its security groups to allow, between members, NFS (TCP
     2049) to the home EFS and TCP 8192-65535 between the JupyterServer and KernelGateway apps; without
