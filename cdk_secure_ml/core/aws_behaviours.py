@@ -536,6 +536,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "(MaximumBatchSize COPY_COUNT or CAPACITY_PERCENT) with a 0-3600 s baking period, and rolls back when "
        "an alarm of its AutoRollbackConfiguration trips.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html"),
+    _b("sagemaker.inference-component-needs-model",
+       "Amazon SageMaker AI",
+       "An inference component's Specification.ModelName names an existing SageMaker model of the account.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+       "aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html"),
     _b("sagemaker.inference-component-compute-minimums",
        "Amazon SageMaker AI",
        "An inference component reserves at least 0.25 CPU cores (NumberOfCpuCoresRequired) and 128 MB "

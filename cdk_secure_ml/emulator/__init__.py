@@ -34,6 +34,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.sns",
     "cdk_secure_ml.emulator.ssm",
     "cdk_secure_ml.emulator.sagemaker",
+    "cdk_secure_ml.emulator.inference_components",
     "cdk_secure_ml.emulator.studio_apps",
     "cdk_secure_ml.emulator.cloudtrail",
     "cdk_secure_ml.emulator.cloudwatch",

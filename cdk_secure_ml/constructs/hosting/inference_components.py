@@ -48,6 +48,7 @@ from cdk_secure_ml.constructs.hosting.naming import _HashedName, camel
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
     EndpointNetwork,
+    acknowledge_cross_stack_azs,
     endpoint_security_groups,
     eni_statement,
     justify_eni_statement,
@@ -197,6 +198,8 @@ class InferenceComponentEndpoint(EndpointBase):
         self.models = {c.name: self._model(c) for c in component_list}
         self.endpoint_config = self._endpoint_config(instance_type, scaling, routing_strategy, production)
         self.endpoint = self._endpoint()
+        # The rule cannot see the AZs of another stack's subnets; MlNetwork knows they span two or more.
+        acknowledge_cross_stack_azs(network, subnet_list, [*self.models.values(), self.endpoint_config])
         self.alarm_topic: sns.ITopic | None = None
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         if alarm_options is not None:
@@ -219,6 +222,14 @@ class InferenceComponentEndpoint(EndpointBase):
             "secure-ml:endpoint-no-data-capture",
             f"endpoint {endpoint_name} captures no inference data (inference components are built without "
             "DataCaptureConfig): there is no inference audit trail",
+        )
+        acknowledge(
+            self.endpoint_config,
+            "Inference-component endpoints are built without DataCaptureConfig: AWS's documentation of data "
+            "capture describes endpoints whose variants name a model, not inference components, so the "
+            "platform does not set it until that is verified; each component's invocations are in CloudWatch "
+            "(AWS/SageMaker, InferenceComponentName).",
+            ack_id("SML-HOST-4"),
         )
         for key, value in (tags or {}).items():
             Tags.of(self).add(key, value)

@@ -21,6 +21,9 @@ from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import alias_problem, hub_zone_name, routes_to_hub
+from .inference_components import check_config as check_inference_component_config
+from .inference_components import check_endpoint as check_inference_component_endpoint
+from .inference_components import hosts_inference_components
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
@@ -90,12 +93,14 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListDomains",
     "sagemaker:ListEndpointConfigs",
     "sagemaker:ListEndpoints",
+    "sagemaker:ListInferenceComponents",
     "sagemaker:ListModelBiasJobDefinitions",
     "sagemaker:ListModelExplainabilityJobDefinitions",
     "sagemaker:ListModelQualityJobDefinitions",
     "sagemaker:ListModels",
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListNotebookInstances",
+    "sagemaker:ListTags",
 )
 
 
@@ -220,10 +225,14 @@ class Auditor(AwsCalls):
             if v.get("ServerlessConfig")
         ])
         capture = config.get("DataCaptureConfig") or {}
-        self.verdict("SML-HOST-4", name, kind, [
-            "DataCaptureConfig is not set" if not capture
-            else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else "")
-        ])
+        if hosts_inference_components(config):  # policies/live/inference_components.py says why
+            check_inference_component_config(self, name, config)
+        else:
+            self.verdict("SML-HOST-4", name, kind, [
+                "DataCaptureConfig is not set" if not capture
+                else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False
+                      else "")
+            ])
         output = ((config.get("AsyncInferenceConfig") or {}).get("OutputConfig")) or {}
         self.verdict("SML-ENC-4", name, kind, [
             "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
@@ -234,6 +243,12 @@ class Auditor(AwsCalls):
     def _check_endpoint(self, name: str) -> None:
         endpoint = self.call("sagemaker", "describe_endpoint", EndpointName=name)
         kind = "AWS::SageMaker::Endpoint"
+        config = self.call(
+            "sagemaker", "describe_endpoint_config", EndpointConfigName=endpoint["EndpointConfigName"]
+        )
+        if hosts_inference_components(config):  # scaled by instance and copy, not by variant target
+            check_inference_component_endpoint(self, name, config)
+            return
         variants = [v["VariantName"] for v in endpoint.get("ProductionVariants") or []]
         if not variants:
             config = self.call(

@@ -34,6 +34,9 @@ LIVE_RULES: dict[str, LiveRule] = {
                  "(ComplianceRules)."),
         LiveRule("SML-AUD-103", "error", "GuardDuty is enabled",
                  "Create a GuardDuty detector with Enable: true (ThreatDetection)."),
+        LiveRule("SML-HOST-101", "error", "Inference components are tagged with their team",
+                 "Tag each inference component with the team tag (InferenceComponentEndpoint(tags=...); "
+                 "ServingStack tags them with the endpoint's team)."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
