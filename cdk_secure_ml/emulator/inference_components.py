@@ -239,6 +239,17 @@ def _record_config_extras() -> None:
     SageMakerModelBackend.describe_endpoint_config = describe_with_extras  # type: ignore[method-assign]
 
 
+def _variants_without_model() -> None:
+    """An endpoint config for inference components has variants without ``ModelName``; moto's check of the
+    variants' models assumes every variant names one. Variants that name a model are still checked."""
+    validate = SageMakerModelBackend.validate_production_variants
+
+    def validate_named(self: SageMakerModelBackend, production_variants: list[dict[str, Any]]) -> None:
+        validate(self, [v for v in production_variants if "ModelName" in v])
+
+    SageMakerModelBackend.validate_production_variants = validate_named  # type: ignore[method-assign]
+
+
 def _tags_of_components() -> None:
     """ListTags on a component's ARN returns its tags (moto resolves only its own resources' ARNs)."""
     resolve = SageMakerModelBackend._get_resource_from_arn
@@ -276,6 +287,7 @@ def install() -> None:
         handler.__name__ = handler.__qualname__ = action
         setattr(SageMakerResponse, action, handler)
     _record_config_extras()
+    _variants_without_model()
     _tags_of_components()
     _accept_copy_count_dimension()
     _installed = True
