@@ -27,6 +27,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from moto.applicationautoscaling import models as appscaling_models
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -275,6 +276,14 @@ def _accept_copy_count_dimension() -> None:
         return valid(namespace, r_id, dimension)
 
     appscaling_models._target_params_are_valid = target_params_are_valid
+    validate_params = ApplicationAutoScalingResponse._validate_params
+
+    def validate_request(self: ApplicationAutoScalingResponse) -> None:
+        # the request-level enum check (DescribeScalableTargets, RegisterScalableTarget, ...)
+        if self._get_param("ScalableDimension") != COPY_COUNT_DIMENSION:
+            validate_params(self)
+
+    ApplicationAutoScalingResponse._validate_params = validate_request  # type: ignore[method-assign]
 
 
 def install() -> None:

@@ -142,3 +142,21 @@ def test_the_stand_in_is_labelled():
         from cdk_secure_ml.emulator.refusals import refuse
 
         refuse("sagemaker.inference-component-needs-model", "x")
+
+
+@pytest.mark.aws_behaviour("application-autoscaling.inference-component-copies")
+def test_copy_count_targets_are_described_and_take_a_policy(aws):
+    deploy(aws, _resources())
+    scaling = aws("application-autoscaling")
+    query = {"ServiceNamespace": "sagemaker", "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount"}
+    targets = scaling.describe_scalable_targets(ResourceIds=["inference-component/scoring-fraud"], **query)
+    assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets["ScalableTargets"]] == [(1, 2)]
+    scaling.put_scaling_policy(
+        PolicyName="copies", ResourceId="inference-component/scoring-fraud", PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 70, "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"}},
+        **query,
+    )
+    policies = scaling.describe_scaling_policies(ResourceId="inference-component/scoring-fraud", **query)
+    assert [p["PolicyName"] for p in policies["ScalingPolicies"]] == ["copies"]

@@ -682,7 +682,10 @@ def _source_audit_actions() -> set[str]:
     audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
 
     calls: set[tuple[str, str]] = set()
-    for node in ast.walk(ast.parse(inspect.getsource(audit_module))):
+    # the audit's own checks, and those of inference-component endpoints it delegates to
+    ic_module = importlib.import_module("cdk_secure_ml.policies.live.inference_components")
+    nodes = [n for m in (audit_module, ic_module) for n in ast.walk(ast.parse(inspect.getsource(m)))]
+    for node in nodes:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         args = [
