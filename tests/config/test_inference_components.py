@@ -15,7 +15,7 @@ TEAMS = "identity:\n  teams: [{name: team-a}, {name: team-b}]\n"
 
 
 def section(component: str = "", endpoint: str = "") -> str:
-    """The section with one endpoint and one component; ``endpoint``/``component`` add ``key: value`` lines."""
+    """One endpoint with one component; ``endpoint``/``component`` add ``key: value`` lines."""
     endpoint_lines = "".join(f"    {line}\n" for line in endpoint.splitlines())
     component_lines = "".join(f"        {line}\n" for line in component.splitlines())
     return (
@@ -52,18 +52,36 @@ def test_secure_defaults_and_the_construct_options():
     assert endpoint.routing_strategy == "LEAST_OUTSTANDING_REQUESTS" and not endpoint.allow_single_instance
     assert (endpoint.rollout_batch_percent, endpoint.rollout_wait) == (50, 300)
     options = component_options(endpoint.components[0])
-    assert (options.copies, options.cpu_cores, options.memory_mb, options.scaling_range) == (1, 1.0, 1024, (1, 2))
+    assert (options.copies, options.cpu_cores, options.memory_mb, options.scaling_range) == (
+        1,
+        1.0,
+        1024,
+        (1, 2),
+    )
     assert options.source.model_key == "team-a/models/fraud/model.tar.gz"
 
 
-@pytest.mark.parametrize(("component", "endpoint", "path", "message"), [
-    ("cpu_cores: 0.1", "", "inference_component_endpoints.0.components.0.cpu_cores", "below SageMaker's minimum"),
-    ("memory_mb: 64", "", "inference_component_endpoints.0.components.0.memory_mb", "minimum 128"),
-    ("max_copies: 40", "", "inference_component_endpoints.0.max_instances", "reserve 40 CPU cores"),
-    ("", "routing_strategy: ROUND_ROBIN", "inference_component_endpoints.0.routing_strategy", "not one of"),
-    ("", "rollout_batch_percent: 90", "inference_component_endpoints.0.rollout_batch_percent", "5-50"),
-    ("", "min_instances: 1", "inference_component_endpoints.0.min_instances", "allow_single_instance"),
-])
+@pytest.mark.parametrize(
+    ("component", "endpoint", "path", "message"),
+    [
+        (
+            "cpu_cores: 0.1",
+            "",
+            "inference_component_endpoints.0.components.0.cpu_cores",
+            "below SageMaker's minimum",
+        ),
+        ("memory_mb: 64", "", "inference_component_endpoints.0.components.0.memory_mb", "minimum 128"),
+        ("max_copies: 40", "", "inference_component_endpoints.0.max_instances", "reserve 40 CPU cores"),
+        (
+            "",
+            "routing_strategy: ROUND_ROBIN",
+            "inference_component_endpoints.0.routing_strategy",
+            "not one of",
+        ),
+        ("", "rollout_batch_percent: 90", "inference_component_endpoints.0.rollout_batch_percent", "5-50"),
+        ("", "min_instances: 1", "inference_component_endpoints.0.min_instances", "allow_single_instance"),
+    ],
+)
 def test_the_constructs_checks_at_their_keys(component, endpoint, path, message):
     problems = problems_of(section(component, endpoint))
     assert message in problems[path], problems

@@ -26,10 +26,14 @@ def _resources(*, config_extra: dict | None = None, spec_extra: dict | None = No
         "ExecutionRoleArn": ROLE,
         "VpcConfig": VPC,
         "EnableNetworkIsolation": True,
-        "ProductionVariants": [{
-            "VariantName": "AllTraffic", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2,
-            "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 2, "MaxInstanceCount": 2},
-        }],
+        "ProductionVariants": [
+            {
+                "VariantName": "AllTraffic",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 2,
+                "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 2, "MaxInstanceCount": 2},
+            }
+        ],
         **(config_extra or {}),
     }
     spec = {
@@ -38,26 +42,51 @@ def _resources(*, config_extra: dict | None = None, spec_extra: dict | None = No
         **(spec_extra or {}),
     }
     return {
-        "Model": {"Type": "AWS::SageMaker::Model", "Properties": {
-            "ModelName": "fraud-model", "ExecutionRoleArn": ROLE, "EnableNetworkIsolation": True,
-            "PrimaryContainer": {"Image": IMAGE}}},
+        "Model": {
+            "Type": "AWS::SageMaker::Model",
+            "Properties": {
+                "ModelName": "fraud-model",
+                "ExecutionRoleArn": ROLE,
+                "EnableNetworkIsolation": True,
+                "PrimaryContainer": {"Image": IMAGE},
+            },
+        },
         "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": config},
-        "Endpoint": {"Type": "AWS::SageMaker::Endpoint", "Properties": {
-            "EndpointName": "scoring", "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}}},
-        "Component": {"Type": "AWS::SageMaker::InferenceComponent", "Properties": {
-            "InferenceComponentName": "scoring-fraud", "VariantName": "AllTraffic",
-            "EndpointName": {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "Specification": spec,
-            "RuntimeConfig": {"CopyCount": 1}, "Tags": [{"Key": "team", "Value": "fraud"}]}},
-        "Copies": {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "DependsOn": ["Component"],
-                   "Properties": {
-                       "ServiceNamespace": "sagemaker", "ResourceId": "inference-component/scoring-fraud",
-                       "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
-                       "MinCapacity": 1, "MaxCapacity": 2}},
+        "Endpoint": {
+            "Type": "AWS::SageMaker::Endpoint",
+            "Properties": {
+                "EndpointName": "scoring",
+                "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]},
+            },
+        },
+        "Component": {
+            "Type": "AWS::SageMaker::InferenceComponent",
+            "Properties": {
+                "InferenceComponentName": "scoring-fraud",
+                "VariantName": "AllTraffic",
+                "EndpointName": {"Fn::GetAtt": ["Endpoint", "EndpointName"]},
+                "Specification": spec,
+                "RuntimeConfig": {"CopyCount": 1},
+                "Tags": [{"Key": "team", "Value": "fraud"}],
+            },
+        },
+        "Copies": {
+            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+            "DependsOn": ["Component"],
+            "Properties": {
+                "ServiceNamespace": "sagemaker",
+                "ResourceId": "inference-component/scoring-fraud",
+                "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
+                "MinCapacity": 1,
+                "MaxCapacity": 2,
+            },
+        },
     }
 
 
-@pytest.mark.aws_behaviour("sagemaker.inference-component-endpoint-config",
-                           "application-autoscaling.inference-component-copies")
+@pytest.mark.aws_behaviour(
+    "sagemaker.inference-component-endpoint-config", "application-autoscaling.inference-component-copies"
+)
 def test_an_inference_component_endpoint_deploys_and_describes(aws):
     deploy(aws, _resources())
     sagemaker = aws("sagemaker")
@@ -105,18 +134,27 @@ def test_a_component_on_an_endpoint_whose_variant_names_a_model_is_refused(aws):
 
 @pytest.mark.aws_behaviour("sagemaker.inference-component-needs-model")
 def test_a_component_naming_a_missing_model_is_refused(aws):
-    _refused_stack(aws, _resources(spec_extra={"ModelName": "no-such-model"}),
-                   "sagemaker.inference-component-needs-model")
+    _refused_stack(
+        aws,
+        _resources(spec_extra={"ModelName": "no-such-model"}),
+        "sagemaker.inference-component-needs-model",
+    )
 
 
 @pytest.mark.aws_behaviour("sagemaker.inference-component-compute-minimums")
-@pytest.mark.parametrize("requirements", [
-    {"NumberOfCpuCoresRequired": 0.1, "MinMemoryRequiredInMb": 512},
-    {"NumberOfCpuCoresRequired": 1, "MinMemoryRequiredInMb": 64},
-])
+@pytest.mark.parametrize(
+    "requirements",
+    [
+        {"NumberOfCpuCoresRequired": 0.1, "MinMemoryRequiredInMb": 512},
+        {"NumberOfCpuCoresRequired": 1, "MinMemoryRequiredInMb": 64},
+    ],
+)
 def test_a_component_below_the_minimum_reservation_is_refused(aws, requirements):
-    _refused_stack(aws, _resources(spec_extra={"ComputeResourceRequirements": requirements}),
-                   "sagemaker.inference-component-compute-minimums")
+    _refused_stack(
+        aws,
+        _resources(spec_extra={"ComputeResourceRequirements": requirements}),
+        "sagemaker.inference-component-compute-minimums",
+    )
 
 
 def test_a_component_updates_in_place_and_is_deleted_with_its_stack(aws):
@@ -148,14 +186,22 @@ def test_the_stand_in_is_labelled():
 def test_copy_count_targets_are_described_and_take_a_policy(aws):
     deploy(aws, _resources())
     scaling = aws("application-autoscaling")
-    query = {"ServiceNamespace": "sagemaker", "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount"}
+    query = {
+        "ServiceNamespace": "sagemaker",
+        "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
+    }
     targets = scaling.describe_scalable_targets(ResourceIds=["inference-component/scoring-fraud"], **query)
     assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets["ScalableTargets"]] == [(1, 2)]
     scaling.put_scaling_policy(
-        PolicyName="copies", ResourceId="inference-component/scoring-fraud", PolicyType="TargetTrackingScaling",
+        PolicyName="copies",
+        ResourceId="inference-component/scoring-fraud",
+        PolicyType="TargetTrackingScaling",
         TargetTrackingScalingPolicyConfiguration={
-            "TargetValue": 70, "PredefinedMetricSpecification": {
-                "PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"}},
+            "TargetValue": 70,
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"
+            },
+        },
         **query,
     )
     policies = scaling.describe_scaling_policies(ResourceId="inference-component/scoring-fraud", **query)
