@@ -166,6 +166,7 @@ _EXPORTS = {
     "acknowledge": "cdk_secure_ml.policies.acknowledgements",
     "acknowledge_wildcards": "cdk_secure_ml.policies.acknowledgements",
     "add_compliance_packs": "cdk_secure_ml.policies.packs",
+    "add_inference_component_endpoints": "cdk_secure_ml.stacks.inference_components",
     "add_source_identity_trust": "cdk_secure_ml.constructs.identity",
     "allow_cloudtrail": "cdk_secure_ml.constructs.governance",
     "allow_cloudwatch_logs": "cdk_secure_ml.constructs.encryption",
@@ -383,6 +384,7 @@ __all__ = [
     "acknowledge",
     "acknowledge_wildcards",
     "add_compliance_packs",
+    "add_inference_component_endpoints",
     "add_source_identity_trust",
     "allow_cloudtrail",
     "allow_cloudwatch_logs",
@@ -705,6 +707,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.stacks.governance import (  # noqa: F401
         GovernanceStack,
         OrganizationGuardrailsStack,
+    )
+    from cdk_secure_ml.stacks.inference_components import (  # noqa: F401
+        add_inference_component_endpoints,
     )
     from cdk_secure_ml.stacks.pipeline import (  # noqa: F401
         DeliveryPipelineStack,

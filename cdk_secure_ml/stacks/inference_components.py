@@ -27,6 +27,8 @@ from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
 
+__all__ = ["add_inference_component_endpoints"]
+
 
 def add_inference_component_endpoints(
     stack: Stack,

@@ -201,6 +201,8 @@ class ServingStack(Stack):
     - ``alarm_topic`` (``sns.Topic``): the topic of every endpoint's alarms (``new_alarm_topic``).
     - ``name_parameters`` (``dict[str, ssm.StringParameter]``): endpoint name -> SSM parameter holding its
       physical name.
+    - ``inference_component_endpoints`` (``dict[str, InferenceComponentEndpoint]``): the
+      ``inference_component_endpoints`` of the config by name (stacks/inference_components.py).
     """
 
     def __init__(

@@ -117,7 +117,11 @@ class InferenceComponentEndpoint(EndpointBase):
     Attributes: ``endpoint`` (``CfnEndpoint``), ``endpoint_config``, ``models`` and ``components`` (component
     name -> ``CfnModel`` / ``CfnInferenceComponent``), ``component_names`` (name -> the name clients pass as
     ``InferenceComponentName``), ``role``, ``log_group``, ``security_groups``, ``alarm_topic``, ``alarms``
-    (``"<component>/<kind>"``), ``scalable_targets`` (component -> ``ScalableTarget``).
+    (``"<component>/<kind>"``), ``scalable_targets`` (component -> ``ScalableTarget``); inputs as resolved:
+    ``name`` (the base name), ``variants`` and ``variant_names`` (the one ``AllTraffic`` variant),
+    ``component_options`` (name -> ``InferenceComponentOptions``), ``scaling``, ``production``, ``network``,
+    ``vpc``, ``subnets``, ``repository``, ``artifacts_bucket``, ``artifacts_key``, ``volume_key``,
+    ``logs_key``, ``async_inference`` (always None).
     """
 
     def __init__(

@@ -228,11 +228,8 @@ class Auditor(AwsCalls):
         if hosts_inference_components(config):  # policies/live/inference_components.py says why
             check_inference_component_config(self, name, config)
         else:
-            self.verdict("SML-HOST-4", name, kind, [
-                "DataCaptureConfig is not set" if not capture
-                else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False
-                      else "")
-            ])
+            off = "DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else ""
+            self.verdict("SML-HOST-4", name, kind, ["DataCaptureConfig is not set" if not capture else off])
         output = ((config.get("AsyncInferenceConfig") or {}).get("OutputConfig")) or {}
         self.verdict("SML-ENC-4", name, kind, [
             "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
@@ -243,9 +240,8 @@ class Auditor(AwsCalls):
     def _check_endpoint(self, name: str) -> None:
         endpoint = self.call("sagemaker", "describe_endpoint", EndpointName=name)
         kind = "AWS::SageMaker::Endpoint"
-        config = self.call(
-            "sagemaker", "describe_endpoint_config", EndpointConfigName=endpoint["EndpointConfigName"]
-        )
+        config_name = endpoint["EndpointConfigName"]
+        config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=config_name)
         if hosts_inference_components(config):  # scaled by instance and copy, not by variant target
             check_inference_component_endpoint(self, name, config)
             return
