@@ -25,15 +25,18 @@ def test_serving_stack_shows_every_feature(demo_app):
     assert stage.serving is not None
     t = Template.from_stack(stage.serving)
     for type_, count in {
-        "AWS::SageMaker::Model": 1,
-        "AWS::SageMaker::EndpointConfig": 1,
-        "AWS::SageMaker::Endpoint": 1,
-        "AWS::ApplicationAutoScaling::ScalableTarget": 1,
+        # churn (a SecureEndpoint) and scoring (two inference components: a model, 3 alarms and a copy
+        # target each)
+        "AWS::SageMaker::Model": 1 + 2,
+        "AWS::SageMaker::EndpointConfig": 2,
+        "AWS::SageMaker::Endpoint": 2,
+        "AWS::SageMaker::InferenceComponent": 2,
+        "AWS::ApplicationAutoScaling::ScalableTarget": 1 + 2,
         "AWS::SageMaker::DataQualityJobDefinition": 1,
         "AWS::SageMaker::MonitoringSchedule": 1,
         "AWS::SNS::Topic": 1,
-        "AWS::Logs::LogGroup": 1,
-        "AWS::CloudWatch::Alarm": 6,
+        "AWS::Logs::LogGroup": 2,
+        "AWS::CloudWatch::Alarm": 6 + 6,
     }.items():
         t.resource_count_is(type_, count)
     endpoint = next(iter(t.find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
@@ -49,7 +52,9 @@ def test_serving_stack_shows_every_feature(demo_app):
     targets = [
         p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] for p in policies.values()
     ]
-    assert sorted(targets) == [120, 140]  # invocations 4 rps * 0.5 * 60; CPU 70 % x 2 vCPUs of ml.m5.large
+    # churn: invocations 4 rps * 0.5 * 60; CPU 70 % x 2 vCPUs of ml.m5.large; scoring's two components: 70
+    # invocations per copy
+    assert sorted(targets) == [70, 70, 120, 140]
 
 
 def test_no_serving_stack_without_endpoints(reference_app):
@@ -84,7 +89,8 @@ def test_clients_find_the_physical_name_in_ssm_and_outputs(demo_app):
     serving = stage.serving
     t = Template.from_stack(serving)
     endpoint_id = serving.get_logical_id(serving.endpoints["churn"].endpoint)
-    (parameter,) = t.find_resources("AWS::SSM::Parameter").values()
+    parameters = t.find_resources("AWS::SSM::Parameter").values()
+    (parameter,) = [p for p in parameters if "/churn/" in p["Properties"]["Name"]]
     assert parameter["Properties"]["Name"] == "/secure-ml-demo/endpoints/churn/endpoint-name"
     assert parameter["Properties"]["Value"] == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
     outputs = t.to_json()["Outputs"]
@@ -97,7 +103,7 @@ def test_model_consumer_may_invoke_the_physical_endpoint(demo_app):
     # demo.yaml gives the consumer churn; the grant is a managed policy (the compliance packs refuse inline
     # ones, and demo_app synthesizes in strict mode with them) naming the endpoint's physical ARN.
     config, stage, _ = demo_app
-    assert config.identity.consumer_endpoint_names == ["churn"]
+    assert config.identity.consumer_endpoint_names == ["churn", "scoring"]
     serving = stage.serving
     t = Template.from_stack(serving)
     endpoint_id = serving.get_logical_id(serving.endpoints["churn"].endpoint)
@@ -106,7 +112,8 @@ def test_model_consumer_may_invoke_the_physical_endpoint(demo_app):
     (lid,) = [k for k in policies if k.startswith("ModelConsumerInvoke")]
     (statement,) = policies[lid]["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Action"] == ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"]
-    assert statement["Resource"] == {"Ref": endpoint_id}
+    scoring_id = serving.get_logical_id(serving.inference_component_endpoints["scoring"].endpoint)
+    assert statement["Resource"] == [{"Ref": endpoint_id}, {"Ref": scoring_id}]
     # the role by its name (the Foundation's Ref, imported), never parsed from its ARN, which has a path
     (role,) = policies[lid]["Properties"]["Roles"]
     assert set(role) == {"Fn::ImportValue"} and "PersonasModelConsumerRole" in role["Fn::ImportValue"]

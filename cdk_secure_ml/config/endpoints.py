@@ -348,10 +348,10 @@ def endpoint_team_problems(platform: Any) -> list[Problem]:
 
 
 def consumer_endpoint_problems(platform: Any) -> list[Problem]:
-    """Each name in identity.consumer_endpoint_names is an endpoint of the config: the grant is made by
-    the endpoint's stack, so a name that matches none (a typo, a removed endpoint) would grant nothing,
-    silently."""
-    known = [endpoint.name for endpoint in platform.endpoints]
+    """Each name in identity.consumer_endpoint_names is an endpoint of the config (``endpoints`` or
+    ``inference_component_endpoints``): the grant is made by the endpoint's stack, so a name that matches
+    none (a typo, a removed endpoint) would grant nothing, silently."""
+    known = [endpoint.name for endpoint in (*platform.endpoints, *platform.inference_component_endpoints)]
     return [(("identity", "consumer_endpoint_names", index), (
         f"identity.consumer_endpoint_names names {name!r}, which is not an endpoint of this config "
         f"(endpoints: {known}); use an endpoint's name or remove it"))

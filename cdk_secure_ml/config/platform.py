@@ -24,6 +24,11 @@ from cdk_secure_ml.config.endpoints import (
 from cdk_secure_ml.config.feature_store import FeatureStoreConfig, feature_group_team_problems
 from cdk_secure_ml.config.governance import GovernanceConfig
 from cdk_secure_ml.config.identity import IdentityConfig
+from cdk_secure_ml.config.inference_components import (
+    InferenceComponentEndpointConfig,
+    inference_component_stage_problems,
+    inference_component_team_problems,
+)
 from cdk_secure_ml.config.network import NetworkConfig, subnet_capacity_problems
 from cdk_secure_ml.config.storage import StorageConfig
 from cdk_secure_ml.config.studio import StudioConfig, unknown_team_problems
@@ -220,6 +225,9 @@ class PlatformConfig(Section):
     endpoints: list[EndpointConfig] = Field(
         default_factory=list, description="SageMaker endpoints of the ServingStack (docs/hosting.md)."
     )
+    inference_component_endpoints: list[InferenceComponentEndpointConfig] = Field(
+        default_factory=list, description="SageMaker endpoints whose models are inference components "
+                                          "(docs/hosting.md, \"Inference components\").")
     identity: IdentityConfig = Field(
         default_factory=IdentityConfig, description="Teams, ABAC tag keys, federation (docs/identity.md).")
     studio: StudioConfig = Field(
@@ -239,7 +247,8 @@ class PlatformConfig(Section):
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
              hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems,
-             bedrock_platform_problems, feature_group_team_problems)
+             bedrock_platform_problems, feature_group_team_problems,
+             inference_component_stage_problems, inference_component_team_problems)
 
     @field_validator("name")
     @classmethod

@@ -582,6 +582,40 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "A monitoring schedule is hourly cron(0 * ? * * *), daily cron(0 H ? * * *), every N hours "
        "cron(0 H/N ? * * *), or NOW; no other expression is supported.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ScheduleConfig.html"),
+    # inference components (constructs/hosting/inference_components.py)
+    _b("sagemaker.inference-component-endpoint-config",
+       "Amazon SageMaker AI",
+       "An endpoint config for inference components names no ModelName on its production variants and "
+       "carries ExecutionRoleArn, VpcConfig and EnableNetworkIsolation itself; each model is an "
+       "AWS::SageMaker::InferenceComponent with ComputeResourceRequirements and RuntimeConfig.CopyCount.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html"),
+    _b("sagemaker.inference-component-rolling-update",
+       "Amazon SageMaker AI",
+       "An inference component's DeploymentConfig rolls an update out in batches of 5-50 % of its copies "
+       "(MaximumBatchSize COPY_COUNT or CAPACITY_PERCENT) with a 0-3600 s baking period, and rolls back when "
+       "an alarm of its AutoRollbackConfiguration trips.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html"),
+    _b("sagemaker.inference-component-needs-model",
+       "Amazon SageMaker AI",
+       "An inference component's Specification.ModelName names an existing SageMaker model of the account.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+       "aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html"),
+    _b("sagemaker.inference-component-compute-minimums",
+       "Amazon SageMaker AI",
+       "An inference component reserves at least 0.25 CPU cores (NumberOfCpuCoresRequired) and 128 MB "
+       "(MinMemoryRequiredInMb) per copy.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentComputeResourceRequirements.html"),
+    _b("sagemaker.inference-component-metrics",
+       "Amazon SageMaker AI",
+       "Invocation metrics of an inference component (Invocations, Invocation4XXErrors, Invocation5XXErrors, "
+       "ModelLatency) are published in AWS/SageMaker with the InferenceComponentName dimension.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html"),
+    _b("application-autoscaling.inference-component-copies",
+       "Application Auto Scaling",
+       "An inference component's copies scale as the scalable dimension "
+       "sagemaker:inference-component:DesiredCopyCount of resource id inference-component/<name>, with the "
+       "predefined metric SageMakerInferenceComponentInvocationsPerCopy.",
+       "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html"),
 
 
     # ---------------------------------------------------------------- CodePipeline, CodeBuild, VPC endpoints,

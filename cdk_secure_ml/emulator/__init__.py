@@ -36,6 +36,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.ssm",
     "cdk_secure_ml.emulator.sagemaker",
     "cdk_secure_ml.emulator.feature_store",
+    "cdk_secure_ml.emulator.inference_components",
     "cdk_secure_ml.emulator.studio_apps",
     "cdk_secure_ml.emulator.studio_spaces",
     "cdk_secure_ml.emulator.cloudtrail",

@@ -15,6 +15,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from cdk_secure_ml.config import EndpointConfig, EndpointRolloutConfig, EndpointVariantConfig
+from cdk_secure_ml.config.inference_components import InferenceComponentEndpointConfig
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.hosting import (
     AlarmOptions,
@@ -33,6 +34,7 @@ from cdk_secure_ml.constructs.identity import execution_role_path
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.stacks.inference_components import add_inference_component_endpoints
 
 __all__ = ["ServingStack", "endpoint_options", "approved_model_packages", "APPROVED_MODEL_PACKAGES_CONTEXT"]
 
@@ -199,6 +201,8 @@ class ServingStack(Stack):
     - ``alarm_topic`` (``sns.Topic``): the topic of every endpoint's alarms (``new_alarm_topic``).
     - ``name_parameters`` (``dict[str, ssm.StringParameter]``): endpoint name -> SSM parameter holding its
       physical name.
+    - ``inference_component_endpoints`` (``dict[str, InferenceComponentEndpoint]``): the
+      ``inference_component_endpoints`` of the config by name (stacks/inference_components.py).
     """
 
     def __init__(
@@ -220,6 +224,7 @@ class ServingStack(Stack):
         consumer_role_arn: str | None = None,
         consumer_endpoint_names: Sequence[str] = (),
         consumer_role: iam.IRole | None = None,
+        inference_component_endpoints: Sequence[InferenceComponentEndpointConfig] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -310,4 +315,11 @@ class ServingStack(Stack):
                         self, "ModelConsumerInvoke", roles=[consumer],
                         description="Model consumer: invoke its endpoints by physical ARN (cdk-secure-ml)")
                 endpoint.grant_invoke(consumer_policy)
+        # Endpoints whose models are inference components (stacks/inference_components.py).
+        self.inference_component_endpoints, consumer_policy = add_inference_component_endpoints(
+            self, inference_component_endpoints, network=network, security_group=security_group, keys=keys,
+            artifacts_bucket=artifacts_bucket, alarm_topic=self.alarm_topic, production=production,
+            log_retention=log_retention, platform=platform, team_tag_key=team_tag_key,
+            consumer_policy=consumer_policy, consumer=consumer,
+            consumer_endpoint_names=consumer_endpoint_names)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

@@ -114,7 +114,7 @@ class MlPlatformStage(Stage):
         ready = [e for e in config.endpoints if e.name not in self.waiting_endpoints]
         # Only with endpoints ready to deploy: an empty ServingStack would still hold an alarm topic and key.
         self.serving: ServingStack | None = None
-        if ready:
+        if ready or config.inference_component_endpoints:
             personas = self.foundation.personas
             consumer = personas.human_roles.get("model-consumer") if personas is not None else None
             self.serving = ServingStack(
@@ -132,6 +132,7 @@ class MlPlatformStage(Stage):
                 team_tag_key=config.identity.team_tag_key,
                 consumer_role=consumer,  # the role itself: its ARN has a path (see ServingStack)
                 consumer_endpoint_names=config.identity.consumer_endpoint_names,
+                inference_component_endpoints=config.inference_component_endpoints,
                 description=(
                     f"{config.name}: SageMaker endpoints with autoscaling, alarms and guarded rollouts "
                     "(cdk-secure-ml)"

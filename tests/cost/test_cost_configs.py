@@ -57,7 +57,11 @@ def test_demo_interface_endpoints(demo) -> None:
 
 
 def test_demo_endpoint_at_its_minimum_of_two_instances(demo) -> None:
-    (variant,) = [i for i in demo.items if i.category == "endpoint instances"]
+    instances = [i for i in demo.items if i.category == "endpoint instances"]
+    (variant,) = [i for i in instances if "Churn" in i.resource]
+    # the inference-component endpoint: its InitialInstanceCount (managed instance scaling's minimum)
+    (scoring,) = [i for i in instances if "Scoring" in i.resource]
+    assert scoring.note == "2 x ml.m5.large (InitialInstanceCount)"
     assert (
         variant.resource.endswith("/AllTraffic")
         and variant.note == "2 x ml.m5.large (autoscaling MinCapacity)"

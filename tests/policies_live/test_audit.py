@@ -682,9 +682,11 @@ def _source_audit_actions() -> set[str]:
     audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
 
     calls: set[tuple[str, str]] = set()
-    feature_store = importlib.import_module("cdk_secure_ml.policies.live.feature_store")
-    source = inspect.getsource(audit_module) + "\n" + inspect.getsource(feature_store)
-    for node in ast.walk(ast.parse(source)):
+    # the audit's own checks, and those of the modules it delegates to
+    delegates = [importlib.import_module(f"cdk_secure_ml.policies.live.{name}")
+                 for name in ("feature_store", "inference_components")]
+    nodes = [n for m in (audit_module, *delegates) for n in ast.walk(ast.parse(inspect.getsource(m)))]
+    for node in nodes:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         args = [

@@ -21,6 +21,7 @@ The option types' checks and the naming rules are CDK-free, in :mod:`cdk_secure_
 from cdk_secure_ml.constructs.hosting.alarms import EndpointAlarms, new_alarm_topic
 from cdk_secure_ml.constructs.hosting.base import EndpointBase
 from cdk_secure_ml.constructs.hosting.endpoint import SecureEndpoint
+from cdk_secure_ml.constructs.hosting.inference_components import InferenceComponentEndpoint
 from cdk_secure_ml.constructs.hosting.metrics import (
     INSTANCE_METRICS_NAMESPACE,
     INVOCATION_METRICS_NAMESPACE,
@@ -52,6 +53,10 @@ from cdk_secure_ml.constructs.hosting.options import (
     invocations_target,
 )
 from cdk_secure_ml.constructs.hosting.scaling import EndpointAutoScaling
+from cdk_secure_ml.core.hosting.inference_components import (
+    InferenceComponentOptions,
+    ManagedInstanceScalingOptions,
+)
 from cdk_secure_ml.core.hosting.naming import (
     MAX_ENDPOINT_NAME,
     MONITORING_SCHEDULE_SUFFIX,
@@ -85,6 +90,9 @@ __all__ = [
     "EndpointNetwork",
     "EndpointVariant",
     "EndpointVariantOptions",
+    "InferenceComponentEndpoint",
+    "InferenceComponentOptions",
+    "ManagedInstanceScalingOptions",
     "ModelMonitor",
     "ModelMonitorOptions",
     "ModelSource",

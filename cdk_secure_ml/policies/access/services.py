@@ -52,7 +52,7 @@ def serving(facts: Facts, users: list[dict[str, str]]) -> Iterator[Scenario]:
                     )
             yield from _consumer(facts, stack, res, endpoint)
             yield from _serving_roles(facts, stack, endpoint)
-            yield from _reports(facts, stack, team)
+            yield from _reports(facts, stack, team, endpoint)
 
 
 def _is_async(facts: Facts, stack: Stack, endpoint: dict) -> bool:
@@ -161,7 +161,7 @@ def _serving_roles(facts: Facts, stack: Stack, endpoint: str) -> Iterator[Scenar
                         {},
                         "serving",
                     )
-        if res.get("Type") == "AWS::SageMaker::DataQualityJobDefinition":
+        if res.get("Type") == "AWS::SageMaker::DataQualityJobDefinition" and _monitors(props, endpoint):
             role = props.get("RoleArn")
             outputs = props.get("DataQualityJobOutputConfig", {}).get("MonitoringOutputs", [])
             for output in outputs:
@@ -455,13 +455,22 @@ def _image_pulls(assembly: Assembly) -> Iterator[Scenario]:
                 )
 
 
-def _reports(facts: Facts, stack: Stack, team: str) -> Iterator[Scenario]:
+def _monitors(props: dict, endpoint: str) -> bool:
+    """Whether a job definition's properties monitor ``endpoint`` (an ARN): a stack with endpoints of two
+    teams must not credit one endpoint's monitoring to the other; an unresolved name is assumed to."""
+    name = props.get("DataQualityJobInput", {}).get("EndpointInput", {}).get("EndpointName")
+    return not isinstance(name, str) or name.lower() == endpoint.rsplit("/", 1)[-1].lower()
+
+
+def _reports(facts: Facts, stack: Stack, team: str, endpoint: str) -> Iterator[Scenario]:
     """People read their own team's Model Monitor reports, not another team's."""
     assembly = facts.assembly
     for res in stack.resources.values():
         if res.get("Type") != "AWS::SageMaker::DataQualityJobDefinition":
             continue
         props = assembly.resolve(stack, res.get("Properties") or {})
+        if not _monitors(props, endpoint):
+            continue
         for output in props.get("DataQualityJobOutputConfig", {}).get("MonitoringOutputs", []):
             uri = str(output.get("S3Output", {}).get("S3Uri", ""))
             if not uri.startswith("s3://"):

@@ -24,6 +24,9 @@ from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .feature_store import check_feature_groups
 from .hub import alias_problem, hub_zone_name, routes_to_hub
 from .spaces import space_problems
+from .inference_components import check_config as check_inference_component_config
+from .inference_components import check_endpoint as check_inference_component_endpoint
+from .inference_components import hosts_inference_components
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
@@ -98,6 +101,7 @@ AUDIT_IAM_ACTIONS: tuple[str, ...] = (
     "sagemaker:ListEndpointConfigs",
     "sagemaker:ListEndpoints",
     "sagemaker:ListFeatureGroups",
+    "sagemaker:ListInferenceComponents",
     "sagemaker:ListModelBiasJobDefinitions",
     "sagemaker:ListModelExplainabilityJobDefinitions",
     "sagemaker:ListModelQualityJobDefinitions",
@@ -241,10 +245,11 @@ class Auditor(AwsCalls):
             if v.get("ServerlessConfig")
         ])
         capture = config.get("DataCaptureConfig") or {}
-        self.verdict("SML-HOST-4", name, kind, [
-            "DataCaptureConfig is not set" if not capture
-            else ("DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else "")
-        ])
+        if hosts_inference_components(config):  # policies/live/inference_components.py says why
+            check_inference_component_config(self, name, config)
+        else:
+            off = "DataCaptureConfig.EnableCapture is false" if capture.get("EnableCapture") is False else ""
+            self.verdict("SML-HOST-4", name, kind, ["DataCaptureConfig is not set" if not capture else off])
         output = ((config.get("AsyncInferenceConfig") or {}).get("OutputConfig")) or {}
         self.verdict("SML-ENC-4", name, kind, [
             "DataCaptureConfig.KmsKeyId is not set" if capture and not capture.get("KmsKeyId") else "",
@@ -255,6 +260,11 @@ class Auditor(AwsCalls):
     def _check_endpoint(self, name: str) -> None:
         endpoint = self.call("sagemaker", "describe_endpoint", EndpointName=name)
         kind = "AWS::SageMaker::Endpoint"
+        config_name = endpoint["EndpointConfigName"]
+        config = self.call("sagemaker", "describe_endpoint_config", EndpointConfigName=config_name)
+        if hosts_inference_components(config):  # scaled by instance and copy, not by variant target
+            check_inference_component_endpoint(self, name, config)
+            return
         variants = [v["VariantName"] for v in endpoint.get("ProductionVariants") or []]
         if not variants:
             config = self.call(

@@ -54,6 +54,9 @@ LIVE_RULES: dict[str, LiveRule] = {
                  "with KMS",
                  "Put the offline store in the data bucket under <team>/feature-store with the data key "
                  "(SecureFeatureStore); the offline store is create-only: a new group, under a new name."),
+        LiveRule("SML-HOST-101", "error", "Inference components are tagged with their team",
+                 "Tag each inference component with the team tag (InferenceComponentEndpoint(tags=...); "
+                 "ServingStack tags them with the endpoint's team)."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )

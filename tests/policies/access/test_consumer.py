@@ -73,8 +73,9 @@ def test_without_the_config_only_the_denials_are_promised(demo_dir):
     assert not any("given to it" in s.name for s in unknown)
     # a config that gives the consumer nothing: its endpoint is denied too (and the policy grants it: differs)
     none_given = run(assembly, derive(assembly, consumer_endpoints=[]))
-    (row,) = [(s, d) for s, d in none_given if s.name.endswith("(not given to it)")]
-    assert (row[0].expected, row[1].decision) == ("deny", "allow")
+    rows = [(s, d) for s, d in none_given if s.name.endswith("(not given to it)")]
+    # one per endpoint of the demo: churn (a SecureEndpoint) and scoring (inference components)
+    assert len(rows) == 2 and {(s.expected, d.decision) for s, d in rows} == {("deny", "allow")}
 
 
 def test_access_reads_the_config(demo_dir, capsys):
@@ -122,7 +123,8 @@ def test_mutation_remove_the_consumer_grants(demo_dir, tmp_path, capsys):
 
     assert main(["access", str(_mutate(demo_dir, tmp_path, drop)), "--config", DEMO]) == 1
     differing = [line for line in capsys.readouterr().out.splitlines() if line.startswith("XX")]
-    assert len(differing) == 1 and differing[0].endswith("(given to it)")
+    # one per endpoint given to the consumer: churn and scoring
+    assert len(differing) == 2 and all(line.endswith("(given to it)") for line in differing)
 
 
 @pytest.mark.aws_behaviour("iam.resource-arn-wildcards")
