@@ -23,10 +23,10 @@ from .bedrock import LOGGING_RULE, LOGGING_TYPE, logging_problems
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .feature_store import check_feature_groups
 from .hub import alias_problem, hub_zone_name, routes_to_hub
-from .spaces import space_problems
 from .inference_components import check_config as check_inference_component_config
 from .inference_components import check_endpoint as check_inference_component_endpoint
 from .inference_components import hosts_inference_components
+from .spaces import space_problems
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
