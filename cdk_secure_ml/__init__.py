@@ -100,6 +100,8 @@ _EXPORTS = {
     "INVOCATION_METRICS_NAMESPACE": "cdk_secure_ml.constructs.hosting",
     "ISOLATED_ACTIONS": "cdk_secure_ml.constructs.identity",
     "IdentityConfig": "cdk_secure_ml.config",
+    "InferenceComponentEndpoint": "cdk_secure_ml.constructs.hosting",
+    "InferenceComponentOptions": "cdk_secure_ml.constructs.hosting",
     "InterfaceEndpointsConfig": "cdk_secure_ml.config",
     "LOG_RETENTION_DAYS": "cdk_secure_ml.config",
     "MAX_ENDPOINT_NAME": "cdk_secure_ml.constructs.hosting",
@@ -108,6 +110,7 @@ _EXPORTS = {
     "MODEL_PACKAGE_READ_ACTIONS": "cdk_secure_ml.constructs.delivery",
     "MODEL_PACKAGE_STATE_CHANGE": "cdk_secure_ml.constructs.delivery",
     "MONITORING_SCHEDULE_SUFFIX": "cdk_secure_ml.constructs.hosting",
+    "ManagedInstanceScalingOptions": "cdk_secure_ml.constructs.hosting",
     "MlEndpointHub": "cdk_secure_ml.constructs.endpoint_hub",
     "MlNetwork": "cdk_secure_ml.constructs.network",
     "MlPersonas": "cdk_secure_ml.constructs.identity",
@@ -145,6 +148,7 @@ _EXPORTS = {
     "STUDIO_DOMAIN_VARIABLE": "cdk_secure_ml.constructs.identity",
     "STUDIO_PERSONAS": "cdk_secure_ml.config",
     "STUDIO_PROFILE_VARIABLE": "cdk_secure_ml.constructs.identity",
+    "STUDIO_SELF_PORTS": "cdk_secure_ml.constructs.security_group_reach",
     "SdkDefaultsLifecycleConfigs": "cdk_secure_ml.constructs.studio",
     "SecureBucket": "cdk_secure_ml.constructs.storage",
     "SecureEndpoint": "cdk_secure_ml.constructs.hosting",
@@ -169,6 +173,7 @@ _EXPORTS = {
     "acknowledge": "cdk_secure_ml.policies.acknowledgements",
     "acknowledge_wildcards": "cdk_secure_ml.policies.acknowledgements",
     "add_compliance_packs": "cdk_secure_ml.policies.packs",
+    "add_inference_component_endpoints": "cdk_secure_ml.stacks.inference_components",
     "add_private_spaces": "cdk_secure_ml.constructs.studio_spaces",
     "add_source_identity_trust": "cdk_secure_ml.constructs.identity",
     "allow_cloudtrail": "cdk_secure_ml.constructs.governance",
@@ -198,6 +203,7 @@ _EXPORTS = {
     "execution_role_path": "cdk_secure_ml.constructs.identity",
     "execution_role_statements": "cdk_secure_ml.constructs.identity",
     "feature_group_options": "cdk_secure_ml.stacks.feature_store",
+    "find_network": "cdk_secure_ml.constructs.security_group_reach",
     "guardrail_statements": "cdk_secure_ml.constructs.identity",
     "has_object_lock": "cdk_secure_ml.constructs.governance",
     "in_regulatory_packs": "cdk_secure_ml.policies.acknowledgements",
@@ -235,6 +241,8 @@ _EXPORTS = {
     "unknown_team_problems": "cdk_secure_ml.config",
     "user_stack_slices": "cdk_secure_ml.stacks.studio",
     "wave_groups": "cdk_secure_ml.constructs.delivery",
+    "wire_studio_groups": "cdk_secure_ml.constructs.security_group_reach",
+    "wire_workload_groups": "cdk_secure_ml.constructs.security_group_reach",
 }
 
 __all__ = [
@@ -324,6 +332,8 @@ __all__ = [
     "INVOCATION_METRICS_NAMESPACE",
     "ISOLATED_ACTIONS",
     "IdentityConfig",
+    "InferenceComponentEndpoint",
+    "InferenceComponentOptions",
     "InterfaceEndpointsConfig",
     "LOG_RETENTION_DAYS",
     "MAX_ENDPOINT_NAME",
@@ -332,6 +342,7 @@ __all__ = [
     "MODEL_PACKAGE_READ_ACTIONS",
     "MODEL_PACKAGE_STATE_CHANGE",
     "MONITORING_SCHEDULE_SUFFIX",
+    "ManagedInstanceScalingOptions",
     "MlEndpointHub",
     "MlNetwork",
     "MlPersonas",
@@ -369,6 +380,7 @@ __all__ = [
     "STUDIO_DOMAIN_VARIABLE",
     "STUDIO_PERSONAS",
     "STUDIO_PROFILE_VARIABLE",
+    "STUDIO_SELF_PORTS",
     "SdkDefaultsLifecycleConfigs",
     "SecureBucket",
     "SecureEndpoint",
@@ -393,6 +405,7 @@ __all__ = [
     "acknowledge",
     "acknowledge_wildcards",
     "add_compliance_packs",
+    "add_inference_component_endpoints",
     "add_private_spaces",
     "add_source_identity_trust",
     "allow_cloudtrail",
@@ -422,6 +435,7 @@ __all__ = [
     "execution_role_path",
     "execution_role_statements",
     "feature_group_options",
+    "find_network",
     "guardrail_statements",
     "has_object_lock",
     "in_regulatory_packs",
@@ -459,6 +473,8 @@ __all__ = [
     "unknown_team_problems",
     "user_stack_slices",
     "wave_groups",
+    "wire_studio_groups",
+    "wire_workload_groups",
 ]
 
 
@@ -606,6 +622,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         EndpointNetwork,
         EndpointVariant,
         EndpointVariantOptions,
+        InferenceComponentEndpoint,
+        InferenceComponentOptions,
+        ManagedInstanceScalingOptions,
         ModelMonitor,
         ModelMonitorOptions,
         ModelSource,
@@ -660,6 +679,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.network_routes import (  # noqa: F401
         EgressRoute,
         egress_routes,
+    )
+    from cdk_secure_ml.constructs.security_group_reach import (  # noqa: F401
+        STUDIO_SELF_PORTS,
+        find_network,
+        wire_studio_groups,
+        wire_workload_groups,
     )
     from cdk_secure_ml.constructs.storage import (  # noqa: F401
         VPC_ENDPOINT_RESTRICTED_ACTIONS,
@@ -734,6 +759,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.stacks.governance import (  # noqa: F401
         GovernanceStack,
         OrganizationGuardrailsStack,
+    )
+    from cdk_secure_ml.stacks.inference_components import (  # noqa: F401
+        add_inference_component_endpoints,
     )
     from cdk_secure_ml.stacks.pipeline import (  # noqa: F401
         DeliveryPipelineStack,
