@@ -12,7 +12,20 @@ from __future__ import annotations
 
 from ..ids import AREA_NAMES, AREAS
 from ..rule import Rule, registered_rules
-from . import audit, encryption, hosting, identity, meta, network  # noqa: F401 - registers the rules
+from . import (  # noqa: F401 - registers the rules  # noqa: F401 - the newer SageMaker shapes (issue 14 kind 5)
+    audit,
+    encryption,
+    hosting,
+    identity,
+    images,
+    meta,
+    network,
+    pipelines,
+    resource_policies,
+    shapes_data,
+    shapes_hosting,
+    studio_spaces,
+)
 
 __all__ = ["AREAS", "AREA_NAMES", "CATALOGUE", "RULES_BY_ID", "Rule", "rules_for_type"]
 
