@@ -66,7 +66,7 @@ COVERAGE_EXCEPTIONS: Mapping[tuple[str, str], Mapping[str, str]] = {
         "configs). Keying the deny on the absence of sagemaker:ModelArn as well would need AWS to state "
         "that the key is present on every request whose variants name a model; the Service Authorization "
         "Reference does not, and a wrong guess would refuse every endpoint of the platform "
-        "(docs/rules.md, 'What the SCPs cannot see')",
+        "(docs/governance.md, 'SCP gaps for the newer SageMaker resources')",
         "sagemaker:UpdateCluster": "an update request need not restate the VPC, so a Null deny would refuse "
         "updates of compliant clusters; CreateCluster is denied without subnets",
         "sagemaker:CreateMonitoringSchedule": "a schedule that names a job definition (as SecureEndpoint's "
