@@ -770,6 +770,58 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "is the same zone in every account.",
        "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html",
        "M6"),
+    # ---------------------------------------------------------------- Newer SageMaker shapes (pack rules)
+    # (policies/rules: shapes_hosting, studio_spaces, shapes_data, pipelines, resource_policies, images)
+    _b("sagemaker.ssm-access-off-by-default",
+       "Amazon SageMaker AI",
+       "EnableSSMAccess on a production variant turns on Systems Manager access to the variant's containers; "
+       "it is off unless set, and changing it takes a new endpoint config.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html"),
+    _b("sagemaker.default-space-settings-shared-only",
+       "Amazon SageMaker AI",
+       "A domain's DefaultSpaceSettings (execution role, security groups) apply to shared spaces only, never "
+       "to private spaces.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultSpaceSettings.html"),
+    _b("sagemaker.space-remote-access-iam-credentials",
+       "Amazon SageMaker AI",
+       "Remote IDE connections to a space (SpaceSettings.RemoteAccess ENABLED) authenticate with IAM "
+       "credentials, not IAM Identity Center; the sagemaker:RemoteAccess condition key (CreateSpace, "
+       "UpdateSpace) is the documented way to turn the feature off.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/remote-access-remote-setup.html"),
+    _b("sagemaker.domain-docker-settings",
+       "Amazon SageMaker AI",
+       "DomainSettings.DockerSettings.EnableDockerAccess (ENABLED/DISABLED) says whether the domain's apps "
+       "can use Docker; VpcOnlyTrustedAccounts lists the accounts trusted when the domain is VpcOnly.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DockerSettings.html"),
+    _b("sagemaker.hyperpod-root-volume-key",
+       "Amazon SageMaker AI",
+       "A HyperPod instance group's root volume is encrypted with an AWS owned key unless an "
+       "EbsVolumeConfig with RootVolume true names a VolumeKmsKeyId; other EbsVolumeConfigs are secondary "
+       "volumes with an optional VolumeKmsKeyId.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html"),
+    _b("sagemaker.mlflow-artifacts-in-general-purpose-bucket",
+       "Amazon SageMaker AI",
+       "An MLflow tracking server stores its artifacts in the general purpose S3 bucket of ArtifactStoreUri "
+       "and takes no KMS key of its own (no such property).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html"),
+    _b("config.featuregroup-encryption-rules",
+       "AWS Config",
+       "The managed rules sagemaker-featuregroup-online-store-encryption (online store, Standard storage) "
+       "and sagemaker-featuregroup-encryption-at-rest (offline store) check feature groups' KMS keys; "
+       "both are missing from twelve regions their pages list.",
+       "https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-featuregroup-encryption-at-rest.html"),
+    _b("iam.sagemaker-create-endpoint-config-keys",
+       "AWS Identity and Access Management",
+       "sagemaker:CreateEndpointConfig supports the sagemaker:VpcSubnets, sagemaker:NetworkIsolation and "
+       "sagemaker:ModelArn condition keys, but the reference does not say ModelArn is present on every "
+       "request whose variants name a model, so a deny cannot tell an inference-component config from one "
+       "whose models carry the VPC.",
+       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html"),
+    _b("ecr.tag-immutability",
+       "Amazon ECR",
+       "An image tag can be overwritten by a later push unless the repository turns on tag immutability; "
+       "a digest always names the same image.",
+       "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html"),
     # ---------------------------------------------------------------- Subnet capacity (core/capacity.py)
     _b("ec2.subnet-reserved-addresses",
        "Amazon EC2",

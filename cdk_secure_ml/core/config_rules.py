@@ -46,6 +46,13 @@ _AFTER_FEBRUARY_2022 = (
     "ap-southeast-7,me-central-1,ap-south-2,ap-southeast-5,ap-southeast-4,mx-central-1,il-central-1,"
     "ap-east-2,ca-west-1,eu-south-2,eu-central-2"
 )
+#: The regions the pages of the feature-group rules (April 2026) list as exceptions: New Zealand, Bahrain,
+#: Thailand, UAE, Hyderabad, Malaysia, Melbourne, the two GovCloud regions, Mexico, Taipei and Calgary
+#: (https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-featuregroup-encryption-at-rest.html).
+_NOT_FOR_FEATURE_GROUPS = (
+    "ap-southeast-6,me-south-1,ap-southeast-7,me-central-1,ap-south-2,ap-southeast-5,ap-southeast-4,"
+    "us-gov-east-1,us-gov-west-1,mx-central-1,ap-east-2,ca-west-1"
+)
 _NO_BAHRAIN = ",".join(r for r in _MONITORING_ALL.split(",") if r != "me-south-1")
 _NO_STOCKHOLM = ",".join(r for r in _MONITORING_ALL.split(",") if r != "eu-north-1")
 
@@ -138,6 +145,20 @@ CONFIG_RULES: Mapping[str, ConfigRuleSpec] = {
             "sagemaker",
             "model explainability monitoring jobs have network isolation",
             _regions(_NO_BAHRAIN),
+        ),
+        ConfigRuleSpec(
+            "sagemaker-featuregroup-online-store-encryption",
+            "SAGEMAKER_FEATUREGROUP_ONLINE_STORE_ENCRYPTION",
+            "sagemaker",
+            "feature groups encrypt their (Standard) online store with a KMS key",
+            excluded_regions=_regions(_NOT_FOR_FEATURE_GROUPS),
+        ),
+        ConfigRuleSpec(
+            "sagemaker-featuregroup-encryption-at-rest",
+            "SAGEMAKER_FEATUREGROUP_ENCRYPTION_AT_REST",
+            "sagemaker",
+            "feature groups encrypt their offline store with a KMS key",
+            excluded_regions=_regions(_NOT_FOR_FEATURE_GROUPS),
         ),
         ConfigRuleSpec(
             "s3-bucket-ssl-requests-only",

@@ -27,14 +27,16 @@ AREAS: tuple[str, ...] = tuple(AREA_NAMES)
 RULE_IDS: frozenset[str] = frozenset({
     "SML-NET-1", "SML-NET-2", "SML-NET-3", "SML-NET-4", "SML-NET-5", "SML-NET-6", "SML-NET-7", "SML-NET-8",
     "SML-NET-9", "SML-NET-10", "SML-NET-11", "SML-NET-12", "SML-NET-13", "SML-NET-14", "SML-NET-15",
-    "SML-NET-16", "SML-NET-17", "SML-NET-23", "SML-NET-24",
+    "SML-NET-16", "SML-NET-17", "SML-NET-18", "SML-NET-19", "SML-NET-20", "SML-NET-21", "SML-NET-22",
+    "SML-NET-23", "SML-NET-24",
     "SML-ENC-1", "SML-ENC-2", "SML-ENC-3", "SML-ENC-4", "SML-ENC-5", "SML-ENC-6", "SML-ENC-7", "SML-ENC-8",
     "SML-ENC-9", "SML-ENC-10", "SML-ENC-11", "SML-ENC-12", "SML-ENC-13", "SML-ENC-14", "SML-ENC-15",
-    "SML-ENC-16", "SML-ENC-17", "SML-ENC-18",
+    "SML-ENC-16", "SML-ENC-17", "SML-ENC-18", "SML-ENC-19", "SML-ENC-20", "SML-ENC-21", "SML-ENC-22",
+    "SML-ENC-23", "SML-ENC-24",
     "SML-IAM-1", "SML-IAM-2", "SML-IAM-3", "SML-IAM-4", "SML-IAM-5", "SML-IAM-6", "SML-IAM-7", "SML-IAM-8",
-    "SML-IAM-9", "SML-IAM-10",
-    "SML-AUD-1", "SML-AUD-2", "SML-AUD-3", "SML-AUD-4", "SML-AUD-5",
-    "SML-HOST-1", "SML-HOST-2", "SML-HOST-3", "SML-HOST-4", "SML-HOST-5",
+    "SML-IAM-9", "SML-IAM-10", "SML-IAM-11", "SML-IAM-12",
+    "SML-AUD-1", "SML-AUD-2", "SML-AUD-3", "SML-AUD-4", "SML-AUD-5", "SML-AUD-6",
+    "SML-HOST-1", "SML-HOST-2", "SML-HOST-3", "SML-HOST-4", "SML-HOST-5", "SML-HOST-6", "SML-HOST-7",
     "SML-META-1", "SML-META-2", "SML-META-3", "SML-META-4",
 })  # fmt: skip
 

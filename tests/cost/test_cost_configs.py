@@ -73,7 +73,7 @@ def test_demo_keys_governance_and_ceiling(demo) -> None:
     # data, artifacts, volumes, logs keys + the alert topic key + the alarm topic key
     assert len([i for i in demo.items if i.category == "KMS keys"]) == 6
     rules = next(i for i in demo.items if i.resource.endswith("Config rules"))
-    assert rules.quantity == 23 * 100
+    assert rules.quantity == 25 * 100  # 23 + the two feature-group rules
     assert [i.resource for i in demo.items if i.category == "GuardDuty"][-1].endswith("S3 data events")
     (ceiling,) = [i for i in demo.items if i.kind == "ceiling"]
     assert ceiling.quantity == 3 * 21 * 1.0  # 3 users x 21 sessions x 60 min idle

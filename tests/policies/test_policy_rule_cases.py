@@ -9,6 +9,7 @@ import pytest
 
 from cdk_secure_ml.policies.rules import CATALOGUE, RULES_BY_ID
 
+from .shapes_cases import SHAPES_CASES
 from .sml_helpers import check, findings, res, template, verdict
 
 DELETE = object()
@@ -446,6 +447,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, str, dict[str, Any]]] = [
     ("meta4-not-a-mapping", "SML-META-4", {"Topic": res("AWS::SNS::Topic"), "Broken": "AWS::SNS::Topic"}, "Broken", "unverified", {}),
 ]
 # fmt: on
+CASES += SHAPES_CASES  # the newer SageMaker shapes (issue 14 kind 5), kept in their own module
 
 
 @pytest.mark.parametrize(

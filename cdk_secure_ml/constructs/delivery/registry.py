@@ -15,6 +15,8 @@ from constructs import Construct
 
 from cdk_secure_ml.constructs.delivery.naming import account_problems, execution_role_arn_pattern
 from cdk_secure_ml.constructs.storage import SecureBucket
+from cdk_secure_ml.policies.acknowledgements import acknowledge
+from cdk_secure_ml.policies.ids import ack_id
 
 #: What the stage accounts may do on the promoted model packages: read, never approve or change.
 MODEL_PACKAGE_READ_ACTIONS: tuple[str, ...] = (
@@ -171,6 +173,12 @@ class ModelRegistry(Construct):
             },
         )
         self.group.apply_removal_policy(removal_policy)
+        acknowledge(
+            self.group,
+            "the grantees are the pipeline's own stage accounts, named one by one from the delivery config, "
+            "and the actions are read-only (Describe/List model packages)",
+            ack_id("SML-IAM-12"),
+        )
 
         self.approved_rule = events.Rule(
             self,

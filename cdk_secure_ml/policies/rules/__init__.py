@@ -12,7 +12,21 @@ from __future__ import annotations
 
 from ..ids import AREA_NAMES, AREAS
 from ..rule import Rule, registered_rules
-from . import audit, encryption, hosting, identity, meta, network, reachability  # noqa: F401 - registers the rules
+from . import (  # noqa: F401 - registers the rules
+    audit,
+    encryption,
+    hosting,
+    identity,
+    images,
+    meta,
+    network,
+    pipelines,
+    reachability,
+    resource_policies,
+    shapes_data,
+    shapes_hosting,
+    studio_spaces,
+)
 
 __all__ = ["AREAS", "AREA_NAMES", "CATALOGUE", "RULES_BY_ID", "Rule", "rules_for_type"]
 

@@ -26,6 +26,16 @@ JOB_DEFINITIONS = {
 }
 SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
 JOB_TYPES = (*JOB_DEFINITIONS, SCHEDULE)
+#: The newer SageMaker shapes (issue 14 kind 5): Studio spaces, managed MLflow, HyperPod, Feature Store,
+#: model cards, pipelines, inference components.
+SPACE = "AWS::SageMaker::Space"
+MLFLOW = "AWS::SageMaker::MlflowTrackingServer"
+CLUSTER = "AWS::SageMaker::Cluster"
+FEATURE_GROUP = "AWS::SageMaker::FeatureGroup"
+MODEL_CARD = "AWS::SageMaker::ModelCard"
+PIPELINE = "AWS::SageMaker::Pipeline"
+INFERENCE_COMPONENT = "AWS::SageMaker::InferenceComponent"
+IMAGE_VERSION = "AWS::SageMaker::ImageVersion"
 
 
 def job_definition(resource: Resource) -> dict[str, Any] | Unresolved | None:
@@ -58,6 +68,18 @@ def hosts_inference_components(resource: Resource) -> bool:
         and bool(variants)
         and all(isinstance(v, dict) and "ModelName" not in v and not is_serverless(v) for v in variants)
     )
+
+
+def inference_component_config(resource: Resource) -> bool | None:
+    """:func:`hosts_inference_components`, but None when the variants cannot be read (ProductionVariants
+    or one of its entries is unresolvable): the rules that key on the shape then cannot verify, never
+    pass silently."""
+    if resource.type != ENDPOINT_CONFIG:
+        return False
+    variants = production_variants(resource)
+    if isinstance(variants, Unresolved) or any(isinstance(v, Unresolved) for v in variants):
+        return None
+    return hosts_inference_components(resource)
 
 
 def is_serverless(variant: Any) -> bool:

@@ -31,7 +31,7 @@ from ._types import (
     MODEL,
     NOTEBOOK,
     SCHEDULE,
-    hosts_inference_components,
+    inference_component_config,
     is_ml_template,
     job_definition,
 )
@@ -101,6 +101,21 @@ def notebook_imdsv2(resource: Resource, template: Template) -> Iterator[Violatio
 # -- Models ------------------------------------------------------------------------------------------
 
 
+def _skip_endpoint_config(resource: Resource, setting: str) -> Iterator[Violation | None]:
+    """For an endpoint config: None (go on) when it hosts inference components, else stop (the models of
+    its variants carry ``setting``); a "cannot verify" first when its variants cannot be read."""
+    if resource.type != ENDPOINT_CONFIG:
+        return
+    shape = inference_component_config(resource)
+    if shape is None:
+        yield cannot_verify(
+            f"ProductionVariants are not resolvable: whether this config hosts inference components (and so "
+            f"must carry {setting} itself) is unknown"
+        )
+    if not shape:
+        yield None
+
+
 @rule(
     "SML-NET-5", "error", "Model runs in a VPC",
     types=(MODEL, ENDPOINT_CONFIG),
@@ -115,8 +130,10 @@ def notebook_imdsv2(resource: Resource, template: Template) -> Iterator[Violatio
     ),
 )  # fmt: skip
 def model_in_vpc(resource: Resource, template: Template) -> Iterator[Violation]:
-    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
-        return  # models of the variants carry the VpcConfig
+    for found in _skip_endpoint_config(resource, "VpcConfig"):
+        if found is None:
+            return  # models of the variants carry the VpcConfig
+        yield found
     props = resource.properties
     if get(props, "VpcConfig") is MISSING:
         yield fail("VpcConfig is not set: the model's containers run outside your VPC")
@@ -149,8 +166,8 @@ def subnet_az(subnet: Any, template: Template) -> tuple[str, Any] | None:
     remediation="List at least two subnets in different availability zones in VpcConfig.Subnets.",
 )  # fmt: skip
 def model_multi_az(resource: Resource, template: Template) -> Iterator[Violation]:
-    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
-        return
+    if resource.type == ENDPOINT_CONFIG and not inference_component_config(resource):
+        return  # the models carry the subnets; unreadable variants are reported by SML-NET-5
     subnets = get(resource.properties, "VpcConfig.Subnets")
     if subnets is MISSING:
         return  # SML-NET-5 reports the missing VpcConfig
@@ -185,8 +202,10 @@ def model_multi_az(resource: Resource, template: Template) -> Iterator[Violation
     components).""",
 )  # fmt: skip
 def model_isolation(resource: Resource, template: Template) -> Iterator[Violation]:
-    if resource.type == ENDPOINT_CONFIG and not hosts_inference_components(resource):
-        return
+    for found in _skip_endpoint_config(resource, "EnableNetworkIsolation"):
+        if found is None:
+            return
+        yield found
     yield from require_true(resource.properties, "EnableNetworkIsolation")
 
 

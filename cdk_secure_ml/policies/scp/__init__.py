@@ -30,7 +30,7 @@ POLICIES: Mapping[str, tuple[str, str]] = {
         SERVICE_CONTROL_POLICY,
         (
             "Deny SageMaker jobs, models and notebooks without VPC subnets, domains that are not VpcOnly, "
-            "and notebooks with direct internet or root access"
+            "notebooks with direct internet or root access, and Studio spaces open to remote IDEs"
         ),
     ),
     "sagemaker-encryption": (
@@ -62,7 +62,11 @@ COVERAGE_EXCEPTIONS: Mapping[tuple[str, str], Mapping[str, str]] = {
         "(DenyDomainSwitchToPublicInternet)",
         "sagemaker:CreateEndpointConfig": "VpcConfig on an endpoint config exists only for inference "
         "components; a Null deny would refuse every endpoint config whose models carry the VPC "
-        "(CreateModel is denied without subnets; SML-NET-5 checks inference-component configs)",
+        "(CreateModel is denied without subnets; SML-NET-5 and SML-HOST-6 check inference-component "
+        "configs). Keying the deny on the absence of sagemaker:ModelArn as well would need AWS to state "
+        "that the key is present on every request whose variants name a model; the Service Authorization "
+        "Reference does not, and a wrong guess would refuse every endpoint of the platform "
+        "(docs/governance.md, 'SCP gaps for the newer SageMaker resources')",
         "sagemaker:UpdateCluster": "an update request need not restate the VPC, so a Null deny would refuse "
         "updates of compliant clusters; CreateCluster is denied without subnets",
         "sagemaker:CreateMonitoringSchedule": "a schedule that names a job definition (as SecureEndpoint's "
@@ -70,6 +74,7 @@ COVERAGE_EXCEPTIONS: Mapping[tuple[str, str], Mapping[str, str]] = {
         "without subnets (Create*JobDefinition), and SML-NET-8 checks inline definitions in templates",
         "sagemaker:UpdateMonitoringSchedule": "as CreateMonitoringSchedule",
     },
+    ("sagemaker-network", "sagemaker:RemoteAccess"): {},
     ("sagemaker-encryption", "sagemaker:VolumeKmsKey"): {
         "sagemaker:CreateEndpointConfig": "instance-store types refuse KmsKeyId "
         "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html) and "
