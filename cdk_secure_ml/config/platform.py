@@ -21,6 +21,7 @@ from cdk_secure_ml.config.endpoints import (
 )
 from cdk_secure_ml.config.governance import GovernanceConfig
 from cdk_secure_ml.config.identity import IdentityConfig
+from cdk_secure_ml.config.mlflow import mlflow_network_problems, mlflow_server_name_problems
 from cdk_secure_ml.config.network import NetworkConfig, subnet_capacity_problems
 from cdk_secure_ml.config.storage import StorageConfig
 from cdk_secure_ml.config.studio import StudioConfig, unknown_team_problems
@@ -229,7 +230,8 @@ class PlatformConfig(Section):
     rules = (zones_in_region_problems, zone_id_problems, abac_tag_problems, key_alias_problems,
              repeated_endpoint_name_problems, endpoint_stage_problems, endpoint_team_problems,
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
-             hub_spoke_problems, subnet_capacity_problems)
+             hub_spoke_problems, subnet_capacity_problems, mlflow_server_name_problems,
+             mlflow_network_problems)
 
     @field_validator("name")
     @classmethod

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from cdk_secure_ml.config._section import Problem, Section, each_item
 from cdk_secure_ml.config._types import check_tags
+from cdk_secure_ml.config.mlflow import MlflowConfig
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS, SAGEMAKER_NAME_RE
 
 _SSO_INSTANCE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$")
@@ -113,6 +114,9 @@ class StudioConfig(Section):
                     "the teams' lifecycle configs (docs/operations.md).")
     users: list[StudioUserConfig] = Field(
         default_factory=list, description="The Studio users, {name, team, persona, sso_user_name}.")
+    mlflow: MlflowConfig | None = Field(
+        None, description="Managed MLflow tracking servers, per team or shared (docs/mlflow.md); default: "
+                          "none.")
 
     rules = (duplicate_user_problems, sso_setup_problems)
 
