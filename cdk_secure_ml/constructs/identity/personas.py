@@ -28,6 +28,7 @@ from constructs import Construct, DependencyGroup, IDependable
 
 from cdk_secure_ml.constructs.identity.context import PlatformContext
 from cdk_secure_ml.constructs.identity.guardrails import guardrail_statements
+from cdk_secure_ml.constructs.identity.mlflow_access import mlflow_admin_statements, mlflow_user_statements
 from cdk_secure_ml.constructs.identity.statements import (
     data_scientist_denials,
     data_scientist_statements,
@@ -112,6 +113,10 @@ class MlPersonas(Construct):
         execution roles may read promoted models from (see
         :func:`~cdk_secure_ml.constructs.identity.statements.promoted_model_statements`).
     :param max_session_duration: of the human roles. Default 4 hours.
+    :param mlflow_mode: ``per-team`` or ``shared`` when the platform runs managed MLflow
+        (:class:`~cdk_secure_ml.constructs.mlflow.MlflowTrackingServers`): data scientists, ML engineers and
+        their execution roles reach their team's (or the shared) tracking server, ML admins may start and
+        stop the servers (:mod:`.mlflow_access`). Default None: no MLflow statements.
     :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
         production account managed only by its pipeline passes ``("model-consumer",)`` or ``()``:
         no human write roles (docs/delivery.md, break-glass access).
@@ -151,6 +156,7 @@ class MlPersonas(Construct):
         model_source_account: str | None = None,
         max_session_duration: Duration | None = None,
         human_personas: Sequence[str] | None = None,
+        mlflow_mode: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         job_subnets = _selected_subnets(vpc, subnets)
@@ -183,6 +189,8 @@ class MlPersonas(Construct):
         self.policies: dict[str, iam.ManagedPolicy] = {}
         self._statements: dict[str, list[iam.PolicyStatement]] = {}
         self._new_policies(platform)
+        if mlflow_mode is not None:
+            self._new_mlflow_policies(platform, mlflow_mode)
         self._human_policies = self._policy_sets()
         self.human_roles: dict[str, iam.Role] = {}
         self._new_human_roles(
@@ -233,12 +241,23 @@ class MlPersonas(Construct):
         if consumer_statements:
             policy("ModelConsumer", consumer_statements, "invoke named endpoints")
 
+    def _new_mlflow_policies(self, platform: str, mode: str) -> None:
+        """The MLflow policies (:mod:`.mlflow_access`), after the first release's."""
+        for construct_id, statements, description in (
+            ("Mlflow", mlflow_user_statements(self.context, mode), "the team's MLflow tracking server"),
+            ("MlflowAdmin", mlflow_admin_statements(self.context), "start and stop MLflow tracking servers"),
+        ):
+            self.policies[construct_id] = iam.ManagedPolicy(
+                self, construct_id, description=f"{platform}: {description}", statements=statements)
+            self._statements[construct_id] = statements
+
     def _policy_sets(self) -> dict[str, list[str]]:
         """Persona -> the ids of its human role's managed policies (what :meth:`grant` attaches)."""
+        mlflow = ["Mlflow"] if "Mlflow" in self.policies else []
         return {
-            "data-scientist": ["Guardrails", "TeamData", "DataScientist", "StudioAccess"],
-            "ml-engineer": ["Guardrails", "TeamDataRead", "MlEngineer", "StudioAccess"],
-            "ml-admin": ["Guardrails", "MlAdmin"],
+            "data-scientist": ["Guardrails", "TeamData", "DataScientist", "StudioAccess", *mlflow],
+            "ml-engineer": ["Guardrails", "TeamDataRead", "MlEngineer", "StudioAccess", *mlflow],
+            "ml-admin": ["Guardrails", "MlAdmin", *(["MlflowAdmin"] if mlflow else [])],
             "model-consumer": ["ModelConsumer"] if "ModelConsumer" in self.policies else [],
         }
 
@@ -280,6 +299,9 @@ class MlPersonas(Construct):
             "ml-engineer": [p["Guardrails"], p["TeamData"], p["MlEngineer"], p["SageMakerExecution"],
                             p["StudioUser"]],
         }
+        if "Mlflow" in p:  # notebooks and jobs log to the team's tracking server too
+            for policies in execution_policies.values():
+                policies.append(p["Mlflow"])
         for persona in EXECUTION_PERSONAS:
             for team in self.teams:
                 role = iam.Role(
