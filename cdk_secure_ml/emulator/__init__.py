@@ -35,6 +35,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.ssm",
     "cdk_secure_ml.emulator.sagemaker",
     "cdk_secure_ml.emulator.studio_apps",
+    "cdk_secure_ml.emulator.mlflow",
     "cdk_secure_ml.emulator.cloudtrail",
     "cdk_secure_ml.emulator.cloudwatch",
     "cdk_secure_ml.emulator.config",
