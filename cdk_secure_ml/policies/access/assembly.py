@@ -153,6 +153,10 @@ class _Names:
             name = self._prop(logical_id, "UserProfileName") or lid
             domain = self._prop(logical_id, "DomainId") or "d-unknown"
             return self._prefix("sagemaker") + f"user-profile/{domain}/{name}" if attribute else name
+        if rtype == "AWS::SageMaker::MlflowTrackingServer":
+            name = self._prop(logical_id, "TrackingServerName") or lid
+            arn = self._prefix("sagemaker") + f"mlflow-tracking-server/{name}"
+            return arn if attribute in ("Arn", "TrackingServerArn") else name
         if rtype == "AWS::SageMaker::ModelPackageGroup":
             name = self._prop(logical_id, "ModelPackageGroupName") or lid
             return self._prefix("sagemaker") + f"model-package-group/{str(name).lower()}"

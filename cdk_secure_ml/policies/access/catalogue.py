@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .assembly import Assembly
 from .facts import facts as read_facts
 from .facts import platforms
+from .mlflow import mlflow
 from .people import data, jobs, studio
 from .scenarios import Scenario
 from .services import delivery, services, serving
@@ -50,6 +51,7 @@ def derive(
                 out += studio(facts, user, other)
             out += data(facts, user, next((t for t in teams if t != user["team"]), None))
             out += jobs(facts, user)
+            out += mlflow(facts, user)
         out += serving(facts, facts.users)
         out += services(facts)
     out += delivery(assembly)
