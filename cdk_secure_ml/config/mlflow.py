@@ -28,7 +28,7 @@ class MlflowConfig(Section):
                                 "reachable by every team (MLflow has no per-experiment permissions).")
     size: Literal["Small", "Medium", "Large"] = Field(
         "Small", description="TrackingServerSize: Small, Medium or Large (AWS's default "
-                                                  "Small; priced per hour, docs/cost.md).")
+                                                  "Small; AWS prices each size per hour).")
     version: str | None = Field(
         None, description="MlflowVersion, dotted numbers (e.g. '3.0'); default: AWS's current default "
                           "version.")
