@@ -47,5 +47,5 @@ def mlflow(facts: Facts, user: dict[str, str]) -> Iterator[Scenario]:
                            facts.session(user), "mlflow")
         if execution:
             yield Scenario(f"{name}'s notebooks and jobs ({team} execution role) log to {whose} MLflow "
-                           f"server {server}", execution.arn, "sagemaker-mlflow:CreateRun", arn, expected, {}, {},
-                           "mlflow")
+                           f"server {server}", execution.arn, "sagemaker-mlflow:CreateRun", arn, expected,
+                           {}, {}, "mlflow")
