@@ -11,6 +11,8 @@ BOOK = load_price_book()
 #: The VpcOnly Studio set of interface endpoints the configs keep (docs/network.md): sagemaker.api,
 #: sagemaker.runtime, notebook, studio, sts, logs, monitoring, ecr.api, ecr.dkr, kms, ssm.
 INTERFACE_ENDPOINTS = 11
+#: The demo adds the MLflow API endpoint (experiments) with studio.mlflow (docs/mlflow.md).
+DEMO_INTERFACE_ENDPOINTS = INTERFACE_ENDPOINTS + 1
 
 
 def _price(region: str, key: str) -> float:
@@ -43,11 +45,11 @@ def test_the_demo_stage_has_a_region_but_no_account(demo_assembly) -> None:
 @pytest.mark.aws_behaviour("pricing.interface-endpoint-per-az-hour")
 def test_demo_interface_endpoints(demo) -> None:
     endpoints = [i for i in demo.items if i.category == "interface endpoints"]
-    assert len(endpoints) == INTERFACE_ENDPOINTS
+    assert len(endpoints) == DEMO_INTERFACE_ENDPOINTS
     assert {i.quantity for i in endpoints} == {2 * 730}  # az_count 2
-    # 11 endpoints x 2 AZs x 730 h x the us-east-1 endpoint-hour ($0.01 in the 2026-11-30 snapshot: $160.60)
+    # 12 endpoints x 2 AZs x 730 h x the us-east-1 endpoint-hour ($0.01 in the 2026-11-30 snapshot: $175.20)
     expected = round(
-        INTERFACE_ENDPOINTS * 2 * 730 * _price("us-east-1", "privatelink.interface_endpoint_hour"), 2
+        DEMO_INTERFACE_ENDPOINTS * 2 * 730 * _price("us-east-1", "privatelink.interface_endpoint_hour"), 2
     )
     assert _category(demo.items, "interface endpoints") == expected
 

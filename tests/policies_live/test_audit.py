@@ -680,9 +680,11 @@ def _source_audit_actions() -> set[str]:
     import boto3
 
     audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
+    mlflow_module = importlib.import_module("cdk_secure_ml.policies.live.mlflow")
+    source = inspect.getsource(audit_module) + "\n" + inspect.getsource(mlflow_module)
 
     calls: set[tuple[str, str]] = set()
-    for node in ast.walk(ast.parse(inspect.getsource(audit_module))):
+    for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         args = [

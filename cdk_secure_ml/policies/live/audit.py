@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .hub import alias_problem, hub_zone_name, routes_to_hub
-from .mlflow import artifact_bucket, artifact_store_problems, role_name, trust_problems
+from .mlflow import check_mlflow
 from .vpc import internet_routes, open_ingress
 
 __all__ = ["AUDIT_IAM_ACTIONS", "Auditor", "audit", "run_audit"]
@@ -39,8 +39,9 @@ MONITORING_JOB_DEFINITIONS = (
      "describe_model_explainability_job_definition", "ModelExplainabilityJobOutputConfig"),
 )  # fmt: skip
 
-#: The IAM action of every call the auditor makes: the read-only policy of docs/audit.md and of the
-#: delivery pipeline's stage audit role (``PipelineAuditRole``). tests/policies_live/test_audit.py
+#: The IAM action of every call the auditor makes (here and in :mod:`.mlflow`): the read-only policy of
+#: docs/audit.md and of the delivery pipeline's stage audit role (``PipelineAuditRole``).
+#: tests/policies_live/test_audit.py
 #: derives the calls from this module (its source and a full recorded run) and fails when the audit
 #: calls an action missing here, or when an action here is no longer called. Model Monitor's
 #: List/Describe actions authorize the monitoring checks; without them those checks come back "not
@@ -110,7 +111,7 @@ class Auditor(AwsCalls):
         areas: list[tuple[str, Callable[[], None]]] = [
             ("sagemaker", self.check_sagemaker),
             ("sagemaker monitoring", self.check_monitoring),
-            ("sagemaker mlflow", self.check_mlflow),
+            ("sagemaker mlflow", lambda: check_mlflow(self)),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),
@@ -131,20 +132,6 @@ class Auditor(AwsCalls):
     def _ml_vpc(self, vpc_id: str | None, why: str) -> None:
         if vpc_id:
             self.ml_vpcs.setdefault(vpc_id, set()).add(why)
-
-    def check_mlflow(self) -> None:
-        """Managed MLflow tracking servers (docs/mlflow.md; the reading is :mod:`.mlflow`)."""
-        kind = "AWS::SageMaker::MlflowTrackingServer"
-        for summary in self.pages("sagemaker", "list_mlflow_tracking_servers", "TrackingServerSummaries"):
-            name = summary["TrackingServerName"]
-            server = self.call("sagemaker", "describe_mlflow_tracking_server", TrackingServerName=name)
-            uri = server.get("ArtifactStoreUri")
-            bucket = artifact_bucket(uri)
-            missing = "ServerSideEncryptionConfigurationNotFoundError"
-            encryption = self._bucket_call("get_bucket_encryption", bucket, missing) if bucket else None
-            self.verdict("SML-ENC-101", name, kind, artifact_store_problems(uri, encryption))
-            role = self.call("iam", "get_role", RoleName=role_name(server.get("RoleArn") or ""))["Role"]
-            self.verdict("SML-IAM-101", name, kind, trust_problems(role))
 
     def _vpc_of_subnets(self, subnet_ids: list[str]) -> tuple[str | None, set[str]]:
         if not subnet_ids:

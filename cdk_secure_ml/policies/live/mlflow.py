@@ -1,5 +1,6 @@
-"""What the live audit reads of a managed MLflow tracking server (docs/mlflow.md); the calls stay in
-:mod:`.audit` (its IAM actions are derived from that module's source), the reading of their answers is here.
+"""The live audit of managed MLflow tracking servers (docs/mlflow.md): :func:`check_mlflow` makes the calls
+(their IAM actions are in :data:`.audit.AUDIT_IAM_ACTIONS`; tests/policies_live derives the calls from the
+source of :mod:`.audit` and of this module), the functions below read the answers.
 
 - ``SML-ENC-101``: the artifact store is ``s3://<bucket>/<prefix>/`` (a key prefix, such as the team's
   ``<team>/mlflow/``, never the bucket's root) of a bucket that encrypts with a customer-managed KMS key.
@@ -15,7 +16,25 @@ from urllib.parse import unquote
 
 from cdk_secure_ml.core.mlflow import ARTIFACT_STORE_URI_RE
 
-__all__ = ["artifact_bucket", "artifact_store_problems", "role_name", "trust_problems"]
+from .calls import AwsCalls
+
+__all__ = ["artifact_bucket", "artifact_store_problems", "check_mlflow", "role_name", "trust_problems"]
+
+KIND = "AWS::SageMaker::MlflowTrackingServer"
+
+
+def check_mlflow(auditor: AwsCalls) -> None:
+    """Every tracking server of the region: SML-ENC-101 (artifact store) and SML-IAM-101 (role trust)."""
+    for summary in auditor.pages("sagemaker", "list_mlflow_tracking_servers", "TrackingServerSummaries"):
+        name = summary["TrackingServerName"]
+        server = auditor.call("sagemaker", "describe_mlflow_tracking_server", TrackingServerName=name)
+        uri = server.get("ArtifactStoreUri")
+        bucket = artifact_bucket(uri)
+        missing = "ServerSideEncryptionConfigurationNotFoundError"
+        encryption = auditor._bucket_call("get_bucket_encryption", bucket, missing) if bucket else None
+        auditor.verdict("SML-ENC-101", name, KIND, artifact_store_problems(uri, encryption))
+        role = auditor.call("iam", "get_role", RoleName=role_name(server.get("RoleArn") or ""))["Role"]
+        auditor.verdict("SML-IAM-101", name, KIND, trust_problems(role))
 
 
 def artifact_bucket(uri: str | None) -> str | None:
