@@ -40,7 +40,7 @@ from cdk_secure_ml.core.mlflow import (
     tracking_server_name_problems,
     tracking_server_size_problems,
 )
-from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards
+from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, justify_imported_resources
 
 __all__ = ["MlflowTrackingServers", "mlflow_server_statements"]
 
@@ -187,6 +187,9 @@ class MlflowTrackingServers(Construct):
                     model_package_arns=registry_arns,
                 ),
             )
+            justify_imported_resources(policy, (
+                "The statement names the artifacts bucket and its KMS key given to MlflowTrackingServers "
+                "(artifacts_bucket, artifacts_key), imported from the stack that owns them."))
             role = iam.Role(
                 self, f"{label}Role",
                 assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(

@@ -71,6 +71,13 @@ _ENI_REASON = (
     "the guardrails deny jobs outside the platform's subnets and security groups."
 )
 
+_MLFLOW_API_REASON = (
+    "sagemaker-mlflow:* on the team's tracking server only: every MLflow API action is authorized on the "
+    "server's ARN except AccessUI, which has no resource type and is granted on '*' in its own statement "
+    "(MlflowUi); the wildcard keeps MLflow API actions AWS adds later working on the team's server "
+    "(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerwithmlflow.html)."
+)
+
 
 def add_source_identity_trust(role: iam.Role, principal: iam.IPrincipal) -> None:
     """Let ``principal`` (SageMaker) set a source identity when it assumes ``role``.
@@ -250,6 +257,8 @@ class MlPersonas(Construct):
             self.policies[construct_id] = iam.ManagedPolicy(
                 self, construct_id, description=f"{platform}: {description}", statements=statements)
             self._statements[construct_id] = statements
+        justify_iam_lint(self.policies["Mlflow"], _MLFLOW_API_REASON, "RESOURCE_MISMATCH",
+                         policy="PolicyDocument/MlflowApiOnTeamServer", detail="*sagemaker-mlflow:AccessUI*")
 
     def _policy_sets(self) -> dict[str, list[str]]:
         """Persona -> the ids of its human role's managed policies (what :meth:`grant` attaches)."""
