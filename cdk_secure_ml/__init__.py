@@ -116,6 +116,7 @@ _EXPORTS = {
     "MlPersonas": "cdk_secure_ml.constructs.identity",
     "MlPlatformPipeline": "cdk_secure_ml.constructs.delivery",
     "MlPlatformStage": "cdk_secure_ml.stacks.stage",
+    "MlflowTrackingServers": "cdk_secure_ml.constructs.mlflow",
     "ModelMonitor": "cdk_secure_ml.constructs.hosting",
     "ModelMonitorOptions": "cdk_secure_ml.constructs.hosting",
     "ModelRegistry": "cdk_secure_ml.constructs.delivery",
@@ -221,6 +222,7 @@ _EXPORTS = {
     "ml_admin_statements": "cdk_secure_ml.constructs.identity",
     "ml_engineer_denials": "cdk_secure_ml.constructs.identity",
     "ml_engineer_statements": "cdk_secure_ml.constructs.identity",
+    "mlflow_server_statements": "cdk_secure_ml.constructs.mlflow",
     "model_consumer_statements": "cdk_secure_ml.constructs.identity",
     "model_source_problems": "cdk_secure_ml.config",
     "new_alarm_topic": "cdk_secure_ml.constructs.hosting",
@@ -348,6 +350,7 @@ __all__ = [
     "MlPersonas",
     "MlPlatformPipeline",
     "MlPlatformStage",
+    "MlflowTrackingServers",
     "ModelMonitor",
     "ModelMonitorOptions",
     "ModelRegistry",
@@ -453,6 +456,7 @@ __all__ = [
     "ml_admin_statements",
     "ml_engineer_denials",
     "ml_engineer_statements",
+    "mlflow_server_statements",
     "model_consumer_statements",
     "model_source_problems",
     "new_alarm_topic",
@@ -670,6 +674,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         studio_access_statements,
         studio_user_statements,
         team_data_statements,
+    )
+    from cdk_secure_ml.constructs.mlflow import (  # noqa: F401
+        MlflowTrackingServers,
+        mlflow_server_statements,
     )
     from cdk_secure_ml.constructs.network import (  # noqa: F401
         DEFAULT_INTERFACE_ENDPOINTS,

@@ -22,6 +22,7 @@ STAND_INS = {
     "AWS::SageMaker::UserProfile",
     "AWS::SageMaker::StudioLifecycleConfig",
     "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SageMaker::MlflowTrackingServer",
 }
 
 

@@ -12,6 +12,7 @@ from cdk_secure_ml.config._section import NestedProblems, Problem, Section
 from cdk_secure_ml.config._types import AccountIds, RetentionDays
 from cdk_secure_ml.config.endpoint_hub import EndpointHubConfig
 from cdk_secure_ml.config.feature_store import feature_store_endpoints
+from cdk_secure_ml.config.mlflow import mlflow_interface_endpoints
 from cdk_secure_ml.core.capacity import SubnetDemand
 from cdk_secure_ml.core.capacity import subnet_capacity_problems as capacity_problems
 from cdk_secure_ml.core.endpoint_hub import unsupported_hub_services
@@ -184,7 +185,8 @@ def subnet_capacity_problems(platform: Any) -> list[Problem]:
     endpoints = network.interface_endpoints
     studio_on = studio.enabled
     demand = SubnetDemand(
-        interface_endpoints=0 if endpoints.mode == "hub" else len(feature_store_endpoints(platform)),
+        interface_endpoints=0 if endpoints.mode == "hub" else len(feature_store_endpoints(platform))
+        + len(mlflow_interface_endpoints(platform)),
         home_efs=studio_on,
         studio_users=len(studio.users) if studio_on else 0,
     )

@@ -29,6 +29,7 @@ from cdk_secure_ml.config.inference_components import (
     inference_component_stage_problems,
     inference_component_team_problems,
 )
+from cdk_secure_ml.config.mlflow import mlflow_network_problems, mlflow_server_name_problems
 from cdk_secure_ml.config.network import NetworkConfig, subnet_capacity_problems
 from cdk_secure_ml.config.storage import StorageConfig
 from cdk_secure_ml.config.studio import StudioConfig, unknown_team_problems
@@ -248,7 +249,8 @@ class PlatformConfig(Section):
              model_monitor_image_problems, unknown_team_problems, delivery_stage_fit_problems,
              hub_spoke_problems, subnet_capacity_problems, consumer_endpoint_problems,
              bedrock_platform_problems, feature_group_team_problems,
-             inference_component_stage_problems, inference_component_team_problems)
+             inference_component_stage_problems, inference_component_team_problems,
+             mlflow_server_name_problems, mlflow_network_problems)
 
     @field_validator("name")
     @classmethod

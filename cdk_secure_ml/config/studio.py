@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from cdk_secure_ml.config._section import Problem, Section, each_item
 from cdk_secure_ml.config._types import check_tags
+from cdk_secure_ml.config.mlflow import MlflowConfig
 from cdk_secure_ml.config.studio_spaces import StudioSpacesConfig
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS, SAGEMAKER_NAME_RE
 
@@ -118,6 +119,9 @@ class StudioConfig(Section):
         default_factory=StudioSpacesConfig,
         description="Private spaces created for every user, and space EBS sizes (docs/studio.md, "
                     "\"Spaces\").")
+    mlflow: MlflowConfig | None = Field(
+        None, description="Managed MLflow tracking servers, per team or shared (docs/mlflow.md); default: "
+                          "none.")
 
     rules = (duplicate_user_problems, sso_setup_problems)
 

@@ -640,6 +640,51 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "EventBridge when a model package changes, including its ModelApprovalStatus.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html",
        "D5"),
+    # ---------------------------------------------------------------- Amazon SageMaker AI: managed MLflow
+    _b("sagemaker.mlflow-tracking-server-name",
+       "Amazon SageMaker AI",
+       "An MLflow tracking server's name (TrackingServerName) is 1-256 letters, digits and hyphens, starting "
+       "and ending with a letter or digit, unique in the account and Region; it is the resource's only "
+       "create-only property and the last part of its ARN (mlflow-tracking-server/<name>).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html"),
+    _b("sagemaker.mlflow-tracking-server-values",
+       "Amazon SageMaker AI",
+       "TrackingServerSize is Small (the default), Medium or Large; MlflowVersion is dotted numbers; "
+       "WeeklyMaintenanceWindowStart is Ddd:HH:MM in UTC (Mon to Sun).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html"),
+    _b("sagemaker.mlflow-artifact-store-s3-uri",
+       "Amazon SageMaker AI",
+       "A tracking server's ArtifactStoreUri is the s3:// URI (at most 1024 characters) of a general purpose "
+       "bucket, with an optional key prefix.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateMlflowTrackingServer.html"),
+    _b("sagemaker.mlflow-role-assumed-by-sagemaker",
+       "Amazon SageMaker AI",
+       "A tracking server accesses its artifact store (and, with automatic model registration, the Model "
+       "Registry) with its RoleArn, an IAM role of the account that SageMaker assumes.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server-iam.html"),
+    _b("sagemaker.mlflow-server-outside-the-vpc",
+       "Amazon SageMaker AI",
+       "A tracking server has no VPC configuration (the resource has no subnet or security group property): "
+       "SageMaker runs it, so its S3 requests do not come through the customer's VPC endpoints.",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html"),
+    _b("sagemaker.mlflow-automatic-model-registration",
+       "Amazon SageMaker AI",
+       "With automatic model registration, registering an MLflow model creates a model package group and "
+       "model package versions in the SageMaker Model Registry, named after the MLflow model.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments-model-registration.html"),
+    _b("sagemaker.mlflow-experiments-endpoint",
+       "Amazon SageMaker AI",
+       "From a VPC, the MLflow API of managed MLflow is reached through the interface endpoint "
+       "aws.sagemaker.<region>.experiments (its endpoint policy can limit sagemaker-mlflow actions); the "
+       "control plane (CreatePresignedMlflowTrackingServerUrl, DescribeMlflowTrackingServer) is "
+       "sagemaker.api.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-interface-endpoint.html"),
+    _b("sagemaker-mlflow.actions-on-the-tracking-server",
+       "Amazon SageMaker with MLflow",
+       "The sagemaker-mlflow actions are authorized on the tracking server's ARN and support the "
+       "aws:ResourceTag/${TagKey} condition key, except AccessUI, which has no resource type (\"*\"); "
+       "opening the UI takes sagemaker:CreatePresignedMlflowTrackingServerUrl on the server.",
+       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerwithmlflow.html"),
     _b("iam.names-unique-per-account",
        "AWS Identity and Access Management",
        "IAM user, group, role and policy names must be unique within the account, in every Region, ignoring "

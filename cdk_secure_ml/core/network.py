@@ -30,12 +30,15 @@ DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = (
 
 #: Service names accepted in configs and ``extra_interface_endpoints`` → the aws-cdk-lib
 #: ``InterfaceVpcEndpointAwsService`` constant. Names are AWS's own endpoint suffixes
-#: (``com.amazonaws.<region>.<name>``; ``notebook``/``studio`` are ``aws.sagemaker.<region>.<name>``).
+#: (``com.amazonaws.<region>.<name>``; ``notebook``/``studio``/``experiments`` are
+#: ``aws.sagemaker.<region>.<name>``).
 INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
     "sagemaker.api": "SAGEMAKER_API",
     "sagemaker.runtime": "SAGEMAKER_RUNTIME",
     "notebook": "SAGEMAKER_NOTEBOOK",
     "studio": "SAGEMAKER_STUDIO",
+    # aws.sagemaker.<region>.experiments: the MLflow API of managed MLflow (core/mlflow.py)
+    "experiments": "SAGEMAKER_EXPERIMENTS",
     "sagemaker.featurestore-runtime": "SAGEMAKER_FEATURESTORE_RUNTIME",
     "sagemaker.metrics": "SAGEMAKER_METRICS",
     "sts": "STS",
@@ -82,6 +85,7 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
 ENDPOINT_POLICY_SERVICES: dict[str, str] = {
     "sagemaker.api": "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
     "sagemaker.runtime": "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
+    "experiments": "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-private-link-policy.html",
     "sts": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html",
     "logs": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html",
     "monitoring": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html",

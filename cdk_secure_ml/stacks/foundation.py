@@ -12,6 +12,7 @@ from constructs import Construct
 
 from cdk_secure_ml.config import LOG_RETENTION_DAYS, PlatformConfig
 from cdk_secure_ml.config.feature_store import feature_store_endpoints
+from cdk_secure_ml.config.mlflow import mlflow_interface_endpoints
 from cdk_secure_ml.constructs.bedrock import PrivateBedrock
 from cdk_secure_ml.constructs.encryption import EncryptionKeys
 from cdk_secure_ml.constructs.endpoint_hub import EndpointHubSpoke
@@ -19,6 +20,7 @@ from cdk_secure_ml.constructs.identity import MlPersonas, PlatformPermissionsBou
 from cdk_secure_ml.constructs.network import MlNetwork
 from cdk_secure_ml.constructs.storage import AccessLogsBucket, SecureBucket
 from cdk_secure_ml.core.feature_store import offline_store_role_arn_pattern
+from cdk_secure_ml.core.mlflow import mlflow_role_path
 
 __all__ = ["FoundationStack", "retention_days"]
 
@@ -90,6 +92,7 @@ class FoundationStack(Stack):
             subnet_cidr_mask=net.subnet_cidr_mask,
             reserved_cidrs=net.reserved_cidrs,
             interface_endpoints=feature_store_endpoints(config) if hub is None else (),
+            extra_interface_endpoints=mlflow_interface_endpoints(config),
             endpoint_hub_cidr=hub.cidr if hub is not None else None,
             dynamodb_gateway_endpoint=net.dynamodb_gateway_endpoint,
             endpoint_access_from_vpc_cidr=net.endpoint_access_from_vpc_cidr,
@@ -143,7 +146,7 @@ class FoundationStack(Stack):
             encryption_key=self.keys.artifacts,
             server_access_logs_bucket=self.access_logs.bucket,
             allowed_vpc_endpoints=endpoints,
-            vpc_endpoint_exceptions=exceptions,
+            vpc_endpoint_exceptions=[*exceptions, *self._mlflow_role_arns(config, endpoints)],
             object_lock_retention=Duration.days(lock) if lock else None,
             object_lock_mode=storage.object_lock_mode,
         )
@@ -175,6 +178,7 @@ class FoundationStack(Stack):
                 human_personas=human_personas,
                 model_source_account=model_source_account,
                 feature_store=bool(config.feature_store.groups),
+                mlflow_mode=_mlflow_mode(config),
             )
 
         self.bedrock: PrivateBedrock | None = None
@@ -184,6 +188,22 @@ class FoundationStack(Stack):
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
         CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket_name)
         CfnOutput(self, "ArtifactsBucketName", value=self.artifacts_bucket.bucket_name)
+
+    def _mlflow_role_arns(self, config: PlatformConfig, endpoints: Sequence[Any]) -> list[str]:
+        """The MLflow tracking servers' roles (path ``/<platform>/mlflow/``), exempt from the artifacts
+        bucket's VPC endpoint restriction: the server reaches S3 from SageMaker's network, not the platform
+        VPC (an ``AWS::SageMaker::MlflowTrackingServer`` has no VPC configuration,
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html).
+        Only IAM administrators can create roles under that path (the boundary denies IAM changes)."""
+        if not endpoints or _mlflow_mode(config) is None:
+            return []
+        return [f"arn:{self.partition}:iam::{self.account}:role{mlflow_role_path(config.name)}*"]
+
+
+def _mlflow_mode(config: PlatformConfig) -> str | None:
+    """``studio.mlflow.mode`` when the platform runs MLflow (Studio on), else None."""
+    mlflow = config.studio.mlflow
+    return mlflow.mode if mlflow is not None and config.studio.enabled else None
 
 
 def _private_bedrock(stack: FoundationStack, config: PlatformConfig, personas: MlPersonas) -> PrivateBedrock:

@@ -12,6 +12,7 @@ from constructs import Construct
 from cdk_secure_ml.config import PlatformConfig, StudioUserConfig
 from cdk_secure_ml.config.studio_spaces import StudioSpacesConfig
 from cdk_secure_ml.constructs.identity import MlPersonas
+from cdk_secure_ml.constructs.mlflow import MlflowTrackingServers
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.studio import SdkDefaultsLifecycleConfigs, SecureStudioDomain, sdk_defaults
 from cdk_secure_ml.constructs.studio_spaces import add_private_spaces, apply_space_storage_defaults
@@ -32,6 +33,7 @@ class StudioStack(Stack):
     - ``domain`` (``SecureStudioDomain``).
     - ``team_sdk_defaults`` (``dict[str, dict]``): team -> the SDK defaults of its profiles.
     - ``parameters`` (``dict[str, ssm.StringParameter]``): setting -> SSM parameter jobs and tools read.
+    - ``mlflow`` (``MlflowTrackingServers | None``): the managed MLflow tracking servers (``studio.mlflow``).
     """
 
     def __init__(
@@ -79,7 +81,29 @@ class StudioStack(Stack):
         )
         apply_space_storage_defaults(self.domain, default_gib=studio.spaces.ebs_volume_size_gib,
                                      maximum_gib=studio.spaces.max_ebs_volume_size_gib)
+        self.mlflow = self._new_mlflow(config, foundation)
         self.parameters = self._publish_settings(config, foundation, personas)
+
+    def _new_mlflow(
+        self, config: PlatformConfig, foundation: FoundationStack
+    ) -> MlflowTrackingServers | None:
+        """``studio.mlflow``: the tracking servers, artifacts in the artifacts bucket (docs/mlflow.md)."""
+        mlflow = config.studio.mlflow
+        if mlflow is None:
+            return None
+        return MlflowTrackingServers(
+            self, "Mlflow",
+            platform=config.name,
+            artifacts_bucket=foundation.artifacts_bucket.bucket,
+            artifacts_key=foundation.keys.artifacts,
+            teams=[team.name for team in config.identity.teams],
+            mode=mlflow.mode,
+            size=mlflow.size,
+            version=mlflow.version,
+            automatic_model_registration=mlflow.automatic_model_registration,
+            weekly_maintenance_window=mlflow.weekly_maintenance_window,
+            team_tag_key=config.identity.team_tag_key,
+        )
 
     def _publish_settings(
         self, config: PlatformConfig, foundation: FoundationStack, personas: MlPersonas
@@ -97,6 +121,10 @@ class StudioStack(Stack):
             values[f"keys/{data_class}-arn"] = foundation.keys.key_for(data_class).key_arn
         for (persona, team), role in personas.execution_roles.items():
             values[f"roles/{team}/{persona}-execution-arn"] = role.role_arn
+        if self.mlflow is not None:  # mlflow.set_tracking_uri(<ARN>) in notebooks and jobs
+            for server_team, server in self.mlflow.servers.items():
+                setting = f"mlflow/{server_team or 'shared'}/tracking-server-arn"
+                values[setting] = server.attr_tracking_server_arn
         parameters = {}
         for name, value in values.items():
             construct_id = "Param" + pascal_case(name)

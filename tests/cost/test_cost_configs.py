@@ -13,7 +13,8 @@ BOOK = load_price_book()
 INTERFACE_ENDPOINTS = 11
 #: The demo adds bedrock-runtime, the private path to Amazon Bedrock (config/demo.yaml, docs/bedrock.md).
 #: The demo adds sagemaker.featurestore-runtime for its feature group (docs/feature-store.md).
-DEMO_INTERFACE_ENDPOINTS = INTERFACE_ENDPOINTS + 2
+#: The demo adds the MLflow API endpoint (experiments) with studio.mlflow (docs/mlflow.md).
+DEMO_INTERFACE_ENDPOINTS = INTERFACE_ENDPOINTS + 3
 
 
 def _price(region: str, key: str) -> float:

@@ -71,12 +71,13 @@ def test_the_platforms_sagemaker_types_are_all_implemented():
         "AWS::SageMaker::StudioLifecycleConfig",
         "AWS::SageMaker::MonitoringSchedule",
         "AWS::SageMaker::Space",
+        "AWS::SageMaker::MlflowTrackingServer",  # emulator/mlflow.py
         "AWS::SageMaker::DataQualityJobDefinition",
     ]
     assert unsupported_types(types) == []
     # Only the types moto has no API for are stand-ins; the job definition goes through moto's backend.
     # (inference components are emulator/inference_components.py's stand-in, tested there)
-    assert set(types[:4]) == {t for t in STAND_INS if t.startswith("AWS::SageMaker::")} - {
+    assert set(types[:5]) == {t for t in STAND_INS if t.startswith("AWS::SageMaker::")} - {
         "AWS::SageMaker::InferenceComponent"}
     assert "AWS::SageMaker::DataQualityJobDefinition" in ADAPTERS
 

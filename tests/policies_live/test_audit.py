@@ -676,16 +676,18 @@ def _source_audit_actions() -> set[str]:
     import ast
     import importlib
     import inspect
+    import pkgutil
 
     import boto3
 
-    audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
+    import cdk_secure_ml.policies.live as live
 
+    audit_module = importlib.import_module("cdk_secure_ml.policies.live.audit")
+    # the audit's own checks, and those of every module of the package it delegates to
+    modules = [importlib.import_module(f"{live.__name__}.{module.name}")
+               for module in pkgutil.iter_modules(live.__path__)]
     calls: set[tuple[str, str]] = set()
-    # the audit's own checks, and those of the modules it delegates to
-    delegates = [importlib.import_module(f"cdk_secure_ml.policies.live.{name}")
-                 for name in ("feature_store", "inference_components")]
-    nodes = [n for m in (audit_module, *delegates) for n in ast.walk(ast.parse(inspect.getsource(m)))]
+    nodes = [n for m in modules for n in ast.walk(ast.parse(inspect.getsource(m)))]
     for node in nodes:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue

@@ -29,6 +29,7 @@ from constructs import Construct, DependencyGroup, IDependable
 from cdk_secure_ml.constructs.identity.context import PlatformContext
 from cdk_secure_ml.constructs.identity.feature_store import feature_store_statements
 from cdk_secure_ml.constructs.identity.guardrails import guardrail_statements
+from cdk_secure_ml.constructs.identity.mlflow_access import mlflow_admin_statements, mlflow_user_statements
 from cdk_secure_ml.constructs.identity.statements import (
     data_scientist_denials,
     data_scientist_statements,
@@ -69,6 +70,13 @@ _ENI_REASON = (
     "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
     "processing-job validation fails (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); "
     "the guardrails deny jobs outside the platform's subnets and security groups."
+)
+
+_MLFLOW_API_REASON = (
+    "sagemaker-mlflow:* on the team's tracking server only: every MLflow API action is authorized on the "
+    "server's ARN except AccessUI, which has no resource type and is granted on '*' in its own statement "
+    "(MlflowUi); the wildcard keeps MLflow API actions AWS adds later working on the team's server "
+    "(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerwithmlflow.html)."
 )
 
 
@@ -115,6 +123,10 @@ class MlPersonas(Construct):
     :param max_session_duration: of the human roles. Default 4 hours.
     :param feature_store: add the ``FeatureStore`` (data scientists) and ``FeatureStoreRead`` (ML engineers)
         policies: their team's feature groups (:mod:`.feature_store`). Default False.
+    :param mlflow_mode: ``per-team`` or ``shared`` when the platform runs managed MLflow
+        (:class:`~cdk_secure_ml.constructs.mlflow.MlflowTrackingServers`): data scientists, ML engineers and
+        their execution roles reach their team's (or the shared) tracking server, ML admins may start and
+        stop the servers (:mod:`.mlflow_access`). Default None: no MLflow statements.
     :param human_personas: the personas that get a human role; default all of :data:`PERSONAS`. A
         production account managed only by its pipeline passes ``("model-consumer",)`` or ``()``:
         no human write roles (docs/delivery.md, break-glass access).
@@ -155,6 +167,7 @@ class MlPersonas(Construct):
         max_session_duration: Duration | None = None,
         human_personas: Sequence[str] | None = None,
         feature_store: bool = False,
+        mlflow_mode: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._feature_store = feature_store
@@ -188,6 +201,8 @@ class MlPersonas(Construct):
         self.policies: dict[str, iam.ManagedPolicy] = {}
         self._statements: dict[str, list[iam.PolicyStatement]] = {}
         self._new_policies(platform)
+        if mlflow_mode is not None:
+            self._new_mlflow_policies(platform, mlflow_mode)
         self._human_policies = self._policy_sets()
         self.human_roles: dict[str, iam.Role] = {}
         self._new_human_roles(
@@ -243,12 +258,25 @@ class MlPersonas(Construct):
         if consumer_statements:
             policy("ModelConsumer", consumer_statements, "invoke named endpoints")
 
+    def _new_mlflow_policies(self, platform: str, mode: str) -> None:
+        """The MLflow policies (:mod:`.mlflow_access`), after the first release's."""
+        for construct_id, statements, description in (
+            ("Mlflow", mlflow_user_statements(self.context, mode), "the team's MLflow tracking server"),
+            ("MlflowAdmin", mlflow_admin_statements(self.context), "start and stop MLflow tracking servers"),
+        ):
+            self.policies[construct_id] = iam.ManagedPolicy(
+                self, construct_id, description=f"{platform}: {description}", statements=statements)
+            self._statements[construct_id] = statements
+        justify_iam_lint(self.policies["Mlflow"], _MLFLOW_API_REASON, "RESOURCE_MISMATCH",
+                         policy="PolicyDocument/MlflowApiOnTeamServer", detail="*sagemaker-mlflow:AccessUI*")
+
     def _policy_sets(self) -> dict[str, list[str]]:
         """Persona -> the ids of its human role's managed policies (what :meth:`grant` attaches)."""
+        mlflow = ["Mlflow"] if "Mlflow" in self.policies else []
         sets = {
-            "data-scientist": ["Guardrails", "TeamData", "DataScientist", "StudioAccess"],
-            "ml-engineer": ["Guardrails", "TeamDataRead", "MlEngineer", "StudioAccess"],
-            "ml-admin": ["Guardrails", "MlAdmin"],
+            "data-scientist": ["Guardrails", "TeamData", "DataScientist", "StudioAccess", *mlflow],
+            "ml-engineer": ["Guardrails", "TeamDataRead", "MlEngineer", "StudioAccess", *mlflow],
+            "ml-admin": ["Guardrails", "MlAdmin", *(["MlflowAdmin"] if mlflow else [])],
             "model-consumer": ["ModelConsumer"] if "ModelConsumer" in self.policies else [],
         }
         if self._feature_store:
@@ -297,6 +325,9 @@ class MlPersonas(Construct):
         if self._feature_store:
             execution_policies["data-scientist"].append(p["FeatureStore"])
             execution_policies["ml-engineer"].append(p["FeatureStoreRead"])
+        if "Mlflow" in p:  # notebooks and jobs log to the team's tracking server too
+            for policies in execution_policies.values():
+                policies.append(p["Mlflow"])
         for persona in EXECUTION_PERSONAS:
             for team in self.teams:
                 role = iam.Role(

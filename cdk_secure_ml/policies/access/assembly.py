@@ -163,6 +163,10 @@ class _Names:
         if rtype == "AWS::SageMaker::FeatureGroup":
             name = self._prop(logical_id, "FeatureGroupName") or lid
             return self._prefix("sagemaker") + f"feature-group/{str(name).lower()}" if attribute else name
+        if rtype == "AWS::SageMaker::MlflowTrackingServer":
+            name = self._prop(logical_id, "TrackingServerName") or lid
+            arn = self._prefix("sagemaker") + f"mlflow-tracking-server/{name}"
+            return arn if attribute in ("Arn", "TrackingServerArn") else name
         if rtype == "AWS::SageMaker::ModelPackageGroup":
             name = self._prop(logical_id, "ModelPackageGroupName") or lid
             return self._prefix("sagemaker") + f"model-package-group/{str(name).lower()}"

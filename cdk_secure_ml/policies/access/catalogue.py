@@ -18,6 +18,7 @@ from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
 from .feature_store import feature_store
+from .mlflow import mlflow
 from .paths import deploy_paths, grant_paths
 from .people import data, jobs, studio
 from .scenarios import Scenario
@@ -55,6 +56,7 @@ def derive(
                 out += studio(facts, user, other)
             out += data(facts, user, next((t for t in teams if t != user["team"]), None))
             out += jobs(facts, user)
+            out += mlflow(facts, user)
         out += created_spaces(facts, platform)
         out += serving(facts, facts.users)
         out += feature_store(facts, facts.users)

@@ -3,8 +3,8 @@
 Every check records a verdict per (rule, resource): a pass, or findings. ``audit()`` returns the
 findings; ``run_audit()`` also returns the number of passed checks (the demo prints both). The calls'
 plumbing is :mod:`.calls`, the live-only rules :mod:`.rules`; the IAM actions of every call made here
-are :data:`AUDIT_IAM_ACTIONS`, kept next to the calls (a test derives the calls from this module's
-source and compares).
+and in the modules it delegates to are :data:`~.actions.AUDIT_IAM_ACTIONS` (a test derives the calls
+from the package's source and compares).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
 
 from ..findings import Finding
 from ..iam_document import denies_insecure_transport, is_wildcard_principal
+from .actions import AUDIT_IAM_ACTIONS
 from .bedrock import LOGGING_RULE, LOGGING_TYPE, logging_problems
 from .calls import AuditError, AuditResult, AwsCalls, NotVerified
 from .feature_store import check_feature_groups
@@ -26,6 +27,7 @@ from .hub import alias_problem, hub_zone_name, routes_to_hub
 from .inference_components import check_config as check_inference_component_config
 from .inference_components import check_endpoint as check_inference_component_endpoint
 from .inference_components import hosts_inference_components
+from .mlflow import check_mlflow
 from .spaces import space_problems
 from .vpc import internet_routes, open_ingress
 
@@ -44,73 +46,6 @@ MONITORING_JOB_DEFINITIONS = (
      "describe_model_explainability_job_definition", "ModelExplainabilityJobOutputConfig"),
 )  # fmt: skip
 
-#: The IAM action of every call the auditor makes: the read-only policy of docs/audit.md and of the
-#: delivery pipeline's stage audit role (``PipelineAuditRole``). tests/policies_live/test_audit.py
-#: derives the calls from this module (its source and a full recorded run) and fails when the audit
-#: calls an action missing here, or when an action here is no longer called. Model Monitor's
-#: List/Describe actions authorize the monitoring checks; without them those checks come back "not
-#: verified" (review finding S3). Most API operations authorize the IAM action of the same name; the
-#: S3 ones that do not are mapped as S3's API reference states (ListBuckets: s3:ListAllMyBuckets,
-#: GetBucketEncryption: s3:GetEncryptionConfiguration, GetPublicAccessBlock:
-#: s3:GetBucketPublicAccessBlock; e.g. https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html).
-AUDIT_IAM_ACTIONS: tuple[str, ...] = (
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:DescribeScalingPolicies",
-    "bedrock:GetModelInvocationLoggingConfiguration",
-    "cloudtrail:DescribeTrails",
-    "cloudtrail:GetTrailStatus",
-    "config:DescribeConfigurationRecorderStatus",
-    "config:DescribeConfigurationRecorders",
-    "ec2:DescribeFlowLogs",
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeTransitGatewayVpcAttachments",
-    "ec2:DescribeVpcEndpoints",
-    "guardduty:GetDetector",
-    "guardduty:ListDetectors",
-    "kms:DescribeKey",
-    "kms:GetKeyRotationStatus",
-    "kms:ListKeys",
-    "logs:DescribeLogGroups",
-    "route53:ListHostedZonesByVPC",
-    "route53:ListResourceRecordSets",
-    "route53profiles:ListProfileAssociations",
-    "s3:GetBucketLocation",
-    "s3:GetBucketLogging",
-    "s3:GetBucketPolicy",
-    "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketVersioning",
-    "s3:GetEncryptionConfiguration",
-    "s3:ListAllMyBuckets",
-    "sagemaker:DescribeDataQualityJobDefinition",
-    "sagemaker:DescribeDomain",
-    "sagemaker:DescribeEndpoint",
-    "sagemaker:DescribeEndpointConfig",
-    "sagemaker:DescribeFeatureGroup",
-    "sagemaker:DescribeModel",
-    "sagemaker:DescribeModelBiasJobDefinition",
-    "sagemaker:DescribeModelExplainabilityJobDefinition",
-    "sagemaker:DescribeModelQualityJobDefinition",
-    "sagemaker:DescribeMonitoringSchedule",
-    "sagemaker:DescribeNotebookInstance",
-    "sagemaker:DescribeSpace",
-    "sagemaker:ListDataQualityJobDefinitions",
-    "sagemaker:ListDomains",
-    "sagemaker:ListEndpointConfigs",
-    "sagemaker:ListEndpoints",
-    "sagemaker:ListFeatureGroups",
-    "sagemaker:ListInferenceComponents",
-    "sagemaker:ListModelBiasJobDefinitions",
-    "sagemaker:ListModelExplainabilityJobDefinitions",
-    "sagemaker:ListModelQualityJobDefinitions",
-    "sagemaker:ListModels",
-    "sagemaker:ListMonitoringSchedules",
-    "sagemaker:ListNotebookInstances",
-    "sagemaker:ListSpaces",
-    "sagemaker:ListTags",
-)
 
 
 class Auditor(AwsCalls):
@@ -122,6 +57,7 @@ class Auditor(AwsCalls):
             ("sagemaker monitoring", self.check_monitoring),
             ("sagemaker spaces", self.check_spaces),
             ("sagemaker feature store", lambda: check_feature_groups(self)),
+            ("sagemaker mlflow", lambda: check_mlflow(self)),
             ("ec2", self.check_networks),
             ("s3", self.check_buckets),
             ("kms", self.check_keys),

@@ -57,6 +57,15 @@ LIVE_RULES: dict[str, LiveRule] = {
         LiveRule("SML-HOST-101", "error", "Inference components are tagged with their team",
                  "Tag each inference component with the team tag (InferenceComponentEndpoint(tags=...); "
                  "ServingStack tags them with the endpoint's team)."),
+        LiveRule("SML-ENC-101", "error",
+                 "An MLflow tracking server's artifact store is a prefix of a bucket encrypted with a "
+                 "customer-managed KMS key",
+                 "Point ArtifactStoreUri at s3://<artifacts bucket>/<team>/mlflow/ of a bucket with SSE-KMS "
+                 "and a customer key (MlflowTrackingServers, docs/mlflow.md)."),
+        LiveRule("SML-IAM-101", "error",
+                 "An MLflow tracking server's role is trusted by SageMaker of this account only",
+                 "Trust only sagemaker.amazonaws.com, with Condition StringEquals aws:SourceAccount "
+                 "(MlflowTrackingServers, docs/mlflow.md)."),
         LiveRule("SML-META-101", "warning", "The auditor could verify the service",
                  "Grant the auditor the read-only actions of docs/audit.md, then run the audit again."),
     )
