@@ -822,11 +822,6 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "EnableSSMAccess on a production variant turns on Systems Manager access to the variant's containers; "
        "it is off unless set, and changing it takes a new endpoint config.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html"),
-    _b("sagemaker.default-space-settings-shared-only",
-       "Amazon SageMaker AI",
-       "A domain's DefaultSpaceSettings (execution role, security groups) apply to shared spaces only, never "
-       "to private spaces.",
-       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DefaultSpaceSettings.html"),
     _b("sagemaker.space-remote-access-iam-credentials",
        "Amazon SageMaker AI",
        "Remote IDE connections to a space (SpaceSettings.RemoteAccess ENABLED) authenticate with IAM "
