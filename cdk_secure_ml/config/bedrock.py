@@ -18,6 +18,7 @@ from cdk_secure_ml.core.bedrock import (
     DEFAULT_CONTENT_FILTERS,
     ENDPOINT_SERVICE,
     FILTER_STRENGTHS,
+    guardrail_model_problem,
     inference_profile_id_problem,
     model_id_problem,
 )
@@ -136,6 +137,9 @@ class BedrockConfig(Section):
         lambda bedrock: [] if bedrock.models or bedrock.inference_profiles else [(("models",), (
             "bedrock lists no models and no inference_profiles: the personas could invoke nothing; add a "
             "model id (e.g. models: [anthropic.claude-3-5-sonnet-20240620-v1:0])"))],
+        lambda bedrock: [] if bedrock.guardrail is None else [
+            (("models", index), problem) for index, model in enumerate(bedrock.models)
+            if (problem := guardrail_model_problem(model)) is not None],
     )
 
 

@@ -7,11 +7,14 @@
 - model invocation logging, which CloudFormation has no resource for, is set with one
   ``PutModelInvocationLoggingConfiguration`` call (an aws-cdk-lib AwsCustomResource) to a log group
   encrypted with the logs key and retained; the call is undone on delete;
-- an optional ``AWS::Bedrock::Guardrail``, encrypted with the data key, and a version of it.
+- an optional ``AWS::Bedrock::Guardrail``, encrypted with a key of its own (its users need
+  ``kms:Decrypt`` on it, so it is not the data key), and a version of it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 
 from aws_cdk import RemovalPolicy, Stack
@@ -29,6 +32,7 @@ from cdk_secure_ml.core.bedrock import (
     DEFAULT_CONTENT_FILTERS,
     GUARDRAIL_ACTIONS,
     INVOKE_ACTIONS,
+    guardrail_model_problem,
     inference_profile_id_problem,
     invoke_resource_arns,
     model_id_problem,
@@ -75,7 +79,10 @@ class PrivateBedrock(Construct):
         use it). None: no invocation logging.
     :param log_retention: of the invocation log group. Default one year.
     :param log_text, log_images, log_embeddings: what the invocation logs hold. Default text only.
-    :param guardrail_key: encrypts the guardrail (the data key); required with ``guardrail_filters``.
+    :param guardrail_key: encrypts the guardrail; default: a key of its own (``GuardrailKey``, rotated,
+        retained). The invoke policy grants ``kms:Decrypt`` on it, which every user of an encrypted
+        guardrail needs (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-kms.html),
+        so do not give the data key here.
     :param guardrail_filters: filter type -> (input strength, output strength); None: no guardrail.
     :param name: prefixes the guardrail's name (``<name>-guardrail``), e.g. the platform name.
     :raises ValueError: every problem of the arguments at once, each naming the value and the fix.
@@ -121,9 +128,8 @@ class PrivateBedrock(Construct):
         unknown = [p for p in enabled_personas if p not in PERSONAS]
         if unknown or not enabled_personas:
             problems.append(f"enabled_personas {list(enabled_personas)} must name some of {list(PERSONAS)}")
-        if guardrail_filters is not None and guardrail_key is None:
-            problems.append("guardrail_filters needs guardrail_key (the platform's data key) to encrypt the "
-                            "guardrail")
+        if guardrail_filters is not None:
+            problems += [p for m in models if (p := guardrail_model_problem(m))]
         if problems:
             raise ValueError("PrivateBedrock: " + "; ".join(problems))
 
@@ -133,15 +139,20 @@ class PrivateBedrock(Construct):
             profiles=inference_profiles)
         self.guardrail: bedrock.CfnGuardrail | None = None
         self.guardrail_version: bedrock.CfnGuardrailVersion | None = None
-        if guardrail_filters is not None and guardrail_key is not None:
-            self._new_guardrail(guardrail_key, guardrail_filters, guardrail_messages, name)
+        self.guardrail_key: kms.IKey | None = None
+        if guardrail_filters is not None:
+            self.guardrail_key = guardrail_key or kms.Key(
+                self, "GuardrailKey", enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN,
+                description=f"{name}: encrypts the Bedrock guardrail; its users decrypt with it")
+            self._new_guardrail(self.guardrail_key, guardrail_filters, guardrail_messages, name)
         guardrail_arn = self.guardrail.attr_guardrail_arn if self.guardrail is not None else None
 
         self.invoke_policy = iam.ManagedPolicy(
             self, "InvokePolicy", description=f"{name}: {_invoke_description(models, inference_profiles)}",
             statements=bedrock_invoke_statements(
                 resource_arns=self.resource_arns, vpc_id=vpc.vpc_id if require_vpc_endpoint else None,
-                guardrail_arn=guardrail_arn),
+                guardrail_arn=guardrail_arn,
+                guardrail_key_arn=self.guardrail_key.key_arn if self.guardrail_key is not None else None),
         )
         for role in self._enabled_roles(personas, enabled_personas):
             role.add_managed_policy(self.invoke_policy)
@@ -201,9 +212,14 @@ class PrivateBedrock(Construct):
             ]),
         )
         self.guardrail.apply_removal_policy(RemovalPolicy.RETAIN)
+        # A GuardrailVersion's properties all require replacement and a version is a snapshot of the draft:
+        # the filters' digest in its description makes a change of filters mint a new version
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrailversion.html).
+        digest = hashlib.sha256(json.dumps([sorted((filters or DEFAULT_CONTENT_FILTERS).items()), messages],
+                                           sort_keys=True).encode()).hexdigest()[:12]
         self.guardrail_version = bedrock.CfnGuardrailVersion(
             self, "GuardrailVersion", guardrail_identifier=self.guardrail.attr_guardrail_id,
-            description="the version the platform's personas name")
+            description=f"the version the platform's personas name (filters {digest})")
         self.guardrail_version.apply_removal_policy(RemovalPolicy.RETAIN)
 
     # ---------------------------------------------------------------------------------------------- logging
@@ -229,7 +245,7 @@ class PrivateBedrock(Construct):
             self, "InvocationLoggingRole", assumed_by=principal,
             description="Amazon Bedrock writes model invocation logs to the platform's log group",
         )
-        iam.ManagedPolicy(
+        logging_policy = iam.ManagedPolicy(
             self, "InvocationLoggingPolicy", roles=[self.logging_role],
             description="Amazon Bedrock writes model invocation logs to the platform's log group",
             statements=[iam.PolicyStatement(
@@ -269,7 +285,9 @@ class PrivateBedrock(Construct):
                 retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN,
             ),
         )
-        self.logging.node.add_dependency(self.logging_role)
+        # PutModelInvocationLoggingConfiguration checks that the role may write to the log group when it
+        # is called: the call waits for the role's policy, not only the role.
+        self.logging.node.add_dependency(self.logging_role, logging_policy)
         _acknowledge_sdk_call_handler(self, self.logging)
 
 

@@ -68,6 +68,27 @@ def model_id_problem(model_id: str) -> str | None:
     return None
 
 
+#: Guardrails apply to text generation; Bedrock's list of the models guardrails support has no embedding
+#: model (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-supported.html).
+GUARDRAILS_SUPPORTED_URL = "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-supported.html"
+
+
+def is_embedding_model(model_id: str) -> bool:
+    """Whether ``model_id`` names an embedding model (``amazon.titan-embed-text-v2:0``,
+    ``cohere.embed-english-v3``): the providers name them ``embed``."""
+    model = model_id.split(".", 1)[-1]
+    return model.startswith("embed") or "-embed-" in model or model.startswith("titan-embed")
+
+
+def guardrail_model_problem(model_id: str) -> str | None:
+    """Why ``model_id`` cannot be allow-listed with a required guardrail, or None."""
+    if not is_embedding_model(model_id):
+        return None
+    return (f"{model_id} is an embedding model, which Bedrock guardrails do not support "
+            f"({GUARDRAILS_SUPPORTED_URL}); with a guardrail every invocation must name it, so this model "
+            "could never be invoked: remove the model or the guardrail")
+
+
 def inference_profile_id_problem(profile_id: str) -> str | None:
     """What is wrong with ``profile_id`` as a cross-Region inference profile id
     (``<geography>.<model id>``), or None."""

@@ -226,7 +226,6 @@ def _private_bedrock(stack: FoundationStack, config: PlatformConfig, personas: M
         log_text=logging.text_data,
         log_images=logging.image_data,
         log_embeddings=logging.embedding_data,
-        guardrail_key=stack.keys.data if guardrail is not None else None,
         guardrail_filters=({k: (v[0], v[1]) for k, v in guardrail.content_filters.items()}
                            if guardrail is not None else None),
         guardrail_messages=((guardrail.blocked_input_message, guardrail.blocked_output_message)

@@ -54,7 +54,7 @@ def test_defaults():
 def test_options():
     bedrock = _parse(f"""\
         bedrock:
-          models: [{MODEL}, amazon.titan-embed-text-v2:0]
+          models: [{MODEL}, meta.llama3-8b-instruct-v1:0]
           inference_profiles: [{{id: {PROFILE}, regions: [us-east-1, us-west-2]}}]
           personas: [data-scientist, ml-engineer, model-consumer]
           invocation_logging: {{enabled: false, retention_days: 731, image_data: true, embedding_data: true}}
@@ -179,3 +179,25 @@ def test_invoke_resource_arns():
     ]
     assert foundation_model_arn("aws", "us-east-1", MODEL) == (
         f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}")
+
+
+def test_an_embedding_model_is_refused_with_a_guardrail():
+    """Guardrails do not support embedding models, and the grant requires the guardrail: such a model could
+    never be invoked (review of 2026-11-30, finding 3)."""
+    with pytest.raises(ConfigError) as info:
+        parse_config(BASE + textwrap.dedent(f"""\
+            bedrock:
+              models: [{MODEL}, amazon.titan-embed-text-v2:0, cohere.embed-english-v3]
+              guardrail: {{}}
+            """), source="t.yaml")
+    problems = {p.path: p.message for p in info.value.problems}
+    assert set(problems) == {"bedrock.models.1", "bedrock.models.2"}
+    assert problems["bedrock.models.1"].startswith(
+        "amazon.titan-embed-text-v2:0 is an embedding model, which Bedrock guardrails do not support")
+    assert "remove the model or the guardrail" in problems["bedrock.models.2"]
+
+
+def test_an_embedding_model_is_accepted_without_a_guardrail():
+    text = BASE + f"bedrock:\n  models: [{MODEL}, amazon.titan-embed-text-v2:0]\n"
+    config = parse_config(text, source="t.yaml")
+    assert config.bedrock.models[1] == "amazon.titan-embed-text-v2:0"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from aws_cdk import Stack
@@ -57,7 +58,7 @@ def test_invoke_policy(foundation):
     stack, template = foundation
     policy = stack.bedrock.invoke_policy.node.default_child
     document = template.to_json()["Resources"][stack.get_logical_id(policy)]["Properties"]["PolicyDocument"]
-    allow, apply, deny = document["Statement"]
+    allow, apply, decrypt, deny = document["Statement"]
     assert allow["Sid"] == "InvokeAllowListedModels" and allow["Effect"] == "Allow"
     assert allow["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
     assert allow["Condition"]["StringEquals"] == {"aws:SourceVpc": {"Ref": stack.get_logical_id(
@@ -68,6 +69,10 @@ def test_invoke_policy(foundation):
         assert f":bedrock:{region}::foundation-model/{MODEL}" in resources
     assert f"inference-profile/us.{MODEL}" in resources
     assert apply["Action"] == "bedrock:ApplyGuardrail"
+    # users of a guardrail encrypted with a customer managed key decrypt with it, the guardrail's own key
+    assert decrypt == {"Sid": "DecryptPlatformGuardrail", "Effect": "Allow", "Action": "kms:Decrypt",
+                       "Resource": {"Fn::GetAtt": [stack.get_logical_id(
+                           stack.bedrock.guardrail_key.node.default_child), "Arn"]}}
     assert deny["Effect"] == "Deny" and "StringNotLike" in deny["Condition"]
 
 
@@ -101,6 +106,10 @@ def test_invocation_logging_custom_resource(foundation):
     assert "imageDataDeliveryEnabled\\\":false" in create
     assert "deleteModelInvocationLoggingConfiguration" in delete
     assert stack.get_logical_id(stack.bedrock.log_group.node.default_child) in create
+    # the call checks the role's rights on the log group: it waits for the role's policy too (review)
+    policy = next(lid for lid, r in _resources(template, "AWS::IAM::ManagedPolicy").items()
+                  if lid.startswith("BedrockInvocationLoggingPolicy"))
+    assert policy in custom[0]["DependsOn"]
 
 
 def test_invocation_log_group_encrypted_and_retained(foundation):
@@ -137,17 +146,23 @@ def test_logging_handler_may_pass_only_the_logging_role(foundation):
     assert statements[1]["Condition"] == {"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}
 
 
-def test_guardrail_encrypted_with_data_key_and_versioned(foundation):
+def test_guardrail_encrypted_with_its_own_key_and_versioned(foundation):
     stack, template = foundation
     guardrail = _only(template, "AWS::Bedrock::Guardrail")
     assert guardrail["DeletionPolicy"] == "Retain"
     props = guardrail["Properties"]
-    assert stack.get_logical_id(stack.keys.data.node.default_child) in _text(props["KmsKeyArn"])
+    key_id = stack.get_logical_id(stack.bedrock.guardrail_key.node.default_child)
+    assert key_id in _text(props["KmsKeyArn"])
+    assert stack.get_logical_id(stack.keys.data.node.default_child) not in _text(props["KmsKeyArn"])
+    key = template.to_json()["Resources"][key_id]
+    assert key["DeletionPolicy"] == "Retain" and key["Properties"]["EnableKeyRotation"] is True
     filters = {f["Type"]: (f["InputStrength"], f["OutputStrength"])
                for f in props["ContentPolicyConfig"]["FiltersConfig"]}
     assert filters["PROMPT_ATTACK"] == ("HIGH", "NONE") and filters["HATE"] == ("HIGH", "HIGH")
     version = _only(template, "AWS::Bedrock::GuardrailVersion")
     assert "GuardrailId" in _text(version["Properties"]["GuardrailIdentifier"])
+    # the filters' digest: another set of filters gives another description, so a new version
+    assert re.search(r"\(filters [0-9a-f]{12}\)$", version["Properties"]["Description"])
 
 
 def test_default_config_has_no_bedrock(reference_app):
@@ -175,9 +190,11 @@ def test_construct_errors(demo_app):
     stack = Stack(new_app(), "Errors")
     with pytest.raises(ValueError, match=(
             r"PrivateBedrock: 'Claude' is not a foundation model id.*'us\.' is not a cross-Region inference "
-            r"profile id.*enabled_personas \['analyst'\] must name.*guardrail_filters needs guardrail_key")):
+            r"profile id.*enabled_personas \['analyst'\] must name.*amazon\.titan-embed-text-v2:0 is an "
+            r"embedding model, which Bedrock guardrails do not support")):
         PrivateBedrock(stack, "Bedrock", personas=foundation.personas, enabled_personas=["analyst"],
-                       models=["Claude"], inference_profiles=[("us.", ["us-east-1"])],
+                       models=["Claude", "amazon.titan-embed-text-v2:0"],
+                       inference_profiles=[("us.", ["us-east-1"])],
                        vpc=foundation.network.vpc, guardrail_filters={"HATE": ("HIGH", "HIGH")})
     with pytest.raises(ValueError, match="models and inference_profiles are empty"):
         PrivateBedrock(stack, "Bedrock2", personas=foundation.personas, enabled_personas=["data-scientist"],

@@ -245,7 +245,7 @@ class ComplianceRules(Construct):
         """The recorder role's write rights, as the IAM-role page lists them. ``s3:PutObjectAcl`` is left
         out: the bucket-owner-full-control ACL travels on the PutObject request, which ``s3:PutObject``
         authorizes (the Config bucket-policy page grants the service principal only that), and the
-        platform's permissions boundary denies ``s3:PutObjectAcl`` to every role."""
+        platform's permissions boundary denies ``s3:PutObjectAcl`` to every role (but for that canned ACL)."""
         stack = Stack.of(self)
         statements = [
             iam.PolicyStatement(

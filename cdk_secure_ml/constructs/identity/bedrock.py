@@ -20,6 +20,7 @@ def guardrail_identifiers(guardrail_arn: str) -> list[str]:
 
 def bedrock_invoke_statements(
     *, resource_arns: Sequence[str], vpc_id: str | None = None, guardrail_arn: str | None = None,
+    guardrail_key_arn: str | None = None,
 ) -> list[iam.PolicyStatement]:
     """The invoke grant of a Bedrock-enabled persona.
 
@@ -30,6 +31,9 @@ def bedrock_invoke_statements(
         https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpc).
     :param guardrail_arn: when given, the grant requires this guardrail on every request
         (``bedrock:GuardrailIdentifier``) and a Deny refuses any request that names none or another one.
+    :param guardrail_key_arn: the customer managed key the guardrail is encrypted with: whoever uses the
+        guardrail during inference needs ``kms:Decrypt`` on it
+        (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-kms.html).
     :raises ValueError: ``resource_arns`` is empty.
     """
     if not resource_arns:
@@ -48,6 +52,9 @@ def bedrock_invoke_statements(
         statements.append(iam.PolicyStatement(
             sid="ApplyPlatformGuardrail", actions=list(GUARDRAIL_ACTIONS), resources=[guardrail_arn],
         ))
+        if guardrail_key_arn is not None:
+            statements.append(iam.PolicyStatement(
+                sid="DecryptPlatformGuardrail", actions=["kms:Decrypt"], resources=[guardrail_key_arn]))
         # A request naming no guardrail lacks the key: StringNotLike is then true, and the Deny applies.
         statements.append(iam.PolicyStatement(
             sid="DenyInvokeWithoutPlatformGuardrail", effect=iam.Effect.DENY, actions=list(INVOKE_ACTIONS),

@@ -83,10 +83,23 @@ def boundary_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
             effect=iam.Effect.DENY,
             actions=[
                 "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock",
-                "s3:PutAccountPublicAccessBlock", "s3:PutBucketAcl", "s3:PutObjectAcl",
+                "s3:PutAccountPublicAccessBlock", "s3:PutBucketAcl",
                 "s3:PutEncryptionConfiguration", "s3:PutBucketObjectLockConfiguration",
             ],
             resources=["*"],
+        ),
+        iam.PolicyStatement(
+            # Object ACLs, except the canned bucket-owner-full-control, which gives the bucket owner (the
+            # platform account) control and can make nothing public: SageMaker Feature Store writes the
+            # offline store with s3:PutObjectAcl (AmazonSageMakerFeatureStoreAccess,
+            # https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-feature-store.html).
+            # A request without the canned header lacks the key: StringNotEquals is then true and the Deny
+            # applies.
+            sid="DenyObjectAclChanges",
+            effect=iam.Effect.DENY,
+            actions=["s3:PutObjectAcl"],
+            resources=["*"],
+            conditions={"StringNotEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
         ),
     ]
 

@@ -61,10 +61,20 @@ def _allow_listed_model(facts: Facts) -> str | None:
     return next((str(r) for r in resources if ":foundation-model/" in str(r)), None)
 
 
+def _guardrail_key(facts: Facts) -> str | None:
+    """The ARN of the guardrail's own key, which its users decrypt with during inference."""
+    found = _find(facts, "BedrockGuardrailKey", "AWS::KMS::Key")
+    if found is None:
+        return None
+    stack, lid = found
+    return str(facts.assembly.resolve(stack, {"Fn::GetAtt": [lid, "Arn"]}))
+
+
 def bedrock(facts: Facts) -> Iterator[Scenario]:
     inside, model = _inside(facts), _allow_listed_model(facts)
     if inside is None or model is None:
         return
+    key = _guardrail_key(facts)
     other = model.rsplit("/", 1)[0] + "/" + _OTHER_MODEL
     outside = {k: v for k, v in inside.items() if k not in ("aws:SourceVpce", "aws:SourceVpc")}
     unguarded = {k: v for k, v in inside.items() if k != "bedrock:GuardrailIdentifier"}
@@ -76,6 +86,9 @@ def bedrock(facts: Facts) -> Iterator[Scenario]:
         if not enabled:
             yield Scenario(f"{persona} (not Bedrock-enabled) invokes {model_id}", role.arn, _INVOKE, model,
                            "deny", inside, tags, "bedrock")
+            if key is not None and persona == "model-consumer":
+                yield Scenario(f"{persona} (not Bedrock-enabled) decrypts with the guardrail's key", role.arn,
+                               "kms:Decrypt", key, "deny", {}, tags, "bedrock")
             continue
         yield Scenario(f"{persona} invokes the allow-listed {model_id} through the VPC endpoint", role.arn,
                        _INVOKE, model, "allow", inside, tags, "bedrock")
@@ -86,6 +99,9 @@ def bedrock(facts: Facts) -> Iterator[Scenario]:
         if "bedrock:GuardrailIdentifier" in inside:
             yield Scenario(f"{persona} invokes {model_id} without the platform's guardrail", role.arn,
                            _INVOKE, model, "deny", unguarded, tags, "bedrock")
+        if key is not None:  # an encrypted guardrail's users need kms:Decrypt on its key
+            yield Scenario(f"{persona} decrypts with the guardrail's key during inference", role.arn,
+                           "kms:Decrypt", key, "allow", {}, tags, "bedrock")
     for (persona, team), role in sorted(facts.execution_roles.items()):
         if any(p.logical_id.startswith("BedrockInvokePolicy") for p in role.identity):
             name = f"a Studio notebook of {team}'s {persona} execution role invokes {model_id}"

@@ -80,8 +80,11 @@ __all__ = [
 ]
 
 PolicyKind = Literal["scp", "rcp", "resource", "endpoint", "identity", "boundary", "session", "grant"]
-#: The services whose resources RCPs govern (AWS's list of services that support RCPs, as verified; an
-#: action of another service is not limited by RCPs).
+#: The services whose resources RCPs govern, as AWS's pages stored here list them (the RCP page and
+#: Control Tower's RCP controls, checked 2026-11-30); an action of another service is not limited by RCPs.
+#: AWS adds services to RCPs over time (a review reports Amazon ECR and OpenSearch Serverless, which these
+#: pages do not show): check https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+#: before relying on an "allow" of another service under an RCP.
 RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager"})
 _ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
 _KMS_KEY = re.compile(r"^arn:aws[a-z-]*:kms:[^:]*:\d{12}:key/")

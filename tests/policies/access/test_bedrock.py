@@ -28,12 +28,17 @@ def test_the_promises_covered(results):
     allowed = sorted(n for n, d in by_name.items() if d == "allow")
     assert allowed[0].startswith("a Studio notebook of fraud's data-scientist execution role invokes")
     assert any(n.startswith("data-scientist invokes the allow-listed") for n in allowed)
-    assert by_name["ml-engineer (not Bedrock-enabled) invokes amazon.titan-embed-text-v2:0"] == "deny"
-    assert by_name["model-consumer (not Bedrock-enabled) invokes amazon.titan-embed-text-v2:0"] == "deny"
-    outside = "data-scientist invokes amazon.titan-embed-text-v2:0 from outside the VPC (no endpoint)"
+    model = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    assert by_name[f"ml-engineer (not Bedrock-enabled) invokes {model}"] == "deny"
+    assert by_name[f"model-consumer (not Bedrock-enabled) invokes {model}"] == "deny"
+    outside = f"data-scientist invokes {model} from outside the VPC (no endpoint)"
     assert by_name[outside] == "deny"
     other = "data-scientist invokes meta.llama3-70b-instruct-v1:0, which is not allow-listed"
     assert by_name[other] == "deny"
-    unguarded = "data-scientist invokes amazon.titan-embed-text-v2:0 without the platform's guardrail"
+    unguarded = f"data-scientist invokes {model} without the platform's guardrail"
     assert by_name[unguarded] == "deny"
     assert next(d for s, d in results if s.name == unguarded).reason == "an explicit Deny applies"
+    # an encrypted guardrail's users decrypt with its key (review finding 2); a persona that is not
+    # Bedrock-enabled does not
+    assert by_name["data-scientist decrypts with the guardrail's key during inference"] == "allow"
+    assert by_name["model-consumer (not Bedrock-enabled) decrypts with the guardrail's key"] == "deny"
