@@ -94,7 +94,8 @@ class PrivateBedrock(Construct):
     - ``log_group`` (``logs.LogGroup | None``), ``logging_role`` (``iam.Role | None``), ``logging``
       (``cr.AwsCustomResource | None``).
     - ``guardrail`` (``bedrock.CfnGuardrail | None``), ``guardrail_version``
-      (``bedrock.CfnGuardrailVersion | None``).
+      (``bedrock.CfnGuardrailVersion | None``), ``guardrail_key`` (``kms.IKey | None``): the key the
+      guardrail is encrypted with, on which the invoke grant allows ``kms:Decrypt``.
     """
 
     def __init__(

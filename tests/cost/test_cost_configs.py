@@ -71,8 +71,9 @@ def test_demo_endpoint_at_its_minimum_of_two_instances(demo) -> None:
 
 
 def test_demo_keys_governance_and_ceiling(demo) -> None:
-    # data, artifacts, volumes, logs keys + the alert topic key + the alarm topic key
-    assert len([i for i in demo.items if i.category == "KMS keys"]) == 6
+    # data, artifacts, volumes, logs keys + the alert topic key + the alarm topic key + the Bedrock
+    # guardrail's own key
+    assert len([i for i in demo.items if i.category == "KMS keys"]) == 7
     rules = next(i for i in demo.items if i.resource.endswith("Config rules"))
     assert rules.quantity == 25 * 100  # 23 + the two feature-group rules
     assert [i.resource for i in demo.items if i.category == "GuardDuty"][-1].endswith("S3 data events")
