@@ -38,9 +38,19 @@ from cdk_secure_ml.core.bedrock import (
     model_id_problem,
 )
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    in_regulatory_packs,
+    justify_iam_lint,
+    skip_checkov,
+)
 
 __all__ = ["PrivateBedrock"]
+
+_MODEL_ARN_REASON = (
+    "The resources are the allow-listed foundation-model and inference-profile ARNs "
+    "(arn:<partition>:bedrock:<region>::foundation-model/<model id>); parliament splits ARNs at ':' and a "
+    "Bedrock model id carries its version after one (-v1:0), so none matches parliament's pattern.")
 
 #: The physical id of the logging configuration: one per account and Region (LOGGING_SOURCE).
 LOGGING_PHYSICAL_ID = "model-invocation-logging"
@@ -155,6 +165,10 @@ class PrivateBedrock(Construct):
                 guardrail_arn=guardrail_arn,
                 guardrail_key_arn=self.guardrail_key.key_arn if self.guardrail_key is not None else None),
         )
+        # parliament 1.6 splits an ARN at every ':', and a model id carries its version after one
+        # (meta.llama3-8b-instruct-v1:0), so no foundation-model or inference-profile ARN matches its pattern.
+        justify_iam_lint(self.invoke_policy, _MODEL_ARN_REASON, "RESOURCE_MISMATCH",
+                         policy="PolicyDocument/InvokeAllowListedModels")
         for role in self._enabled_roles(personas, enabled_personas):
             role.add_managed_policy(self.invoke_policy)
         if endpoint is not None:

@@ -40,7 +40,17 @@ from cdk_secure_ml.core.mlflow import (
     tracking_server_name_problems,
     tracking_server_size_problems,
 )
-from cdk_secure_ml.policies.acknowledgements import acknowledge_wildcards, justify_imported_resources
+from cdk_secure_ml.policies.acknowledgements import (
+    acknowledge,
+    acknowledge_wildcards,
+    justify_imported_resources,
+)
+from cdk_secure_ml.policies.ids import ack_id
+
+_BUCKET_ELSEWHERE_REASON = (
+    "The artifact store is the team's prefix of the artifacts bucket given to MlflowTrackingServers (the "
+    "platform's SecureBucket in the Foundation stack: SSE-KMS with the artifacts key, Block Public Access "
+    "on), which the pack's bucket rules check in its own template.")
 
 __all__ = ["MlflowTrackingServers", "mlflow_server_statements"]
 
@@ -216,6 +226,10 @@ class MlflowTrackingServers(Construct):
                 # The team tag is what the personas' ABAC compares: it must win over any stage-wide tag.
                 Tags.of(server).add(team_tag_key, team, priority=300)
             server.apply_removal_policy(removal_policy)
+            if Stack.of(artifacts_bucket) is not Stack.of(self):
+                # SML-ENC-23 judges the bucket of the artifact store when it is in the same template; the
+                # platform's artifacts bucket is in the Foundation stack, where the pack checks it.
+                acknowledge(server, _BUCKET_ELSEWHERE_REASON, ack_id("SML-ENC-23"))
             # The role's policy must exist before SageMaker validates the artifact store with it.
             server.node.add_dependency(role, policy)
             self.servers[team] = server

@@ -171,6 +171,11 @@ RESOURCE_VALUES: dict[str, tuple[str | None, dict[str, Callable[[str, str], str]
         "Ref": _arn("sagemaker", "endpoint-config/{name}"), "EndpointConfigName": _NAME,
     }),
     "AWS::SageMaker::NotebookInstance": ("NotebookInstanceName", {"Ref": _NAME}),
+    "AWS::Bedrock::Guardrail": (None, {
+        "GuardrailId": lambda name, lid: hex_id("", lid)[:12],
+        "GuardrailArn": lambda name, lid: (_ARN.format(service="bedrock") + "guardrail/"
+                                           + hex_id("", lid)[:12]),
+    }),
 }  # fmt: skip
 
 #: Parameter types (``Ref`` of a parameter without a default) → placeholder value.
