@@ -161,6 +161,8 @@ _EXPORTS = {
     "ServingStack": "cdk_secure_ml.stacks.serving",
     "StorageConfig": "cdk_secure_ml.config",
     "StudioConfig": "cdk_secure_ml.config",
+    "StudioCustomImage": "cdk_secure_ml.constructs.studio_images",
+    "StudioCustomImages": "cdk_secure_ml.constructs.studio_images",
     "StudioSpacesConfig": "cdk_secure_ml.config",
     "StudioStack": "cdk_secure_ml.stacks.studio",
     "StudioUserConfig": "cdk_secure_ml.config",
@@ -174,6 +176,7 @@ _EXPORTS = {
     "acknowledge": "cdk_secure_ml.policies.acknowledgements",
     "acknowledge_wildcards": "cdk_secure_ml.policies.acknowledgements",
     "add_compliance_packs": "cdk_secure_ml.policies.packs",
+    "add_custom_images_to_profile": "cdk_secure_ml.constructs.studio_images",
     "add_inference_component_endpoints": "cdk_secure_ml.stacks.inference_components",
     "add_private_spaces": "cdk_secure_ml.constructs.studio_spaces",
     "add_source_identity_trust": "cdk_secure_ml.constructs.identity",
@@ -237,6 +240,7 @@ _EXPORTS = {
     "skip_checkov": "cdk_secure_ml.policies.acknowledgements",
     "stage_kind_of": "cdk_secure_ml.config",
     "studio_access_statements": "cdk_secure_ml.constructs.identity",
+    "studio_custom_images": "cdk_secure_ml.stacks.studio",
     "studio_user_statements": "cdk_secure_ml.constructs.identity",
     "team_data_statements": "cdk_secure_ml.constructs.identity",
     "team_prefix_problems": "cdk_secure_ml.config",
@@ -395,6 +399,8 @@ __all__ = [
     "ServingStack",
     "StorageConfig",
     "StudioConfig",
+    "StudioCustomImage",
+    "StudioCustomImages",
     "StudioSpacesConfig",
     "StudioStack",
     "StudioUserConfig",
@@ -408,6 +414,7 @@ __all__ = [
     "acknowledge",
     "acknowledge_wildcards",
     "add_compliance_packs",
+    "add_custom_images_to_profile",
     "add_inference_component_endpoints",
     "add_private_spaces",
     "add_source_identity_trust",
@@ -471,6 +478,7 @@ __all__ = [
     "skip_checkov",
     "stage_kind_of",
     "studio_access_statements",
+    "studio_custom_images",
     "studio_user_statements",
     "team_data_statements",
     "team_prefix_problems",
@@ -709,6 +717,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         sdk_defaults_script,
         sdk_defaults_yaml,
     )
+    from cdk_secure_ml.constructs.studio_images import (  # noqa: F401
+        StudioCustomImage,
+        StudioCustomImages,
+        add_custom_images_to_profile,
+    )
     from cdk_secure_ml.constructs.studio_profiles import (  # noqa: F401
         profile_role_and_tags,
     )
@@ -790,5 +803,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         DEFAULT_MAX_PROFILES_PER_STACK,
         StudioStack,
         StudioUsersStack,
+        studio_custom_images,
         user_stack_slices,
     )

@@ -12,6 +12,10 @@ from pydantic import Field, field_validator
 from cdk_secure_ml.config._section import Problem, Section, each_item
 from cdk_secure_ml.config._types import check_tags
 from cdk_secure_ml.config.mlflow import MlflowConfig
+from cdk_secure_ml.config.studio_images import (
+    StudioCustomImageConfig,
+    duplicate_image_problems,
+)
 from cdk_secure_ml.config.studio_spaces import StudioSpacesConfig
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS, SAGEMAKER_NAME_RE
 
@@ -119,11 +123,17 @@ class StudioConfig(Section):
         default_factory=StudioSpacesConfig,
         description="Private spaces created for every user, and space EBS sizes (docs/studio.md, "
                     "\"Spaces\").")
+    custom_images: list[StudioCustomImageConfig] = Field(
+        default_factory=list,
+        description="Custom images from this account's private ECR, pinned by digest, offered in every "
+                    "user's JupyterLab or Code Editor spaces: {name, repository, digest, app_type, "
+                    "display_name} "
+                    "(docs/studio.md, \"Custom images\"). Default: none.")
     mlflow: MlflowConfig | None = Field(
         None, description="Managed MLflow tracking servers, per team or shared (docs/mlflow.md); default: "
                           "none.")
 
-    rules = (duplicate_user_problems, sso_setup_problems)
+    rules = (duplicate_user_problems, sso_setup_problems, duplicate_image_problems)
 
     @field_validator("job_tags")
     @classmethod

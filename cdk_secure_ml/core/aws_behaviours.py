@@ -328,6 +328,11 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "the domain's DefaultUserSettings) apply to the private spaces the user creates, not to shared "
        "spaces.",
        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html"),
+    _b("sagemaker.user-settings-take-precedence",
+       "Amazon SageMaker AI",
+       "A user profile's UserSettings take precedence over the domain's DefaultUserSettings (security groups "
+       "excepted: they are aggregated).",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserSettings.html"),
     _b("sagemaker-python-sdk.config-default-bucket-and-prefix",
        "SageMaker Python SDK",
        "SageMaker.PythonSDK.Modules.Session.DefaultS3Bucket and DefaultS3ObjectKeyPrefix in the SDK's config "
@@ -641,6 +646,27 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html",
        "D5"),
     # ---------------------------------------------------------------- Amazon SageMaker AI: managed MLflow
+    _b("sagemaker.image-name",
+       "Amazon SageMaker AI",
+       "A custom image's name (ImageName) is 1-63 letters and digits with single hyphens or dots between "
+       "them and unique in the account; a new name replaces the AWS::SageMaker::Image.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateImage.html"),
+    _b("sagemaker.image-version-base-image",
+       "Amazon SageMaker AI",
+       "An image version belongs to an existing image (ImageName) and its BaseImage is an Amazon ECR URI, "
+       "<account>.dkr.ecr.<region>.amazonaws.com/<repo> with a tag or a digest; a new BaseImage replaces the "
+       "AWS::SageMaker::ImageVersion.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateImageVersion.html"),
+    _b("sagemaker.app-image-config-name-unique",
+       "Amazon SageMaker AI",
+       "An AppImageConfig's name is up to 63 letters, digits and hyphens (no dots) and unique in the "
+       "account.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAppImageConfig.html"),
+    _b("sagemaker.custom-image-references",
+       "Amazon SageMaker AI",
+       "A CustomImages entry of a domain's or user profile's app settings names an image (ImageName) and an "
+       "AppImageConfig (AppImageConfigName) of the account, and changes in place (no interruption).",
+       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-customimage.html"),
     _b("sagemaker.mlflow-tracking-server-name",
        "Amazon SageMaker AI",
        "An MLflow tracking server's name (TrackingServerName) is 1-256 letters, digits and hyphens, starting "

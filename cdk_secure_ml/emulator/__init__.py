@@ -39,6 +39,7 @@ ADAPTER_MODULES = (
     "cdk_secure_ml.emulator.inference_components",
     "cdk_secure_ml.emulator.studio_apps",
     "cdk_secure_ml.emulator.studio_spaces",
+    "cdk_secure_ml.emulator.studio_images",
     "cdk_secure_ml.emulator.mlflow",
     "cdk_secure_ml.emulator.cloudtrail",
     "cdk_secure_ml.emulator.cloudwatch",

@@ -15,7 +15,7 @@ from cdk_secure_ml.stacks.feature_store import FeatureStoreStack
 from cdk_secure_ml.stacks.foundation import FoundationStack
 from cdk_secure_ml.stacks.governance import GovernanceStack
 from cdk_secure_ml.stacks.serving import ServingStack, approved_model_packages
-from cdk_secure_ml.stacks.studio import StudioStack, StudioUsersStack, user_stack_slices
+from cdk_secure_ml.stacks.studio import StudioStack, StudioUsersStack, studio_custom_images, user_stack_slices
 
 __all__ = ["MlPlatformStage"]
 
@@ -87,6 +87,7 @@ class MlPlatformStage(Stage):
                         team_tag_key=config.identity.team_tag_key,
                         sdk_defaults=self.studio.team_sdk_defaults,
                         spaces=config.studio.spaces,
+                        custom_images=studio_custom_images(config),
                         description=f"{config.name}: Studio user profiles (cdk-secure-ml)",
                     )
                 )

@@ -15,14 +15,26 @@ from cdk_secure_ml.constructs.identity import MlPersonas
 from cdk_secure_ml.constructs.mlflow import MlflowTrackingServers
 from cdk_secure_ml.constructs.naming import pascal_case
 from cdk_secure_ml.constructs.studio import SdkDefaultsLifecycleConfigs, SecureStudioDomain, sdk_defaults
+from cdk_secure_ml.constructs.studio_images import (
+    StudioCustomImage,
+    StudioCustomImages,
+    add_custom_images_to_profile,
+)
 from cdk_secure_ml.constructs.studio_spaces import add_private_spaces, apply_space_storage_defaults
 from cdk_secure_ml.stacks.foundation import FoundationStack
 
-__all__ = ["StudioStack", "StudioUsersStack", "user_stack_slices", "DEFAULT_MAX_PROFILES_PER_STACK"]
+__all__ = ["StudioStack", "StudioUsersStack", "user_stack_slices", "studio_custom_images",
+           "DEFAULT_MAX_PROFILES_PER_STACK"]
 
 #: A user profile is one resource (~0.6 KB of template); 400 per stack stays far below
 #: CloudFormation's 500 resources and 1 MB.
 DEFAULT_MAX_PROFILES_PER_STACK = 400
+
+
+def studio_custom_images(config: PlatformConfig) -> tuple[StudioCustomImage, ...]:
+    """``studio.custom_images`` as the construct's :class:`StudioCustomImage` (docs/studio.md)."""
+    return tuple(StudioCustomImage(name=i.name, repository=i.repository, digest=i.digest, app_type=i.app_type,
+                                   display_name=i.display_name) for i in config.studio.custom_images)
 
 
 class StudioStack(Stack):
@@ -34,6 +46,7 @@ class StudioStack(Stack):
     - ``team_sdk_defaults`` (``dict[str, dict]``): team -> the SDK defaults of its profiles.
     - ``parameters`` (``dict[str, ssm.StringParameter]``): setting -> SSM parameter jobs and tools read.
     - ``mlflow`` (``MlflowTrackingServers | None``): the managed MLflow tracking servers (``studio.mlflow``).
+    - ``custom_images`` (``StudioCustomImages | None``): the custom images (``studio.custom_images``).
     """
 
     def __init__(
@@ -81,6 +94,9 @@ class StudioStack(Stack):
         )
         apply_space_storage_defaults(self.domain, default_gib=studio.spaces.ebs_volume_size_gib,
                                      maximum_gib=studio.spaces.max_ebs_volume_size_gib)
+        images = studio_custom_images(config)
+        self.custom_images = StudioCustomImages(self, "CustomImages", domain=self.domain, images=images) \
+            if images else None
         self.mlflow = self._new_mlflow(config, foundation)
         self.parameters = self._publish_settings(config, foundation, personas)
 
@@ -146,6 +162,8 @@ class StudioUsersStack(Stack):
     :param sdk_defaults: team -> SDK defaults (``StudioStack.team_sdk_defaults``); teams without an
         entry use the domain's.
     :param spaces: ``studio.spaces``: the private spaces each user gets with the profile (none by default).
+    :param custom_images: the domain's custom images (:func:`studio_custom_images`), listed in the settings
+        of profiles that set their own app settings (a profile's settings take precedence over the domain's).
 
     Attributes:
 
@@ -166,6 +184,7 @@ class StudioUsersStack(Stack):
         team_tag_key: str = "team",
         sdk_defaults: Mapping[str, dict] | None = None,
         spaces: StudioSpacesConfig | None = None,
+        custom_images: Sequence[StudioCustomImage] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -187,6 +206,8 @@ class StudioUsersStack(Stack):
                 sso_user_name=user.sso_user_name,
                 sdk_defaults=self.sdk_lifecycle_configs.get(user.team),
             )
+            if custom_images and user.team in self.sdk_lifecycle_configs:
+                add_custom_images_to_profile(self.profiles[user.name], custom_images)
             if spaces is not None and spaces.private:
                 self.spaces[user.name] = add_private_spaces(
                     self, domain=domain, profile=self.profiles[user.name], user_name=user.name,

@@ -76,9 +76,11 @@ def test_the_platforms_sagemaker_types_are_all_implemented():
     ]
     assert unsupported_types(types) == []
     # Only the types moto has no API for are stand-ins; the job definition goes through moto's backend.
-    # (inference components are emulator/inference_components.py's stand-in, tested there)
+    # (inference components are emulator/inference_components.py's stand-in, custom images
+    # emulator/studio_images.py's, tested there)
     assert set(types[:5]) == {t for t in STAND_INS if t.startswith("AWS::SageMaker::")} - {
-        "AWS::SageMaker::InferenceComponent"}
+        "AWS::SageMaker::InferenceComponent", "AWS::SageMaker::Image", "AWS::SageMaker::ImageVersion",
+        "AWS::SageMaker::AppImageConfig"}
     assert "AWS::SageMaker::DataQualityJobDefinition" in ADAPTERS
 
 

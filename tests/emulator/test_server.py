@@ -17,11 +17,11 @@ def test_unsupported_types_names_what_nothing_creates():
             "AWS::EC2::VPC",
             "Custom::VpcRestrictDefaultSG",
             "AWS::SageMaker::UserProfile",
-            "AWS::SageMaker::AppImageConfig",
+            "AWS::SageMaker::Workteam",
             "Custom::Anything",
             "AWS::CloudFormation::WaitCondition",
         ]
-    ) == ["AWS::CloudFormation::WaitCondition", "AWS::SageMaker::AppImageConfig", "Custom::Anything"]
+    ) == ["AWS::CloudFormation::WaitCondition", "AWS::SageMaker::Workteam", "Custom::Anything"]
 
 
 def test_two_emulators_get_their_own_ports_and_stop():
