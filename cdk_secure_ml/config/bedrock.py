@@ -139,7 +139,10 @@ class BedrockConfig(Section):
             "model id (e.g. models: [anthropic.claude-3-5-sonnet-20240620-v1:0])"))],
         lambda bedrock: [] if bedrock.guardrail is None else [
             (("models", index), problem) for index, model in enumerate(bedrock.models)
-            if (problem := guardrail_model_problem(model)) is not None],
+            if (problem := guardrail_model_problem(model)) is not None] + [
+            (("inference_profiles", index, "id"), problem)
+            for index, profile in enumerate(bedrock.inference_profiles)
+            if (problem := guardrail_model_problem(profile.id)) is not None],
     )
 
 

@@ -140,7 +140,8 @@ class PrivateBedrock(Construct):
         if unknown or not enabled_personas:
             problems.append(f"enabled_personas {list(enabled_personas)} must name some of {list(PERSONAS)}")
         if guardrail_filters is not None:
-            problems += [p for m in models if (p := guardrail_model_problem(m))]
+            problems += [p for m in [*models, *(i for i, _ in inference_profiles)]
+                         if (p := guardrail_model_problem(m))]
         if problems:
             raise ValueError("PrivateBedrock: " + "; ".join(problems))
 
@@ -163,7 +164,9 @@ class PrivateBedrock(Construct):
             statements=bedrock_invoke_statements(
                 resource_arns=self.resource_arns, vpc_id=vpc.vpc_id if require_vpc_endpoint else None,
                 guardrail_arn=guardrail_arn,
-                guardrail_key_arn=self.guardrail_key.key_arn if self.guardrail_key is not None else None),
+                guardrail_key_arn=self.guardrail_key.key_arn if self.guardrail_key is not None else None,
+                guardrail_version=(self.guardrail_version.attr_version
+                                   if self.guardrail_version is not None else None)),
         )
         # parliament 1.6 splits an ARN at every ':', and a model id carries its version after one
         # (meta.llama3-8b-instruct-v1:0), so no foundation-model or inference-profile ARN matches its pattern.

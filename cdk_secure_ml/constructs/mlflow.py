@@ -226,9 +226,10 @@ class MlflowTrackingServers(Construct):
                 # The team tag is what the personas' ABAC compares: it must win over any stage-wide tag.
                 Tags.of(server).add(team_tag_key, team, priority=300)
             server.apply_removal_policy(removal_policy)
-            if Stack.of(artifacts_bucket) is not Stack.of(self):
-                # SML-ENC-23 judges the bucket of the artifact store when it is in the same template; the
-                # platform's artifacts bucket is in the Foundation stack, where the pack checks it.
+            elsewhere = Stack.of(artifacts_bucket) is not Stack.of(self)
+            if elsewhere and artifacts_bucket.encryption_key is not None:
+                # SML-ENC-23 judges the bucket of the artifact store when it is in the same template; a
+                # KMS-encrypted bucket of another stack (the platform's, in Foundation) is checked there.
                 acknowledge(server, _BUCKET_ELSEWHERE_REASON, ack_id("SML-ENC-23"))
             # The role's policy must exist before SageMaker validates the artifact store with it.
             server.node.add_dependency(role, policy)

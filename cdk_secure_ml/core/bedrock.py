@@ -74,10 +74,16 @@ GUARDRAILS_SUPPORTED_URL = "https://docs.aws.amazon.com/bedrock/latest/userguide
 
 
 def is_embedding_model(model_id: str) -> bool:
-    """Whether ``model_id`` names an embedding model (``amazon.titan-embed-text-v2:0``,
-    ``cohere.embed-english-v3``): the providers name them ``embed``."""
+    """Whether ``model_id`` names an embedding or reranking model (``amazon.titan-embed-text-v2:0``,
+    ``cohere.embed-english-v3``, ``amazon.nova-2-multimodal-embeddings-v1:0``, ``cohere.rerank-v3-5:0``):
+    the providers name them ``embed`` or ``rerank``. A cross-Region profile id (``us.<model id>``) is judged
+    by its model."""
     model = model_id.split(".", 1)[-1]
-    return model.startswith("embed") or "-embed-" in model or model.startswith("titan-embed")
+    if "." in model and model.split(".", 1)[0] in {"anthropic", "amazon", "cohere", "meta", "mistral",
+                                                   "ai21", "deepseek", "writer", "stability", "twelvelabs"}:
+        model = model.split(".", 1)[1]  # <geography>.<provider>.<model>
+    return (model.startswith(("embed", "rerank", "titan-embed")) or "-embed" in model
+            or "rerank" in model)
 
 
 def guardrail_model_problem(model_id: str) -> str | None:

@@ -23,7 +23,10 @@ import re
 CUSTOM_IMAGE_APP_TYPES = ("JupyterLab", "CodeEditor")
 IMAGE_NAME_RE = re.compile(r"^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$")
 APP_IMAGE_CONFIG_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-DISPLAY_NAME_RE = re.compile(r"^\S(.*\S)?$")
+# CloudFormation's pattern for ImageDisplayName, ^[A-Za-z0-9 -_]+$, is narrower than the API's: ASCII letters
+# and digits and the range ' '..'_' (no backtick, no {|}~, no accented letters)
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-image.html)
+DISPLAY_NAME_RE = re.compile(r"^(?! )[A-Za-z0-9 -_]+(?<! )$")
 DISPLAY_NAME_LIMIT = 128
 REPOSITORY_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 REPOSITORY_NAME_RANGE = (2, 256)
@@ -67,8 +70,9 @@ def digest_problems(digest: str) -> list[str]:
 def display_name_problems(display_name: str) -> list[str]:
     if len(display_name) <= DISPLAY_NAME_LIMIT and DISPLAY_NAME_RE.match(display_name):
         return []
-    return [f"display name {display_name!r} must be 1-{DISPLAY_NAME_LIMIT} characters without leading or "
-            "trailing spaces"]
+    return [f"display name {display_name!r} must be 1-{DISPLAY_NAME_LIMIT} characters of CloudFormation's "
+            "pattern ^[A-Za-z0-9 -_]+$ (ASCII letters, digits, spaces and most punctuation; no `{|}~ or "
+            "accented letters), without leading or trailing spaces"]
 
 
 def app_image_config_name(image_name: str) -> str:

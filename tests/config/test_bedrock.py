@@ -201,3 +201,21 @@ def test_an_embedding_model_is_accepted_without_a_guardrail():
     text = BASE + f"bedrock:\n  models: [{MODEL}, amazon.titan-embed-text-v2:0]\n"
     config = parse_config(text, source="t.yaml")
     assert config.bedrock.models[1] == "amazon.titan-embed-text-v2:0"
+
+
+@pytest.mark.parametrize("model", ["amazon.nova-2-multimodal-embeddings-v1:0", "cohere.rerank-v3-5:0",
+                                   "amazon.rerank-v1:0"])
+def test_embedding_and_rerank_models_are_refused_with_a_guardrail(model):
+    with pytest.raises(ConfigError, match=f"{model} is an embedding model"):
+        parse_config(BASE + f"bedrock:\n  models: [{MODEL}, {model}]\n  guardrail: {{}}\n", source="t.yaml")
+
+
+def test_an_embedding_inference_profile_is_refused_with_a_guardrail():
+    with pytest.raises(ConfigError) as info:
+        parse_config(BASE + textwrap.dedent(f"""\
+            bedrock:
+              models: [{MODEL}]
+              inference_profiles: [{{id: us.cohere.embed-v4:0, regions: [us-east-1]}}]
+              guardrail: {{}}
+            """), source="t.yaml")
+    assert [p.path for p in info.value.problems] == ["bedrock.inference_profiles.0.id"]

@@ -107,3 +107,13 @@ def test_an_unknown_app_type_and_a_blank_display_name_are_refused():
     )
     assert any(p.endswith("app_type") for p in problems)
     assert any("without leading or trailing spaces" in m for m in problems.values())
+
+
+@pytest.mark.parametrize("display_name", ["Café tools", "tools {gpu}", "a`b"])
+def test_a_display_name_outside_cloudformations_pattern_is_refused(display_name):
+    """CloudFormation's ImageDisplayName pattern is narrower than the API's (second AWS review, finding 5)."""
+    problems = _problems(
+        f"    - {{name: jl, repository: ml/jupyter, digest: '{DIGEST}', app_type: JupyterLab, "
+        f"display_name: '{display_name}'}}\n"
+    )
+    assert any("^[A-Za-z0-9 -_]+$" in m for m in problems.values()), problems

@@ -63,7 +63,10 @@ def test_invoke_policy(foundation):
     assert allow["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
     assert allow["Condition"]["StringEquals"] == {"aws:SourceVpc": {"Ref": stack.get_logical_id(
         stack.network.vpc.node.default_child)}}
-    assert "bedrock:GuardrailIdentifier" in allow["Condition"]["StringLike"]
+    (identifier,) = allow["Condition"]["StringLike"]["bedrock:GuardrailIdentifier"]
+    # exactly the current version: not the DRAFT, not an older, weaker version (second review, finding 1)
+    version_id = stack.get_logical_id(stack.bedrock.guardrail_version)
+    assert {"Fn::GetAtt": [version_id, "Version"]} in identifier["Fn::Join"][1]
     resources = _text(allow["Resource"])
     for region in ("us-east-1", "us-east-2", "us-west-2"):  # the profile's destination Regions
         assert f":bedrock:{region}::foundation-model/{MODEL}" in resources

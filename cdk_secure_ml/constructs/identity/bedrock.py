@@ -12,15 +12,16 @@ from cdk_secure_ml.core.bedrock import GUARDRAIL_ACTIONS, INVOKE_ACTIONS
 __all__ = ["bedrock_invoke_statements"]
 
 
-def guardrail_identifiers(guardrail_arn: str) -> list[str]:
-    """The values ``bedrock:GuardrailIdentifier`` takes for the guardrail: its ARN, or its ARN and a
-    version (``<arn>:1``) (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html)."""
-    return [guardrail_arn, f"{guardrail_arn}:*"]
+def guardrail_identifiers(guardrail_arn: str, version: str | None = None) -> list[str]:
+    """The values ``bedrock:GuardrailIdentifier`` may take: with ``version``, only ``<arn>:<version>`` (so a
+    caller cannot name the DRAFT or an older, weaker version); without, the ARN or the ARN and any version
+    (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html)."""
+    return [f"{guardrail_arn}:{version}"] if version is not None else [guardrail_arn, f"{guardrail_arn}:*"]
 
 
 def bedrock_invoke_statements(
     *, resource_arns: Sequence[str], vpc_id: str | None = None, guardrail_arn: str | None = None,
-    guardrail_key_arn: str | None = None,
+    guardrail_key_arn: str | None = None, guardrail_version: str | None = None,
 ) -> list[iam.PolicyStatement]:
     """The invoke grant of a Bedrock-enabled persona.
 
@@ -31,6 +32,8 @@ def bedrock_invoke_statements(
         https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpc).
     :param guardrail_arn: when given, the grant requires this guardrail on every request
         (``bedrock:GuardrailIdentifier``) and a Deny refuses any request that names none or another one.
+    :param guardrail_version: when given, requests must name exactly this version of the guardrail
+        (``<arn>:<version>``), not the DRAFT or an older one.
     :param guardrail_key_arn: the customer managed key the guardrail is encrypted with: whoever uses the
         guardrail during inference needs ``kms:Decrypt`` on it
         (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-kms.html).
@@ -43,7 +46,8 @@ def bedrock_invoke_statements(
     if vpc_id is not None:
         conditions["StringEquals"] = {"aws:SourceVpc": vpc_id}
     if guardrail_arn is not None:
-        conditions["StringLike"] = {"bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn)}
+        conditions["StringLike"] = {
+            "bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn, guardrail_version)}
     statements = [iam.PolicyStatement(
         sid="InvokeAllowListedModels", actions=list(INVOKE_ACTIONS), resources=list(resource_arns),
         conditions=conditions or None,
@@ -60,6 +64,6 @@ def bedrock_invoke_statements(
             sid="DenyInvokeWithoutPlatformGuardrail", effect=iam.Effect.DENY, actions=list(INVOKE_ACTIONS),
             resources=["*"],
             conditions={"StringNotLike": {
-                "bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn)}},
+                "bedrock:GuardrailIdentifier": guardrail_identifiers(guardrail_arn, guardrail_version)}},
         ))
     return statements

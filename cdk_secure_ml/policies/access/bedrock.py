@@ -38,6 +38,7 @@ def _inside(facts: Facts) -> dict[str, Any] | None:
         ("endpoint", "NetworkBedrockRuntimeEndpoint", "AWS::EC2::VPCEndpoint"),
         ("vpc", "NetworkVpc", "AWS::EC2::VPC"),
         ("guardrail", "BedrockGuardrail", "AWS::Bedrock::Guardrail"),
+        ("version", "BedrockGuardrailVersion", "AWS::Bedrock::GuardrailVersion"),
     )}
     if found["endpoint"] is None or found["vpc"] is None:
         return None
@@ -46,7 +47,10 @@ def _inside(facts: Facts) -> dict[str, Any] | None:
     if found["guardrail"] is not None:
         stack, lid = found["guardrail"]
         arn = assembly.resolve(stack, {"Fn::GetAtt": [lid, "GuardrailArn"]})
-        context["bedrock:GuardrailIdentifier"] = f"{arn}:1"  # the version the personas name
+        version = "1"
+        if found["version"] is not None:  # the version the grant pins
+            version = assembly.resolve(found["version"][0], {"Fn::GetAtt": [found["version"][1], "Version"]})
+        context["bedrock:GuardrailIdentifier"] = f"{arn}:{version}"
     return context
 
 
@@ -99,6 +103,11 @@ def bedrock(facts: Facts) -> Iterator[Scenario]:
         if "bedrock:GuardrailIdentifier" in inside:
             yield Scenario(f"{persona} invokes {model_id} without the platform's guardrail", role.arn,
                            _INVOKE, model, "deny", unguarded, tags, "bedrock")
+            # the grant pins the current version: the DRAFT (or an older version) is refused
+            draft = {**inside, "bedrock:GuardrailIdentifier":
+                     str(inside["bedrock:GuardrailIdentifier"]).rsplit(":", 1)[0] + ":DRAFT"}
+            yield Scenario(f"{persona} invokes {model_id} naming the guardrail's DRAFT", role.arn,
+                           _INVOKE, model, "deny", draft, tags, "bedrock")
         if key is not None:  # an encrypted guardrail's users need kms:Decrypt on its key
             yield Scenario(f"{persona} decrypts with the guardrail's key during inference", role.arn,
                            "kms:Decrypt", key, "allow", {}, tags, "bedrock")

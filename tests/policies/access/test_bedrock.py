@@ -42,3 +42,5 @@ def test_the_promises_covered(results):
     # Bedrock-enabled does not
     assert by_name["data-scientist decrypts with the guardrail's key during inference"] == "allow"
     assert by_name["model-consumer (not Bedrock-enabled) decrypts with the guardrail's key"] == "deny"
+    # the grant pins the guardrail's current version (second AWS review, finding 1)
+    assert by_name[f"data-scientist invokes {model} naming the guardrail's DRAFT"] == "deny"
