@@ -47,9 +47,19 @@ def _version() -> str:
         return "0.0.0"
 
 
+class _LazyVersion(argparse.Action):
+    """``--version``: reads the installed version only when asked (importlib.metadata costs ~25 ms of every
+    ``secure-ml check``, which bench/check_vs_checkov.py measures)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Policy checks for secure ML environments on AWS.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_LazyVersion, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
