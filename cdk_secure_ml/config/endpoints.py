@@ -275,16 +275,12 @@ class EndpointConfig(Section):
     @field_validator("team")
     @classmethod
     def _team(cls, team: str | None) -> str | None:
-        if team is not None and not _TEAM_SEGMENT_RE.match(team):
-            raise ValueError(f"{team!r} is not a team name (one S3 key segment: letters, digits, -_.)")
-        return team
+        return None if team is None else team_segment(team)
 
     @field_validator("image_repository")
     @classmethod
     def _repository(cls, name: str) -> str:
-        if not 2 <= len(name) <= 256 or not _ECR_REPOSITORY_RE.match(name):
-            raise ValueError(f"{name!r} is not an ECR repository name (lower-case, e.g. team-a/churn)")
-        return name
+        return ecr_repository_name(name)
 
     def model_package_groups(self) -> list[str]:
         """The model package groups this endpoint (or one of its variants) deploys from."""
@@ -345,6 +341,24 @@ def endpoint_team_problems(platform: Any) -> list[Problem]:
         return [(("endpoints", index, "team"), message)]
 
     return each_item(platform.endpoints, check)
+
+
+def team_segment(team: str) -> str:
+    """``team``, when it is a team name usable as one S3 key segment (the team's prefix).
+
+    :raises ValueError: naming the value and what a team name may hold."""
+    if not _TEAM_SEGMENT_RE.match(team):
+        raise ValueError(f"{team!r} is not a team name (one S3 key segment: letters, digits, -_.)")
+    return team
+
+
+def ecr_repository_name(name: str) -> str:
+    """``name``, when it is a private ECR repository name (2-256 characters, lower case, ``/`` namespaces).
+
+    :raises ValueError: naming the value and the expected shape."""
+    if not 2 <= len(name) <= 256 or not _ECR_REPOSITORY_RE.match(name):
+        raise ValueError(f"{name!r} is not an ECR repository name (lower-case, e.g. team-a/churn)")
+    return name
 
 
 def consumer_endpoint_problems(platform: Any) -> list[Problem]:

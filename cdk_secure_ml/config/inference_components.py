@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from cdk_secure_ml.config._section import Section, each_item
 from cdk_secure_ml.config._types import hosting_check
-from cdk_secure_ml.config.endpoints import _ECR_REPOSITORY_RE, _TEAM_SEGMENT_RE, ImageRef, ModelDataKey
+from cdk_secure_ml.config.endpoints import ImageRef, ModelDataKey, ecr_repository_name, team_segment
 from cdk_secure_ml.core.hosting.inference_components import (
     ROUTING_STRATEGIES,
     InferenceComponentOptions,
@@ -121,16 +121,12 @@ class InferenceComponentEndpointConfig(Section):
     @field_validator("team")
     @classmethod
     def _team(cls, team: str) -> str:
-        if not _TEAM_SEGMENT_RE.match(team):
-            raise ValueError(f"{team!r} is not a team name (one S3 key segment: letters, digits, -_.)")
-        return team
+        return team_segment(team)
 
     @field_validator("image_repository")
     @classmethod
     def _repository(cls, name: str) -> str:
-        if not 2 <= len(name) <= 256 or not _ECR_REPOSITORY_RE.match(name):
-            raise ValueError(f"{name!r} is not an ECR repository name (lower-case, e.g. team-a/churn)")
-        return name
+        return ecr_repository_name(name)
 
 
 # --------------------------------------------------------------------------------------------------
