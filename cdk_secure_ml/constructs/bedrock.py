@@ -38,12 +38,7 @@ from cdk_secure_ml.core.bedrock import (
     model_id_problem,
 )
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS
-from cdk_secure_ml.policies.acknowledgements import (
-    acknowledge,
-    in_regulatory_packs,
-    justify_iam_lint,
-    skip_checkov,
-)
+from cdk_secure_ml.policies.acknowledgements import acknowledge_sdk_call_handler, justify_iam_lint
 
 __all__ = ["PrivateBedrock"]
 
@@ -306,21 +301,4 @@ class PrivateBedrock(Construct):
         # PutModelInvocationLoggingConfiguration checks that the role may write to the log group when it
         # is called: the call waits for the role's policy, not only the role.
         self.logging.node.add_dependency(self.logging_role, logging_policy)
-        _acknowledge_sdk_call_handler(self, self.logging)
-
-
-def _acknowledge_sdk_call_handler(scope: Construct, resource: cr.AwsCustomResource) -> None:
-    """The gates' findings on the stack-wide singleton handler of aws-cdk-lib's AwsCustomResource."""
-    acknowledge(resource, _SDK_CALL_HANDLER, *in_regulatory_packs("IAMNoInlinePolicy"),
-                "AwsSolutions-IAM5[Resource::*]")
-    handler = Stack.of(scope).node.try_find_child("AWS679f53fac002430cb0da5b7982bd2287")
-    if handler is None:
-        return
-    acknowledge(
-        handler, _SDK_CALL_HANDLER,
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-        *in_regulatory_packs("LambdaConcurrency"), *in_regulatory_packs("LambdaDLQ"),
-        *in_regulatory_packs("LambdaInsideVPC"),
-    )
-    skip_checkov(handler, _SDK_CALL_HANDLER, "CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
-
+        acknowledge_sdk_call_handler(self.logging, _SDK_CALL_HANDLER, "AwsSolutions-IAM5[Resource::*]")

@@ -40,7 +40,7 @@ from cdk_secure_ml.core.endpoint_hub import (
     unsupported_hub_services,
 )
 from cdk_secure_ml.core.network import DEFAULT_INTERFACE_ENDPOINTS
-from cdk_secure_ml.policies.acknowledgements import acknowledge, in_regulatory_packs, skip_checkov
+from cdk_secure_ml.policies.acknowledgements import acknowledge_sdk_call_handler
 
 __all__ = ["EndpointHubSpoke", "MlEndpointHub"]
 
@@ -273,7 +273,7 @@ class MlEndpointHub(Construct):
                 retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN,
             ),
         )
-        _acknowledge_sdk_call_handler(self, resource)
+        acknowledge_sdk_call_handler(resource, _SDK_CALL_HANDLER)
         return resource
 
     def _zones(self, platform: str, region: str) -> None:
@@ -307,20 +307,6 @@ _SDK_CALL_HANDLER = (
     "transit gateway."
 )
 
-
-def _acknowledge_sdk_call_handler(scope: Construct, resource: cr.AwsCustomResource) -> None:
-    """The gates' findings on the stack-wide singleton handler of aws-cdk-lib's AwsCustomResource."""
-    acknowledge(resource, _SDK_CALL_HANDLER, *in_regulatory_packs("IAMNoInlinePolicy"))
-    handler = Stack.of(scope).node.try_find_child("AWS679f53fac002430cb0da5b7982bd2287")
-    if handler is None:
-        return
-    acknowledge(
-        handler, _SDK_CALL_HANDLER,
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-        *in_regulatory_packs("LambdaConcurrency"), *in_regulatory_packs("LambdaDLQ"),
-        *in_regulatory_packs("LambdaInsideVPC"),
-    )
-    skip_checkov(handler, _SDK_CALL_HANDLER, "CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
 
 
 class EndpointHubSpoke(Construct):

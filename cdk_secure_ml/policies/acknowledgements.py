@@ -31,6 +31,7 @@ from .ids import PLUGIN_NAME
 #: gives the three ids.
 __all__ = [
     "acknowledge",
+    "acknowledge_sdk_call_handler",
     "acknowledge_wildcards",
     "in_regulatory_packs",
     "justify_iam_lint",
@@ -286,3 +287,27 @@ def justify_imported_resources(policy: iam.ManagedPolicy, reason: str) -> None:
                              detail="*Fn::ImportValue*")
 
     policy.node.add_validation(_OnResolvedDocument(policy, act))
+
+
+#: The construct id aws-cdk-lib gives the stack-wide singleton Lambda function of ``AwsCustomResource``.
+SDK_CALL_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+
+
+def acknowledge_sdk_call_handler(resource: IConstruct, reason: str, *resource_rule_ids: str) -> None:
+    """The gates' findings on an aws-cdk-lib ``AwsCustomResource`` and on its stack-wide singleton handler.
+
+    ``resource`` gets its inline-policy findings (the regulatory packs' IAMNoInlinePolicy) and
+    ``resource_rule_ids`` acknowledged with ``reason``; the handler (if the stack has one yet) its basic
+    execution policy, concurrency, DLQ and VPC findings, and the matching checkov skips.
+    """
+    acknowledge(resource, reason, *in_regulatory_packs("IAMNoInlinePolicy"), *resource_rule_ids)
+    handler = Stack.of(resource).node.try_find_child(SDK_CALL_HANDLER_ID)
+    if handler is None:
+        return
+    acknowledge(
+        handler, reason,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        *in_regulatory_packs("LambdaConcurrency"), *in_regulatory_packs("LambdaDLQ"),
+        *in_regulatory_packs("LambdaInsideVPC"),
+    )
+    skip_checkov(handler, reason, "CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")

@@ -179,3 +179,24 @@ class EndpointBase(EndpointMetrics, Construct):
 
     def _describe(self) -> str:
         return f"SecureEndpoint {self.endpoint_name}"
+
+    def _new_execution_role(self, role_path: str | None, description: str) -> None:
+        """``self.role`` (``ExecutionRole``, trusted by SageMaker of this account only) and ``self._policy``
+        (``ExecutionPolicy``, its empty least-privilege managed policy, which the subclass fills)."""
+        stack = Stack.of(self)
+        self.role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal(
+                "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+            ),
+            description=description,
+            # A delivery account's model registry admits execution roles by path (constructs/delivery.py).
+            path=role_path,
+        )
+        self._policy = iam.ManagedPolicy(
+            self,
+            "ExecutionPolicy",
+            roles=[self.role],
+            description=f"SageMaker endpoint {self.name}: least privilege",
+        )

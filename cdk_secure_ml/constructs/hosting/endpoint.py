@@ -409,22 +409,7 @@ class SecureEndpoint(EndpointBase):
 
     def _execution_role(self, role_path: str | None, sources: list[ModelSource]) -> None:
         stack = Stack.of(self)
-        self.role = iam.Role(
-            self,
-            "ExecutionRole",
-            assumed_by=iam.ServicePrincipal(
-                "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
-            ),
-            description=f"Execution role of SageMaker endpoint {self.name}",
-            # A delivery account's model registry admits execution roles by path (constructs/delivery.py).
-            path=role_path,
-        )
-        self._policy = iam.ManagedPolicy(
-            self,
-            "ExecutionPolicy",
-            roles=[self.role],
-            description=f"SageMaker endpoint {self.name}: least privilege",
-        )
+        self._new_execution_role(role_path, f"Execution role of SageMaker endpoint {self.name}")
         self.model_packages = list(dict.fromkeys(s.model_package_arn for s in sources if s.model_package_arn))
         for statement in model_access_statements(
             sources,

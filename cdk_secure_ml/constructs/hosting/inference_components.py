@@ -279,21 +279,8 @@ class InferenceComponentEndpoint(EndpointBase):
         """The role of the endpoint config (SageMaker uses it for every component's model): read the models,
         pull their images, write the log group, put metrics, and create ENIs in this VPC."""
         stack = Stack.of(self)
-        self.role = iam.Role(
-            self,
-            "ExecutionRole",
-            assumed_by=iam.ServicePrincipal(
-                "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
-            ),
-            description=f"Execution role of SageMaker inference-component endpoint {self.name}",
-            path=role_path,
-        )
-        self._policy = iam.ManagedPolicy(
-            self,
-            "ExecutionPolicy",
-            roles=[self.role],
-            description=f"SageMaker endpoint {self.name}: least privilege",
-        )
+        self._new_execution_role(
+            role_path, f"Execution role of SageMaker inference-component endpoint {self.name}")
         statements = model_access_statements(
             [c.source for c in components],
             scope=self,
