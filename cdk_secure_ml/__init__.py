@@ -174,6 +174,7 @@ _EXPORTS = {
     "VPC_JOB_ACTIONS": "cdk_secure_ml.constructs.identity",
     "ack_id": "cdk_secure_ml.policies.plugin",
     "acknowledge": "cdk_secure_ml.policies.acknowledgements",
+    "acknowledge_sdk_call_handler": "cdk_secure_ml.policies.acknowledgements",
     "acknowledge_wildcards": "cdk_secure_ml.policies.acknowledgements",
     "add_compliance_packs": "cdk_secure_ml.policies.packs",
     "add_custom_images_to_profile": "cdk_secure_ml.constructs.studio_images",
@@ -412,6 +413,7 @@ __all__ = [
     "VPC_JOB_ACTIONS",
     "ack_id",
     "acknowledge",
+    "acknowledge_sdk_call_handler",
     "acknowledge_wildcards",
     "add_compliance_packs",
     "add_custom_images_to_profile",
@@ -742,6 +744,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     )
     from cdk_secure_ml.policies.acknowledgements import (  # noqa: F401
         acknowledge,
+        acknowledge_sdk_call_handler,
         acknowledge_wildcards,
         in_regulatory_packs,
         justify_iam_lint,

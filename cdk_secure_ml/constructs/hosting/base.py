@@ -43,8 +43,8 @@ class EndpointBase(EndpointMetrics, Construct):
 
     Attributes: ``endpoint_name`` (``str``, the physical name), ``endpoint_arn`` (``str``), ``endpoint_ref``
     (``EndpointReference``), ``stack`` (``Stack``), ``env`` (``ResourceEnvironment``), ``connections``
-    (``ec2.Connections`` of its security groups), ``variant_options`` (``list[EndpointVariantOptions]``), and
-    the ``metric_*`` methods of ``EndpointMetrics``.
+    (``ec2.Connections`` of its security groups), ``variant_options`` (``list[EndpointVariantOptions]``),
+    ``role`` (``iam.Role``, the execution role), and the ``metric_*`` methods of ``EndpointMetrics``.
     """
 
     name: str
