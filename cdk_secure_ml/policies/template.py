@@ -1,8 +1,9 @@
 """Template loading: read CloudFormation templates (JSON or YAML), find them in directories, and model
 them as :class:`Template` and :class:`Resource` for the rules.
 
-The bottom layer of the policy engine: it imports only :mod:`.intrinsics` (resolution), json and PyYAML,
-never the rules or aws_cdk, so ``secure-ml check`` starts in milliseconds.
+The bottom layer of the policy engine: it imports only :mod:`.cfn_yaml` (YAML with the short forms),
+:mod:`.intrinsics` (resolution), :mod:`.transforms`, json and PyYAML, never the rules or aws_cdk, so
+``secure-ml check`` starts in milliseconds.
 
 Line numbers: each resource knows the line of its logical id in its file (:attr:`Resource.line`), taken
 from a parser, never from a text search. YAML templates are composed by PyYAML anyway, so their lines
@@ -24,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from .cfn_yaml import CfnYamlLoader, child_node, load_yaml, resource_lines
 from .intrinsics import NO_VALUE, Resolver, Unresolved, describe
 from .transforms import FOR_EACH_PREFIX, expand
 
@@ -70,96 +72,7 @@ class TemplateError(InputError):
 
 
 # --------------------------------------------------------------------------------------------------
-# YAML with CloudFormation's short forms
-
-
-def _yaml_loader_base() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class CfnYamlLoader(_yaml_loader_base()):  # type: ignore[misc]
-    """SafeLoader with CloudFormation's short-form intrinsics (``!Ref``, ``!GetAtt``, ``!Sub`` …).
-
-    Timestamps are not converted (``Version: 2012-10-17`` stays a string, as CloudFormation reads it).
-    """
-
-
-CfnYamlLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in CfnYamlLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_node(loader: yaml.Loader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    assert isinstance(node, yaml.MappingNode)
-    return loader.construct_mapping(node, deep=True)
-
-
-def _make_constructor(key: str):
-    def construct(loader: yaml.Loader, node: yaml.Node) -> dict[str, Any]:
-        return {key: _construct_node(loader, node)}
-
-    return construct
-
-
-def _construct_getatt(loader: yaml.Loader, node: yaml.Node) -> dict[str, Any]:
-    value = _construct_node(loader, node)
-    if isinstance(value, str):
-        logical_id, _, attribute = value.partition(".")
-        return {"Fn::GetAtt": [logical_id, attribute]}
-    return {"Fn::GetAtt": value}
-
-
-SHORT_FORMS = (
-    "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
-    "Transform", "If", "Equals", "Not", "And", "Or", "Contains", "Length", "ToJsonString",
-)  # fmt: skip
-for _name in SHORT_FORMS:
-    CfnYamlLoader.add_constructor(f"!{_name}", _make_constructor(f"Fn::{_name}"))
-CfnYamlLoader.add_constructor("!Ref", _make_constructor("Ref"))
-CfnYamlLoader.add_constructor("!Condition", _make_constructor("Condition"))
-CfnYamlLoader.add_constructor("!GetAtt", _construct_getatt)
-
-
-def load_yaml(text: str, loader: type = CfnYamlLoader) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML ``text`` once into ``(data, root node)``; the node tree keeps each value's line.
-
-    Raises ``yaml.YAMLError`` (a ``MarkedYAMLError`` carries the line) on invalid input.
-    """
-    parser = loader(text)
-    try:
-        node = parser.get_single_node()
-        return (parser.construct_document(node) if node is not None else None), node
-    finally:
-        parser.dispose()
-
-
-# --------------------------------------------------------------------------------------------------
-# Line numbers
-
-
-def resource_lines(root: yaml.Node | None) -> dict[str, int]:
-    """``{logical id: 1-based line of its key}`` under ``Resources`` of a composed template.
-
-    A duplicate key maps to its last occurrence, the one the parsers keep."""
-    resources = child_node(root, "Resources")
-    if not isinstance(resources, yaml.MappingNode):
-        return {}
-    return {
-        key.value: key.start_mark.line + 1 for key, _ in resources.value if isinstance(key, yaml.ScalarNode)
-    }
-
-
-def child_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node under ``key`` of a mapping node (the last one, as in the data), or None."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
-    return found[-1] if found else None
+# Line numbers of JSON templates (YAML's come with the nodes: .cfn_yaml.resource_lines)
 
 
 _WHITESPACE_RE = re.compile(r"[ \t\n\r]*")  # JSON's insignificant whitespace
