@@ -18,7 +18,6 @@ Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -283,6 +282,8 @@ def rules_explained(ids: Sequence[str]) -> str:
     """
     unknown = [i for i in ids if i.upper() not in RULES_BY_ID]
     if unknown:
+        import difflib  # only for the hint: every `secure-ml` run would pay for it at the top
+
         hints = [f"{i!r} (did you mean {', '.join(close)}?)" if (close := difflib.get_close_matches(
             i.upper(), RULES_BY_ID, n=3, cutoff=0.6)) else repr(i) for i in unknown]
         raise UsageError(f"unknown rule id {', '.join(hints)}; secure-ml rules lists them all")

@@ -9,9 +9,11 @@ over one resource (and its template, for cross-resource rules) that yields viola
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .findings import CANNOT_VERIFY, Severity
@@ -85,6 +87,11 @@ class RunContext:
     cdk_acknowledgements: bool = True
     templates: tuple[Template, ...] = field(default=(), compare=False)
 
+    @cached_property
+    def input_names(self) -> frozenset[str]:
+        """The file names (without their directories) of ``input_files``."""
+        return frozenset(os.path.basename(f) for f in self.input_files)
+
 
 Check = Callable[[Resource, Template], Iterable[Violation]]
 ContextCheck = Callable[[Resource, Template, RunContext], Iterable[Violation]]
@@ -108,7 +115,8 @@ class Rule:
     ``any_resource``: the rule applies to every resource whatever its type (``resource_types`` is then
     empty). ``takes_context``: the check takes a third argument, the :class:`RunContext`.
     ``reads_properties``: when the resource's whole ``Properties`` is unresolvable, the check is not
-    run and "cannot verify" is reported instead (False for checks that read only ``Metadata``).
+    run and "cannot verify" is reported instead (False for checks that read only ``Metadata`` or the
+    template's notes; the runner does not rerun those on a template's variants, which change neither).
     ``references``: AWS documentation for the rule, most relevant first (see :attr:`help_uri`).
     """
 

@@ -20,7 +20,6 @@ imports nothing of the package but :mod:`.intrinsics` helpers.
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +114,8 @@ def _language_extensions(result: Expansion, file: str) -> None:
     except ImportError:
         result.notes += [("", f"{key} not expanded: cfn-lint is not installed ({_INSTALL})") for key in loops]
         return
+    import logging  # here, not at the top: only expansion needs it, and check starts faster without
+
     logging.getLogger("cfnlint").setLevel(logging.CRITICAL)
     before = set(_mapping(result.data.get("Resources")))
     try:
@@ -164,6 +165,8 @@ def _sam(result: Expansion) -> None:
         props = _mapping(_mapping(resource).get("Properties"))
         if prop and isinstance(props.get(prop), str) and not props[prop].startswith("s3://"):
             props[prop] = "s3://local-artifact/" + props[prop].lstrip("./")
+    import logging  # here, not at the top: only translation needs it
+
     logging.getLogger("samtranslator").setLevel(logging.CRITICAL)
     try:
         # A session with a region and nothing else: the translator reads the region from it and makes

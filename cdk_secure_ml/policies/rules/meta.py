@@ -48,9 +48,8 @@ def acknowledgement_known(resource: Resource, template: Template, run: RunContex
     *.nested.template.json).""",
 )  # fmt: skip
 def nested_stack(resource: Resource, template: Template, run: RunContext) -> Iterator[Violation]:
-    checked = {os.path.basename(f) for f in run.input_files}
     asset = resource.metadata.get("aws:asset:path")
-    if isinstance(asset, str) and os.path.basename(asset) in checked:
+    if isinstance(asset, str) and os.path.basename(asset) in run.input_names:
         return
     local = nested_template_path(template, resource)
     if local is not None and os.path.normpath(str(local)) in run.input_files:
