@@ -1,5 +1,5 @@
-"""The YAML loader's own constructor (``cfn_yaml.construct``) gives exactly what PyYAML's constructor gives
-for the same :class:`CfnYamlLoader`: on every YAML file of the repository, and on the cases that take PyYAML's
+"""The YAML loader's own constructor and resolver (``cfn_yaml``) give exactly what PyYAML's give for the
+same :class:`CfnYamlLoader`: on every YAML file of the repository, and on the cases that take PyYAML's
 generic path (merge keys, numbers, booleans, null, keys that are not strings, unknown tags)."""
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ YAML_FILES = sorted(
 )
 
 
+class _PyYamlResolver(CfnYamlLoader):  # type: ignore[misc,valid-type]
+    """The same loader with PyYAML's own resolver (cfn_yaml replaces it with a shorter one)."""
+
+    resolve = yaml.resolver.BaseResolver.resolve
+
+
 def _pyyaml(text: str) -> Any:
-    loader = CfnYamlLoader(text)
+    loader = _PyYamlResolver(text)
     try:
         node = loader.get_single_node()
         return None if node is None else loader.construct_document(node)
