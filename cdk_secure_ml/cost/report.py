@@ -44,7 +44,10 @@ def _category_lines(items: list[CostItem]) -> list[str]:
         missing = len(group) - len(priced)
         detail = "; ".join(dict.fromkeys(i.note for i in group if i.note and i.monthly is not None))
         unverified = " *" if any(not i.verified for i in group if i.monthly is not None) else ""
-        amount = _money(round(sum(priced), 2)) + (f" + {missing} without price" if missing else "")
+        if not priced:
+            amount = "no price"
+        else:
+            amount = _money(round(sum(priced), 2)) + (f" + {missing} without price" if missing else "")
         lines.append(
             f"  {category:<22} {len(group):>3} item(s) {amount:>12}{unverified}"
             + (f"  ({detail[:90]})" if detail else "")
