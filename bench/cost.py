@@ -154,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         hub_dir = Path(args.hub_assembly) if args.hub_assembly else _synth(args.hub_config, Path(tmp) / "hub")
         hub = estimate_assembly(hub_dir)
         _print(per_account, hub, args.config, args.hub_assembly or args.hub_config)
+        # Fixed charges without a price (docs/cost.md, "Coverage") make every figure a lower bound.
+        missing = sorted({i.category for e in (per_account, hub) for i in e.unpriced})
+        if missing:
+            print("lower bounds: billed while they exist, without price in the snapshot: "
+                  + ", ".join(missing))
         demo = _synth("config/demo.yaml", Path(tmp) / "demo")
         inner, process = _timings(demo, args.repeat)
         print(f"secure-ml cost on the demo assembly: {inner * 1000:.0f} ms in process, {process:.2f} s as a "

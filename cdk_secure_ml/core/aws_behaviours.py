@@ -999,6 +999,25 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "100 Profile-VPC associations, each one beyond is billed per hour, and the owner pays for "
        "associations that the accounts it shares a Profile with make in their own VPCs.",
        "https://aws.amazon.com/route53/pricing/"),
+    _b("pricing.inference-component-on-endpoint-instances",
+       "Amazon SageMaker AI",
+       "An inference component is deployed onto an existing endpoint and runs on the compute resources that "
+       "endpoint hosts; it brings no instances of its own.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceComponent.html"),
+    _b("pricing.feature-store-online-store-usage",
+       "Amazon SageMaker AI",
+       "A feature group's standard online store in the on-demand throughput mode (the default) is charged "
+       "for the reads and writes it serves; the InMemory tier is a separate storage type, priced apart.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-throughput-mode.html"),
+    _b("pricing.iam-no-charge",
+       "AWS Identity and Access Management",
+       "IAM (roles, policies) is offered at no additional charge.",
+       "https://docs.aws.amazon.com/cost-management/latest/userguide/security-iam.html"),
+    _b("pricing.bedrock-guardrails-per-evaluation",
+       "Amazon Bedrock",
+       "A guardrail evaluates the inputs and outputs of the inference calls that reference it, and its "
+       "pricing (Amazon Bedrock's pricing page) is per text unit each of its policies evaluates: usage.",
+       "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-how.html"),
     _b("pricing.cdk-environment-agnostic-manifest",
        "AWS CDK",
        "A stack synthesized without an account or region is environment-agnostic: the cloud assembly "

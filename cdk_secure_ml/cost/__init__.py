@@ -1,7 +1,9 @@
 """What a synthesized platform costs a month: ``secure-ml cost`` and its model (docs/cost.md).
 
 CDK-free: reads ``cdk.out`` (:mod:`.assembly`), prices from a dated snapshot (:mod:`.prices`), the
-estimate (:mod:`.estimate`, with the named assumptions of :mod:`.model`) and its reports (:mod:`.report`).
+estimate (:mod:`.estimate`, with the named assumptions of :mod:`.model`), what it covers (:mod:`.coverage`:
+every resource type priced, billable without a price, free, or reported unknown) and its reports
+(:mod:`.report`).
 
 .. code-block:: python
 

@@ -30,6 +30,11 @@ attachments do).
 
 Not counted: data processed and transferred, requests (KMS, S3, API calls), S3 storage, Model Monitor and
 other jobs, free tiers and trials.
+
+Every other resource is sorted by :mod:`.coverage` against ``data/resource_types.json``: a billable type
+without a price is listed (a fixed charge also as an item without price, so the total reads "at least"),
+a free type needs nothing, and a type the table does not know gets a warning ("unknown: not priced, may
+bill").
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assembly import UNKNOWN_REGION, StackTemplate
+from .coverage import TypeTable, classify, load_type_table
 from .model import CostAssumptions, CostEstimate, CostItem
 from .prices import PriceBook
 
@@ -526,10 +532,12 @@ def estimate(
     prices: PriceBook,
     assumptions: CostAssumptions | None = None,
     default_region: str | None = None,
+    types: TypeTable | None = None,
 ) -> CostEstimate:
     """Itemise the fixed monthly cost of ``stacks`` (from :func:`~.assembly.read_assembly`).
 
     ``default_region`` prices stacks whose region is unknown; without it their items have no price.
+    ``types`` is the resource type table (default: the one shipped, :func:`~.coverage.load_type_table`).
     """
     a = assumptions or CostAssumptions()
     envs: dict[tuple[str, str], _Env] = {}
@@ -556,4 +564,18 @@ def estimate(
         for f in ESTIMATORS
         for item in f(env, _Pricer(env, prices), a)
     ]
-    return CostEstimate(items, a, prices.date, prices.file, warnings)
+    everything = (
+        (env.account, env.region, stack, lid, r)
+        for _, env in sorted(envs.items())
+        for stack, lid, r in env.resources
+    )
+    coverage = classify(everything, types or load_type_table())
+    return CostEstimate(
+        items + coverage.items(),
+        a,
+        prices.date,
+        prices.file,
+        warnings + coverage.warnings(),
+        coverage.not_priced,
+        coverage.unknown,
+    )

@@ -110,15 +110,62 @@ class CostItem:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class ResourceRef:
+    """One resource of the assembly: its environment, stack, logical id and CloudFormation type."""
+
+    account: str
+    region: str
+    stack: str
+    resource: str
+    type: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NotPriced:
+    """The resources of one billable type the estimate does not price (``cost/data/resource_types.json``).
+
+    ``charge`` is ``fixed`` (it bills while it exists: the total is a lower bound, and the estimate has an
+    item without price for it) or ``usage`` (it bills only with use, which a fixed cost leaves out);
+    ``reason`` says what it bills and why there is no price, ``source`` is the AWS page.
+    """
+
+    type: str
+    charge: str
+    reason: str
+    source: str
+    resources: tuple[ResourceRef, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "charge": self.charge,
+            "reason": self.reason,
+            "source": self.source,
+            "count": len(self.resources),
+            "resources": [r.to_json() for r in self.resources],
+        }
+
+
 @dataclass
 class CostEstimate:
-    """The itemised estimate of an assembly: ``items``, the ``assumptions`` and the prices' date."""
+    """The itemised estimate of an assembly: ``items``, the ``assumptions`` and the prices' date.
+
+    ``not_priced`` lists the billable resource types without a price (:class:`NotPriced`, by type and
+    charge); ``unknown`` the resources whose type the table of ``cost/data/resource_types.json`` does not
+    know (:class:`ResourceRef`): not priced, they may bill, and ``warnings`` names each type.
+    """
 
     items: list[CostItem]
     assumptions: CostAssumptions
     price_date: str
     price_file: str = ""
     warnings: list[str] = field(default_factory=list)
+    not_priced: list[NotPriced] = field(default_factory=list)
+    unknown: list[ResourceRef] = field(default_factory=list)
 
     @staticmethod
     def _sum(items: list[CostItem], kind: str) -> float:
@@ -137,6 +184,11 @@ class CostEstimate:
     @property
     def unpriced(self) -> list[CostItem]:
         return [i for i in self.items if i.monthly is None]
+
+    @property
+    def complete(self) -> bool:
+        """True when the total is the whole fixed cost: every item priced, no resource of unknown type."""
+        return not self.unpriced and not self.unknown
 
     def environments(self) -> list[tuple[str, str]]:
         return sorted({(i.account, i.region) for i in self.items})
@@ -170,4 +222,6 @@ class CostEstimate:
             "price_date": self.price_date,
             "assumptions": asdict(self.assumptions),
             "warnings": list(self.warnings),
+            "not_priced": [n.to_json() for n in self.not_priced],
+            "unknown": [r.to_json() for r in self.unknown],
         }

@@ -1,10 +1,13 @@
 """``secure-ml cost`` output: a text table per account and region with totals, or JSON.
 
 JSON: ``{"accounts": [{"account", "region", "total", "ceiling", "unpriced"}], "items": [CostItem...],
-"total", "ceiling_total", "unpriced", "currency", "price_date", "assumptions", "warnings"}``; an item is
-``{"account", "region", "category", "resource", "stack", "quantity", "unit", "unit_price", "monthly",
-"source", "price_date", "verified", "kind", "assumption", "note"}`` (``unit_price`` and ``monthly`` null
-when there is no price).
+"total", "ceiling_total", "unpriced", "currency", "price_date", "assumptions", "warnings", "not_priced",
+"unknown"}``; an item is ``{"account", "region", "category", "resource", "stack", "quantity", "unit",
+"unit_price", "monthly", "source", "price_date", "verified", "kind", "assumption", "note"}`` (``unit_price``
+and ``monthly`` null when there is no price); ``not_priced`` is ``[{"type", "charge", "reason", "source",
+"count", "resources": [{"account", "region", "stack", "resource", "type"}]}]`` (billable types without a
+price, :mod:`.coverage`), ``unknown`` the resources of types the table does not know (each type also a
+warning "unknown: not priced, may bill").
 """
 
 from __future__ import annotations
@@ -41,7 +44,10 @@ def _category_lines(items: list[CostItem]) -> list[str]:
         missing = len(group) - len(priced)
         detail = "; ".join(dict.fromkeys(i.note for i in group if i.note and i.monthly is not None))
         unverified = " *" if any(not i.verified for i in group if i.monthly is not None) else ""
-        amount = _money(round(sum(priced), 2)) + (f" + {missing} without price" if missing else "")
+        if not priced:
+            amount = "no price"
+        else:
+            amount = _money(round(sum(priced), 2)) + (f" + {missing} without price" if missing else "")
         lines.append(
             f"  {category:<22} {len(group):>3} item(s) {amount:>12}{unverified}"
             + (f"  ({detail[:90]})" if detail else "")
@@ -71,8 +77,9 @@ def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
                 f"{_money(i.monthly)} | {i.source}"
                 for i in items
             ]
-    # With unpriced items the sum is a lower bound, never a total (e.g. a stack without a region).
-    total = _money(estimate.total) if not estimate.unpriced else f"at least {_money(estimate.total)}"
+    # With unpriced items or unknown types the sum is a lower bound, never a total (e.g. a stack without a
+    # region, an MLflow tracking server).
+    total = _money(estimate.total) if estimate.complete else f"at least {_money(estimate.total)}"
     lines += [
         "",
         f"Total fixed monthly cost: {total} across {len(estimate.environments())} account/region(s)",
@@ -82,9 +89,16 @@ def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
             f"Studio idle ceiling (not in the total): {_money(estimate.ceiling_total)} a month at most"
         )
     if estimate.unpriced:
+        no_region = any("region is not set" in i.note for i in estimate.unpriced)
         lines.append(
-            f"{len(estimate.unpriced)} item(s) have no price and are not in the total (marked !); a stack "
-            "without a region is priced with --region REGION"
+            f"{len(estimate.unpriced)} item(s) have no price and are not in the total (marked !)"
+            + ("; a stack without a region is priced with --region REGION" if no_region else "")
+        )
+    lines += _not_priced_lines(estimate)
+    if estimate.unknown:
+        lines.append(
+            f"{len(estimate.unknown)} resource(s) of a type the cost model does not know: not priced, may "
+            "bill (warnings below)"
         )
     lines += [f"warning: {w}" for w in estimate.warnings]
     lines.append(
@@ -97,13 +111,31 @@ def format_text(estimate: CostEstimate, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _not_priced_lines(estimate: CostEstimate) -> list[str]:
+    """The billable types without a price: fixed ones (their items are marked !) first, then usage."""
+    if not estimate.not_priced:
+        return []
+    lines = ["Billable, not priced (fixed: bills while it exists; usage: bills with use, not a fixed cost):"]
+    lines += [
+        f"  {n.charge:<5} {len(n.resources):>3} x {n.type}: {n.reason}" for n in estimate.not_priced
+    ]
+    return lines
+
+
 def format_json(estimate: CostEstimate) -> str:
     return json.dumps(estimate.to_json(), indent=2) + "\n"
 
 
 def summary_line(estimate: CostEstimate) -> str:
-    """One line for the demo summary: the total and what it covers."""
+    """One line for the demo summary: the total and what it covers (a lower bound, and what has no
+    price, when something fixed has none)."""
+    if estimate.complete:
+        total = _money(estimate.total)
+    else:
+        unknown = {f"unknown {r.type}" for r in estimate.unknown}
+        missing = sorted({i.category for i in estimate.unpriced} | unknown)
+        total = f"at least {_money(estimate.total)} (without price: {', '.join(missing)})"
     return (
-        f"fixed monthly cost {_money(estimate.total)} across {len(estimate.environments())} "
+        f"fixed monthly cost {total} across {len(estimate.environments())} "
         f"account/region(s) (prices of {estimate.price_date}; secure-ml cost for the items)"
     )

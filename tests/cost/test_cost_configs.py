@@ -79,8 +79,10 @@ def test_demo_keys_governance_and_ceiling(demo) -> None:
     assert [i.resource for i in demo.items if i.category == "GuardDuty"][-1].endswith("S3 data events")
     (ceiling,) = [i for i in demo.items if i.kind == "ceiling"]
     assert ceiling.quantity == 3 * 21 * 1.0  # 3 users x 21 sessions x 60 min idle
-    assert demo.total == round(sum(i.monthly for i in demo.items if i.kind == "fixed"), 2)
-    assert not demo.unpriced and not demo.warnings
+    assert demo.total == round(sum(i.monthly for i in demo.items if i.kind == "fixed" and i.monthly), 2)
+    # Billable while they exist, without a price (test_cost_coverage.py): the total is a lower bound.
+    assert {i.category for i in demo.unpriced} == {"MLflow tracking servers", "CloudWatch alarms"}
+    assert not demo.warnings
 
 
 def test_default_config_is_priced_in_eu_west_1(default_assembly) -> None:
