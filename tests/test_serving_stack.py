@@ -32,8 +32,9 @@ def test_serving_stack_shows_every_feature(demo_app):
         "AWS::SageMaker::Endpoint": 2,
         "AWS::SageMaker::InferenceComponent": 2,
         "AWS::ApplicationAutoScaling::ScalableTarget": 1 + 2,
-        "AWS::SageMaker::DataQualityJobDefinition": 1,
-        "AWS::SageMaker::MonitoringSchedule": 1,
+        # no Model Monitor: closed to new customers (tests/test_model_monitor_opt_in.py)
+        "AWS::SageMaker::DataQualityJobDefinition": 0,
+        "AWS::SageMaker::MonitoringSchedule": 0,
         "AWS::SNS::Topic": 1,
         "AWS::Logs::LogGroup": 2,
         "AWS::CloudWatch::Alarm": 6 + 6,
@@ -64,11 +65,10 @@ def test_no_serving_stack_without_endpoints(reference_app):
 
 @pytest.mark.aws_behaviour("sagemaker.model-artifacts-through-vpc-endpoint")
 def test_the_endpoint_reads_and_writes_under_its_team_prefix(demo_app):
-    """D10/E8: model data, captured data and Model Monitor reports under research/, where the research team's
-    personas read and write; the endpoint carries the team tag."""
+    """D10/E8: model data and captured data under research/, where the research team's personas read and
+    write; the endpoint carries the team tag. (Model Monitor reports: tests/test_model_monitor_opt_in.py.)"""
     _, stage, _ = demo_app
     t = Template.from_stack(stage.serving)
-    endpoint = stage.serving.endpoints["churn"]
     model = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
     assert flatten_cfn_reference(model["PrimaryContainer"]["ModelDataUrl"]).endswith(
         "/research/models/churn/v1/model.tar.gz")
@@ -76,9 +76,6 @@ def test_the_endpoint_reads_and_writes_under_its_team_prefix(demo_app):
     assert flatten_cfn_reference(config["DataCaptureConfig"]["DestinationS3Uri"]).endswith(
         "/research/data-capture"
     )
-    job = next(iter(t.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))["Properties"]
-    output = job["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
-    assert flatten_cfn_reference(output).endswith(f"/research/model-monitor/{endpoint.endpoint_name}")
     tags = next(iter(t.find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]["Tags"]
     assert {"Key": "team", "Value": "research"} in tags
 

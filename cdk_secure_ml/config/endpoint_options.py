@@ -178,7 +178,11 @@ def baseline_problems(monitor: Any) -> list[Problem]:
 
 class EndpointMonitorConfig(Section):
     """Model Monitor data-quality schedule; baseline files are keys in the data bucket under the endpoint's
-    team prefix, reports go to ``<team>/<output_prefix>/<endpoint name>``."""
+    team prefix, reports go to ``<team>/<output_prefix>/<endpoint name>``.
+
+    For existing Model Monitor customers only: AWS no longer opens Model Monitor to new customers
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md), so the key is off unless
+    set, and the schedule keeps the construct ids (and name ``<endpoint>-data-quality``) it always had."""
 
     schedule_expression: Annotated[str, hosting_check(values.schedule_expression_problems)] = Field(
         "cron(0 * ? * * *)", description="cron(...) or rate(...) of the schedule.")

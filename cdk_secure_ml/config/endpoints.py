@@ -262,7 +262,10 @@ class EndpointConfig(Section):
     rollout: EndpointRolloutConfig = Field(
         default_factory=EndpointRolloutConfig, description="Blue/green deployment of a changed endpoint.")
     model_monitor: EndpointMonitorConfig | None = Field(
-        None, description="Model Monitor data-quality schedule; needs data_capture.")
+        None, description="Model Monitor data-quality schedule; needs data_capture. Default: off, because "
+                          "Model Monitor is no longer open to new customers "
+                          "(https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md): "
+                          "only an existing Model Monitor customer can deploy it (a synth warning says so).")
     async_inference: EndpointAsyncConfig | None = Field(None, description="Asynchronous inference through "
                                                                           "S3.")
     serverless: EndpointServerlessConfig | None = Field(

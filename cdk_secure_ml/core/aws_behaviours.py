@@ -572,6 +572,17 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "each region.",
        "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html",
        "M2"),
+    _b("sagemaker.model-monitor-closed-to-new-customers",
+       "Amazon SageMaker AI",
+       "Model Monitor (its monitoring schedules over an endpoint's captured data) is no longer open to new "
+       "customers; existing customers keep using it. AWS documents no error for a new customer; the API "
+       "reference of data capture (DataCaptureConfig of CreateEndpointConfig) has no such note.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md"),
+    _b("sagemaker.delete-monitoring-schedule-keeps-history",
+       "Amazon SageMaker AI",
+       "Deleting a monitoring schedule also stops it, and does not delete the history of its monitoring "
+       "executions.",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteMonitoringSchedule.html"),
     _b("sagemaker.blue-green-rollback-on-any-alarm",
        "Amazon SageMaker AI",
        "During a blue/green deployment SageMaker rolls all traffic back to the old fleet when any alarm of "

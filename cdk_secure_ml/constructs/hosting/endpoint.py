@@ -137,7 +137,8 @@ class SecureEndpoint(EndpointBase):
     :param alarm_topic: SNS topic of the alarms. Default: a new KMS-encrypted topic.
     :param alarms: default ``AlarmOptions()``; ``False``: no alarms and no automatic rollback (a warning).
     :param rollout: default :meth:`RolloutOptions.all_at_once` (blue/green, automatic rollback).
-    :param model_monitor: :class:`ModelMonitorOptions`, needs ``data_capture``. Default off.
+    :param model_monitor: :class:`ModelMonitorOptions`, needs ``data_capture``. Default off (existing Model
+        Monitor customers only, see :mod:`.monitor`).
     :param async_inference: :class:`AsyncInferenceOptions`. Default off.
     :param serverless: :class:`ServerlessOptions`, only with ``strict=False``. Default off.
     :param role_path: IAM path of the execution role (a delivery account's registry admits roles by path).

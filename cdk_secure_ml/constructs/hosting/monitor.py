@@ -5,7 +5,13 @@ endpoint's captured data as input) and an ``AWS::SageMaker::MonitoringSchedule``
 may read the captured data and write the reports. The job runs in the given subnets and security groups,
 network-isolated, with inter-container traffic encryption (it needs UDP 500 and ESP within the security group;
 ``MlNetwork`` workload groups allow all traffic between members) and KMS keys for its volume and output.
-AWS notes that Model Monitor is no longer open to new customers.
+
+**Availability.** Model Monitor is no longer open to new customers; existing customers keep using it
+(https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md, behaviour
+``sagemaker.model-monitor-closed-to-new-customers``). So the platform never creates a schedule unless asked
+(``model_monitor`` is off by default), and this construct adds the synth warning
+``secure-ml:model-monitor-existing-customers`` saying so: in an account that is not a Model Monitor customer
+the schedule would not deploy. AWS documents no error text for that refusal.
 
 **Construct paths.** The role, policy, job definition and schedule are created in ``resource_scope`` (default:
 this construct) as ``MonitorRole``, ``MonitorPolicy``, ``DataQualityJob``, ``MonitoringSchedule``.
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import ArnFormat, Fn, Stack
+from aws_cdk import Annotations, ArnFormat, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -48,6 +54,16 @@ WILDCARDS_REASON = (
     "Each wildcard is scoped to this endpoint: object keys under its own S3 prefixes and log streams of its "
     "own log group; ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the namespace) and "
     "the ec2 ENI actions (conditioned on ec2:Vpc = this VPC) have no resource-level permissions."
+)
+
+
+#: The id and text of the synth warning of every schedule: AWS closed Model Monitor to new customers.
+AVAILABILITY_WARNING_ID = "secure-ml:model-monitor-existing-customers"
+AVAILABILITY_WARNING = (
+    "Model Monitor is no longer open to new customers: this monitoring schedule deploys only in an account "
+    "of an existing Model Monitor customer "
+    "(https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md); elsewhere remove "
+    "model_monitor (data capture stays available and keeps the inference record)"
 )
 
 
@@ -166,6 +182,8 @@ class DataQualityMonitor(Construct):
         )
         acknowledge_policy(self.policy)
         justify_eni_statement(self.policy)
+        # AWS closed Model Monitor to new customers: say so where the schedule is made (module docstring).
+        Annotations.of(self).add_warning_v2(AVAILABILITY_WARNING_ID, AVAILABILITY_WARNING)
 
     def _validate(self, options: ModelMonitorOptions, schedule_name: str | None) -> None:
         problems = checks.nested(("model_monitor",), options.problems())

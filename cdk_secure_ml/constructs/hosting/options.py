@@ -112,6 +112,10 @@ class ModelMonitorOptions(ModelMonitorSettings):
     and security groups, network-isolated, with inter-container traffic encryption and KMS keys for its volume
     and output.
 
+    For existing Model Monitor customers only: Model Monitor is no longer open to new customers
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.md), so no endpoint has a
+    schedule unless given these options, and each schedule carries a synth warning saying so.
+
     :param output_key: key of the reports. Default: the output bucket's key, else the capture key.
     :param volume_key: key of the job's volume. Default: the endpoint's volume key.
 
