@@ -18,9 +18,11 @@ Pure Python: no AWS CDK import, so a check of a whole cdk.out takes well under a
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -484,12 +486,29 @@ def _rules(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _fewer_collector_passes() -> Iterator[None]:
+    """A check keeps what it allocates to the end (templates, resolved properties, variants), so the cyclic
+    garbage collector's frequent passes free almost nothing (414 objects in 121 passes on bench/samples)
+    yet took a tenth of the run. Inside: far fewer passes, over the objects allocated since (start-up's
+    are frozen). The collector's settings are restored after, for a caller that runs ``main`` in-process."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _check(args: argparse.Namespace) -> int:
     """``secure-ml check``: exit 0 without error-level findings, 1 with, 2 when a file could not be read
     (every other file is still checked and reported)."""
     if args.show_acknowledged and args.format != "text":
         raise UsageError("--show-acknowledged is for the text format (SARIF has them as suppressions)")
-    report = check_paths(args.paths, keep_going=True)
+    with _fewer_collector_passes():
+        report = check_paths(args.paths, keep_going=True)
     # Nothing read at all: only the errors, as for bad usage; SARIF is written anyway, so a CI upload step
     # finds its file (with executionSuccessful false).
     if report.files or not report.problems or args.format == "sarif":

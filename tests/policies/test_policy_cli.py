@@ -173,3 +173,14 @@ def test_module_entry_point_without_aws_cdk(tmp_path: Path) -> None:
         check=False,
     )
     assert direct.returncode == 0, direct.stderr
+
+
+def test_check_restores_the_garbage_collectors_settings(capsys) -> None:
+    """``check`` runs with fewer collector passes (cli._fewer_collector_passes) and puts them back, so a
+    program that calls ``main`` in-process keeps its own."""
+    import gc
+
+    before = gc.get_threshold()
+    run(capsys, "check", COMPLIANT)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
