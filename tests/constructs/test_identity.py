@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -953,6 +954,46 @@ def test_execution_roles_create_and_read_sagemaker_log_groups():
         == "implicit-deny"
     )
 
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_execution_roles_pull_only_their_accounts_images():
+    """An image another account shares with everyone is not pulled: the repository must be the platform
+    account's (or, with a model source account, that account's: the next test)."""
+    docs = _documents(execution_role_statements, promoted_model_statements)
+    own = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/research/trainer"
+    other = f"arn:aws:ecr:{REGION}:999988887777:repository/public/trainer"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"):
+        assert evaluate(docs, action, own) == "allow", action
+        assert evaluate(docs, action, other) == "implicit-deny", action
+    # another region's repository of the same account is not this platform's either
+    elsewhere = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/x"
+    assert evaluate(docs, "ecr:BatchGetImage", elsewhere) == "implicit-deny"
+    assert evaluate(docs, "ecr:GetAuthorizationToken", "*") == "allow"
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_execution_roles_with_a_model_source_account_pull_its_images_too():
+    ctx = dataclasses.replace(_ctx(), model_source_account="444455556666")
+    docs = [{"Statement": [s.to_statement_json()
+                           for s in execution_role_statements(ctx) + promoted_model_statements(ctx)]}]
+    assert evaluate(docs, "ecr:BatchGetImage",
+                    f"arn:aws:ecr:{REGION}:444455556666:repository/p/models") == "allow"
+    assert evaluate(docs, "ecr:BatchGetImage",
+                    f"arn:aws:ecr:{REGION}:999988887777:repository/p/models") == "implicit-deny"
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
+                           "sagemaker.prebuilt-images-pulled-with-service-credentials")
+def test_the_reference_apps_execution_roles_pull_from_their_account_only(foundation):
+    """config/default.yaml (one account, no delivery account): the account's repositories and no
+    prebuilt-image account of SageMaker's, which pulls those with its own credentials."""
+    for persona in EXECUTION_PERSONAS:
+        docs = _docs(foundation, persona, "research", resolve=True)
+        pulls = [s for d in docs for s in d["Statement"] if "ecr:BatchGetImage" in s["Action"]]
+        assert [(s["Sid"], s["Resource"]) for s in pulls] == [
+            ("PullImages", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/*")
+        ], persona
 
 
 def test_grant_to_something_that_is_not_grantable_is_a_type_error():
