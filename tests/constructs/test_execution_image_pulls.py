@@ -35,3 +35,20 @@ def test_hub_stage_execution_roles_pull_from_their_account_and_the_tooling_accou
         "PullImages": f"arn:aws:ecr:eu-west-1:{STAGES[stage]}:repository/*",
         "PullPromotedImages": f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*",
     }
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_identity_trusted_image_accounts_reach_the_foundations_execution_roles():
+    from cdk_secure_ml.config import parse_config
+    from cdk_secure_ml.stacks.foundation import FoundationStack
+    from tests.conftest import new_app
+
+    config = parse_config(
+        "name: ml-shared\nregion: eu-west-1\nidentity:\n  teams: [{name: research}]\n"
+        "  trusted_image_accounts: ['210987654321']\n"
+    )
+    stack = FoundationStack(new_app(), "Foundation", config=config,
+                            env={"account": "123456789012", "region": "eu-west-1"})
+    assert _pulls(stack) == {"PullImages": [
+        "arn:aws:ecr:eu-west-1:123456789012:repository/*", "arn:aws:ecr:eu-west-1:210987654321:repository/*"
+    ]}

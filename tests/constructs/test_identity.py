@@ -651,6 +651,9 @@ def _kwargs(stack, subnet_ids=("subnet-1",), security_group_ids=("sg-1",)):
         ({"teams": ["a"], "subnets": []}, "subnets is empty"),
         ({"teams": ["a"], "security_groups": []}, "security_groups is empty"),
         ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
+        ({"teams": ["a"], "image_accounts": ["*", "123"]},
+         "image_accounts ['*', '123'] are not 12-digit account ids; give each account as 12 digits in quotes "
+         "(e.g. '123456789012'), no wildcards"),
     ],
 )
 def test_bad_input(overrides, message):
@@ -994,6 +997,20 @@ def test_the_reference_apps_execution_roles_pull_from_their_account_only(foundat
         assert [(s["Sid"], s["Resource"]) for s in pulls] == [
             ("PullImages", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/*")
         ], persona
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_a_shared_image_account_is_pulled_from_when_named():
+    stack = Stack(new_app(), "Shared", env={"account": "111111111111", "region": "eu-west-1"})
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"],
+                                         "image_accounts": ["210987654321", "111111111111"]})
+    policy = stack.get_logical_id(personas.policies["SageMakerExecution"].node.default_child)
+    document = Template.from_stack(stack).to_json()["Resources"][policy]["Properties"]["PolicyDocument"]
+    pulls = [s for s in document["Statement"] if s["Sid"] == "PullImages"]
+    # the platform account once, though it was named again
+    assert [s["Resource"] for s in pulls] == [[
+        "arn:aws:ecr:eu-west-1:111111111111:repository/*", "arn:aws:ecr:eu-west-1:210987654321:repository/*"
+    ]]
 
 
 def test_grant_to_something_that_is_not_grantable_is_a_type_error():

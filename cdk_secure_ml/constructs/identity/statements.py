@@ -380,8 +380,10 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             # SageMaker's prebuilt images (framework containers, built-in algorithms, Model Monitor)
             # need nothing here: SageMaker pulls them with its own credentials
             # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
-            # The delivery account's images: promoted_model_statements.
-            resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{ctx.account}:repository/*"],
+            # The delivery account's images: promoted_model_statements; a shared image account is named
+            # explicitly (identity.trusted_image_accounts).
+            resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{account}:repository/*"
+                       for account in dict.fromkeys([ctx.account, *ctx.image_accounts])],
         ),
         iam.PolicyStatement(
             # SageMaker writes job, endpoint and Studio logs as the execution role, creating
