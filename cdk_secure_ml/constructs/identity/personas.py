@@ -118,7 +118,7 @@ class MlPersonas(Construct):
     :param team_tag_key, user_tag_key: the ABAC tag keys. Default ``team`` and ``user``.
     :param consumer_endpoint_names: endpoints the model-consumer role may invoke.
     :param model_source_account: the delivery (tooling) account whose model-artifacts bucket the
-        execution roles may read promoted models from (see
+        execution roles may read promoted models from, and whose repositories they may pull images from (see
         :func:`~cdk_secure_ml.constructs.identity.statements.promoted_model_statements`).
     :param image_accounts: 12-digit accounts whose Amazon ECR repositories (this Region) the execution roles
         may pull images from besides this account and ``model_source_account`` (an organization's shared

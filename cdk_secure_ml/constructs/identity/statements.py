@@ -375,13 +375,14 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
         iam.PolicyStatement(
             sid="PullImages",
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            # The platform account's own repositories only: a role that may pull any account's image
-            # runs what the platform never vetted (an image another account shares with everyone).
+            # The platform account's repositories (and the shared image accounts named below), no others:
+            # a role that may pull any account's image runs what the platform never vetted (an image
+            # another account shares with everyone).
             # SageMaker's prebuilt images (framework containers, built-in algorithms, Model Monitor)
             # need nothing here: SageMaker pulls them with its own credentials
             # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
-            # The delivery account's images: promoted_model_statements; a shared image account is named
-            # explicitly (identity.trusted_image_accounts).
+            # The delivery account's images: promoted_model_statements; a shared image account:
+            # identity.trusted_image_accounts (MlPersonas image_accounts).
             resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{account}:repository/*"
                        for account in dict.fromkeys([ctx.account, *ctx.image_accounts])],
         ),
