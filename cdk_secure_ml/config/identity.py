@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from cdk_secure_ml.config._section import Problem, Section, each_item
-from cdk_secure_ml.config._types import AccountId, TagKey
+from cdk_secure_ml.config._types import AccountId, AccountIds, TagKey
 from cdk_secure_ml.core.names import TEAM_NAME_RE
 
 _SAML_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/[\w+=,.@-]{1,128}$")
@@ -70,6 +70,12 @@ class IdentityConfig(Section):
         description="Endpoints (their config name, one of endpoints[].name) the model-consumer role may "
                     "invoke; the Serving stack grants InvokeEndpoint on their physical ARNs (<name>-<8 hex>, "
                     "docs/hosting.md).")
+    trusted_image_accounts: AccountIds = Field(
+        default_factory=list,
+        description="12-digit accounts whose Amazon ECR repositories (the platform's Region) the execution "
+                    "roles may pull images from, besides the platform account and the delivery account "
+                    "(e.g. a shared image account); default none: no other account's image runs as a "
+                    "platform job (docs/identity.md, Images).")
 
     rules = (duplicate_team_problems,)
 

@@ -468,6 +468,19 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "credentials through DescribeLogStreams and GetLogEvents.",
        "https://github.com/aws/sagemaker-python-sdk/blob/v2.257.6/src/sagemaker/logs.py",
        "E9"),
+    _b("sagemaker.prebuilt-images-pulled-with-service-credentials",
+       "Amazon SageMaker AI",
+       "SageMaker pulls its prebuilt images (built-in algorithms, Deep Learning Containers, Model Monitor) "
+       "with credentials of its own for training, processing, batch transform and real-time inference, "
+       "not with the execution role, so the role needs no Amazon ECR permission on the accounts that host "
+       "them.",
+       "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html"),
+    _b("ecr.pull-actions-on-repository-arns",
+       "Amazon ECR",
+       "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:BatchCheckLayerAvailability take a "
+       "repository ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>), so a pull can be "
+       "limited to accounts; ecr:GetAuthorizationToken has no resource type and is granted on '*'.",
+       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html"),
     _b("sagemaker.vpc-job-eni-permissions-unconditioned",
        "Amazon SageMaker AI",
        "The ENI permissions of a processing job in a VPC must not be scoped by conditions or resource "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdk_secure_ml.core.names import PERSONAS, TAG_KEY_RE, TEAM_NAME_RE
+from cdk_secure_ml.core.names import ACCOUNT_ID_RE, PERSONAS, TAG_KEY_RE, TEAM_NAME_RE
 from cdk_secure_ml.core.problems import Problem
 
 
@@ -64,6 +64,17 @@ def instance_type_problems(instance_types: Sequence[str]) -> list[Problem]:
              f"instance types {bad} are not SageMaker types; use ml.* names such as ml.m5.xlarge")]
 
 
+def image_account_problems(image_accounts: Sequence[str]) -> list[Problem]:
+    """Each account whose images the execution roles may pull is a 12-digit id: it becomes the account field
+    of ``arn:<partition>:ecr:<region>:<account>:repository/*``, and a wildcard there would let in every
+    account's images."""
+    bad = [a for a in image_accounts if not isinstance(a, str) or not ACCOUNT_ID_RE.match(a)]
+    if not bad:
+        return []
+    return [(("image_accounts",), f"image_accounts {bad} are not 12-digit account ids; give each account "
+                                  "as 12 digits in quotes (e.g. '123456789012'), no wildcards")]
+
+
 def persona_problems(
     *,
     teams: Sequence[str],
@@ -71,6 +82,7 @@ def persona_problems(
     team_tag_key: str = "team",
     user_tag_key: str = "user",
     human_personas: Sequence[str] | None = None,
+    image_accounts: Sequence[str] = (),
 ) -> list[Problem]:
     """Every problem of :class:`MlPersonas`'s CDK-free arguments, in argument order."""
     return [
@@ -78,4 +90,5 @@ def persona_problems(
         *instance_type_problems(instance_types),
         *tag_key_problems(team_tag_key=team_tag_key, user_tag_key=user_tag_key),
         *human_persona_problems(human_personas),
+        *image_account_problems(image_accounts),
     ]

@@ -177,6 +177,7 @@ class FoundationStack(Stack):
                 consumer_endpoint_names=identity.consumer_endpoint_names,
                 human_personas=human_personas,
                 model_source_account=model_source_account,
+                image_accounts=identity.trusted_image_accounts,
                 feature_store=bool(config.feature_store.groups),
                 mlflow_mode=_mlflow_mode(config),
             )

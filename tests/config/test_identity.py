@@ -56,3 +56,18 @@ def test_app_py_reports_a_bad_tag_key_without_a_traceback(tmp_path):
 def test_unquoted_account_ids_are_read_as_ids():
     identity = parse_config(HEAD + "  trusted_account_id: 123456789012\n").identity
     assert identity.trusted_account_id == "123456789012"
+
+
+def test_trusted_image_accounts_are_12_digit_ids_and_reach_the_execution_roles():
+    identity = parse_config(HEAD + "  trusted_image_accounts: [210987654321, '012345678901']\n").identity
+    assert identity.trusted_image_accounts == ["210987654321", "012345678901"]
+    assert parse_config(HEAD).identity.trusted_image_accounts == []
+
+
+@pytest.mark.parametrize("value", ["*", "12345", "arn:aws:iam::123456789012:root"])
+def test_a_trusted_image_account_that_is_not_an_id_is_a_config_error_naming_key_value_and_fix(value):
+    with pytest.raises(ConfigError) as info:
+        parse_config(HEAD + f"  trusted_image_accounts: ['{value}']\n", source="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "identity.trusted_image_accounts" and problem.line == 5
+    assert problem.message == f"{[value]} are not 12-digit account ids; quote ids in YAML ('012345678901')"

@@ -620,6 +620,50 @@ def test_stage_execution_roles_may_read_promoted_models_from_the_tooling_account
     }
 
 
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
+                            "sagemaker.prebuilt-images-pulled-with-service-credentials")
+@pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
+def test_stage_execution_roles_pull_images_of_their_account_and_the_tooling_account_only(delivery_app, stage):
+    """No other account's repository (an image shared with everyone would run unvetted), and none of
+    SageMaker's prebuilt-image accounts: SageMaker pulls those with its own credentials."""
+    _, stack, _ = delivery_app
+    foundation = stack.stages[stage].foundation
+    t = Template.from_stack(foundation)
+    execution_id = foundation.get_logical_id(
+        foundation.personas.policies["SageMakerExecution"].node.default_child
+    )
+    statements = t.find_resources("AWS::IAM::ManagedPolicy")[execution_id]["Properties"]["PolicyDocument"][
+        "Statement"
+    ]
+    pulls = {
+        s["Sid"]: s["Resource"] for s in statements if "ecr:BatchGetImage" in s["Action"]
+    }
+    account = {"dev": DEV, "staging": STAGING, "prod": PROD}[stage]
+    assert pulls == {
+        "PullImages": f"arn:aws:ecr:eu-west-1:{account}:repository/*",
+        "PullPromotedImages": f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*",
+    }
+    token = next(s for s in statements if s["Sid"] == "EcrAuthorization")
+    assert (token["Action"], token["Resource"]) == ("ecr:GetAuthorizationToken", "*")
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns", "iam.cross-account-both-sides")
+def test_access_proofs_stage_execution_roles_pull_the_registrys_images_and_no_other_accounts(delivery_app):
+    from cdk_secure_ml.policies.access import derive, load_assembly, run
+
+    _, _, assembly = delivery_app
+    loaded = load_assembly(Path(assembly.directory))
+    pulls = [s for s in derive(loaded) if s.action == "ecr:BatchGetImage" and "execution role" in s.name]
+    decided = [(s.principal, s.resource, s.expected, d.decision) for s, d in run(loaded, pulls)]
+    registry = f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/secure-ml/models"
+    from_registry = [d for d in decided if d[1] == registry]
+    # one per stage account, each allowed by the registry's policy and the role's PullPromotedImages
+    assert sorted(d[0].split(":")[4] for d in from_registry) == STAGE_ACCOUNTS
+    assert {d[2:] for d in from_registry} == {("allow", "allow")}
+    assert [d[2:] for d in decided if ":999988887777:" in d[1]] == [("deny", "deny")] * 3
+    assert all(expected == decision for _, _, expected, decision in decided), decided
+
+
 def test_stage_endpoints_read_promoted_models_and_images_from_the_tooling_account(delivery_app):
     _, stack, _ = delivery_app
     serving = stack.stages["prod"].serving

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -650,6 +651,9 @@ def _kwargs(stack, subnet_ids=("subnet-1",), security_group_ids=("sg-1",)):
         ({"teams": ["a"], "subnets": []}, "subnets is empty"),
         ({"teams": ["a"], "security_groups": []}, "security_groups is empty"),
         ({"teams": ["a"], "team_tag_key": "bad key!"}, "team_tag_key 'bad key!'"),
+        ({"teams": ["a"], "image_accounts": ["*", "123"]},
+         "image_accounts ['*', '123'] are not 12-digit account ids; give each account as 12 digits in quotes "
+         "(e.g. '123456789012'), no wildcards"),
     ],
 )
 def test_bad_input(overrides, message):
@@ -953,6 +957,60 @@ def test_execution_roles_create_and_read_sagemaker_log_groups():
         == "implicit-deny"
     )
 
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_execution_roles_pull_only_their_accounts_images():
+    """An image another account shares with everyone is not pulled: the repository must be the platform
+    account's (or, with a model source account, that account's: the next test)."""
+    docs = _documents(execution_role_statements, promoted_model_statements)
+    own = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/research/trainer"
+    other = f"arn:aws:ecr:{REGION}:999988887777:repository/public/trainer"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"):
+        assert evaluate(docs, action, own) == "allow", action
+        assert evaluate(docs, action, other) == "implicit-deny", action
+    # another region's repository of the same account is not this platform's either
+    elsewhere = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/x"
+    assert evaluate(docs, "ecr:BatchGetImage", elsewhere) == "implicit-deny"
+    assert evaluate(docs, "ecr:GetAuthorizationToken", "*") == "allow"
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_execution_roles_with_a_model_source_account_pull_its_images_too():
+    ctx = dataclasses.replace(_ctx(), model_source_account="444455556666")
+    docs = [{"Statement": [s.to_statement_json()
+                           for s in execution_role_statements(ctx) + promoted_model_statements(ctx)]}]
+    assert evaluate(docs, "ecr:BatchGetImage",
+                    f"arn:aws:ecr:{REGION}:444455556666:repository/p/models") == "allow"
+    assert evaluate(docs, "ecr:BatchGetImage",
+                    f"arn:aws:ecr:{REGION}:999988887777:repository/p/models") == "implicit-deny"
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
+                           "sagemaker.prebuilt-images-pulled-with-service-credentials")
+def test_the_reference_apps_execution_roles_pull_from_their_account_only(foundation):
+    """config/default.yaml (one account, no delivery account): the account's repositories and no
+    prebuilt-image account of SageMaker's, which pulls those with its own credentials."""
+    for persona in EXECUTION_PERSONAS:
+        docs = _docs(foundation, persona, "research", resolve=True)
+        pulls = [s for d in docs for s in d["Statement"] if "ecr:BatchGetImage" in s["Action"]]
+        assert [(s["Sid"], s["Resource"]) for s in pulls] == [
+            ("PullImages", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/*")
+        ], persona
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_a_shared_image_account_is_pulled_from_when_named():
+    stack = Stack(new_app(), "Shared", env={"account": "111111111111", "region": "eu-west-1"})
+    personas = MlPersonas(stack, "P", **{**_kwargs(stack), "teams": ["a"],
+                                         "image_accounts": ["210987654321", "111111111111"]})
+    policy = stack.get_logical_id(personas.policies["SageMakerExecution"].node.default_child)
+    document = Template.from_stack(stack).to_json()["Resources"][policy]["Properties"]["PolicyDocument"]
+    pulls = [s for s in document["Statement"] if s["Sid"] == "PullImages"]
+    # the platform account once, though it was named again
+    assert [s["Resource"] for s in pulls] == [[
+        "arn:aws:ecr:eu-west-1:111111111111:repository/*", "arn:aws:ecr:eu-west-1:210987654321:repository/*"
+    ]]
 
 
 def test_grant_to_something_that_is_not_grantable_is_a_type_error():

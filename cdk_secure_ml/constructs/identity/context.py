@@ -35,6 +35,9 @@ class PlatformContext:
     :param consumer_endpoint_names: endpoints the model consumer may invoke.
     :param vpc_arn: the platform VPC (informational: ENI permissions cannot be scoped to it).
     :param model_source_account: the delivery account execution roles read promoted models from.
+    :param image_accounts: 12-digit accounts (besides ``account`` and ``model_source_account``) whose Amazon
+        ECR repositories in ``region`` the execution roles may pull images from, e.g. an organization's
+        shared image account. Default none.
     """
 
     partition: str
@@ -54,6 +57,7 @@ class PlatformContext:
     consumer_endpoint_names: Sequence[str] = ()
     vpc_arn: str | None = None
     model_source_account: str | None = None
+    image_accounts: Sequence[str] = ()
 
     # -- ARN helpers
     def sagemaker(self, resource: str) -> str:

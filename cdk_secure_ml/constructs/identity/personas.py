@@ -118,8 +118,13 @@ class MlPersonas(Construct):
     :param team_tag_key, user_tag_key: the ABAC tag keys. Default ``team`` and ``user``.
     :param consumer_endpoint_names: endpoints the model-consumer role may invoke.
     :param model_source_account: the delivery (tooling) account whose model-artifacts bucket the
-        execution roles may read promoted models from (see
+        execution roles may read promoted models from, and whose repositories they may pull images from (see
         :func:`~cdk_secure_ml.constructs.identity.statements.promoted_model_statements`).
+    :param image_accounts: 12-digit accounts whose Amazon ECR repositories (this Region) the execution roles
+        may pull images from besides this account and ``model_source_account`` (an organization's shared
+        image account). Default none: an image of any other account is refused, and SageMaker's prebuilt
+        images need no grant (SageMaker pulls them with its own credentials,
+        https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
     :param max_session_duration: of the human roles. Default 4 hours.
     :param feature_store: add the ``FeatureStore`` (data scientists) and ``FeatureStoreRead`` (ML engineers)
         policies: their team's feature groups (:mod:`.feature_store`). Default False.
@@ -168,13 +173,14 @@ class MlPersonas(Construct):
         human_personas: Sequence[str] | None = None,
         feature_store: bool = False,
         mlflow_mode: str | None = None,
+        image_accounts: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         self._feature_store = feature_store
         job_subnets = _selected_subnets(vpc, subnets)
         problems = messages(persona_problems(
             teams=teams, instance_types=instance_types, team_tag_key=team_tag_key, user_tag_key=user_tag_key,
-            human_personas=human_personas))
+            human_personas=human_personas, image_accounts=image_accounts))
         if not job_subnets:
             problems.append("subnets is empty; jobs must be pinned to the platform's subnets")
         if not security_groups:
@@ -194,6 +200,7 @@ class MlPersonas(Construct):
             consumer_endpoint_names=list(consumer_endpoint_names),
             vpc_arn=vpc.vpc_arn,
             model_source_account=model_source_account,
+            image_accounts=list(image_accounts),
         )
         self.teams = tuple(teams)
         #: Shared managed policies by construct id (one document serves every team through

@@ -375,8 +375,16 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
         iam.PolicyStatement(
             sid="PullImages",
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            # Our private repositories and the SageMaker framework images AWS publishes per region.
-            resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:*:repository/*"],
+            # The platform account's repositories (and the shared image accounts named below), no others:
+            # a role that may pull any account's image runs what the platform never vetted (an image
+            # another account shares with everyone).
+            # SageMaker's prebuilt images (framework containers, built-in algorithms, Model Monitor)
+            # need nothing here: SageMaker pulls them with its own credentials
+            # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
+            # The delivery account's images: promoted_model_statements; a shared image account:
+            # identity.trusted_image_accounts (MlPersonas image_accounts).
+            resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{account}:repository/*"
+                       for account in dict.fromkeys([ctx.account, *ctx.image_accounts])],
         ),
         iam.PolicyStatement(
             # SageMaker writes job, endpoint and Studio logs as the execution role, creating
@@ -420,7 +428,8 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
 
 
 def promoted_model_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
-    """Read promoted models from the delivery (tooling) account's model-artifacts bucket.
+    """Read promoted models from the delivery (tooling) account's model-artifacts bucket and pull their
+    images from its registry.
 
     Cross-account access needs both sides: the tooling account's bucket and key policies name these
     execution roles (constructs/delivery.py ModelRegistry); this is the identity side, limited to
@@ -441,6 +450,13 @@ def promoted_model_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             actions=["kms:Decrypt", "kms:DescribeKey"],
             resources=[f"arn:{ctx.partition}:kms:{ctx.region}:{account}:key/*"],
             conditions={"StringEquals": {"kms:ViaService": ctx.s3_service}},
+        ),
+        iam.PolicyStatement(
+            # The images of promoted models, in the delivery account's registry; its repository policy
+            # names these roles (constructs/delivery/registry.py, StageExecutionRolesPullImages).
+            sid="PullPromotedImages",
+            actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{account}:repository/*"],
         ),
     ]
 

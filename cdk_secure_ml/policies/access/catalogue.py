@@ -18,6 +18,7 @@ from .bedrock import bedrock
 from .facts import facts as read_facts
 from .facts import platforms
 from .feature_store import feature_store
+from .images import image_pulls
 from .mlflow import mlflow
 from .paths import deploy_paths, grant_paths
 from .people import data, jobs, studio
@@ -61,6 +62,7 @@ def derive(
         out += serving(facts, facts.users)
         out += feature_store(facts, facts.users)
         out += services(facts)
+        out += image_pulls(facts)
         out += grant_paths(facts)
         out += bedrock(facts)
     out += delivery(assembly)

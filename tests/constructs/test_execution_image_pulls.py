@@ -1,0 +1,54 @@
+"""The execution roles' image pulls in config/demo.yaml (one account, environment-agnostic) and
+config/hub.yaml (three stage accounts and a tooling account): the stage's own repositories, the tooling
+account's with delivery, no other account (config/default.yaml: tests/constructs/test_identity.py;
+config/multi-account.yaml: tests/constructs/test_delivery.py)."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk.assertions import Template
+
+TOOLING = "111111111111"
+STAGES = {"dev": "222222222222", "staging": "333333333333", "prod": "444444444444"}
+
+
+def _pulls(foundation) -> dict[str, object]:
+    """Sid -> Resource of the SageMakerExecution statements that allow ecr:BatchGetImage."""
+    policy = foundation.get_logical_id(foundation.personas.policies["SageMakerExecution"].node.default_child)
+    document = Template.from_stack(foundation).to_json()["Resources"][policy]["Properties"]["PolicyDocument"]
+    return {s["Sid"]: s["Resource"] for s in document["Statement"] if "ecr:BatchGetImage" in s["Action"]}
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
+                           "sagemaker.prebuilt-images-pulled-with-service-credentials")
+def test_demo_execution_roles_pull_from_the_deploying_account_only(demo_app):
+    _, stage, _ = demo_app
+    own = {"Fn::Join": ["", ["arn:aws:ecr:us-east-1:", {"Ref": "AWS::AccountId"}, ":repository/*"]]}
+    assert _pulls(stage.foundation) == {"PullImages": own}
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_hub_stage_execution_roles_pull_from_their_account_and_the_tooling_account(hub_app, stage):
+    _, pipeline, _ = hub_app
+    assert _pulls(pipeline.stages[stage].foundation) == {
+        "PullImages": f"arn:aws:ecr:eu-west-1:{STAGES[stage]}:repository/*",
+        "PullPromotedImages": f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*",
+    }
+
+
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
+def test_identity_trusted_image_accounts_reach_the_foundations_execution_roles():
+    from cdk_secure_ml.config import parse_config
+    from cdk_secure_ml.stacks.foundation import FoundationStack
+    from tests.conftest import new_app
+
+    config = parse_config(
+        "name: ml-shared\nregion: eu-west-1\nidentity:\n  teams: [{name: research}]\n"
+        "  trusted_image_accounts: ['210987654321']\n"
+    )
+    stack = FoundationStack(new_app(), "Foundation", config=config,
+                            env={"account": "123456789012", "region": "eu-west-1"})
+    assert _pulls(stack) == {"PullImages": [
+        "arn:aws:ecr:eu-west-1:123456789012:repository/*", "arn:aws:ecr:eu-west-1:210987654321:repository/*"
+    ]}
