@@ -96,7 +96,7 @@ def main() -> int:
         runs = [(path, 50.0, False) for path in args.path]
     else:
         runs = [(SAMPLES, 50.0, False)]
-        if list((ROOT / "cdk.out").glob("*.template.json")):
+        if next((ROOT / "cdk.out").rglob("*.template.json"), None) is not None:
             runs.append(("cdk.out", 20.0, True))
         else:
             print("cdk.out has no templates (run `make synth`): only the samples are measured")
