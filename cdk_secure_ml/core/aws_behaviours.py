@@ -468,13 +468,14 @@ BEHAVIOURS: tuple[AwsBehaviour, ...] = (
        "credentials through DescribeLogStreams and GetLogEvents.",
        "https://github.com/aws/sagemaker-python-sdk/blob/v2.257.6/src/sagemaker/logs.py",
        "E9"),
-    _b("sagemaker.prebuilt-images-pulled-with-service-credentials",
+    _b("sagemaker.execution-role-pulls-images",
        "Amazon SageMaker AI",
-       "SageMaker pulls its prebuilt images (built-in algorithms, Deep Learning Containers, Model Monitor) "
-       "with credentials of its own for training, processing, batch transform and real-time inference, "
-       "not with the execution role, so the role needs no Amazon ECR permission on the accounts that host "
-       "them.",
-       "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html"),
+       "SageMaker pulls a model's or a job's container image with the execution role, AWS's prebuilt "
+       "images (Deep Learning Containers, built-in algorithms, Model Monitor) included: the role is the "
+       "one SageMaker assumes to access model artifacts and the Docker image, and a role without ECR pull "
+       "permission on the image's account is refused (\"does not have BatchGetImage permission for the "
+       "image\": github.com/aws/deep-learning-containers/issues/759).",
+       "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html"),
     _b("ecr.pull-actions-on-repository-arns",
        "Amazon ECR",
        "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:BatchCheckLayerAvailability take a "

@@ -621,11 +621,11 @@ def test_stage_execution_roles_may_read_promoted_models_from_the_tooling_account
 
 
 @pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
-                            "sagemaker.prebuilt-images-pulled-with-service-credentials")
+                            "sagemaker.execution-role-pulls-images")
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_stage_execution_roles_pull_images_of_their_account_and_the_tooling_account_only(delivery_app, stage):
-    """No other account's repository (an image shared with everyone would run unvetted), and none of
-    SageMaker's prebuilt-image accounts: SageMaker pulls those with its own credentials."""
+    """No other account's repository (an image shared with everyone would run unvetted) but the accounts
+    that publish SageMaker's prebuilt images in the region, which the role pulls too."""
     _, stack, _ = delivery_app
     foundation = stack.stages[stage].foundation
     t = Template.from_stack(foundation)
@@ -639,8 +639,13 @@ def test_stage_execution_roles_pull_images_of_their_account_and_the_tooling_acco
         s["Sid"]: s["Resource"] for s in statements if "ecr:BatchGetImage" in s["Action"]
     }
     account = {"dev": DEV, "staging": STAGING, "prod": PROD}[stage]
+    from cdk_secure_ml.core.sagemaker_image_accounts import SAGEMAKER_IMAGE_ACCOUNTS
+
     assert pulls == {
         "PullImages": f"arn:aws:ecr:eu-west-1:{account}:repository/*",
+        "PullSageMakerImages": [
+            f"arn:aws:ecr:eu-west-1:{a}:repository/*" for a in SAGEMAKER_IMAGE_ACCOUNTS["eu-west-1"][1]
+        ],
         "PullPromotedImages": f"arn:aws:ecr:eu-west-1:{TOOLING}:repository/*",
     }
     token = next(s for s in statements if s["Sid"] == "EcrAuthorization")

@@ -975,6 +975,25 @@ def test_execution_roles_pull_only_their_accounts_images():
     assert evaluate(docs, "ecr:GetAuthorizationToken", "*") == "allow"
 
 
+@pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns", "sagemaker.execution-role-pulls-images")
+def test_execution_roles_pull_sagemakers_prebuilt_images_of_the_region():
+    """The identity side of pulling a Deep Learning Container or a built-in algorithm: allowed from the
+    accounts that publish them in the region, not from those accounts in another region. (AWS's
+    repository policies, the other side, are not in any assembly.)"""
+    from cdk_secure_ml.core.sagemaker_image_accounts import SAGEMAKER_IMAGE_ACCOUNTS
+
+    ctx = dataclasses.replace(_ctx(), sagemaker_image_repositories=[
+        f"arn:aws:ecr:{REGION}:{a}:repository/*" for a in SAGEMAKER_IMAGE_ACCOUNTS[REGION][1]
+    ])
+    docs = [{"Statement": [s.to_statement_json() for s in execution_role_statements(ctx)]}]
+    dlc = f"arn:aws:ecr:{REGION}:763104351884:repository/pytorch-training"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"):
+        assert evaluate(docs, action, dlc) == "allow", action
+    assert evaluate(docs, "ecr:BatchGetImage", dlc.replace(REGION, "ap-south-1")) == "implicit-deny"
+    without = [{"Statement": [s.to_statement_json() for s in execution_role_statements(_ctx())]}]
+    assert evaluate(without, "ecr:BatchGetImage", dlc) == "implicit-deny"
+
+
 @pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns")
 def test_execution_roles_with_a_model_source_account_pull_its_images_too():
     ctx = dataclasses.replace(_ctx(), model_source_account="444455556666")
@@ -987,15 +1006,20 @@ def test_execution_roles_with_a_model_source_account_pull_its_images_too():
 
 
 @pytest.mark.aws_behaviour("ecr.pull-actions-on-repository-arns",
-                           "sagemaker.prebuilt-images-pulled-with-service-credentials")
+                           "sagemaker.execution-role-pulls-images")
 def test_the_reference_apps_execution_roles_pull_from_their_account_only(foundation):
-    """config/default.yaml (one account, no delivery account): the account's repositories and no
-    prebuilt-image account of SageMaker's, which pulls those with its own credentials."""
+    """config/default.yaml (one account, no delivery account): the account's repositories, and the
+    accounts that publish SageMaker's prebuilt images in the region (the role pulls those too)."""
+    from cdk_secure_ml.core.sagemaker_image_accounts import SAGEMAKER_IMAGE_ACCOUNTS
+
+    prebuilt = [f"arn:aws:ecr:{REGION}:{a}:repository/*" for a in SAGEMAKER_IMAGE_ACCOUNTS[REGION][1]]
+    assert "arn:aws:ecr:eu-west-1:763104351884:repository/*" in prebuilt  # Deep Learning Containers
     for persona in EXECUTION_PERSONAS:
         docs = _docs(foundation, persona, "research", resolve=True)
         pulls = [s for d in docs for s in d["Statement"] if "ecr:BatchGetImage" in s["Action"]]
         assert [(s["Sid"], s["Resource"]) for s in pulls] == [
-            ("PullImages", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/*")
+            ("PullImages", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/*"),
+            ("PullSageMakerImages", prebuilt),
         ], persona
 
 

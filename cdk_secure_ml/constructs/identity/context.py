@@ -38,6 +38,9 @@ class PlatformContext:
     :param image_accounts: 12-digit accounts (besides ``account`` and ``model_source_account``) whose Amazon
         ECR repositories in ``region`` the execution roles may pull images from, e.g. an organization's
         shared image account. Default none.
+    :param sagemaker_image_repositories: the repository ARN patterns of SageMaker's prebuilt images in
+        ``region`` (``sagemaker_images.sagemaker_image_repository_arns``; may be a list token). Default
+        none.
     """
 
     partition: str
@@ -58,6 +61,7 @@ class PlatformContext:
     vpc_arn: str | None = None
     model_source_account: str | None = None
     image_accounts: Sequence[str] = ()
+    sagemaker_image_repositories: Sequence[str] = ()
 
     # -- ARN helpers
     def sagemaker(self, resource: str) -> str:

@@ -30,6 +30,7 @@ from cdk_secure_ml.constructs.identity.context import PlatformContext
 from cdk_secure_ml.constructs.identity.feature_store import feature_store_statements
 from cdk_secure_ml.constructs.identity.guardrails import guardrail_statements
 from cdk_secure_ml.constructs.identity.mlflow_access import mlflow_admin_statements, mlflow_user_statements
+from cdk_secure_ml.constructs.identity.sagemaker_images import sagemaker_image_repository_arns
 from cdk_secure_ml.constructs.identity.statements import (
     data_scientist_denials,
     data_scientist_statements,
@@ -201,6 +202,7 @@ class MlPersonas(Construct):
             vpc_arn=vpc.vpc_arn,
             model_source_account=model_source_account,
             image_accounts=list(image_accounts),
+            sagemaker_image_repositories=sagemaker_image_repository_arns(self),
         )
         self.teams = tuple(teams)
         #: Shared managed policies by construct id (one document serves every team through

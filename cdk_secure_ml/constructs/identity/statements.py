@@ -377,15 +377,13 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
             # The platform account's repositories (and the shared image accounts named below), no others:
             # a role that may pull any account's image runs what the platform never vetted (an image
-            # another account shares with everyone).
-            # SageMaker's prebuilt images (framework containers, built-in algorithms, Model Monitor)
-            # need nothing here: SageMaker pulls them with its own credentials
-            # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
+            # another account shares with everyone). SageMaker's prebuilt images: PullSageMakerImages.
             # The delivery account's images: promoted_model_statements; a shared image account:
             # identity.trusted_image_accounts (MlPersonas image_accounts).
             resources=[f"arn:{ctx.partition}:ecr:{ctx.region}:{account}:repository/*"
                        for account in dict.fromkeys([ctx.account, *ctx.image_accounts])],
         ),
+        *_sagemaker_image_statements(ctx),
         iam.PolicyStatement(
             # SageMaker writes job, endpoint and Studio logs as the execution role, creating
             # /aws/sagemaker/<Kind>Jobs on first use
@@ -424,6 +422,22 @@ def execution_role_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]
             actions=["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
             resources=[f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account}:parameter/{ctx.platform}/*"],
         ),
+    ]
+
+
+def _sagemaker_image_statements(ctx: PlatformContext) -> list[iam.PolicyStatement]:
+    """Pull SageMaker's prebuilt images (Deep Learning Containers, built-in algorithms, processing, Clarify,
+    Model Monitor) from the accounts that publish them in the region: SageMaker pulls a job's or model's
+    image with the execution role (constructs/identity/sagemaker_images.py has the sources). A statement
+    of its own: in an environment-agnostic stack the list is one ``Fn::FindInMap``."""
+    if not ctx.sagemaker_image_repositories:
+        return []
+    return [
+        iam.PolicyStatement(
+            sid="PullSageMakerImages",
+            actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            resources=list(ctx.sagemaker_image_repositories),
+        )
     ]
 
 

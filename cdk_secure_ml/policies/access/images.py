@@ -2,9 +2,10 @@
 
 The promise (docs/identity.md, "Images"): an execution role pulls images from its own account's Amazon ECR
 repositories and from the delivery account's registry, and from no other account, not even a repository
-whose policy lets everyone pull (an image nobody on the platform vetted). SageMaker's prebuilt images need
-no grant: SageMaker pulls them with its own credentials
-(https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
+whose policy lets everyone pull (an image nobody on the platform vetted), except the accounts that publish
+SageMaker's prebuilt images in the region (constructs/identity/sagemaker_images.py). Those pulls have no
+scenario here: their repositories' policies are AWS's and not in the assembly, so the evaluator cannot decide
+a cross-account pull from them; tests/constructs/test_identity.py checks the identity side.
 """
 
 from __future__ import annotations
