@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["NO_VALUE", "PSEUDO_PARAMETERS", "Resolver", "Unresolved", "describe"]
+__all__ = ["ATTRIBUTE_IS_PROPERTY", "NO_VALUE", "PSEUDO_PARAMETERS", "Resolver", "Unresolved", "describe"]
 
 _MAX_DEPTH = 64
 
@@ -127,7 +127,8 @@ PSEUDO_PARAMETERS = {
     "AWS::StackName", "AWS::URLSuffix",
 }  # fmt: skip
 #: ``Fn::GetAtt`` attributes that are just a property of the resource.
-_ATTRIBUTE_IS_PROPERTY = {
+#: ``(resource type, attribute)`` -> the property ``Fn::GetAtt`` of that attribute resolves to.
+ATTRIBUTE_IS_PROPERTY = {
     ("AWS::EC2::Subnet", "AvailabilityZone"): "AvailabilityZone",
     ("AWS::EC2::VPC", "CidrBlock"): "CidrBlock",
 }
@@ -262,7 +263,7 @@ class Resolver:
             return Unresolved(f"Fn::GetAtt {_short(args)}", _refs_of(logical_id))
         resource = self.resources.get(logical_id)
         if isinstance(resource, dict):
-            prop = _ATTRIBUTE_IS_PROPERTY.get((str(resource.get("Type")), attribute))
+            prop = ATTRIBUTE_IS_PROPERTY.get((str(resource.get("Type")), attribute))
             raw = resource.get("Properties")
             if prop and isinstance(raw, dict) and prop in raw:
                 return self.resolve(raw[prop], depth)

@@ -66,7 +66,9 @@ def check_templates(
                 by_type[resource.type] = rules_for_type(resource.type, selected)
             reasons = acknowledgements_of(resource, cdk=cdk_acknowledgements).reasons
             found = [] if created is False else _check_resource(resource, by_type[resource.type], context)
-            found += _variant_findings(resource, variants, by_type[resource.type], context, found)
+            found += _variant_findings(
+                resource, variants, by_type[resource.type], context, found, base_checked=created is not False
+            )
             for finding in found:
                 reason = reasons.get(finding.rule)
                 if reason is not None and not finding.rule.startswith("SML-META-"):
@@ -103,15 +105,25 @@ def _variants_for(template: Template, resource: Resource) -> list[Variant]:
 
 
 def _variant_findings(
-    resource: Resource, variants: list[Variant], rules: list[Rule], context: RunContext, base: list[Finding]
+    resource: Resource,
+    variants: list[Variant],
+    rules: list[Rule],
+    context: RunContext,
+    base: list[Finding],
+    *,
+    base_checked: bool = True,
 ) -> list[Finding]:
     """Findings the resource gets under a variant and not as written, each naming its variant; a base
-    "cannot verify" that every variant settles is dropped from ``base`` (the variants judged the value)."""
+    "cannot verify" that every variant settles is dropped from ``base`` (the variants judged the value).
+    ``base_checked``: the rules ran on the resource as written (False: its condition is false there)."""
     if not variants:
         return []
-    # A rule that reads no Properties (the acknowledgement and template-read checks) reads nothing a variant
-    # changes: its findings on a variant are the base's, which the comparison below would drop anyway.
-    rules = [r for r in rules if r.reads_properties]
+    if base_checked:
+        # A rule that reads no Properties (the acknowledgement and template-read checks) reads nothing a
+        # variant changes: its findings on a variant are the base's, which the comparison below drops. It
+        # still runs on the variants of a resource that exists only in them.
+        rules = [r for r in rules if r.reads_properties]
+    judged_by_variants = {r.id for r in rules}
     seen = {(f.rule, f.message) for f in base}
     judged = {f.rule for f in base}
     extra: list[Finding] = []
@@ -135,7 +147,7 @@ def _variant_findings(
                 extra.append(replace(finding, message=f"{finding.message} (when {variant.label})"))
     settled = [
         f for f in base if f.message.startswith(CANNOT_VERIFY) and f.rule not in unsettled
-        and any(v.condition for v in variants)
+        and f.rule in judged_by_variants and any(v.condition for v in variants)
     ]  # fmt: skip
     for finding in settled:
         base.remove(finding)

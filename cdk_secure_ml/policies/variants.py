@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .intrinsics import NO_VALUE, Resolver, mapping
+from .intrinsics import ATTRIBUTE_IS_PROPERTY, NO_VALUE, Resolver, mapping
 from .template import Resource, Template
 
 __all__ = ["MAX_VARIANTS", "Variant", "dependencies", "variants_of"]
@@ -124,7 +124,7 @@ class _TwinResource(Resource):
         base = self._base.properties
         if not isinstance(raw, dict) or "__unresolved__" in base or _is_intrinsic(raw):
             return Resource.properties.func(self)  # type: ignore[attr-defined]
-        names = _top_level_names(self._base)
+        names = _touched_names(self._base)
         out: dict[str, Any] = {}
         for key, value in raw.items():
             if names[key] & self._changed:
@@ -148,6 +148,64 @@ def _top_level_names(resource: Resource) -> dict[str, frozenset[tuple[str, str]]
         raw = resource.raw.get("Properties")
         cache[key] = {k: frozenset(_names({k: v})) for k, v in raw.items()} if isinstance(raw, dict) else {}
     return cache[key]
+
+
+def _touched_names(resource: Resource) -> dict[str, frozenset[tuple[str, str]]]:
+    """:func:`_top_level_names`, plus what a property reaches through ``Fn::GetAtt`` of an attribute the
+    resolver reads from the target's properties (``Vpc.CidrBlock``, ``Subnet.AvailabilityZone``:
+    intrinsics.ATTRIBUTE_IS_PROPERTY): such a property resolves to the target's value, which may name a
+    parameter the property itself does not (memoised per base resource)."""
+    key = "touched:" + resource.logical_id
+    cache = resource.template.cache
+    if key not in cache:
+        raw = resource.raw.get("Properties")
+        resources = resource.template.data.get("Resources") or {}
+        cache[key] = {
+            name: names | _through_attributes(resources, raw[name], set())
+            for name, names in _top_level_names(resource).items()
+        }
+    return cache[key]
+
+
+def _through_attributes(resources: dict[str, Any], value: Any, seen: set[str]) -> frozenset[tuple[str, str]]:
+    """The names of the properties ``value`` reaches through ``Fn::GetAtt`` (long form, ``A.B`` string, or
+    ``${A.B}`` in ``Fn::Sub``) of an attribute read from a property, following chains once each."""
+    found: set[tuple[str, str]] = set()
+    for target in _get_att_targets(value):
+        if target in seen:
+            continue
+        seen.add(target)
+        logical_id, _, attribute = target.partition(".")
+        raw = resources.get(logical_id)
+        props = raw.get("Properties") if isinstance(raw, dict) else None
+        prop = ATTRIBUTE_IS_PROPERTY.get((str(raw.get("Type")), attribute)) if isinstance(raw, dict) else None
+        if prop and isinstance(props, dict) and prop in props:
+            found |= _names({prop: props[prop]}) | _through_attributes(resources, props[prop], seen)
+    return frozenset(found)
+
+
+def _get_att_targets(value: Any) -> set[str]:
+    """``"LogicalId.Attribute"`` of every ``Fn::GetAtt`` in a raw value (and ``${A.B}`` of ``Fn::Sub``)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key == "Fn::GetAtt":
+                    if isinstance(inner, str):
+                        found.add(inner)
+                    elif isinstance(inner, list) and [type(i) for i in inner] == [str, str]:
+                        found.add(".".join(inner))
+                elif key == "Fn::Sub":
+                    text = inner[0] if isinstance(inner, list) and inner else inner
+                    if isinstance(text, str):
+                        found.update(n for n in _SUB_NAME.findall(text) if "." in n)
+                if isinstance(inner, (dict, list)):
+                    stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _changed_by(
