@@ -159,9 +159,10 @@ def _touched_names(resource: Resource) -> dict[str, frozenset[tuple[str, str]]]:
     cache = resource.template.cache
     if key not in cache:
         raw = resource.raw.get("Properties")
+        properties = raw if isinstance(raw, dict) else {}
         resources = resource.template.data.get("Resources") or {}
         cache[key] = {
-            name: names | _through_attributes(resources, raw[name], set())
+            name: names | _through_attributes(resources, properties.get(name), set())
             for name, names in _top_level_names(resource).items()
         }
     return cache[key]

@@ -84,7 +84,9 @@ def test_what_was_not_read_stays_reported_when_a_condition_has_variants(
 ) -> None:
     """Without aws-sam-translator the function is not translated (SML-META-4, "cannot verify"); the
     condition's variants, which do not rerun that check, must not count it as settled."""
-    monkeypatch.setitem(sys.modules, "samtranslator", None)  # as without the [transforms] extra
+    # As without the [transforms] extra: every samtranslator module unimportable, the cached ones too.
+    for name in ["samtranslator", *(n for n in sys.modules if n.startswith("samtranslator."))]:
+        monkeypatch.setitem(sys.modules, name, None)
     report = _check(tmp_path, SAM_BEHIND_A_CONDITION)
     (finding,) = [f for f in report.findings if f.rule == "SML-META-4"]
     assert finding.resource == "Fn" and "cannot verify" in finding.message
