@@ -119,17 +119,29 @@ def account_id_from_yaml(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _account_problem(value: str) -> str:
+    """Why ``value`` is not a 12-digit account id, with the fix."""
+    if value.isdigit():
+        return (f"{value!r} has {len(value)} digits, an AWS account id has 12 (one with a leading zero "
+                "must be quoted in YAML: '012345678901')")
+    return f"{value!r} is not a 12-digit AWS account id (no wildcards or ARNs: '210987654321')"
+
+
 def check_account_id(value: str) -> str:
     """``value`` if it is a 12-digit AWS account id."""
     if not ACCOUNT_ID_RE.match(value):
-        raise ValueError(f"{value!r} is not a 12-digit AWS account id; quote ids in YAML ('012345678901')")
+        raise ValueError(_account_problem(value))
     return value
 
 
 def check_account_ids(accounts: list[str]) -> list[str]:
-    bad = [a for a in accounts if not ACCOUNT_ID_RE.match(a)]
-    if bad:
-        raise ValueError(f"{bad} are not 12-digit account ids; quote ids in YAML ('012345678901')")
+    """``accounts`` if every entry is a 12-digit AWS account id, each once."""
+    problems = [_account_problem(a) for a in accounts if not ACCOUNT_ID_RE.match(a)]
+    duplicates = sorted({a for a in accounts if accounts.count(a) > 1})
+    if duplicates:
+        problems.append(f"{', '.join(map(repr, duplicates))} listed more than once")
+    if problems:
+        raise ValueError("; ".join(problems))
     return accounts
 
 

@@ -101,7 +101,7 @@ def test_bad_input_is_reported_all_together():
     problems = problems_of(text)
     assert "12-digit" in problems["delivery.tooling_account"]
     assert "CodeConnections connection ARN" in problems["delivery.source.connection_arn"]
-    assert "'22222222222' is not a 12-digit AWS account id" in problems["delivery.stages.0.account"]
+    assert "'22222222222' has 11 digits, an AWS account id has 12" in problems["delivery.stages.0.account"]
     assert "unknown region 'mars-north-1'" in problems["delivery.stages.1.region"]
     assert "'dev' is listed twice" in problems["delivery.stages.1.name"]
     assert "requires_approval: true" in problems["delivery.stages.2.requires_approval"]

@@ -70,4 +70,16 @@ def test_a_trusted_image_account_that_is_not_an_id_is_a_config_error_naming_key_
         parse_config(HEAD + f"  trusted_image_accounts: ['{value}']\n", source="t.yaml")
     (problem,) = info.value.problems
     assert problem.path == "identity.trusted_image_accounts" and problem.line == 5
-    assert problem.message == f"{[value]} are not 12-digit account ids; quote ids in YAML ('012345678901')"
+    expected = (
+        f"{value!r} has {len(value)} digits, an AWS account id has 12" if value.isdigit()
+        else f"{value!r} is not a 12-digit AWS account id (no wildcards or ARNs: '210987654321')"
+    )
+    assert problem.message.startswith(expected)
+
+
+def test_a_trusted_image_account_listed_twice_is_a_config_error():
+    with pytest.raises(ConfigError) as info:
+        parse_config(HEAD + "  trusted_image_accounts: ['210987654321', '210987654321']\n", source="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "identity.trusted_image_accounts"
+    assert problem.message == "'210987654321' listed more than once"

@@ -29,7 +29,8 @@ def test_endpoint_policy_options_are_validated_all_together():
         "    allowed_s3_objects: [jumpstart-cache-prod-us-east-1]\n"
     )
     assert "'org-1' is not an AWS Organizations id" in problems["network.endpoint_policy.organization_id"]
-    assert "['123'] are not 12-digit account ids" in problems["network.endpoint_policy.trusted_accounts"]
+    trusted = problems["network.endpoint_policy.trusted_accounts"]
+    assert "'123' has 3 digits, an AWS account id has 12" in trusted
     assert "are not S3 object ARN patterns" in problems["network.endpoint_policy.allowed_s3_objects"]
     good = parse_config(
         HEAD + "network:\n  endpoint_policy:\n    organization_id: o-a1b2c3d4e5\n"
