@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     commands.add_parser(
+        "access",
+        help="prove who can do what in a cdk.out with the policies it holds, offline "
+        "(secure-ml access --help)",
+        add_help=False,
+    )
+    commands.add_parser(
         "teardown-studio",
         help="delete a Studio domain's apps, spaces and profiles, then the domain "
         "(secure-ml teardown-studio --help)",

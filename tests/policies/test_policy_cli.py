@@ -184,3 +184,11 @@ def test_check_restores_the_garbage_collectors_settings(capsys) -> None:
     run(capsys, "check", COMPLIANT)
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_help_lists_every_command(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("check", "iam-lint", "audit", "access", "demo", "teardown-studio", "cost", "rules"):
+        assert f"    {command} " in out or f"    {command}\n" in out, command
