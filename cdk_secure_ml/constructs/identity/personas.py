@@ -67,6 +67,12 @@ _BROWSE_REASON = (
     "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html): a known, accepted "
     "cross-team disclosure of metadata (docs/identity.md, 'What personas can see')."
 )
+_PREBUILT_IMAGES_REASON = (
+    "In an environment-agnostic stack the Region is known only at deploy time: PullSageMakerImages' Resource "
+    "is Fn::FindInMap over the stack's mapping of each Region to the repositories of the accounts that "
+    "publish SageMaker's prebuilt images there (constructs/identity/sagemaker_images.py), a list of "
+    "repository ARNs and never '*'."
+)
 _ENI_REASON = (
     "The ENI permissions of SageMaker VPC jobs must carry no condition or resource filter, or SageMaker's "
     "processing-job validation fails (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html); "
@@ -255,6 +261,9 @@ class MlPersonas(Construct):
             detail="*Unnecessary use of Resource [*]: ec2:CreateNetworkInterface, "
             "ec2:CreateNetworkInterfacePermission, ec2:DeleteNetworkInterface*",
         )
+        if Token.is_unresolved(Stack.of(self).region):
+            justify_iam_lint(self.policies["SageMakerExecution"], _PREBUILT_IMAGES_REASON, "UNRESOLVED",
+                             policy="PolicyDocument/PullSageMakerImages")
         for browsing in ("DataScientist", "MlEngineer", "MlAdmin"):
             justify_iam_lint(self.policies[browsing], _BROWSE_REASON, "RESOURCE_STAR",
                              policy="PolicyDocument/BrowseSageMaker")
