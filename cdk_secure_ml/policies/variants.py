@@ -34,6 +34,8 @@ __all__ = ["MAX_VARIANTS", "Variant", "dependencies", "variants_of"]
 #: ones are judged and SML-META-4 says the rest were not.
 MAX_VARIANTS = 64
 _SUB_NAME = re.compile(r"\$\{([^}!][^}.]*)")
+#: ``${LogicalId.Attribute}`` in an ``Fn::Sub`` string (the resolver's reading of a GetAtt there).
+_SUB_GET_ATT = re.compile(r"\$\{([^}!][^}.]*\.[^}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def _get_att_targets(value: Any) -> set[str]:
                 elif key == "Fn::Sub":
                     text = inner[0] if isinstance(inner, list) and inner else inner
                     if isinstance(text, str):
-                        found.update(n for n in _SUB_NAME.findall(text) if "." in n)
+                        found.update(_SUB_GET_ATT.findall(text))
                 if isinstance(inner, (dict, list)):
                     stack.append(inner)
         elif isinstance(item, list):
@@ -319,11 +321,14 @@ def _names(value: Any) -> set[tuple[str, str]]:
 
 def dependencies(template: Template, resource: Resource) -> tuple[set[str], set[str]]:
     """``(parameters, conditions)`` a resource's ``Properties`` and ``Condition`` depend on, following
-    the conditions' own definitions."""
+    the conditions' own definitions and ``Fn::GetAtt`` of attributes read from another resource's
+    properties."""
     key = "deps:" + resource.logical_id
     if key in template.cache:
         return template.cache[key]
-    names = set().union(*_top_level_names(resource).values())
+    # What a property reaches through GetAtt of an attribute read from another resource's property counts
+    # too (CidrIp: !GetAtt Vpc.CidrBlock, the VPC's CidrBlock behind a parameter).
+    names = set().union(*_touched_names(resource).values())
     names |= _names({"Condition": resource.raw.get("Condition")})
     refs = {name for kind, name in names if kind == "ref"}
     conditions = {name for kind, name in names if kind == "condition"}

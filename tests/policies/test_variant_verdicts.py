@@ -102,3 +102,32 @@ def test_a_variants_properties_equal_a_full_resolution_through_get_att(tmp_path:
     group = variant.template.resources["Sg"]
     assert group.properties == Resource.properties.func(group)  # type: ignore[attr-defined]
     assert "Unresolved" in type(group.properties["SecurityGroupIngress"][0]["CidrIp"]).__name__
+
+
+def _open_vpc(cidr_ip: str) -> str:
+    return f"""\
+Parameters:
+  VpcCidr: {{Type: String, AllowedValues: [10.0.0.0/16, 0.0.0.0/0], Default: 10.0.0.0/16}}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {{CidrBlock: !Ref VpcCidr}}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: workloads
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - {{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: {cidr_ip}}}
+"""
+
+
+@pytest.mark.parametrize("cidr_ip", ["!GetAtt Vpc.CidrBlock", "!Sub '${Vpc.CidrBlock}'"])
+def test_a_group_that_reaches_a_parameter_only_through_get_att_is_judged_for_each_value(
+    tmp_path: Path, cidr_ip: str
+) -> None:
+    """The group names no parameter; its CidrIp is the VPC's CidrBlock, which may be 0.0.0.0/0: the variant
+    where it is must be judged (GetAtt in both forms, and ${A.B} in Fn::Sub)."""
+    errors = [f for f in _check(tmp_path, _open_vpc(cidr_ip)).findings if f.rule == "SML-NET-11"]
+    assert [f.severity for f in errors] == ["error"]
+    assert errors[0].message.endswith("(when parameter VpcCidr is '0.0.0.0/0')")
