@@ -121,7 +121,7 @@ def account_id_from_yaml(value: object) -> object:
 
 def _account_problem(value: str) -> str:
     """Why ``value`` is not a 12-digit account id, with the fix."""
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return (f"{value!r} has {len(value)} digits, an AWS account id has 12 (one with a leading zero "
                 "must be quoted in YAML: '012345678901')")
     return f"{value!r} is not a 12-digit AWS account id (no wildcards or ARNs: '210987654321')"
@@ -129,14 +129,14 @@ def _account_problem(value: str) -> str:
 
 def check_account_id(value: str) -> str:
     """``value`` if it is a 12-digit AWS account id."""
-    if not ACCOUNT_ID_RE.match(value):
+    if not ACCOUNT_ID_RE.fullmatch(value):
         raise ValueError(_account_problem(value))
     return value
 
 
 def check_account_ids(accounts: list[str]) -> list[str]:
     """``accounts`` if every entry is a 12-digit AWS account id, each once."""
-    problems = [_account_problem(a) for a in accounts if not ACCOUNT_ID_RE.match(a)]
+    problems = [_account_problem(a) for a in accounts if not ACCOUNT_ID_RE.fullmatch(a)]
     duplicates = sorted({a for a in accounts if accounts.count(a) > 1})
     if duplicates:
         problems.append(f"{', '.join(map(repr, duplicates))} listed more than once")

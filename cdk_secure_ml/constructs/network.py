@@ -361,7 +361,7 @@ class MlNetwork(Construct):
             ("trusted_accounts", trusted_accounts),
             ("trusted_resource_accounts", trusted_resource_accounts),
         ):
-            bad = [a for a in accounts if not Token.is_unresolved(a) and not _ACCOUNT_RE.match(str(a))]
+            bad = [a for a in accounts if not Token.is_unresolved(a) and not _ACCOUNT_RE.fullmatch(str(a))]
             if bad:
                 problems.append(f"{what} {bad} are not 12-digit account ids")
         bad_arns = [a for a in allowed_s3_objects if not _S3_OBJECT_ARN_RE.match(a)]

@@ -68,7 +68,7 @@ def image_account_problems(image_accounts: Sequence[str]) -> list[Problem]:
     """Each account whose images the execution roles may pull is a 12-digit id: it becomes the account field
     of ``arn:<partition>:ecr:<region>:<account>:repository/*``, and a wildcard there would let in every
     account's images."""
-    bad = [a for a in image_accounts if not isinstance(a, str) or not ACCOUNT_ID_RE.match(a)]
+    bad = [a for a in image_accounts if not isinstance(a, str) or not ACCOUNT_ID_RE.fullmatch(a)]
     if not bad:
         return []
     return [(("image_accounts",), f"image_accounts {bad} are not 12-digit account ids; give each account "

@@ -16,7 +16,7 @@ BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 #: An IAM role ARN in any partition.
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 #: An AWS account id: 12 digits.
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+ACCOUNT_ID_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits; use fullmatch (a trailing newline is no id)
 #: An AWS Organizations organization id.
 ORGANIZATION_ID_RE = re.compile(r"^o-[a-z0-9]{10,32}$")
 #: An e-mail address SNS can subscribe (the HTML living standard's "valid e-mail address").

@@ -83,3 +83,14 @@ def test_a_trusted_image_account_listed_twice_is_a_config_error():
     (problem,) = info.value.problems
     assert problem.path == "identity.trusted_image_accounts"
     assert problem.message == "'210987654321' listed more than once"
+
+
+@pytest.mark.parametrize("yaml_value", ['"２１０９８７６５４３２１"', '"210987654321\\n"'])
+def test_an_account_id_is_twelve_ascii_digits_and_nothing_else(yaml_value):
+    """Full-width digits and a trailing newline (YAML's "\\n" escape) are no account id: they would end up
+    in an IAM ARN."""
+    with pytest.raises(ConfigError) as info:
+        parse_config(HEAD + f"  trusted_image_accounts: [{yaml_value}]\n", source="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "identity.trusted_image_accounts"
+    assert "is not a 12-digit AWS account id" in problem.message

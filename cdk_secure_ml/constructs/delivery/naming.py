@@ -41,5 +41,5 @@ def execution_role_arn_pattern(platform: str, account: str, partition: str = "aw
 
 def account_problems(what: str, accounts: Sequence[str]) -> list[str]:
     """``what {bad} are not 12-digit account ids`` when some of ``accounts`` are not (tokens pass)."""
-    bad = [a for a in accounts if not is_unresolved(str(a)) and not ACCOUNT_ID_RE.match(str(a))]
+    bad = [a for a in accounts if not is_unresolved(str(a)) and not ACCOUNT_ID_RE.fullmatch(str(a))]
     return [f"{what} {bad} are not 12-digit account ids"] if bad else []
