@@ -113,3 +113,22 @@ def test_turning_model_monitor_off_removes_only_its_own_resources(demo_app, cust
     resources = Template.from_stack(foundation).to_json()["Resources"]
     assert resources[bucket_id]["DeletionPolicy"] == "Retain"
     assert bucket_id not in before
+
+
+@pytest.mark.aws_behaviour("sagemaker.execution-role-pulls-images")
+def test_the_monitoring_role_pulls_the_analyzer_image_of_its_region(customer_app):
+    """The monitoring job runs as MonitorRole, which pulls the Model Monitor analyzer image: that one
+    repository of AWS's analyzer account of the region (us-east-1: 156813124566), and nothing else."""
+    from cdk_secure_ml.core.model_monitor_images import MODEL_MONITOR_IMAGE_ACCOUNTS
+
+    serving = customer_app.serving
+    policy = serving.endpoints["churn"].node.find_child("MonitorPolicy")
+    document = Template.from_stack(serving).to_json()["Resources"][
+        serving.get_logical_id(policy.node.default_child)]["Properties"]["PolicyDocument"]
+    pulls = [s for s in document["Statement"] if "ecr:BatchGetImage" in s["Action"]]
+    account = MODEL_MONITOR_IMAGE_ACCOUNTS["us-east-1"]
+    assert [(s["Sid"], s["Resource"]) for s in pulls] == [(
+        "PullAnalyzerImage", f"arn:aws:ecr:us-east-1:{account}:repository/sagemaker-model-monitor-analyzer"
+    )]
+    token = [s for s in document["Statement"] if s["Action"] == "ecr:GetAuthorizationToken"]
+    assert [t["Resource"] for t in token] == ["*"]

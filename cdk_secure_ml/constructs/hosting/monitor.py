@@ -30,7 +30,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from cdk_secure_ml.constructs.hosting.images import model_monitor_image_uri
+from cdk_secure_ml.constructs.hosting.images import model_monitor_image_uri, model_monitor_repository_arn
 from cdk_secure_ml.constructs.hosting.naming import deployed_endpoint_name, endpoint_dependency
 from cdk_secure_ml.constructs.hosting.network import (
     DESCRIBE_NETWORK_ACTIONS,
@@ -143,6 +143,22 @@ class DataQualityMonitor(Construct):
             vpc,
             [k for k in (capture_key, output_key, volume_key) if k is not None],
         )
+        repository = model_monitor_repository_arn(target, options.image_uri)
+        if repository is not None:
+            # The monitoring job runs as this role, which pulls the analyzer image (a role without it is
+            # refused "does not have BatchGetImage permission": docs/aws-behaviours.md).
+            statements += [
+                iam.PolicyStatement(
+                    sid="PullAnalyzerImage",
+                    actions=[
+                        "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"
+                    ],
+                    resources=[repository],
+                ),
+                iam.PolicyStatement(
+                    sid="EcrAuthorizationToken", actions=["ecr:GetAuthorizationToken"], resources=["*"]
+                ),
+            ]
         self.policy = iam.ManagedPolicy(
             target,
             "MonitorPolicy",
