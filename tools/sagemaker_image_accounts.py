@@ -1,6 +1,7 @@
 """Generate ``cdk_secure_ml/core/sagemaker_image_accounts.py``: the AWS accounts that publish SageMaker's
-prebuilt images (framework and Deep Learning Containers, built-in algorithms, processing, Clarify, Model
-Monitor, JumpStart's images) in each region, and each region's partition.
+prebuilt images that the SageMaker Python SDK's tables list (framework and Deep Learning Containers,
+built-in algorithms, processing, Clarify, Model Monitor, Debugger, Data Wrangler, SageMaker Distribution) in
+each region, and each region's partition.
 
 Dev-only: it reads sagemaker-core's ``image_uri_config/*.json`` (the tables ``image_uris.retrieve`` uses:
 every ``registries`` map of region -> account) and botocore's partition data. The library ships the

@@ -90,8 +90,8 @@ def test_an_environment_agnostic_stack_maps_the_region_to_sagemakers_image_accou
     assert set(mapping) == set(SAGEMAKER_IMAGE_ACCOUNTS)
 
 
-def test_a_region_without_sagemaker_images_gets_no_prebuilt_grant():
-    from aws_cdk import Stack
+def test_a_region_without_sagemaker_images_gets_no_prebuilt_grant_and_a_warning():
+    from aws_cdk import CfnWaitConditionHandle, Stack
 
     from cdk_secure_ml.constructs.identity.sagemaker_images import sagemaker_image_repository_arns
     from tests.conftest import new_app
@@ -99,3 +99,11 @@ def test_a_region_without_sagemaker_images_gets_no_prebuilt_grant():
     assert "xx-nowhere-1" not in SAGEMAKER_IMAGE_ACCOUNTS
     stack = Stack(new_app(), "Nowhere", env={"account": "123456789012", "region": "xx-nowhere-1"})
     assert sagemaker_image_repository_arns(stack) == []
+    from aws_cdk.assertions import Annotations, Match
+
+    from cdk_secure_ml.constructs.identity.sagemaker_images import NO_IMAGE_ACCOUNTS_WARNING_ID
+
+    CfnWaitConditionHandle(stack, "AnyResource")
+    Annotations.from_stack(stack).has_warning("*", Match.string_like_regexp(
+        f"no account for region xx-nowhere-1.*identity.trusted_image_accounts.*{NO_IMAGE_ACCOUNTS_WARNING_ID}"
+    ))
