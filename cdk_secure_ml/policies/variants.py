@@ -157,6 +157,8 @@ def _touched_names(resource: Resource) -> dict[str, frozenset[tuple[str, str]]]:
     resolver reads from the target's properties (``Vpc.CidrBlock``, ``Subnet.AvailabilityZone``:
     intrinsics.ATTRIBUTE_IS_PROPERTY): such a property resolves to the target's value, which may name a
     parameter the property itself does not (memoised per base resource)."""
+    if not _attribute_targets(resource.template):
+        return _top_level_names(resource)  # no GetAtt in the template can reach another property
     key = "touched:" + resource.logical_id
     cache = resource.template.cache
     if key not in cache:
@@ -168,6 +170,22 @@ def _touched_names(resource: Resource) -> dict[str, frozenset[tuple[str, str]]]:
             for name, names in _top_level_names(resource).items()
         }
     return cache[key]
+
+
+def _attribute_targets(template: Template) -> frozenset[str]:
+    """``"LogicalId.Attribute"`` of the template's resources whose attribute the resolver reads from a
+    property they set (memoised)."""
+    if "attribute-targets" not in template.cache:
+        found: set[str] = set()
+        for logical_id, raw in (template.data.get("Resources") or {}).items():
+            props = raw.get("Properties") if isinstance(raw, dict) else None
+            if isinstance(props, dict):
+                found.update(
+                    f"{logical_id}.{attribute}" for (kind, attribute), prop in ATTRIBUTE_IS_PROPERTY.items()
+                    if kind == raw.get("Type") and prop in props
+                )
+        template.cache["attribute-targets"] = frozenset(found)
+    return template.cache["attribute-targets"]
 
 
 def _through_attributes(resources: dict[str, Any], value: Any, seen: set[str]) -> frozenset[tuple[str, str]]:
