@@ -103,10 +103,11 @@ class _TwinResources(Mapping[str, Resource]):
 
 class _TwinResource(Resource):
     """A resource of a variant. Its ``properties`` are the base resource's, except the top-level properties
-    whose raw value names a parameter or condition the variant changes: those are resolved again. A value
-    that names none of them resolves the same in both (resolution reads only the template, its parameters'
-    values and its conditions' values), and resolving every property of every variant again was half of
-    ``secure-ml check``'s time on AWS's sample templates."""
+    whose raw value names a parameter or condition the variant changes, itself or through ``Fn::GetAtt`` of
+    an attribute read from another resource's property (:func:`_touched_names`): those are resolved again. A
+    value that names none of them resolves the same in both (resolution reads only the template, its
+    parameters' values and its conditions' values), and resolving every property of every variant again was
+    half of ``secure-ml check``'s time on AWS's sample templates."""
 
     _base: Resource
     _changed: frozenset[tuple[str, str]]
