@@ -129,9 +129,9 @@ class MlPersonas(Construct):
         :func:`~cdk_secure_ml.constructs.identity.statements.promoted_model_statements`).
     :param image_accounts: 12-digit accounts whose Amazon ECR repositories (this Region) the execution roles
         may pull images from besides this account and ``model_source_account`` (an organization's shared
-        image account). Default none: an image of any other account is refused, and SageMaker's prebuilt
-        images need no grant (SageMaker pulls them with its own credentials,
-        https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
+        image account). Default none: an image of any other account is refused, except SageMaker's prebuilt
+        images of the Region, which the roles pull too (``PullSageMakerImages``,
+        :func:`~cdk_secure_ml.constructs.identity.sagemaker_images.sagemaker_image_repository_arns`).
     :param max_session_duration: of the human roles. Default 4 hours.
     :param feature_store: add the ``FeatureStore`` (data scientists) and ``FeatureStoreRead`` (ML engineers)
         policies: their team's feature groups (:mod:`.feature_store`). Default False.
