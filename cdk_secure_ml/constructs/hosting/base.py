@@ -22,11 +22,14 @@ import jsii
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.interfaces import ResourceEnvironment
 from aws_cdk.interfaces import aws_sagemaker as sagemaker_refs
 from constructs import Construct
 
+from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.metrics import EndpointMetrics
 from cdk_secure_ml.constructs.hosting.options import AsyncInferenceOptions, EndpointVariantOptions
 
@@ -199,4 +202,46 @@ class EndpointBase(EndpointMetrics, Construct):
             "ExecutionPolicy",
             roles=[self.role],
             description=f"SageMaker endpoint {self.name}: least privilege",
+        )
+
+    def _keys_and_log_group(
+        self,
+        volume_key: kms.IKey | None,
+        logs_key: kms.IKey | None,
+        log_retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+        *,
+        volume_key_needed: bool = True,
+    ) -> None:
+        """``self.volume_key`` (``VolumeKey`` when none is given and ``volume_key_needed``; a serverless
+        endpoint has no volume), ``self.logs_key`` (``LogsKey`` when none is given) and ``self.log_group``
+        (``LogGroup``), created in that order (the template lists them so)."""
+        if volume_key is None and volume_key_needed:
+            volume_key = kms.Key(
+                self,
+                "VolumeKey",
+                description=f"SageMaker endpoint {self.name} volumes",
+                enable_key_rotation=True,
+                removal_policy=removal_policy,
+            )
+        self.volume_key = volume_key
+        if logs_key is None:
+            logs_key = kms.Key(
+                self,
+                "LogsKey",
+                description=f"SageMaker endpoint {self.name} logs",
+                enable_key_rotation=True,
+                removal_policy=removal_policy,
+            )
+            allow_cloudwatch_logs(logs_key)
+        self.logs_key = logs_key
+        # SageMaker writes to /aws/sagemaker/Endpoints/<endpoint name>: the physical name, so a replaced
+        # endpoint gets a new log group (the old one is retained).
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            log_group_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
+            encryption_key=logs_key,
+            retention=log_retention,
+            removal_policy=removal_policy,
         )

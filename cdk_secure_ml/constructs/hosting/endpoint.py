@@ -39,7 +39,6 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.alarms import EndpointAlarms
 from cdk_secure_ml.constructs.hosting.base import EndpointBase
 from cdk_secure_ml.constructs.hosting.endpoint_config import _EndpointConfigBuilder
@@ -259,7 +258,9 @@ class SecureEndpoint(EndpointBase):
         sources = [v.source or model_source for v in variant_list]
         self._warn(features, sources)  # type: ignore[arg-type]
 
-        self._keys_and_log_group(volume_key, logs_key, log_retention, removal_policy)
+        self._keys_and_log_group(
+            volume_key, logs_key, log_retention, removal_policy, volume_key_needed=not self.serverless
+        )
         self.vpc = vpc if not is_serverless else None
         self.subnets = subnet_list if not is_serverless else []
         self.security_groups: list[ec2.ISecurityGroup] = (
@@ -367,43 +368,6 @@ class SecureEndpoint(EndpointBase):
 
     # ------------------------------------------------------------------------------------------
     # Building blocks, in the order they are created (the template lists resources in that order)
-
-    def _keys_and_log_group(
-        self,
-        volume_key: kms.IKey | None,
-        logs_key: kms.IKey | None,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
-    ) -> None:
-        if volume_key is None and not self.serverless:
-            volume_key = kms.Key(
-                self,
-                "VolumeKey",
-                description=f"SageMaker endpoint {self.name} volumes",
-                enable_key_rotation=True,
-                removal_policy=removal_policy,
-            )
-        self.volume_key = volume_key
-        if logs_key is None:
-            logs_key = kms.Key(
-                self,
-                "LogsKey",
-                description=f"SageMaker endpoint {self.name} logs",
-                enable_key_rotation=True,
-                removal_policy=removal_policy,
-            )
-            allow_cloudwatch_logs(logs_key)
-        self.logs_key = logs_key
-        # SageMaker writes to /aws/sagemaker/Endpoints/<endpoint name>: the physical name, so a replaced
-        # endpoint gets a new log group (the old one is retained).
-        self.log_group = logs.LogGroup(
-            self,
-            "LogGroup",
-            log_group_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
-            encryption_key=logs_key,
-            retention=log_retention,
-            removal_policy=removal_policy,
-        )
 
     def _statement(self, **kwargs: Any) -> None:
         self._policy.add_statements(iam.PolicyStatement(**kwargs))

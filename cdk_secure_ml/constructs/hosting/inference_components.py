@@ -39,7 +39,6 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.alarms import new_alarm_topic
 from cdk_secure_ml.constructs.hosting.base import EndpointBase
 from cdk_secure_ml.constructs.hosting.model_source import container_definition, model_access_statements
@@ -241,40 +240,6 @@ class InferenceComponentEndpoint(EndpointBase):
 
     # ------------------------------------------------------------------------------------------
 
-    def _keys_and_log_group(
-        self,
-        volume_key: kms.IKey | None,
-        logs_key: kms.IKey | None,
-        log_retention: logs.RetentionDays,
-        removal_policy: RemovalPolicy,
-    ) -> None:
-        if volume_key is None:
-            volume_key = kms.Key(
-                self,
-                "VolumeKey",
-                description=f"SageMaker endpoint {self.name} volumes",
-                enable_key_rotation=True,
-                removal_policy=removal_policy,
-            )
-        if logs_key is None:
-            logs_key = kms.Key(
-                self,
-                "LogsKey",
-                description=f"SageMaker endpoint {self.name} logs",
-                enable_key_rotation=True,
-                removal_policy=removal_policy,
-            )
-            allow_cloudwatch_logs(logs_key)
-        self.volume_key, self.logs_key = volume_key, logs_key
-        self.log_group = logs.LogGroup(
-            self,
-            "LogGroup",
-            log_group_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
-            encryption_key=logs_key,
-            retention=log_retention,
-            removal_policy=removal_policy,
-        )
-
     def _execution_role(self, role_path: str | None, components: list[InferenceComponentOptions]) -> None:
         """The role of the endpoint config (SageMaker uses it for every component's model): read the models,
         pull their images, write the log group, put metrics, and create ENIs in this VPC."""
@@ -372,7 +337,7 @@ class InferenceComponentEndpoint(EndpointBase):
             "execution_role_arn": self.role.role_arn,
             "vpc_config": EC.VpcConfigProperty(**self._vpc_config()),
             "enable_network_isolation": True,
-            "kms_key_id": None if instance_storage else self.volume_key.key_arn,
+            "kms_key_id": None if instance_storage or self.volume_key is None else self.volume_key.key_arn,
         }
         config = EC(self, "EndpointConfig", **props)
         config.endpoint_config_name = Lazy.uncached_string(_HashedName(self.name, props, config))
