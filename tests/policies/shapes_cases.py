@@ -8,30 +8,7 @@ import copy
 import json
 from typing import Any
 
-from .sml_helpers import res
-
-DELETE = object()
-
-
-def mod(resources: dict[str, Any], lid: str, path: str, value: Any = DELETE) -> dict[str, Any]:
-    """A copy of ``resources`` with ``Properties.<path>`` of ``lid`` set to ``value`` (or removed)."""
-    out = copy.deepcopy(resources)
-    node = out[lid]["Properties"]
-    keys = path.split(".")
-    for key in keys[:-1]:
-        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
-    if value is DELETE:
-        del node[keys[-1]]
-    elif isinstance(node, list):
-        node[int(keys[-1])] = value
-    else:
-        node[keys[-1]] = value
-    return out
-
-
-def add(resources: dict[str, Any], **more: Any) -> dict[str, Any]:
-    return {**copy.deepcopy(resources), **more}
-
+from .sml_helpers import add, mod, res
 
 FREE = {"Parameters": {"Free": {"Type": "String"}}}
 SG = ["sg-0123456789abcdef0"]

@@ -39,3 +39,27 @@ def verdict(found: list[Finding]) -> str:
     if all(f.message.startswith(CANNOT_VERIFY) for f in found):
         return "unverified"
     return "error" if any(f.severity == "error" for f in found) else "warning"
+
+
+#: ``mod``'s default: remove the property instead of setting it.
+DELETE = object()
+
+
+def mod(resources: dict[str, Any], lid: str, path: str, value: Any = DELETE) -> dict[str, Any]:
+    """A copy of ``resources`` with ``Properties.<path>`` of ``lid`` set to ``value`` (or removed)."""
+    out = copy.deepcopy(resources)
+    node = out[lid]["Properties"]
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+    if value is DELETE:
+        del node[keys[-1]]
+    elif isinstance(node, list):
+        node[int(keys[-1])] = value
+    else:
+        node[keys[-1]] = value
+    return out
+
+
+def add(resources: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {**copy.deepcopy(resources), **more}
