@@ -235,6 +235,7 @@ _EXPORTS = {
     "profile_role_and_tags": "cdk_secure_ml.constructs.studio_profiles",
     "promoted_model_statements": "cdk_secure_ml.constructs.identity",
     "retention_days": "cdk_secure_ml.stacks.foundation",
+    "sagemaker_principal": "cdk_secure_ml.constructs.principals",
     "sdk_defaults": "cdk_secure_ml.constructs.studio",
     "sdk_defaults_script": "cdk_secure_ml.constructs.studio",
     "sdk_defaults_yaml": "cdk_secure_ml.constructs.studio",
@@ -474,6 +475,7 @@ __all__ = [
     "profile_role_and_tags",
     "promoted_model_statements",
     "retention_days",
+    "sagemaker_principal",
     "sdk_defaults",
     "sdk_defaults_script",
     "sdk_defaults_yaml",
@@ -697,6 +699,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from cdk_secure_ml.constructs.network_routes import (  # noqa: F401
         EgressRoute,
         egress_routes,
+    )
+    from cdk_secure_ml.constructs.principals import (  # noqa: F401
+        sagemaker_principal,
     )
     from cdk_secure_ml.constructs.security_group_reach import (  # noqa: F401
         STUDIO_SELF_PORTS,

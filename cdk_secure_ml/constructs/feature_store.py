@@ -20,6 +20,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 from cdk_secure_ml.core.feature_store import (
     GLUE_DATABASE,
     Feature,
@@ -134,8 +135,7 @@ class SecureFeatureStore(Construct):
         prefix = offline_store_prefix(team)
         role = iam.Role(
             self, f"OfflineStoreRole{pascal_case(team)}",
-            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(
-                {"StringEquals": {"aws:SourceAccount": stack.account}}),
+            assumed_by=sagemaker_principal(self),
             path=offline_store_role_path(self._platform),
             description=f"{self._platform}: Feature Store offline store of team {team}",
         )

@@ -27,6 +27,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 from cdk_secure_ml.core.mlflow import (
     DEFAULT_TRACKING_SERVER_SIZE,
     MLFLOW_MODES,
@@ -202,8 +203,7 @@ class MlflowTrackingServers(Construct):
                 "(artifacts_bucket, artifacts_key), imported from the stack that owns them."))
             role = iam.Role(
                 self, f"{label}Role",
-                assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(
-                    {"StringEquals": {"aws:SourceAccount": stack.account}}),
+                assumed_by=sagemaker_principal(self),
                 path=mlflow_role_path(platform),
                 description=f"{platform}: MLflow tracking server {name} (artifact store only)",
                 managed_policies=[policy],

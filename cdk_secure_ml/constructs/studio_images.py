@@ -31,6 +31,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 from cdk_secure_ml.constructs.studio import ABAC_TAG_PRIORITY, SecureStudioDomain
 from cdk_secure_ml.core.studio_images import (
     CUSTOM_IMAGE_APP_TYPES,
@@ -136,8 +137,7 @@ class StudioCustomImages(Construct):
                 "the pull actions name the image's one repository."))
             role = iam.Role(
                 self, f"{label}Role",
-                assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(
-                    {"StringEquals": {"aws:SourceAccount": stack.account}}),
+                assumed_by=sagemaker_principal(self),
                 description=f"Studio custom image {image.name}: pulls {image.repository} only",
                 managed_policies=[policy],
             )

@@ -32,6 +32,7 @@ from constructs import Construct
 from cdk_secure_ml.constructs.encryption import allow_cloudwatch_logs
 from cdk_secure_ml.constructs.hosting.metrics import EndpointMetrics
 from cdk_secure_ml.constructs.hosting.options import AsyncInferenceOptions, EndpointVariantOptions
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 
 if TYPE_CHECKING:
     from cdk_secure_ml.constructs.hosting.network import EndpointNetwork
@@ -186,13 +187,10 @@ class EndpointBase(EndpointMetrics, Construct):
     def _new_execution_role(self, role_path: str | None, description: str) -> None:
         """``self.role`` (``ExecutionRole``, trusted by SageMaker of this account only) and ``self._policy``
         (``ExecutionPolicy``, its empty least-privilege managed policy, which the subclass fills)."""
-        stack = Stack.of(self)
         self.role = iam.Role(
             self,
             "ExecutionRole",
-            assumed_by=iam.ServicePrincipal(
-                "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
-            ),
+            assumed_by=sagemaker_principal(self),
             description=description,
             # A delivery account's model registry admits execution roles by path (constructs/delivery.py).
             path=role_path,

@@ -43,6 +43,7 @@ from cdk_secure_ml.constructs.hosting.options import (
     raise_for_problems,
     seconds,
 )
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 from cdk_secure_ml.core.hosting import checks
 from cdk_secure_ml.core.hosting.naming import monitoring_schedule_name
 from cdk_secure_ml.core.names import SAGEMAKER_NAME_RE
@@ -130,9 +131,7 @@ class DataQualityMonitor(Construct):
         self.role = iam.Role(
             target,
             "MonitorRole",
-            assumed_by=iam.ServicePrincipal(
-                "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
-            ),
+            assumed_by=sagemaker_principal(target),
             description=f"Model Monitor of SageMaker endpoint {endpoint_name}",
         )
         statements = self._statements(

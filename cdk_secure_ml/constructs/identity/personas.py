@@ -46,6 +46,7 @@ from cdk_secure_ml.constructs.identity.statements import (
     team_data_statements,
 )
 from cdk_secure_ml.constructs.naming import pascal_case
+from cdk_secure_ml.constructs.principals import sagemaker_principal
 from cdk_secure_ml.core.identity import persona_problems
 from cdk_secure_ml.core.names import EXECUTION_PERSONAS, PERSONAS
 from cdk_secure_ml.core.problems import messages
@@ -331,9 +332,7 @@ class MlPersonas(Construct):
         """Per persona and team, tagged with the team (their principal tag)."""
         ctx = self.context
         p = self.policies
-        sagemaker_principal = iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(
-            {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
-        )
+        sagemaker_trust = sagemaker_principal(self)
         execution_policies = {
             "data-scientist": [p["Guardrails"], p["TeamData"], p["DataScientist"], p["SageMakerExecution"],
                                p["StudioUser"]],
@@ -351,12 +350,12 @@ class MlPersonas(Construct):
                 role = iam.Role(
                     self,
                     f"{pascal_case(persona)}{pascal_case(team)}ExecutionRole",
-                    assumed_by=sagemaker_principal,
+                    assumed_by=sagemaker_trust,
                     description=f"{platform}: SageMaker execution role of team {team} ({persona})",
                     path=ctx.execution_role_path(persona, team),
                     managed_policies=list(execution_policies[persona]),
                 )
-                add_source_identity_trust(role, sagemaker_principal)
+                add_source_identity_trust(role, sagemaker_trust)
                 # The team tag is the role's principal tag: it must win over any stage-wide tag.
                 Tags.of(role).add(ctx.team_tag_key, team, priority=300)
                 Tags.of(role).add("secure-ml:persona", persona)
