@@ -48,7 +48,9 @@ class EndpointBase(EndpointMetrics, Construct):
     Attributes: ``endpoint_name`` (``str``, the physical name), ``endpoint_arn`` (``str``), ``endpoint_ref``
     (``EndpointReference``), ``stack`` (``Stack``), ``env`` (``ResourceEnvironment``), ``connections``
     (``ec2.Connections`` of its security groups), ``variant_options`` (``list[EndpointVariantOptions]``),
-    ``role`` (``iam.Role``, the execution role), and the ``metric_*`` methods of ``EndpointMetrics``.
+    ``role`` (``iam.Role``, the execution role), ``volume_key`` (``kms.IKey | None``: the instances' volume
+    key; None on a serverless endpoint), ``logs_key`` (``kms.IKey``), ``log_group`` (``logs.LogGroup``,
+    ``/aws/sagemaker/Endpoints/<name>``), and the ``metric_*`` methods of ``EndpointMetrics``.
     """
 
     name: str
